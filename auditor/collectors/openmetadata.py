@@ -1,0 +1,374 @@
+"""Collects OpenMetadata's security surface into OMFacts, over its REST API.
+
+Unauthenticated reads always run; admin reads run with a token; probes run only with --active.
+Every input is collected on its own: one failing endpoint becomes a Problem for that input only.
+Response shapes follow SECURITY-SURFACE.md (sections 3-9); parsing is tolerant, never trusting.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
+
+from auditor import om_defaults
+from auditor.collectors.http import HttpAnswer, ReadOnlyClient
+from auditor.errors import CollectionError, OmauditError, TargetError
+from auditor.snapshot import (
+    OM_ADMIN_USER,
+    OM_ADMIN_USERS,
+    OM_ANONYMOUS,
+    OM_AUTH_CONFIG,
+    OM_AUTHORIZER,
+    OM_BOTS,
+    OM_JWKS,
+    OM_LOGIN_PROBE,
+    OM_TOKEN_PROBE,
+    OM_VERSION,
+    AdminAccount,
+    AuthConfig,
+    AuthorizerConfig,
+    BotInfo,
+    Endpoint,
+    Jwks,
+    JwkKey,
+    OMFacts,
+    Problem,
+    ProbeResult,
+    UserInfo,
+    VersionInfo,
+)
+
+T = TypeVar("T")
+
+# The two path generations (SECURITY-SURFACE.md 3.1, 3.3, 3.6): ~1.0+ and <=0.13.
+RECENT = "/api/v1/system"
+LEGACY = "/api/v1"
+PAGE_LIMIT = 100
+MAX_PAGES = 50
+MAX_BOTS = 200
+
+LOCKED_MARKER = "Failed Login Attempts Exceeded"
+
+
+@dataclass(frozen=True)
+class OMOptions:
+    url: str
+    token: str | None = None
+    active: bool = False
+    verify: bool | str = True
+
+
+def parse_om_url(url: str) -> Endpoint:
+    """Validate a user-given base URL; raises ValueError with a one-line reason."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"--om-url must start with http:// or https:// (got {url!r})")
+    if not parts.hostname:
+        raise ValueError(f"--om-url has no host: {url!r}")
+    try:
+        _ = parts.port
+    except ValueError:
+        raise ValueError(f"--om-url has an invalid port: {url!r}") from None
+    if parts.query or parts.fragment:
+        raise ValueError(f"--om-url must be a base URL without query or fragment: {url!r}")
+    return Endpoint(url=url.strip().rstrip("/"), scheme=parts.scheme, host=parts.hostname)
+
+
+class OpenMetadataCollector:
+    def __init__(self, options: OMOptions) -> None:
+        self.options = options
+        self.endpoint = parse_om_url(options.url)
+        self.client = ReadOnlyClient(self.endpoint.url, options.token, options.verify)
+        self.problems: dict[str, Problem] = {}
+        self.prefix = RECENT
+
+    def collect(self) -> tuple[OMFacts, dict[str, Problem]]:
+        """Raises TargetError when the target is unreachable or is not OpenMetadata."""
+        try:
+            version = self._identify()
+            auth = self._guard(OM_AUTH_CONFIG, self._auth_config)
+            authorizer = self._guard(OM_AUTHORIZER, self._authorizer)
+            facts = OMFacts(
+                endpoint=self.endpoint,
+                version=version,
+                auth_config=auth,
+                authorizer=authorizer,
+                jwks=self._guard(OM_JWKS, self._jwks),
+                anonymous_access=self._guard(OM_ANONYMOUS, self._anonymous_access),
+                admin_user=self._with_token(OM_ADMIN_USER, self._admin_user),
+                admin_users=self._with_token(OM_ADMIN_USERS, self._admin_users),
+                bots=self._with_token(OM_BOTS, self._bots),
+                login_probe=self._active(OM_LOGIN_PROBE, lambda: self._login_probe(authorizer)),
+                token_probe=self._active(OM_TOKEN_PROBE, self._token_probe),
+            )
+        finally:
+            self.client.close()
+        return facts, self.problems
+
+    # ---- plumbing -------------------------------------------------------------------------
+
+    def _guard(self, key: str, fn: Callable[[], T]) -> T | None:
+        try:
+            return fn()
+        except OmauditError as exc:
+            self.problems[key] = Problem("error", str(exc))
+            return None
+
+    def _with_token(self, key: str, fn: Callable[[], T]) -> T | None:
+        if not self.client.has_token:
+            self.problems[key] = Problem(
+                "skipped", "needs an OpenMetadata admin token (OMAUDIT_OM_TOKEN or --om-token-file)")
+            return None
+        return self._guard(key, fn)
+
+    def _active(self, key: str, fn: Callable[[], T]) -> T | None:
+        if not self.options.active:
+            self.problems[key] = Problem("skipped", "active probe: runs only with --active")
+            return None
+        return self._guard(key, fn)
+
+    def _get_json(self, path: str, *, auth: bool = False) -> dict[str, Any]:
+        answer = self.client.get(path, auth=auth)
+        if answer.status != 200:
+            raise CollectionError(_describe(answer))
+        return answer.json_object()
+
+    # ---- unauthenticated surface ----------------------------------------------------------
+
+    def _identify(self) -> VersionInfo:
+        """Version, trying both path generations; also proves the target is OpenMetadata."""
+        self.problems.pop(OM_VERSION, None)
+        recent = self.client.get(f"{RECENT}/version")
+        answer = recent
+        if recent.status == 404:
+            answer = self.client.get(f"{LEGACY}/version")
+            self.prefix = LEGACY + "/config" if answer.status == 200 else RECENT
+        else:
+            self.prefix = RECENT + "/config"
+        try:
+            data = answer.json_object() if answer.status == 200 else None
+        except CollectionError:
+            data = None
+        if not data or not isinstance(data.get("version"), str):
+            raise TargetError(
+                f"{self.endpoint.url} does not look like OpenMetadata: GET {RECENT}/version "
+                f"answered {recent.status} without a version")
+        revision = data.get("revision")
+        return VersionInfo(version=data["version"], revision=revision if isinstance(revision, str) else None,
+                           path=answer.path)
+
+    def _auth_config(self) -> AuthConfig:
+        data = self._get_json(f"{self.prefix}/auth")
+        claims = data.get("jwtPrincipalClaims")
+        keys = data.get("publicKeyUrls")
+        return AuthConfig(
+            provider=_str(data.get("provider")),
+            client_type=_str(data.get("clientType")),
+            enable_self_signup=data.get("enableSelfSignup") if isinstance(data.get("enableSelfSignup"), bool)
+            else None,
+            authority=_str(data.get("authority")),
+            client_id=_str(data.get("clientId")),
+            callback_url=_str(data.get("callbackUrl")),
+            jwt_principal_claims=tuple(c for c in claims if isinstance(c, str)) if isinstance(claims, list) else (),
+            public_key_urls=tuple(k for k in keys if isinstance(k, str)) if isinstance(keys, list) else None,
+            fields=tuple(sorted(k for k, v in data.items() if v is not None)),
+        )
+
+    def _authorizer(self) -> AuthorizerConfig:
+        data = self._get_json(f"{self.prefix}/authorizer")
+        admins = data.get("adminPrincipals")
+        return AuthorizerConfig(
+            principal_domain=_str(data.get("principalDomain")),
+            admin_principals=tuple(str(a) for a in admins) if isinstance(admins, list) else None,
+            fields=tuple(sorted(k for k, v in data.items() if v is not None)),
+        )
+
+    def _jwks(self) -> Jwks:
+        path = f"{self.prefix}/jwks"
+        data = self._get_json(path)
+        raw_keys = data.get("keys")
+        if not isinstance(raw_keys, list):
+            raise CollectionError(f"GET {path} answered JSON without a 'keys' list")
+        keys: list[JwkKey] = []
+        malformed: list[str] = []
+        for i, raw in enumerate(raw_keys):
+            if not isinstance(raw, dict):
+                malformed.append(f"key {i} is not an object")
+                continue
+            try:
+                keys.append(parse_jwk(raw))
+            except ValueError as exc:
+                malformed.append(f"key {i}: {exc}")
+        return Jwks(path=path, keys=tuple(keys), malformed=tuple(malformed))
+
+    def _anonymous_access(self) -> ProbeResult:
+        """A protected read without any token: 401 is right; 200 means authentication is off."""
+        path = "/api/v1/users?limit=1"
+        answer = self.client.get(path)
+        accepted = answer.status == 200 and _has_data_list(answer)
+        outcome = "accepted" if accepted else ("refused" if answer.status in (401, 403) else "unexpected")
+        if outcome == "unexpected":
+            raise CollectionError(f"GET {path} without a token: {_describe(answer)}")
+        return ProbeResult(endpoint=path, account=None, http_status=answer.status, outcome=outcome,
+                           message=answer.message())
+
+    # ---- admin surface (token) ------------------------------------------------------------
+
+    def _admin_user(self) -> AdminAccount:
+        path = f"/api/v1/users/name/{om_defaults.DEFAULT_ADMIN_NAME}"
+        answer = self.client.get(path, auth=True)
+        if answer.status == 404:
+            return AdminAccount(exists=False, user=None)
+        if answer.status != 200:
+            raise CollectionError(_describe(answer))
+        return AdminAccount(exists=True, user=parse_user(answer.json_object()))
+
+    def _admin_users(self) -> tuple[UserInfo, ...]:
+        return tuple(parse_user(u) for u in self._pages("/api/v1/users?isAdmin=true"))
+
+    def _bots(self) -> tuple[BotInfo, ...]:
+        bots: list[BotInfo] = []
+        for raw in self._pages("/api/v1/bots")[:MAX_BOTS]:
+            name = _str(raw.get("name")) or "?"
+            ref = raw.get("botUser") if isinstance(raw.get("botUser"), dict) else {}
+            user_id = _str(ref.get("id"))
+            user_name = _str(ref.get("name"))
+            try:
+                if not user_id and user_name:
+                    user_id = _str(self._get_json(f"/api/v1/users/name/{quote(user_name)}", auth=True).get("id"))
+                if not user_id:
+                    raise CollectionError(f"bot {name} has no bot user")
+                mech = self._get_json(f"/api/v1/users/auth-mechanism/{quote(user_id)}", auth=True)
+            except OmauditError as exc:
+                bots.append(BotInfo(name, user_name, None, None, None, error=str(exc)))
+                continue
+            config = mech.get("config") if isinstance(mech.get("config"), dict) else {}
+            # JWTToken is a secret: it is deliberately not read into the snapshot.
+            expires = config.get("JWTTokenExpiresAt")
+            bots.append(BotInfo(
+                name=name, bot_user=user_name, auth_type=_str(mech.get("authType")),
+                token_expiry=_str(config.get("JWTTokenExpiry")),
+                expires_at=expires if isinstance(expires, int) and not isinstance(expires, bool) else None))
+        return tuple(bots)
+
+    def _pages(self, path: str) -> list[dict[str, Any]]:
+        """Follow `paging.after` cursors (SECURITY-SURFACE.md 9.1), bounded."""
+        items: list[dict[str, Any]] = []
+        sep = "&" if "?" in path else "?"
+        after: str | None = None
+        for _ in range(MAX_PAGES):
+            page = path + f"{sep}limit={PAGE_LIMIT}" + (f"&after={quote(after)}" if after else "")
+            data = self._get_json(page, auth=True)
+            chunk = data.get("data")
+            if not isinstance(chunk, list):
+                raise CollectionError(f"GET {page} answered JSON without a 'data' list")
+            items.extend(x for x in chunk if isinstance(x, dict))
+            paging = data.get("paging") if isinstance(data.get("paging"), dict) else {}
+            after = _str(paging.get("after"))
+            if not after:
+                return items
+        raise CollectionError(f"GET {path} had more than {MAX_PAGES} pages; stopped")
+
+    # ---- active probes (--active) ---------------------------------------------------------
+
+    def _login_probe(self, authorizer: AuthorizerConfig | None) -> ProbeResult:
+        """One login attempt with the shipped credentials. The server ignores the email domain."""
+        domain = (authorizer.principal_domain if authorizer else None) or om_defaults.DEFAULT_PRINCIPAL_DOMAIN
+        account = f"{om_defaults.DEFAULT_ADMIN_NAME}@{domain}"
+        password = base64.b64encode(om_defaults.DEFAULT_ADMIN_PASSWORD.encode()).decode()
+        path = "/api/v1/users/login"
+        answer = self.client.post_login_probe(path, {"email": account, "password": password})
+        message = answer.message()
+        if answer.status == 200:
+            try:
+                body = answer.json_object()
+            except CollectionError:
+                body = {}
+            # The returned tokens are never kept: only whether they were there.
+            outcome = "accepted" if "accessToken" in body else "unexpected"
+            message = "the server issued an access token" if outcome == "accepted" else "200 without a token"
+        elif answer.status == 401 and LOCKED_MARKER.lower() in message.lower():
+            outcome = "locked"
+        elif answer.status in (400, 401):
+            outcome = "rejected"
+        elif answer.status == 403:
+            outcome = "not-permitted"
+        elif answer.status in (404, 405):
+            outcome = "no-endpoint"
+        else:
+            raise CollectionError(_describe(answer))
+        return ProbeResult(endpoint=path, account=account, http_status=answer.status, outcome=outcome,
+                           message=message)
+
+    def _token_probe(self) -> ProbeResult:
+        """GET whoami with the public default-key admin token: 200 proves full takeover."""
+        path = "/api/v1/users/loggedInUser"
+        answer = self.client.get(path, bearer=om_defaults.DEFAULT_ADMIN_TOKEN)
+        if answer.status == 200:
+            outcome = "accepted"
+        elif answer.status in (401, 403):
+            outcome = "refused"
+        else:
+            raise CollectionError(f"GET {path} with the default-key token: {_describe(answer)}")
+        return ProbeResult(endpoint=path, account="admin (default-key token)", http_status=answer.status,
+                           outcome=outcome, message=answer.message())
+
+
+# ---- parsers of server data: each returns a typed value or raises ValueError/CollectionError ----
+
+def b64url_to_int(text: str) -> int:
+    """Decode a JWK integer leniently: OpenMetadata pads and keeps Java's leading zero byte."""
+    cleaned = text.strip().replace("+", "-").replace("/", "_").rstrip("=")
+    try:
+        raw = base64.urlsafe_b64decode(cleaned + "=" * (-len(cleaned) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError(f"not base64url: {exc}") from None
+    if not raw:
+        raise ValueError("empty value")
+    return int.from_bytes(raw, "big")
+
+
+def parse_jwk(raw: dict[str, Any]) -> JwkKey:
+    n = raw.get("n")
+    e = raw.get("e")
+    if n is not None and not isinstance(n, str):
+        raise ValueError("'n' is not a string")
+    if e is not None and not isinstance(e, str):
+        raise ValueError("'e' is not a string")
+    modulus = b64url_to_int(n) if n else None
+    exponent = b64url_to_int(e) if e else None
+    return JwkKey(kid=_str(raw.get("kid")), kty=_str(raw.get("kty")), alg=_str(raw.get("alg")),
+                  n_hex=format(modulus, "x") if modulus is not None else None, e=exponent)
+
+
+def parse_user(raw: dict[str, Any]) -> UserInfo:
+    name = raw.get("name")
+    if not isinstance(name, str):
+        raise CollectionError("a user entry has no name")
+    last = raw.get("lastLoginTime")
+    return UserInfo(name=name, email=_str(raw.get("email")), is_admin=raw.get("isAdmin") is True,
+                    is_bot=raw.get("isBot") is True, deleted=raw.get("deleted") is True,
+                    last_login_time=last if isinstance(last, int) and not isinstance(last, bool) else None)
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _has_data_list(answer: HttpAnswer) -> bool:
+    try:
+        return isinstance(answer.json_object().get("data"), list)
+    except CollectionError:
+        return False
+
+
+def _describe(answer: HttpAnswer) -> str:
+    message = answer.message()
+    text = f"{answer.method} {answer.path} answered HTTP {answer.status}"
+    return f"{text}: {message}" if message else text
+
+

@@ -1,0 +1,73 @@
+"""Evaluates rules over snapshots: the only place that turns inputs and outcomes into findings.
+
+A rule whose input failed to collect is not called: it becomes ERROR with the collection error.
+A rule whose input was not applicable becomes SKIPPED with the reason. A rule that raises becomes
+ERROR naming the exception; the other rules still run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from auditor.catalogue import Params, Rule
+from auditor.model import Finding, Outcome, Report, Status, TargetInfo
+from auditor.snapshot import Snapshot
+
+
+def default_resource(snap: Snapshot, rule: Rule) -> str:
+    """Where a rule's ERROR/SKIPPED finding points when it never reached a resource."""
+    section = rule.meta.needs[0].split(".", 1)[0] if rule.meta.needs else "om"
+    if section == "om" and snap.target.om_url:
+        return snap.target.om_url
+    if snap.target.cognito_pool_id:
+        return snap.target.cognito_pool_id
+    return snap.target.om_url or snap.target.name
+
+
+def _blocked(snap: Snapshot, rule: Rule) -> Outcome | None:
+    """ERROR if any input failed, else SKIPPED if any input is not applicable, else None."""
+    problems = [(need, snap.problem(need)) for need in rule.meta.needs]
+    resource = default_resource(snap, rule)
+    errors = [f"{need}: {p.reason}" for need, p in problems if p is not None and p.kind == "error"]
+    if errors:
+        return Outcome(Status.ERROR, resource, "could not verify: " + "; ".join(errors))
+    skipped = [p.reason for _, p in problems if p is not None]
+    if skipped:
+        return Outcome(Status.SKIPPED, resource, "; ".join(dict.fromkeys(skipped)))
+    return None
+
+
+def evaluate_rule(snap: Snapshot, rule: Rule, params: Params) -> list[Outcome]:
+    blocked = _blocked(snap, rule)
+    if blocked is not None:
+        return [blocked]
+    merged = {**rule.meta.params, **params}
+    try:
+        outcomes = list(rule.check(snap, merged))
+    except Exception as exc:  # a rule bug must not hide the other rules' results
+        return [Outcome(Status.ERROR, default_resource(snap, rule),
+                        f"rule {rule.meta.id} raised {type(exc).__name__}: {exc}")]
+    if not outcomes:
+        return [Outcome(Status.SKIPPED, default_resource(snap, rule), "nothing to evaluate")]
+    return outcomes
+
+
+def evaluate(snapshots: Iterable[Snapshot], rules: Sequence[Rule],
+             params: Mapping[str, Params] | None = None) -> tuple[Finding, ...]:
+    """Every (rule, resource) finding, PASS included, sorted deterministically."""
+    params = params or {}
+    findings: list[Finding] = []
+    for snap in snapshots:
+        for rule in rules:
+            for outcome in evaluate_rule(snap, rule, params.get(rule.meta.id, {})):
+                findings.append(Finding(
+                    rule_id=rule.meta.id, name=rule.meta.name, status=outcome.status,
+                    severity=outcome.severity or rule.meta.severity, target=snap.target.name, resource=outcome.resource,
+                    message=outcome.message, evidence=dict(outcome.evidence), remediation=rule.remediation))
+    return tuple(sorted(findings, key=Finding.sort_key))
+
+
+def build_report(version: str, started_at: str, finished_at: str, targets: Sequence[TargetInfo],
+                 findings: Sequence[Finding]) -> Report:
+    return Report(tool_version=version, started_at=started_at, finished_at=finished_at,
+                  targets=tuple(targets), findings=tuple(findings))

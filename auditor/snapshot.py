@@ -1,0 +1,243 @@
+"""The frozen snapshot of what was collected from one target, and its JSON form.
+
+Rules read only this. Each input has a key (`om.jwks`, ...): a rule names the keys it needs, and
+the snapshot says per key whether it was collected, failed (ERROR) or was not applicable (SKIPPED).
+No field holds a secret: collectors drop tokens, passwords and client secrets before they get here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.model import TargetInfo
+
+# Input keys. A rule's META.needs lists some of these.
+OM_VERSION = "om.version"
+OM_AUTH_CONFIG = "om.auth_config"
+OM_AUTHORIZER = "om.authorizer"
+OM_JWKS = "om.jwks"
+OM_ENDPOINT = "om.endpoint"
+OM_ANONYMOUS = "om.anonymous_access"
+OM_ADMIN_USER = "om.admin_user"
+OM_ADMIN_USERS = "om.admin_users"
+OM_BOTS = "om.bots"
+OM_LOGIN_PROBE = "om.login_probe"
+OM_TOKEN_PROBE = "om.token_probe"
+
+
+class SnapshotFormatError(ValueError):
+    """A snapshot file that is not one omaudit wrote."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why an input is missing: `error` (could not verify) or `skipped` (not applicable/configured)."""
+
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    url: str
+    scheme: str
+    host: str
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    version: str
+    revision: str | None
+    path: str
+
+
+@dataclass(frozen=True)
+class AuthConfig:
+    provider: str | None
+    client_type: str | None
+    enable_self_signup: bool | None
+    authority: str | None
+    client_id: str | None
+    callback_url: str | None
+    jwt_principal_claims: tuple[str, ...]
+    public_key_urls: tuple[str, ...] | None
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AuthorizerConfig:
+    principal_domain: str | None
+    admin_principals: tuple[str, ...] | None
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class JwkKey:
+    kid: str | None
+    kty: str | None
+    alg: str | None
+    n_hex: str | None
+    e: int | None
+
+    @property
+    def modulus(self) -> int | None:
+        return int(self.n_hex, 16) if self.n_hex else None
+
+
+@dataclass(frozen=True)
+class Jwks:
+    path: str
+    keys: tuple[JwkKey, ...]
+    malformed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    name: str
+    email: str | None
+    is_admin: bool
+    is_bot: bool
+    deleted: bool
+    last_login_time: int | None
+
+
+@dataclass(frozen=True)
+class AdminAccount:
+    """The shipped default `admin` account, as `GET /users/name/admin` answered."""
+
+    exists: bool
+    user: UserInfo | None
+
+
+@dataclass(frozen=True)
+class BotInfo:
+    name: str
+    bot_user: str | None
+    auth_type: str | None
+    token_expiry: str | None
+    expires_at: int | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    """One request an auditor made on purpose, and how the server took it."""
+
+    endpoint: str
+    account: str | None
+    http_status: int | None
+    outcome: str
+    message: str
+
+
+@dataclass(frozen=True)
+class OMFacts:
+    endpoint: Endpoint | None = None
+    version: VersionInfo | None = None
+    auth_config: AuthConfig | None = None
+    authorizer: AuthorizerConfig | None = None
+    jwks: Jwks | None = None
+    anonymous_access: ProbeResult | None = None
+    admin_user: AdminAccount | None = None
+    admin_users: tuple[UserInfo, ...] | None = None
+    bots: tuple[BotInfo, ...] | None = None
+    login_probe: ProbeResult | None = None
+    token_probe: ProbeResult | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    target: TargetInfo
+    collected_at: str
+    om: OMFacts = field(default_factory=OMFacts)
+    problems: Mapping[str, Problem] = field(default_factory=dict)
+
+    def problem(self, key: str) -> Problem | None:
+        """The recorded problem for an input, or a generic error if it is simply absent."""
+        if key in self.problems:
+            return self.problems[key]
+        if self.value(key) is None:
+            return Problem("error", f"{key} was not collected")
+        return None
+
+    def value(self, key: str) -> object:
+        section, _, name = key.partition(".")
+        facts = getattr(self, section, None)
+        return getattr(facts, name, None) if facts is not None else None
+
+
+# ---- JSON codec: generic over the dataclasses above, so a new fact needs no codec code ----
+
+def to_json(obj: object) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_json(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, tuple | list):
+        return [to_json(x) for x in obj]
+    if isinstance(obj, Mapping):
+        return {str(k): to_json(v) for k, v in obj.items()}
+    return obj
+
+
+def from_json(tp: Any, data: Any) -> Any:
+    """Decode `data` as type `tp`; raises SnapshotFormatError on any mismatch."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(tp)
+        if data is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return from_json(inner[0], data)
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        if not isinstance(data, dict):
+            raise SnapshotFormatError(f"expected an object for {tp.__name__}")
+        hints = typing.get_type_hints(tp)
+        kwargs = {f.name: from_json(hints[f.name], data[f.name])
+                  for f in dataclasses.fields(tp) if f.name in data}
+        try:
+            return tp(**kwargs)
+        except TypeError as exc:
+            raise SnapshotFormatError(f"{tp.__name__}: {exc}") from exc
+    if origin is tuple:
+        if not isinstance(data, list):
+            raise SnapshotFormatError("expected a list")
+        return tuple(from_json(typing.get_args(tp)[0], x) for x in data)
+    if origin in (Mapping, dict, typing.get_origin(Mapping[str, int])):
+        if not isinstance(data, dict):
+            raise SnapshotFormatError("expected an object")
+        return {str(k): from_json(typing.get_args(tp)[1], v) for k, v in data.items()}
+    if tp in (str, int, bool, float):
+        if not isinstance(data, tp) or (tp is int and isinstance(data, bool)):
+            raise SnapshotFormatError(f"expected {tp.__name__}, got {type(data).__name__}")
+        return data
+    if tp is object or tp is Any:
+        return data
+    raise SnapshotFormatError(f"cannot decode type {tp!r}")
+
+
+SNAPSHOT_SCHEMA = 1
+
+
+def dump_snapshots(snaps: typing.Sequence[Snapshot]) -> str:
+    return json.dumps({"omaudit_snapshot": SNAPSHOT_SCHEMA, "snapshots": to_json(list(snaps))}, indent=2)
+
+
+def load_snapshots(text: str) -> tuple[Snapshot, ...]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SnapshotFormatError(f"not JSON (line {exc.lineno}: {exc.msg})") from exc
+    if not isinstance(data, dict) or data.get("omaudit_snapshot") != SNAPSHOT_SCHEMA:
+        raise SnapshotFormatError("not an omaudit snapshot (missing omaudit_snapshot: 1)")
+    snaps = data.get("snapshots")
+    if not isinstance(snaps, list):
+        raise SnapshotFormatError("'snapshots' must be a list")
+    try:
+        return tuple(from_json(Snapshot, s) for s in snaps)
+    except (KeyError, ValueError) as exc:
+        raise SnapshotFormatError(f"malformed snapshot: {exc}") from exc

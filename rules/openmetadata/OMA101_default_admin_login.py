@@ -1,0 +1,45 @@
+"""OMA101: the shipped admin credentials (admin / admin) log in.
+
+## Why this matters
+Every OpenMetadata install creates `admin@<principalDomain>` with the password `admin` unless
+`adminPrincipals` sets one. Anyone who can reach `POST /api/v1/users/login` and knows the public
+default gets a full admin session: every connection secret, every bot token, every policy.
+nuclei's `openmetadata-default-login` template scans the internet for exactly this.
+
+## What omaudit sends (only with --active)
+One `POST /api/v1/users/login` with `{"email": "admin@<principalDomain>", "password": "YWRtaW4="}`
+(base64 of `admin`), once per scan. The server ignores the e-mail domain, so this tests the `admin`
+account whatever `principalDomain` is. The returned tokens are discarded unread. A locked account is
+reported as ERROR and is never retried.
+
+## Fix
+Change the password at once (Settings > Users > admin > Change password, or
+`PUT /api/v1/users/changePassword`), then remove `admin` from `AUTHORIZER_ADMIN_PRINCIPALS` (or
+give it as `admin:<strong password>`) and delete the account:
+`DELETE /api/v1/users/name/admin?hardDelete=true`. With SSO, set `AUTHENTICATION_PROVIDER` to your
+identity provider so password login is refused altogether.
+
+## References
+- OpenMetadata docs, Basic Authentication: "DELETE the admin default account shipped by OM"
+- projectdiscovery/nuclei-templates: http/default-logins/openmetadata/openmetadata-default-login.yaml
+"""
+
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+
+META = RuleMeta(id="OMA101", name="default-admin-login", severity=Severity.CRITICAL,
+                needs=("om.login_probe",), active=True)
+
+
+def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
+    probe = need(snap.om.login_probe)
+    evidence = {"account": probe.account, "http_status": probe.http_status, "outcome": probe.outcome}
+    resource = f"{snap.target.om_url}{probe.endpoint}"
+    if probe.outcome == "accepted":
+        yield META.failed(resource, f"the shipped credentials for {probe.account} were accepted", **evidence)
+    elif probe.outcome == "locked":
+        yield META.errored(resource, f"{probe.account} is locked out; not retried, so the password is unknown",
+                           **evidence)
+    elif probe.outcome in ("rejected", "not-permitted", "no-endpoint"):
+        yield META.passed(resource, f"the shipped credentials were refused ({probe.outcome})", **evidence)
+    else:
+        yield META.errored(resource, f"unexpected login answer: HTTP {probe.http_status}", **evidence)

@@ -1,0 +1,44 @@
+"""OMA102: the default `admin` user still exists although users sign in through SSO.
+
+## Why this matters
+Under an SSO provider OpenMetadata blanks the admin's password, but the account stays an admin. If
+the provider is ever switched back to `basic` (a rollback, a config reload from the YAML defaults),
+or `admin` stays in `adminPrincipals`, the server re-creates or re-enables `admin` with the password
+`admin`. The OpenMetadata Cognito guide says to delete it.
+
+## Fix
+Remove `admin` from `AUTHORIZER_ADMIN_PRINCIPALS` (Helm: `openmetadata.config.authorizer.initialAdmins`)
+and list your own SSO admins there, restart, then delete the account:
+`DELETE /api/v1/users/name/admin?hardDelete=true` (Settings > Users > admin > Delete, hard delete).
+
+## References
+- OpenMetadata docs, Amazon Cognito SSO: "DELETE the admin default account shipped by OM in case you had
+  Basic Authentication enabled before configuring Amazon Cognito SSO"
+- open-metadata/OpenMetadata: openmetadata-service/.../util/UserUtil.java (addUsers)
+"""
+
+from auditor.om_defaults import PASSWORD_PROVIDERS
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+
+META = RuleMeta(id="OMA102", name="default-admin-account-present", severity=Severity.HIGH,
+                needs=("om.admin_user", "om.auth_config"))
+
+
+def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
+    account = need(snap.om.admin_user)
+    provider = need(snap.om.auth_config).provider
+    resource = f"{snap.target.om_url}/api/v1/users/name/admin"
+    if provider is None:
+        yield META.errored(resource, "the auth config names no provider")
+    elif provider in PASSWORD_PROVIDERS:
+        yield META.skipped(resource, f"provider is {provider}: password login is in use (see OMA101, OMA103)",
+                           provider=provider)
+    elif not account.exists or account.user is None:
+        yield META.passed(resource, "the default admin account has been deleted", provider=provider)
+    else:
+        user = account.user
+        yield META.failed(resource,
+                          f"the default admin account still exists (isAdmin={str(user.is_admin).lower()}) "
+                          f"although the provider is {provider}",
+                          provider=provider, is_admin=user.is_admin, email=user.email,
+                          last_login_time=user.last_login_time)

@@ -1,0 +1,33 @@
+"""OMA103: the authentication provider is `basic` (local passwords).
+
+## Why this matters
+With `basic`, OpenMetadata keeps its own passwords: no MFA, a lockout that is per replica and by
+default 3 attempts per 30 s in recent releases, self-signup on by default, and the shipped `admin`
+account. The deployments omaudit targets are meant to sign users in through Amazon Cognito.
+Medium rather than high: basic auth is a supported mode, and the concrete risks it enables have
+their own rules (OMA101, OMA108).
+
+## Fix
+Configure SSO: `AUTHENTICATION_PROVIDER=aws-cognito`, `AUTHENTICATION_AUTHORITY=https://cognito-idp.<region>.amazonaws.com/<pool id>`,
+`AUTHENTICATION_CLIENT_ID=<app client id>`, `AUTHENTICATION_PUBLIC_KEYS=[<pool jwks url>, https://<your host>/api/v1/system/config/jwks]`
+(or Settings > SSO > AWS-Cognito in 1.12+), then delete the default admin (OMA102).
+
+## References
+- OpenMetadata docs, Amazon Cognito SSO (docker, bare metal, kubernetes)
+"""
+
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+
+META = RuleMeta(id="OMA103", name="basic-auth-provider", severity=Severity.MEDIUM, needs=("om.auth_config",))
+
+
+def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
+    provider = need(snap.om.auth_config).provider
+    resource = f"{snap.target.om_url}/api/v1/system/config/auth"
+    if provider is None:
+        yield META.errored(resource, "the auth config names no provider")
+    elif provider == "basic":
+        yield META.failed(resource, "users sign in with local OpenMetadata passwords (provider basic)",
+                          provider=provider)
+    else:
+        yield META.passed(resource, f"provider is {provider}", provider=provider)

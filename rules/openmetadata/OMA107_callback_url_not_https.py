@@ -1,0 +1,30 @@
+"""OMA107: OpenMetadata's SSO `callbackUrl` is not HTTPS.
+
+## Why this matters
+With the default public client, the identity provider returns the user's ID token to this URL. Over
+plain HTTP anyone on the path reads it and replays it as the user until it expires. Medium: it needs
+a network position, but yields a full session.
+
+## Fix
+Serve OpenMetadata behind TLS and set `AUTHENTICATION_CALLBACK_URL=https://<host>/callback`; register
+the same https URL in the Cognito app client (`aws cognito-idp update-user-pool-client ... --callback-urls`).
+
+## References
+- OpenMetadata docs, Amazon Cognito SSO; AWS Cognito docs: callback URLs must use HTTPS except for localhost
+"""
+
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, url_scheme
+
+META = RuleMeta(id="OMA107", name="callback-url-not-https", severity=Severity.MEDIUM, needs=("om.auth_config",))
+
+
+def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
+    auth = need(snap.om.auth_config)
+    resource = f"{snap.target.om_url}/api/v1/system/config/auth"
+    url = (auth.callback_url or "").strip()
+    if not url:
+        yield META.skipped(resource, f"no callbackUrl is configured (provider {auth.provider})")
+    elif url_scheme(url) == "https":
+        yield META.passed(resource, "callbackUrl uses https", callback_url=url)
+    else:
+        yield META.failed(resource, f"callbackUrl {url} is not https", callback_url=url)
