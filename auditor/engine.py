@@ -44,7 +44,7 @@ def evaluate_rule(snap: Snapshot, rule: Rule, params: Params) -> list[Outcome]:
     merged = {**rule.meta.params, **params}
     try:
         outcomes = list(rule.check(snap, merged))
-    except Exception as exc:  # a rule bug must not hide the other rules' results
+    except Exception as exc:  # noqa: BLE001 - a rule bug must not hide the other rules' results
         return [Outcome(Status.ERROR, default_resource(snap, rule),
                         f"rule {rule.meta.id} raised {type(exc).__name__}: {exc}")]
     if not outcomes:

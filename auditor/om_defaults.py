@@ -31,7 +31,7 @@ DEFAULT_ADMIN_TOKEN = (
 )
 
 DEFAULT_ADMIN_NAME = "admin"
-DEFAULT_ADMIN_PASSWORD = "admin"  # noqa: S105 - the publicly documented shipped password, probed with --active
+DEFAULT_ADMIN_PASSWORD = "admin"
 DEFAULT_PRINCIPAL_DOMAIN = "open-metadata.org"
 DEFAULT_ADMIN_EMAIL = "admin@open-metadata.org"
 

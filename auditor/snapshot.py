@@ -59,6 +59,7 @@ class VersionInfo:
 
 @dataclass(frozen=True)
 class AuthConfig:
+    path: str
     provider: str | None
     client_type: str | None
     enable_self_signup: bool | None
@@ -72,6 +73,7 @@ class AuthConfig:
 
 @dataclass(frozen=True)
 class AuthorizerConfig:
+    path: str
     principal_domain: str | None
     admin_principals: tuple[str, ...] | None
     fields: tuple[str, ...]

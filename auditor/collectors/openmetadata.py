@@ -27,17 +27,16 @@ from auditor.snapshot import (
     OM_JWKS,
     OM_LOGIN_PROBE,
     OM_TOKEN_PROBE,
-    OM_VERSION,
     AdminAccount,
     AuthConfig,
     AuthorizerConfig,
     BotInfo,
     Endpoint,
-    Jwks,
     JwkKey,
+    Jwks,
     OMFacts,
-    Problem,
     ProbeResult,
+    Problem,
     UserInfo,
     VersionInfo,
 )
@@ -141,31 +140,26 @@ class OpenMetadataCollector:
 
     def _identify(self) -> VersionInfo:
         """Version, trying both path generations; also proves the target is OpenMetadata."""
-        self.problems.pop(OM_VERSION, None)
         recent = self.client.get(f"{RECENT}/version")
-        answer = recent
-        if recent.status == 404:
-            answer = self.client.get(f"{LEGACY}/version")
-            self.prefix = LEGACY + "/config" if answer.status == 200 else RECENT
-        else:
-            self.prefix = RECENT + "/config"
-        try:
-            data = answer.json_object() if answer.status == 200 else None
-        except CollectionError:
-            data = None
-        if not data or not isinstance(data.get("version"), str):
-            raise TargetError(
-                f"{self.endpoint.url} does not look like OpenMetadata: GET {RECENT}/version "
-                f"answered {recent.status} without a version")
-        revision = data.get("revision")
-        return VersionInfo(version=data["version"], revision=revision if isinstance(revision, str) else None,
-                           path=answer.path)
+        found = _version_body(recent)
+        self.prefix = RECENT + "/config"
+        if found is None:
+            legacy = self.client.get(f"{LEGACY}/version")
+            found = _version_body(legacy)
+            self.prefix = LEGACY + "/config"
+        if found is None:
+            kind = "an HTML page" if b"<html" in recent.body[:2048].lower() else "no version"
+            raise TargetError(f"{self.endpoint.url} does not look like OpenMetadata: GET {RECENT}/version "
+                              f"answered HTTP {recent.status} with {kind}")
+        return found
 
     def _auth_config(self) -> AuthConfig:
-        data = self._get_json(f"{self.prefix}/auth")
+        path = f"{self.prefix}/auth"
+        data = self._get_json(path)
         claims = data.get("jwtPrincipalClaims")
         keys = data.get("publicKeyUrls")
         return AuthConfig(
+            path=path,
             provider=_str(data.get("provider")),
             client_type=_str(data.get("clientType")),
             enable_self_signup=data.get("enableSelfSignup") if isinstance(data.get("enableSelfSignup"), bool)
@@ -179,9 +173,11 @@ class OpenMetadataCollector:
         )
 
     def _authorizer(self) -> AuthorizerConfig:
-        data = self._get_json(f"{self.prefix}/authorizer")
+        path = f"{self.prefix}/authorizer"
+        data = self._get_json(path)
         admins = data.get("adminPrincipals")
         return AuthorizerConfig(
+            path=path,
             principal_domain=_str(data.get("principalDomain")),
             admin_principals=tuple(str(a) for a in admins) if isinstance(admins, list) else None,
             fields=tuple(sorted(k for k, v in data.items() if v is not None)),
@@ -234,7 +230,7 @@ class OpenMetadataCollector:
         bots: list[BotInfo] = []
         for raw in self._pages("/api/v1/bots")[:MAX_BOTS]:
             name = _str(raw.get("name")) or "?"
-            ref = raw.get("botUser") if isinstance(raw.get("botUser"), dict) else {}
+            ref = _obj(raw.get("botUser"))
             user_id = _str(ref.get("id"))
             user_name = _str(ref.get("name"))
             try:
@@ -246,7 +242,7 @@ class OpenMetadataCollector:
             except OmauditError as exc:
                 bots.append(BotInfo(name, user_name, None, None, None, error=str(exc)))
                 continue
-            config = mech.get("config") if isinstance(mech.get("config"), dict) else {}
+            config = _obj(mech.get("config"))
             # JWTToken is a secret: it is deliberately not read into the snapshot.
             expires = config.get("JWTTokenExpiresAt")
             bots.append(BotInfo(
@@ -267,7 +263,7 @@ class OpenMetadataCollector:
             if not isinstance(chunk, list):
                 raise CollectionError(f"GET {page} answered JSON without a 'data' list")
             items.extend(x for x in chunk if isinstance(x, dict))
-            paging = data.get("paging") if isinstance(data.get("paging"), dict) else {}
+            paging = _obj(data.get("paging"))
             after = _str(paging.get("after"))
             if not after:
                 return items
@@ -353,6 +349,24 @@ def parse_user(raw: dict[str, Any]) -> UserInfo:
     return UserInfo(name=name, email=_str(raw.get("email")), is_admin=raw.get("isAdmin") is True,
                     is_bot=raw.get("isBot") is True, deleted=raw.get("deleted") is True,
                     last_login_time=last if isinstance(last, int) and not isinstance(last, bool) else None)
+
+
+def _version_body(answer: HttpAnswer) -> VersionInfo | None:
+    """OpenMetadataServerVersion {version, revision, timestamp}, or None if this is not one."""
+    if answer.status != 200:
+        return None
+    try:
+        data = answer.json_object()
+    except CollectionError:
+        return None
+    version = data.get("version")
+    if not isinstance(version, str) or not version.strip():
+        return None
+    return VersionInfo(version=version.strip()[:64], revision=_str(data.get("revision")), path=answer.path)
+
+
+def _obj(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _str(value: object) -> str | None:

@@ -8,8 +8,10 @@ Medium rather than high: basic auth is a supported mode, and the concrete risks 
 their own rules (OMA101, OMA108).
 
 ## Fix
-Configure SSO: `AUTHENTICATION_PROVIDER=aws-cognito`, `AUTHENTICATION_AUTHORITY=https://cognito-idp.<region>.amazonaws.com/<pool id>`,
-`AUTHENTICATION_CLIENT_ID=<app client id>`, `AUTHENTICATION_PUBLIC_KEYS=[<pool jwks url>, https://<your host>/api/v1/system/config/jwks]`
+Configure SSO: `AUTHENTICATION_PROVIDER=aws-cognito`,
+`AUTHENTICATION_AUTHORITY=https://cognito-idp.<region>.amazonaws.com/<pool id>`,
+`AUTHENTICATION_CLIENT_ID=<app client id>`,
+`AUTHENTICATION_PUBLIC_KEYS=[<pool jwks url>, https://<your host>/api/v1/system/config/jwks]`
 (or Settings > SSO > AWS-Cognito in 1.12+), then delete the default admin (OMA102).
 
 ## References
@@ -22,8 +24,9 @@ META = RuleMeta(id="OMA103", name="basic-auth-provider", severity=Severity.MEDIU
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
-    provider = need(snap.om.auth_config).provider
-    resource = f"{snap.target.om_url}/api/v1/system/config/auth"
+    auth = need(snap.om.auth_config)
+    provider = auth.provider
+    resource = f"{snap.target.om_url}{auth.path}"
     if provider is None:
         yield META.errored(resource, "the auth config names no provider")
     elif provider == "basic":

@@ -20,7 +20,7 @@ META = RuleMeta(id="OMA107", name="callback-url-not-https", severity=Severity.ME
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     auth = need(snap.om.auth_config)
-    resource = f"{snap.target.om_url}/api/v1/system/config/auth"
+    resource = f"{snap.target.om_url}{auth.path}"
     url = (auth.callback_url or "").strip()
     if not url:
         yield META.skipped(resource, f"no callbackUrl is configured (provider {auth.provider})")

@@ -22,7 +22,7 @@ META = RuleMeta(id="OMA108", name="self-signup-enabled", severity=Severity.MEDIU
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     auth = need(snap.om.auth_config)
-    resource = f"{snap.target.om_url}/api/v1/system/config/auth"
+    resource = f"{snap.target.om_url}{auth.path}"
     if auth.enable_self_signup is None:
         yield META.errored(resource, "the auth config does not say whether self-signup is enabled")
     elif auth.enable_self_signup:

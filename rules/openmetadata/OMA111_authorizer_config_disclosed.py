@@ -23,7 +23,7 @@ META = RuleMeta(id="OMA111", name="authorizer-config-disclosed", severity=Severi
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     authorizer = need(snap.om.authorizer)
-    resource = f"{snap.target.om_url}/api/v1/system/config/authorizer"
+    resource = f"{snap.target.om_url}{authorizer.path}"
     if authorizer.admin_principals is not None:
         yield META.failed(resource, "admin principals are served to anonymous callers: "
                           + ", ".join(authorizer.admin_principals),

@@ -1,0 +1,5 @@
+"""`python -m auditor` is the same as the `omaudit` command."""
+
+from auditor.cli import main
+
+main()

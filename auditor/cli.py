@@ -1,0 +1,342 @@
+"""The command line: parses options, builds targets, calls the scan service, writes output.
+
+Every error omaudit raises on purpose reaches the user as one line on stderr and an exit code
+(see EXIT CODES in the README); nothing here knows a rule or a format's internals.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from auditor import __version__
+from auditor.errors import InputError, OmauditError, TargetError
+from auditor.model import Report, Severity
+
+EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
+TOKEN_ENV = "OMAUDIT_OM_TOKEN"
+DEFAULT_REPORTS = Path("reports")
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  rich_markup_mode=None, help="Security hardening auditor for OpenMetadata with Amazon Cognito SSO.")
+rules_app = typer.Typer(no_args_is_help=True, help="List the rules or show one rule's documentation.")
+lab_app = typer.Typer(no_args_is_help=True, help="The OpenMetadata emulator used by tests and the demo.")
+app.add_typer(rules_app, name="rules")
+app.add_typer(lab_app, name="lab")
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"omaudit {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True,
+                                                help="Print the version and exit.")] = False) -> None:
+    """omaudit audits a running OpenMetadata and its Cognito setup, and writes a report."""
+
+
+# ---- shared option types ----------------------------------------------------------------------
+
+OmUrl = Annotated[str | None, typer.Option("--om-url", help="OpenMetadata base URL, e.g. https://om.example.com")]
+TokenFile = Annotated[Path | None, typer.Option("--om-token-file", help=f"File holding the admin token "
+                                                f"(else ${TOKEN_ENV}); never pass a token on the command line.")]
+Active = Annotated[bool, typer.Option("--active", help="Run active probes (one default-login attempt, one "
+                                      "default-key token request). Without it omaudit sends only GETs.")]
+Formats = Annotated[list[str] | None, typer.Option("--format", "-f", help="table (stdout), json; repeatable.")]
+OutputDir = Annotated[Path | None, typer.Option("--output-dir", "-o", help="Where files go (default: "
+                                                "reports/<UTC timestamp>/, with reports/latest).")]
+FailOn = Annotated[str, typer.Option("--fail-on", help="Lowest severity of an un-muted FAIL that exits 1.")]
+RuleIds = Annotated[str | None, typer.Option("--rules", help="Only these rule IDs (comma-separated).")]
+SkipIds = Annotated[str | None, typer.Option("--skip-rules", help="Skip these rule IDs (comma-separated).")]
+RulesDirs = Annotated[list[Path] | None, typer.Option("--rules-dir", help="Extra folder of rule files.")]
+CaBundle = Annotated[Path | None, typer.Option("--ca-bundle", help="CA bundle to verify the server with.")]
+Insecure = Annotated[bool, typer.Option("--insecure", help="Do not verify TLS certificates.")]
+
+
+def _ids(text: str | None) -> list[str]:
+    return [p.strip().upper() for p in (text or "").split(",") if p.strip()]
+
+
+def _read_token(token_file: Path | None) -> str | None:
+    if token_file is not None:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise InputError(f"cannot read --om-token-file {token_file}: {exc.strerror}") from None
+        if not token:
+            raise InputError(f"--om-token-file {token_file} is empty")
+        return token
+    return os.environ.get(TOKEN_ENV, "").strip() or None
+
+
+def _verify(ca_bundle: Path | None, insecure: bool) -> bool | str:
+    if insecure:
+        return False
+    if ca_bundle is not None:
+        if not ca_bundle.is_file():
+            raise InputError(f"--ca-bundle {ca_bundle} is not a file")
+        return str(ca_bundle)
+    return True
+
+
+def _fail_on(text: str) -> Severity:
+    try:
+        return Severity.parse(text)
+    except ValueError as exc:
+        raise InputError(f"--fail-on: {exc}") from None
+
+
+def _target_name(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.netloc or url
+
+
+# ---- output -----------------------------------------------------------------------------------
+
+def _emit(report: Report, formats: Sequence[str], output_dir: Path | None, secrets: Sequence[str | None]) -> None:
+    from auditor.output import timestamped_dir, write_reports
+    from auditor.redact import Redactor
+    from auditor.render import renderers
+
+    known = renderers()
+    chosen = [known[f] for f in formats]
+    redact = Redactor(secrets)
+    out_dir = output_dir if output_dir is not None else timestamped_dir(DEFAULT_REPORTS)
+    paths = write_reports(report, chosen, out_dir, redact, update_latest=output_dir is None)
+    if "table" in formats:
+        sys.stdout.write(redact(known["table"].render(report)))
+    elif chosen:
+        # Without a table, stdout carries the first requested format, so `--format json | jq` works.
+        sys.stdout.write(redact(chosen[0].render(report)))
+    for path in paths:
+        typer.echo(f"wrote {path}", err=True)
+
+
+def _check_formats(formats: Sequence[str]) -> list[str]:
+    from auditor.render import renderers
+
+    known = renderers()
+    for name in formats:
+        if name not in known:
+            raise InputError(f"unknown --format {name!r} (choose from {', '.join(known)})")
+    return list(dict.fromkeys(formats))
+
+
+# ---- commands ---------------------------------------------------------------------------------
+
+def _load_selected(rules: str | None, skip_rules: str | None, rules_dir: list[Path] | None) -> tuple:  # type: ignore[type-arg]
+    from auditor.catalogue import load_rules, select
+
+    return select(load_rules(rules_dir or ()), _ids(rules), _ids(skip_rules))
+
+
+def execute_scan(om_url: str, *, token: str | None, active: bool, formats: Sequence[str],
+                 output_dir: Path | None, fail_on: Severity, rules: str | None = None,
+                 skip_rules: str | None = None, rules_dir: list[Path] | None = None,
+                 verify: bool | str = True) -> int:
+    """The main job, shared by `scan` and `demo`."""
+    from auditor.collectors.openmetadata import parse_om_url
+    from auditor.scan import ScanTarget, audit, collect_target, utc_now
+
+    formats = _check_formats(formats)
+    try:
+        endpoint = parse_om_url(om_url)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    selected = _load_selected(rules, skip_rules, rules_dir)
+    started = utc_now()
+    target = ScanTarget(name=_target_name(endpoint.url), om_url=endpoint.url, om_token=token, active=active,
+                        verify=verify)
+    snapshot = collect_target(target)
+    report = audit([snapshot], selected, started)
+    _emit(report, formats, output_dir, [token])
+    return report.exit_code(fail_on)
+
+
+@app.command()
+def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active = False,
+         format: Formats = None, output_dir: OutputDir = None,
+         fail_on: FailOn = "high", rules: RuleIds = None, skip_rules: SkipIds = None,
+         rules_dir: RulesDirs = None, ca_bundle: CaBundle = None, insecure: Insecure = False) -> int:
+    """Collect from a running OpenMetadata, evaluate every rule, report."""
+    if not om_url:
+        raise InputError("--om-url is required")
+    return execute_scan(om_url, token=_read_token(om_token_file), active=active, formats=format or ["table"],
+                        output_dir=output_dir, fail_on=_fail_on(fail_on), rules=rules, skip_rules=skip_rules,
+                        rules_dir=rules_dir, verify=_verify(ca_bundle, insecure))
+
+
+@app.command()
+def collect(snapshot: Annotated[Path, typer.Option("--snapshot", help="Where to save the snapshot.")],
+            om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active = False,
+            ca_bundle: CaBundle = None, insecure: Insecure = False) -> int:
+    """Collect only, and save the snapshot for `omaudit audit` (it holds no secret)."""
+    from auditor.collectors.openmetadata import parse_om_url
+    from auditor.output import write_atomic
+    from auditor.redact import Redactor
+    from auditor.scan import ScanTarget, collect_target
+    from auditor.snapshot import dump_snapshots
+
+    if not om_url:
+        raise InputError("--om-url is required")
+    try:
+        endpoint = parse_om_url(om_url)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    token = _read_token(om_token_file)
+    snap = collect_target(ScanTarget(name=_target_name(endpoint.url), om_url=endpoint.url, om_token=token,
+                                     active=active, verify=_verify(ca_bundle, insecure)))
+    try:
+        write_atomic(snapshot, Redactor([token])(dump_snapshots([snap])))
+    except OSError as exc:
+        raise InputError(f"cannot write {snapshot}: {exc.strerror or exc}") from None
+    typer.echo(f"wrote {snapshot}", err=True)
+    return EXIT_OK
+
+
+@app.command("audit")
+def audit_cmd(snapshot: Annotated[Path, typer.Argument(help="A snapshot saved by `omaudit collect`.")],
+              format: Formats = None, output_dir: OutputDir = None,
+              fail_on: FailOn = "high", rules: RuleIds = None, skip_rules: SkipIds = None,
+              rules_dir: RulesDirs = None) -> int:
+    """Evaluate a saved snapshot offline: no network."""
+    from auditor.scan import audit, utc_now
+    from auditor.snapshot import SnapshotFormatError, load_snapshots
+
+    formats = _check_formats(format or ["table"])
+    threshold = _fail_on(fail_on)
+    try:
+        snaps = load_snapshots(snapshot.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read snapshot {snapshot}: {exc.strerror}") from None
+    except SnapshotFormatError as exc:
+        raise InputError(f"snapshot {snapshot}: {exc}") from None
+    selected = _load_selected(rules, skip_rules, rules_dir)
+    report = audit(snaps, selected, utc_now())
+    _emit(report, formats, output_dir, [])
+    return report.exit_code(threshold)
+
+
+@rules_app.command("list")
+def rules_list(rules_dir: RulesDirs = None) -> int:
+    """One line per rule: ID, severity, name, and whether it is an active probe."""
+    from tabulate import tabulate
+
+    from auditor.catalogue import load_rules
+
+    rows = [(r.meta.id, r.meta.severity.label, r.meta.name, "active" if r.meta.active else "", r.title)
+            for r in load_rules(rules_dir or ())]
+    typer.echo(tabulate(rows, headers=("ID", "Severity", "Name", "Probe", "Summary"), tablefmt="simple"))
+    return EXIT_OK
+
+
+@rules_app.command("show")
+def rules_show(rule_id: Annotated[str, typer.Argument(help="A rule ID such as OMA104.")],
+               rules_dir: RulesDirs = None) -> int:
+    """Print a rule's documentation: why it matters and how to fix it."""
+    from auditor.catalogue import load_rules
+
+    wanted = rule_id.strip().upper()
+    for rule in load_rules(rules_dir or ()):
+        if rule.meta.id == wanted:
+            typer.echo(f"{rule.meta.id} {rule.meta.name} (severity {rule.meta.severity.label}"
+                       f"{', active probe' if rule.meta.active else ''}; needs {', '.join(rule.meta.needs)})\n")
+            typer.echo(rule.doc.strip())
+            return EXIT_OK
+    raise InputError(f"unknown rule id {rule_id!r} (see 'omaudit rules list')")
+
+
+def _wait_for_signal() -> None:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+
+
+@lab_app.command("serve")
+def lab_serve(scenario: Annotated[str, typer.Option("--scenario", help="Scenario name.")] = "insecure-defaults",
+              port: Annotated[int, typer.Option("--port", help="Port for OpenMetadata (0: any free port).")] = 0
+              ) -> int:
+    """Serve one scenario on 127.0.0.1; print one JSON line when ready; stop on SIGINT/SIGTERM."""
+    import json
+
+    from auditor.lab.scenarios import SCENARIOS
+    from auditor.lab.server import LabServer
+
+    if scenario not in SCENARIOS:
+        raise InputError(f"unknown scenario {scenario!r} (choose from {', '.join(SCENARIOS)})")
+    try:
+        server = LabServer(SCENARIOS[scenario], port=port).start()
+    except OSError as exc:
+        raise InputError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+    print(json.dumps({"scenario": scenario, "om_url": server.url, "aws_endpoint_url": None,
+                      "admin_token": server.admin_token}), flush=True)
+    try:
+        _wait_for_signal()
+    finally:
+        server.stop()
+    return EXIT_OK
+
+
+@app.command()
+def demo(scenario: Annotated[str, typer.Option("--scenario", help="Lab scenario to scan.")] = "insecure-defaults"
+         ) -> int:
+    """Start the lab in-process, scan it as a user would (--active, admin token), write reports/."""
+    from auditor.lab.scenarios import SCENARIOS
+    from auditor.lab.server import LabServer
+
+    if scenario not in SCENARIOS:
+        raise InputError(f"unknown scenario {scenario!r} (choose from {', '.join(SCENARIOS)})")
+    with LabServer(SCENARIOS[scenario]) as server:
+        typer.echo(f"demo: lab scenario {scenario!r} at {server.url}", err=True)
+        code = execute_scan(server.url, token=server.admin_token, active=True, formats=["table", "json"],
+                            output_dir=None, fail_on=Severity.HIGH)
+    typer.echo(f"demo: the scan exited {code} (1 = failing findings, as this scenario should have)", err=True)
+    return EXIT_OK
+
+
+def _is(exc: BaseException, name: str) -> bool:
+    """Match click's exception classes by name: typer may vendor its own copy of click."""
+    return any(cls.__name__ == name for cls in type(exc).__mro__)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: every expected error becomes one line and an exit code, never a traceback."""
+    try:
+        code = app(args=list(argv) if argv is not None else None, prog_name="omaudit", standalone_mode=False)
+    except TargetError as exc:
+        typer.echo(f"omaudit: error: {exc} (nothing was scanned)", err=True)
+        code = EXIT_INPUT
+    except OmauditError as exc:
+        typer.echo(f"omaudit: error: {exc}", err=True)
+        code = EXIT_INPUT
+    except KeyboardInterrupt:
+        typer.echo("omaudit: interrupted", err=True)
+        code = 130
+    except Exception as exc:
+        if _is(exc, "Exit"):
+            code = getattr(exc, "exit_code", 0)
+        elif _is(exc, "NoArgsIsHelpError"):
+            ctx = getattr(exc, "ctx", None)
+            typer.echo(ctx.get_help() if ctx is not None else "omaudit: see --help")
+            code = EXIT_INPUT
+        elif _is(exc, "UsageError"):
+            typer.echo(f"omaudit: error: {exc.format_message()}", err=True)  # type: ignore[attr-defined]
+            code = EXIT_INPUT
+        elif _is(exc, "Abort"):
+            typer.echo("omaudit: interrupted", err=True)
+            code = 130
+        else:
+            raise
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

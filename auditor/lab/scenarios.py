@@ -1,0 +1,154 @@
+"""Named lab scenarios: one OpenMetadata deployment each, described as data.
+
+Shapes follow SECURITY-SURFACE.md (cited per field below). Where the real server's exact answer
+is unknown the field says GUESS and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from auditor import om_defaults
+
+JWT_CLAIMS = ["email", "preferred_username", "sub"]  # conf/openmetadata.yaml default
+
+
+@dataclass(frozen=True)
+class LabUser:
+    name: str
+    email: str
+    is_admin: bool = False
+    is_bot: bool = False
+    password: str | None = None  # None: no BASIC auth mechanism (SSO users, blanked admin)
+
+
+@dataclass(frozen=True)
+class LabBot:
+    name: str
+    token_expiry: str = "Unlimited"  # JWTTokenExpiry enum: OneHour, 1, 7, 30, 60, 90, Unlimited
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    description: str
+    version: str
+    legacy_paths: bool
+    auth: dict[str, Any]
+    authorizer: dict[str, Any]
+    default_key: bool
+    key_id: str
+    users: tuple[LabUser, ...]
+    bots: tuple[LabBot, ...]
+    admin_token_user: str
+    max_login_fail_attempts: int = 3
+    access_block_time: int = 30  # recent SettingsCache seed (SECURITY-SURFACE.md 4.5); older 600
+    anonymous_access: bool = False  # NoopFilter
+    substring_exclusions: bool = False  # <=1.2 JwtFilter: contains() matching (CVE-2024-28255)
+    cognito: bool = False
+
+    @property
+    def provider(self) -> str:
+        return str(self.auth.get("provider"))
+
+
+SYSTEM_BOTS = ("ingestion-bot", "profiler-bot", "lineage-bot", "usage-bot", "testsuite-bot", "quality-bot",
+               "autoClassification-bot", "governance-bot", "scim-bot", "McpApplicationBot")
+
+
+def _recent_auth(provider: str, *, self_signup: bool, client_id: str = "", authority: str =
+                 "https://accounts.google.com", callback: str = "") -> dict[str, Any]:
+    """The whitelisted /system/config/auth body of recent servers (ConfigResource.java, 2.x era).
+
+    GUESS: a fresh AuthenticationConfiguration initialises schema defaults, so responseType and
+    tokenValidationAlgorithm are assumed to be serialized too (exact serialization UNVERIFIED).
+    """
+    return {"provider": provider, "providerName": "", "clientType": "public", "responseType": "id_token",
+            "tokenValidationAlgorithm": "RS256", "enableSelfSignup": self_signup, "enableAutoRedirect": False,
+            "jwtPrincipalClaims": JWT_CLAIMS, "jwtPrincipalClaimsMapping": [], "clientId": client_id,
+            "authority": authority, "callbackUrl": callback}
+
+
+DEFAULT_ADMIN = LabUser("admin", om_defaults.DEFAULT_ADMIN_EMAIL, is_admin=True,
+                        password=om_defaults.DEFAULT_ADMIN_PASSWORD)
+# Under an SSO provider, UserUtil blanks the seeded admin's auth mechanism: no password.
+BLANKED_ADMIN = LabUser("admin", om_defaults.DEFAULT_ADMIN_EMAIL, is_admin=True, password=None)
+
+LAB_POOL_PLACEHOLDER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_LabPool01"
+LAB_CLIENT_PLACEHOLDER = "4d1ab2c3e4f5g6h7i8j9k0lmno"
+
+SCENARIOS: dict[str, Scenario] = {
+    s.name: s
+    for s in (
+        Scenario(
+            name="insecure-defaults",
+            description="A fresh quickstart: basic auth, admin/admin, the shipped key, self-signup on.",
+            version="2.0.7",
+            legacy_paths=False,
+            auth=_recent_auth("basic", self_signup=True),
+            authorizer={"principalDomain": "open-metadata.org", "useRolesFromProvider": False},
+            default_key=True,
+            key_id=om_defaults.DEFAULT_KEY_ID,
+            users=(DEFAULT_ADMIN, LabUser("data.steward", "data.steward@open-metadata.org", password="Steward#2026")),
+            bots=tuple(LabBot(b) for b in SYSTEM_BOTS),
+            admin_token_user="admin",
+        ),
+        Scenario(
+            name="sso-leftovers",
+            description="Cognito SSO done from the guide: localhost callback, admin kept, shipped key kept.",
+            version="1.12.6",
+            legacy_paths=False,
+            auth=_recent_auth("aws-cognito", self_signup=True, client_id=LAB_CLIENT_PLACEHOLDER,
+                              authority=LAB_POOL_PLACEHOLDER, callback="http://localhost:8585/callback"),
+            authorizer={"principalDomain": "example.com", "useRolesFromProvider": False},
+            default_key=True,
+            key_id=om_defaults.DEFAULT_KEY_ID,
+            users=(BLANKED_ADMIN, LabUser("alice", "alice@example.com", is_admin=True)),
+            bots=tuple(LabBot(b) for b in SYSTEM_BOTS),
+            admin_token_user="alice",
+        ),
+        Scenario(
+            name="legacy-1.2",
+            description="An old 1.2 server: old paths, verbose config with admin principals, CVE-2024-28255.",
+            version="1.2.3",
+            # GUESS: the issue asks for the old path generation (/api/v1/version, /api/v1/config/*)
+            # here; which release dropped those paths is UNVERIFIED (SECURITY-SURFACE.md 11).
+            legacy_paths=True,
+            # 1.x javax era: the YAML authenticationConfiguration is returned unmodified (3.4).
+            auth={"provider": "basic", "providerName": "", "clientType": "public", "responseType": "id_token",
+                  "publicKeyUrls": ["http://localhost:8585/api/v1/config/jwks"], "tokenValidationAlgorithm": "RS256",
+                  "authority": "https://accounts.google.com", "clientId": "", "callbackUrl": "",
+                  "jwtPrincipalClaims": JWT_CLAIMS, "enableSelfSignup": False},
+            # Older servers return the whole authorizer block (3.5).
+            authorizer={"className": "org.openmetadata.service.security.DefaultAuthorizer",
+                        "containerRequestFilter": "org.openmetadata.service.security.JwtFilter",
+                        "adminPrincipals": ["admin", "ops"], "allowedEmailRegistrationDomains": ["all"],
+                        "principalDomain": "open-metadata.org", "enforcePrincipalDomain": False,
+                        "enableSecureSocketConnection": False, "useRolesFromProvider": False},
+            default_key=False,
+            key_id=om_defaults.DEFAULT_KEY_ID,  # key rotated, kid left at the shipped value
+            users=(LabUser("admin", om_defaults.DEFAULT_ADMIN_EMAIL, is_admin=True, password="Rotated#Admin1"),
+                   LabUser("ops", "ops@open-metadata.org", is_admin=True, password="Ops#Password1")),
+            bots=(LabBot("ingestion-bot"),),
+            admin_token_user="admin",
+            access_block_time=600,
+            substring_exclusions=True,
+        ),
+        Scenario(
+            name="hardened",
+            description="Everything right: Cognito SSO, https callback, admin deleted, own key, expiring bots.",
+            version="2.0.7",
+            legacy_paths=False,
+            auth=_recent_auth("aws-cognito", self_signup=False, client_id=LAB_CLIENT_PLACEHOLDER,
+                              authority=LAB_POOL_PLACEHOLDER, callback="https://openmetadata.example.com/callback"),
+            authorizer={"principalDomain": "example.com", "useRolesFromProvider": False},
+            default_key=False,
+            key_id="8c0e5f2a-6d1b-4c3e-9a7f-2b4d6e8f0a1c",
+            users=(LabUser("secops", "secops@example.com", is_admin=True),),
+            bots=tuple(LabBot(b, token_expiry="30") for b in SYSTEM_BOTS),
+            admin_token_user="secops",
+            access_block_time=600,
+        ),
+    )
+}

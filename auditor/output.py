@@ -1,0 +1,77 @@
+"""Writes rendered reports into an output folder: atomically, redacted, with reports/latest."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from auditor.errors import InputError
+from auditor.model import Report
+from auditor.redact import Redactor
+from auditor.render import Renderer
+
+
+def timestamped_dir(base: Path) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    candidate = base / stamp
+    n = 1
+    while candidate.exists():
+        n += 1
+        candidate = base / f"{stamp}-{n}"
+    return candidate
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """A temporary file in the same folder, fsynced, then renamed: never a half-written report."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def point_latest(base: Path, target: Path) -> None:
+    link = base / "latest"
+    tmp = base / f".latest.{os.getpid()}"
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    os.symlink(target.name, tmp)
+    os.replace(tmp, link)
+
+
+def write_reports(report: Report, renderers: Sequence[Renderer], out_dir: Path, redact: Redactor,
+                  *, update_latest: bool) -> list[Path]:
+    """Render everything first, then write: a renderer failure leaves no folder behind."""
+    rendered = [(r, redact(r.render(report))) for r in renderers if r.filename]
+    if not rendered:
+        return []
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for renderer, text in rendered:
+            assert renderer.filename is not None
+            path = out_dir / renderer.filename
+            write_atomic(path, text)
+            paths.append(path)
+        if update_latest:
+            point_latest(out_dir.parent, out_dir)
+    except OSError as exc:
+        raise InputError(f"cannot write reports to {out_dir}: {exc.strerror or exc}") from None
+    return paths

@@ -1,0 +1,31 @@
+"""The one redaction layer every output path goes through: reports, snapshots, errors, logs.
+
+It removes the exact secret values this process holds (the user's token, AWS keys) and anything
+shaped like a JWT, whatever its origin (a server that echoes a token, for instance).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")
+AWS_ACCESS_KEY = re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b")
+MASK = "[REDACTED]"
+MIN_SECRET_LENGTH = 6
+
+
+class Redactor:
+    def __init__(self, secrets: Iterable[str | None] = ()) -> None:
+        self._secrets = sorted({s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH}, key=len, reverse=True)
+
+    def add(self, secret: str | None) -> None:
+        if secret and len(secret) >= MIN_SECRET_LENGTH and secret not in self._secrets:
+            self._secrets.append(secret)
+            self._secrets.sort(key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, MASK)
+        text = JWT_SHAPE.sub(MASK, text)
+        return AWS_ACCESS_KEY.sub(MASK, text)

@@ -1,0 +1,15 @@
+"""The JSON report: the contract that scripts, baselines and merges read (schema_version 1)."""
+
+from __future__ import annotations
+
+import json
+
+from auditor.model import Report
+from auditor.render import Renderer
+
+
+def render(report: Report) -> str:
+    return json.dumps(report.to_json(), indent=2, sort_keys=False) + "\n"
+
+
+RENDERER = Renderer(name="json", filename="report.json", render=render)
