@@ -167,6 +167,7 @@ class LabHandler(BaseHTTPRequestHandler):
     server_version = "Jetty(9.4.z)"
     sys_version = ""
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
 
     @property
     def state(self) -> LabState:

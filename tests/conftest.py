@@ -1,0 +1,66 @@
+"""Shared fixtures: the lab over real sockets, the CLI as a user runs it, snapshot builders."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from auditor.lab.scenarios import SCENARIOS
+from auditor.lab.server import LabServer
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 120
+            ) -> CliResult:
+    """Run `python -m auditor` in a child process, exactly as a user would."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("OMAUDIT_", "AWS_"))}
+    full_env.update(env or {})
+    proc = subprocess.run([sys.executable, "-m", "auditor", *args], capture_output=True, text=True,
+                          env=full_env, cwd=cwd or ROOT, timeout=timeout, check=False)
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def lab_factory() -> Iterator[Any]:
+    servers: list[LabServer] = []
+
+    def start(name: str) -> LabServer:
+        server = LabServer(SCENARIOS[name]).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def statuses(report: dict[str, Any]) -> dict[str, list[str]]:
+    """rule_id -> sorted statuses of its findings: what tests compare exactly."""
+    out: dict[str, list[str]] = {}
+    for f in report["findings"]:
+        out.setdefault(f["rule_id"], []).append(f["status"])
+    return {k: sorted(v) for k, v in sorted(out.items())}
+
+
+def failing(report: dict[str, Any]) -> set[str]:
+    return {f["rule_id"] for f in report["findings"] if f["status"] == "FAIL"}

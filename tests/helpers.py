@@ -1,0 +1,33 @@
+"""Builders for snapshots, so a rule test states only the facts it is about."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditor.catalogue import Rule, load_rules
+from auditor.engine import evaluate_rule
+from auditor.model import Outcome, Status, TargetInfo
+from auditor.snapshot import OMFacts, Problem, Snapshot
+
+URL = "https://om.example.com"
+_RULES = {r.meta.id: r for r in load_rules()}
+
+
+def rule(rule_id: str) -> Rule:
+    return _RULES[rule_id]
+
+
+def snap(problems: dict[str, Problem] | None = None, **facts: Any) -> Snapshot:
+    return Snapshot(target=TargetInfo(name="t", om_url=URL), collected_at="2026-11-26T00:00:00Z",
+                    om=OMFacts(**facts), problems=problems or {})
+
+
+def run(rule_id: str, snapshot: Snapshot) -> list[Outcome]:
+    r = rule(rule_id)
+    return evaluate_rule(snapshot, r, {})
+
+
+def only_status(rule_id: str, snapshot: Snapshot) -> Status:
+    outcomes = run(rule_id, snapshot)
+    assert len(outcomes) == 1, outcomes
+    return outcomes[0].status

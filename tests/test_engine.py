@@ -1,0 +1,100 @@
+"""The engine's promises: ERROR on failed input or a raising rule, SKIPPED with reason, exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from auditor.catalogue import Params, Rule, load_rules
+from auditor.engine import evaluate
+from auditor.errors import InputError
+from auditor.model import Finding, Outcome, Report, RuleMeta, Severity, Status
+from auditor.snapshot import Problem, Snapshot
+from tests.helpers import snap
+
+META = RuleMeta(id="OMA199", name="always-raises", severity=Severity.LOW, needs=("om.endpoint",))
+
+
+def _raises(s: Snapshot, p: Params) -> Iterable[Outcome]:
+    raise RuntimeError("boom")
+
+
+def _finding(status: Status, severity: Severity) -> Finding:
+    return Finding("OMA100", "x", status, severity, "t", "r", "m", {}, "fix")
+
+
+def test_a_raising_rule_is_error_and_the_others_still_run() -> None:
+    from auditor.snapshot import Endpoint
+
+    broken = Rule(meta=META, check=_raises, doc="OMA199: x\n## Why this matters\n## Fix\n", path=Path("x.py"))
+    good = next(r for r in load_rules() if r.meta.id == "OMA110")
+    findings = evaluate([snap(endpoint=Endpoint("https://a", "https", "a"))], [broken, good])
+    by_rule = {f.rule_id: f for f in findings}
+    assert by_rule["OMA199"].status is Status.ERROR
+    assert "RuntimeError: boom" in by_rule["OMA199"].message
+    assert by_rule["OMA110"].status is Status.PASS
+
+
+def test_error_wins_over_skipped_when_inputs_disagree() -> None:
+    rule = next(r for r in load_rules() if r.meta.id == "OMA102")
+    problems = {"om.admin_user": Problem("skipped", "no token"), "om.auth_config": Problem("error", "HTTP 500")}
+    [finding] = evaluate([snap(problems=problems)], [rule])
+    assert finding.status is Status.ERROR
+    assert "HTTP 500" in finding.message
+
+
+def test_absent_input_without_a_recorded_problem_is_error() -> None:
+    rule = next(r for r in load_rules() if r.meta.id == "OMA104")
+    [finding] = evaluate([snap()], [rule])
+    assert finding.status is Status.ERROR
+
+
+@pytest.mark.parametrize(("findings", "fail_on", "code"), [
+    ([_finding(Status.PASS, Severity.CRITICAL)], Severity.HIGH, 0),
+    ([_finding(Status.FAIL, Severity.MEDIUM)], Severity.HIGH, 0),
+    ([_finding(Status.FAIL, Severity.MEDIUM)], Severity.MEDIUM, 1),
+    ([_finding(Status.FAIL, Severity.HIGH), _finding(Status.ERROR, Severity.LOW)], Severity.HIGH, 1),
+    ([_finding(Status.ERROR, Severity.LOW)], Severity.HIGH, 3),
+    ([_finding(Status.FAIL, Severity.LOW), _finding(Status.ERROR, Severity.LOW)], Severity.HIGH, 3),
+    ([_finding(Status.MUTED, Severity.CRITICAL), _finding(Status.SKIPPED, Severity.HIGH)], Severity.INFO, 0),
+])
+def test_exit_code_contract(findings: list[Finding], fail_on: Severity, code: int) -> None:
+    report = Report("0", "s", "f", (), tuple(findings))
+    assert report.exit_code(fail_on) == code
+
+
+def test_catalogue_is_valid_and_ids_are_unique() -> None:
+    rules = load_rules()
+    ids = [r.meta.id for r in rules]
+    assert len(ids) == len(set(ids))
+    assert {f"OMA1{n:02d}" for n in range(1, 15)} <= set(ids)
+    for r in rules:
+        assert r.path.name.startswith(r.meta.id + "_")
+        assert r.remediation, r.meta.id
+        assert r.section("Why this matters"), r.meta.id
+        assert isinstance(r.meta.severity, Severity)
+
+
+def test_user_rules_dir_loads_and_duplicates_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "OMA190_custom_check.py").write_text(
+        '"""OMA190: a team rule.\n\n## Why this matters\nx\n## Fix\ny\n"""\n'
+        "from auditor.rulekit import RuleMeta, Severity\n"
+        'META = RuleMeta(id="OMA190", name="custom-check", severity=Severity.LOW, needs=("om.endpoint",))\n'
+        "def check(snap, params):\n    return []\n")
+    assert "OMA190" in {r.meta.id for r in load_rules([tmp_path])}
+    (tmp_path / "OMA104_copy.py").write_text((tmp_path / "OMA190_custom_check.py").read_text()
+                                             .replace("OMA190", "OMA104"))
+    with pytest.raises(InputError, match="defined twice"):
+        load_rules([tmp_path])
+
+
+def test_a_rule_without_fix_docs_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "OMA191_bad.py").write_text(
+        '"""OMA191: no fix section.\n\n## Why this matters\nx\n"""\n'
+        "from auditor.rulekit import RuleMeta, Severity\n"
+        'META = RuleMeta(id="OMA191", name="bad", severity=Severity.LOW, needs=("om.endpoint",))\n'
+        "def check(snap, params):\n    return []\n")
+    with pytest.raises(InputError, match="Fix"):
+        load_rules([tmp_path])

@@ -1,0 +1,146 @@
+"""The lab answers as OpenMetadata does (SECURITY-SURFACE.md): shapes, errors, lockout, tokens."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from typing import Any
+
+import requests
+
+from auditor.lab.server import LabServer
+from auditor.om_defaults import DEFAULT_ADMIN_TOKEN
+from tests.conftest import DATA
+
+Lab = Callable[[str], LabServer]
+
+
+def _login(url: str, email: str, password: str) -> requests.Response:
+    return requests.post(f"{url}/api/v1/users/login", timeout=5,
+                         json={"email": email, "password": base64.b64encode(password.encode()).decode()})
+
+
+def test_default_key_jwks_is_byte_for_byte_what_openmetadata_serves(lab_factory: Lab) -> None:
+    lab = lab_factory("insecure-defaults")
+    served = requests.get(f"{lab.url}/api/v1/system/config/jwks", timeout=5).json()
+    assert served == json.loads((DATA / "default-jwks.json").read_text())
+
+
+def test_rotated_key_keeps_the_java_quirks(lab_factory: Lab) -> None:
+    lab = lab_factory("hardened")
+    [key] = requests.get(f"{lab.url}/api/v1/system/config/jwks", timeout=5).json()["keys"]
+    assert key["n"].startswith("A") and key["n"].endswith("=")  # leading 0x00, padding kept
+    assert key["e"] == "AQAB" and key["alg"] == "RS256" and key["use"] == "sig"
+
+
+def test_version_paths_by_generation(lab_factory: Lab) -> None:
+    recent, legacy = lab_factory("insecure-defaults"), lab_factory("legacy-1.2")
+    assert requests.get(f"{recent.url}/api/v1/system/version", timeout=5).json()["version"] == "2.0.7"
+    assert requests.get(f"{legacy.url}/api/v1/version", timeout=5).json()["version"] == "1.2.3"
+    missing = requests.get(f"{legacy.url}/api/v1/system/version", timeout=5)
+    assert (missing.status_code, missing.json()) == (404, {"code": 404, "message": "HTTP 404 Not Found"})
+
+
+def test_protected_path_without_token_is_openmetadatas_401(lab_factory: Lab) -> None:
+    lab = lab_factory("hardened")
+    resp = requests.get(f"{lab.url}/api/v1/users?limit=1", timeout=5)
+    assert resp.status_code == 401
+    assert resp.json() == {"code": 401, "message": "Not Authorized! Token not present"}
+    assert resp.headers["WWW-Authenticate"] == "om-auth"
+    bad = requests.get(f"{lab.url}/api/v1/users", headers={"Authorization": "Bearer x.y.z"}, timeout=5)
+    assert bad.json() == {"code": 401, "message": "Not Authorized! Invalid Token"}
+
+
+def test_public_default_key_token_verifies_only_where_the_key_is_kept(lab_factory: Lab) -> None:
+    headers = {"Authorization": f"Bearer {DEFAULT_ADMIN_TOKEN}"}
+    kept = lab_factory("sso-leftovers")
+    rotated = lab_factory("hardened")
+    me = requests.get(f"{kept.url}/api/v1/users/loggedInUser", headers=headers, timeout=5)
+    assert me.status_code == 200 and me.json()["name"] == "admin" and me.json()["isAdmin"] is True
+    assert requests.get(f"{rotated.url}/api/v1/users/loggedInUser", headers=headers, timeout=5).status_code == 401
+
+
+def test_lab_admin_token_is_an_admin(lab_factory: Lab) -> None:
+    lab = lab_factory("hardened")
+    me = requests.get(f"{lab.url}/api/v1/users/loggedInUser",
+                      headers={"Authorization": f"Bearer {lab.admin_token}"}, timeout=5).json()
+    assert me["name"] == "secops" and me["isAdmin"] is True
+
+
+def test_login_lockout_after_three_failures_even_with_the_right_password(lab_factory: Lab) -> None:
+    lab = lab_factory("insecure-defaults")
+    email = "admin@open-metadata.org"
+    answers = [_login(lab.url, email, "wrong") for _ in range(3)]
+    assert [a.status_code for a in answers] == [401, 401, 401]
+    assert answers[0].json()["message"] == "You have entered an invalid username or password."
+    locked = _login(lab.url, email, "admin")
+    assert locked.status_code == 401
+    assert locked.json()["message"].startswith("Failed Login Attempts Exceeded")
+    assert lab.failed_logins(email) == 3
+
+
+def test_login_success_body_matches_nuclei_template(lab_factory: Lab) -> None:
+    lab = lab_factory("insecure-defaults")
+    ok = _login(lab.url, "admin@open-metadata.org", "admin")
+    assert ok.status_code == 200 and ok.headers["Content-Type"] == "application/json"
+    for key in ('"accessToken":', '"refreshToken":', '"expiryDuration":'):
+        assert key in ok.text
+
+
+def test_login_error_table(lab_factory: Lab) -> None:
+    basic, sso = lab_factory("insecure-defaults"), lab_factory("sso-leftovers")
+    unknown = _login(basic.url, "nobody@open-metadata.org", "x")
+    assert (unknown.status_code, unknown.json()["message"]) == (400, "You have entered an invalid username or "
+                                                                     "password.")
+    raw = requests.post(f"{basic.url}/api/v1/users/login", json={"email": "a@b.c", "password": "%%%"}, timeout=5)
+    assert (raw.status_code, raw.json()["message"]) == (400, "Password needs to be encoded in Base-64.")
+    forbidden = _login(sso.url, "admin@example.com", "admin")
+    assert (forbidden.status_code, forbidden.json()["message"]) == (
+        403, "Operation is not permitted with the Selected Authenticator.")
+
+
+def test_legacy_filter_substring_bypass(lab_factory: Lab) -> None:
+    """CVE-2024-28255: a matrix parameter containing an excluded path skips JwtFilter on <=1.2."""
+    legacy, recent = lab_factory("legacy-1.2"), lab_factory("hardened")
+    trick = "/api/v1;v1%2fusers%2flogin/users?limit=1"
+    assert requests.get(f"{legacy.url}{trick}", timeout=5).status_code == 200
+    assert requests.get(f"{recent.url}{trick}", timeout=5).status_code == 401
+
+
+def test_bot_auth_mechanism_and_paging(lab_factory: Lab) -> None:
+    lab = lab_factory("insecure-defaults")
+    headers = {"Authorization": f"Bearer {lab.admin_token}"}
+    first = requests.get(f"{lab.url}/api/v1/bots?limit=4", headers=headers, timeout=5).json()
+    assert len(first["data"]) == 4 and first["paging"]["total"] == 10 and "after" in first["paging"]
+    rest = requests.get(f"{lab.url}/api/v1/bots?limit=100&after={first['paging']['after']}", headers=headers,
+                        timeout=5).json()
+    assert len(rest["data"]) == 6 and "after" not in rest["paging"]
+    bot_user = first["data"][0]["botUser"]["id"]
+    mech: dict[str, Any] = requests.get(f"{lab.url}/api/v1/users/auth-mechanism/{bot_user}", headers=headers,
+                                        timeout=5).json()
+    assert mech["authType"] == "JWT" and mech["config"]["JWTTokenExpiry"] == "Unlimited"
+    assert "JWTTokenExpiresAt" not in mech["config"]
+
+
+def test_ui_path_serves_the_spa(lab_factory: Lab) -> None:
+    lab = lab_factory("hardened")
+    page = requests.get(f"{lab.url}/", timeout=5)
+    assert page.status_code == 200 and "<title>OpenMetadata" in page.text
+
+
+def test_lab_serve_prints_one_json_line() -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "auditor", "lab", "serve", "--scenario", "hardened"],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = json.loads(proc.stdout.readline())
+        assert set(line) == {"scenario", "om_url", "aws_endpoint_url", "admin_token"}
+        assert line["scenario"] == "hardened" and line["om_url"].startswith("http://127.0.0.1:")
+        assert requests.get(line["om_url"] + "/api/v1/system/version", timeout=5).status_code == 200
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0

@@ -1,0 +1,41 @@
+"""Snapshots survive a JSON round trip, and a bad file is one clear error."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.om_defaults import DEFAULT_KEY_MODULUS
+from auditor.snapshot import (
+    AdminAccount,
+    BotInfo,
+    JwkKey,
+    Jwks,
+    Problem,
+    SnapshotFormatError,
+    dump_snapshots,
+    load_snapshots,
+)
+from tests.helpers import snap
+
+
+def test_round_trip_keeps_every_fact() -> None:
+    original = snap(
+        problems={"om.bots": Problem("skipped", "no token")},
+        jwks=Jwks(path="/p", keys=(JwkKey("kid", "RSA", "RS256", format(DEFAULT_KEY_MODULUS, "x"), 65537),)),
+        admin_user=AdminAccount(False, None),
+        bots=(BotInfo("b", None, "JWT", "Unlimited", None),),
+    )
+    [loaded] = load_snapshots(dump_snapshots([original]))
+    assert loaded == original
+    assert loaded.om.jwks is not None and loaded.om.jwks.keys[0].modulus == DEFAULT_KEY_MODULUS
+
+
+@pytest.mark.parametrize(("text", "match"), [
+    ("not json", "not JSON"),
+    ('{"snapshots": []}', "not an omaudit snapshot"),
+    ('{"omaudit_snapshot": 1, "snapshots": [{"target": 3}]}', "malformed"),
+    ('{"omaudit_snapshot": 1, "snapshots": [{"target": {"name": "x"}, "collected_at": 5}]}', "malformed"),
+])
+def test_malformed_snapshot_is_one_error(text: str, match: str) -> None:
+    with pytest.raises(SnapshotFormatError, match=match):
+        load_snapshots(text)
