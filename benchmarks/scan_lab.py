@@ -10,6 +10,7 @@ import argparse
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 from auditor.lab.scenarios import SCENARIOS
@@ -18,7 +19,7 @@ from auditor.lab.server import LabServer
 
 def _time(cmd: list[str], env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, capture_output=True, check=False, env=env)
+    subprocess.run(cmd, capture_output=True, check=False, env=env)  # noqa: S603 - our own CLI
     return time.perf_counter() - start
 
 
@@ -29,11 +30,11 @@ def main() -> None:
     base = [sys.executable, "-m", "auditor"]
     startup = statistics.median(_time([*base, "--version"]) for _ in range(runs))
     print(f"omaudit --version: median {startup * 1000:.0f} ms over {runs} runs")
+    out = tempfile.mkdtemp(prefix="omaudit-bench-")
     for name, scenario in SCENARIOS.items():
         with LabServer(scenario) as lab:
             env = {"OMAUDIT_OM_TOKEN": lab.admin_token, "PATH": "/usr/bin:/bin"}
-            cmd = [*base, "scan", "--om-url", lab.url, "--active", "--format", "json", "--output-dir",
-                   "/tmp/omaudit-bench"]
+            cmd = [*base, "scan", "--om-url", lab.url, "--active", "--format", "json", "--output-dir", out]
             wall = statistics.median(_time(cmd, env) for _ in range(runs))
             print(f"scan {name:<18} median {wall * 1000:.0f} ms ({len(lab.requests) // runs} requests per scan)")
 
