@@ -12,13 +12,16 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from auditor import __version__
 from auditor.errors import InputError, OmauditError, TargetError
 from auditor.model import Report, Severity
+
+if TYPE_CHECKING:
+    from auditor.scan import ScanTarget
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
 TOKEN_ENV = "OMAUDIT_OM_TOKEN"
@@ -60,6 +63,14 @@ SkipIds = Annotated[str | None, typer.Option("--skip-rules", help="Skip these ru
 RulesDirs = Annotated[list[Path] | None, typer.Option("--rules-dir", help="Extra folder of rule files.")]
 CaBundle = Annotated[Path | None, typer.Option("--ca-bundle", help="CA bundle to verify the server with.")]
 Insecure = Annotated[bool, typer.Option("--insecure", help="Do not verify TLS certificates.")]
+PoolId = Annotated[str | None, typer.Option("--cognito-pool-id", help="User pool to audit (default: discovered "
+                                            "from OpenMetadata's authority).")]
+ClientId = Annotated[str | None, typer.Option("--cognito-client-id", help="App client OpenMetadata uses (default: "
+                                              "discovered clientId; else every client).")]
+AwsRegion = Annotated[str | None, typer.Option("--aws-region", help="AWS region (default: from the pool ID).")]
+AwsProfile = Annotated[str | None, typer.Option("--aws-profile", help="Named AWS profile (else boto3's chain).")]
+AwsEndpoint = Annotated[str | None, typer.Option("--aws-endpoint-url", help="cognito-idp endpoint, e.g. moto "
+                                                 "(else AWS_ENDPOINT_URL).")]
 
 
 def _ids(text: str | None) -> list[str]:
@@ -141,26 +152,46 @@ def _load_selected(rules: str | None, skip_rules: str | None, rules_dir: list[Pa
     return select(load_rules(rules_dir or ()), _ids(rules), _ids(skip_rules))
 
 
-def execute_scan(om_url: str, *, token: str | None, active: bool, formats: Sequence[str],
-                 output_dir: Path | None, fail_on: Severity, rules: str | None = None,
-                 skip_rules: str | None = None, rules_dir: list[Path] | None = None,
-                 verify: bool | str = True) -> int:
-    """The main job, shared by `scan` and `demo`."""
+def build_target(om_url: str | None, *, token: str | None, active: bool = False, verify: bool | str = True,
+                 pool_id: str | None = None, client_id: str | None = None, region: str | None = None,
+                 profile: str | None = None, endpoint: str | None = None) -> ScanTarget:
+    """Validate the target options (InputError on any problem) before anything is sent."""
     from auditor.collectors.openmetadata import parse_om_url
-    from auditor.scan import ScanTarget, audit, collect_target, utc_now
+    from auditor.discovery import CognitoRequest, validate_request
+    from auditor.scan import ScanTarget
 
-    formats = _check_formats(formats)
+    if not om_url and not pool_id:
+        raise InputError("give --om-url, --cognito-pool-id, or both")
+    request = CognitoRequest(pool_id=pool_id, client_id=client_id, region=region)
     try:
-        endpoint = parse_om_url(om_url)
+        url = parse_om_url(om_url).url if om_url else None
+        validate_request(request)
     except ValueError as exc:
         raise InputError(str(exc)) from None
+    if endpoint is not None:
+        try:
+            parse_om_url(endpoint)
+        except ValueError:
+            raise InputError(f"--aws-endpoint-url {endpoint!r} is not an http(s) base URL") from None
+    name = _target_name(url) if url else str(pool_id)
+    return ScanTarget(name=name, om_url=url, om_token=token, active=active, verify=verify, cognito=request,
+                      aws_profile=profile, aws_endpoint_url=endpoint)
+
+
+def execute_scan(target: ScanTarget, *, formats: Sequence[str], output_dir: Path | None, fail_on: Severity,
+                 rules: str | None = None, skip_rules: str | None = None,
+                 rules_dir: list[Path] | None = None) -> int:
+    """The main job, shared by `scan` and `demo`."""
+    from auditor.scan import audit, collect_target, utc_now
+
+    formats = _check_formats(formats)
     selected = _load_selected(rules, skip_rules, rules_dir)
     started = utc_now()
-    target = ScanTarget(name=_target_name(endpoint.url), om_url=endpoint.url, om_token=token, active=active,
-                        verify=verify)
-    snapshot = collect_target(target)
+    snapshot, notes = collect_target(target)
+    for note in notes:
+        typer.echo(f"omaudit: note: {note}", err=True)
     report = audit([snapshot], selected, started)
-    _emit(report, formats, output_dir, [token])
+    _emit(report, formats, output_dir, [target.om_token])
     return report.exit_code(fail_on)
 
 
@@ -168,37 +199,38 @@ def execute_scan(om_url: str, *, token: str | None, active: bool, formats: Seque
 def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active = False,
          format: Formats = None, output_dir: OutputDir = None,
          fail_on: FailOn = "high", rules: RuleIds = None, skip_rules: SkipIds = None,
-         rules_dir: RulesDirs = None, ca_bundle: CaBundle = None, insecure: Insecure = False) -> int:
-    """Collect from a running OpenMetadata, evaluate every rule, report."""
-    if not om_url:
-        raise InputError("--om-url is required")
-    return execute_scan(om_url, token=_read_token(om_token_file), active=active, formats=format or ["table"],
-                        output_dir=output_dir, fail_on=_fail_on(fail_on), rules=rules, skip_rules=skip_rules,
-                        rules_dir=rules_dir, verify=_verify(ca_bundle, insecure))
+         rules_dir: RulesDirs = None, ca_bundle: CaBundle = None, insecure: Insecure = False,
+         cognito_pool_id: PoolId = None, cognito_client_id: ClientId = None, aws_region: AwsRegion = None,
+         aws_profile: AwsProfile = None, aws_endpoint_url: AwsEndpoint = None) -> int:
+    """Collect from a running OpenMetadata and/or its Cognito pool, evaluate every rule, report."""
+    threshold = _fail_on(fail_on)
+    target = build_target(om_url, token=_read_token(om_token_file), active=active,
+                          verify=_verify(ca_bundle, insecure), pool_id=cognito_pool_id, client_id=cognito_client_id,
+                          region=aws_region, profile=aws_profile, endpoint=aws_endpoint_url)
+    return execute_scan(target, formats=format or ["table"], output_dir=output_dir, fail_on=threshold,
+                        rules=rules, skip_rules=skip_rules, rules_dir=rules_dir)
 
 
 @app.command()
 def collect(snapshot: Annotated[Path, typer.Option("--snapshot", help="Where to save the snapshot.")],
             om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active = False,
-            ca_bundle: CaBundle = None, insecure: Insecure = False) -> int:
+            ca_bundle: CaBundle = None, insecure: Insecure = False, cognito_pool_id: PoolId = None,
+            cognito_client_id: ClientId = None, aws_region: AwsRegion = None, aws_profile: AwsProfile = None,
+            aws_endpoint_url: AwsEndpoint = None) -> int:
     """Collect only, and save the snapshot for `omaudit audit` (it holds no secret)."""
-    from auditor.collectors.openmetadata import parse_om_url
     from auditor.output import write_atomic
     from auditor.redact import Redactor
-    from auditor.scan import ScanTarget, collect_target
+    from auditor.scan import collect_target
     from auditor.snapshot import dump_snapshots
 
-    if not om_url:
-        raise InputError("--om-url is required")
+    target = build_target(om_url, token=_read_token(om_token_file), active=active,
+                          verify=_verify(ca_bundle, insecure), pool_id=cognito_pool_id, client_id=cognito_client_id,
+                          region=aws_region, profile=aws_profile, endpoint=aws_endpoint_url)
+    snap, notes = collect_target(target)
+    for note in notes:
+        typer.echo(f"omaudit: note: {note}", err=True)
     try:
-        endpoint = parse_om_url(om_url)
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
-    token = _read_token(om_token_file)
-    snap = collect_target(ScanTarget(name=_target_name(endpoint.url), om_url=endpoint.url, om_token=token,
-                                     active=active, verify=_verify(ca_bundle, insecure)))
-    try:
-        write_atomic(snapshot, Redactor([token])(dump_snapshots([snap])))
+        write_atomic(snapshot, Redactor([target.om_token])(dump_snapshots([snap])))
     except OSError as exc:
         raise InputError(f"cannot write {snapshot}: {exc.strerror or exc}") from None
     typer.echo(f"wrote {snapshot}", err=True)
@@ -280,7 +312,7 @@ def lab_serve(scenario: Annotated[str, typer.Option("--scenario", help="Scenario
         server = LabServer(SCENARIOS[scenario], port=port).start()
     except OSError as exc:
         raise InputError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
-    print(json.dumps({"scenario": scenario, "om_url": server.url, "aws_endpoint_url": None,
+    print(json.dumps({"scenario": scenario, "om_url": server.url, "aws_endpoint_url": server.aws_endpoint_url,
                       "admin_token": server.admin_token}), flush=True)
     try:
         _wait_for_signal()
@@ -289,20 +321,33 @@ def lab_serve(scenario: Annotated[str, typer.Option("--scenario", help="Scenario
     return EXIT_OK
 
 
+DEMO_SCENARIOS = ("insecure-defaults", "seed-walkthrough")
+
+
 @app.command()
-def demo(scenario: Annotated[str, typer.Option("--scenario", help="Lab scenario to scan.")] = "insecure-defaults"
-         ) -> int:
+def demo(scenario: Annotated[list[str] | None, typer.Option("--scenario", help="Lab scenario(s) to scan "
+                                                            "(default: insecure-defaults and seed-walkthrough).")]
+         = None) -> int:
     """Start the lab in-process, scan it as a user would (--active, admin token), write reports/."""
     from auditor.lab.scenarios import SCENARIOS
     from auditor.lab.server import LabServer
 
-    if scenario not in SCENARIOS:
-        raise InputError(f"unknown scenario {scenario!r} (choose from {', '.join(SCENARIOS)})")
-    with LabServer(SCENARIOS[scenario]) as server:
-        typer.echo(f"demo: lab scenario {scenario!r} at {server.url}", err=True)
-        code = execute_scan(server.url, token=server.admin_token, active=True, formats=["table", "json"],
-                            output_dir=None, fail_on=Severity.HIGH)
-    typer.echo(f"demo: the scan exited {code} (1 = failing findings, as this scenario should have)", err=True)
+    names = scenario or list(DEMO_SCENARIOS)
+    for name in names:
+        if name not in SCENARIOS:
+            raise InputError(f"unknown scenario {name!r} (choose from {', '.join(SCENARIOS)})")
+    aws_env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_EC2_METADATA_DISABLED": "true"}
+    os.environ.update({k: v for k, v in aws_env.items() if k not in os.environ})
+    for name in names:
+        with LabServer(SCENARIOS[name]) as server:
+            typer.echo(f"demo: lab scenario {name!r}: OpenMetadata at {server.url}"
+                       + (f", Cognito (moto) at {server.aws_endpoint_url}" if server.aws_endpoint_url else ""),
+                       err=True)
+            target = build_target(server.url, token=server.admin_token, active=True,
+                                  endpoint=server.aws_endpoint_url)
+            code = execute_scan(target, formats=["table", "json"], output_dir=None, fail_on=Severity.HIGH)
+        typer.echo(f"demo: the scan of {name!r} exited {code} (1 = failing findings, as this scenario should have)",
+                   err=True)
     return EXIT_OK
 
 

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from auditor.catalogue import Params
 from auditor.model import Outcome, RuleMeta, Severity, Status
-from auditor.snapshot import Snapshot
+from auditor.snapshot import AppClient, Snapshot
 from auditor.urls import is_loopback_host, url_host, url_scheme
 
 T = TypeVar("T")
@@ -24,5 +24,71 @@ def need(value: T | None, what: str = "input") -> T:
     return value
 
 
-__all__ = ["Iterable", "Outcome", "Params", "RuleMeta", "Severity", "Snapshot", "Status",
-           "is_loopback_host", "need", "url_host", "url_scheme"]
+# ExplicitAuthFlows that let a user pool's own (local) users sign in; both naming generations.
+LOCAL_SIGN_IN_FLOWS = frozenset({"ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+                                 "ALLOW_CUSTOM_AUTH", "ALLOW_USER_AUTH", "USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH",
+                                 "CUSTOM_AUTH_FLOW_ONLY"})
+# What AWS applies when a client was created without ExplicitAuthFlows.
+AWS_DEFAULT_AUTH_FLOWS = ("ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
+
+
+def pool_resource(snap: Snapshot) -> str:
+    pool = snap.cognito.user_pool
+    ref = snap.cognito.ref
+    return f"cognito:user-pool/{pool.id if pool else ref.pool_id if ref else '?'}"
+
+
+def client_resource(snap: Snapshot, client: AppClient) -> str:
+    return f"{pool_resource(snap)}/client/{client.client_id}"
+
+
+def federated_only(snap: Snapshot) -> str | None:
+    """The reason local-user controls do not apply, or None when local users can sign in.
+
+    A pool is federated-only when it has an external identity provider and no app client offers the
+    Cognito directory (SupportedIdentityProviders) or a password-type API flow (ExplicitAuthFlows,
+    read as the AWS default when absent).
+    """
+    clients = snap.cognito.clients or ()
+    idps = snap.cognito.identity_providers or ()
+    if not idps or not clients:
+        return None
+    for client in clients:
+        if "COGNITO" in (client.supported_identity_providers or ()):
+            return None
+        flows = client.explicit_auth_flows if client.explicit_auth_flows is not None else AWS_DEFAULT_AUTH_FLOWS
+        if LOCAL_SIGN_IN_FLOWS & set(flows):
+            return None
+    names = ", ".join(sorted(i.name for i in idps))
+    return f"federated-only pool: users sign in only through {names}; local-user controls do not apply"
+
+
+def om_client(snap: Snapshot) -> list[AppClient]:
+    """The client OpenMetadata uses when known (option or discovery), else every client of the pool."""
+    clients = list(snap.cognito.clients or ())
+    ref = snap.cognito.ref
+    if ref is not None and ref.client_id:
+        chosen = [c for c in clients if c.client_id == ref.client_id]
+        if chosen:
+            return chosen
+    return clients
+
+
+__all__ = [
+    "AppClient",
+    "Iterable",
+    "Outcome",
+    "Params",
+    "RuleMeta",
+    "Severity",
+    "Snapshot",
+    "Status",
+    "client_resource",
+    "federated_only",
+    "is_loopback_host",
+    "need",
+    "om_client",
+    "pool_resource",
+    "url_host",
+    "url_scheme",
+]

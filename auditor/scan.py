@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from auditor import __version__
 from auditor.catalogue import Params, Rule
+from auditor.discovery import CognitoRequest, DiscoveryError, resolve
 from auditor.engine import build_report, evaluate
 from auditor.model import Report, TargetInfo
-from auditor.snapshot import Snapshot
+from auditor.snapshot import (
+    COGNITO_CLIENTS,
+    COGNITO_DOMAIN,
+    COGNITO_IDPS,
+    COGNITO_MFA,
+    COGNITO_POOL,
+    COGNITO_REF,
+    OM_AUTH_CONFIG,
+    CognitoFacts,
+    OMFacts,
+    PoolRef,
+    Problem,
+    Snapshot,
+)
+
+COGNITO_KEYS = (COGNITO_REF, COGNITO_POOL, COGNITO_MFA, COGNITO_DOMAIN, COGNITO_CLIENTS, COGNITO_IDPS)
 
 
 def utc_now() -> str:
@@ -21,28 +37,76 @@ def utc_now() -> str:
 class ScanTarget:
     name: str
     om_url: str | None = None
-    om_token: str | None = None
+    om_token: str | None = field(default=None, repr=False)
     active: bool = False
     verify: bool | str = True
-
-    def info(self) -> TargetInfo:
-        return TargetInfo(name=self.name, om_url=self.om_url.rstrip("/") if self.om_url else None)
-
-    def __repr__(self) -> str:  # never show the token
-        return f"ScanTarget(name={self.name!r}, om_url={self.om_url!r}, active={self.active})"
+    cognito: CognitoRequest = field(default_factory=CognitoRequest)
+    aws_profile: str | None = None
+    aws_endpoint_url: str | None = None
 
 
-def collect_target(target: ScanTarget) -> Snapshot:
-    """Collect one target; raises TargetError if it is unreachable or not OpenMetadata."""
-    from auditor.collectors.openmetadata import OMOptions, OpenMetadataCollector
+def _om_skipped(reason: str) -> dict[str, Problem]:
+    from auditor.snapshot import (
+        OM_ADMIN_USER,
+        OM_ADMIN_USERS,
+        OM_ANONYMOUS,
+        OM_AUTHORIZER,
+        OM_BOTS,
+        OM_ENDPOINT,
+        OM_JWKS,
+        OM_LOGIN_PROBE,
+        OM_TOKEN_PROBE,
+        OM_VERSION,
+    )
+    keys = (OM_ENDPOINT, OM_VERSION, OM_AUTH_CONFIG, OM_AUTHORIZER, OM_JWKS, OM_ANONYMOUS, OM_ADMIN_USER,
+            OM_ADMIN_USERS, OM_BOTS, OM_LOGIN_PROBE, OM_TOKEN_PROBE)
+    return {k: Problem("skipped", reason) for k in keys}
 
+
+def collect_target(target: ScanTarget) -> tuple[Snapshot, list[str]]:
+    """Collect one target; returns the snapshot and notes for the user (discovery disagreements).
+
+    Raises TargetError if the OpenMetadata URL is unreachable or not OpenMetadata.
+    """
     collected_at = utc_now()
-    if target.om_url is None:
-        return Snapshot(target=target.info(), collected_at=collected_at)
-    collector = OpenMetadataCollector(OMOptions(url=target.om_url, token=target.om_token, active=target.active,
-                                                verify=target.verify))
-    facts, problems = collector.collect()
-    return Snapshot(target=target.info(), collected_at=collected_at, om=facts, problems=problems)
+    problems: dict[str, Problem] = {}
+    om = OMFacts()
+    if target.om_url is not None:
+        from auditor.collectors.openmetadata import OMOptions, OpenMetadataCollector
+
+        collector = OpenMetadataCollector(OMOptions(url=target.om_url, token=target.om_token, active=target.active,
+                                                    verify=target.verify))
+        om, om_problems = collector.collect()
+        problems.update(om_problems)
+    else:
+        problems.update(_om_skipped("no OpenMetadata URL was given (Cognito-only scan)"))
+
+    cognito, cognito_problems, notes = _collect_cognito(target, om)
+    problems.update(cognito_problems)
+    ref = cognito.ref
+    info = TargetInfo(name=target.name, om_url=target.om_url, cognito_pool_id=ref.pool_id if ref else None,
+                      region=ref.region if ref else None)
+    return Snapshot(target=info, collected_at=collected_at, om=om, cognito=cognito, problems=problems), notes
+
+
+def _collect_cognito(target: ScanTarget, om: OMFacts) -> tuple[CognitoFacts, dict[str, Problem], list[str]]:
+    try:
+        ref: PoolRef | None = resolve(target.cognito, om.auth_config)
+    except DiscoveryError as exc:
+        return CognitoFacts(), {k: Problem("error", str(exc)) for k in COGNITO_KEYS}, []
+    if ref is None:
+        if target.om_url is not None and om.auth_config is None:
+            reason = "cannot discover the Cognito pool: OpenMetadata's auth config was not collected"
+            return CognitoFacts(), {k: Problem("error", reason) for k in COGNITO_KEYS}, []
+        provider = om.auth_config.provider if om.auth_config else None
+        reason = (f"no Cognito user pool: OpenMetadata's provider is {provider} and no --cognito-pool-id was given"
+                  if provider else "no Cognito user pool was given")
+        return CognitoFacts(), {k: Problem("skipped", reason) for k in COGNITO_KEYS}, []
+    from auditor.collectors.cognito import AwsOptions, CognitoCollector
+
+    aws = AwsOptions(region=ref.region, profile=target.aws_profile, endpoint_url=target.aws_endpoint_url)
+    facts, problems = CognitoCollector(ref, aws).collect()
+    return facts, problems, list(ref.notes)
 
 
 def audit(snapshots: Sequence[Snapshot], rules: Sequence[Rule], started_at: str,

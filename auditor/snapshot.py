@@ -29,6 +29,12 @@ OM_ADMIN_USERS = "om.admin_users"
 OM_BOTS = "om.bots"
 OM_LOGIN_PROBE = "om.login_probe"
 OM_TOKEN_PROBE = "om.token_probe"
+COGNITO_POOL = "cognito.user_pool"
+COGNITO_MFA = "cognito.mfa"
+COGNITO_DOMAIN = "cognito.domain"
+COGNITO_CLIENTS = "cognito.clients"
+COGNITO_IDPS = "cognito.identity_providers"
+COGNITO_REF = "cognito.ref"
 
 
 class SnapshotFormatError(ValueError):
@@ -154,10 +160,132 @@ class OMFacts:
 
 
 @dataclass(frozen=True)
+class PoolRef:
+    """Which pool and client were audited, and where that came from (option or discovery)."""
+
+    pool_id: str
+    region: str
+    client_id: str | None
+    source: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def issuer(self) -> str:
+        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.pool_id}"
+
+
+@dataclass(frozen=True)
+class SchemaAttribute:
+    name: str
+    required: bool
+    mutable: bool
+
+
+@dataclass(frozen=True)
+class PasswordPolicy:
+    minimum_length: int | None
+    require_uppercase: bool | None
+    require_lowercase: bool | None
+    require_numbers: bool | None
+    require_symbols: bool | None
+    temporary_password_validity_days: int | None
+
+
+@dataclass(frozen=True)
+class UserPool:
+    """DescribeUserPool, as returned: None means the API omitted the field (rules apply AWS defaults)."""
+
+    id: str
+    name: str | None
+    arn: str | None
+    schema: tuple[SchemaAttribute, ...]
+    auto_verified_attributes: tuple[str, ...] | None
+    username_attributes: tuple[str, ...] | None
+    alias_attributes: tuple[str, ...] | None
+    verify_before_update: tuple[str, ...] | None
+    password_policy: PasswordPolicy | None
+    mfa_configuration: str | None
+    deletion_protection: str | None
+    advanced_security_mode: str | None
+    allow_admin_create_user_only: bool | None
+    domain: str | None
+    custom_domain: str | None
+    estimated_users: int | None
+    tier: str | None
+
+    def attribute(self, name: str) -> SchemaAttribute | None:
+        return next((a for a in self.schema if a.name == name), None)
+
+
+@dataclass(frozen=True)
+class MfaConfig:
+    mfa_configuration: str | None
+    software_token: bool
+    sms: bool
+    email: bool
+
+
+@dataclass(frozen=True)
+class DomainInfo:
+    domain: str | None
+    status: str | None
+    custom: bool
+
+
+@dataclass(frozen=True)
+class TokenValidity:
+    refresh: int | None
+    access: int | None
+    id: int | None
+    refresh_unit: str | None
+    access_unit: str | None
+    id_unit: str | None
+
+
+@dataclass(frozen=True)
+class AppClient:
+    """DescribeUserPoolClient without its secret: only whether it has one."""
+
+    client_id: str
+    name: str | None
+    has_secret: bool
+    read_attributes: tuple[str, ...] | None
+    write_attributes: tuple[str, ...] | None
+    explicit_auth_flows: tuple[str, ...] | None
+    supported_identity_providers: tuple[str, ...] | None
+    callback_urls: tuple[str, ...] | None
+    logout_urls: tuple[str, ...] | None
+    default_redirect_uri: str | None
+    allowed_oauth_flows: tuple[str, ...] | None
+    allowed_oauth_scopes: tuple[str, ...] | None
+    allowed_oauth_flows_user_pool_client: bool | None
+    prevent_user_existence_errors: str | None
+    enable_token_revocation: bool | None
+    validity: TokenValidity
+
+
+@dataclass(frozen=True)
+class IdentityProvider:
+    name: str
+    type: str | None
+
+
+@dataclass(frozen=True)
+class CognitoFacts:
+    ref: PoolRef | None = None
+    user_pool: UserPool | None = None
+    mfa: MfaConfig | None = None
+    domain: DomainInfo | None = None
+    clients: tuple[AppClient, ...] | None = None
+    identity_providers: tuple[IdentityProvider, ...] | None = None
+
+
+@dataclass(frozen=True)
 class Snapshot:
     target: TargetInfo
     collected_at: str
     om: OMFacts = field(default_factory=OMFacts)
+    cognito: CognitoFacts = field(default_factory=CognitoFacts)
     problems: Mapping[str, Problem] = field(default_factory=dict)
 
     def problem(self, key: str) -> Problem | None:

@@ -34,18 +34,40 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
             ) -> CliResult:
     """Run `python -m auditor` in a child process, exactly as a user would."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("OMAUDIT_", "AWS_"))}
+    full_env.update(AWS_ENV)
     full_env.update(env or {})
     proc = subprocess.run([sys.executable, "-m", "auditor", *args], capture_output=True, text=True,
                           env=full_env, cwd=cwd or ROOT, timeout=timeout, check=False)
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
 
+AWS_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_EC2_METADATA_DISABLED": "true"}
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """A real moto server over HTTP on 127.0.0.1, started by the tests, shared by the session."""
+    from auditor.lab.cognito import MotoServer
+
+    server = MotoServer()
+    yield server.endpoint_url
+    server.stop()
+
+
+def scan_args(lab: LabServer) -> list[str]:
+    """What a user passes to scan this lab: its URL, and the AWS endpoint when it has a Cognito side."""
+    args = ["--om-url", lab.url]
+    if lab.aws_endpoint_url:
+        args += ["--aws-endpoint-url", lab.aws_endpoint_url]
+    return args
+
+
 @pytest.fixture
-def lab_factory() -> Iterator[Any]:
+def lab_factory(moto_endpoint: str) -> Iterator[Any]:
     servers: list[LabServer] = []
 
     def start(name: str) -> LabServer:
-        server = LabServer(SCENARIOS[name]).start()
+        server = LabServer(SCENARIOS[name], aws_endpoint_url=moto_endpoint).start()
         servers.append(server)
         return server
 

@@ -8,38 +8,46 @@ from pathlib import Path
 import pytest
 
 from auditor.lab.server import LabServer
-from tests.conftest import failing, run_cli, statuses
+from tests.conftest import failing, run_cli, scan_args, statuses
 
 Lab = Callable[[str], LabServer]
 
 SKIP, PASS, FAIL = "SKIPPED", "PASS", "FAIL"
-BOTS_UNLIMITED = [FAIL] * 10
+OM_RULES = [f"OMA1{n:02d}" for n in range(1, 15)]
+COGNITO_RULES = [f"OMA2{n:02d}" for n in range(1, 9)] + [f"OMA3{n:02d}" for n in range(1, 9)] + [
+    f"OMA4{n:02d}" for n in range(1, 5)]
+NO_POOL = {rule: SKIP for rule in COGNITO_RULES}  # provider basic: no Cognito pool to audit
+
+
+def expected(fails: set[str], skips: set[str], extra: dict[str, str] | None = None,
+             bots: int = 10) -> dict[str, list[str]]:
+    """Every rule once (OMA113 once per bot): FAIL, SKIPPED, or else PASS."""
+    out: dict[str, list[str]] = {}
+    for rule in OM_RULES + COGNITO_RULES:
+        status = (extra or {}).get(rule) or (FAIL if rule in fails else SKIP if rule in skips else PASS)
+        out[rule] = [status] * (bots if rule == "OMA113" else 1)
+    return out
+
 
 # The complete expected outcome per scenario for `scan --active` with the lab's admin token.
 EXPECTED_ACTIVE_WITH_TOKEN: dict[str, dict[str, list[str]]] = {
-    "insecure-defaults": {
-        "OMA101": [FAIL], "OMA102": [SKIP], "OMA103": [FAIL], "OMA104": [FAIL], "OMA105": [FAIL],
-        "OMA106": [SKIP], "OMA107": [SKIP], "OMA108": [FAIL], "OMA109": [PASS], "OMA110": [SKIP],
-        "OMA111": [PASS], "OMA112": [PASS], "OMA113": BOTS_UNLIMITED, "OMA114": [SKIP]},
-    "sso-leftovers": {
-        "OMA101": [PASS], "OMA102": [FAIL], "OMA103": [PASS], "OMA104": [FAIL], "OMA105": [FAIL],
-        "OMA106": [FAIL], "OMA107": [FAIL], "OMA108": [FAIL], "OMA109": [PASS], "OMA110": [SKIP],
-        "OMA111": [PASS], "OMA112": [PASS], "OMA113": BOTS_UNLIMITED, "OMA114": [SKIP]},
-    "legacy-1.2": {
-        "OMA101": [PASS], "OMA102": [SKIP], "OMA103": [FAIL], "OMA104": [PASS], "OMA105": [PASS],
-        "OMA106": [SKIP], "OMA107": [SKIP], "OMA108": [PASS], "OMA109": [FAIL], "OMA110": [SKIP],
-        "OMA111": [FAIL], "OMA112": [PASS], "OMA113": [FAIL], "OMA114": [FAIL]},
-    "hardened": {
-        "OMA101": [PASS], "OMA102": [PASS], "OMA103": [PASS], "OMA104": [PASS], "OMA105": [PASS],
-        "OMA106": [PASS], "OMA107": [PASS], "OMA108": [PASS], "OMA109": [PASS], "OMA110": [SKIP],
-        "OMA111": [PASS], "OMA112": [PASS], "OMA113": [PASS] * 10, "OMA114": [PASS]},
+    "insecure-defaults": expected({"OMA101", "OMA103", "OMA104", "OMA105", "OMA108", "OMA113"},
+                                  {"OMA102", "OMA106", "OMA107", "OMA110", "OMA114"}, NO_POOL),
+    "sso-leftovers": expected({"OMA102", "OMA104", "OMA105", "OMA106", "OMA107", "OMA108", "OMA113", "OMA403",
+                               "OMA404"}, {"OMA110", "OMA114"}),
+    "seed-walkthrough": expected({"OMA102", "OMA104", "OMA105", "OMA106", "OMA107", "OMA108", "OMA113",
+                                  "OMA201", "OMA202", "OMA203", "OMA204", "OMA205", "OMA206", "OMA207",
+                                  "OMA301", "OMA302", "OMA303", "OMA305", "OMA306"}, {"OMA110", "OMA114"}),
+    "legacy-1.2": expected({"OMA103", "OMA109", "OMA111", "OMA113", "OMA114"},
+                           {"OMA102", "OMA106", "OMA107", "OMA110"}, NO_POOL, bots=1),
+    "hardened": expected(set(), {"OMA110"}),
 }
 
 
 @pytest.mark.parametrize("scenario", sorted(EXPECTED_ACTIVE_WITH_TOKEN))
 def test_scenario_findings_are_exact(scenario: str, lab_factory: Lab, tmp_path: Path) -> None:
     lab = lab_factory(scenario)
-    result = run_cli("scan", "--om-url", lab.url, "--active", "--format", "json", "--output-dir", str(tmp_path),
+    result = run_cli("scan", *scan_args(lab), "--active", "--format", "json", "--output-dir", str(tmp_path),
                      env={"OMAUDIT_OM_TOKEN": lab.admin_token})
     report = result.json()
     assert statuses(report) == EXPECTED_ACTIVE_WITH_TOKEN[scenario]
@@ -59,7 +67,7 @@ def test_issue_insecure_defaults_without_token(lab_factory: Lab, tmp_path: Path)
 
 def test_issue_sso_leftovers_with_token_without_active(lab_factory: Lab, tmp_path: Path) -> None:
     lab = lab_factory("sso-leftovers")
-    result = run_cli("scan", "--om-url", lab.url, "--format", "json", "--output-dir", str(tmp_path),
+    result = run_cli("scan", *scan_args(lab), "--format", "json", "--output-dir", str(tmp_path),
                      env={"OMAUDIT_OM_TOKEN": lab.admin_token})
     assert result.code == 1
     assert {"OMA102", "OMA104", "OMA106"} <= failing(result.json())
@@ -89,7 +97,7 @@ def test_active_makes_exactly_one_login_attempt(lab_factory: Lab, tmp_path: Path
 
 def test_default_output_folder_and_latest(lab_factory: Lab, tmp_path: Path) -> None:
     lab = lab_factory("hardened")
-    result = run_cli("scan", "--om-url", lab.url, "--format", "table", "--format", "json", cwd=tmp_path)
+    result = run_cli("scan", *scan_args(lab), "--format", "table", "--format", "json", cwd=tmp_path)
     assert result.code == 0
     assert "Summary:" in result.stdout and "Target: " in result.stdout
     latest = tmp_path / "reports" / "latest"
@@ -139,7 +147,9 @@ def test_plain_html_server_is_not_openmetadata(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("args", "phrase"), [
     (["scan", "--om-url", "ftp://x"], "must start with http"),
-    (["scan"], "--om-url is required"),
+    (["scan"], "give --om-url, --cognito-pool-id, or both"),
+    (["scan", "--cognito-pool-id", "nounderscore"], "is not a user pool ID"),
+    (["scan", "--om-url", "http://x", "--aws-endpoint-url", "not a url"], "--aws-endpoint-url"),
     (["scan", "--om-url", "http://x", "--fail-on", "severe"], "unknown severity"),
     (["scan", "--om-url", "http://x", "--format", "pdf"], "unknown --format"),
     (["scan", "--om-url", "http://x", "--rules", "OMA999"], "unknown rule id"),
@@ -158,7 +168,7 @@ def test_collect_then_audit_offline_gives_the_same_findings(lab_factory: Lab, tm
     lab = lab_factory("sso-leftovers")
     token = lab.admin_token
     snap_file = tmp_path / "snap.json"
-    collected = run_cli("collect", "--om-url", lab.url, "--snapshot", str(snap_file),
+    collected = run_cli("collect", *scan_args(lab), "--snapshot", str(snap_file),
                         env={"OMAUDIT_OM_TOKEN": token})
     assert collected.code == 0
     assert token not in snap_file.read_text()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor import om_defaults
+from auditor.lab.cognito import HARDENED, WALKTHROUGH, CognitoSeed
 
 JWT_CLAIMS = ["email", "preferred_username", "sub"]  # conf/openmetadata.yaml default
 
@@ -46,7 +47,7 @@ class Scenario:
     access_block_time: int = 30  # recent SettingsCache seed (SECURITY-SURFACE.md 4.5); older 600
     anonymous_access: bool = False  # NoopFilter
     substring_exclusions: bool = False  # <=1.2 JwtFilter: contains() matching (CVE-2024-28255)
-    cognito: bool = False
+    cognito: CognitoSeed | None = None  # seeded into moto; OM's authority and clientId then point there
 
     @property
     def provider(self) -> str:
@@ -107,6 +108,22 @@ SCENARIOS: dict[str, Scenario] = {
             users=(BLANKED_ADMIN, LabUser("alice", "alice@example.com", is_admin=True)),
             bots=tuple(LabBot(b) for b in SYSTEM_BOTS),
             admin_token_user="alice",
+            cognito=HARDENED,
+        ),
+        Scenario(
+            name="seed-walkthrough",
+            description="OpenMetadata's Cognito guide followed literally, with its usual slips on both sides.",
+            version="1.12.6",
+            legacy_paths=False,
+            auth=_recent_auth("aws-cognito", self_signup=True, client_id=LAB_CLIENT_PLACEHOLDER,
+                              authority=LAB_POOL_PLACEHOLDER, callback="http://localhost:8585/callback"),
+            authorizer={"principalDomain": "example.com", "useRolesFromProvider": False},
+            default_key=True,
+            key_id=om_defaults.DEFAULT_KEY_ID,
+            users=(BLANKED_ADMIN, LabUser("alice", "alice@example.com", is_admin=True)),
+            bots=tuple(LabBot(b) for b in SYSTEM_BOTS),
+            admin_token_user="alice",
+            cognito=WALKTHROUGH,
         ),
         Scenario(
             name="legacy-1.2",
@@ -149,6 +166,7 @@ SCENARIOS: dict[str, Scenario] = {
             bots=tuple(LabBot(b, token_expiry="30") for b in SYSTEM_BOTS),
             admin_token_user="secops",
             access_block_time=600,
+            cognito=HARDENED,
         ),
     )
 }

@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from auditor import om_defaults
+from auditor.lab.cognito import MotoServer, SeededPool, seed
 from auditor.lab.jwt import LabKey, TokenRejected, verify
 from auditor.lab.scenarios import Scenario
 
@@ -471,9 +472,19 @@ class LabServer:
     """One scenario served on 127.0.0.1 in a background thread."""
 
     def __init__(self, scenario: Scenario, port: int = 0, host: str = "127.0.0.1",
-                 authority: str | None = None, client_id: str | None = None) -> None:
+                 aws_endpoint_url: str | None = None) -> None:
+        """With a Cognito scenario, seeds the pool into the moto server at aws_endpoint_url, or starts one."""
         self.scenario = scenario
-        self.state = _build_state(scenario, authority, client_id)
+        self._moto: MotoServer | None = None
+        self.pool: SeededPool | None = None
+        if scenario.cognito is not None:
+            if aws_endpoint_url is None:
+                self._moto = MotoServer()
+                aws_endpoint_url = self._moto.endpoint_url
+            self.pool = seed(aws_endpoint_url, scenario.cognito)
+        self.aws_endpoint_url = aws_endpoint_url if self.pool else None
+        self.state = _build_state(scenario, self.pool.authority if self.pool else None,
+                                  self.pool.client_id if self.pool else None)
         self._httpd = ThreadingHTTPServer((host, port), LabHandler)
         self._httpd.daemon_threads = True
         self._httpd.state = self.state  # type: ignore[attr-defined]
@@ -505,6 +516,9 @@ class LabServer:
     def stop(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+        if self._moto is not None:
+            self._moto.stop()
+            self._moto = None
 
     def __enter__(self) -> LabServer:
         return self.start()

@@ -1,0 +1,302 @@
+"""Collects a Cognito user pool and its app clients into CognitoFacts, read-only, through boto3.
+
+Only Describe/Get/List calls leave this process: a botocore `before-call` hook refuses anything
+else. Each call is collected on its own; AccessDenied on one call makes only the rules that need
+that call ERROR, naming the missing IAM action. Client secrets are dropped here, at collection.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import boto3
+import botocore.config
+import botocore.exceptions
+
+from auditor.errors import CollectionError, InputError, OmauditError
+from auditor.snapshot import (
+    COGNITO_CLIENTS,
+    COGNITO_DOMAIN,
+    COGNITO_IDPS,
+    COGNITO_MFA,
+    COGNITO_POOL,
+    AppClient,
+    CognitoFacts,
+    DomainInfo,
+    IdentityProvider,
+    MfaConfig,
+    PasswordPolicy,
+    PoolRef,
+    Problem,
+    SchemaAttribute,
+    TokenValidity,
+    UserPool,
+)
+
+T = TypeVar("T")
+
+READ_ONLY_PREFIXES = ("Describe", "Get", "List")
+# Get* calls that act: they send a message or mint tokens. Never needed for an audit.
+REFUSED_READS = frozenset({"GetUserAttributeVerificationCode", "GetTokensFromRefreshToken", "GetId",
+                           "GetCredentialsForIdentity", "GetOpenIdToken"})
+MAX_ATTEMPTS = 3
+CREDENTIAL_ERRORS = frozenset({"UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException",
+                               "ExpiredTokenException", "SignatureDoesNotMatch", "AuthFailure"})
+ACCESS_DENIED = frozenset({"AccessDeniedException", "AccessDenied", "UnauthorizedOperation"})
+
+
+class WriteRefused(OmauditError):
+    """A non-read AWS call was attempted; omaudit never writes to a target."""
+
+
+@dataclass(frozen=True)
+class AwsOptions:
+    region: str
+    profile: str | None = None
+    endpoint_url: str | None = None
+
+
+def refuse_writes(model: Any, **_: Any) -> None:
+    """botocore before-call hook: only Describe*, Get* and List* operations may be sent."""
+    name = getattr(model, "name", "")
+    if not name.startswith(READ_ONLY_PREFIXES) or name in REFUSED_READS:
+        raise WriteRefused(f"refused to send cognito-idp {name}: omaudit only reads")
+
+
+_clients: dict[tuple[str | None, str, str | None], Any] = {}
+_clients_lock = threading.Lock()
+
+
+def cognito_client(options: AwsOptions) -> Any:
+    """One guarded client per (profile, region, endpoint), created under a lock (Sessions are not thread-safe)."""
+    key = (options.profile, options.region, options.endpoint_url)
+    with _clients_lock:
+        if key in _clients:
+            return _clients[key]
+        try:
+            session = boto3.session.Session(profile_name=options.profile, region_name=options.region)
+        except botocore.exceptions.ProfileNotFound:
+            raise InputError(f"AWS profile {options.profile!r} is not configured") from None
+        config = botocore.config.Config(retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS},
+                                        connect_timeout=5, read_timeout=20, user_agent_extra="omaudit")
+        try:
+            client = session.client("cognito-idp", endpoint_url=options.endpoint_url, config=config)
+        except ValueError as exc:
+            raise InputError(f"--aws-endpoint-url is not usable: {exc}") from None
+        client.meta.events.register("before-call", refuse_writes)
+        _clients[key] = client
+        return client
+
+
+def describe_error(operation: str, exc: Exception) -> str:
+    """One sentence for an AWS failure, naming the IAM action where permission is missing."""
+    if isinstance(exc, botocore.exceptions.ClientError):
+        error = exc.response.get("Error", {})
+        code = str(error.get("Code", "Unknown"))
+        message = str(error.get("Message", ""))[:200]
+        if code in ACCESS_DENIED:
+            return f"AccessDenied: missing IAM permission cognito-idp:{operation}"
+        if code in CREDENTIAL_ERRORS:
+            return f"{operation}: the AWS credentials were rejected ({code})"
+        if code == "ResourceNotFoundException":
+            return f"{operation}: {message or 'not found'}"
+        if code.isdigit():
+            return f"{operation} is not available from this endpoint (HTTP {code})"
+        return f"{operation} failed: {code}" + (f": {message}" if message else "")
+    if isinstance(exc, botocore.exceptions.NoCredentialsError):
+        return "no AWS credentials found (environment, --aws-profile, shared config or instance role)"
+    if isinstance(exc, botocore.exceptions.EndpointConnectionError):
+        return f"{operation}: cannot reach the AWS endpoint"
+    if isinstance(exc, botocore.exceptions.ReadTimeoutError | botocore.exceptions.ConnectTimeoutError):
+        return f"{operation} timed out"
+    return f"{operation} failed: {type(exc).__name__}"
+
+
+class CognitoCollector:
+    def __init__(self, ref: PoolRef, aws: AwsOptions) -> None:
+        self.ref = ref
+        self.aws = aws
+        self.problems: dict[str, Problem] = {}
+
+    def _call(self, operation: str, **params: Any) -> dict[str, Any]:
+        client = cognito_client(self.aws)
+        method = getattr(client, _snake(operation))
+        try:
+            result: dict[str, Any] = method(**params)
+        except WriteRefused:
+            raise
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
+            raise CollectionError(describe_error(operation, exc)) from None
+        return result
+
+    def _pages(self, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
+        token: str | None = None
+        for _ in range(100):
+            page = self._call(operation, **params, **({"NextToken": token} if token else {}))
+            yield from (x for x in page.get(key) or [] if isinstance(x, dict))
+            token = page.get("NextToken")
+            if not token:
+                return
+        raise CollectionError(f"{operation}: more than 100 pages; stopped")
+
+    def _guard(self, key: str, fn: Callable[[], T]) -> T | None:
+        try:
+            return fn()
+        except CollectionError as exc:
+            self.problems[key] = Problem("error", str(exc))
+            return None
+
+    def collect(self) -> tuple[CognitoFacts, dict[str, Problem]]:
+        pool = self._guard(COGNITO_POOL, self._user_pool)
+        if pool is None and self._fatal(self.problems[COGNITO_POOL].reason):
+            # The pool does not exist or the credentials are refused: nothing else can be read.
+            for key in (COGNITO_MFA, COGNITO_DOMAIN, COGNITO_CLIENTS, COGNITO_IDPS):
+                self.problems[key] = self.problems[COGNITO_POOL]
+            return CognitoFacts(ref=self.ref), self.problems
+        facts = CognitoFacts(
+            ref=self.ref,
+            user_pool=pool,
+            mfa=self._guard(COGNITO_MFA, self._mfa),
+            domain=self._domain(pool),
+            clients=self._guard(COGNITO_CLIENTS, self._clients),
+            identity_providers=self._guard(COGNITO_IDPS, self._identity_providers),
+        )
+        return facts, self.problems
+
+    @staticmethod
+    def _fatal(reason: str) -> bool:
+        return "ResourceNotFound" in reason or "not found" in reason or "credentials" in reason or (
+            "cannot reach" in reason)
+
+    # ---- calls ----------------------------------------------------------------------------
+
+    def _user_pool(self) -> UserPool:
+        raw = self._call("DescribeUserPool", UserPoolId=self.ref.pool_id).get("UserPool")
+        if not isinstance(raw, dict):
+            raise CollectionError("DescribeUserPool answered without a UserPool")
+        return parse_user_pool(raw)
+
+    def _mfa(self) -> MfaConfig:
+        raw = self._call("GetUserPoolMfaConfig", UserPoolId=self.ref.pool_id)
+        return MfaConfig(mfa_configuration=_s(raw.get("MfaConfiguration")),
+                         software_token=_d(raw.get("SoftwareTokenMfaConfiguration")).get("Enabled") is True,
+                         sms=bool(_d(raw.get("SmsMfaConfiguration")).get("SmsConfiguration")),
+                         email=bool(raw.get("EmailMfaConfiguration")))
+
+    def _domain(self, pool: UserPool | None) -> DomainInfo | None:
+        if pool is None:
+            self.problems[COGNITO_DOMAIN] = Problem("error", "needs DescribeUserPool, which failed")
+            return None
+        name = pool.custom_domain or pool.domain
+        if not name:
+            return DomainInfo(domain=None, status=None, custom=False)
+
+        def fetch() -> DomainInfo:
+            raw = _d(self._call("DescribeUserPoolDomain", Domain=name).get("DomainDescription"))
+            return DomainInfo(domain=name, status=_s(raw.get("Status")), custom=pool.custom_domain is not None)
+        return self._guard(COGNITO_DOMAIN, fetch)
+
+    def _clients(self) -> tuple[AppClient, ...]:
+        if self.ref.client_id:
+            try:
+                raw = self._call("DescribeUserPoolClient", UserPoolId=self.ref.pool_id, ClientId=self.ref.client_id)
+                return (parse_app_client(_d(raw.get("UserPoolClient"))),)
+            except CollectionError as exc:
+                if "ResourceNotFound" not in str(exc) and "not found" not in str(exc).lower():
+                    raise
+                # OpenMetadata's client is not in this pool: audit the clients that are (OMA402 says so).
+        ids = [str(c["ClientId"]) for c in self._pages("ListUserPoolClients", "UserPoolClients",
+                                                          UserPoolId=self.ref.pool_id, MaxResults=60)
+               if isinstance(c.get("ClientId"), str)]
+        return tuple(parse_app_client(_d(self._call("DescribeUserPoolClient", UserPoolId=self.ref.pool_id,
+                                                    ClientId=cid).get("UserPoolClient")))
+                     for cid in ids)
+
+    def _identity_providers(self) -> tuple[IdentityProvider, ...]:
+        return tuple(IdentityProvider(name=str(p.get("ProviderName")), type=_s(p.get("ProviderType")))
+                     for p in self._pages("ListIdentityProviders", "Providers", UserPoolId=self.ref.pool_id,
+                                          MaxResults=60))
+
+
+# ---- parsers: DescribeUserPool / DescribeUserPoolClient dicts to typed facts ----------------------
+
+def parse_user_pool(raw: dict[str, Any]) -> UserPool:
+    pool_id = raw.get("Id")
+    if not isinstance(pool_id, str):
+        raise CollectionError("DescribeUserPool answered a pool without an Id")
+    policy = _d(_d(raw.get("Policies")).get("PasswordPolicy"))
+    schema = tuple(SchemaAttribute(name=str(a["Name"]), required=a.get("Required") is True,
+                                   mutable=a.get("Mutable") is not False)
+                   for a in raw.get("SchemaAttributes") or [] if isinstance(a, dict) and isinstance(a.get("Name"), str))
+    return UserPool(
+        id=pool_id, name=_s(raw.get("Name")), arn=_s(raw.get("Arn")), schema=schema,
+        auto_verified_attributes=_strs(raw.get("AutoVerifiedAttributes")),
+        username_attributes=_strs(raw.get("UsernameAttributes")),
+        alias_attributes=_strs(raw.get("AliasAttributes")),
+        verify_before_update=_strs(_d(raw.get("UserAttributeUpdateSettings")).get(
+            "AttributesRequireVerificationBeforeUpdate")),
+        password_policy=PasswordPolicy(
+            minimum_length=_i(policy.get("MinimumLength")), require_uppercase=_b(policy.get("RequireUppercase")),
+            require_lowercase=_b(policy.get("RequireLowercase")), require_numbers=_b(policy.get("RequireNumbers")),
+            require_symbols=_b(policy.get("RequireSymbols")),
+            temporary_password_validity_days=_i(policy.get("TemporaryPasswordValidityDays"))) if policy else None,
+        mfa_configuration=_s(raw.get("MfaConfiguration")),
+        deletion_protection=_s(raw.get("DeletionProtection")),
+        advanced_security_mode=_s(_d(raw.get("UserPoolAddOns")).get("AdvancedSecurityMode")),
+        allow_admin_create_user_only=_b(_d(raw.get("AdminCreateUserConfig")).get("AllowAdminCreateUserOnly")),
+        domain=_s(raw.get("Domain")), custom_domain=_s(raw.get("CustomDomain")),
+        estimated_users=_i(raw.get("EstimatedNumberOfUsers")), tier=_s(raw.get("UserPoolTier")),
+    )
+
+
+def parse_app_client(raw: dict[str, Any]) -> AppClient:
+    """Everything but the secret: `ClientSecret` is read only as 'present or not', then dropped."""
+    client_id = raw.get("ClientId")
+    if not isinstance(client_id, str):
+        raise CollectionError("DescribeUserPoolClient answered a client without a ClientId")
+    units = _d(raw.get("TokenValidityUnits"))
+    return AppClient(
+        client_id=client_id, name=_s(raw.get("ClientName")), has_secret=bool(raw.get("ClientSecret")),
+        read_attributes=_strs(raw.get("ReadAttributes")), write_attributes=_strs(raw.get("WriteAttributes")),
+        explicit_auth_flows=_strs(raw.get("ExplicitAuthFlows")),
+        supported_identity_providers=_strs(raw.get("SupportedIdentityProviders")),
+        callback_urls=_strs(raw.get("CallbackURLs")), logout_urls=_strs(raw.get("LogoutURLs")),
+        default_redirect_uri=_s(raw.get("DefaultRedirectURI")),
+        allowed_oauth_flows=_strs(raw.get("AllowedOAuthFlows")),
+        allowed_oauth_scopes=_strs(raw.get("AllowedOAuthScopes")),
+        allowed_oauth_flows_user_pool_client=_b(raw.get("AllowedOAuthFlowsUserPoolClient")),
+        prevent_user_existence_errors=_s(raw.get("PreventUserExistenceErrors")),
+        enable_token_revocation=_b(raw.get("EnableTokenRevocation")),
+        validity=TokenValidity(refresh=_i(raw.get("RefreshTokenValidity")), access=_i(raw.get("AccessTokenValidity")),
+                               id=_i(raw.get("IdTokenValidity")), refresh_unit=_s(units.get("RefreshToken")),
+                               access_unit=_s(units.get("AccessToken")), id_unit=_s(units.get("IdToken"))),
+    )
+
+
+def _snake(operation: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in operation).lstrip("_")
+
+
+def _d(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _s(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _b(value: object) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _i(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _strs(value: object) -> tuple[str, ...] | None:
+    if not isinstance(value, list):
+        return None
+    return tuple(v for v in value if isinstance(v, str))

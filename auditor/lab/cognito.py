@@ -1,0 +1,115 @@
+"""The lab's Cognito side: a moto server on 127.0.0.1, seeded with a scenario's pool and app client.
+
+moto is a real HTTP server for the AWS API (see MOTO.md in the project's shared notes); the lab
+writes to it with boto3 like an administrator would, and the auditor then reads it like AWS.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.errors import InputError
+
+REGION = "us-east-1"
+LAB_KEY = "testing"  # moto accepts any credentials
+
+
+@dataclass(frozen=True)
+class CognitoSeed:
+    """What `create_user_pool` and `create_user_pool_client` are called with, plus optional MFA."""
+
+    pool: dict[str, Any]
+    client: dict[str, Any]
+    software_token_mfa: bool = False
+    domain: bool = True
+    identity_providers: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class SeededPool:
+    endpoint_url: str
+    pool_id: str
+    client_id: str
+
+    @property
+    def authority(self) -> str:
+        return f"https://cognito-idp.{REGION}.amazonaws.com/{self.pool_id}"
+
+
+class MotoServer:
+    """moto's ThreadedMotoServer on a free loopback port."""
+
+    def __init__(self) -> None:
+        try:
+            from moto.server import ThreadedMotoServer
+        except ImportError:
+            raise InputError("the Cognito lab needs moto: pip install 'omaudit[lab]'") from None
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log on the lab's stderr
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._server.start()
+        host, port = self._server.get_host_and_port()
+        self.endpoint_url = f"http://{host}:{port}"
+
+    def stop(self) -> None:
+        self._server.stop()
+
+
+def seed(endpoint_url: str, spec: CognitoSeed) -> SeededPool:
+    """Create the scenario's pool and client in the moto server at endpoint_url."""
+    import boto3
+
+    session = boto3.session.Session(region_name=REGION, aws_access_key_id=LAB_KEY, aws_secret_access_key=LAB_KEY)
+    idp = session.client("cognito-idp", endpoint_url=endpoint_url)
+    pool_id = idp.create_user_pool(**spec.pool)["UserPool"]["Id"]
+    if spec.software_token_mfa:
+        idp.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="ON",
+                                     SoftwareTokenMfaConfiguration={"Enabled": True})
+    if spec.domain:
+        idp.create_user_pool_domain(UserPoolId=pool_id, Domain=f"openmetadata-{uuid.uuid4().hex[:10]}")
+    for provider in spec.identity_providers:
+        idp.create_identity_provider(UserPoolId=pool_id, **provider)
+    client_id = idp.create_user_pool_client(UserPoolId=pool_id, **spec.client)["UserPoolClient"]["ClientId"]
+    return SeededPool(endpoint_url=endpoint_url, pool_id=pool_id, client_id=client_id)
+
+
+# OpenMetadata's Amazon Cognito SSO guide, followed literally, with its usual slips: no schema (so
+# `email` is not required), a public client whose callback is http://localhost:8585/callback, and
+# scopes and readable attributes that leave out `email`. Pool settings otherwise as OpenMetadata's
+# own Terraform (open-metadata/openmetadata-deployment terraform/sso/aws/user_pool.tf): email alias,
+# recovery by verified e-mail, no admin-only sign-up, no MFA.
+WALKTHROUGH = CognitoSeed(
+    pool={"PoolName": "openmetadata", "AliasAttributes": ["email"],
+          "AccountRecoverySetting": {"RecoveryMechanisms": [{"Priority": 1, "Name": "verified_email"}]}},
+    client={"ClientName": "app-OMD", "GenerateSecret": False,
+            "CallbackURLs": ["http://localhost:8585/callback"], "SupportedIdentityProviders": ["COGNITO"],
+            "AllowedOAuthFlows": ["code", "implicit"], "AllowedOAuthScopes": ["openid", "profile"],
+            "AllowedOAuthFlowsUserPoolClient": True,
+            "ReadAttributes": ["name", "preferred_username", "given_name", "family_name"],
+            "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]},
+)
+
+HARDENED = CognitoSeed(
+    pool={"PoolName": "openmetadata-prod",
+          "Schema": [{"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True},
+                     {"Name": "name", "AttributeDataType": "String", "Required": False, "Mutable": True}],
+          "UsernameAttributes": ["email"], "AutoVerifiedAttributes": ["email"],
+          "UserAttributeUpdateSettings": {"AttributesRequireVerificationBeforeUpdate": ["email"]},
+          "Policies": {"PasswordPolicy": {"MinimumLength": 16, "RequireUppercase": True, "RequireLowercase": True,
+                                          "RequireNumbers": True, "RequireSymbols": True,
+                                          "TemporaryPasswordValidityDays": 3}},
+          "MfaConfiguration": "ON", "DeletionProtection": "ACTIVE",
+          "UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"},
+          "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True}},
+    client={"ClientName": "openmetadata", "GenerateSecret": False,
+            "CallbackURLs": ["https://openmetadata.example.com/callback"],
+            "LogoutURLs": ["https://openmetadata.example.com/"], "SupportedIdentityProviders": ["COGNITO"],
+            "AllowedOAuthFlows": ["code"], "AllowedOAuthScopes": ["openid", "email", "profile"],
+            "AllowedOAuthFlowsUserPoolClient": True, "ReadAttributes": ["email", "email_verified", "name"],
+            "WriteAttributes": ["name"], "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            "PreventUserExistenceErrors": "ENABLED", "EnableTokenRevocation": True,
+            "RefreshTokenValidity": 12, "TokenValidityUnits": {"RefreshToken": "hours"}},
+    software_token_mfa=True,
+)

@@ -1,0 +1,34 @@
+"""OMA201: `email` is not a required attribute of the user pool.
+
+## Why this matters
+OpenMetadata maps a Cognito user to an OpenMetadata user by the `email` claim (the first of
+`jwtPrincipalClaims`, default `email, preferred_username, sub`). Users without an e-mail fall through
+to `preferred_username` or the opaque `sub`, and get duplicate or unreadable accounts, or none at all.
+The OpenMetadata Cognito guide makes `email` required. Cognito cannot change required attributes after
+the pool is created, so this is cheapest to get right first.
+omaudit reads `SchemaAttributes`: "required" means an attribute named `email` with `Required: true`.
+
+## Fix
+Required attributes are fixed at pool creation: create a new pool with `email` required
+(console: Sign-up experience > Required attributes > email; CLI:
+`aws cognito-idp create-user-pool --pool-name <name> --schema Name=email,Required=true,Mutable=true
+--auto-verified-attributes email`), migrate users, and point OpenMetadata's authority at it.
+
+## References
+- OpenMetadata docs, Amazon Cognito SSO, "Create Server Credentials", Step 2 (email as a required attribute)
+- AWS Cognito API reference: SchemaAttributeType
+"""
+
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, pool_resource
+
+META = RuleMeta(id="OMA201", name="user-pool-email-required", severity=Severity.HIGH, needs=("cognito.user_pool",))
+
+
+def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
+    pool = need(snap.cognito.user_pool)
+    email = pool.attribute("email")
+    if email is not None and email.required:
+        yield META.passed(pool_resource(snap), "email is a required attribute")
+    else:
+        yield META.failed(pool_resource(snap), "email is not a required attribute of the user pool",
+                          email_in_schema=email is not None)

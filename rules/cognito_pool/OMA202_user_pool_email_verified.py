@@ -1,0 +1,30 @@
+"""OMA202: the pool does not auto-verify e-mail addresses.
+
+## Why this matters
+OpenMetadata trusts the `email` claim as the user's identity. Without `email` in
+`AutoVerifiedAttributes`, Cognito issues tokens for addresses nobody proved to own. Together with a
+client that lets users write their own `email` (OMA305), anyone with an account can become
+`admin@yourcompany.com` in OpenMetadata.
+
+## Fix
+Console: Sign-up experience > Attribute verification and user account confirmation > "Send email
+message, verify email address". CLI: `aws cognito-idp update-user-pool --user-pool-id <id>
+--auto-verified-attributes email` (update-user-pool resets omitted settings: pass the current ones too).
+
+## References
+- AWS Cognito docs, "Verifying contact information at sign-up"
+"""
+
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, pool_resource
+
+META = RuleMeta(id="OMA202", name="user-pool-email-verified", severity=Severity.HIGH, needs=("cognito.user_pool",))
+
+
+def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
+    pool = need(snap.cognito.user_pool)
+    verified = pool.auto_verified_attributes or ()
+    if "email" in verified:
+        yield META.passed(pool_resource(snap), "email addresses are verified", auto_verified=list(verified))
+    else:
+        yield META.failed(pool_resource(snap), "email is not auto-verified: unproven addresses become identities",
+                          auto_verified=list(verified), field_absent=pool.auto_verified_attributes is None)

@@ -1,0 +1,40 @@
+"""OMA403: OpenMetadata's `callbackUrl` is not registered on its Cognito app client.
+
+## Why this matters
+Cognito only redirects to URLs listed in the client's `CallbackURLs`, compared exactly. If
+OpenMetadata's `callbackUrl` is missing there, users cannot log in; teams then "fix" it by adding
+broad or localhost URLs (OMA301, OMA404). Medium: an availability failure that invites unsafe fixes.
+
+## Fix
+Add exactly OpenMetadata's callback URL: `aws cognito-idp update-user-pool-client --user-pool-id <id>
+--client-id <client> --callback-urls https://om.example.com/callback` (with the other current settings),
+or set `AUTHENTICATION_CALLBACK_URL` to the registered one.
+
+## References
+- AWS Cognito docs, app client settings (callback URLs); OpenMetadata docs, Amazon Cognito SSO
+"""
+
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+
+META = RuleMeta(id="OMA403", name="callback-not-registered", severity=Severity.MEDIUM,
+                needs=("om.auth_config", "cognito.clients"))
+
+
+def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
+    auth = need(snap.om.auth_config)
+    clients = need(snap.cognito.clients)
+    resource = f"{snap.target.om_url}{auth.path}"
+    if auth.provider != "aws-cognito":
+        yield META.skipped(resource, f"OpenMetadata's provider is {auth.provider}, not aws-cognito")
+        return
+    client = next((c for c in clients if c.client_id == (auth.client_id or "").strip()), None)
+    callback = (auth.callback_url or "").strip()
+    if client is None:
+        yield META.skipped(resource, "OpenMetadata's client is not in the pool (see OMA402)")
+    elif not callback:
+        yield META.skipped(resource, "OpenMetadata has no callbackUrl configured")
+    elif callback in (client.callback_urls or ()):
+        yield META.passed(resource, f"{callback} is registered on client {client.client_id}")
+    else:
+        yield META.failed(resource, f"{callback} is not among client {client.client_id}'s callback URLs",
+                          callback_url=callback, registered=list(client.callback_urls or ()))

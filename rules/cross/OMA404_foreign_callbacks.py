@@ -1,0 +1,41 @@
+"""OMA404: OpenMetadata's app client also redirects to hosts other than OpenMetadata's own.
+
+## Why this matters
+Every registered callback host can receive authorization codes or tokens for OpenMetadata's client.
+Extra hosts (an old staging site, a developer's laptop, a tunnel service) widen who can catch a
+user's login. OpenMetadata's own hosts are those of its `callbackUrl` and of the scanned URL. Medium.
+
+## Fix
+Remove the other URLs: `aws cognito-idp update-user-pool-client --user-pool-id <id> --client-id <client>
+--callback-urls https://om.example.com/callback` (with the other current settings). Give other
+applications their own app clients.
+
+## References
+- AWS Cognito docs, app client settings (callback URLs)
+"""
+
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, url_host
+
+META = RuleMeta(id="OMA404", name="foreign-callbacks", severity=Severity.MEDIUM,
+                needs=("om.auth_config", "cognito.clients"))
+
+
+def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
+    auth = need(snap.om.auth_config)
+    clients = need(snap.cognito.clients)
+    resource = f"{snap.target.om_url}{auth.path}"
+    if auth.provider != "aws-cognito":
+        yield META.skipped(resource, f"OpenMetadata's provider is {auth.provider}, not aws-cognito")
+        return
+    client = next((c for c in clients if c.client_id == (auth.client_id or "").strip()), None)
+    if client is None:
+        yield META.skipped(resource, "OpenMetadata's client is not in the pool (see OMA402)")
+        return
+    own = {h.lower().rstrip(".") for h in (url_host(auth.callback_url or ""), url_host(snap.target.om_url or "")) if h}
+    foreign = sorted({u for u in client.callback_urls or () if (url_host(u) or "").lower().rstrip(".") not in own})
+    if foreign:
+        yield META.failed(resource, f"client {client.client_id} also redirects to: " + ", ".join(foreign),
+                          own_hosts=sorted(own), foreign=foreign)
+    else:
+        yield META.passed(resource, f"client {client.client_id} redirects only to OpenMetadata's hosts",
+                          own_hosts=sorted(own))

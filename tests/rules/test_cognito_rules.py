@@ -1,0 +1,177 @@
+"""OMA2xx, OMA3xx and OMA4xx unit tests: a snapshot in, exact statuses out. No server."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from auditor.model import Status
+from auditor.snapshot import (
+    AppClient,
+    AuthConfig,
+    IdentityProvider,
+    MfaConfig,
+    PasswordPolicy,
+    PoolRef,
+    SchemaAttribute,
+    TokenValidity,
+    UserPool,
+)
+from tests.helpers import _RULES, only_status, run, snap
+
+POOL_ID = "us-east-1_abc123"
+CLIENT_ID = "client0000000001"
+REF = PoolRef(pool_id=POOL_ID, region="us-east-1", client_id=CLIENT_ID, source="discovered")
+STRONG = PasswordPolicy(16, True, True, True, True, 3)
+GOOD_POOL = UserPool(
+    id=POOL_ID, name="p", arn=None, schema=(SchemaAttribute("email", True, True),),
+    auto_verified_attributes=("email",), username_attributes=("email",), alias_attributes=None,
+    verify_before_update=("email",), password_policy=STRONG, mfa_configuration="ON", deletion_protection="ACTIVE",
+    advanced_security_mode="ENFORCED", allow_admin_create_user_only=True, domain=None, custom_domain=None,
+    estimated_users=3, tier=None)
+GOOD_CLIENT = AppClient(
+    client_id=CLIENT_ID, name="om", has_secret=False, read_attributes=("email", "name"), write_attributes=("name",),
+    explicit_auth_flows=("ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"), supported_identity_providers=("COGNITO",),
+    callback_urls=("https://om.example.com/callback",), logout_urls=("https://om.example.com/",),
+    default_redirect_uri=None, allowed_oauth_flows=("code",), allowed_oauth_scopes=("openid", "email", "profile"),
+    allowed_oauth_flows_user_pool_client=True, prevent_user_existence_errors="ENABLED", enable_token_revocation=True,
+    validity=TokenValidity(12, None, None, "hours", None, None))
+OKTA = (IdentityProvider("Okta", "OIDC"),)
+GOOD_MFA = MfaConfig("ON", True, False, False)
+
+
+def pool(**changes: Any) -> UserPool:
+    return dataclasses.replace(GOOD_POOL, **changes)
+
+
+def client(**changes: Any) -> AppClient:
+    return dataclasses.replace(GOOD_CLIENT, **changes)
+
+
+def om_auth(**changes: Any) -> AuthConfig:
+    base = AuthConfig(path="/api/v1/system/config/auth", provider="aws-cognito", client_type="public",
+                      enable_self_signup=False, authority=f"https://cognito-idp.us-east-1.amazonaws.com/{POOL_ID}",
+                      client_id=CLIENT_ID, callback_url="https://om.example.com/callback", jwt_principal_claims=(),
+                      public_key_urls=None, fields=())
+    return dataclasses.replace(base, **changes)
+
+
+def cognito(user_pool: UserPool = GOOD_POOL, clients: tuple[AppClient, ...] = (GOOD_CLIENT,),
+            idps: tuple[IdentityProvider, ...] = (), mfa: MfaConfig = GOOD_MFA, auth: AuthConfig | None = None,
+            ref: PoolRef = REF) -> Any:
+    from auditor.snapshot import CognitoFacts
+
+    s = snap(auth_config=auth or om_auth())
+    return dataclasses.replace(s, cognito=CognitoFacts(ref=ref, user_pool=user_pool, mfa=mfa, clients=clients,
+                                                       identity_providers=idps))
+
+
+FEDERATED_CLIENT = client(supported_identity_providers=("Okta",), explicit_auth_flows=("ALLOW_REFRESH_TOKEN_AUTH",))
+
+CASES: list[tuple[str, Any, Status]] = [
+    ("OMA201", cognito(), Status.PASS),
+    ("OMA201", cognito(pool(schema=(SchemaAttribute("email", False, True),))), Status.FAIL),
+    ("OMA201", cognito(pool(schema=())), Status.FAIL),
+    ("OMA202", cognito(), Status.PASS),
+    ("OMA202", cognito(pool(auto_verified_attributes=None)), Status.FAIL),
+    ("OMA203", cognito(), Status.PASS),
+    ("OMA203", cognito(mfa=MfaConfig("OPTIONAL", True, False, False)), Status.FAIL),
+    ("OMA203", cognito(mfa=MfaConfig(None, False, False, False)), Status.FAIL),
+    ("OMA203", cognito(mfa=MfaConfig("OFF", False, False, False), clients=(FEDERATED_CLIENT,), idps=OKTA),
+     Status.SKIPPED),
+    ("OMA204", cognito(), Status.PASS),
+    ("OMA204", cognito(pool(password_policy=PasswordPolicy(5, True, True, True, True, 7))), Status.FAIL),
+    ("OMA204", cognito(pool(password_policy=PasswordPolicy(20, True, True, True, None, 7))), Status.FAIL),
+    ("OMA204", cognito(pool(password_policy=None)), Status.ERROR),
+    ("OMA204", cognito(pool(password_policy=PasswordPolicy(5, None, None, None, None, 9)),
+                       clients=(FEDERATED_CLIENT,), idps=OKTA), Status.SKIPPED),
+    ("OMA205", cognito(), Status.PASS),
+    ("OMA205", cognito(pool(allow_admin_create_user_only=None)), Status.FAIL),
+    ("OMA205", cognito(pool(allow_admin_create_user_only=False), clients=(FEDERATED_CLIENT,), idps=OKTA),
+     Status.SKIPPED),
+    # A client with COGNITO as a provider keeps local controls applicable even with an external IdP.
+    ("OMA205", cognito(pool(allow_admin_create_user_only=False), idps=OKTA), Status.FAIL),
+    ("OMA206", cognito(), Status.PASS),
+    ("OMA206", cognito(pool(advanced_security_mode="AUDIT")), Status.FAIL),
+    ("OMA206", cognito(pool(advanced_security_mode="BOGUS")), Status.FAIL),
+    ("OMA206", cognito(pool(advanced_security_mode=None)), Status.FAIL),
+    ("OMA207", cognito(), Status.PASS),
+    ("OMA207", cognito(pool(deletion_protection=None)), Status.FAIL),
+    ("OMA208", cognito(), Status.PASS),
+    ("OMA208", cognito(pool(password_policy=PasswordPolicy(16, True, True, True, True, None))), Status.PASS),
+    ("OMA208", cognito(pool(password_policy=PasswordPolicy(16, True, True, True, True, 30))), Status.FAIL),
+    ("OMA301", cognito(), Status.PASS),
+    ("OMA301", cognito(clients=(client(callback_urls=("http://localhost:8585/callback",)),)), Status.FAIL),
+    ("OMA301", cognito(clients=(client(logout_urls=("http://127.0.0.1/",)),)), Status.FAIL),
+    ("OMA301", cognito(clients=(client(default_redirect_uri="https://[::1]/cb"),)), Status.FAIL),
+    ("OMA302", cognito(), Status.PASS),
+    ("OMA302", cognito(clients=(client(read_attributes=None),)), Status.PASS),
+    ("OMA302", cognito(clients=(client(read_attributes=("name",)),)), Status.FAIL),
+    ("OMA302", cognito(clients=(client(allowed_oauth_scopes=("openid", "profile")),)), Status.FAIL),
+    ("OMA302", cognito(clients=(client(allowed_oauth_scopes=("email",)),)), Status.FAIL),
+    ("OMA303", cognito(), Status.PASS),
+    ("OMA303", cognito(clients=(client(allowed_oauth_flows=("code", "implicit")),)), Status.FAIL),
+    ("OMA304", cognito(), Status.PASS),
+    ("OMA304", cognito(clients=(client(explicit_auth_flows=None),)), Status.PASS),
+    ("OMA304", cognito(clients=(client(explicit_auth_flows=("ALLOW_USER_PASSWORD_AUTH",)),)), Status.FAIL),
+    ("OMA305", cognito(), Status.PASS),
+    ("OMA305", cognito(pool(verify_before_update=None), clients=(client(write_attributes=None),)), Status.FAIL),
+    ("OMA305", cognito(pool(verify_before_update=None), clients=(client(write_attributes=("email",)),)), Status.FAIL),
+    ("OMA305", cognito(pool(verify_before_update=None, schema=(SchemaAttribute("email", True, False),)),
+                       clients=(client(write_attributes=None),)), Status.PASS),
+    ("OMA306", cognito(), Status.PASS),
+    ("OMA306", cognito(clients=(client(prevent_user_existence_errors=None),)), Status.FAIL),
+    ("OMA306", cognito(clients=(client(prevent_user_existence_errors="LEGACY"),)), Status.FAIL),
+    ("OMA307", cognito(), Status.PASS),
+    ("OMA307", cognito(clients=(client(enable_token_revocation=None),)), Status.PASS),
+    ("OMA307", cognito(clients=(client(enable_token_revocation=False),)), Status.FAIL),
+    ("OMA308", cognito(), Status.PASS),
+    ("OMA308", cognito(clients=(client(validity=TokenValidity(None, None, None, None, None, None)),)), Status.PASS),
+    ("OMA308", cognito(clients=(client(validity=TokenValidity(31, None, None, "days", None, None)),)), Status.FAIL),
+    ("OMA308", cognito(clients=(client(validity=TokenValidity(3650, None, None, "hours", None, None)),)),
+     Status.FAIL),
+    ("OMA308", cognito(clients=(client(validity=TokenValidity(3, None, None, "fortnights", None, None)),)),
+     Status.ERROR),
+    ("OMA401", cognito(), Status.PASS),
+    ("OMA401", cognito(auth=om_auth(authority=f"https://cognito-idp.us-east-1.amazonaws.com/{POOL_ID}/")),
+     Status.PASS),
+    ("OMA401", cognito(auth=om_auth(authority="https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other")),
+     Status.FAIL),
+    ("OMA401", cognito(auth=om_auth(provider="basic")), Status.SKIPPED),
+    ("OMA402", cognito(), Status.PASS),
+    ("OMA402", cognito(auth=om_auth(client_id="someoneelse123")), Status.FAIL),
+    ("OMA403", cognito(), Status.PASS),
+    ("OMA403", cognito(auth=om_auth(callback_url="http://localhost:8585/callback")), Status.FAIL),
+    ("OMA403", cognito(auth=om_auth(client_id="someoneelse123")), Status.SKIPPED),
+    ("OMA404", cognito(), Status.PASS),
+    ("OMA404", cognito(clients=(client(callback_urls=("https://om.example.com/callback",
+                                                      "https://old-staging.example.net/callback")),)), Status.FAIL),
+    ("OMA404", cognito(clients=(client(callback_urls=("https://OM.example.com./callback",)),)), Status.PASS),
+]
+
+
+@pytest.mark.parametrize(("rule_id", "snapshot", "expected"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_rule_outcome(rule_id: str, snapshot: Any, expected: Status) -> None:
+    assert only_status(rule_id, snapshot) is expected
+
+
+def test_every_cognito_rule_has_pass_and_fail_cases() -> None:
+    ids = {rid for rid in _RULES if rid[3] in "234"}
+    assert len(ids) == 20
+    for wanted in (Status.PASS, Status.FAIL):
+        covered = {c[0] for c in CASES if c[2] is wanted}
+        assert ids <= covered, f"rules without a {wanted} case: {sorted(ids - covered)}"
+
+
+def test_client_rules_give_one_finding_per_client() -> None:
+    two = cognito(clients=(GOOD_CLIENT, client(client_id="client0000000002", allowed_oauth_flows=("implicit",))))
+    outcomes = run("OMA303", two)
+    assert [(o.resource.rsplit("/", 1)[-1], o.status) for o in outcomes] == [
+        ("client0000000001", Status.PASS), ("client0000000002", Status.FAIL)]
+
+
+def test_absent_fields_say_the_aws_default_was_applied() -> None:
+    [outcome] = run("OMA208", cognito(pool(password_policy=PasswordPolicy(16, True, True, True, True, None))))
+    assert outcome.evidence["aws_default_applied"] is True and outcome.evidence["days"] == 7
