@@ -7,6 +7,7 @@ that call ERROR, naming the missing IAM action. Client secrets are dropped here,
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -96,7 +97,13 @@ def describe_error(operation: str, exc: Exception) -> str:
     if isinstance(exc, botocore.exceptions.ClientError):
         error = exc.response.get("Error", {})
         code = str(error.get("Code", "Unknown"))
-        message = str(error.get("Message", ""))[:200]
+        message = str(error.get("Message", ""))
+        if code.isdigit() and "<Code>" in message:
+            # An XML error body on this JSON API (moto's IAM layer answers so): read the code out of it.
+            code = re.search(r"<Code>([^<]+)</Code>", message).group(1)  # type: ignore[union-attr]
+            found = re.search(r"<Message>([^<]*)</Message>", message)
+            message = found.group(1) if found else ""
+        message = message[:200]
         if code in ACCESS_DENIED:
             return f"AccessDenied: missing IAM permission cognito-idp:{operation}"
         if code in CREDENTIAL_ERRORS:

@@ -1,0 +1,202 @@
+"""The Cognito side against a real moto server over HTTP: discovery, Cognito-only scans, failures, secrets."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import requests
+
+from auditor.collectors.cognito import AwsOptions, WriteRefused, cognito_client
+from auditor.lab.server import LabServer
+from tests.conftest import failing, run_cli, scan_args, statuses
+
+Lab = Callable[[str], LabServer]
+CANARY_SECRET_MARK = "omaudit-canary"
+
+
+def admin(endpoint: str) -> Any:
+    """The test's own (unguarded) boto3 client, to set up pools like an administrator would."""
+    session = boto3.session.Session(region_name="us-east-1", aws_access_key_id="testing",
+                                    aws_secret_access_key="testing")
+    return session.client("cognito-idp", endpoint_url=endpoint)
+
+
+def test_walkthrough_scan_discovers_the_pool_and_fails_both_sides(lab_factory: Lab, tmp_path: Path) -> None:
+    lab = lab_factory("seed-walkthrough")
+    assert lab.pool is not None
+    result = run_cli("scan", *scan_args(lab), "--format", "json", "--output-dir", str(tmp_path),
+                     env={"OMAUDIT_OM_TOKEN": lab.admin_token})
+    report = result.json()
+    assert result.code == 1
+    assert {"OMA102", "OMA104", "OMA106", "OMA201", "OMA301", "OMA302"} <= failing(report)
+    assert report["targets"][0]["cognito_pool_id"] == lab.pool.pool_id
+    assert report["targets"][0]["region"] == "us-east-1"
+
+
+def test_hardened_has_no_fail_on_either_side(lab_factory: Lab, tmp_path: Path) -> None:
+    lab = lab_factory("hardened")
+    result = run_cli("scan", *scan_args(lab), "--format", "json", "--output-dir", str(tmp_path),
+                     env={"OMAUDIT_OM_TOKEN": lab.admin_token})
+    assert result.code == 0
+    assert failing(result.json()) == set()
+    assert statuses(result.json())["OMA201"] == ["PASS"]
+
+
+def test_cognito_only_scan_of_any_pool(moto_endpoint: str, tmp_path: Path) -> None:
+    idp = admin(moto_endpoint)
+    pool_id = idp.create_user_pool(PoolName=f"any-{uuid.uuid4().hex[:6]}")["UserPool"]["Id"]
+    for name in ("web", "mobile"):
+        idp.create_user_pool_client(UserPoolId=pool_id, ClientName=name, CallbackURLs=["https://app.example.com/cb"],
+                                    AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid", "email"],
+                                    AllowedOAuthFlowsUserPoolClient=True)
+    result = run_cli("scan", "--cognito-pool-id", pool_id, "--aws-region", "us-east-1", "--aws-endpoint-url",
+                     moto_endpoint, "--format", "json", "--output-dir", str(tmp_path))
+    report = result.json()
+    assert result.code == 1
+    found = statuses(report)
+    assert all(found[f"OMA1{n:02d}"] == ["SKIPPED"] for n in range(1, 15))
+    assert all(found[f"OMA40{n}"] == ["SKIPPED"] for n in range(1, 5))
+    assert found["OMA201"] == ["FAIL"] and found["OMA207"] == ["FAIL"]
+    assert found["OMA301"] == ["PASS", "PASS"] and found["OMA306"] == ["FAIL", "FAIL"]  # one per client
+    assert report["targets"][0]["name"] == pool_id
+
+
+def test_explicit_pool_that_disagrees_with_openmetadata_is_noted(lab_factory: Lab, moto_endpoint: str,
+                                                                 tmp_path: Path) -> None:
+    lab = lab_factory("hardened")
+    other = admin(moto_endpoint).create_user_pool(PoolName="other")["UserPool"]["Id"]
+    result = run_cli("scan", *scan_args(lab), "--cognito-pool-id", other, "--format", "json", "--output-dir",
+                     str(tmp_path))
+    assert "differs from the pool OpenMetadata uses" in result.stderr
+    assert "OMA401" in failing(result.json()) and "OMA402" in failing(result.json())
+
+
+def test_pool_that_does_not_exist_is_error_not_fail(moto_endpoint: str, tmp_path: Path) -> None:
+    result = run_cli("scan", "--cognito-pool-id", "us-east-1_doesnotexist0", "--aws-endpoint-url", moto_endpoint,
+                     "--format", "json", "--output-dir", str(tmp_path))
+    assert result.code == 3
+    cognito = [f for f in result.json()["findings"] if f["rule_id"][3] in "23"]
+    assert {f["status"] for f in cognito} == {"ERROR"}
+    assert all("ResourceNotFound" in f["message"] or "does not exist" in f["message"] for f in cognito)
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_credentials_are_error_with_a_clear_message(moto_endpoint: str, tmp_path: Path) -> None:
+    env = {"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+           "AWS_CONFIG_FILE": "/nonexistent"}
+    result = run_cli("scan", "--cognito-pool-id", "us-east-1_abc123", "--aws-endpoint-url", moto_endpoint,
+                     "--format", "json", "--output-dir", str(tmp_path), env=env)
+    assert result.code == 3
+    messages = {f["message"] for f in result.json()["findings"] if f["status"] == "ERROR"}
+    assert messages and all("no AWS credentials found" in m for m in messages)
+
+
+def test_unknown_profile_is_one_line_exit_2(moto_endpoint: str, tmp_path: Path) -> None:
+    result = run_cli("scan", "--cognito-pool-id", "us-east-1_abc123", "--aws-profile", "nope",
+                     "--aws-endpoint-url", moto_endpoint, cwd=tmp_path, env={"AWS_CONFIG_FILE": "/nonexistent"})
+    assert result.code == 2
+    assert "AWS profile 'nope' is not configured" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_canary_client_secret_never_reaches_any_output(moto_endpoint: str, tmp_path: Path) -> None:
+    idp = admin(moto_endpoint)
+    pool_id = idp.create_user_pool(PoolName="secretive")["UserPool"]["Id"]
+    created = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="confidential", GenerateSecret=True)
+    secret = created["UserPoolClient"]["ClientSecret"]
+    assert secret
+    snap = tmp_path / "snap.json"
+    scan = run_cli("scan", "--cognito-pool-id", pool_id, "--aws-endpoint-url", moto_endpoint, "--format", "table",
+                   "--format", "json", "--output-dir", str(tmp_path / "out"))
+    collect = run_cli("collect", "--cognito-pool-id", pool_id, "--aws-endpoint-url", moto_endpoint, "--snapshot",
+                      str(snap))
+    assert scan.code == 1 and collect.code == 0
+    written = scan.stdout + scan.stderr + collect.stdout + collect.stderr + snap.read_text()
+    written += "".join(p.read_text() for p in (tmp_path / "out").iterdir())
+    assert secret not in written
+    assert '"has_secret": true' in snap.read_text()
+
+
+def test_guard_refuses_mutating_calls_before_they_are_sent(moto_endpoint: str) -> None:
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+    client = cognito_client(AwsOptions(region="us-east-1", endpoint_url=moto_endpoint))
+    before = len(admin(moto_endpoint).list_user_pools(MaxResults=60)["UserPools"])
+    with pytest.raises(WriteRefused, match="CreateUserPool"):
+        client.create_user_pool(PoolName="must-not-exist")
+    with pytest.raises(WriteRefused, match="GetUserAttributeVerificationCode"):
+        client.get_user_attribute_verification_code(AccessToken="x", AttributeName="email")
+    assert len(admin(moto_endpoint).list_user_pools(MaxResults=60)["UserPools"]) == before
+    assert client.list_user_pools(MaxResults=1)["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
+@pytest.fixture(scope="module")
+def iam_enforcing_moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """A moto server in its own process with IAM enforced after set-up (INITIAL_NO_AUTH_ACTION_COUNT)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    moto_bin = Path(sys.executable).with_name("moto_server")
+    env = {**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": "7"}
+    proc = subprocess.Popen([str(moto_bin), "-H", "127.0.0.1", "-p", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            requests.get(endpoint + "/moto-api/", timeout=1)
+            break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    try:
+        session = boto3.session.Session(region_name="us-east-1", aws_access_key_id="testing",
+                                        aws_secret_access_key="testing")
+        idp = session.client("cognito-idp", endpoint_url=endpoint)
+        iam = session.client("iam", endpoint_url=endpoint)
+        pool_id = idp.create_user_pool(PoolName="locked")["UserPool"]["Id"]  # 1
+        idp.create_user_pool_client(UserPoolId=pool_id, ClientName="om")  # 2
+        iam.create_user(UserName="auditor")  # 3
+        policy = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["cognito-idp:DescribeUserPool",'
+                  '"cognito-idp:GetUserPoolMfaConfig","cognito-idp:ListUserPoolClients",'
+                  '"cognito-idp:ListIdentityProviders","cognito-idp:DescribeUserPoolDomain"],"Resource":"*"}]}')
+        iam.put_user_policy(UserName="auditor", PolicyName="read-most", PolicyDocument=policy)  # 4
+        key = iam.create_access_key(UserName="auditor")["AccessKey"]  # 5
+        yield {"endpoint": endpoint, "pool_id": pool_id, "key_id": key["AccessKeyId"],
+               "secret": key["SecretAccessKey"]}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_missing_permission_is_error_naming_the_action(iam_enforcing_moto: dict[str, str], tmp_path: Path) -> None:
+    m = iam_enforcing_moto
+    env = {"AWS_ACCESS_KEY_ID": m["key_id"], "AWS_SECRET_ACCESS_KEY": m["secret"]}
+    result = run_cli("scan", "--cognito-pool-id", m["pool_id"], "--aws-endpoint-url", m["endpoint"], "--format",
+                     "json", "--output-dir", str(tmp_path), env=env)
+    found = {f["rule_id"]: f for f in result.json()["findings"]}
+    assert result.code in (1, 3)
+    assert found["OMA301"]["status"] == "ERROR"
+    assert "missing IAM permission cognito-idp:DescribeUserPoolClient" in found["OMA301"]["message"]
+    assert found["OMA201"]["status"] in ("PASS", "FAIL")  # DescribeUserPool was allowed
+    assert m["secret"] not in result.stdout + result.stderr
+
+
+def test_rejected_credentials_are_error_not_fail(iam_enforcing_moto: dict[str, str], tmp_path: Path) -> None:
+    m = iam_enforcing_moto
+    env = {"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "wrong-secret-canary"}
+    result = run_cli("scan", "--cognito-pool-id", m["pool_id"], "--aws-endpoint-url", m["endpoint"], "--format",
+                     "json", "--output-dir", str(tmp_path), env=env)
+    assert result.code == 3
+    cognito = [f for f in result.json()["findings"] if f["rule_id"][3] in "23"]
+    assert {f["status"] for f in cognito} == {"ERROR"}
+    assert all("credentials were rejected" in f["message"] for f in cognito), cognito[0]["message"]
+    assert "wrong-secret-canary" not in result.stdout + result.stderr
