@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from auditor.catalogue import Params
 from auditor.model import Outcome, RuleMeta, Severity, Status
-from auditor.snapshot import AppClient, Snapshot
+from auditor.snapshot import AppClient, AuthConfig, Snapshot
 from auditor.urls import is_loopback_host, url_host, url_scheme
 
 T = TypeVar("T")
@@ -63,15 +63,19 @@ def federated_only(snap: Snapshot) -> str | None:
     return f"federated-only pool: users sign in only through {names}; local-user controls do not apply"
 
 
-def om_client(snap: Snapshot) -> list[AppClient]:
-    """The client OpenMetadata uses when known (option or discovery), else every client of the pool."""
-    clients = list(snap.cognito.clients or ())
-    ref = snap.cognito.ref
-    if ref is not None and ref.client_id:
-        chosen = [c for c in clients if c.client_id == ref.client_id]
-        if chosen:
-            return chosen
-    return clients
+def om_cognito(snap: Snapshot) -> tuple[str, AuthConfig, str | None]:
+    """For cross-checks: (resource, OpenMetadata's auth config, reason to skip or None)."""
+    auth = need(snap.om.auth_config, "om.auth_config")
+    resource = f"{snap.target.om_url}{auth.path}"
+    if auth.provider != "aws-cognito":
+        return resource, auth, f"OpenMetadata's provider is {auth.provider}, not aws-cognito"
+    return resource, auth, None
+
+
+def om_app_client(snap: Snapshot, auth: AuthConfig) -> AppClient | None:
+    """The app client named by OpenMetadata's clientId, if the audited pool has it."""
+    wanted = (auth.client_id or "").strip()
+    return next((c for c in snap.cognito.clients or () if c.client_id == wanted), None)
 
 
 __all__ = [
@@ -87,7 +91,6 @@ __all__ = [
     "federated_only",
     "is_loopback_host",
     "need",
-    "om_client",
     "pool_resource",
     "url_host",
     "url_scheme",

@@ -79,6 +79,18 @@ BLANKED_ADMIN = LabUser("admin", om_defaults.DEFAULT_ADMIN_EMAIL, is_admin=True,
 LAB_POOL_PLACEHOLDER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_LabPool01"
 LAB_CLIENT_PLACEHOLDER = "4d1ab2c3e4f5g6h7i8j9k0lmno"
 
+def _guide_leftovers(name: str, description: str, cognito: CognitoSeed) -> Scenario:
+    """OpenMetadata configured from the Cognito guide's examples: localhost callback, admin and key kept."""
+    return Scenario(
+        name=name, description=description, version="1.12.6", legacy_paths=False,
+        auth=_recent_auth("aws-cognito", self_signup=True, client_id=LAB_CLIENT_PLACEHOLDER,
+                          authority=LAB_POOL_PLACEHOLDER, callback="http://localhost:8585/callback"),
+        authorizer={"principalDomain": "example.com", "useRolesFromProvider": False},
+        default_key=True, key_id=om_defaults.DEFAULT_KEY_ID,
+        users=(BLANKED_ADMIN, LabUser("alice", "alice@example.com", is_admin=True)),
+        bots=tuple(LabBot(b) for b in SYSTEM_BOTS), admin_token_user="alice", cognito=cognito)
+
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
@@ -95,36 +107,10 @@ SCENARIOS: dict[str, Scenario] = {
             bots=tuple(LabBot(b) for b in SYSTEM_BOTS),
             admin_token_user="admin",
         ),
-        Scenario(
-            name="sso-leftovers",
-            description="Cognito SSO done from the guide: localhost callback, admin kept, shipped key kept.",
-            version="1.12.6",
-            legacy_paths=False,
-            auth=_recent_auth("aws-cognito", self_signup=True, client_id=LAB_CLIENT_PLACEHOLDER,
-                              authority=LAB_POOL_PLACEHOLDER, callback="http://localhost:8585/callback"),
-            authorizer={"principalDomain": "example.com", "useRolesFromProvider": False},
-            default_key=True,
-            key_id=om_defaults.DEFAULT_KEY_ID,
-            users=(BLANKED_ADMIN, LabUser("alice", "alice@example.com", is_admin=True)),
-            bots=tuple(LabBot(b) for b in SYSTEM_BOTS),
-            admin_token_user="alice",
-            cognito=HARDENED,
-        ),
-        Scenario(
-            name="seed-walkthrough",
-            description="OpenMetadata's Cognito guide followed literally, with its usual slips on both sides.",
-            version="1.12.6",
-            legacy_paths=False,
-            auth=_recent_auth("aws-cognito", self_signup=True, client_id=LAB_CLIENT_PLACEHOLDER,
-                              authority=LAB_POOL_PLACEHOLDER, callback="http://localhost:8585/callback"),
-            authorizer={"principalDomain": "example.com", "useRolesFromProvider": False},
-            default_key=True,
-            key_id=om_defaults.DEFAULT_KEY_ID,
-            users=(BLANKED_ADMIN, LabUser("alice", "alice@example.com", is_admin=True)),
-            bots=tuple(LabBot(b) for b in SYSTEM_BOTS),
-            admin_token_user="alice",
-            cognito=WALKTHROUGH,
-        ),
+        _guide_leftovers("sso-leftovers", "Cognito SSO set up right, but OpenMetadata left as the guide shows: "
+                         "localhost callback, admin kept, shipped key kept.", HARDENED),
+        _guide_leftovers("seed-walkthrough", "OpenMetadata's Cognito guide followed literally, with its usual "
+                         "slips on both sides.", WALKTHROUGH),
         Scenario(
             name="legacy-1.2",
             description="An old 1.2 server: old paths, verbose config with admin principals, CVE-2024-28255.",

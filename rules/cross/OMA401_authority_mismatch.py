@@ -15,18 +15,17 @@ really uses by leaving out `--cognito-pool-id`.
 - OpenMetadata docs, Amazon Cognito SSO (authority = Cognito Domain + User Pool ID)
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_cognito
 
 META = RuleMeta(id="OMA401", name="authority-mismatch", severity=Severity.HIGH,
                 needs=("om.auth_config", "cognito.ref"))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
-    auth = need(snap.om.auth_config)
+    resource, auth, skip = om_cognito(snap)
     ref = need(snap.cognito.ref)
-    resource = f"{snap.target.om_url}{auth.path}"
-    if auth.provider != "aws-cognito":
-        yield META.skipped(resource, f"OpenMetadata's provider is {auth.provider}, not aws-cognito")
+    if skip:
+        yield META.skipped(resource, skip)
         return
     authority = (auth.authority or "").strip().rstrip("/")
     evidence = {"authority": authority, "audited_issuer": ref.issuer, "notes": list(ref.notes)}

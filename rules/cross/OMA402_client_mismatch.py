@@ -13,19 +13,18 @@ Set `AUTHENTICATION_CLIENT_ID` to the app client of this pool (`aws cognito-idp 
 - OpenMetadata docs, Amazon Cognito SSO
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_cognito
 
 META = RuleMeta(id="OMA402", name="client-mismatch", severity=Severity.HIGH,
                 needs=("om.auth_config", "cognito.clients", "cognito.ref"))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
-    auth = need(snap.om.auth_config)
+    resource, auth, skip = om_cognito(snap)
     clients = need(snap.cognito.clients)
     ref = need(snap.cognito.ref)
-    resource = f"{snap.target.om_url}{auth.path}"
-    if auth.provider != "aws-cognito":
-        yield META.skipped(resource, f"OpenMetadata's provider is {auth.provider}, not aws-cognito")
+    if skip:
+        yield META.skipped(resource, skip)
         return
     client_id = (auth.client_id or "").strip()
     ids = [c.client_id for c in clients]

@@ -14,20 +14,19 @@ or set `AUTHENTICATION_CALLBACK_URL` to the registered one.
 - AWS Cognito docs, app client settings (callback URLs); OpenMetadata docs, Amazon Cognito SSO
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_app_client, om_cognito
 
 META = RuleMeta(id="OMA403", name="callback-not-registered", severity=Severity.MEDIUM,
                 needs=("om.auth_config", "cognito.clients"))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
-    auth = need(snap.om.auth_config)
-    clients = need(snap.cognito.clients)
-    resource = f"{snap.target.om_url}{auth.path}"
-    if auth.provider != "aws-cognito":
-        yield META.skipped(resource, f"OpenMetadata's provider is {auth.provider}, not aws-cognito")
+    resource, auth, skip = om_cognito(snap)
+    need(snap.cognito.clients)
+    if skip:
+        yield META.skipped(resource, skip)
         return
-    client = next((c for c in clients if c.client_id == (auth.client_id or "").strip()), None)
+    client = om_app_client(snap, auth)
     callback = (auth.callback_url or "").strip()
     if client is None:
         yield META.skipped(resource, "OpenMetadata's client is not in the pool (see OMA402)")

@@ -14,20 +14,30 @@ applications their own app clients.
 - AWS Cognito docs, app client settings (callback URLs)
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, url_host
+from auditor.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    need,
+    om_app_client,
+    om_cognito,
+    url_host,
+)
 
 META = RuleMeta(id="OMA404", name="foreign-callbacks", severity=Severity.MEDIUM,
                 needs=("om.auth_config", "cognito.clients"))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
-    auth = need(snap.om.auth_config)
-    clients = need(snap.cognito.clients)
-    resource = f"{snap.target.om_url}{auth.path}"
-    if auth.provider != "aws-cognito":
-        yield META.skipped(resource, f"OpenMetadata's provider is {auth.provider}, not aws-cognito")
+    resource, auth, skip = om_cognito(snap)
+    need(snap.cognito.clients)
+    if skip:
+        yield META.skipped(resource, skip)
         return
-    client = next((c for c in clients if c.client_id == (auth.client_id or "").strip()), None)
+    client = om_app_client(snap, auth)
     if client is None:
         yield META.skipped(resource, "OpenMetadata's client is not in the pool (see OMA402)")
         return
