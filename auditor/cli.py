@@ -11,6 +11,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,7 +22,7 @@ from auditor.errors import InputError, OmauditError, TargetError
 from auditor.model import Report, Severity
 
 if TYPE_CHECKING:
-    from auditor.scan import ScanTarget
+    from auditor.scan import AuditOptions, ScanTarget
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
 TOKEN_ENV = "OMAUDIT_OM_TOKEN"
@@ -54,7 +55,14 @@ TokenFile = Annotated[Path | None, typer.Option("--om-token-file", help=f"File h
                                                 f"(else ${TOKEN_ENV}); never pass a token on the command line.")]
 Active = Annotated[bool, typer.Option("--active", help="Run active probes (one default-login attempt, one "
                                       "default-key token request). Without it omaudit sends only GETs.")]
-Formats = Annotated[list[str] | None, typer.Option("--format", "-f", help="table (stdout), json; repeatable.")]
+Formats = Annotated[list[str] | None, typer.Option("--format", "-f", help="table (stdout), json, sarif, junit, "
+                                                  "markdown, html, csv; repeatable.")]
+Suppressions = Annotated[Path | None, typer.Option("--suppressions", help="TOML suppressions file (default: "
+                                                   "omaudit-suppressions.toml if present).")]
+NoSuppressions = Annotated[bool, typer.Option("--no-suppressions", help="Audit without any suppression.")]
+Baseline = Annotated[str | None, typer.Option("--baseline", help="An earlier report.json, or 'latest' for "
+                                              "reports/latest: marks findings new or existing.")]
+FailOnNew = Annotated[bool, typer.Option("--fail-on-new", help="Exit 1 only for new failing findings.")]
 OutputDir = Annotated[Path | None, typer.Option("--output-dir", "-o", help="Where files go (default: "
                                                 "reports/<UTC timestamp>/, with reports/latest).")]
 FailOn = Annotated[str, typer.Option("--fail-on", help="Lowest severity of an un-muted FAIL that exits 1.")]
@@ -130,6 +138,9 @@ def _emit(report: Report, formats: Sequence[str], output_dir: Path | None, secre
     elif chosen:
         # Without a table, stdout carries the first requested format, so `--format json | jq` works.
         sys.stdout.write(redact(chosen[0].render(report)))
+    for entry in report.expired_suppressions:
+        typer.echo(f"omaudit: warning: suppression for {entry['rule']} (line {entry['line']}) expired on "
+                   f"{entry['expires']}; it mutes nothing", err=True)
     for path in paths:
         typer.echo(f"wrote {path}", err=True)
 
@@ -178,7 +189,44 @@ def build_target(om_url: str | None, *, token: str | None, active: bool = False,
                       aws_profile=profile, aws_endpoint_url=endpoint)
 
 
-def execute_scan(target: ScanTarget, *, formats: Sequence[str], output_dir: Path | None, fail_on: Severity,
+@dataclass(frozen=True)
+class Gate:
+    """How a run is judged and compared: threshold, suppressions, baseline."""
+
+    fail_on: Severity = Severity.HIGH
+    fail_on_new: bool = False
+    options: AuditOptions | None = None
+
+
+def _gate(fail_on: str, suppressions: Path | None, no_suppressions: bool, baseline: str | None,
+          fail_on_new: bool) -> Gate:
+    """Parse the gate options; every problem is an InputError before anything is sent."""
+    from auditor.baseline import load_baseline
+    from auditor.scan import AuditOptions
+    from auditor.suppress import DEFAULT_FILE, load_suppressions
+
+    threshold = _fail_on(fail_on)
+    entries = []
+    if suppressions is not None and no_suppressions:
+        raise InputError("--suppressions and --no-suppressions exclude each other")
+    if not no_suppressions:
+        path = suppressions or (Path(DEFAULT_FILE) if Path(DEFAULT_FILE).is_file() else None)
+        if path is not None:
+            entries = load_suppressions(path)
+    previous = None
+    if baseline is not None:
+        path = DEFAULT_REPORTS / "latest" / "report.json" if baseline == "latest" else Path(baseline)
+        if baseline == "latest" and not path.is_file():
+            typer.echo("omaudit: note: no previous report in reports/latest; every finding is new", err=True)
+            previous = []
+        else:
+            previous = load_baseline(path)
+    if fail_on_new and previous is None:
+        raise InputError("--fail-on-new needs --baseline")
+    return Gate(threshold, fail_on_new, AuditOptions(suppressions=entries, baseline=previous))
+
+
+def execute_scan(target: ScanTarget, *, formats: Sequence[str], output_dir: Path | None, gate: Gate,
                  rules: str | None = None, skip_rules: str | None = None,
                  rules_dir: list[Path] | None = None) -> int:
     """The main job, shared by `scan` and `demo`."""
@@ -190,9 +238,9 @@ def execute_scan(target: ScanTarget, *, formats: Sequence[str], output_dir: Path
     snapshot, notes = collect_target(target)
     for note in notes:
         typer.echo(f"omaudit: note: {note}", err=True)
-    report = audit([snapshot], selected, started)
+    report = audit([snapshot], selected, started, options=gate.options)
     _emit(report, formats, output_dir, [target.om_token])
-    return report.exit_code(fail_on)
+    return report.exit_code(gate.fail_on, only_new=gate.fail_on_new)
 
 
 @app.command()
@@ -201,13 +249,14 @@ def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active =
          fail_on: FailOn = "high", rules: RuleIds = None, skip_rules: SkipIds = None,
          rules_dir: RulesDirs = None, ca_bundle: CaBundle = None, insecure: Insecure = False,
          cognito_pool_id: PoolId = None, cognito_client_id: ClientId = None, aws_region: AwsRegion = None,
-         aws_profile: AwsProfile = None, aws_endpoint_url: AwsEndpoint = None) -> int:
+         aws_profile: AwsProfile = None, aws_endpoint_url: AwsEndpoint = None, suppressions: Suppressions = None,
+         no_suppressions: NoSuppressions = False, baseline: Baseline = None, fail_on_new: FailOnNew = False) -> int:
     """Collect from a running OpenMetadata and/or its Cognito pool, evaluate every rule, report."""
-    threshold = _fail_on(fail_on)
+    gate = _gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new)
     target = build_target(om_url, token=_read_token(om_token_file), active=active,
                           verify=_verify(ca_bundle, insecure), pool_id=cognito_pool_id, client_id=cognito_client_id,
                           region=aws_region, profile=aws_profile, endpoint=aws_endpoint_url)
-    return execute_scan(target, formats=format or ["table"], output_dir=output_dir, fail_on=threshold,
+    return execute_scan(target, formats=format or ["table"], output_dir=output_dir, gate=gate,
                         rules=rules, skip_rules=skip_rules, rules_dir=rules_dir)
 
 
@@ -241,13 +290,14 @@ def collect(snapshot: Annotated[Path, typer.Option("--snapshot", help="Where to 
 def audit_cmd(snapshot: Annotated[Path, typer.Argument(help="A snapshot saved by `omaudit collect`.")],
               format: Formats = None, output_dir: OutputDir = None,
               fail_on: FailOn = "high", rules: RuleIds = None, skip_rules: SkipIds = None,
-              rules_dir: RulesDirs = None) -> int:
+              rules_dir: RulesDirs = None, suppressions: Suppressions = None, no_suppressions: NoSuppressions = False,
+              baseline: Baseline = None, fail_on_new: FailOnNew = False) -> int:
     """Evaluate a saved snapshot offline: no network."""
     from auditor.scan import audit, utc_now
     from auditor.snapshot import SnapshotFormatError, load_snapshots
 
     formats = _check_formats(format or ["table"])
-    threshold = _fail_on(fail_on)
+    gate = _gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new)
     try:
         snaps = load_snapshots(snapshot.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -255,9 +305,9 @@ def audit_cmd(snapshot: Annotated[Path, typer.Argument(help="A snapshot saved by
     except SnapshotFormatError as exc:
         raise InputError(f"snapshot {snapshot}: {exc}") from None
     selected = _load_selected(rules, skip_rules, rules_dir)
-    report = audit(snaps, selected, utc_now())
+    report = audit(snaps, selected, utc_now(), options=gate.options)
     _emit(report, formats, output_dir, [])
-    return report.exit_code(threshold)
+    return report.exit_code(gate.fail_on, only_new=gate.fail_on_new)
 
 
 @rules_app.command("list")
@@ -345,7 +395,8 @@ def demo(scenario: Annotated[list[str] | None, typer.Option("--scenario", help="
                        err=True)
             target = build_target(server.url, token=server.admin_token, active=True,
                                   endpoint=server.aws_endpoint_url)
-            code = execute_scan(target, formats=["table", "json"], output_dir=None, fail_on=Severity.HIGH)
+            code = execute_scan(target, formats=["table", "json", "sarif", "junit", "markdown", "html", "csv"],
+                                output_dir=None, gate=Gate())
         typer.echo(f"demo: the scan of {name!r} exited {code} (1 = failing findings, as this scenario should have)",
                    err=True)
     return EXIT_OK

@@ -6,6 +6,7 @@ Nothing here knows a specific rule or a specific output format.
 from __future__ import annotations
 
 import enum
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,6 +89,18 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class SuppressionMark:
+    """Why a finding is muted, or that the suppression which would mute it has expired."""
+
+    reason: str
+    until: str
+    expired: bool = False
+
+    def to_json(self) -> dict[str, JsonValue]:
+        return {"reason": self.reason, "until": self.until, "expired": self.expired}
+
+
+@dataclass(frozen=True)
 class Finding:
     rule_id: str
     name: str
@@ -98,8 +111,13 @@ class Finding:
     message: str
     evidence: Mapping[str, JsonValue]
     remediation: str
-    muted_reason: str | None = None
-    muted_until: str | None = None
+    suppression: SuppressionMark | None = None
+    baseline: str | None = None  # "new" or "existing" when a baseline was given
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable identity of (target, rule, resource) across runs: baselines and SARIF key on it."""
+        return hashlib.sha256(f"{self.target}|{self.rule_id}|{self.resource}".encode()).hexdigest()[:32]
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.target, STATUS_ORDER.index(self.status), -self.severity, self.rule_id, self.resource)
@@ -115,14 +133,17 @@ class Finding:
             "message": self.message,
             "evidence": dict(self.evidence),
             "remediation": self.remediation,
+            "fingerprint": self.fingerprint,
         }
-        if self.muted_reason is not None:
-            out["muted"] = {"reason": self.muted_reason, "until": self.muted_until}
+        if self.suppression is not None:
+            out["suppression"] = self.suppression.to_json()
+        if self.baseline is not None:
+            out["baseline"] = self.baseline
         return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, JsonValue]) -> Finding:
-        muted = data.get("muted") or {}
+        mark = data.get("suppression")
         return cls(
             rule_id=str(data["rule_id"]),
             name=str(data["name"]),
@@ -133,8 +154,9 @@ class Finding:
             message=str(data["message"]),
             evidence=dict(data.get("evidence") or {}),
             remediation=str(data.get("remediation") or ""),
-            muted_reason=muted.get("reason"),
-            muted_until=muted.get("until"),
+            suppression=SuppressionMark(str(mark["reason"]), str(mark["until"]), bool(mark.get("expired")))
+            if isinstance(mark, dict) else None,
+            baseline=str(data["baseline"]) if data.get("baseline") else None,
         )
 
 
@@ -153,12 +175,30 @@ class TargetInfo:
 
 
 @dataclass(frozen=True)
+class RuleInfo:
+    """A rule's documentation as reports show it (SARIF rule help, HTML)."""
+
+    id: str
+    name: str
+    title: str
+    why: str
+    fix: str
+
+    @property
+    def markdown(self) -> str:
+        return f"**{self.title}**\n\n{self.why}\n\n**Fix**\n\n{self.fix}"
+
+
+@dataclass(frozen=True)
 class Report:
     tool_version: str
     started_at: str
     finished_at: str
     targets: tuple[TargetInfo, ...]
     findings: tuple[Finding, ...]
+    resolved: tuple[Mapping[str, JsonValue], ...] | None = None  # set when a baseline was given
+    expired_suppressions: tuple[Mapping[str, JsonValue], ...] = ()
+    rules: Mapping[str, RuleInfo] = field(default_factory=dict)  # in memory only, not in report.json
 
     def summary(self) -> dict[str, int]:
         counts = {s.value: 0 for s in (Status.PASS, Status.FAIL, Status.ERROR, Status.SKIPPED, Status.MUTED)}
@@ -166,16 +206,17 @@ class Report:
             counts[f.status.value] += 1
         return counts
 
-    def exit_code(self, fail_on: Severity) -> int:
+    def exit_code(self, fail_on: Severity, only_new: bool = False) -> int:
         """The documented contract: 1 beats 3 beats 0 (2 is raised before a report exists)."""
-        if any(f.status is Status.FAIL and f.severity >= fail_on for f in self.findings):
+        if any(f.status is Status.FAIL and f.severity >= fail_on and (not only_new or f.baseline != "existing")
+               for f in self.findings):
             return 1
         if any(f.status is Status.ERROR for f in self.findings):
             return 3
         return 0
 
     def to_json(self) -> dict[str, JsonValue]:
-        return {
+        out: dict[str, JsonValue] = {
             "schema_version": 1,
             "tool": {"name": "omaudit", "version": self.tool_version},
             "started_at": self.started_at,
@@ -184,3 +225,8 @@ class Report:
             "findings": [f.to_json() for f in self.findings],
             "summary": self.summary(),
         }
+        if self.resolved is not None:
+            out["resolved"] = [dict(r) for r in self.resolved]
+        if self.expired_suppressions:
+            out["expired_suppressions"] = [dict(e) for e in self.expired_suppressions]
+        return out

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from auditor import __version__
+from auditor.baseline import compare
 from auditor.catalogue import Params, Rule
 from auditor.discovery import CognitoRequest, DiscoveryError, resolve
 from auditor.engine import build_report, evaluate
-from auditor.model import Report, TargetInfo
+from auditor.model import Finding, Report, RuleInfo, TargetInfo
 from auditor.snapshot import (
     COGNITO_CLIENTS,
     COGNITO_DOMAIN,
@@ -25,12 +27,13 @@ from auditor.snapshot import (
     Problem,
     Snapshot,
 )
+from auditor.suppress import Suppression, apply_suppressions
 
 COGNITO_KEYS = (COGNITO_REF, COGNITO_POOL, COGNITO_MFA, COGNITO_DOMAIN, COGNITO_CLIENTS, COGNITO_IDPS)
 
 
 def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,26 @@ def _collect_cognito(target: ScanTarget, om: OMFacts) -> tuple[CognitoFacts, dic
     return facts, problems, list(ref.notes)
 
 
+@dataclass(frozen=True)
+class AuditOptions:
+    suppressions: Sequence[Suppression] = ()
+    baseline: Sequence[Finding] | None = None
+    today: dt.date | None = None
+
+
 def audit(snapshots: Sequence[Snapshot], rules: Sequence[Rule], started_at: str,
-          params: dict[str, Params] | None = None) -> Report:
-    findings = evaluate(snapshots, rules, params)
-    return build_report(__version__, started_at, utc_now(), [s.target for s in snapshots], findings)
+          params: dict[str, Params] | None = None, options: AuditOptions | None = None) -> Report:
+    """Evaluate, then mute by suppressions, then compare with the baseline."""
+    options = options or AuditOptions()
+    findings = list(evaluate(snapshots, rules, params))
+    today = options.today or dt.datetime.now(dt.UTC).date()
+    findings, expired = apply_suppressions(findings, options.suppressions, today)
+    resolved = None
+    if options.baseline is not None:
+        findings, resolved = compare(findings, options.baseline)
+    report = build_report(__version__, started_at, utc_now(), [s.target for s in snapshots],
+                          sorted(findings, key=Finding.sort_key))
+    infos = {r.meta.id: RuleInfo(r.meta.id, r.meta.name, r.title, r.section("Why this matters"), r.remediation)
+             for r in rules}
+    return dataclasses.replace(report, resolved=tuple(resolved) if resolved is not None else None,
+                               expired_suppressions=tuple(e.to_json() for e in expired), rules=infos)

@@ -16,6 +16,7 @@ class Renderer:
 
 
 def renderers() -> dict[str, Renderer]:
-    from auditor.render import json_report, table
+    from auditor.render import csv_report, html, json_report, junit, markdown, sarif, table
 
-    return {r.name: r for r in (table.RENDERER, json_report.RENDERER)}
+    return {r.name: r for r in (table.RENDERER, json_report.RENDERER, sarif.RENDERER, junit.RENDERER,
+                                markdown.RENDERER, html.RENDERER, csv_report.RENDERER)}

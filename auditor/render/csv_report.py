@@ -1,0 +1,32 @@
+"""CSV, one row per finding, for spreadsheets. Cells that a spreadsheet would run as a formula are
+prefixed with a quote (CSV injection), since messages can quote what a hostile server sent."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from auditor.model import Report
+from auditor.render import Renderer
+
+COLUMNS = ("target", "rule_id", "name", "status", "severity", "resource", "message", "baseline", "muted_reason",
+           "muted_until", "fingerprint", "remediation")
+
+
+def _safe(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def render(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for f in report.findings:
+        writer.writerow([_safe(v) for v in (
+            f.target, f.rule_id, f.name, f.status.value, f.severity.label, f.resource, f.message, f.baseline or "",
+            f.suppression.reason if f.suppression else "", f.suppression.until if f.suppression else "",
+            f.fingerprint, f.remediation)])
+    return out.getvalue()
+
+
+RENDERER = Renderer(name="csv", filename="report.csv", render=render)

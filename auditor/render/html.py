@@ -1,0 +1,109 @@
+"""One self-contained HTML page (no external assets) for a security engineer to read and send on.
+
+A summary by status and an inline SVG chart of failing findings by severity; a table filterable by
+status and severity; each finding's evidence and fix. Every value from the report is escaped: a
+message can quote what a hostile server sent.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+from auditor.model import Finding, Report, Severity, Status
+from auditor.render import Renderer
+
+COLORS = {Severity.CRITICAL: "#7f1d1d", Severity.HIGH: "#dc2626", Severity.MEDIUM: "#f59e0b",
+          Severity.LOW: "#3b82f6", Severity.INFO: "#6b7280"}
+STATUS_COLORS = {Status.FAIL: "#dc2626", Status.ERROR: "#9333ea", Status.MUTED: "#6b7280", Status.SKIPPED: "#9ca3af",
+                 Status.PASS: "#16a34a"}
+
+STYLE = """
+body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#111}
+h1{font-size:20px;margin:0 0 4px} .meta{color:#555;margin-bottom:16px}
+.cards{display:flex;gap:12px;margin:12px 0} .card{padding:8px 14px;border-radius:6px;color:#fff;min-width:70px}
+.card b{display:block;font-size:20px}
+table{border-collapse:collapse;width:100%;margin-top:12px} th,td{border-bottom:1px solid #e5e7eb;padding:6px;
+text-align:left;vertical-align:top} th{background:#f3f4f6}
+.badge{padding:1px 6px;border-radius:4px;color:#fff;font-size:12px} pre{white-space:pre-wrap;margin:4px 0;
+background:#f9fafb;padding:6px} details summary{cursor:pointer;color:#2563eb} .filters label{margin-right:16px}
+tr[hidden]{display:none}
+"""
+
+SCRIPT = """
+(function(){
+  var status=document.getElementById('filter-status'), severity=document.getElementById('filter-severity');
+  function apply(){
+    var rows=document.querySelectorAll('#findings tbody tr'), shown=0;
+    rows.forEach(function(row){
+      var ok=(!status.value||row.dataset.status===status.value)&&
+             (!severity.value||row.dataset.severity===severity.value);
+      row.hidden=!ok; if(ok){shown++;}
+    });
+    document.getElementById('shown').textContent=String(shown);
+  }
+  status.addEventListener('change',apply); severity.addEventListener('change',apply); apply();
+})();
+"""
+
+
+def _chart(report: Report) -> str:
+    failing = [f for f in report.findings if f.status is Status.FAIL]
+    counts = [(s, sum(f.severity is s for f in failing)) for s in sorted(Severity, reverse=True)]
+    top = max([n for _, n in counts] + [1])
+    bars = []
+    for i, (sev, n) in enumerate(counts):
+        width = int(300 * n / top)
+        y = 8 + i * 26
+        bars.append(f'<text x="0" y="{y + 14}" font-size="12">{sev.label}</text>'
+                    f'<rect x="70" y="{y}" width="{width}" height="18" fill="{COLORS[sev]}"></rect>'
+                    f'<text x="{76 + width}" y="{y + 14}" font-size="12">{n}</text>')
+    return (f'<svg id="severity-chart" role="img" aria-label="failing findings by severity" width="420" '
+            f'height="{16 + 26 * len(counts)}" xmlns="http://www.w3.org/2000/svg">{"".join(bars)}</svg>')
+
+
+def _row(f: Finding) -> str:
+    evidence = escape(json.dumps(dict(f.evidence), indent=2, sort_keys=True))
+    extra = ""
+    if f.suppression is not None:
+        state = "expired" if f.suppression.expired else "muted"
+        extra = f"<p>Suppression ({state} {escape(f.suppression.until)}): {escape(f.suppression.reason)}</p>"
+    baseline = f' <span class="badge" style="background:#0ea5e9">{escape(f.baseline)}</span>' if f.baseline else ""
+    badge = f'<span class="badge" style="background:{STATUS_COLORS[f.status]}">{f.status.value}</span>'
+    return (f'<tr data-status="{f.status.value}" data-severity="{f.severity.label}">'
+            f'<td>{badge}{baseline}</td>'
+            f'<td>{f.severity.label}</td><td>{escape(f.rule_id)}<br><small>{escape(f.name)}</small></td>'
+            f'<td>{escape(f.target)}</td><td>{escape(f.resource)}</td>'
+            f'<td>{escape(f.message)}<details><summary>evidence and fix</summary><pre>{evidence}</pre>{extra}'
+            f'<pre>{escape(f.remediation)}</pre></details></td></tr>')
+
+
+def render(report: Report) -> str:
+    summary = report.summary()
+    cards = "".join(f'<div class="card" style="background:{STATUS_COLORS[Status(k)]}"><b>{v}</b>{k}</div>'
+                    for k, v in summary.items())
+    options_status = "".join(f'<option value="{s}">{s}</option>' for s in summary)
+    options_sev = "".join(f'<option value="{s.label}">{s.label}</option>' for s in sorted(Severity, reverse=True))
+    rows = "".join(_row(f) for f in sorted(report.findings, key=Finding.sort_key))
+    targets = escape(", ".join(t.name for t in report.targets))
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>omaudit report: {targets}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>
+<body>
+<h1>omaudit report</h1>
+<div class="meta">Targets: {targets} · started {escape(report.started_at)} · finished {escape(report.finished_at)}
+ · omaudit {escape(report.tool_version)}</div>
+<div class="cards" id="summary">{cards}</div>
+<h2>Failing findings by severity</h2>
+{_chart(report)}
+<h2>Findings (<span id="shown">{len(report.findings)}</span> shown)</h2>
+<div class="filters"><label>Status <select id="filter-status"><option value="">all</option>{options_status}</select>
+</label><label>Severity <select id="filter-severity"><option value="">all</option>{options_sev}</select></label></div>
+<table id="findings"><thead><tr><th>Status</th><th>Severity</th><th>Rule</th><th>Target</th><th>Resource</th>
+<th>Finding</th></tr></thead><tbody>{rows}</tbody></table>
+<script>{SCRIPT}</script>
+</body></html>
+"""
+
+
+RENDERER = Renderer(name="html", filename="report.html", render=render)

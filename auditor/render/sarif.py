@@ -1,0 +1,93 @@
+"""SARIF 2.1.0 for code-scanning tools (GitHub code scanning, Azure DevOps, Defect Dojo).
+
+Results are the FAIL findings (and MUTED ones, with an external suppression); PASS and SKIPPED are
+not results. ERRORs are tool execution notifications: they are about omaudit's view, not the target.
+Every result has a stable `partialFingerprints` entry and a location: the OpenMetadata URL, or the
+Cognito pool and client as a logical location.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from auditor import __version__
+from auditor.model import Finding, Report, Severity, Status
+from auditor.render import Renderer
+
+LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note",
+         Severity.INFO: "note"}
+# GitHub maps security-severity to its own critical/high/medium/low bands (>=9, >=7, >=4, >0).
+SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0",
+                     Severity.INFO: "0.0"}
+INFORMATION_URI = "https://github.com/omaudit/omaudit"
+
+
+def _location(finding: Finding) -> dict[str, Any]:
+    logical = {"fullyQualifiedName": finding.resource, "kind": "resource",
+               "name": finding.resource.rsplit("/", 1)[-1]}
+    uri = finding.resource if finding.resource.startswith(("http://", "https://")) else (
+        "omaudit:" + finding.resource)
+    return {"physicalLocation": {"artifactLocation": {"uri": uri}}, "logicalLocations": [logical],
+            "message": {"text": f"{finding.target}: {finding.resource}"}}
+
+
+def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": finding.rule_id,
+        "ruleIndex": rule_index[finding.rule_id],
+        "kind": "fail",
+        "level": LEVEL[finding.severity],
+        "message": {"text": f"{finding.message} [{finding.target}]"},
+        "locations": [_location(finding)],
+        "partialFingerprints": {"omauditFinding/v1": finding.fingerprint},
+        "properties": {"target": finding.target, "severity": finding.severity.label, "evidence": finding.evidence,
+                       "security-severity": SECURITY_SEVERITY[finding.severity]},
+    }
+    if finding.baseline is not None:
+        result["baselineState"] = "unchanged" if finding.baseline == "existing" else "new"
+    if finding.status is Status.MUTED and finding.suppression is not None:
+        why = f"{finding.suppression.reason} (until {finding.suppression.until})"
+        result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": why}]
+    return result
+
+
+def to_sarif(report: Report) -> dict[str, Any]:
+    used = sorted({f.rule_id for f in report.findings})
+    docs = report.rules
+    rule_index = {rid: i for i, rid in enumerate(used)}
+    rules = []
+    for rid in used:
+        doc = docs.get(rid)
+        sample = next(f for f in report.findings if f.rule_id == rid)
+        rules.append({
+            "id": rid, "name": sample.name,
+            "shortDescription": {"text": doc.title if doc else sample.name},
+            "fullDescription": {"text": doc.why if doc else sample.name},
+            "help": {"text": sample.remediation or "-", "markdown": doc.markdown if doc else sample.remediation},
+            "defaultConfiguration": {"level": LEVEL[sample.severity]},
+            "properties": {"security-severity": SECURITY_SEVERITY[sample.severity], "severity": sample.severity.label,
+                           "tags": ["security", "openmetadata" if rid.startswith("OMA1") else "cognito"]},
+        })
+    results = [_result(f, rule_index) for f in report.findings if f.status in (Status.FAIL, Status.MUTED)]
+    notifications = [{"level": "error", "message": {"text": f"{f.rule_id} on {f.resource}: {f.message}"},
+                      "descriptor": {"id": f.rule_id}} for f in report.findings if f.status is Status.ERROR]
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "omaudit", "version": __version__, "semanticVersion": __version__,
+                                "informationUri": INFORMATION_URI, "rules": rules}},
+            "automationDetails": {"id": "omaudit/" + ",".join(t.name for t in report.targets)},
+            "invocations": [{"executionSuccessful": not notifications, "startTimeUtc": report.started_at,
+                             "endTimeUtc": report.finished_at, "toolExecutionNotifications": notifications}],
+            "results": results,
+        }],
+    }
+
+
+def render(report: Report) -> str:
+    return json.dumps(to_sarif(report), indent=2) + "\n"
+
+
+RENDERER = Renderer(name="sarif", filename="report.sarif", render=render)
