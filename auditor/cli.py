@@ -339,6 +339,16 @@ def rules_show(rule_id: Annotated[str, typer.Argument(help="A rule ID such as OM
     raise InputError(f"unknown rule id {rule_id!r} (see 'omaudit rules list')")
 
 
+@rules_app.command("docs")
+def rules_docs() -> int:
+    """Print docs/rules.md: every built-in rule's documentation, generated from the catalogue."""
+    from auditor.catalogue import load_rules
+    from auditor.docs import rules_markdown
+
+    sys.stdout.write(rules_markdown(load_rules()))
+    return EXIT_OK
+
+
 def _wait_for_signal() -> None:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -58,20 +59,27 @@ def point_latest(base: Path, target: Path) -> None:
 
 def write_reports(report: Report, renderers: Sequence[Renderer], out_dir: Path, redact: Redactor,
                   *, update_latest: bool) -> list[Path]:
-    """Render everything first, then write: a renderer failure leaves no folder behind."""
-    rendered = [(r, redact(r.render(report))) for r in renderers if r.filename]
+    """Render everything first, then write. A new folder is staged and renamed into place whole, so a
+    crash leaves either the complete folder or nothing; into an existing folder each file is atomic."""
+    rendered = [(r.filename, redact(r.render(report))) for r in renderers if r.filename]
     if not rendered:
         return []
+    fresh = not out_dir.exists()
+    stage = out_dir.parent / f".{out_dir.name}.partial-{os.getpid()}" if fresh else out_dir
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        paths = []
-        for renderer, text in rendered:
-            assert renderer.filename is not None
-            path = out_dir / renderer.filename
-            write_atomic(path, text)
-            paths.append(path)
+        stage.mkdir(parents=True, exist_ok=not fresh)
+        for name, text in rendered:
+            write_atomic(stage / name, text)
+        if fresh:
+            os.rename(stage, out_dir)
         if update_latest:
             point_latest(out_dir.parent, out_dir)
     except OSError as exc:
+        if fresh:
+            shutil.rmtree(stage, ignore_errors=True)
         raise InputError(f"cannot write reports to {out_dir}: {exc.strerror or exc}") from None
-    return paths
+    except BaseException:
+        if fresh:
+            shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return [out_dir / name for name, _ in rendered]

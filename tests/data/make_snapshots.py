@@ -1,0 +1,36 @@
+"""Regenerate tests/data/snapshots/*.json from the lab (run by hand; golden tests read the files).
+
+    .venv/bin/python tests/data/make_snapshots.py && OMAUDIT_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_golden.py
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from auditor.lab.cognito import MotoServer
+from auditor.lab.scenarios import SCENARIOS
+from auditor.lab.server import LabServer
+from auditor.scan import ScanTarget, collect_target
+from auditor.snapshot import dump_snapshots
+
+OUT = Path(__file__).resolve().parent / "snapshots"
+
+
+def main() -> None:
+    os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                       "AWS_EC2_METADATA_DISABLED": "true"})
+    moto = MotoServer()
+    try:
+        for name, scenario in SCENARIOS.items():
+            with LabServer(scenario, aws_endpoint_url=moto.endpoint_url) as lab:
+                target = ScanTarget(name=f"lab-{name}", om_url=lab.url, om_token=lab.admin_token, active=True,
+                                    aws_endpoint_url=lab.aws_endpoint_url)
+                snap, _ = collect_target(target)
+                (OUT / f"{name}.json").write_text(dump_snapshots([snap]))
+    finally:
+        moto.stop()
+
+
+if __name__ == "__main__":
+    main()
