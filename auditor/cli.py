@@ -20,6 +20,7 @@ import typer
 from auditor import __version__
 from auditor.errors import InputError, OmauditError, TargetError
 from auditor.model import Report, Severity
+from auditor.redact import SECRETS, register, register_environment
 
 if TYPE_CHECKING:
     from auditor.scan import AuditOptions, ScanTarget
@@ -86,6 +87,12 @@ def _ids(text: str | None) -> list[str]:
 
 
 def _read_token(token_file: Path | None) -> str | None:
+    token = _token_source(token_file)
+    register(token)
+    return token
+
+
+def _token_source(token_file: Path | None) -> str | None:
     if token_file is not None:
         try:
             token = token_file.read_text(encoding="utf-8").strip()
@@ -125,12 +132,12 @@ def _target_name(url: str) -> str:
 
 def _emit(report: Report, formats: Sequence[str], output_dir: Path | None, secrets: Sequence[str | None]) -> None:
     from auditor.output import timestamped_dir, write_reports
-    from auditor.redact import Redactor
     from auditor.render import renderers
 
     known = renderers()
     chosen = [known[f] for f in formats]
-    redact = Redactor(secrets)
+    register(*secrets)
+    redact = SECRETS
     out_dir = output_dir if output_dir is not None else timestamped_dir(DEFAULT_REPORTS)
     paths = write_reports(report, chosen, out_dir, redact, update_latest=output_dir is None)
     if "table" in formats:
@@ -237,7 +244,7 @@ def execute_scan(target: ScanTarget, *, formats: Sequence[str], output_dir: Path
     started = utc_now()
     snapshot, notes = collect_target(target)
     for note in notes:
-        typer.echo(f"omaudit: note: {note}", err=True)
+        _say(f"omaudit: note: {note}")
     report = audit([snapshot], selected, started, options=gate.options)
     _emit(report, formats, output_dir, [target.om_token])
     return report.exit_code(gate.fail_on, only_new=gate.fail_on_new)
@@ -268,7 +275,6 @@ def collect(snapshot: Annotated[Path, typer.Option("--snapshot", help="Where to 
             aws_endpoint_url: AwsEndpoint = None) -> int:
     """Collect only, and save the snapshot for `omaudit audit` (it holds no secret)."""
     from auditor.output import write_atomic
-    from auditor.redact import Redactor
     from auditor.scan import collect_target
     from auditor.snapshot import dump_snapshots
 
@@ -277,9 +283,9 @@ def collect(snapshot: Annotated[Path, typer.Option("--snapshot", help="Where to 
                           region=aws_region, profile=aws_profile, endpoint=aws_endpoint_url)
     snap, notes = collect_target(target)
     for note in notes:
-        typer.echo(f"omaudit: note: {note}", err=True)
+        _say(f"omaudit: note: {note}")
     try:
-        write_atomic(snapshot, Redactor([target.om_token])(dump_snapshots([snap])))
+        write_atomic(snapshot, SECRETS(dump_snapshots([snap])))
     except OSError as exc:
         raise InputError(f"cannot write {snapshot}: {exc.strerror or exc}") from None
     typer.echo(f"wrote {snapshot}", err=True)
@@ -417,15 +423,21 @@ def _is(exc: BaseException, name: str) -> bool:
     return any(cls.__name__ == name for cls in type(exc).__mro__)
 
 
+def _say(line: str) -> None:
+    """Every diagnostic line goes through the redaction layer too."""
+    typer.echo(SECRETS(line), err=True)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: every expected error becomes one line and an exit code, never a traceback."""
+    register_environment()
     try:
         code = app(args=list(argv) if argv is not None else None, prog_name="omaudit", standalone_mode=False)
     except TargetError as exc:
-        typer.echo(f"omaudit: error: {exc} (nothing was scanned)", err=True)
+        _say(f"omaudit: error: {exc} (nothing was scanned)")
         code = EXIT_INPUT
     except OmauditError as exc:
-        typer.echo(f"omaudit: error: {exc}", err=True)
+        _say(f"omaudit: error: {exc}")
         code = EXIT_INPUT
     except KeyboardInterrupt:
         typer.echo("omaudit: interrupted", err=True)
@@ -438,7 +450,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             typer.echo(ctx.get_help() if ctx is not None else "omaudit: see --help")
             code = EXIT_INPUT
         elif _is(exc, "UsageError"):
-            typer.echo(f"omaudit: error: {exc.format_message()}", err=True)  # type: ignore[attr-defined]
+            _say(f"omaudit: error: {exc.format_message()}")  # type: ignore[attr-defined]
             code = EXIT_INPUT
         elif _is(exc, "Abort"):
             typer.echo("omaudit: interrupted", err=True)

@@ -15,6 +15,9 @@ MASK = "[REDACTED]"
 MIN_SECRET_LENGTH = 6
 
 
+AWS_SECRET_ENV = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ACCESS_KEY_ID")
+
+
 class Redactor:
     def __init__(self, secrets: Iterable[str | None] = ()) -> None:
         self._secrets = sorted({s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH}, key=len, reverse=True)
@@ -29,3 +32,20 @@ class Redactor:
             text = text.replace(secret, MASK)
         text = JWT_SHAPE.sub(MASK, text)
         return AWS_ACCESS_KEY.sub(MASK, text)
+
+
+SECRETS = Redactor()
+"""The process-wide layer: every secret omaudit reads is registered here, every output passes through it."""
+
+
+def register(*secrets: str | None) -> None:
+    for secret in secrets:
+        SECRETS.add(secret)
+
+
+def register_environment(environ: dict[str, str] | None = None) -> None:
+    """AWS keys from the environment: never printed, whatever echoes them back."""
+    import os
+
+    env = os.environ if environ is None else environ
+    register(*(env.get(name) for name in AWS_SECRET_ENV))

@@ -54,6 +54,7 @@ class Endpoint:
     url: str
     scheme: str
     host: str
+    tls_verify: str = "on"  # "on", "custom-ca" (--ca-bundle) or "off" (--insecure)
 
 
 @dataclass(frozen=True)

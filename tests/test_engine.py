@@ -69,7 +69,7 @@ def test_catalogue_is_valid_and_ids_are_unique() -> None:
     rules = load_rules()
     ids = [r.meta.id for r in rules]
     assert len(ids) == len(set(ids))
-    assert {f"OMA1{n:02d}" for n in range(1, 15)} <= set(ids)
+    assert {f"OMA1{n:02d}" for n in range(1, 16)} <= set(ids)
     for r in rules:
         assert r.path.name.startswith(r.meta.id + "_")
         assert r.remediation, r.meta.id

@@ -13,7 +13,7 @@ from tests.conftest import failing, run_cli, scan_args, statuses
 Lab = Callable[[str], LabServer]
 
 SKIP, PASS, FAIL = "SKIPPED", "PASS", "FAIL"
-OM_RULES = [f"OMA1{n:02d}" for n in range(1, 15)]
+OM_RULES = [f"OMA1{n:02d}" for n in range(1, 16)]
 COGNITO_RULES = [f"OMA2{n:02d}" for n in range(1, 9)] + [f"OMA3{n:02d}" for n in range(1, 9)] + [
     f"OMA4{n:02d}" for n in range(1, 5)]
 NO_POOL = {rule: SKIP for rule in COGNITO_RULES}  # provider basic: no Cognito pool to audit
@@ -32,15 +32,15 @@ def expected(fails: set[str], skips: set[str], extra: dict[str, str] | None = No
 # The complete expected outcome per scenario for `scan --active` with the lab's admin token.
 EXPECTED_ACTIVE_WITH_TOKEN: dict[str, dict[str, list[str]]] = {
     "insecure-defaults": expected({"OMA101", "OMA103", "OMA104", "OMA105", "OMA108", "OMA113"},
-                                  {"OMA102", "OMA106", "OMA107", "OMA110", "OMA114"}, NO_POOL),
+                                  {"OMA102", "OMA106", "OMA107", "OMA110", "OMA114", "OMA115"}, NO_POOL),
     "sso-leftovers": expected({"OMA102", "OMA104", "OMA105", "OMA106", "OMA107", "OMA108", "OMA113", "OMA403",
-                               "OMA404"}, {"OMA110", "OMA114"}),
+                               "OMA404"}, {"OMA110", "OMA114", "OMA115"}),
     "seed-walkthrough": expected({"OMA102", "OMA104", "OMA105", "OMA106", "OMA107", "OMA108", "OMA113",
                                   "OMA201", "OMA202", "OMA203", "OMA204", "OMA205", "OMA206", "OMA207",
-                                  "OMA301", "OMA302", "OMA303", "OMA305", "OMA306"}, {"OMA110", "OMA114"}),
+                                  "OMA301", "OMA302", "OMA303", "OMA305", "OMA306"}, {"OMA110", "OMA114", "OMA115"}),
     "legacy-1.2": expected({"OMA103", "OMA109", "OMA111", "OMA113", "OMA114"},
-                           {"OMA102", "OMA106", "OMA107", "OMA110"}, NO_POOL, bots=1),
-    "hardened": expected(set(), {"OMA110"}),
+                           {"OMA102", "OMA106", "OMA107", "OMA110", "OMA115"}, NO_POOL, bots=1),
+    "hardened": expected(set(), {"OMA110", "OMA115"}),
 }
 
 

@@ -18,6 +18,7 @@ import botocore.config
 import botocore.exceptions
 
 from auditor.errors import CollectionError, InputError, OmauditError
+from auditor.redact import register
 from auditor.snapshot import (
     COGNITO_CLIENTS,
     COGNITO_DOMAIN,
@@ -88,8 +89,20 @@ def cognito_client(options: AwsOptions) -> Any:
         except ValueError as exc:
             raise InputError(f"--aws-endpoint-url is not usable: {exc}") from None
         client.meta.events.register("before-call", refuse_writes)
+        _register_credentials(session)
         _clients[key] = client
         return client
+
+
+def _register_credentials(session: Any) -> None:
+    """Whatever keys the standard chain resolved are secrets for the redaction layer."""
+    try:
+        creds = session.get_credentials()
+    except botocore.exceptions.BotoCoreError:
+        return
+    if creds is not None:
+        frozen = creds.get_frozen_credentials()
+        register(frozen.access_key, frozen.secret_key, frozen.token)
 
 
 def describe_error(operation: str, exc: Exception) -> str:

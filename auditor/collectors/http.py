@@ -8,6 +8,7 @@ the bearer token lives only in the session and is never put in an error message.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +18,14 @@ from auditor.errors import CollectionError, TargetError
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 CONNECT_TIMEOUT = 5.0
-READ_TIMEOUT = 15.0
+READ_TIMEOUT = 10.0
+REQUEST_DEADLINE = 10.0  # wall time for one request, however slowly the bytes arrive
+TARGET_BUDGET = 120.0  # wall time for all requests to one target
 MAX_REDIRECTS = 5
+GET_RETRIES = 2
+BACKOFF = 0.5
+MAX_BACKOFF = 5.0
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,7 @@ class HttpAnswer:
     status: int
     content_type: str
     body: bytes
+    retry_after: float | None = None
 
     def json(self) -> Any:
         """The body as JSON, or CollectionError naming the endpoint."""
@@ -58,9 +66,10 @@ class HttpAnswer:
 
 
 class ReadOnlyClient:
-    """GETs against one base URL with one pooled session."""
+    """GETs against one base URL with one pooled session, within a time budget for the whole target."""
 
-    def __init__(self, base_url: str, token: str | None = None, verify: bool | str = True) -> None:
+    def __init__(self, base_url: str, token: str | None = None, verify: bool | str = True,
+                 budget: float = TARGET_BUDGET) -> None:
         self.base_url = base_url.rstrip("/")
         self._token = token
         self._session = requests.Session()
@@ -68,6 +77,7 @@ class ReadOnlyClient:
         self._session.verify = verify
         self._session.headers["User-Agent"] = "omaudit (read-only security audit)"
         self._session.headers["Accept"] = "application/json"
+        self._deadline = time.monotonic() + budget
 
     @property
     def has_token(self) -> bool:
@@ -77,25 +87,53 @@ class ReadOnlyClient:
         self._session.close()
 
     def get(self, path: str, *, auth: bool = False, bearer: str | None = None) -> HttpAnswer:
-        """GET base_url+path. `auth` sends the user's token; `bearer` sends a probe credential."""
+        """GET base_url+path, retried with backoff on 429/502/503/504 and dropped connections.
+
+        `auth` sends the user's token; `bearer` sends a probe credential. requests drops the
+        Authorization header when a redirect leaves the host, so a token never follows it elsewhere.
+        """
         headers: dict[str, str] = {}
         token = bearer if bearer is not None else (self._token if auth else None)
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        return self._send("GET", path, headers=headers)
+        for attempt in range(GET_RETRIES + 1):
+            try:
+                answer = self._send("GET", path, headers=headers)
+            except TargetError:
+                if attempt == GET_RETRIES or not self._sleep(attempt, None):
+                    raise
+                continue
+            if answer.status not in RETRY_STATUSES or attempt == GET_RETRIES:
+                return answer
+            if not self._sleep(attempt, answer.retry_after):
+                return answer
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def post_login_probe(self, path: str, body: dict[str, str]) -> HttpAnswer:
-        """The only non-GET request omaudit ever sends: one default-credential login attempt."""
+        """The only non-GET request omaudit ever sends: one default-credential login attempt, never retried."""
         return self._send("POST", path, headers={"Content-Type": "application/json"}, data=json.dumps(body))
+
+    def _sleep(self, attempt: int, retry_after: float | None) -> bool:
+        """Back off before a retry; False when the target's time budget would not allow it."""
+        delay = min(retry_after if retry_after is not None else BACKOFF * 2 ** attempt, MAX_BACKOFF)
+        if time.monotonic() + delay >= self._deadline:
+            return False
+        time.sleep(delay)
+        return True
 
     def _send(self, method: str, path: str, headers: dict[str, str], data: str | None = None) -> HttpAnswer:
         url = self.base_url + path
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise CollectionError(f"{method} {path} not sent: the time budget for this target is spent")
+        deadline = time.monotonic() + min(REQUEST_DEADLINE, remaining)
+        timeout = (min(CONNECT_TIMEOUT, remaining), min(READ_TIMEOUT, remaining))
         try:
-            with self._session.request(method, url, headers=headers, data=data, stream=True,
-                                       timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+            with self._session.request(method, url, headers=headers, data=data, stream=True, timeout=timeout,
                                        allow_redirects=method == "GET") as resp:
-                body = _read_capped(resp, path)
-                return HttpAnswer(method, path, resp.status_code, resp.headers.get("Content-Type", ""), body)
+                body = _read_capped(resp, method, path, deadline)
+                return HttpAnswer(method, path, resp.status_code, resp.headers.get("Content-Type", ""), body,
+                                  _retry_after(resp.headers.get("Retry-After")))
         except requests.exceptions.ConnectionError as exc:
             raise TargetError(f"cannot connect to {self.base_url}: {_reason(exc)}") from None
         except requests.exceptions.Timeout:
@@ -106,15 +144,30 @@ class ReadOnlyClient:
             raise CollectionError(f"{method} {path} failed: {type(exc).__name__}") from None
 
 
-def _read_capped(resp: requests.Response, path: str) -> bytes:
+def _read_capped(resp: requests.Response, method: str, path: str, deadline: float) -> bytes:
+    """Read at most MAX_BODY_BYTES, and give up at the deadline even if bytes keep trickling in."""
     chunks: list[bytes] = []
     size = 0
-    for chunk in resp.iter_content(chunk_size=65536):
+    raw = resp.raw
+    while True:
+        if time.monotonic() > deadline:
+            raise CollectionError(f"{method} {path} answered too slowly; stopped after {REQUEST_DEADLINE:g} s")
+        chunk = raw.read1(65536, decode_content=True) if hasattr(raw, "read1") else raw.read(65536)
+        if not chunk:
+            break
         size += len(chunk)
         if size > MAX_BODY_BYTES:
-            raise CollectionError(f"GET {path} answered more than {MAX_BODY_BYTES // (1024 * 1024)} MiB; not read")
+            raise CollectionError(f"{method} {path} answered more than {MAX_BODY_BYTES // (1024 * 1024)} MiB; "
+                                  "not read")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _retry_after(value: str | None) -> float | None:
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None
 
 
 def _reason(exc: Exception) -> str:

@@ -8,6 +8,7 @@ Response shapes follow SECURITY-SURFACE.md (sections 3-9); parsing is tolerant, 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import binascii
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -80,7 +81,8 @@ def parse_om_url(url: str) -> Endpoint:
 class OpenMetadataCollector:
     def __init__(self, options: OMOptions) -> None:
         self.options = options
-        self.endpoint = parse_om_url(options.url)
+        verify = "off" if options.verify is False else "on" if options.verify is True else "custom-ca"
+        self.endpoint = dataclasses.replace(parse_om_url(options.url), tls_verify=verify)
         self.client = ReadOnlyClient(self.endpoint.url, options.token, options.verify)
         self.problems: dict[str, Problem] = {}
         self.prefix = RECENT

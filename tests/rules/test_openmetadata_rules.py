@@ -106,6 +106,9 @@ CASES: list[tuple[str, dict[str, Any], Status]] = [
     ("OMA114", {"jwks": jwks((DEFAULT_KEY_ID, OTHER_MODULUS))}, Status.FAIL),
     ("OMA114", {"jwks": jwks((DEFAULT_KEY_ID, DEFAULT_KEY_MODULUS))}, Status.SKIPPED),
     ("OMA114", {"jwks": jwks(("fresh-uuid", OTHER_MODULUS))}, Status.PASS),
+    ("OMA115", {"endpoint": Endpoint("https://om.example.com", "https", "om.example.com", "off")}, Status.FAIL),
+    ("OMA115", {"endpoint": Endpoint("https://om.example.com", "https", "om.example.com", "custom-ca")}, Status.PASS),
+    ("OMA115", {"endpoint": Endpoint("http://om.example.com", "http", "om.example.com", "off")}, Status.SKIPPED),
 ]
 
 
