@@ -19,6 +19,7 @@ import typer
 
 from auditor import __version__
 from auditor.errors import InputError, OmauditError, TargetError
+from auditor.history import DEFAULT_WINDOW
 from auditor.model import Report, Severity
 from auditor.redact import SECRETS, register, register_environment
 
@@ -64,6 +65,8 @@ NoSuppressions = Annotated[bool, typer.Option("--no-suppressions", help="Audit w
 Baseline = Annotated[str | None, typer.Option("--baseline", help="An earlier report.json, or 'latest' for "
                                               "reports/latest: marks findings new or existing.")]
 FailOnNew = Annotated[bool, typer.Option("--fail-on-new", help="Exit 1 only for new failing findings.")]
+LockoutWindow = Annotated[float, typer.Option("--lockout-window", help="Seconds after a login probe (seen in "
+                                              "reports/) during which the account is not probed again.")]
 OutputDir = Annotated[Path | None, typer.Option("--output-dir", "-o", help="Where files go (default: "
                                                 "reports/<UTC timestamp>/, with reports/latest).")]
 FailOn = Annotated[str, typer.Option("--fail-on", help="Lowest severity of an un-muted FAIL that exits 1.")]
@@ -172,10 +175,12 @@ def _load_selected(rules: str | None, skip_rules: str | None, rules_dir: list[Pa
 
 def build_target(om_url: str | None, *, token: str | None, active: bool = False, verify: bool | str = True,
                  pool_id: str | None = None, client_id: str | None = None, region: str | None = None,
-                 profile: str | None = None, endpoint: str | None = None) -> ScanTarget:
+                 profile: str | None = None, endpoint: str | None = None,
+                 lockout_window: float = DEFAULT_WINDOW) -> ScanTarget:
     """Validate the target options (InputError on any problem) before anything is sent."""
     from auditor.collectors.openmetadata import parse_om_url
     from auditor.discovery import CognitoRequest, validate_request
+    from auditor.history import recent_login_probes
     from auditor.scan import ScanTarget
 
     if not om_url and not pool_id:
@@ -192,8 +197,11 @@ def build_target(om_url: str | None, *, token: str | None, active: bool = False,
         except ValueError:
             raise InputError(f"--aws-endpoint-url {endpoint!r} is not an http(s) base URL") from None
     name = _target_name(url) if url else str(pool_id)
+    if lockout_window < 0:
+        raise InputError("--lockout-window must be zero or more seconds")
+    recent = recent_login_probes(DEFAULT_REPORTS, lockout_window) if active and url else frozenset()
     return ScanTarget(name=name, om_url=url, om_token=token, active=active, verify=verify, cognito=request,
-                      aws_profile=profile, aws_endpoint_url=endpoint)
+                      aws_profile=profile, aws_endpoint_url=endpoint, recent_probes=recent)
 
 
 @dataclass(frozen=True)
@@ -257,12 +265,14 @@ def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active =
          rules_dir: RulesDirs = None, ca_bundle: CaBundle = None, insecure: Insecure = False,
          cognito_pool_id: PoolId = None, cognito_client_id: ClientId = None, aws_region: AwsRegion = None,
          aws_profile: AwsProfile = None, aws_endpoint_url: AwsEndpoint = None, suppressions: Suppressions = None,
-         no_suppressions: NoSuppressions = False, baseline: Baseline = None, fail_on_new: FailOnNew = False) -> int:
+         no_suppressions: NoSuppressions = False, baseline: Baseline = None, fail_on_new: FailOnNew = False,
+         lockout_window: LockoutWindow = DEFAULT_WINDOW) -> int:
     """Collect from a running OpenMetadata and/or its Cognito pool, evaluate every rule, report."""
     gate = _gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new)
     target = build_target(om_url, token=_read_token(om_token_file), active=active,
                           verify=_verify(ca_bundle, insecure), pool_id=cognito_pool_id, client_id=cognito_client_id,
-                          region=aws_region, profile=aws_profile, endpoint=aws_endpoint_url)
+                          region=aws_region, profile=aws_profile, endpoint=aws_endpoint_url,
+                          lockout_window=lockout_window)
     return execute_scan(target, formats=format or ["table"], output_dir=output_dir, gate=gate,
                         rules=rules, skip_rules=skip_rules, rules_dir=rules_dir)
 
@@ -369,13 +379,16 @@ def lab_serve(scenario: Annotated[str, typer.Option("--scenario", help="Scenario
     """Serve one scenario on 127.0.0.1; print one JSON line when ready; stop on SIGINT/SIGTERM."""
     import json
 
+    from auditor.lab.hostile import HostileServer
     from auditor.lab.scenarios import SCENARIOS
     from auditor.lab.server import LabServer
 
-    if scenario not in SCENARIOS:
-        raise InputError(f"unknown scenario {scenario!r} (choose from {', '.join(SCENARIOS)})")
+    names = [*SCENARIOS, "hostile"]
+    if scenario not in names:
+        raise InputError(f"unknown scenario {scenario!r} (choose from {', '.join(names)})")
     try:
-        server = LabServer(SCENARIOS[scenario], port=port).start()
+        server: LabServer | HostileServer = (HostileServer(port=port) if scenario == "hostile"
+                                             else LabServer(SCENARIOS[scenario], port=port)).start()
     except OSError as exc:
         raise InputError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
     print(json.dumps({"scenario": scenario, "om_url": server.url, "aws_endpoint_url": server.aws_endpoint_url,

@@ -15,7 +15,8 @@ MASK = "[REDACTED]"
 MIN_SECRET_LENGTH = 6
 
 
-AWS_SECRET_ENV = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ACCESS_KEY_ID")
+SECRET_ENV = ("OMAUDIT_OM_TOKEN", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+              "AWS_ACCESS_KEY_ID")
 
 
 class Redactor:
@@ -44,8 +45,8 @@ def register(*secrets: str | None) -> None:
 
 
 def register_environment(environ: dict[str, str] | None = None) -> None:
-    """AWS keys from the environment: never printed, whatever echoes them back."""
+    """The token and AWS keys from the environment: never printed, whatever echoes them back."""
     import os
 
     env = os.environ if environ is None else environ
-    register(*(env.get(name) for name in AWS_SECRET_ENV))
+    register(*(env.get(name) for name in SECRET_ENV))

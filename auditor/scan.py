@@ -46,6 +46,7 @@ class ScanTarget:
     cognito: CognitoRequest = field(default_factory=CognitoRequest)
     aws_profile: str | None = None
     aws_endpoint_url: str | None = None
+    recent_probes: frozenset[tuple[str, str]] = frozenset()
 
 
 def _om_skipped(reason: str) -> dict[str, Problem]:
@@ -78,7 +79,7 @@ def collect_target(target: ScanTarget) -> tuple[Snapshot, list[str]]:
         from auditor.collectors.openmetadata import OMOptions, OpenMetadataCollector
 
         collector = OpenMetadataCollector(OMOptions(url=target.om_url, token=target.om_token, active=target.active,
-                                                    verify=target.verify))
+                                                    verify=target.verify, recent_probes=target.recent_probes))
         om, om_problems = collector.collect()
         problems.update(om_problems)
     else:

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from auditor.lab.server import LabServer
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+SCRATCH = Path(tempfile.mkdtemp(prefix="omaudit-tests-"))  # default working folder: never the repo's reports/
 
 
 @dataclass
@@ -37,7 +39,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
     full_env.update(AWS_ENV)
     full_env.update(env or {})
     proc = subprocess.run([sys.executable, "-m", "auditor", *args], capture_output=True, text=True,
-                          env=full_env, cwd=cwd or ROOT, timeout=timeout, check=False)
+                          env=full_env, cwd=cwd or SCRATCH, timeout=timeout, check=False)
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from auditor.collectors.openmetadata import b64url_to_int, parse_jwk, parse_om_url
+from auditor.errors import CollectionError
 from auditor.om_defaults import DEFAULT_KEY_MODULUS
 from tests.conftest import DATA
 
@@ -32,13 +33,14 @@ def test_key_without_material_parses_as_empty() -> None:
     assert key.modulus is None and key.kid is None
 
 
-@pytest.mark.parametrize("raw", [{"n": 5}, {"n": "@@@@"}, {"n": ""}, {"e": ["AQAB"]}])
-def test_malformed_key_raises_value_error(raw: dict[str, object]) -> None:
-    if raw.get("n") == "":
-        assert parse_jwk(raw).modulus is None
-        return
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("raw", [{"n": 5}, {"n": "@@@@"}, {"e": ["AQAB"]}, {"n": "A" * 4000}])
+def test_malformed_key_raises_the_collectors_error(raw: dict[str, object]) -> None:
+    with pytest.raises(CollectionError):
         parse_jwk(raw)
+
+
+def test_empty_modulus_is_no_key_material() -> None:
+    assert parse_jwk({"n": ""}).modulus is None
 
 
 @pytest.mark.parametrize("url", ["ftp://x", "localhost:8585", "http://", "http://h:99999", "http://h/?q=1", ""])

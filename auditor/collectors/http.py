@@ -11,8 +11,10 @@ import json
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 
 from auditor.errors import CollectionError, TargetError
 
@@ -73,8 +75,9 @@ class ReadOnlyClient:
         self.base_url = base_url.rstrip("/")
         self._token = token
         self._session = requests.Session()
-        self._session.max_redirects = MAX_REDIRECTS
-        self._session.verify = verify
+        self._verify = verify  # passed per request: a session-level value loses to REQUESTS_CA_BUNDLE
+        if verify is False:  # reported as finding OMA115 instead of a warning per request
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         self._session.headers["User-Agent"] = "omaudit (read-only security audit)"
         self._session.headers["Accept"] = "application/json"
         self._deadline = time.monotonic() + budget
@@ -122,7 +125,20 @@ class ReadOnlyClient:
         return True
 
     def _send(self, method: str, path: str, headers: dict[str, str], data: str | None = None) -> HttpAnswer:
+        """One request; GET follows redirects only within the target's own origin, so no header
+        (the token included) is ever sent to another host."""
         url = self.base_url + path
+        for _ in range(MAX_REDIRECTS + 1):
+            answer, location = self._once(method, url, path, headers, data)
+            if location is None or method != "GET":
+                return answer
+            url = urljoin(url, location)
+            if _origin(url) != _origin(self.base_url):
+                raise CollectionError(f"{method} {path} redirected to another host ({_origin(url)}); not followed")
+        raise CollectionError(f"{method} {path} redirected more than {MAX_REDIRECTS} times")
+
+    def _once(self, method: str, url: str, path: str, headers: dict[str, str], data: str | None
+              ) -> tuple[HttpAnswer, str | None]:
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
             raise CollectionError(f"{method} {path} not sent: the time budget for this target is spent")
@@ -130,16 +146,16 @@ class ReadOnlyClient:
         timeout = (min(CONNECT_TIMEOUT, remaining), min(READ_TIMEOUT, remaining))
         try:
             with self._session.request(method, url, headers=headers, data=data, stream=True, timeout=timeout,
-                                       allow_redirects=method == "GET") as resp:
-                body = _read_capped(resp, method, path, deadline)
-                return HttpAnswer(method, path, resp.status_code, resp.headers.get("Content-Type", ""), body,
-                                  _retry_after(resp.headers.get("Retry-After")))
+                                       allow_redirects=False, verify=self._verify) as resp:
+                location = resp.headers.get("Location") if resp.is_redirect else None
+                body = b"" if location else _read_capped(resp, method, path, deadline)
+                answer = HttpAnswer(method, path, resp.status_code, resp.headers.get("Content-Type", ""), body,
+                                    _retry_after(resp.headers.get("Retry-After")))
+                return answer, location
         except requests.exceptions.ConnectionError as exc:
             raise TargetError(f"cannot connect to {self.base_url}: {_reason(exc)}") from None
         except requests.exceptions.Timeout:
             raise CollectionError(f"{method} {path} timed out") from None
-        except requests.exceptions.TooManyRedirects:
-            raise CollectionError(f"{method} {path} redirected more than {MAX_REDIRECTS} times") from None
         except requests.exceptions.RequestException as exc:
             raise CollectionError(f"{method} {path} failed: {type(exc).__name__}") from None
 
@@ -161,6 +177,12 @@ def _read_capped(resp: requests.Response, method: str, path: str, deadline: floa
                                   "not read")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
 
 
 def _retry_after(value: str | None) -> float | None:

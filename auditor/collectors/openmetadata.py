@@ -8,8 +8,8 @@ Response shapes follow SECURITY-SURFACE.md (sections 3-9); parsing is tolerant, 
 from __future__ import annotations
 
 import base64
-import dataclasses
 import binascii
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -60,6 +60,7 @@ class OMOptions:
     token: str | None = None
     active: bool = False
     verify: bool | str = True
+    recent_probes: frozenset[tuple[str, str]] = frozenset()  # (login URL, account) probed within the lockout window
 
 
 def parse_om_url(url: str) -> Endpoint:
@@ -157,51 +158,15 @@ class OpenMetadataCollector:
 
     def _auth_config(self) -> AuthConfig:
         path = f"{self.prefix}/auth"
-        data = self._get_json(path)
-        claims = data.get("jwtPrincipalClaims")
-        keys = data.get("publicKeyUrls")
-        return AuthConfig(
-            path=path,
-            provider=_str(data.get("provider")),
-            client_type=_str(data.get("clientType")),
-            enable_self_signup=data.get("enableSelfSignup") if isinstance(data.get("enableSelfSignup"), bool)
-            else None,
-            authority=_str(data.get("authority")),
-            client_id=_str(data.get("clientId")),
-            callback_url=_str(data.get("callbackUrl")),
-            jwt_principal_claims=tuple(c for c in claims if isinstance(c, str)) if isinstance(claims, list) else (),
-            public_key_urls=tuple(k for k in keys if isinstance(k, str)) if isinstance(keys, list) else None,
-            fields=tuple(sorted(k for k, v in data.items() if v is not None)),
-        )
+        return parse_auth_config(self._get_json(path), path)
 
     def _authorizer(self) -> AuthorizerConfig:
         path = f"{self.prefix}/authorizer"
-        data = self._get_json(path)
-        admins = data.get("adminPrincipals")
-        return AuthorizerConfig(
-            path=path,
-            principal_domain=_str(data.get("principalDomain")),
-            admin_principals=tuple(str(a) for a in admins) if isinstance(admins, list) else None,
-            fields=tuple(sorted(k for k, v in data.items() if v is not None)),
-        )
+        return parse_authorizer(self._get_json(path), path)
 
     def _jwks(self) -> Jwks:
         path = f"{self.prefix}/jwks"
-        data = self._get_json(path)
-        raw_keys = data.get("keys")
-        if not isinstance(raw_keys, list):
-            raise CollectionError(f"GET {path} answered JSON without a 'keys' list")
-        keys: list[JwkKey] = []
-        malformed: list[str] = []
-        for i, raw in enumerate(raw_keys):
-            if not isinstance(raw, dict):
-                malformed.append(f"key {i} is not an object")
-                continue
-            try:
-                keys.append(parse_jwk(raw))
-            except ValueError as exc:
-                malformed.append(f"key {i}: {exc}")
-        return Jwks(path=path, keys=tuple(keys), malformed=tuple(malformed))
+        return parse_jwks(self._get_json(path), path)
 
     def _anonymous_access(self) -> ProbeResult:
         """A protected read without any token: 401 is right; 200 means authentication is off."""
@@ -260,13 +225,8 @@ class OpenMetadataCollector:
         after: str | None = None
         for _ in range(MAX_PAGES):
             page = path + f"{sep}limit={PAGE_LIMIT}" + (f"&after={quote(after)}" if after else "")
-            data = self._get_json(page, auth=True)
-            chunk = data.get("data")
-            if not isinstance(chunk, list):
-                raise CollectionError(f"GET {page} answered JSON without a 'data' list")
-            items.extend(x for x in chunk if isinstance(x, dict))
-            paging = _obj(data.get("paging"))
-            after = _str(paging.get("after"))
+            chunk, after = parse_page(self._get_json(page, auth=True), page)
+            items.extend(chunk)
             if not after:
                 return items
         raise CollectionError(f"GET {path} had more than {MAX_PAGES} pages; stopped")
@@ -279,6 +239,9 @@ class OpenMetadataCollector:
         account = f"{om_defaults.DEFAULT_ADMIN_NAME}@{domain}"
         password = base64.b64encode(om_defaults.DEFAULT_ADMIN_PASSWORD.encode()).decode()
         path = "/api/v1/users/login"
+        if (f"{self.endpoint.url}{path}", account) in self.options.recent_probes:
+            return ProbeResult(endpoint=path, account=account, http_status=None, outcome="recently-probed",
+                               message="a scan probed this account within the lockout window; not sent again")
         answer = self.client.post_login_probe(path, {"email": account, "password": password})
         message = answer.message()
         if answer.status == 200:
@@ -298,7 +261,8 @@ class OpenMetadataCollector:
         elif answer.status in (404, 405):
             outcome = "no-endpoint"
         else:
-            raise CollectionError(_describe(answer))
+            outcome = "unexpected"  # still an attempt: the history must count it
+            message = _describe(answer)
         return ProbeResult(endpoint=path, account=account, http_status=answer.status, outcome=outcome,
                            message=message)
 
@@ -316,7 +280,62 @@ class OpenMetadataCollector:
                            outcome=outcome, message=answer.message())
 
 
-# ---- parsers of server data: each returns a typed value or raises ValueError/CollectionError ----
+# ---- parsers of server data: each returns a typed value or raises CollectionError, nothing else ----
+
+def parse_auth_config(data: dict[str, Any], path: str) -> AuthConfig:
+    """AuthenticationConfiguration in any of its generations (SECURITY-SURFACE.md 3.4)."""
+    claims = data.get("jwtPrincipalClaims")
+    keys = data.get("publicKeyUrls")
+    signup = data.get("enableSelfSignup")
+    return AuthConfig(
+        path=path,
+        provider=_str(data.get("provider")),
+        client_type=_str(data.get("clientType")),
+        enable_self_signup=signup if isinstance(signup, bool) else None,
+        authority=_str(data.get("authority")),
+        client_id=_str(data.get("clientId")),
+        callback_url=_str(data.get("callbackUrl")),
+        jwt_principal_claims=tuple(c for c in claims if isinstance(c, str)) if isinstance(claims, list) else (),
+        public_key_urls=tuple(k for k in keys if isinstance(k, str)) if isinstance(keys, list) else None,
+        fields=tuple(sorted(str(k) for k, v in data.items() if v is not None)),
+    )
+
+
+def parse_authorizer(data: dict[str, Any], path: str) -> AuthorizerConfig:
+    """AuthorizerConfiguration: `principalDomain` only on recent servers, the whole block on old ones."""
+    admins = data.get("adminPrincipals")
+    return AuthorizerConfig(
+        path=path,
+        principal_domain=_str(data.get("principalDomain")),
+        admin_principals=tuple(str(a) for a in admins) if isinstance(admins, list) else None,
+        fields=tuple(sorted(str(k) for k, v in data.items() if v is not None)),
+    )
+
+
+def parse_jwks(data: dict[str, Any], path: str) -> Jwks:
+    raw_keys = data.get("keys")
+    if not isinstance(raw_keys, list):
+        raise CollectionError(f"GET {path} answered JSON without a 'keys' list")
+    keys: list[JwkKey] = []
+    malformed: list[str] = []
+    for i, raw in enumerate(raw_keys[:100]):
+        if not isinstance(raw, dict):
+            malformed.append(f"key {i} is not an object")
+            continue
+        try:
+            keys.append(parse_jwk(raw))
+        except CollectionError as exc:
+            malformed.append(f"key {i}: {exc}")
+    return Jwks(path=path, keys=tuple(keys), malformed=tuple(malformed))
+
+
+def parse_page(data: dict[str, Any], page: str) -> tuple[list[dict[str, Any]], str | None]:
+    """ResultList: (the objects in `data`, the `paging.after` cursor or None)."""
+    chunk = data.get("data")
+    if not isinstance(chunk, list):
+        raise CollectionError(f"GET {page} answered JSON without a 'data' list")
+    return [x for x in chunk if isinstance(x, dict)], _str(_obj(data.get("paging")).get("after")) or None
+
 
 def b64url_to_int(text: str) -> int:
     """Decode a JWK integer leniently: OpenMetadata pads and keeps Java's leading zero byte."""
@@ -324,9 +343,11 @@ def b64url_to_int(text: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(cleaned + "=" * (-len(cleaned) % 4))
     except (binascii.Error, ValueError) as exc:
-        raise ValueError(f"not base64url: {exc}") from None
+        raise CollectionError(f"not base64url: {exc}") from None
     if not raw:
-        raise ValueError("empty value")
+        raise CollectionError("empty value")
+    if len(raw) > 2048:
+        raise CollectionError("integer longer than 16384 bits")
     return int.from_bytes(raw, "big")
 
 
@@ -334,9 +355,9 @@ def parse_jwk(raw: dict[str, Any]) -> JwkKey:
     n = raw.get("n")
     e = raw.get("e")
     if n is not None and not isinstance(n, str):
-        raise ValueError("'n' is not a string")
+        raise CollectionError("'n' is not a string")
     if e is not None and not isinstance(e, str):
-        raise ValueError("'e' is not a string")
+        raise CollectionError("'e' is not a string")
     modulus = b64url_to_int(n) if n else None
     exponent = b64url_to_int(e) if e else None
     return JwkKey(kid=_str(raw.get("kid")), kty=_str(raw.get("kty")), alg=_str(raw.get("alg")),

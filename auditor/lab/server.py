@@ -76,6 +76,7 @@ class LabState:
     auth: dict[str, Any]
     log: list[LoggedRequest] = field(default_factory=list)
     attempts: dict[str, _Attempts] = field(default_factory=dict)
+    login_posts: dict[str, int] = field(default_factory=dict)  # every login request, by e-mail as sent
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def trusted_keys(self) -> list[LabKey]:
@@ -404,6 +405,8 @@ class LabHandler(BaseHTTPRequestHandler):
         except (binascii.Error, UnicodeDecodeError):
             self._error(400, "Password needs to be encoded in Base-64.")
             return
+        with state.lock:
+            state.login_posts[email] = state.login_posts.get(email, 0) + 1
         if state.is_blocked(email):
             self._error(401, LOCKED)
             return
@@ -462,7 +465,8 @@ class LabHandler(BaseHTTPRequestHandler):
             self._json(200, log)
         elif path == "/_lab/lockout":
             with self.state.lock:
-                counts = {k: v.count for k, v in self.state.attempts.items()}
+                counts = {"failures": {k: v.count for k, v in self.state.attempts.items()},
+                          "attempts": dict(self.state.login_posts)}
             self._json(200, counts)
         else:
             self._error(404, "HTTP 404 Not Found")
@@ -507,6 +511,13 @@ class LabServer:
 
     def failed_logins(self, email: str) -> int:
         return self.state.failures(email)
+
+    def login_attempts(self, email: str) -> int:
+        with self.state.lock:
+            return self.state.login_posts.get(email, 0)
+
+    def is_locked(self, email: str) -> bool:
+        return self.state.is_blocked(email)
 
     def start(self) -> LabServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="omaudit-lab", daemon=True)

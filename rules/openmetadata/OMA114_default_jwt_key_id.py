@@ -23,7 +23,9 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     jwks = need(snap.om.jwks)
     resource = f"{snap.target.om_url}{jwks.path}"
     with_default_kid = [k for k in jwks.keys if k.kid == DEFAULT_KEY_ID]
-    if not with_default_kid:
+    if jwks.malformed and not with_default_kid:
+        yield META.errored(resource, "some published keys could not be parsed: " + "; ".join(jwks.malformed))
+    elif not with_default_kid:
         yield META.passed(resource, "no published key uses the shipped key id", kids=[k.kid for k in jwks.keys])
     elif all(k.modulus == DEFAULT_KEY_MODULUS for k in with_default_kid):
         yield META.skipped(resource, "the key itself is the shipped default: see OMA104")
