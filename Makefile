@@ -40,7 +40,7 @@ docs: $(STAMP)
 
 audit-deps: $(STAMP)
 	$(BIN)/pip install --quiet -c constraints.txt pip-audit
-	$(BIN)/pip-audit -r constraints.txt
+	$(BIN)/pip-audit --strict --no-deps --disable-pip -r constraints.txt
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
