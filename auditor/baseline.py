@@ -6,28 +6,16 @@ the same status. `resolved` lists the baseline's FAIL and MUTED findings that no
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from auditor.errors import InputError
 from auditor.model import Finding, JsonValue, Status
+from auditor.report_io import load_report
 
 
 def load_baseline(path: Path) -> list[Finding]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read baseline {path}: {exc.strerror}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"baseline {path} is not JSON: {exc}") from None
-    if not isinstance(data, dict) or data.get("schema_version") != 1 or not isinstance(data.get("findings"), list):
-        raise InputError(f"baseline {path} is not an omaudit report.json (schema_version 1)")
-    try:
-        return [Finding.from_json(f) for f in data["findings"]]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"baseline {path} has a malformed finding: {exc}") from None
+    return list(load_report(path, "baseline").findings)
 
 
 def compare(findings: Sequence[Finding], baseline: Sequence[Finding]

@@ -6,11 +6,12 @@ Every error omaudit raises on purpose reaches the user as one line on stderr and
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -25,8 +26,11 @@ from auditor.redact import SECRETS, register, register_environment
 
 if TYPE_CHECKING:
     from auditor.scan import AuditOptions, ScanTarget
+    from auditor.snapshot import Snapshot
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
+DEFAULT_CONCURRENCY = 32
+MAX_CONCURRENCY = 256
 TOKEN_ENV = "OMAUDIT_OM_TOKEN"
 DEFAULT_REPORTS = Path("reports")
 
@@ -65,6 +69,13 @@ NoSuppressions = Annotated[bool, typer.Option("--no-suppressions", help="Audit w
 Baseline = Annotated[str | None, typer.Option("--baseline", help="An earlier report.json, or 'latest' for "
                                               "reports/latest: marks findings new or existing.")]
 FailOnNew = Annotated[bool, typer.Option("--fail-on-new", help="Exit 1 only for new failing findings.")]
+Inventory = Annotated[Path | None, typer.Option("--inventory", help="TOML inventory of targets (fleet scan).")]
+TargetGlobs = Annotated[list[str] | None, typer.Option("--targets", help="Only inventory targets whose name "
+                                                       "matches this glob; repeatable.")]
+Tags = Annotated[list[str] | None, typer.Option("--tag", help="Only inventory targets with this tag; repeatable.")]
+Shard = Annotated[str | None, typer.Option("--shard", help="K/N: scan shard K (0-based) of N, by target name hash.")]
+Concurrency = Annotated[int, typer.Option("--concurrency", help="Targets scanned at once.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 LockoutWindow = Annotated[float, typer.Option("--lockout-window", help="Seconds after a login probe (seen in "
                                               "reports/) during which the account is not probed again.")]
 OutputDir = Annotated[Path | None, typer.Option("--output-dir", "-o", help="Where files go (default: "
@@ -241,21 +252,51 @@ def _gate(fail_on: str, suppressions: Path | None, no_suppressions: bool, baseli
     return Gate(threshold, fail_on_new, AuditOptions(suppressions=entries, baseline=previous))
 
 
-def execute_scan(target: ScanTarget, *, formats: Sequence[str], output_dir: Path | None, gate: Gate,
-                 rules: str | None = None, skip_rules: str | None = None,
-                 rules_dir: list[Path] | None = None) -> int:
-    """The main job, shared by `scan` and `demo`."""
-    from auditor.scan import audit, collect_target, utc_now
+def execute_scan(target: ScanTarget | Sequence[ScanTarget], *, formats: Sequence[str], output_dir: Path | None,
+                 gate: Gate, rules: str | None = None, skip_rules: str | None = None,
+                 rules_dir: list[Path] | None = None, concurrency: int = DEFAULT_CONCURRENCY,
+                 quiet: bool = False) -> int:
+    """The main job, shared by `scan` (one target or an inventory) and `demo`."""
+    from auditor.scan import ScanTarget, audit, collect_many, collect_target, utc_now
 
     formats = _check_formats(formats)
     selected = _load_selected(rules, skip_rules, rules_dir)
     started = utc_now()
-    snapshot, notes = collect_target(target)
+    if isinstance(target, ScanTarget):
+        snapshot, notes = collect_target(target)
+        snapshots, targets = [snapshot], [target]
+    else:
+        targets = list(target)
+        with _progress(len(targets), quiet) as on_done:
+            snapshots, notes = collect_many(targets, concurrency, on_done)
     for note in notes:
         _say(f"omaudit: note: {note}")
-    report = audit([snapshot], selected, started, options=gate.options)
-    _emit(report, formats, output_dir, [target.om_token])
+    report = audit(snapshots, selected, started, options=gate.options)
+    _emit(report, formats, output_dir, [t.om_token for t in targets])
     return report.exit_code(gate.fail_on, only_new=gate.fail_on_new)
+
+
+@contextlib.contextmanager
+def _progress(total: int, quiet: bool) -> Iterator[Callable[[Snapshot], None] | None]:
+    """A progress bar on stderr for fleet scans: off when stderr is not a terminal, or with --quiet."""
+    if quiet or total < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    failing = 0
+    with Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[fails]}"),
+                  TimeElapsedColumn(), TextColumn("{task.fields[current]}"), console=Console(stderr=True),
+                  transient=True) as bar:
+        task = bar.add_task("targets", total=total, fails="0 failing inputs", current="")
+
+        def done(snapshot: Snapshot) -> None:
+            nonlocal failing
+            failing += sum(p.kind == "error" for p in snapshot.problems.values())
+            bar.update(task, advance=1, fails=f"{failing} inputs in error", current=snapshot.target.name)
+
+        yield done
 
 
 @app.command()
@@ -266,15 +307,55 @@ def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active =
          cognito_pool_id: PoolId = None, cognito_client_id: ClientId = None, aws_region: AwsRegion = None,
          aws_profile: AwsProfile = None, aws_endpoint_url: AwsEndpoint = None, suppressions: Suppressions = None,
          no_suppressions: NoSuppressions = False, baseline: Baseline = None, fail_on_new: FailOnNew = False,
-         lockout_window: LockoutWindow = DEFAULT_WINDOW) -> int:
-    """Collect from a running OpenMetadata and/or its Cognito pool, evaluate every rule, report."""
+         lockout_window: LockoutWindow = DEFAULT_WINDOW, inventory: Inventory = None, targets: TargetGlobs = None,
+         tag: Tags = None, shard: Shard = None, concurrency: Concurrency = DEFAULT_CONCURRENCY,
+         quiet: Quiet = False) -> int:
+    """Collect from a running OpenMetadata and/or its Cognito pool (or an inventory of them), evaluate, report."""
     gate = _gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new)
+    if concurrency < 1 or concurrency > MAX_CONCURRENCY:
+        raise InputError(f"--concurrency must be between 1 and {MAX_CONCURRENCY}")
+    if inventory is not None:
+        if om_url or cognito_pool_id or cognito_client_id or om_token_file:
+            raise InputError("--inventory replaces --om-url, --om-token-file and --cognito-*; give one or the other")
+        fleet = _fleet(inventory, targets or [], tag or [], shard, active=active,
+                       verify=_verify(ca_bundle, insecure), lockout_window=lockout_window, region=aws_region,
+                       profile=aws_profile, endpoint=aws_endpoint_url)
+        return execute_scan(fleet, formats=format or ["table"], output_dir=output_dir, gate=gate, rules=rules,
+                            skip_rules=skip_rules, rules_dir=rules_dir, concurrency=concurrency, quiet=quiet)
+    if targets or tag or shard:
+        raise InputError("--targets, --tag and --shard select from an --inventory")
     target = build_target(om_url, token=_read_token(om_token_file), active=active,
                           verify=_verify(ca_bundle, insecure), pool_id=cognito_pool_id, client_id=cognito_client_id,
                           region=aws_region, profile=aws_profile, endpoint=aws_endpoint_url,
                           lockout_window=lockout_window)
     return execute_scan(target, formats=format or ["table"], output_dir=output_dir, gate=gate,
                         rules=rules, skip_rules=skip_rules, rules_dir=rules_dir)
+
+
+def _fleet(inventory: Path, names: list[str], tags: list[str], shard: str | None, *, active: bool,
+           verify: bool | str, lockout_window: float, region: str | None, profile: str | None,
+           endpoint: str | None) -> list[ScanTarget]:
+    """The selected inventory targets as ScanTargets; every problem is an InputError before any scan."""
+    import dataclasses
+
+    from auditor.inventory import load_inventory, parse_shard, select
+
+    entries = select(load_inventory(inventory), names, tags, parse_shard(shard) if shard else None)
+    built = []
+    for entry in entries:
+        token = entry.read_token()
+        register(token)
+        try:
+            target = build_target(entry.om_url, token=token, active=active, verify=verify,
+                                  pool_id=entry.cognito_pool_id, client_id=entry.cognito_client_id,
+                                  region=entry.aws_region or region, profile=entry.aws_profile or profile,
+                                  endpoint=entry.aws_endpoint_url or endpoint, lockout_window=lockout_window)
+        except InputError as exc:
+            raise InputError(f"{inventory}, line {entry.line} (target {entry.name}): {exc}") from None
+        built.append(dataclasses.replace(target, name=entry.name))
+    if not built:
+        typer.echo("omaudit: note: no inventory target matches the selection", err=True)
+    return built
 
 
 @app.command()
@@ -324,6 +405,26 @@ def audit_cmd(snapshot: Annotated[Path, typer.Argument(help="A snapshot saved by
     report = audit(snaps, selected, utc_now(), options=gate.options)
     _emit(report, formats, output_dir, [])
     return report.exit_code(gate.fail_on, only_new=gate.fail_on_new)
+
+
+@app.command()
+def merge(reports: Annotated[list[Path], typer.Argument(help="report.json files of the shards.")],
+          format: Formats = None, output_dir: OutputDir = None, fail_on: FailOn = "high") -> int:
+    """Combine shard reports into one report, as an unsharded scan of the same inventory gives."""
+    import dataclasses
+
+    from auditor.catalogue import load_rules
+    from auditor.model import RuleInfo
+    from auditor.report_io import load_report, merge_reports
+
+    formats = _check_formats(format or ["table"])
+    threshold = _fail_on(fail_on)
+    merged = merge_reports([load_report(p) for p in reports])
+    docs = {r.meta.id: RuleInfo(r.meta.id, r.meta.name, r.title, r.section("Why this matters"), r.remediation)
+            for r in load_rules()}
+    merged = dataclasses.replace(merged, rules=docs)
+    _emit(merged, formats, output_dir, [])
+    return merged.exit_code(threshold)
 
 
 @rules_app.command("list")

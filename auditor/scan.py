@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from auditor import __version__
@@ -12,6 +13,7 @@ from auditor.baseline import compare
 from auditor.catalogue import Params, Rule
 from auditor.discovery import CognitoRequest, DiscoveryError, resolve
 from auditor.engine import build_report, evaluate
+from auditor.errors import TargetError
 from auditor.model import Finding, Report, RuleInfo, TargetInfo
 from auditor.snapshot import (
     COGNITO_CLIENTS,
@@ -20,7 +22,7 @@ from auditor.snapshot import (
     COGNITO_MFA,
     COGNITO_POOL,
     COGNITO_REF,
-    OM_AUTH_CONFIG,
+    OM_KEYS,
     CognitoFacts,
     OMFacts,
     PoolRef,
@@ -50,27 +52,32 @@ class ScanTarget:
 
 
 def _om_skipped(reason: str) -> dict[str, Problem]:
-    from auditor.snapshot import (
-        OM_ADMIN_USER,
-        OM_ADMIN_USERS,
-        OM_ANONYMOUS,
-        OM_AUTHORIZER,
-        OM_BOTS,
-        OM_ENDPOINT,
-        OM_JWKS,
-        OM_LOGIN_PROBE,
-        OM_TOKEN_PROBE,
-        OM_VERSION,
-    )
-    keys = (OM_ENDPOINT, OM_VERSION, OM_AUTH_CONFIG, OM_AUTHORIZER, OM_JWKS, OM_ANONYMOUS, OM_ADMIN_USER,
-            OM_ADMIN_USERS, OM_BOTS, OM_LOGIN_PROBE, OM_TOKEN_PROBE)
-    return {k: Problem("skipped", reason) for k in keys}
+    return {k: Problem("skipped", reason) for k in OM_KEYS}
 
 
-def collect_target(target: ScanTarget) -> tuple[Snapshot, list[str]]:
+def collect_many(targets: Sequence[ScanTarget], concurrency: int,
+                 on_done: Callable[[Snapshot], None] | None = None) -> tuple[list[Snapshot], list[str]]:
+    """Collect every target on a bounded pool; one target's failure never stops the others.
+
+    The result is in target order whatever the concurrency, so reports do not depend on it.
+    """
+    results: dict[int, tuple[Snapshot, list[str]]] = {}
+    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="omaudit-target") as pool:
+        futures = {pool.submit(collect_target, t, strict=False): i for i, t in enumerate(targets)}
+        for future in as_completed(futures):
+            snapshot, notes = future.result()
+            results[futures[future]] = (snapshot, [f"{snapshot.target.name}: {n}" for n in notes])
+            if on_done is not None:
+                on_done(snapshot)
+    ordered = [results[i] for i in range(len(targets))]
+    return [s for s, _ in ordered], [n for _, notes in ordered for n in notes]
+
+
+def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot, list[str]]:
     """Collect one target; returns the snapshot and notes for the user (discovery disagreements).
 
-    Raises TargetError if the OpenMetadata URL is unreachable or not OpenMetadata.
+    An unreachable URL, or one that is not OpenMetadata, raises TargetError when `strict` (a single
+    scan: nothing to report); in a fleet (`strict=False`) it makes that target's inputs ERROR instead.
     """
     collected_at = utc_now()
     problems: dict[str, Problem] = {}
@@ -80,7 +87,12 @@ def collect_target(target: ScanTarget) -> tuple[Snapshot, list[str]]:
 
         collector = OpenMetadataCollector(OMOptions(url=target.om_url, token=target.om_token, active=target.active,
                                                     verify=target.verify, recent_probes=target.recent_probes))
-        om, om_problems = collector.collect()
+        try:
+            om, om_problems = collector.collect()
+        except TargetError as exc:
+            if strict:
+                raise
+            om_problems = {k: Problem("error", str(exc)) for k in OM_KEYS}
         problems.update(om_problems)
     else:
         problems.update(_om_skipped("no OpenMetadata URL was given (Cognito-only scan)"))

@@ -29,6 +29,8 @@ OM_ADMIN_USERS = "om.admin_users"
 OM_BOTS = "om.bots"
 OM_LOGIN_PROBE = "om.login_probe"
 OM_TOKEN_PROBE = "om.token_probe"
+OM_KEYS = (OM_VERSION, OM_AUTH_CONFIG, OM_AUTHORIZER, OM_JWKS, OM_ENDPOINT, OM_ANONYMOUS, OM_ADMIN_USER, OM_ADMIN_USERS,
+           OM_BOTS, OM_LOGIN_PROBE, OM_TOKEN_PROBE)
 COGNITO_POOL = "cognito.user_pool"
 COGNITO_MFA = "cognito.mfa"
 COGNITO_DOMAIN = "cognito.domain"

@@ -1,0 +1,61 @@
+"""Reading report.json back (baselines, merges): the contract, validated, as a Report."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from auditor import __version__
+from auditor.errors import InputError
+from auditor.model import Finding, Report, TargetInfo
+
+
+def load_report(path: Path, role: str = "report") -> Report:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read {role} {path}: {exc.strerror}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{role} {path} is not JSON: {exc}") from None
+    if not isinstance(data, dict) or data.get("schema_version") != 1 or not isinstance(data.get("findings"), list):
+        raise InputError(f"{role} {path} is not an omaudit report.json (schema_version 1)")
+    try:
+        findings = tuple(Finding.from_json(f) for f in data["findings"])
+        targets = tuple(_target(t) for t in data.get("targets") or [])
+        return Report(tool_version=str(data["tool"]["version"]), started_at=str(data["started_at"]),
+                      finished_at=str(data["finished_at"]), targets=targets, findings=findings)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InputError(f"{role} {path} has a malformed entry: {exc}") from None
+
+
+def _target(raw: Any) -> TargetInfo:
+    return TargetInfo(name=str(raw["name"]), om_url=raw.get("om_url"), cognito_pool_id=raw.get("cognito_pool_id"),
+                      region=raw.get("region"))
+
+
+def merge_reports(reports: Sequence[Report]) -> Report:
+    """One report from shard reports: the same targets and findings, in the same order, as one unsharded scan."""
+    if not reports:
+        raise InputError("merge needs at least one report.json")
+    targets: dict[str, TargetInfo] = {}
+    for report in reports:
+        for target in report.targets:
+            if target.name in targets and targets[target.name] != target:
+                raise InputError(f"target {target.name} appears in two reports with different settings")
+            targets[target.name] = target
+    seen: set[tuple[str, str, str]] = set()
+    findings = []
+    for report in reports:
+        for f in report.findings:
+            key = (f.target, f.rule_id, f.resource)
+            if key in seen:
+                raise InputError(f"finding {f.rule_id} on {f.resource} of {f.target} appears in two reports: "
+                                 "were shards overlapping?")
+            seen.add(key)
+            findings.append(f)
+    return Report(tool_version=__version__, started_at=min(r.started_at for r in reports),
+                  finished_at=max(r.finished_at for r in reports),
+                  targets=tuple(sorted(targets.values(), key=lambda t: t.name)),
+                  findings=tuple(sorted(findings, key=Finding.sort_key)))
