@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from auditor import __version__
-from auditor.errors import InputError, OmauditError, TargetError
+from auditor.errors import InputError, OmauditError, TargetError, read_input
 from auditor.history import DEFAULT_WINDOW
 from auditor.model import Report, Severity
 from auditor.redact import SECRETS, register, register_environment
@@ -396,9 +396,7 @@ def audit_cmd(snapshot: Annotated[Path, typer.Argument(help="A snapshot saved by
     formats = _check_formats(format or ["table"])
     gate = _gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new)
     try:
-        snaps = load_snapshots(snapshot.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read snapshot {snapshot}: {exc.strerror}") from None
+        snaps = load_snapshots(read_input(snapshot, "snapshot"))
     except SnapshotFormatError as exc:
         raise InputError(f"snapshot {snapshot}: {exc}") from None
     selected = _load_selected(rules, skip_rules, rules_dir)

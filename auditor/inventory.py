@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from auditor.errors import InputError
+from auditor.errors import InputError, read_input
 
 TARGET_KEYS = {"name", "om_url", "token_env", "token_file", "cognito_pool_id", "cognito_client_id", "aws_region",
                "aws_profile", "aws_endpoint_url", "tags"}
@@ -137,13 +137,7 @@ def parse_inventory(text: str, source: str) -> list[InventoryTarget]:
 
 
 def load_inventory(path: Path) -> list[InventoryTarget]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read inventory {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
-    return parse_inventory(text, str(path))
+    return parse_inventory(read_input(path, "inventory"), str(path))
 
 
 def parse_shard(text: str) -> tuple[int, int]:

@@ -8,16 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from auditor import __version__
-from auditor.errors import InputError
+from auditor.errors import InputError, read_input
 from auditor.model import Finding, Report, TargetInfo
 
 
 def load_report(path: Path, role: str = "report") -> Report:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read {role} {path}: {exc.strerror}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = json.loads(read_input(path, role))
+    except json.JSONDecodeError as exc:
         raise InputError(f"{role} {path} is not JSON: {exc}") from None
     if not isinstance(data, dict) or data.get("schema_version") != 1 or not isinstance(data.get("findings"), list):
         raise InputError(f"{role} {path} is not an omaudit report.json (schema_version 1)")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from auditor.errors import InputError
+from auditor.errors import InputError, read_input
 from auditor.model import Finding, JsonValue, Status, SuppressionMark
 
 DEFAULT_FILE = "omaudit-suppressions.toml"
@@ -102,13 +102,7 @@ def _entry(entry: Any, where: str, line: int) -> Suppression:
 
 
 def load_suppressions(path: Path) -> list[Suppression]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read suppressions {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
-    return parse_suppressions(text, str(path))
+    return parse_suppressions(read_input(path, "suppressions"), str(path))
 
 
 def apply_suppressions(findings: Sequence[Finding], suppressions: Sequence[Suppression], today: dt.date
