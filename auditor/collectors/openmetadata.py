@@ -11,6 +11,7 @@ import base64
 import binascii
 import dataclasses
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
@@ -50,6 +51,7 @@ LEGACY = "/api/v1"
 PAGE_LIMIT = 100
 MAX_PAGES = 50
 MAX_BOTS = 200
+PARALLEL_CALLS = 8  # requests in flight to one target at once
 
 LOCKED_MARKER = "Failed Login Attempts Exceeded"
 
@@ -92,24 +94,28 @@ class OpenMetadataCollector:
         """Raises TargetError when the target is unreachable or is not OpenMetadata."""
         try:
             version = self._identify()
-            auth = self._guard(OM_AUTH_CONFIG, self._auth_config)
-            authorizer = self._guard(OM_AUTHORIZER, self._authorizer)
-            facts = OMFacts(
-                endpoint=self.endpoint,
-                version=version,
-                auth_config=auth,
-                authorizer=authorizer,
-                jwks=self._guard(OM_JWKS, self._jwks),
-                anonymous_access=self._guard(OM_ANONYMOUS, self._anonymous_access),
-                admin_user=self._with_token(OM_ADMIN_USER, self._admin_user),
-                admin_users=self._with_token(OM_ADMIN_USERS, self._admin_users),
-                bots=self._with_token(OM_BOTS, self._bots),
-                login_probe=self._active(OM_LOGIN_PROBE, lambda: self._login_probe(authorizer)),
-                token_probe=self._active(OM_TOKEN_PROBE, self._token_probe),
-            )
+            # After identification the reads are independent: they run side by side on one pooled
+            # session, so a target costs the longest chain of dependent calls, not their sum. Only the
+            # login probe waits, for the authorizer's principal domain.
+            with ThreadPoolExecutor(max_workers=PARALLEL_CALLS, thread_name_prefix="omaudit-om") as pool:
+                auth = pool.submit(self._guard, OM_AUTH_CONFIG, self._auth_config)
+                authorizer = pool.submit(self._guard, OM_AUTHORIZER, self._authorizer)
+                jwks = pool.submit(self._guard, OM_JWKS, self._jwks)
+                anonymous = pool.submit(self._guard, OM_ANONYMOUS, self._anonymous_access)
+                admin_user = pool.submit(self._with_token, OM_ADMIN_USER, self._admin_user)
+                admin_users = pool.submit(self._with_token, OM_ADMIN_USERS, self._admin_users)
+                bots = pool.submit(self._with_token, OM_BOTS, self._bots)
+                token_probe = pool.submit(self._active, OM_TOKEN_PROBE, self._token_probe)
+                login_probe = self._active(OM_LOGIN_PROBE, lambda: self._login_probe(authorizer.result()))
+                facts = OMFacts(
+                    endpoint=self.endpoint, version=version, auth_config=auth.result(),
+                    authorizer=authorizer.result(), jwks=jwks.result(), anonymous_access=anonymous.result(),
+                    admin_user=admin_user.result(), admin_users=admin_users.result(), bots=bots.result(),
+                    login_probe=login_probe, token_probe=token_probe.result(),
+                )
         finally:
             self.client.close()
-        return facts, self.problems
+        return facts, dict(sorted(self.problems.items()))
 
     # ---- plumbing -------------------------------------------------------------------------
 
@@ -194,29 +200,30 @@ class OpenMetadataCollector:
         return tuple(parse_user(u) for u in self._pages("/api/v1/users?isAdmin=true"))
 
     def _bots(self) -> tuple[BotInfo, ...]:
-        bots: list[BotInfo] = []
-        for raw in self._pages("/api/v1/bots")[:MAX_BOTS]:
-            name = _str(raw.get("name")) or "?"
-            ref = _obj(raw.get("botUser"))
-            user_id = _str(ref.get("id"))
-            user_name = _str(ref.get("name"))
-            try:
-                if not user_id and user_name:
-                    user_id = _str(self._get_json(f"/api/v1/users/name/{quote(user_name)}", auth=True).get("id"))
-                if not user_id:
-                    raise CollectionError(f"bot {name} has no bot user")
-                mech = self._get_json(f"/api/v1/users/auth-mechanism/{quote(user_id)}", auth=True)
-            except OmauditError as exc:
-                bots.append(BotInfo(name, user_name, None, None, None, error=str(exc)))
-                continue
-            config = _obj(mech.get("config"))
-            # JWTToken is a secret: it is deliberately not read into the snapshot.
-            expires = config.get("JWTTokenExpiresAt")
-            bots.append(BotInfo(
-                name=name, bot_user=user_name, auth_type=_str(mech.get("authType")),
-                token_expiry=_str(config.get("JWTTokenExpiry")),
-                expires_at=expires if isinstance(expires, int) and not isinstance(expires, bool) else None))
-        return tuple(bots)
+        raws = self._pages("/api/v1/bots")[:MAX_BOTS]
+        with ThreadPoolExecutor(max_workers=PARALLEL_CALLS, thread_name_prefix="omaudit-bots") as pool:
+            return tuple(pool.map(self._bot, raws))
+
+    def _bot(self, raw: dict[str, Any]) -> BotInfo:
+        """One bot's token expiry; a failure is recorded on that bot only."""
+        name = _str(raw.get("name")) or "?"
+        ref = _obj(raw.get("botUser"))
+        user_id = _str(ref.get("id"))
+        user_name = _str(ref.get("name"))
+        try:
+            if not user_id and user_name:
+                user_id = _str(self._get_json(f"/api/v1/users/name/{quote(user_name)}", auth=True).get("id"))
+            if not user_id:
+                raise CollectionError(f"bot {name} has no bot user")
+            mech = self._get_json(f"/api/v1/users/auth-mechanism/{quote(user_id)}", auth=True)
+        except OmauditError as exc:
+            return BotInfo(name, user_name, None, None, None, error=str(exc))
+        config = _obj(mech.get("config"))
+        # JWTToken is a secret: it is deliberately not read into the snapshot.
+        expires = config.get("JWTTokenExpiresAt")
+        return BotInfo(name=name, bot_user=user_name, auth_type=_str(mech.get("authType")),
+                       token_expiry=_str(config.get("JWTTokenExpiry")),
+                       expires_at=expires if isinstance(expires, int) and not isinstance(expires, bool) else None)
 
     def _pages(self, path: str) -> list[dict[str, Any]]:
         """Follow `paging.after` cursors (SECURITY-SURFACE.md 9.1), bounded."""
