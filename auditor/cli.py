@@ -25,10 +25,11 @@ from auditor.model import Report, Severity
 from auditor.redact import SECRETS, register, register_environment
 
 if TYPE_CHECKING:
+    from auditor.catalogue import Rule
     from auditor.scan import AuditOptions, ScanTarget
     from auditor.snapshot import Snapshot
 
-EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
+EXIT_OK, EXIT_INPUT = 0, 2  # 1 and 3 come from Report.exit_code
 DEFAULT_CONCURRENCY = 32
 MAX_CONCURRENCY = 256
 TOKEN_ENV = "OMAUDIT_OM_TOKEN"
@@ -178,7 +179,7 @@ def _check_formats(formats: Sequence[str]) -> list[str]:
 
 # ---- commands ---------------------------------------------------------------------------------
 
-def _load_selected(rules: str | None, skip_rules: str | None, rules_dir: list[Path] | None) -> tuple:  # type: ignore[type-arg]
+def _load_selected(rules: str | None, skip_rules: str | None, rules_dir: list[Path] | None) -> tuple[Rule, ...]:
     from auditor.catalogue import load_rules, select
 
     return select(load_rules(rules_dir or ()), _ids(rules), _ids(skip_rules))

@@ -78,6 +78,16 @@ def om_app_client(snap: Snapshot, auth: AuthConfig) -> AppClient | None:
     return next((c for c in snap.cognito.clients or () if c.client_id == wanted), None)
 
 
+def om_cognito_client(snap: Snapshot) -> tuple[str, AuthConfig, AppClient | None, str | None]:
+    """For checks of OpenMetadata's own app client: (resource, auth config, client, reason to skip or None)."""
+    resource, auth, skip = om_cognito(snap)
+    need(snap.cognito.clients, "cognito.clients")
+    client = None if skip else om_app_client(snap, auth)
+    if skip is None and client is None:
+        skip = "OpenMetadata's client is not in the pool (see OMA402)"
+    return resource, auth, client, skip
+
+
 __all__ = [
     "AppClient",
     "Iterable",

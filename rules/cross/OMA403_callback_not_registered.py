@@ -14,22 +14,17 @@ or set `AUTHENTICATION_CALLBACK_URL` to the registered one.
 - AWS Cognito docs, app client settings (callback URLs); OpenMetadata docs, Amazon Cognito SSO
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_app_client, om_cognito
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, om_cognito_client
 
 META = RuleMeta(id="OMA403", name="callback-not-registered", severity=Severity.MEDIUM,
                 needs=("om.auth_config", "cognito.clients"))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
-    resource, auth, skip = om_cognito(snap)
-    need(snap.cognito.clients)
-    if skip:
-        yield META.skipped(resource, skip)
-        return
-    client = om_app_client(snap, auth)
+    resource, auth, client, skip = om_cognito_client(snap)
     callback = (auth.callback_url or "").strip()
-    if client is None:
-        yield META.skipped(resource, "OpenMetadata's client is not in the pool (see OMA402)")
+    if skip or client is None:
+        yield META.skipped(resource, skip or "no client")
     elif not callback:
         yield META.skipped(resource, "OpenMetadata has no callbackUrl configured")
     elif callback in (client.callback_urls or ()):

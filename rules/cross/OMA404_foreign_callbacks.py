@@ -21,9 +21,7 @@ from auditor.rulekit import (
     RuleMeta,
     Severity,
     Snapshot,
-    need,
-    om_app_client,
-    om_cognito,
+    om_cognito_client,
     url_host,
 )
 
@@ -32,14 +30,9 @@ META = RuleMeta(id="OMA404", name="foreign-callbacks", severity=Severity.MEDIUM,
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
-    resource, auth, skip = om_cognito(snap)
-    need(snap.cognito.clients)
-    if skip:
-        yield META.skipped(resource, skip)
-        return
-    client = om_app_client(snap, auth)
-    if client is None:
-        yield META.skipped(resource, "OpenMetadata's client is not in the pool (see OMA402)")
+    resource, auth, client, skip = om_cognito_client(snap)
+    if skip or client is None:
+        yield META.skipped(resource, skip or "no client")
         return
     own = {h.lower().rstrip(".") for h in (url_host(auth.callback_url or ""), url_host(snap.target.om_url or "")) if h}
     foreign = sorted({u for u in client.callback_urls or () if (url_host(u) or "").lower().rstrip(".") not in own})
