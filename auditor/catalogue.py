@@ -6,6 +6,7 @@ top-level `rules` package and a security team's own folder loads the same way as
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import re
 import sys
@@ -40,12 +41,18 @@ class Rule:
 
     def section(self, heading: str) -> str:
         """The text under `## heading` in the rule's docstring."""
-        match = re.search(rf"^## {re.escape(heading)}\s*$(.*?)(?=^## |\Z)", self.doc, re.M | re.S)
-        return match.group(1).strip() if match else ""
+        return _section(self.doc, heading)
 
     @property
     def remediation(self) -> str:
         return self.section("Fix")
+
+
+@functools.lru_cache(maxsize=1024)
+def _section(doc: str, heading: str) -> str:
+    """Cached: every finding carries its rule's Fix text, and a fleet has hundreds of thousands."""
+    match = re.search(rf"^## {re.escape(heading)}\s*$(.*?)(?=^## |\Z)", doc, re.M | re.S)
+    return match.group(1).strip() if match else ""
 
 
 def builtin_rules_dir() -> Path:

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from auditor.snapshot import Snapshot
 
 EXIT_OK, EXIT_INPUT = 0, 2  # 1 and 3 come from Report.exit_code
-DEFAULT_CONCURRENCY = 32
 MAX_CONCURRENCY = 256
 TOKEN_ENV = "OMAUDIT_OM_TOKEN"
 DEFAULT_REPORTS = Path("reports")
@@ -75,7 +74,8 @@ TargetGlobs = Annotated[list[str] | None, typer.Option("--targets", help="Only i
                                                        "matches this glob; repeatable.")]
 Tags = Annotated[list[str] | None, typer.Option("--tag", help="Only inventory targets with this tag; repeatable.")]
 Shard = Annotated[str | None, typer.Option("--shard", help="K/N: scan shard K (0-based) of N, by target name hash.")]
-Concurrency = Annotated[int, typer.Option("--concurrency", help="Targets scanned at once.")]
+Concurrency = Annotated[int | None, typer.Option(
+    "--concurrency", help="Targets scanned at once (default: 8 per usable CPU, at least 8).", show_default=False)]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 LockoutWindow = Annotated[float, typer.Option("--lockout-window", help="Seconds after a login probe (seen in "
                                               "reports/) during which the account is not probed again.")]
@@ -255,10 +255,11 @@ def _gate(fail_on: str, suppressions: Path | None, no_suppressions: bool, baseli
 
 def execute_scan(target: ScanTarget | Sequence[ScanTarget], *, formats: Sequence[str], output_dir: Path | None,
                  gate: Gate, rules: str | None = None, skip_rules: str | None = None,
-                 rules_dir: list[Path] | None = None, concurrency: int = DEFAULT_CONCURRENCY,
+                 rules_dir: list[Path] | None = None, concurrency: int | None = None,
                  quiet: bool = False) -> int:
     """The main job, shared by `scan` (one target or an inventory) and `demo`."""
     from auditor.scan import ScanTarget, audit, collect_many, collect_target, utc_now
+    from auditor.workers import default_concurrency
 
     formats = _check_formats(formats)
     selected = _load_selected(rules, skip_rules, rules_dir)
@@ -269,7 +270,7 @@ def execute_scan(target: ScanTarget | Sequence[ScanTarget], *, formats: Sequence
     else:
         targets = list(target)
         with _progress(len(targets), quiet) as on_done:
-            snapshots, notes = collect_many(targets, concurrency, on_done)
+            snapshots, notes = collect_many(targets, concurrency or default_concurrency(), on_done)
     for note in notes:
         _say(f"omaudit: note: {note}")
     report = audit(snapshots, selected, started, options=gate.options)
@@ -289,13 +290,16 @@ def _progress(total: int, quiet: bool) -> Iterator[Callable[[Snapshot], None] | 
     failing = 0
     with Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[fails]}"),
                   TimeElapsedColumn(), TextColumn("{task.fields[current]}"), console=Console(stderr=True),
-                  transient=True) as bar:
+                  transient=True, auto_refresh=False) as bar:
+        # Redrawn on each finished target, not by a refresh thread: fleet workers are forked, and a
+        # fork should find no other thread (holding a lock) in this process.
         task = bar.add_task("targets", total=total, fails="0 failing inputs", current="")
 
         def done(snapshot: Snapshot) -> None:
             nonlocal failing
             failing += sum(p.kind == "error" for p in snapshot.problems.values())
             bar.update(task, advance=1, fails=f"{failing} inputs in error", current=snapshot.target.name)
+            bar.refresh()
 
         yield done
 
@@ -309,11 +313,11 @@ def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active =
          aws_profile: AwsProfile = None, aws_endpoint_url: AwsEndpoint = None, suppressions: Suppressions = None,
          no_suppressions: NoSuppressions = False, baseline: Baseline = None, fail_on_new: FailOnNew = False,
          lockout_window: LockoutWindow = DEFAULT_WINDOW, inventory: Inventory = None, targets: TargetGlobs = None,
-         tag: Tags = None, shard: Shard = None, concurrency: Concurrency = DEFAULT_CONCURRENCY,
+         tag: Tags = None, shard: Shard = None, concurrency: Concurrency = None,
          quiet: Quiet = False) -> int:
     """Collect from a running OpenMetadata and/or its Cognito pool (or an inventory of them), evaluate, report."""
     gate = _gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new)
-    if concurrency < 1 or concurrency > MAX_CONCURRENCY:
+    if concurrency is not None and not 1 <= concurrency <= MAX_CONCURRENCY:
         raise InputError(f"--concurrency must be between 1 and {MAX_CONCURRENCY}")
     if inventory is not None:
         if om_url or cognito_pool_id or cognito_client_id or om_token_file:
@@ -474,7 +478,9 @@ def _wait_for_signal() -> None:
 
 @lab_app.command("serve")
 def lab_serve(scenario: Annotated[str, typer.Option("--scenario", help="Scenario name.")] = "insecure-defaults",
-              port: Annotated[int, typer.Option("--port", help="Port for OpenMetadata (0: any free port).")] = 0
+              port: Annotated[int, typer.Option("--port", help="Port for OpenMetadata (0: any free port).")] = 0,
+              latency_ms: Annotated[int, typer.Option("--latency-ms", help="Delay every answer, OpenMetadata's "
+                                                      "and moto's, by this many ms (benchmarks).")] = 0,
               ) -> int:
     """Serve one scenario on 127.0.0.1; print one JSON line when ready; stop on SIGINT/SIGTERM."""
     import json
@@ -486,9 +492,12 @@ def lab_serve(scenario: Annotated[str, typer.Option("--scenario", help="Scenario
     names = [*SCENARIOS, "hostile"]
     if scenario not in names:
         raise InputError(f"unknown scenario {scenario!r} (choose from {', '.join(names)})")
+    if not 0 <= latency_ms <= 10_000:
+        raise InputError("--latency-ms must be between 0 and 10000")
     try:
-        server: LabServer | HostileServer = (HostileServer(port=port) if scenario == "hostile"
-                                             else LabServer(SCENARIOS[scenario], port=port)).start()
+        server: LabServer | HostileServer = (
+            HostileServer(port=port) if scenario == "hostile"
+            else LabServer(SCENARIOS[scenario], port=port, latency=latency_ms / 1000)).start()
     except OSError as exc:
         raise InputError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
     print(json.dumps({"scenario": scenario, "om_url": server.url, "aws_endpoint_url": server.aws_endpoint_url,

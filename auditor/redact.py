@@ -28,6 +28,10 @@ class Redactor:
             self._secrets.append(secret)
             self._secrets.sort(key=len, reverse=True)
 
+    def values(self) -> list[str]:
+        """The registered secrets, for a worker process to hand to its parent (never to output)."""
+        return list(self._secrets)
+
     def __call__(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, MASK)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from auditor import __version__
@@ -23,6 +23,7 @@ from auditor.snapshot import (
     COGNITO_POOL,
     COGNITO_REF,
     OM_KEYS,
+    AuthConfig,
     CognitoFacts,
     OMFacts,
     PoolRef,
@@ -57,20 +58,47 @@ def _om_skipped(reason: str) -> dict[str, Problem]:
 
 def collect_many(targets: Sequence[ScanTarget], concurrency: int,
                  on_done: Callable[[Snapshot], None] | None = None) -> tuple[list[Snapshot], list[str]]:
-    """Collect every target on a bounded pool; one target's failure never stops the others.
+    """Collect every target, `concurrency` at a time; one target's failure never stops the others.
 
+    Large fleets are spread over worker processes (see auditor.workers), small ones over threads.
     The result is in target order whatever the concurrency, so reports do not depend on it.
     """
+    from auditor.workers import collect_in_processes, process_count
+
     results: dict[int, tuple[Snapshot, list[str]]] = {}
-    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="omaudit-target") as pool:
-        futures = {pool.submit(collect_target, t, strict=False): i for i, t in enumerate(targets)}
-        for future in as_completed(futures):
-            snapshot, notes = future.result()
-            results[futures[future]] = (snapshot, [f"{snapshot.target.name}: {n}" for n in notes])
-            if on_done is not None:
-                on_done(snapshot)
+
+    def done(index: int, result: tuple[Snapshot, list[str]]) -> None:
+        snapshot, notes = result
+        results[index] = (snapshot, [f"{snapshot.target.name}: {n}" for n in notes])
+        if on_done is not None:
+            on_done(snapshot)
+
+    processes = process_count(len(targets), concurrency)
+    if processes > 1:
+        # Loaded once here, not once per worker: the forked workers inherit the imported modules.
+        import auditor.collectors.cognito
+        import auditor.collectors.openmetadata  # noqa: F401
+
+        collect_in_processes(targets, processes, concurrency, _collect_lenient, done)
+    else:
+        with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="omaudit-target") as pool:
+            futures = {pool.submit(_collect_lenient, t): i for i, t in enumerate(targets)}
+            for future in as_completed(futures):
+                done(futures[future], future.result())
     ordered = [results[i] for i in range(len(targets))]
     return [s for s, _ in ordered], [n for _, notes in ordered for n in notes]
+
+
+def _collect_lenient(target: ScanTarget) -> tuple[Snapshot, list[str]]:
+    return collect_target(target, strict=False)
+
+
+def failed_target(target: ScanTarget, reason: str) -> Snapshot:
+    """A target whose every input is in ERROR for one reason (its collector was lost)."""
+    problems = {k: Problem("error", reason) for k in (*OM_KEYS, *COGNITO_KEYS)}
+    info = TargetInfo(name=target.name, om_url=target.om_url, cognito_pool_id=target.cognito.pool_id,
+                      region=target.cognito.region)
+    return Snapshot(target=info, collected_at=utc_now(), problems=problems)
 
 
 def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot, list[str]]:
@@ -82,22 +110,32 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
     collected_at = utc_now()
     problems: dict[str, Problem] = {}
     om = OMFacts()
-    if target.om_url is not None:
-        from auditor.collectors.openmetadata import OMOptions, OpenMetadataCollector
+    # Cognito discovery needs only OpenMetadata's auth config: the Cognito reads start the moment it
+    # is known and run alongside OpenMetadata's other reads.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="omaudit-cognito") as side:
+        started: list[Future[tuple[CognitoFacts, dict[str, Problem], list[str]]]] = []
 
-        collector = OpenMetadataCollector(OMOptions(url=target.om_url, token=target.om_token, active=target.active,
-                                                    verify=target.verify, recent_probes=target.recent_probes))
-        try:
-            om, om_problems = collector.collect()
-        except TargetError as exc:
-            if strict:
-                raise
-            om_problems = {k: Problem("error", str(exc)) for k in OM_KEYS}
-        problems.update(om_problems)
-    else:
-        problems.update(_om_skipped("no OpenMetadata URL was given (Cognito-only scan)"))
+        def start_cognito(auth: AuthConfig | None) -> None:
+            started.append(side.submit(_collect_cognito, target, auth))
 
-    cognito, cognito_problems, notes = _collect_cognito(target, om)
+        if target.om_url is not None:
+            from auditor.collectors.openmetadata import OMOptions, OpenMetadataCollector
+
+            collector = OpenMetadataCollector(OMOptions(url=target.om_url, token=target.om_token,
+                                                        active=target.active, verify=target.verify,
+                                                        recent_probes=target.recent_probes))
+            try:
+                om, om_problems = collector.collect(on_auth_config=start_cognito)
+            except TargetError as exc:
+                if strict:
+                    raise
+                om_problems = {k: Problem("error", str(exc)) for k in OM_KEYS}
+            problems.update(om_problems)
+        else:
+            problems.update(_om_skipped("no OpenMetadata URL was given (Cognito-only scan)"))
+        if not started:  # no OpenMetadata, or it never answered its auth config
+            start_cognito(None)
+        cognito, cognito_problems, notes = started[0].result()
     problems.update(cognito_problems)
     ref = cognito.ref
     info = TargetInfo(name=target.name, om_url=target.om_url, cognito_pool_id=ref.pool_id if ref else None,
@@ -105,16 +143,17 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
     return Snapshot(target=info, collected_at=collected_at, om=om, cognito=cognito, problems=problems), notes
 
 
-def _collect_cognito(target: ScanTarget, om: OMFacts) -> tuple[CognitoFacts, dict[str, Problem], list[str]]:
+def _collect_cognito(target: ScanTarget, auth: AuthConfig | None
+                     ) -> tuple[CognitoFacts, dict[str, Problem], list[str]]:
     try:
-        ref: PoolRef | None = resolve(target.cognito, om.auth_config)
+        ref: PoolRef | None = resolve(target.cognito, auth)
     except DiscoveryError as exc:
         return CognitoFacts(), {k: Problem("error", str(exc)) for k in COGNITO_KEYS}, []
     if ref is None:
-        if target.om_url is not None and om.auth_config is None:
+        if target.om_url is not None and auth is None:
             reason = "cannot discover the Cognito pool: OpenMetadata's auth config was not collected"
             return CognitoFacts(), {k: Problem("error", reason) for k in COGNITO_KEYS}, []
-        provider = om.auth_config.provider if om.auth_config else None
+        provider = auth.provider if auth else None
         reason = (f"no Cognito user pool: OpenMetadata's provider is {provider} and no --cognito-pool-id was given"
                   if provider else "no Cognito user pool was given")
         return CognitoFacts(), {k: Problem("skipped", reason) for k in COGNITO_KEYS}, []

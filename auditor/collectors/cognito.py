@@ -7,9 +7,11 @@ that call ERROR, naming the missing IAM action. Client secrets are dropped here,
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -45,6 +47,11 @@ READ_ONLY_PREFIXES = ("Describe", "Get", "List")
 REFUSED_READS = frozenset({"GetUserAttributeVerificationCode", "GetTokensFromRefreshToken", "GetId",
                            "GetCredentialsForIdentity", "GetOpenIdToken"})
 MAX_ATTEMPTS = 3
+PARALLEL_CALLS = 4  # calls in flight to one pool at once
+# One client serves every target in the same account, region and endpoint: its connection pool must
+# hold a fleet's calls in flight (--concurrency targets x PARALLEL_CALLS), or urllib3 discards and
+# reopens connections.
+MAX_POOL_CONNECTIONS = 256
 CREDENTIAL_ERRORS = frozenset({"UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException",
                                "ExpiredTokenException", "SignatureDoesNotMatch", "AuthFailure"})
 ACCESS_DENIED = frozenset({"AccessDeniedException", "AccessDenied", "UnauthorizedOperation"})
@@ -70,6 +77,8 @@ def refuse_writes(model: Any, **_: Any) -> None:
 
 _clients: dict[tuple[str | None, str, str | None], Any] = {}
 _clients_lock = threading.Lock()
+# A forked fleet worker must not share the parent's pooled connections: it builds its own clients.
+os.register_at_fork(after_in_child=_clients.clear)
 
 
 def cognito_client(options: AwsOptions) -> Any:
@@ -83,7 +92,8 @@ def cognito_client(options: AwsOptions) -> Any:
         except botocore.exceptions.ProfileNotFound:
             raise InputError(f"AWS profile {options.profile!r} is not configured") from None
         config = botocore.config.Config(retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS},
-                                        connect_timeout=5, read_timeout=20, user_agent_extra="omaudit")
+                                        connect_timeout=5, read_timeout=20, user_agent_extra="omaudit",
+                                        max_pool_connections=MAX_POOL_CONNECTIONS)
         try:
             client = session.client("cognito-idp", endpoint_url=options.endpoint_url, config=config)
         except ValueError as exc:
@@ -170,21 +180,24 @@ class CognitoCollector:
             return None
 
     def collect(self) -> tuple[CognitoFacts, dict[str, Problem]]:
-        pool = self._guard(COGNITO_POOL, self._user_pool)
-        if pool is None and self._fatal(self.problems[COGNITO_POOL].reason):
-            # The pool does not exist or the credentials are refused: nothing else can be read.
-            for key in (COGNITO_MFA, COGNITO_DOMAIN, COGNITO_CLIENTS, COGNITO_IDPS):
-                self.problems[key] = self.problems[COGNITO_POOL]
-            return CognitoFacts(ref=self.ref), self.problems
-        facts = CognitoFacts(
-            ref=self.ref,
-            user_pool=pool,
-            mfa=self._guard(COGNITO_MFA, self._mfa),
-            domain=self._domain(pool),
-            clients=self._guard(COGNITO_CLIENTS, self._clients),
-            identity_providers=self._guard(COGNITO_IDPS, self._identity_providers),
-        )
-        return facts, self.problems
+        """The pool, MFA, clients and identity providers are read side by side; only the domain
+        waits, for the pool's domain name. A target costs two round trips, not six."""
+        with ThreadPoolExecutor(max_workers=PARALLEL_CALLS, thread_name_prefix="omaudit-cognito") as calls:
+            pool_read = calls.submit(self._guard, COGNITO_POOL, self._user_pool)
+            mfa = calls.submit(self._guard, COGNITO_MFA, self._mfa)
+            clients = calls.submit(self._guard, COGNITO_CLIENTS, self._clients)
+            idps = calls.submit(self._guard, COGNITO_IDPS, self._identity_providers)
+            pool = pool_read.result()
+            if pool is None and self._fatal(self.problems[COGNITO_POOL].reason):
+                # The pool does not exist or the credentials are refused: that is the one reason to give.
+                for other in (mfa, clients, idps):
+                    other.result()
+                for key in (COGNITO_MFA, COGNITO_DOMAIN, COGNITO_CLIENTS, COGNITO_IDPS):
+                    self.problems[key] = self.problems[COGNITO_POOL]
+                return CognitoFacts(ref=self.ref), dict(sorted(self.problems.items()))
+            facts = CognitoFacts(ref=self.ref, user_pool=pool, mfa=mfa.result(), domain=self._domain(pool),
+                                 clients=clients.result(), identity_providers=idps.result())
+        return facts, dict(sorted(self.problems.items()))
 
     @staticmethod
     def _fatal(reason: str) -> bool:
@@ -222,8 +235,7 @@ class CognitoCollector:
     def _clients(self) -> tuple[AppClient, ...]:
         if self.ref.client_id:
             try:
-                raw = self._call("DescribeUserPoolClient", UserPoolId=self.ref.pool_id, ClientId=self.ref.client_id)
-                return (parse_app_client(_d(raw.get("UserPoolClient"))),)
+                return (self._client(self.ref.client_id),)
             except CollectionError as exc:
                 if "ResourceNotFound" not in str(exc) and "not found" not in str(exc).lower():
                     raise
@@ -231,9 +243,12 @@ class CognitoCollector:
         ids = [str(c["ClientId"]) for c in self._pages("ListUserPoolClients", "UserPoolClients",
                                                           UserPoolId=self.ref.pool_id, MaxResults=60)
                if isinstance(c.get("ClientId"), str)]
-        return tuple(parse_app_client(_d(self._call("DescribeUserPoolClient", UserPoolId=self.ref.pool_id,
-                                                    ClientId=cid).get("UserPoolClient")))
-                     for cid in ids)
+        with ThreadPoolExecutor(max_workers=PARALLEL_CALLS, thread_name_prefix="omaudit-clients") as calls:
+            return tuple(calls.map(self._client, ids))
+
+    def _client(self, client_id: str) -> AppClient:
+        raw = self._call("DescribeUserPoolClient", UserPoolId=self.ref.pool_id, ClientId=client_id)
+        return parse_app_client(_d(raw.get("UserPoolClient")))
 
     def _identity_providers(self) -> tuple[IdentityProvider, ...]:
         return tuple(IdentityProvider(name=str(p.get("ProviderName")), type=_s(p.get("ProviderType")))

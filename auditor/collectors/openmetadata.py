@@ -90,15 +90,20 @@ class OpenMetadataCollector:
         self.problems: dict[str, Problem] = {}
         self.prefix = RECENT
 
-    def collect(self) -> tuple[OMFacts, dict[str, Problem]]:
-        """Raises TargetError when the target is unreachable or is not OpenMetadata."""
+    def collect(self, on_auth_config: Callable[[AuthConfig | None], None] | None = None
+                ) -> tuple[OMFacts, dict[str, Problem]]:
+        """Raises TargetError when the target is unreachable or is not OpenMetadata.
+
+        `on_auth_config` is called as soon as the auth config is read (None if it failed), before
+        the other reads finish: Cognito discovery needs only that, so it need not wait for the rest.
+        """
         try:
             version = self._identify()
             # After identification the reads are independent: they run side by side on one pooled
             # session, so a target costs the longest chain of dependent calls, not their sum. Only the
             # login probe waits, for the authorizer's principal domain.
             with ThreadPoolExecutor(max_workers=PARALLEL_CALLS, thread_name_prefix="omaudit-om") as pool:
-                auth = pool.submit(self._guard, OM_AUTH_CONFIG, self._auth_config)
+                auth = pool.submit(self._auth_config_then, on_auth_config)
                 authorizer = pool.submit(self._guard, OM_AUTHORIZER, self._authorizer)
                 jwks = pool.submit(self._guard, OM_JWKS, self._jwks)
                 anonymous = pool.submit(self._guard, OM_ANONYMOUS, self._anonymous_access)
@@ -161,6 +166,12 @@ class OpenMetadataCollector:
             raise TargetError(f"{self.endpoint.url} does not look like OpenMetadata: GET {RECENT}/version "
                               f"answered HTTP {recent.status} with {kind}")
         return found
+
+    def _auth_config_then(self, notify: Callable[[AuthConfig | None], None] | None) -> AuthConfig | None:
+        auth = self._guard(OM_AUTH_CONFIG, self._auth_config)
+        if notify is not None:
+            notify(auth)
+        return auth
 
     def _auth_config(self) -> AuthConfig:
         path = f"{self.prefix}/auth"

@@ -29,6 +29,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from auditor import om_defaults
 from auditor.lab.cognito import MotoServer, SeededPool, seed
+from auditor.lab.delay import DelayProxy
 from auditor.lab.jwt import LabKey, TokenRejected, verify
 from auditor.lab.scenarios import Scenario
 
@@ -221,6 +222,8 @@ class LabHandler(BaseHTTPRequestHandler):
         if raw.path.startswith("/_lab/"):
             self._lab_api(raw.path)
             return
+        if self.server.latency:  # type: ignore[attr-defined]
+            time.sleep(self.server.latency)  # type: ignore[attr-defined]  # a network hop away, for benchmarks
         # Jersey drops matrix parameters when routing; JwtFilter sees the decoded path with them.
         route = re.sub(r";[^/]*", "", raw.path)
         query = {k: v[0] for k, v in parse_qs(raw.query).items()}
@@ -472,12 +475,22 @@ class LabHandler(BaseHTTPRequestHandler):
             self._error(404, "HTTP 404 Not Found")
 
 
+class LabHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 512  # a fleet benchmark opens hundreds of connections at once
+
+
 class LabServer:
     """One scenario served on 127.0.0.1 in a background thread."""
 
     def __init__(self, scenario: Scenario, port: int = 0, host: str = "127.0.0.1",
-                 aws_endpoint_url: str | None = None) -> None:
-        """With a Cognito scenario, seeds the pool into the moto server at aws_endpoint_url, or starts one."""
+                 aws_endpoint_url: str | None = None, latency: float = 0.0) -> None:
+        """With a Cognito scenario, seeds the pool into the moto server at aws_endpoint_url, or starts one.
+
+        `latency` (seconds) delays every OpenMetadata answer, as a network hop would (benchmarks), and
+        puts a replaying DelayProxy with the same latency in front of moto: `aws_endpoint_url` is then
+        the proxy's.
+        """
         self.scenario = scenario
         self._moto: MotoServer | None = None
         self.pool: SeededPool | None = None
@@ -486,12 +499,14 @@ class LabServer:
                 self._moto = MotoServer()
                 aws_endpoint_url = self._moto.endpoint_url
             self.pool = seed(aws_endpoint_url, scenario.cognito)
-        self.aws_endpoint_url = aws_endpoint_url if self.pool else None
+        self._proxy = (DelayProxy(aws_endpoint_url, latency, replay=True)
+                       if self.pool and aws_endpoint_url and latency else None)
+        self.aws_endpoint_url = (self._proxy.url if self._proxy else aws_endpoint_url) if self.pool else None
         self.state = _build_state(scenario, self.pool.authority if self.pool else None,
                                   self.pool.client_id if self.pool else None)
-        self._httpd = ThreadingHTTPServer((host, port), LabHandler)
-        self._httpd.daemon_threads = True
+        self._httpd = LabHTTPServer((host, port), LabHandler)
         self._httpd.state = self.state  # type: ignore[attr-defined]
+        self._httpd.latency = latency  # type: ignore[attr-defined]
         self._thread: threading.Thread | None = None
 
     @property
@@ -522,11 +537,16 @@ class LabServer:
     def start(self) -> LabServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="omaudit-lab", daemon=True)
         self._thread.start()
+        if self._proxy is not None:
+            self._proxy.start()
         return self
 
     def stop(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+        if self._proxy is not None:
+            self._proxy.stop()
+            self._proxy = None
         if self._moto is not None:
             self._moto.stop()
             self._moto = None
