@@ -114,6 +114,7 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
     # is known and run alongside OpenMetadata's other reads.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="omaudit-cognito") as side:
         started: list[Future[tuple[CognitoFacts, dict[str, Problem], list[str]]]] = []
+        side.submit(_warm_up_cognito, target.aws_profile)  # runs before the Cognito reads, on the same thread
 
         def start_cognito(auth: AuthConfig | None) -> None:
             started.append(side.submit(_collect_cognito, target, auth))
@@ -141,6 +142,12 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
     info = TargetInfo(name=target.name, om_url=target.om_url, cognito_pool_id=ref.pool_id if ref else None,
                       region=ref.region if ref else None)
     return Snapshot(target=info, collected_at=collected_at, om=om, cognito=cognito, problems=problems), notes
+
+
+def _warm_up_cognito(profile: str | None) -> None:
+    from auditor.collectors.cognito import warm_up
+
+    warm_up(profile)
 
 
 def _collect_cognito(target: ScanTarget, auth: AuthConfig | None

@@ -78,8 +78,11 @@ def collect_in_processes(targets: Sequence[ScanTarget], processes: int, concurre
             except queue.Empty:
                 if any(w.is_alive() for w in workers):
                     continue
-                _lost(workers, shares, pending, targets, on_done)
-                return
+                try:  # one last look: a worker may have written its last result just before it exited
+                    index, result, error, secrets = results.get(timeout=POLL)
+                except queue.Empty:
+                    _lost(workers, shares, pending, targets, on_done)
+                    return
             redact.register(*secrets)
             if error is not None:
                 raise error

@@ -7,8 +7,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 import requests
 
+from auditor.lab.scenarios import SCENARIOS
 from auditor.lab.server import LabServer
 from auditor.om_defaults import DEFAULT_ADMIN_TOKEN
 from tests.conftest import DATA
@@ -144,3 +146,21 @@ def test_lab_serve_prints_one_json_line() -> None:
     finally:
         proc.terminate()
         assert proc.wait(timeout=10) == 0
+
+
+def test_latency_lab_puts_a_replaying_delay_proxy_in_front_of_moto(moto_endpoint: str) -> None:
+    import boto3
+
+    with LabServer(SCENARIOS["seed-walkthrough"], aws_endpoint_url=moto_endpoint, latency=0.01) as lab:
+        assert lab.aws_proxy is not None and lab.aws_endpoint_url != moto_endpoint and lab.pool is not None
+        assert requests.get(f"{lab.url}/api/v1/system/version", timeout=5).json()["version"]
+        via_proxy, direct = (boto3.client("cognito-idp", endpoint_url=url, region_name="us-east-1",
+                                          aws_access_key_id="testing", aws_secret_access_key="testing")
+                             for url in (lab.aws_endpoint_url, moto_endpoint))
+        answers = [via_proxy.describe_user_pool(UserPoolId=lab.pool.pool_id)["UserPool"] for _ in range(3)]
+        assert answers[0] == answers[1] == answers[2] == direct.describe_user_pool(UserPoolId=lab.pool.pool_id)[
+            "UserPool"]
+        assert lab.aws_proxy.forwarded == 1  # the two repeats were replayed, not sent to moto
+        with pytest.raises(via_proxy.exceptions.ResourceNotFoundException):
+            via_proxy.describe_user_pool(UserPoolId="us-east-1_nosuchpool")  # errors pass through, unreplayed
+        assert lab.aws_proxy.forwarded == 2

@@ -58,3 +58,19 @@ def test_redactor_masks_known_secrets_jwts_and_aws_keys() -> None:
     redact = Redactor([CANARY])
     text = f"a {CANARY} b eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl c AKIAABCDEFGHIJKLMNOP"
     assert redact(text) == "a [REDACTED] b [REDACTED] c [REDACTED]"
+
+
+def test_netrc_credentials_and_cookies_are_never_sent(lab_factory: Lab, tmp_path: Path) -> None:
+    """A ~/.netrc entry for the target must not turn the anonymous-access probe into a Basic-auth request."""
+    lab = lab_factory("insecure-defaults")
+    home = tmp_path / "home"
+    home.mkdir()
+    netrc = home / ".netrc"
+    netrc.write_text(f"machine 127.0.0.1 login admin password {CANARY}\n")
+    netrc.chmod(0o600)
+    out = tmp_path / "out"
+    result = run_cli("scan", "--om-url", lab.url, "--format", "json", "--output-dir", str(out),
+                     env={"HOME": str(home)})
+    assert result.code == 1
+    assert lab.requests and not any(r.authorized for r in lab.requests)
+    assert CANARY not in result.stdout + result.stderr + _all_bytes(out)

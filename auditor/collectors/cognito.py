@@ -76,9 +76,27 @@ def refuse_writes(model: Any, **_: Any) -> None:
 
 
 _clients: dict[tuple[str | None, str, str | None], Any] = {}
+_sessions: dict[str | None, Any] = {}  # one boto3 Session per profile: its loader caches the service model
+_warmed: set[str | None] = set()
 _clients_lock = threading.Lock()
 # A forked fleet worker must not share the parent's pooled connections: it builds its own clients.
 os.register_at_fork(after_in_child=_clients.clear)
+
+
+def _session(profile: str | None) -> Any:
+    """The profile's Session (call with the lock held: Sessions are not thread-safe)."""
+    if profile not in _sessions:
+        try:
+            _sessions[profile] = boto3.session.Session(profile_name=profile)
+        except botocore.exceptions.ProfileNotFound:
+            raise InputError(f"AWS profile {profile!r} is not configured") from None
+    return _sessions[profile]
+
+
+def _config() -> botocore.config.Config:
+    return botocore.config.Config(retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS}, connect_timeout=5,
+                                  read_timeout=20, user_agent_extra="omaudit",
+                                  max_pool_connections=MAX_POOL_CONNECTIONS)
 
 
 def cognito_client(options: AwsOptions) -> Any:
@@ -87,21 +105,33 @@ def cognito_client(options: AwsOptions) -> Any:
     with _clients_lock:
         if key in _clients:
             return _clients[key]
+        session = _session(options.profile)
         try:
-            session = boto3.session.Session(profile_name=options.profile, region_name=options.region)
-        except botocore.exceptions.ProfileNotFound:
-            raise InputError(f"AWS profile {options.profile!r} is not configured") from None
-        config = botocore.config.Config(retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS},
-                                        connect_timeout=5, read_timeout=20, user_agent_extra="omaudit",
-                                        max_pool_connections=MAX_POOL_CONNECTIONS)
-        try:
-            client = session.client("cognito-idp", endpoint_url=options.endpoint_url, config=config)
+            client = session.client("cognito-idp", region_name=options.region, endpoint_url=options.endpoint_url,
+                                    config=_config())
         except ValueError as exc:
             raise InputError(f"--aws-endpoint-url is not usable: {exc}") from None
         client.meta.events.register("before-call", refuse_writes)
         _register_credentials(session)
         _clients[key] = client
         return client
+
+
+def warm_up(profile: str | None) -> None:
+    """Load botocore's cognito-idp model and endpoint rules before they are needed.
+
+    Run in the background while OpenMetadata answers: the first client otherwise costs ~100 ms of
+    model loading on the target's critical path. Sends nothing; any problem is left for the real
+    call to report.
+    """
+    with _clients_lock:
+        if profile in _warmed:
+            return
+        _warmed.add(profile)
+        try:
+            _session(profile).client("cognito-idp", region_name="us-east-1", config=_config())
+        except (OmauditError, botocore.exceptions.BotoCoreError, ValueError):
+            return
 
 
 def _register_credentials(session: Any) -> None:

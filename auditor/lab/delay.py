@@ -28,6 +28,8 @@ class _ProxyServer(ThreadingHTTPServer):
     upstream: tuple[str, int]
     latency: float
     replay: dict[tuple[str, str, str, bytes], tuple[int, list[tuple[str, str]], bytes]] | None
+    forwarded: int
+    lock: threading.Lock
 
 
 class _Forward(BaseHTTPRequestHandler):
@@ -62,6 +64,8 @@ class _Forward(BaseHTTPRequestHandler):
 
     def _forward(self, server: _ProxyServer, body: bytes | None) -> tuple[int, list[tuple[str, str]], bytes] | None:
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+        with server.lock:
+            server.forwarded += 1
         if self._upstream is None:
             self._upstream = http.client.HTTPConnection(*server.upstream, timeout=60)
         try:
@@ -91,12 +95,19 @@ class DelayProxy:
         self._httpd.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self._httpd.latency = latency
         self._httpd.replay = {} if replay else None
+        self._httpd.forwarded = 0
+        self._httpd.lock = threading.Lock()
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="omaudit-delay", daemon=True)
 
     @property
     def url(self) -> str:
         host, port = self._httpd.server_address[:2]
         return f"http://{host!s}:{port}"
+
+    @property
+    def forwarded(self) -> int:
+        """Requests that went on to the upstream (the others were replayed)."""
+        return self._httpd.forwarded
 
     def start(self) -> DelayProxy:
         self._thread.start()

@@ -499,9 +499,9 @@ class LabServer:
                 self._moto = MotoServer()
                 aws_endpoint_url = self._moto.endpoint_url
             self.pool = seed(aws_endpoint_url, scenario.cognito)
-        self._proxy = (DelayProxy(aws_endpoint_url, latency, replay=True)
+        self.aws_proxy = (DelayProxy(aws_endpoint_url, latency, replay=True)
                        if self.pool and aws_endpoint_url and latency else None)
-        self.aws_endpoint_url = (self._proxy.url if self._proxy else aws_endpoint_url) if self.pool else None
+        self.aws_endpoint_url = (self.aws_proxy.url if self.aws_proxy else aws_endpoint_url) if self.pool else None
         self.state = _build_state(scenario, self.pool.authority if self.pool else None,
                                   self.pool.client_id if self.pool else None)
         self._httpd = LabHTTPServer((host, port), LabHandler)
@@ -537,16 +537,16 @@ class LabServer:
     def start(self) -> LabServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="omaudit-lab", daemon=True)
         self._thread.start()
-        if self._proxy is not None:
-            self._proxy.start()
+        if self.aws_proxy is not None:
+            self.aws_proxy.start()
         return self
 
     def stop(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
-        if self._proxy is not None:
-            self._proxy.stop()
-            self._proxy = None
+        if self.aws_proxy is not None:
+            self.aws_proxy.stop()
+            self.aws_proxy = None
         if self._moto is not None:
             self._moto.stop()
             self._moto = None
