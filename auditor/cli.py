@@ -75,7 +75,7 @@ TargetGlobs = Annotated[list[str] | None, typer.Option("--targets", help="Only i
 Tags = Annotated[list[str] | None, typer.Option("--tag", help="Only inventory targets with this tag; repeatable.")]
 Shard = Annotated[str | None, typer.Option("--shard", help="K/N: scan shard K (0-based) of N, by target name hash.")]
 Concurrency = Annotated[int | None, typer.Option(
-    "--concurrency", help="Targets scanned at once (default: 8 per usable CPU, at least 8).", show_default=False)]
+    "--concurrency", help="Targets scanned at once (default: 12 per usable CPU, at most 64).", show_default=False)]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 LockoutWindow = Annotated[float, typer.Option("--lockout-window", help="Seconds after a login probe (seen in "
                                               "reports/) during which the account is not probed again.")]
@@ -154,12 +154,13 @@ def _emit(report: Report, formats: Sequence[str], output_dir: Path | None, secre
     register(*secrets)
     redact = SECRETS
     out_dir = output_dir if output_dir is not None else timestamped_dir(DEFAULT_REPORTS)
-    paths = write_reports(report, chosen, out_dir, redact, update_latest=output_dir is None)
-    if "table" in formats:
-        sys.stdout.write(redact(known["table"].render(report)))
-    elif chosen:
+    # Each format is rendered and redacted once, then written and, for one of them, printed.
+    texts = {r.name: redact(r.render(report)) for r in chosen}
+    paths = write_reports([(r.filename, texts[r.name]) for r in chosen if r.filename], out_dir,
+                          update_latest=output_dir is None)
+    if chosen:
         # Without a table, stdout carries the first requested format, so `--format json | jq` works.
-        sys.stdout.write(redact(chosen[0].render(report)))
+        sys.stdout.write(texts["table"] if "table" in texts else texts[chosen[0].name])
     for entry in report.expired_suppressions:
         typer.echo(f"omaudit: warning: suppression for {entry['rule']} (line {entry['line']}) expired on "
                    f"{entry['expires']}; it mutes nothing", err=True)

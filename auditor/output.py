@@ -11,9 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from auditor.errors import InputError
-from auditor.model import Report
-from auditor.redact import Redactor
-from auditor.render import Renderer
 
 
 def timestamped_dir(base: Path) -> Path:
@@ -57,11 +54,10 @@ def point_latest(base: Path, target: Path) -> None:
     os.replace(tmp, link)
 
 
-def write_reports(report: Report, renderers: Sequence[Renderer], out_dir: Path, redact: Redactor,
-                  *, update_latest: bool) -> list[Path]:
-    """Render everything first, then write. A new folder is staged and renamed into place whole, so a
-    crash leaves either the complete folder or nothing; into an existing folder each file is atomic."""
-    rendered = [(r.filename, redact(r.render(report))) for r in renderers if r.filename]
+def write_reports(rendered: Sequence[tuple[str, str]], out_dir: Path, *, update_latest: bool) -> list[Path]:
+    """Write (file name, redacted text) pairs, all rendered beforehand. A new folder is staged and
+    renamed into place whole, so a crash leaves either the complete folder or nothing; into an
+    existing folder each file is atomic."""
     if not rendered:
         return []
     fresh = not out_dir.exists()

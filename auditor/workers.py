@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 MAX_PROCESSES = 4  # each worker holds its own interpreter (~60 MB); more rarely pays on a scan box
 TARGETS_PER_PROCESS = 25  # below this a fork costs more than it saves
 POLL = 0.5
-PER_CPU = 8
+PER_CPU = 12
 MAX_DEFAULT_CONCURRENCY = 64
 
 Collected = tuple["Snapshot", list[str]]
@@ -44,10 +44,11 @@ def usable_cpus() -> int:
 def default_concurrency() -> int:
     """Targets in flight: enough to keep every CPU busy, and no more.
 
-    A target spends ~25 ms on the CPU and ~200 ms waiting on four round trips (at 50 ms each), so
-    one core stays busy with about 1 + 200/25 = 9 targets in flight (Little's law). Beyond that,
-    more concurrency only adds load on the targets and on Cognito's per-account request quotas;
-    benchmarks/README.md has the measurements.
+    A target spends ~20 ms on the CPU and ~200 ms waiting (four dependent round trips at 50 ms), so
+    one core stays busy with about 1 + 200/20 = 11 targets in flight (Little's law). Beyond that,
+    more concurrency adds load on the targets and on Cognito's per-account request quotas but no
+    speed: on 2 cores, 200 targets take 3.7 s at 16, 3.2 s at 24 and 3.0-3.3 s at 32 and 48
+    (benchmarks/README.md).
     """
     return min(PER_CPU * usable_cpus(), MAX_DEFAULT_CONCURRENCY)
 

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SCENARIO = "seed-walkthrough"  # OpenMetadata with 10 bots and an admin token, plus a Cognito pool and client
 TOKEN_ENV = "OMAUDIT_BENCH_TOKEN"
-SWEEP = (8, 16, 32, 64)
+SWEEP = (8, 16, 24, 32, 48, 64)
 
 
 @dataclass

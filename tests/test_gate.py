@@ -15,7 +15,7 @@ from auditor.docs import rules_markdown
 from auditor.errors import InputError
 from auditor.lab.scenarios import SCENARIOS
 from auditor.lab.server import LabServer
-from auditor.model import Status
+from auditor.model import Report, Status
 from auditor.output import write_reports
 from auditor.redact import Redactor
 from auditor.render import renderers
@@ -174,9 +174,13 @@ def test_crash_while_writing_leaves_no_partial_folder(tmp_path: Path, monkeypatc
     monkeypatch.setattr("auditor.output.os.fsync", crash_on_third)
     out = tmp_path / "reports" / "20261126T070000Z"
     with pytest.raises(KeyboardInterrupt):
-        write_reports(report, list(renderers().values()), out, Redactor(), update_latest=True)
+        write_reports(_rendered(report), out, update_latest=True)
     assert not out.exists()
     assert list((tmp_path / "reports").iterdir()) == []
+
+
+def _rendered(report: Report) -> list[tuple[str, str]]:
+    return [(r.filename, Redactor()(r.render(report))) for r in renderers().values() if r.filename]
 
 
 def test_crash_in_an_existing_folder_leaves_only_whole_files(tmp_path: Path,
@@ -191,7 +195,7 @@ def test_crash_in_an_existing_folder_leaves_only_whole_files(tmp_path: Path,
 
     monkeypatch.setattr("auditor.output.os.fsync", crash)
     with pytest.raises(InputError, match="No space left"):
-        write_reports(report, list(renderers().values()), out, Redactor(), update_latest=False)
+        write_reports(_rendered(report), out, update_latest=False)
     assert [p.name for p in out.iterdir()] == ["report.json"]
     assert (out / "report.json").read_text() == "previous run"
 
