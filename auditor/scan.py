@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from auditor import __version__
@@ -32,6 +32,7 @@ from auditor.snapshot import (
 )
 from auditor.suppress import Suppression, apply_suppressions
 
+COGNITO_THREADS = 6  # warm-up, collector, and the collector's 4 parallel reads (cognito.PARALLEL_CALLS)
 COGNITO_KEYS = (COGNITO_REF, COGNITO_POOL, COGNITO_MFA, COGNITO_DOMAIN, COGNITO_CLIENTS, COGNITO_IDPS)
 
 
@@ -112,12 +113,13 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
     om = OMFacts()
     # Cognito discovery needs only OpenMetadata's auth config: the Cognito reads start the moment it
     # is known and run alongside OpenMetadata's other reads.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="omaudit-cognito") as side:
+    # One pool for the target's Cognito side: the model warm-up, the collector, and its four reads.
+    with ThreadPoolExecutor(max_workers=COGNITO_THREADS, thread_name_prefix="omaudit-cognito") as side:
         started: list[Future[tuple[CognitoFacts, dict[str, Problem], list[str]]]] = []
-        side.submit(_warm_up_cognito, target.aws_profile)  # runs before the Cognito reads, on the same thread
+        side.submit(_warm_up_cognito, target.aws_profile)
 
         def start_cognito(auth: AuthConfig | None) -> None:
-            started.append(side.submit(_collect_cognito, target, auth))
+            started.append(side.submit(_collect_cognito, target, auth, side))
 
         if target.om_url is not None:
             from auditor.collectors.openmetadata import OMOptions, OpenMetadataCollector
@@ -150,7 +152,7 @@ def _warm_up_cognito(profile: str | None) -> None:
     warm_up(profile)
 
 
-def _collect_cognito(target: ScanTarget, auth: AuthConfig | None
+def _collect_cognito(target: ScanTarget, auth: AuthConfig | None, calls: Executor | None = None
                      ) -> tuple[CognitoFacts, dict[str, Problem], list[str]]:
     try:
         ref: PoolRef | None = resolve(target.cognito, auth)
@@ -167,7 +169,7 @@ def _collect_cognito(target: ScanTarget, auth: AuthConfig | None
     from auditor.collectors.cognito import AwsOptions, CognitoCollector
 
     aws = AwsOptions(region=ref.region, profile=target.aws_profile, endpoint_url=target.aws_endpoint_url)
-    facts, problems = CognitoCollector(ref, aws).collect()
+    facts, problems = CognitoCollector(ref, aws).collect(calls)
     return facts, problems, list(ref.notes)
 
 

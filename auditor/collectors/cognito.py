@@ -11,7 +11,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -209,24 +209,33 @@ class CognitoCollector:
             self.problems[key] = Problem("error", str(exc))
             return None
 
-    def collect(self) -> tuple[CognitoFacts, dict[str, Problem]]:
+    def collect(self, calls: Executor | None = None) -> tuple[CognitoFacts, dict[str, Problem]]:
         """The pool, MFA, clients and identity providers are read side by side; only the domain
-        waits, for the pool's domain name. A target costs two round trips, not six."""
-        with ThreadPoolExecutor(max_workers=PARALLEL_CALLS, thread_name_prefix="omaudit-cognito") as calls:
-            pool_read = calls.submit(self._guard, COGNITO_POOL, self._user_pool)
-            mfa = calls.submit(self._guard, COGNITO_MFA, self._mfa)
-            clients = calls.submit(self._guard, COGNITO_CLIENTS, self._clients)
-            idps = calls.submit(self._guard, COGNITO_IDPS, self._identity_providers)
-            pool = pool_read.result()
-            if pool is None and self._fatal(self.problems[COGNITO_POOL].reason):
-                # The pool does not exist or the credentials are refused: that is the one reason to give.
-                for other in (mfa, clients, idps):
-                    other.result()
-                for key in (COGNITO_MFA, COGNITO_DOMAIN, COGNITO_CLIENTS, COGNITO_IDPS):
-                    self.problems[key] = self.problems[COGNITO_POOL]
-                return CognitoFacts(ref=self.ref), dict(sorted(self.problems.items()))
-            facts = CognitoFacts(ref=self.ref, user_pool=pool, mfa=mfa.result(), domain=self._domain(pool),
-                                 clients=clients.result(), identity_providers=idps.result())
+        waits, for the pool's domain name. A target costs two round trips, not six.
+
+        `calls` runs the four reads (it needs PARALLEL_CALLS workers besides this one's own thread);
+        without it the collector uses a pool of its own.
+        """
+        if calls is None:
+            with ThreadPoolExecutor(max_workers=PARALLEL_CALLS, thread_name_prefix="omaudit-cognito") as own:
+                return self._collect(own)
+        return self._collect(calls)
+
+    def _collect(self, calls: Executor) -> tuple[CognitoFacts, dict[str, Problem]]:
+        pool_read = calls.submit(self._guard, COGNITO_POOL, self._user_pool)
+        mfa = calls.submit(self._guard, COGNITO_MFA, self._mfa)
+        clients = calls.submit(self._guard, COGNITO_CLIENTS, self._clients)
+        idps = calls.submit(self._guard, COGNITO_IDPS, self._identity_providers)
+        pool = pool_read.result()
+        if pool is None and self._fatal(self.problems[COGNITO_POOL].reason):
+            # The pool does not exist or the credentials are refused: that is the one reason to give.
+            for other in (mfa, clients, idps):
+                other.result()
+            for key in (COGNITO_MFA, COGNITO_DOMAIN, COGNITO_CLIENTS, COGNITO_IDPS):
+                self.problems[key] = self.problems[COGNITO_POOL]
+            return CognitoFacts(ref=self.ref), dict(sorted(self.problems.items()))
+        facts = CognitoFacts(ref=self.ref, user_pool=pool, mfa=mfa.result(), domain=self._domain(pool),
+                             clients=clients.result(), identity_providers=idps.result())
         return facts, dict(sorted(self.problems.items()))
 
     @staticmethod

@@ -89,6 +89,7 @@ class OpenMetadataCollector:
         self.client = ReadOnlyClient(self.endpoint.url, options.token, options.verify)
         self.problems: dict[str, Problem] = {}
         self.prefix = RECENT
+        self._pool: ThreadPoolExecutor | None = None  # collect()'s pool, while it runs
 
     def collect(self, on_auth_config: Callable[[AuthConfig | None], None] | None = None
                 ) -> tuple[OMFacts, dict[str, Problem]]:
@@ -103,6 +104,7 @@ class OpenMetadataCollector:
             # session, so a target costs the longest chain of dependent calls, not their sum. Only the
             # login probe waits, for the authorizer's principal domain.
             with ThreadPoolExecutor(max_workers=PARALLEL_CALLS, thread_name_prefix="omaudit-om") as pool:
+                self._pool = pool
                 auth = pool.submit(self._auth_config_then, on_auth_config)
                 authorizer = pool.submit(self._guard, OM_AUTHORIZER, self._authorizer)
                 jwks = pool.submit(self._guard, OM_JWKS, self._jwks)
@@ -212,8 +214,9 @@ class OpenMetadataCollector:
 
     def _bots(self) -> tuple[BotInfo, ...]:
         raws = self._pages("/api/v1/bots")[:MAX_BOTS]
-        with ThreadPoolExecutor(max_workers=PARALLEL_CALLS, thread_name_prefix="omaudit-bots") as pool:
-            return tuple(pool.map(self._bot, raws))
+        # The bots' reads share the target's pool: `_bots` is the only task there that waits on others,
+        # so the other workers are always free to run them.
+        return tuple(self._pool.map(self._bot, raws) if self._pool else map(self._bot, raws))
 
     def _bot(self, raw: dict[str, Any]) -> BotInfo:
         """One bot's token expiry; a failure is recorded on that bot only."""
