@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from auditor.scan import AuditOptions, ScanTarget
     from auditor.snapshot import Snapshot
 
-EXIT_OK, EXIT_INPUT = 0, 2  # 1 and 3 come from Report.exit_code
+EXIT_OK, EXIT_INPUT, EXIT_INTERRUPTED = 0, 2, 130  # 1 and 3 come from Report.exit_code
 MAX_CONCURRENCY = 256
 TOKEN_ENV = "OMAUDIT_OM_TOKEN"
 DEFAULT_REPORTS = Path("reports")
@@ -556,6 +556,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     register_environment()
     try:
         code = app(args=list(argv) if argv is not None else None, prog_name="omaudit", standalone_mode=False)
+        if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C into a returned 130
+            typer.echo("omaudit: interrupted", err=True)
     except TargetError as exc:
         _say(f"omaudit: error: {exc} (nothing was scanned)")
         code = EXIT_INPUT
@@ -564,7 +566,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = EXIT_INPUT
     except KeyboardInterrupt:
         typer.echo("omaudit: interrupted", err=True)
-        code = 130
+        code = EXIT_INTERRUPTED
     except Exception as exc:
         if _is(exc, "Exit"):
             code = getattr(exc, "exit_code", 0)
@@ -577,7 +579,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             code = EXIT_INPUT
         elif _is(exc, "Abort"):
             typer.echo("omaudit: interrupted", err=True)
-            code = 130
+            code = EXIT_INTERRUPTED
         else:
             raise
     sys.exit(code if isinstance(code, int) else EXIT_OK)

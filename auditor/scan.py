@@ -82,10 +82,13 @@ def collect_many(targets: Sequence[ScanTarget], concurrency: int,
 
         collect_in_processes(targets, processes, concurrency, _collect_lenient, done)
     else:
-        with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="omaudit-target") as pool:
+        pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="omaudit-target")
+        try:
             futures = {pool.submit(_collect_lenient, t): i for i, t in enumerate(targets)}
             for future in as_completed(futures):
                 done(futures[future], future.result())
+        finally:  # on Ctrl-C, targets not yet started are dropped rather than scanned first
+            pool.shutdown(wait=False, cancel_futures=True)
     ordered = [results[i] for i in range(len(targets))]
     return [s for s, _ in ordered], [n for _, notes in ordered for n in notes]
 

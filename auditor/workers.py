@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -55,7 +56,7 @@ def default_concurrency() -> int:
 
 def process_count(targets: int, concurrency: int) -> int:
     """How many worker processes a scan of `targets` at `concurrency` uses (1: none, threads only)."""
-    if multiprocessing.get_all_start_methods()[0] != "fork":
+    if "fork" not in multiprocessing.get_all_start_methods():
         return 1  # spawn would re-import everything per worker: threads are cheaper there
     return max(1, min(usable_cpus(), MAX_PROCESSES, concurrency, targets // TARGETS_PER_PROCESS))
 
@@ -100,6 +101,8 @@ def collect_in_processes(targets: Sequence[ScanTarget], processes: int, concurre
 def _work(targets: Sequence[ScanTarget], share: list[int], threads: int, collect: Collect,
           results: multiprocessing.Queue[Any]) -> None:
     """In the worker: collect this share on a thread pool; send each result, and any crash, back."""
+    # Ctrl-C is the parent's to handle (it stops the workers); a worker never prints a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def one(index: int) -> None:
         try:

@@ -189,3 +189,34 @@ def test_startup_imports_neither_boto3_nor_the_lab(args: list[str]) -> None:
     assert "auditor.cli" in imported
     for heavy in ("boto3", "botocore", "moto", "auditor.lab", "auditor.lab.server", "requests", "cryptography"):
         assert heavy not in imported, heavy
+
+
+@pytest.mark.parametrize("concurrency", ["1", "24"])  # threads only; forked workers
+def test_ctrl_c_stops_a_fleet_scan_with_one_line_and_no_report(concurrency: str, moto_endpoint: str,
+                                                               tmp_path: Path) -> None:
+    import signal
+    import time
+
+    from auditor.lab.scenarios import SCENARIOS
+
+    with LabServer(SCENARIOS["hardened"], aws_endpoint_url=moto_endpoint, latency=0.2) as lab:
+        entries = [{"name": f"t{i:02d}", "om_url": lab.url, "aws_endpoint_url": str(lab.aws_endpoint_url)}
+                   for i in range(60)]
+        inventory = _inventory(tmp_path / "fleet.toml", entries)
+        out = tmp_path / "out"
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("OMAUDIT_", "AWS_"))}
+        env.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
+        scan = subprocess.Popen([sys.executable, "-m", "auditor", "scan", "--inventory", str(inventory), "--format",
+                                 "json", "--output-dir", str(out), "--concurrency", concurrency],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=SCRATCH,
+                                start_new_session=True)
+        while not lab.requests:  # the scan is under way
+            time.sleep(0.05)
+        os.killpg(scan.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole process group
+        stdout, stderr = scan.communicate(timeout=60)
+        started = sum(r.path == "/api/v1/system/version" for r in lab.requests)
+    assert (scan.returncode, stdout, stderr) == (130, "", "omaudit: interrupted\n")
+    assert started < 60  # the targets not yet started were dropped, not scanned first
+    assert not out.exists()
+    leftovers = subprocess.run(["pgrep", "-f", str(inventory)], capture_output=True, text=True, check=False)
+    assert leftovers.stdout == ""
