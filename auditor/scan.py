@@ -53,8 +53,9 @@ class ScanTarget:
     recent_probes: frozenset[tuple[str, str]] = frozenset()
 
 
-def _om_skipped(reason: str) -> dict[str, Problem]:
-    return {k: Problem("skipped", reason) for k in OM_KEYS}
+def _every(keys: Sequence[str], kind: str, reason: str) -> dict[str, Problem]:
+    """The same problem for every input in `keys`: a whole side of the target is in error or skipped."""
+    return {k: Problem(kind, reason) for k in keys}
 
 
 def collect_many(targets: Sequence[ScanTarget], concurrency: int,
@@ -99,7 +100,7 @@ def _collect_lenient(target: ScanTarget) -> tuple[Snapshot, list[str]]:
 
 def failed_target(target: ScanTarget, reason: str) -> Snapshot:
     """A target whose every input is in ERROR for one reason (its collector was lost)."""
-    problems = {k: Problem("error", reason) for k in (*OM_KEYS, *COGNITO_KEYS)}
+    problems = _every((*OM_KEYS, *COGNITO_KEYS), "error", reason)
     info = TargetInfo(name=target.name, om_url=target.om_url, cognito_pool_id=target.cognito.pool_id,
                       region=target.cognito.region)
     return Snapshot(target=info, collected_at=utc_now(), problems=problems)
@@ -115,8 +116,8 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
     problems: dict[str, Problem] = {}
     om = OMFacts()
     # Cognito discovery needs only OpenMetadata's auth config: the Cognito reads start the moment it
-    # is known and run alongside OpenMetadata's other reads.
-    # One pool for the target's Cognito side: the model warm-up, the collector, and its four reads.
+    # is known and run alongside OpenMetadata's other reads, on one pool for the target's Cognito side
+    # (the model warm-up, the collector, and its four reads).
     with ThreadPoolExecutor(max_workers=COGNITO_THREADS, thread_name_prefix="omaudit-cognito") as side:
         started: list[Future[tuple[CognitoFacts, dict[str, Problem], list[str]]]] = []
         side.submit(_warm_up_cognito, target.aws_profile)
@@ -135,10 +136,10 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
             except TargetError as exc:
                 if strict:
                     raise
-                om_problems = {k: Problem("error", str(exc)) for k in OM_KEYS}
+                om_problems = _every(OM_KEYS, "error", str(exc))
             problems.update(om_problems)
         else:
-            problems.update(_om_skipped("no OpenMetadata URL was given (Cognito-only scan)"))
+            problems.update(_every(OM_KEYS, "skipped", "no OpenMetadata URL was given (Cognito-only scan)"))
         if not started:  # no OpenMetadata, or it never answered its auth config
             start_cognito(None)
         cognito, cognito_problems, notes = started[0].result()
@@ -160,15 +161,15 @@ def _collect_cognito(target: ScanTarget, auth: AuthConfig | None, calls: Executo
     try:
         ref: PoolRef | None = resolve(target.cognito, auth)
     except DiscoveryError as exc:
-        return CognitoFacts(), {k: Problem("error", str(exc)) for k in COGNITO_KEYS}, []
+        return CognitoFacts(), _every(COGNITO_KEYS, "error", str(exc)), []
     if ref is None:
         if target.om_url is not None and auth is None:
             reason = "cannot discover the Cognito pool: OpenMetadata's auth config was not collected"
-            return CognitoFacts(), {k: Problem("error", reason) for k in COGNITO_KEYS}, []
+            return CognitoFacts(), _every(COGNITO_KEYS, "error", reason), []
         provider = auth.provider if auth else None
         reason = (f"no Cognito user pool: OpenMetadata's provider is {provider} and no --cognito-pool-id was given"
                   if provider else "no Cognito user pool was given")
-        return CognitoFacts(), {k: Problem("skipped", reason) for k in COGNITO_KEYS}, []
+        return CognitoFacts(), _every(COGNITO_KEYS, "skipped", reason), []
     from auditor.collectors.cognito import AwsOptions, CognitoCollector
 
     aws = AwsOptions(region=ref.region, profile=target.aws_profile, endpoint_url=target.aws_endpoint_url)

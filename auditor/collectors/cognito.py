@@ -121,15 +121,17 @@ def warm_up(profile: str | None) -> None:
     """Load botocore's cognito-idp model and endpoint rules before they are needed.
 
     Run in the background while OpenMetadata answers: the first client otherwise costs ~100 ms of
-    model loading on the target's critical path. Sends nothing; any problem is left for the real
-    call to report.
+    model loading on the target's critical path. Sends nothing, and resolves no credentials (the
+    throw-away client gets placeholder keys, so a target without Cognito never waits on the
+    credential chain or instance metadata); any problem is left for the real call to report.
     """
     with _clients_lock:
         if profile in _warmed:
             return
         _warmed.add(profile)
         try:
-            _session(profile).client("cognito-idp", region_name="us-east-1", config=_config())
+            _session(profile).client("cognito-idp", region_name="us-east-1", config=_config(),
+                                     aws_access_key_id="warm-up", aws_secret_access_key="warm-up")
         except (OmauditError, botocore.exceptions.BotoCoreError, ValueError):
             return
 
