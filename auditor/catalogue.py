@@ -17,7 +17,7 @@ from types import ModuleType
 
 from auditor.errors import InputError
 from auditor.model import Outcome, RuleMeta, Severity
-from auditor.snapshot import Snapshot
+from auditor.snapshot import INPUT_KEYS, Snapshot
 
 Params = Mapping[str, int | float | str | bool]
 CheckFn = Callable[[Snapshot, Params], Iterable[Outcome]]
@@ -97,6 +97,10 @@ def validate(rule: Rule) -> list[str]:
             problems.append(f"{meta.id}: docstring lacks a '{heading}' section")
     if not meta.needs:
         problems.append(f"{meta.id}: META.needs is empty")
+    unknown = [need for need in meta.needs if need not in INPUT_KEYS]
+    if unknown:
+        problems.append(f"{meta.id}: META.needs names no input of the snapshot: {', '.join(unknown)} "
+                        f"(known: {', '.join(sorted(INPUT_KEYS))})")
     return problems
 
 

@@ -10,6 +10,7 @@ import contextlib
 import os
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -19,8 +20,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from auditor import __version__
-from auditor.errors import InputError, OmauditError, TargetError, read_input
-from auditor.history import DEFAULT_WINDOW
+from auditor.errors import InputError, OmauditError, TargetError
+from auditor.inputs import check_token, read_input, read_secret
+from auditor.lockout import DEFAULT_WINDOW
 from auditor.model import Report, Severity
 from auditor.redact import SECRETS, register, register_environment
 
@@ -29,7 +31,8 @@ if TYPE_CHECKING:
     from auditor.scan import AuditOptions, ScanTarget
     from auditor.snapshot import Snapshot
 
-EXIT_OK, EXIT_INPUT, EXIT_INTERRUPTED = 0, 2, 130  # 1 and 3 come from Report.exit_code
+EXIT_OK, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 2, 4, 130  # 1 and 3 come from Report.exit_code
+MAX_LINE = 2000  # characters of one diagnostic line
 MAX_CONCURRENCY = 256
 TOKEN_ENV = "OMAUDIT_OM_TOKEN"
 DEFAULT_REPORTS = Path("reports")
@@ -50,7 +53,10 @@ def _version_callback(value: bool) -> None:
 
 @app.callback()
 def _root(version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True,
-                                                help="Print the version and exit.")] = False) -> None:
+                                                help="Print the version and exit.")] = False,
+          debug: Annotated[bool, typer.Option("--debug", help="On an internal error, print the (redacted) "
+                                              "traceback; also OMAUDIT_DEBUG=1. Accepted after any command too.")]
+          = False) -> None:
     """omaudit audits a running OpenMetadata and its Cognito setup, and writes a report."""
 
 
@@ -77,8 +83,12 @@ Shard = Annotated[str | None, typer.Option("--shard", help="K/N: scan shard K (0
 Concurrency = Annotated[int | None, typer.Option(
     "--concurrency", help="Targets scanned at once (default: 12 per usable CPU, at most 64).", show_default=False)]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
-LockoutWindow = Annotated[float, typer.Option("--lockout-window", help="Seconds after a login probe (seen in "
-                                              "reports/) during which the account is not probed again.")]
+LockoutWindow = Annotated[float, typer.Option("--lockout-window", help="Seconds after a login probe during which "
+                                              "the account is not probed again (recorded in --state-dir).")]
+StateDir = Annotated[Path | None, typer.Option("--state-dir", help="Where login probes are recorded (default: "
+                                               "$OMAUDIT_STATE_DIR, else $XDG_STATE_HOME/omaudit or "
+                                               "~/.local/state/omaudit). Share it between machines that scan "
+                                               "the same servers.")]
 OutputDir = Annotated[Path | None, typer.Option("--output-dir", "-o", help="Where files go (default: "
                                                 "reports/<UTC timestamp>/, with reports/latest).")]
 FailOn = Annotated[str, typer.Option("--fail-on", help="Lowest severity of an un-muted FAIL that exits 1.")]
@@ -109,14 +119,9 @@ def _read_token(token_file: Path | None) -> str | None:
 
 def _token_source(token_file: Path | None) -> str | None:
     if token_file is not None:
-        try:
-            token = token_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise InputError(f"cannot read --om-token-file {token_file}: {exc.strerror}") from None
-        if not token:
-            raise InputError(f"--om-token-file {token_file} is empty")
-        return token
-    return os.environ.get(TOKEN_ENV, "").strip() or None
+        return read_secret(token_file, "--om-token-file")
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    return check_token(token, f"${TOKEN_ENV}") if token else None
 
 
 def _verify(ca_bundle: Path | None, insecure: bool) -> bool | str:
@@ -146,26 +151,32 @@ def _target_name(url: str) -> str:
 # ---- output -----------------------------------------------------------------------------------
 
 def _emit(report: Report, formats: Sequence[str], output_dir: Path | None, secrets: Sequence[str | None]) -> None:
-    from auditor.output import timestamped_dir, write_reports
+    from auditor.output import write_reports
     from auditor.render import renderers
 
     known = renderers()
     chosen = [known[f] for f in formats]
     register(*secrets)
     redact = SECRETS
-    out_dir = output_dir if output_dir is not None else timestamped_dir(DEFAULT_REPORTS)
     # Each format is rendered and redacted once, then written and, for one of them, printed.
     texts = {r.name: redact(r.render(report)) for r in chosen}
-    paths = write_reports([(r.filename, texts[r.name]) for r in chosen if r.filename], out_dir,
-                          update_latest=output_dir is None)
+    paths, warnings = write_reports([(r.filename, texts[r.name]) for r in chosen if r.filename], output_dir,
+                                    DEFAULT_REPORTS)
     if chosen:
         # Without a table, stdout carries the first requested format, so `--format json | jq` works.
-        sys.stdout.write(texts["table"] if "table" in texts else texts[chosen[0].name])
+        text = texts["table"] if "table" in texts else texts[chosen[0].name]
+        if sys.stdout.isatty():  # a file format on a terminal: its server text must not drive the terminal
+            from auditor.render.escape import terminal_block
+
+            text = terminal_block(text)
+        sys.stdout.write(text)
     for entry in report.expired_suppressions:
-        typer.echo(f"omaudit: warning: suppression for {entry['rule']} (line {entry['line']}) expired on "
-                   f"{entry['expires']}; it mutes nothing", err=True)
+        _say(f"omaudit: warning: suppression for {entry['rule']} (line {entry['line']}) expired on "
+             f"{entry['expires']}; it mutes nothing")
     for path in paths:
-        typer.echo(f"wrote {path}", err=True)
+        _say(f"wrote {path}")
+    for warning in warnings:
+        _say(f"omaudit: warning: {warning}")
 
 
 def _check_formats(formats: Sequence[str]) -> list[str]:
@@ -189,11 +200,11 @@ def _load_selected(rules: str | None, skip_rules: str | None, rules_dir: list[Pa
 def build_target(om_url: str | None, *, token: str | None, active: bool = False, verify: bool | str = True,
                  pool_id: str | None = None, client_id: str | None = None, region: str | None = None,
                  profile: str | None = None, endpoint: str | None = None,
-                 lockout_window: float = DEFAULT_WINDOW) -> ScanTarget:
+                 lockout_window: float = DEFAULT_WINDOW, state_dir: Path | None = None) -> ScanTarget:
     """Validate the target options (InputError on any problem) before anything is sent."""
     from auditor.collectors.openmetadata import parse_om_url
     from auditor.discovery import CognitoRequest, validate_request
-    from auditor.history import recent_login_probes
+    from auditor.lockout import ProbeLedger, default_state_dir
     from auditor.scan import ScanTarget
 
     if not om_url and not pool_id:
@@ -206,15 +217,19 @@ def build_target(om_url: str | None, *, token: str | None, active: bool = False,
         raise InputError(str(exc)) from None
     if endpoint is not None:
         try:
-            parse_om_url(endpoint)
-        except ValueError:
-            raise InputError(f"--aws-endpoint-url {endpoint!r} is not an http(s) base URL") from None
+            parse_om_url(endpoint, "--aws-endpoint-url")
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+    if profile is not None:
+        from auditor.collectors.cognito import check_profile
+
+        check_profile(profile)
     name = _target_name(url) if url else str(pool_id)
     if lockout_window < 0:
         raise InputError("--lockout-window must be zero or more seconds")
-    recent = recent_login_probes(DEFAULT_REPORTS, lockout_window) if active and url else frozenset()
+    ledger = ProbeLedger(state_dir or default_state_dir(), lockout_window) if active and url else None
     return ScanTarget(name=name, om_url=url, om_token=token, active=active, verify=verify, cognito=request,
-                      aws_profile=profile, aws_endpoint_url=endpoint, recent_probes=recent)
+                      aws_profile=profile, aws_endpoint_url=endpoint, ledger=ledger)
 
 
 @dataclass(frozen=True)
@@ -245,7 +260,7 @@ def _gate(fail_on: str, suppressions: Path | None, no_suppressions: bool, baseli
     if baseline is not None:
         path = DEFAULT_REPORTS / "latest" / "report.json" if baseline == "latest" else Path(baseline)
         if baseline == "latest" and not path.is_file():
-            typer.echo("omaudit: note: no previous report in reports/latest; every finding is new", err=True)
+            _say("omaudit: note: no previous report in reports/latest; every finding is new")
             previous = []
         else:
             previous = load_baseline(path)
@@ -313,7 +328,8 @@ def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active =
          cognito_pool_id: PoolId = None, cognito_client_id: ClientId = None, aws_region: AwsRegion = None,
          aws_profile: AwsProfile = None, aws_endpoint_url: AwsEndpoint = None, suppressions: Suppressions = None,
          no_suppressions: NoSuppressions = False, baseline: Baseline = None, fail_on_new: FailOnNew = False,
-         lockout_window: LockoutWindow = DEFAULT_WINDOW, inventory: Inventory = None, targets: TargetGlobs = None,
+         lockout_window: LockoutWindow = DEFAULT_WINDOW, state_dir: StateDir = None, inventory: Inventory = None,
+         targets: TargetGlobs = None,
          tag: Tags = None, shard: Shard = None, concurrency: Concurrency = None,
          quiet: Quiet = False) -> int:
     """Collect from a running OpenMetadata and/or its Cognito pool (or an inventory of them), evaluate, report."""
@@ -324,7 +340,8 @@ def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active =
         if om_url or cognito_pool_id or cognito_client_id or om_token_file:
             raise InputError("--inventory replaces --om-url, --om-token-file and --cognito-*; give one or the other")
         fleet = _fleet(inventory, targets or [], tag or [], shard, active=active,
-                       verify=_verify(ca_bundle, insecure), lockout_window=lockout_window, region=aws_region,
+                       verify=_verify(ca_bundle, insecure), lockout_window=lockout_window, state_dir=state_dir,
+                       region=aws_region,
                        profile=aws_profile, endpoint=aws_endpoint_url)
         return execute_scan(fleet, formats=format or ["table"], output_dir=output_dir, gate=gate, rules=rules,
                             skip_rules=skip_rules, rules_dir=rules_dir, concurrency=concurrency, quiet=quiet)
@@ -333,13 +350,14 @@ def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active =
     target = build_target(om_url, token=_read_token(om_token_file), active=active,
                           verify=_verify(ca_bundle, insecure), pool_id=cognito_pool_id, client_id=cognito_client_id,
                           region=aws_region, profile=aws_profile, endpoint=aws_endpoint_url,
-                          lockout_window=lockout_window)
+                          lockout_window=lockout_window, state_dir=state_dir)
     return execute_scan(target, formats=format or ["table"], output_dir=output_dir, gate=gate,
                         rules=rules, skip_rules=skip_rules, rules_dir=rules_dir)
 
 
 def _fleet(inventory: Path, names: list[str], tags: list[str], shard: str | None, *, active: bool,
-           verify: bool | str, lockout_window: float, region: str | None, profile: str | None,
+           verify: bool | str, lockout_window: float, state_dir: Path | None, region: str | None,
+           profile: str | None,
            endpoint: str | None) -> list[ScanTarget]:
     """The selected inventory targets as ScanTargets; every problem is an InputError before any scan."""
     import dataclasses
@@ -355,12 +373,13 @@ def _fleet(inventory: Path, names: list[str], tags: list[str], shard: str | None
             target = build_target(entry.om_url, token=token, active=active, verify=verify,
                                   pool_id=entry.cognito_pool_id, client_id=entry.cognito_client_id,
                                   region=entry.aws_region or region, profile=entry.aws_profile or profile,
-                                  endpoint=entry.aws_endpoint_url or endpoint, lockout_window=lockout_window)
+                                  endpoint=entry.aws_endpoint_url or endpoint, lockout_window=lockout_window,
+                                  state_dir=state_dir)
         except InputError as exc:
             raise InputError(f"{inventory}, line {entry.line} (target {entry.name}): {exc}") from None
         built.append(dataclasses.replace(target, name=entry.name))
     if not built:
-        typer.echo("omaudit: note: no inventory target matches the selection", err=True)
+        _say("omaudit: note: no inventory target matches the selection")
     return built
 
 
@@ -369,7 +388,8 @@ def collect(snapshot: Annotated[Path, typer.Option("--snapshot", help="Where to 
             om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active = False,
             ca_bundle: CaBundle = None, insecure: Insecure = False, cognito_pool_id: PoolId = None,
             cognito_client_id: ClientId = None, aws_region: AwsRegion = None, aws_profile: AwsProfile = None,
-            aws_endpoint_url: AwsEndpoint = None) -> int:
+            aws_endpoint_url: AwsEndpoint = None, lockout_window: LockoutWindow = DEFAULT_WINDOW,
+            state_dir: StateDir = None) -> int:
     """Collect only, and save the snapshot for `omaudit audit` (it holds no secret)."""
     from auditor.output import write_atomic
     from auditor.scan import collect_target
@@ -377,7 +397,8 @@ def collect(snapshot: Annotated[Path, typer.Option("--snapshot", help="Where to 
 
     target = build_target(om_url, token=_read_token(om_token_file), active=active,
                           verify=_verify(ca_bundle, insecure), pool_id=cognito_pool_id, client_id=cognito_client_id,
-                          region=aws_region, profile=aws_profile, endpoint=aws_endpoint_url)
+                          region=aws_region, profile=aws_profile, endpoint=aws_endpoint_url,
+                          lockout_window=lockout_window, state_dir=state_dir)
     snap, notes = collect_target(target)
     for note in notes:
         _say(f"omaudit: note: {note}")
@@ -385,7 +406,7 @@ def collect(snapshot: Annotated[Path, typer.Option("--snapshot", help="Where to 
         write_atomic(snapshot, SECRETS(dump_snapshots([snap])))
     except OSError as exc:
         raise InputError(f"cannot write {snapshot}: {exc.strerror or exc}") from None
-    typer.echo(f"wrote {snapshot}", err=True)
+    _say(f"wrote {snapshot}")
     return EXIT_OK
 
 
@@ -527,13 +548,15 @@ def demo(scenario: Annotated[list[str] | None, typer.Option("--scenario", help="
             raise InputError(f"unknown scenario {name!r} (choose from {', '.join(SCENARIOS)})")
     aws_env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_EC2_METADATA_DISABLED": "true"}
     os.environ.update({k: v for k, v in aws_env.items() if k not in os.environ})
+    # The lab's servers live only for this command: their probe records go to a folder of its own.
+    state = Path(tempfile.mkdtemp(prefix="omaudit-demo-state-"))
     for name in names:
         with LabServer(SCENARIOS[name]) as server:
             typer.echo(f"demo: lab scenario {name!r}: OpenMetadata at {server.url}"
                        + (f", Cognito (moto) at {server.aws_endpoint_url}" if server.aws_endpoint_url else ""),
                        err=True)
             target = build_target(server.url, token=server.admin_token, active=True,
-                                  endpoint=server.aws_endpoint_url)
+                                  endpoint=server.aws_endpoint_url, state_dir=state)
             code = execute_scan(target, formats=["table", "json", "sarif", "junit", "markdown", "html", "csv"],
                                 output_dir=None, gate=Gate())
         typer.echo(f"demo: the scan of {name!r} exited {code} (1 = failing findings, as this scenario should have)",
@@ -547,17 +570,34 @@ def _is(exc: BaseException, name: str) -> bool:
 
 
 def _say(line: str) -> None:
-    """Every diagnostic line goes through the redaction layer too."""
-    typer.echo(SECRETS(line), err=True)
+    """Every diagnostic line is redacted, and shows control characters as escapes: it may quote a server."""
+    from auditor.render.escape import terminal
+
+    typer.echo(terminal(SECRETS.cut(line, MAX_LINE)), err=True)
+
+
+def _internal_error(exc: BaseException, debug: bool) -> int:
+    """An exception omaudit did not expect: one redacted line (the traceback only with --debug), exit 4."""
+    if debug:
+        import traceback
+
+        from auditor.render.escape import terminal_block
+
+        sys.stderr.write(terminal_block(SECRETS("".join(traceback.format_exception(exc)))))
+    _say(f"omaudit: error: internal error ({type(exc).__name__}): {exc}"
+         + ("" if debug else " (run with --debug for the traceback)"))
+    return EXIT_INTERNAL
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: every expected error becomes one line and an exit code, never a traceback."""
-    register_environment()
+    """Entry point: every error becomes one line and an exit code, never a traceback (unless --debug)."""
+    args = list(argv) if argv is not None else sys.argv[1:]
+    debug = _take_debug(args)
     try:
-        code = app(args=list(argv) if argv is not None else None, prog_name="omaudit", standalone_mode=False)
+        register_environment()
+        code = app(args=args, prog_name="omaudit", standalone_mode=False)
         if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C into a returned 130
-            typer.echo("omaudit: interrupted", err=True)
+            _say("omaudit: interrupted")
     except TargetError as exc:
         _say(f"omaudit: error: {exc} (nothing was scanned)")
         code = EXIT_INPUT
@@ -565,21 +605,36 @@ def main(argv: Sequence[str] | None = None) -> None:
         _say(f"omaudit: error: {exc}")
         code = EXIT_INPUT
     except KeyboardInterrupt:
-        typer.echo("omaudit: interrupted", err=True)
+        _say("omaudit: interrupted")
         code = EXIT_INTERRUPTED
-    except Exception as exc:
-        if _is(exc, "Exit"):
-            code = getattr(exc, "exit_code", 0)
-        elif _is(exc, "NoArgsIsHelpError"):
-            ctx = getattr(exc, "ctx", None)
-            typer.echo(ctx.get_help() if ctx is not None else "omaudit: see --help")
-            code = EXIT_INPUT
-        elif _is(exc, "UsageError"):
-            _say(f"omaudit: error: {exc.format_message()}")  # type: ignore[attr-defined]
-            code = EXIT_INPUT
-        elif _is(exc, "Abort"):
-            typer.echo("omaudit: interrupted", err=True)
-            code = EXIT_INTERRUPTED
-        else:
-            raise
+    except Exception as exc:  # noqa: BLE001 - the one place every unexpected error is turned into a line
+        code = _click_exit(exc)
+        if code is None:
+            code = _internal_error(exc, debug)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _take_debug(args: list[str]) -> bool:
+    """`--debug` anywhere before `--` (or OMAUDIT_DEBUG=1): removed from args, so every command takes it."""
+    end = args.index("--") if "--" in args else len(args)
+    found = "--debug" in args[:end]
+    if found:
+        args[:end] = [a for a in args[:end] if a != "--debug"]
+    return found or os.environ.get("OMAUDIT_DEBUG", "") not in ("", "0")
+
+
+def _click_exit(exc: Exception) -> int | None:
+    """click's own exceptions (help, usage errors, aborts) as exit codes; None for anything else."""
+    if _is(exc, "Exit"):
+        return int(getattr(exc, "exit_code", 0))
+    if _is(exc, "NoArgsIsHelpError"):
+        ctx = getattr(exc, "ctx", None)
+        typer.echo(ctx.get_help() if ctx is not None else "omaudit: see --help")
+        return EXIT_INPUT
+    if _is(exc, "UsageError"):
+        _say(f"omaudit: error: {exc.format_message()}")  # type: ignore[attr-defined]
+        return EXIT_INPUT
+    if _is(exc, "Abort"):
+        _say("omaudit: interrupted")
+        return EXIT_INTERRUPTED
+    return None

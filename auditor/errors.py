@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import enum
 
 
 class OmauditError(Exception):
@@ -17,15 +17,21 @@ class TargetError(OmauditError):
     """A target that cannot be audited at all (unreachable, or not OpenMetadata)."""
 
 
+class Cause(enum.StrEnum):
+    """Why an input could not be collected: decisions are made on this, never on message text."""
+
+    UNREACHABLE = "unreachable"
+    TIMEOUT = "timeout"
+    CREDENTIALS = "credentials"  # the credentials themselves were rejected, or there are none
+    DENIED = "denied"  # authenticated, but not permitted (a missing IAM action, HTTP 403)
+    NOT_FOUND = "not-found"
+    THROTTLED = "throttled"
+    BAD_ANSWER = "bad-answer"
+
+
 class CollectionError(OmauditError):
     """One input could not be collected; the rules that need it become ERROR."""
 
-
-def read_input(path: Path, what: str) -> str:
-    """A user's input file as text; every failure is one InputError naming the file."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read {what} {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{what} {path} is not UTF-8 text") from None
+    def __init__(self, message: str, cause: Cause = Cause.BAD_ANSWER) -> None:
+        super().__init__(message)
+        self.cause = cause

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from auditor.errors import InputError, read_input
+from auditor.errors import InputError
+from auditor.inputs import MAX_CONFIG_BYTES, check_token, read_input, read_secret
 
 TARGET_KEYS = {"name", "om_url", "token_env", "token_file", "cognito_pool_id", "cognito_client_id", "aws_region",
                "aws_profile", "aws_endpoint_url", "tags"}
@@ -57,16 +58,9 @@ class InventoryTarget:
             value = os.environ.get(self.token_env, "").strip()
             if not value:
                 raise InputError(f"target {self.name}: environment variable {self.token_env} is not set")
-            return value
+            return check_token(value, f"target {self.name}: environment variable {self.token_env}")
         if self.token_file:
-            try:
-                value = Path(self.token_file).expanduser().read_text(encoding="utf-8").strip()
-            except OSError as exc:
-                raise InputError(f"target {self.name}: cannot read token_file {self.token_file}: "
-                                 f"{exc.strerror}") from None
-            if not value:
-                raise InputError(f"target {self.name}: token_file {self.token_file} is empty")
-            return value
+            return read_secret(Path(self.token_file).expanduser(), f"target {self.name}: token_file")
         return None
 
 
@@ -137,7 +131,7 @@ def parse_inventory(text: str, source: str) -> list[InventoryTarget]:
 
 
 def load_inventory(path: Path) -> list[InventoryTarget]:
-    return parse_inventory(read_input(path, "inventory"), str(path))
+    return parse_inventory(read_input(path, "inventory", MAX_CONFIG_BYTES), str(path))
 
 
 def parse_shard(text: str) -> tuple[int, int]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -13,22 +15,12 @@ from pathlib import Path
 from auditor.errors import InputError
 
 
-def timestamped_dir(base: Path) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    candidate = base / stamp
-    n = 1
-    while candidate.exists():
-        n += 1
-        candidate = base / f"{stamp}-{n}"
-    return candidate
-
-
 def write_atomic(path: Path, text: str) -> None:
     """A temporary file in the same folder, fsynced, then renamed: never a half-written report."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -45,37 +37,78 @@ def _umask() -> int:
     return current
 
 
-def point_latest(base: Path, target: Path) -> None:
+def point_latest(base: Path, target: Path) -> str | None:
+    """Point base/latest at `target`; a failure is a warning (returned), never a lost report."""
     link = base / "latest"
-    tmp = base / f".latest.{os.getpid()}"
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()
-    os.symlink(target.name, tmp)
-    os.replace(tmp, link)
-
-
-def write_reports(rendered: Sequence[tuple[str, str]], out_dir: Path, *, update_latest: bool) -> list[Path]:
-    """Write (file name, redacted text) pairs, all rendered beforehand. A new folder is staged and
-    renamed into place whole, so a crash leaves either the complete folder or nothing; into an
-    existing folder each file is atomic."""
-    if not rendered:
-        return []
-    fresh = not out_dir.exists()
-    stage = out_dir.parent / f".{out_dir.name}.partial-{os.getpid()}" if fresh else out_dir
+    tmp = base / f".latest.{os.getpid()}.{secrets.token_hex(4)}"
     try:
-        stage.mkdir(parents=True, exist_ok=not fresh)
-        for name, text in rendered:
-            write_atomic(stage / name, text)
-        if fresh:
-            os.rename(stage, out_dir)
-        if update_latest:
-            point_latest(out_dir.parent, out_dir)
+        os.symlink(target.name, tmp)
+        os.replace(tmp, link)
     except OSError as exc:
-        if fresh:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return f"reports were written to {target}, but {link} could not be updated: {exc.strerror or exc}"
+    return None
+
+
+def _claim(base: Path) -> Path:
+    """A new, empty, uniquely named folder: exclusive mkdir, so parallel scans never share one."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for n in range(1, 10_000):
+        candidate = base / (stamp if n == 1 else f"{stamp}-{n}")
+        try:
+            candidate.mkdir()
+        except FileExistsError:
+            continue
+        return candidate
+    raise OSError(errno.EEXIST, f"no free folder name under {base}")
+
+
+def write_reports(rendered: Sequence[tuple[str, str]], out_dir: Path | None, base: Path
+                  ) -> tuple[list[Path], list[str]]:
+    """Write (file name, redacted text) pairs: into `out_dir`, or into a new time-stamped folder under
+    `base` with `base/latest` pointing at it. Returns the paths and any warnings.
+
+    A new folder is staged and renamed into place whole (onto the claimed empty folder), so a crash
+    leaves the complete folder or nothing; into an existing folder each file is atomic.
+    """
+    if not rendered:
+        return [], []
+    warnings: list[str] = []
+    stage: Path | None = None
+    target = out_dir
+    try:
+        if out_dir is not None and out_dir.is_dir():
+            for name, text in rendered:
+                write_atomic(out_dir / name, text)
+        else:
+            parent = out_dir.parent if out_dir is not None else base
+            parent.mkdir(parents=True, exist_ok=True)
+            stage = Path(tempfile.mkdtemp(prefix=".partial-", dir=parent))
+            for name, text in rendered:
+                write_atomic(stage / name, text)
+            target = out_dir if out_dir is not None else _claim(base)
+            _place(stage, target, rendered)
+            stage = None
+            if out_dir is None:
+                warning = point_latest(base, target)
+                warnings += [warning] if warning else []
+    except OSError as exc:
+        raise InputError(f"cannot write reports to {target or base}: {exc.strerror or exc}") from None
+    finally:
+        if stage is not None:
             shutil.rmtree(stage, ignore_errors=True)
-        raise InputError(f"cannot write reports to {out_dir}: {exc.strerror or exc}") from None
-    except BaseException:
-        if fresh:
-            shutil.rmtree(stage, ignore_errors=True)
-        raise
-    return [out_dir / name for name, _ in rendered]
+    assert target is not None
+    return [target / name for name, _ in rendered], warnings
+
+
+def _place(stage: Path, target: Path, rendered: Sequence[tuple[str, str]]) -> None:
+    """Rename the staged folder onto `target` (absent, or empty and claimed); if another run filled
+    `target` first, write the files into it one by one instead."""
+    try:
+        os.rename(stage, target)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST) or not target.is_dir():
+            raise
+        for name, text in rendered:
+            write_atomic(target / name, text)

@@ -13,6 +13,8 @@ JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_
 AWS_ACCESS_KEY = re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b")
 MASK = "[REDACTED]"
 MIN_SECRET_LENGTH = 6
+MIN_FRAGMENT = 8  # a cut that leaves this many leading characters of a secret masks them too
+ELLIPSIS = "…"
 
 
 SECRET_ENV = ("OMAUDIT_OM_TOKEN", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
@@ -38,9 +40,29 @@ class Redactor:
         text = JWT_SHAPE.sub(MASK, text)
         return AWS_ACCESS_KEY.sub(MASK, text)
 
+    def cut(self, text: str, width: int) -> str:
+        """Redact, then shorten to `width`; a secret's leading fragment left at the cut is masked too."""
+        text = self(text)
+        if len(text) <= width:
+            return text
+        head = text[: max(0, width - 1)]
+        for secret in self._secrets:
+            start = head.find(secret[:MIN_FRAGMENT], max(0, len(head) - len(secret)))
+            while start != -1:
+                if secret.startswith(head[start:]):
+                    head = head[:start] + MASK
+                    break
+                start = head.find(secret[:MIN_FRAGMENT], start + 1)
+        return head + ELLIPSIS
+
 
 SECRETS = Redactor()
 """The process-wide layer: every secret omaudit reads is registered here, every output passes through it."""
+
+
+def cut(text: str, width: int) -> str:
+    """The process-wide layer's redact-then-cut: every place that shortens a string uses this."""
+    return SECRETS.cut(text, width)
 
 
 def register(*secrets: str | None) -> None:

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from auditor import __version__
-from auditor.errors import InputError, read_input
+from auditor.errors import InputError
+from auditor.inputs import MAX_INPUT_BYTES, read_input
 from auditor.model import Finding, Report, TargetInfo
+from auditor.untrusted import MalformedInput, load_json
 
 
 def load_report(path: Path, role: str = "report") -> Report:
     try:
-        data = json.loads(read_input(path, role))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{role} {path} is not JSON: {exc}") from None
+        data = load_json(read_input(path, role), f"{role} {path}", max_bytes=MAX_INPUT_BYTES)
+    except MalformedInput as exc:
+        raise InputError(str(exc)) from None
     if not isinstance(data, dict) or data.get("schema_version") != 1 or not isinstance(data.get("findings"), list):
         raise InputError(f"{role} {path} is not an omaudit report.json (schema_version 1)")
     try:
@@ -25,7 +26,7 @@ def load_report(path: Path, role: str = "report") -> Report:
         return Report(tool_version=str(data["tool"]["version"]), started_at=str(data["started_at"]),
                       finished_at=str(data["finished_at"]), targets=targets, findings=findings)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise InputError(f"{role} {path} has a malformed entry: {exc}") from None
+        raise InputError(f"{role} {path} has a malformed entry ({type(exc).__name__})") from None
 
 
 def _target(raw: Any) -> TargetInfo:

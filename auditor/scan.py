@@ -14,14 +14,10 @@ from auditor.catalogue import Params, Rule
 from auditor.discovery import CognitoRequest, DiscoveryError, resolve
 from auditor.engine import build_report, evaluate
 from auditor.errors import TargetError
+from auditor.lockout import ProbeLedger
 from auditor.model import Finding, Report, RuleInfo, TargetInfo
 from auditor.snapshot import (
-    COGNITO_CLIENTS,
-    COGNITO_DOMAIN,
-    COGNITO_IDPS,
-    COGNITO_MFA,
-    COGNITO_POOL,
-    COGNITO_REF,
+    COGNITO_KEYS,
     OM_KEYS,
     AuthConfig,
     CognitoFacts,
@@ -33,7 +29,6 @@ from auditor.snapshot import (
 from auditor.suppress import Suppression, apply_suppressions
 
 COGNITO_THREADS = 6  # warm-up, collector, and the collector's 4 parallel reads (cognito.PARALLEL_CALLS)
-COGNITO_KEYS = (COGNITO_REF, COGNITO_POOL, COGNITO_MFA, COGNITO_DOMAIN, COGNITO_CLIENTS, COGNITO_IDPS)
 
 
 def utc_now() -> str:
@@ -50,7 +45,7 @@ class ScanTarget:
     cognito: CognitoRequest = field(default_factory=CognitoRequest)
     aws_profile: str | None = None
     aws_endpoint_url: str | None = None
-    recent_probes: frozenset[tuple[str, str]] = frozenset()
+    ledger: ProbeLedger | None = None
 
 
 def _every(keys: Sequence[str], kind: str, reason: str) -> dict[str, Problem]:
@@ -130,7 +125,7 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
 
             collector = OpenMetadataCollector(OMOptions(url=target.om_url, token=target.om_token,
                                                         active=target.active, verify=target.verify,
-                                                        recent_probes=target.recent_probes))
+                                                        ledger=target.ledger))
             try:
                 om, om_problems = collector.collect(on_auth_config=start_cognito)
             except TargetError as exc:

@@ -15,7 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from auditor.inputs import MAX_INPUT_BYTES
 from auditor.model import TargetInfo
+from auditor.untrusted import MalformedInput, load_json
 
 # Input keys. A rule's META.needs lists some of these.
 OM_VERSION = "om.version"
@@ -29,14 +31,16 @@ OM_ADMIN_USERS = "om.admin_users"
 OM_BOTS = "om.bots"
 OM_LOGIN_PROBE = "om.login_probe"
 OM_TOKEN_PROBE = "om.token_probe"
-OM_KEYS = (OM_VERSION, OM_AUTH_CONFIG, OM_AUTHORIZER, OM_JWKS, OM_ENDPOINT, OM_ANONYMOUS, OM_ADMIN_USER, OM_ADMIN_USERS,
-           OM_BOTS, OM_LOGIN_PROBE, OM_TOKEN_PROBE)
 COGNITO_POOL = "cognito.user_pool"
 COGNITO_MFA = "cognito.mfa"
 COGNITO_DOMAIN = "cognito.domain"
 COGNITO_CLIENTS = "cognito.clients"
 COGNITO_IDPS = "cognito.identity_providers"
 COGNITO_REF = "cognito.ref"
+
+
+def _keys(section: str, facts: type) -> tuple[str, ...]:
+    return tuple(f"{section}.{f.name}" for f in dataclasses.fields(facts))
 
 
 class SnapshotFormatError(ValueError):
@@ -49,6 +53,7 @@ class Problem:
 
     kind: str
     reason: str
+    cause: str | None = None  # for errors: an auditor.errors.Cause value
 
 
 @dataclass(frozen=True)
@@ -283,6 +288,16 @@ class CognitoFacts:
     identity_providers: tuple[IdentityProvider, ...] | None = None
 
 
+# Every input a rule may need: derived from the facts' fields, so a key and its fact cannot drift apart.
+OM_KEYS = _keys("om", OMFacts)
+COGNITO_KEYS = _keys("cognito", CognitoFacts)
+INPUT_KEYS = frozenset((*OM_KEYS, *COGNITO_KEYS))
+_NAMED = {OM_VERSION, OM_AUTH_CONFIG, OM_AUTHORIZER, OM_JWKS, OM_ENDPOINT, OM_ANONYMOUS, OM_ADMIN_USER, OM_ADMIN_USERS,
+          OM_BOTS, OM_LOGIN_PROBE, OM_TOKEN_PROBE, COGNITO_POOL, COGNITO_MFA, COGNITO_DOMAIN, COGNITO_CLIENTS,
+          COGNITO_IDPS, COGNITO_REF}
+assert _NAMED <= INPUT_KEYS, _NAMED - INPUT_KEYS  # import-time: a misspelled constant cannot ship
+
+
 @dataclass(frozen=True)
 class Snapshot:
     target: TargetInfo
@@ -362,9 +377,9 @@ def dump_snapshots(snaps: typing.Sequence[Snapshot]) -> str:
 
 def load_snapshots(text: str) -> tuple[Snapshot, ...]:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SnapshotFormatError(f"not JSON (line {exc.lineno}: {exc.msg})") from exc
+        data = load_json(text, "the file", max_bytes=MAX_INPUT_BYTES)
+    except MalformedInput as exc:
+        raise SnapshotFormatError(str(exc)) from None
     if not isinstance(data, dict) or data.get("omaudit_snapshot") != SNAPSHOT_SCHEMA:
         raise SnapshotFormatError("not an omaudit snapshot (missing omaudit_snapshot: 1)")
     snaps = data.get("snapshots")
@@ -372,5 +387,5 @@ def load_snapshots(text: str) -> tuple[Snapshot, ...]:
         raise SnapshotFormatError("'snapshots' must be a list")
     try:
         return tuple(from_json(Snapshot, s) for s in snaps)
-    except (KeyError, ValueError) as exc:
-        raise SnapshotFormatError(f"malformed snapshot: {exc}") from exc
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise SnapshotFormatError(f"malformed snapshot: {type(exc).__name__}") from None

@@ -23,7 +23,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from auditor.errors import InputError, read_input
+from auditor.errors import InputError
+from auditor.inputs import MAX_CONFIG_BYTES, read_input
 from auditor.model import Finding, JsonValue, Status, SuppressionMark
 
 DEFAULT_FILE = "omaudit-suppressions.toml"
@@ -102,7 +103,7 @@ def _entry(entry: Any, where: str, line: int) -> Suppression:
 
 
 def load_suppressions(path: Path) -> list[Suppression]:
-    return parse_suppressions(read_input(path, "suppressions"), str(path))
+    return parse_suppressions(read_input(path, "suppressions", MAX_CONFIG_BYTES), str(path))
 
 
 def apply_suppressions(findings: Sequence[Finding], suppressions: Sequence[Suppression], today: dt.date

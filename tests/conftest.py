@@ -37,6 +37,8 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
     """Run `python -m auditor` in a child process, exactly as a user would."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("OMAUDIT_", "AWS_"))}
     full_env.update(AWS_ENV)
+    # Each run records its login probes in a fresh state folder unless a test shares one on purpose.
+    full_env["OMAUDIT_STATE_DIR"] = tempfile.mkdtemp(prefix="omaudit-state-", dir=SCRATCH)
     full_env.update(env or {})
     proc = subprocess.run([sys.executable, "-m", "auditor", *args], capture_output=True, text=True,
                           env=full_env, cwd=cwd or SCRATCH, timeout=timeout, check=False)

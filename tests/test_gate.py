@@ -172,11 +172,10 @@ def test_crash_while_writing_leaves_no_partial_folder(tmp_path: Path, monkeypatc
         real_fsync(fd)
 
     monkeypatch.setattr("auditor.output.os.fsync", crash_on_third)
-    out = tmp_path / "reports" / "20261126T070000Z"
+    base = tmp_path / "reports"
     with pytest.raises(KeyboardInterrupt):
-        write_reports(_rendered(report), out, update_latest=True)
-    assert not out.exists()
-    assert list((tmp_path / "reports").iterdir()) == []
+        write_reports(_rendered(report), None, base)
+    assert list(base.iterdir()) == []
 
 
 def _rendered(report: Report) -> list[tuple[str, str]]:
@@ -195,7 +194,7 @@ def test_crash_in_an_existing_folder_leaves_only_whole_files(tmp_path: Path,
 
     monkeypatch.setattr("auditor.output.os.fsync", crash)
     with pytest.raises(InputError, match="No space left"):
-        write_reports(_rendered(report), out, update_latest=False)
+        write_reports(_rendered(report), out, tmp_path / "reports")
     assert [p.name for p in out.iterdir()] == ["report.json"]
     assert (out / "report.json").read_text() == "previous run"
 

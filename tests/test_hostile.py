@@ -42,7 +42,7 @@ def test_hostile_lab_gives_errors_exit_3_no_traceback_no_secret(tmp_path: Path) 
     assert {f["status"] for f in findings} == {"ERROR", "SKIPPED"}
     messages = " ".join(f["message"] for f in findings)
     for phrase in ("more than 4 MiB", "too slowly", "redirected to another host",
-                   "body that is HTML page", "body that is not JSON", "not a comparable release number",
+                   "body that is an HTML page", "body that is not JSON", "not a comparable release number",
                    "could not be parsed", "HTTP 429"):
         assert phrase in messages, phrase
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -123,13 +123,15 @@ def test_canaries_in_every_input_never_reach_any_output(lab_factory: Lab, moto_e
 def test_repeated_active_scans_never_lock_the_admin(lab_factory: Lab, tmp_path: Path) -> None:
     lab = lab_factory("legacy-1.2")  # the admin password was changed: every probe is a failed login
     email = "admin@open-metadata.org"
-    results = [run_cli("scan", "--om-url", lab.url, "--active", "--format", "json", cwd=tmp_path) for _ in range(3)]
+    state = {"OMAUDIT_STATE_DIR": str(tmp_path / "state")}
+    results = [run_cli("scan", "--om-url", lab.url, "--active", "--format", "json", cwd=tmp_path, env=state)
+               for _ in range(3)]
     assert lab.login_attempts(email) == 1 and lab.failed_logins(email) == 1 and not lab.is_locked(email)
     oma101 = [next(f for f in r.json()["findings"] if f["rule_id"] == "OMA101") for r in results]
     assert [f["status"] for f in oma101] == ["PASS", "SKIPPED", "SKIPPED"]
     assert "lockout window" in oma101[1]["message"]
     again = run_cli("scan", "--om-url", lab.url, "--active", "--lockout-window", "0", "--format", "json",
-                    cwd=tmp_path)
+                    cwd=tmp_path, env=state)
     assert again.code == 1 and lab.login_attempts(email) == 2
 
 
@@ -137,7 +139,8 @@ def test_insecure_defaults_active_scan_consumes_one_attempt(lab_factory: Lab, tm
     lab = lab_factory("insecure-defaults")
     email = "admin@open-metadata.org"
     for _ in range(3):
-        run_cli("scan", "--om-url", lab.url, "--active", "--format", "json", cwd=tmp_path)
+        run_cli("scan", "--om-url", lab.url, "--active", "--format", "json", cwd=tmp_path,
+                env={"OMAUDIT_STATE_DIR": str(tmp_path / "state")})
     assert lab.login_attempts(email) == 1 and not lab.is_locked(email)
 
 

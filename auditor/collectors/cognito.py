@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -19,8 +20,9 @@ import boto3
 import botocore.config
 import botocore.exceptions
 
-from auditor.errors import CollectionError, InputError, OmauditError
-from auditor.redact import register
+from auditor.collectors import aws_transport
+from auditor.errors import Cause, CollectionError, InputError, OmauditError
+from auditor.redact import cut, register
 from auditor.snapshot import (
     COGNITO_CLIENTS,
     COGNITO_DOMAIN,
@@ -39,10 +41,13 @@ from auditor.snapshot import (
     TokenValidity,
     UserPool,
 )
+from auditor.untrusted import MalformedInput, clean_text, clean_tree
 
 T = TypeVar("T")
 
 READ_ONLY_PREFIXES = ("Describe", "Get", "List")
+TARGET_BUDGET = 120.0  # wall time for all Cognito calls of one target, as on the OpenMetadata side
+MESSAGE_CHARS = 200  # of an AWS error message kept in a finding
 # Get* calls that act: they send a message or mint tokens. Never needed for an audit.
 REFUSED_READS = frozenset({"GetUserAttributeVerificationCode", "GetTokensFromRefreshToken", "GetId",
                            "GetCredentialsForIdentity", "GetOpenIdToken"})
@@ -55,6 +60,7 @@ MAX_POOL_CONNECTIONS = 256
 CREDENTIAL_ERRORS = frozenset({"UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException",
                                "ExpiredTokenException", "SignatureDoesNotMatch", "AuthFailure"})
 ACCESS_DENIED = frozenset({"AccessDeniedException", "AccessDenied", "UnauthorizedOperation"})
+THROTTLING = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling", "LimitExceededException"})
 
 
 class WriteRefused(OmauditError):
@@ -93,6 +99,12 @@ def _session(profile: str | None) -> Any:
     return _sessions[profile]
 
 
+def check_profile(profile: str) -> None:
+    """InputError now, before anything is sent, when the named AWS profile is not configured."""
+    with _clients_lock:
+        _session(profile)
+
+
 def _config() -> botocore.config.Config:
     return botocore.config.Config(retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS}, connect_timeout=5,
                                   read_timeout=20, user_agent_extra="omaudit",
@@ -112,6 +124,7 @@ def cognito_client(options: AwsOptions) -> Any:
         except ValueError as exc:
             raise InputError(f"--aws-endpoint-url is not usable: {exc}") from None
         client.meta.events.register("before-call", refuse_writes)
+        client.meta.events.register("before-send.cognito-idp", aws_transport.send)
         _register_credentials(session)
         _clients[key] = client
         return client
@@ -147,52 +160,77 @@ def _register_credentials(session: Any) -> None:
         register(frozen.access_key, frozen.secret_key, frozen.token)
 
 
-def describe_error(operation: str, exc: Exception) -> str:
-    """One sentence for an AWS failure, naming the IAM action where permission is missing."""
+def describe_error(operation: str, exc: Exception) -> tuple[str, Cause]:
+    """One sentence for an AWS failure, naming the IAM action where permission is missing, and its cause."""
     if isinstance(exc, botocore.exceptions.ClientError):
-        error = exc.response.get("Error", {})
-        code = str(error.get("Code", "Unknown"))
-        message = str(error.get("Message", ""))
+        error = exc.response.get("Error", {}) if isinstance(exc.response, dict) else {}
+        error = error if isinstance(error, dict) else {}
+        code = clean_text(str(error.get("Code") or "Unknown"))
+        message = clean_text(str(error.get("Message") or ""))
         if code.isdigit() and "<Code>" in message:
             # An XML error body on this JSON API (moto's IAM layer answers so): read the code out of it.
-            code = re.search(r"<Code>([^<]+)</Code>", message).group(1)  # type: ignore[union-attr]
+            found_code = re.search(r"<Code>([^<]+)</Code>", message)
             found = re.search(r"<Message>([^<]*)</Message>", message)
+            code = found_code.group(1) if found_code else code
             message = found.group(1) if found else ""
-        message = message[:200]
+        message = cut(message, MESSAGE_CHARS)
+        code = cut(code, 80)
         if code in ACCESS_DENIED:
-            return f"AccessDenied: missing IAM permission cognito-idp:{operation}"
+            return f"AccessDenied: missing IAM permission cognito-idp:{operation}", Cause.DENIED
         if code in CREDENTIAL_ERRORS:
-            return f"{operation}: the AWS credentials were rejected ({code})"
+            return f"{operation}: the AWS credentials were rejected ({code})", Cause.CREDENTIALS
         if code == "ResourceNotFoundException":
-            return f"{operation}: {message or 'not found'}"
+            return f"{operation}: {message or 'not found'}", Cause.NOT_FOUND
+        if code in THROTTLING:
+            return f"{operation} was throttled ({code}) after {MAX_ATTEMPTS} attempts", Cause.THROTTLED
         if code.isdigit():
-            return f"{operation} is not available from this endpoint (HTTP {code})"
-        return f"{operation} failed: {code}" + (f": {message}" if message else "")
-    if isinstance(exc, botocore.exceptions.NoCredentialsError):
-        return "no AWS credentials found (environment, --aws-profile, shared config or instance role)"
-    if isinstance(exc, botocore.exceptions.EndpointConnectionError):
-        return f"{operation}: cannot reach the AWS endpoint"
+            return f"{operation} is not available from this endpoint (HTTP {code})", Cause.BAD_ANSWER
+        return f"{operation} failed: {code}" + (f": {message}" if message else ""), Cause.BAD_ANSWER
+    if isinstance(exc, botocore.exceptions.NoCredentialsError | botocore.exceptions.PartialCredentialsError):
+        return ("no AWS credentials found (environment, --aws-profile, shared config or instance role)",
+                Cause.CREDENTIALS)
+    if isinstance(exc, botocore.exceptions.EndpointConnectionError | botocore.exceptions.ConnectionClosedError):
+        return f"{operation}: cannot reach the AWS endpoint", Cause.UNREACHABLE
     if isinstance(exc, botocore.exceptions.ReadTimeoutError | botocore.exceptions.ConnectTimeoutError):
-        return f"{operation} timed out"
-    return f"{operation} failed: {type(exc).__name__}"
+        return f"{operation} timed out", Cause.TIMEOUT
+    return f"{operation} failed: {type(exc).__name__}", Cause.BAD_ANSWER
 
 
 class CognitoCollector:
-    def __init__(self, ref: PoolRef, aws: AwsOptions) -> None:
+    def __init__(self, ref: PoolRef, aws: AwsOptions, budget: float = TARGET_BUDGET) -> None:
         self.ref = ref
         self.aws = aws
         self.problems: dict[str, Problem] = {}
+        self.until = time.monotonic() + budget
 
     def _call(self, operation: str, **params: Any) -> dict[str, Any]:
-        client = cognito_client(self.aws)
+        """One read, within the target's budget; its answer cleaned and redacted where it enters.
+
+        botocore parses what a hostile endpoint sends with parsers that can fail in any way (an
+        AttributeError on a JSON list, a RecursionError on deep XML). Whatever escapes botocore here
+        is this call's CollectionError; everything else (WriteRefused included) goes on up.
+        """
+        try:
+            client = cognito_client(self.aws)
+        except InputError as exc:
+            raise CollectionError(str(exc), Cause.CREDENTIALS) from None
         method = getattr(client, _snake(operation))
         try:
-            result: dict[str, Any] = method(**params)
+            with aws_transport.budget(self.until):
+                result = method(**params)
         except WriteRefused:
             raise
+        except CollectionError as exc:
+            raise CollectionError(f"{operation}: {exc}", exc.cause) from None
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
-            raise CollectionError(describe_error(operation, exc)) from None
-        return result
+            raise CollectionError(*describe_error(operation, exc)) from None
+        except Exception as exc:  # noqa: BLE001 - botocore's parsers of hostile bodies (see docstring)
+            raise CollectionError(f"{operation}: the answer could not be parsed ({type(exc).__name__})") from None
+        try:
+            cleaned = clean_tree(result, f"the {operation} answer")
+        except MalformedInput as exc:
+            raise CollectionError(str(exc)) from None
+        return cleaned if isinstance(cleaned, dict) else {}
 
     def _pages(self, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
         token: str | None = None
@@ -208,7 +246,7 @@ class CognitoCollector:
         try:
             return fn()
         except CollectionError as exc:
-            self.problems[key] = Problem("error", str(exc))
+            self.problems[key] = Problem("error", str(exc), exc.cause)
             return None
 
     def collect(self, calls: Executor | None = None) -> tuple[CognitoFacts, dict[str, Problem]]:
@@ -229,7 +267,7 @@ class CognitoCollector:
         clients = calls.submit(self._guard, COGNITO_CLIENTS, self._clients)
         idps = calls.submit(self._guard, COGNITO_IDPS, self._identity_providers)
         pool = pool_read.result()
-        if pool is None and self._fatal(self.problems[COGNITO_POOL].reason):
+        if pool is None and self._fatal(self.problems[COGNITO_POOL]):
             # The pool does not exist or the credentials are refused: that is the one reason to give.
             for other in (mfa, clients, idps):
                 other.result()
@@ -241,9 +279,9 @@ class CognitoCollector:
         return facts, dict(sorted(self.problems.items()))
 
     @staticmethod
-    def _fatal(reason: str) -> bool:
-        return "ResourceNotFound" in reason or "not found" in reason or "credentials" in reason or (
-            "cannot reach" in reason)
+    def _fatal(problem: Problem) -> bool:
+        """The pool does not exist, or nothing can be read at all: one reason for every input."""
+        return problem.cause in (Cause.NOT_FOUND, Cause.CREDENTIALS, Cause.UNREACHABLE)
 
     # ---- calls ----------------------------------------------------------------------------
 
@@ -278,7 +316,7 @@ class CognitoCollector:
             try:
                 return (self._client(self.ref.client_id),)
             except CollectionError as exc:
-                if "ResourceNotFound" not in str(exc) and "not found" not in str(exc).lower():
+                if exc.cause is not Cause.NOT_FOUND:
                     raise
                 # OpenMetadata's client is not in this pool: audit the clients that are (OMA402 says so).
         ids = [str(c["ClientId"]) for c in self._pages("ListUserPoolClients", "UserPoolClients",

@@ -7,6 +7,7 @@ the bearer token lives only in the session and is never put in an error message.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import time
@@ -17,9 +18,13 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3
 
-from auditor.errors import CollectionError, TargetError
+from auditor.collectors.deadline import Deadline, DeadlineAdapter, deadline
+from auditor.errors import Cause, CollectionError, TargetError
+from auditor.redact import cut
+from auditor.untrusted import MalformedInput, clean_text, load_json
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
+MESSAGE_CHARS = 300  # of a server's error message kept in a finding
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 10.0
 REQUEST_DEADLINE = 10.0  # wall time for one request, however slowly the bytes arrive
@@ -42,13 +47,13 @@ class HttpAnswer:
     retry_after: float | None = None
 
     def json(self) -> Any:
-        """The body as JSON, or CollectionError naming the endpoint."""
+        """The body as bounded, cleaned JSON (auditor.untrusted), or CollectionError naming the endpoint."""
         try:
-            return json.loads(self.body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            snippet = "HTML page" if b"<html" in self.body[:512].lower() else "not JSON"
-            raise CollectionError(
-                f"{self.method} {self.path} answered {self.status} with a body that is {snippet}") from None
+            return load_json(self.body, "body", max_bytes=MAX_BODY_BYTES)
+        except MalformedInput as exc:
+            detail = "is an HTML page" if b"<html" in self.body[:512].lower() else str(exc).removeprefix("body ")
+            raise CollectionError(f"{self.method} {self.path} answered {self.status} with a body that "
+                                  f"{detail}") from None
 
     def json_object(self) -> dict[str, Any]:
         data = self.json()
@@ -57,15 +62,15 @@ class HttpAnswer:
         return data
 
     def message(self) -> str:
-        """OpenMetadata's error `message` (ErrorMessage shape), or a short description."""
+        """OpenMetadata's error `message` (ErrorMessage shape): redacted where it entered, then cut."""
         try:
-            data = json.loads(self.body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            data = self.json()
+        except CollectionError:
             return ""
         if isinstance(data, dict):
             for key in ("message", "responseMessage"):
                 if isinstance(data.get(key), str):
-                    return str(data[key])[:300]
+                    return cut(str(data[key]), MESSAGE_CHARS)
         return ""
 
 
@@ -81,7 +86,7 @@ class ReadOnlyClient:
         # probe), no ~/.netrc (requests could attach its credentials as Basic auth), and no
         # environment lookups on every request (a third of a Session's cost). Proxies and a CA bundle
         # from the environment are still honoured, read once here.
-        self._adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=POOL_SIZE)
+        self._adapter = DeadlineAdapter(pool_connections=1, pool_maxsize=POOL_SIZE)
         self._proxies = requests.utils.get_environ_proxies(self.base_url)
         if verify is True:
             verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
@@ -111,8 +116,9 @@ class ReadOnlyClient:
         for attempt in range(GET_RETRIES + 1):
             try:
                 answer = self._send("GET", path, headers=headers)
-            except TargetError:
-                if attempt == GET_RETRIES or not self._sleep(attempt, None):
+            except (TargetError, CollectionError) as exc:
+                dropped = isinstance(exc, TargetError) or exc.cause is Cause.UNREACHABLE
+                if not dropped or attempt == GET_RETRIES or not self._sleep(attempt, None):
                     raise
                 continue
             if answer.status not in RETRY_STATUSES or attempt == GET_RETRIES:
@@ -141,43 +147,82 @@ class ReadOnlyClient:
             answer, location = self._once(method, url, path, headers, data)
             if location is None or method != "GET":
                 return answer
-            url = urljoin(url, location)
-            if _origin(url) != _origin(self.base_url):
-                raise CollectionError(f"{method} {path} redirected to another host ({_origin(url)}); not followed")
+            try:
+                url = urljoin(url, location)
+                origin = _origin(url)
+            except ValueError:
+                raise CollectionError(f"{method} {path} redirected to a Location that cannot be parsed") from None
+            if origin != _origin(self.base_url):
+                raise CollectionError(f"{method} {path} redirected to another host ({clean_text(origin)}); "
+                                      "not followed")
         raise CollectionError(f"{method} {path} redirected more than {MAX_REDIRECTS} times")
 
     def _once(self, method: str, url: str, path: str, headers: dict[str, str], data: str | None
               ) -> tuple[HttpAnswer, str | None]:
+        """One exchange under one wall-clock deadline: connect, headers and body together."""
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
-            raise CollectionError(f"{method} {path} not sent: the time budget for this target is spent")
-        deadline = time.monotonic() + min(REQUEST_DEADLINE, remaining)
+            raise CollectionError(f"{method} {path} not sent: the time budget for this target is spent", Cause.TIMEOUT)
         timeout = (min(CONNECT_TIMEOUT, remaining), min(READ_TIMEOUT, remaining))
-        try:
-            request = requests.Request(method, url, headers={**self._headers, **headers}, data=data).prepare()
-            with self._adapter.send(request, stream=True, timeout=timeout, verify=self._verify,
-                                    proxies=self._proxies) as resp:
-                location = resp.headers.get("Location") if resp.is_redirect else None
-                body = b"" if location else _read_capped(resp, method, path, deadline)
-                answer = HttpAnswer(method, path, resp.status_code, resp.headers.get("Content-Type", ""), body,
-                                    _retry_after(resp.headers.get("Retry-After")))
-                return answer, location
-        except requests.exceptions.ConnectionError as exc:
-            raise TargetError(f"cannot connect to {self.base_url}: {_reason(exc)}") from None
-        except requests.exceptions.Timeout:
-            raise CollectionError(f"{method} {path} timed out") from None
-        except requests.exceptions.RequestException as exc:
-            raise CollectionError(f"{method} {path} failed: {type(exc).__name__}") from None
+        with deadline(min(REQUEST_DEADLINE, remaining)) as limit:
+            try:
+                request = requests.Request(method, url, headers={**self._headers, **headers}, data=data).prepare()
+                with self._adapter.send(request, stream=True, timeout=timeout, verify=self._verify,
+                                        proxies=self._proxies) as resp:
+                    location = resp.headers.get("Location") if resp.is_redirect else None
+                    body = b"" if location else _read_capped(resp, method, path)
+                    answer = HttpAnswer(method, path, resp.status_code, resp.headers.get("Content-Type", ""), body,
+                                        _retry_after(resp.headers.get("Retry-After")))
+                    return answer, location
+            except CollectionError:
+                raise
+            except TRANSPORT_ERRORS as exc:
+                raise self._failure(method, path, exc, limit) from None
+
+    def _failure(self, method: str, path: str, exc: Exception, limit: Deadline) -> Exception:
+        """Every way a request can fail, as the collector's own error: never a raw library exception."""
+        if limit.expired:
+            return CollectionError(f"{method} {path} answered too slowly; stopped after {REQUEST_DEADLINE:g} s",
+                                   Cause.TIMEOUT)
+        if _never_connected(exc):
+            return TargetError(f"cannot connect to {self.base_url}: {_reason(exc)}")
+        if isinstance(exc, requests.exceptions.Timeout | urllib3.exceptions.TimeoutError | TimeoutError):
+            return CollectionError(f"{method} {path} timed out", Cause.TIMEOUT)
+        return CollectionError(f"{method} {path} failed: {_reason(exc)}", Cause.UNREACHABLE)
 
 
-def _read_capped(resp: requests.Response, method: str, path: str, deadline: float) -> bytes:
-    """Read at most MAX_BODY_BYTES, and give up at the deadline even if bytes keep trickling in."""
+# Everything requests, urllib3 and http.client raise for a broken exchange: a reset mid-body, an
+# invalid gzip stream, a header line that cannot be parsed, a socket error.
+TRANSPORT_ERRORS = (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException,
+                    OSError, ValueError)
+
+
+def _never_connected(exc: BaseException) -> bool:
+    """True when no connection was made at all (refused, no route, DNS): the target is unreachable.
+
+    Decided on urllib3's exception types, found through requests' wrapping (`args`, MaxRetryError's
+    `reason`) and the exception chain; a connection that broke mid-answer is not among them.
+    """
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        item = todo.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, urllib3.exceptions.NewConnectionError | urllib3.exceptions.NameResolutionError
+                      | urllib3.exceptions.ConnectTimeoutError | ConnectionRefusedError):
+            return True
+        todo.extend([*item.args, getattr(item, "reason", None), item.__cause__, item.__context__])
+    return False
+
+
+def _read_capped(resp: requests.Response, method: str, path: str) -> bytes:
+    """Read at most MAX_BODY_BYTES; the request's deadline stops a slow drip."""
     chunks: list[bytes] = []
     size = 0
     raw = resp.raw
     while True:
-        if time.monotonic() > deadline:
-            raise CollectionError(f"{method} {path} answered too slowly; stopped after {REQUEST_DEADLINE:g} s")
         chunk = raw.read1(65536, decode_content=True) if hasattr(raw, "read1") else raw.read(65536)
         if not chunk:
             break

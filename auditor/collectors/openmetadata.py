@@ -19,6 +19,7 @@ from urllib.parse import quote, urlsplit
 from auditor import om_defaults
 from auditor.collectors.http import HttpAnswer, ReadOnlyClient
 from auditor.errors import CollectionError, OmauditError, TargetError
+from auditor.lockout import ProbeLedger
 from auditor.snapshot import (
     OM_ADMIN_USER,
     OM_ADMIN_USERS,
@@ -62,22 +63,30 @@ class OMOptions:
     token: str | None = None
     active: bool = False
     verify: bool | str = True
-    recent_probes: frozenset[tuple[str, str]] = frozenset()  # (login URL, account) probed within the lockout window
+    ledger: ProbeLedger | None = None  # with --active: where login attempts are recorded before they are sent
 
 
-def parse_om_url(url: str) -> Endpoint:
+def parse_om_url(url: str, what: str = "--om-url") -> Endpoint:
     """Validate a user-given base URL; raises ValueError with a one-line reason."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        userinfo = "@" in parts.netloc
+    except ValueError:
+        raise ValueError(f"{what} cannot be parsed (check brackets and the port)") from None
+    if userinfo:
+        # Never echoed: the part before '@' is a user name and password.
+        raise ValueError(f"{what} must not carry a user name or password (user:pass@host): give the host only, "
+                         "and credentials through OMAUDIT_OM_TOKEN, a token file or the AWS credential chain")
     if parts.scheme not in ("http", "https"):
-        raise ValueError(f"--om-url must start with http:// or https:// (got {url!r})")
+        raise ValueError(f"{what} must start with http:// or https:// (got {url!r})")
     if not parts.hostname:
-        raise ValueError(f"--om-url has no host: {url!r}")
+        raise ValueError(f"{what} has no host: {url!r}")
     try:
         _ = parts.port
     except ValueError:
-        raise ValueError(f"--om-url has an invalid port: {url!r}") from None
+        raise ValueError(f"{what} has an invalid port: {url!r}") from None
     if parts.query or parts.fragment:
-        raise ValueError(f"--om-url must be a base URL without query or fragment: {url!r}")
+        raise ValueError(f"{what} must be a base URL without query or fragment: {url!r}")
     return Endpoint(url=url.strip().rstrip("/"), scheme=parts.scheme, host=parts.hostname)
 
 
@@ -129,6 +138,9 @@ class OpenMetadataCollector:
     def _guard(self, key: str, fn: Callable[[], T]) -> T | None:
         try:
             return fn()
+        except CollectionError as exc:
+            self.problems[key] = Problem("error", str(exc), exc.cause)
+            return None
         except OmauditError as exc:
             self.problems[key] = Problem("error", str(exc))
             return None
@@ -155,7 +167,16 @@ class OpenMetadataCollector:
     # ---- unauthenticated surface ----------------------------------------------------------
 
     def _identify(self) -> VersionInfo:
-        """Version, trying both path generations; also proves the target is OpenMetadata."""
+        """Version, trying both path generations; also proves the target is OpenMetadata.
+
+        Any failure here means the target cannot be audited at all: TargetError.
+        """
+        try:
+            return self._version()
+        except CollectionError as exc:
+            raise TargetError(f"{self.endpoint.url} could not be identified as OpenMetadata: {exc}") from None
+
+    def _version(self) -> VersionInfo:
         recent = self.client.get(f"{RECENT}/version")
         found = _version_body(recent)
         self.prefix = RECENT + "/config"
@@ -260,9 +281,11 @@ class OpenMetadataCollector:
         account = f"{om_defaults.DEFAULT_ADMIN_NAME}@{domain}"
         password = base64.b64encode(om_defaults.DEFAULT_ADMIN_PASSWORD.encode()).decode()
         path = "/api/v1/users/login"
-        if (f"{self.endpoint.url}{path}", account) in self.options.recent_probes:
+        ledger = self.options.ledger
+        refusal = ledger.claim(f"{self.endpoint.url}{path}", account) if ledger else "no probe ledger was given"
+        if refusal is not None:
             return ProbeResult(endpoint=path, account=account, http_status=None, outcome="recently-probed",
-                               message="a scan probed this account within the lockout window; not sent again")
+                               message=refusal)
         answer = self.client.post_login_probe(path, {"email": account, "password": password})
         message = answer.message()
         if answer.status == 200:
@@ -282,7 +305,7 @@ class OpenMetadataCollector:
         elif answer.status in (404, 405):
             outcome = "no-endpoint"
         else:
-            outcome = "unexpected"  # still an attempt: the history must count it
+            outcome = "unexpected"  # still an attempt: the ledger already counts it
             message = _describe(answer)
         return ProbeResult(endpoint=path, account=account, http_status=answer.status, outcome=outcome,
                            message=message)

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from auditor.model import Report, Severity, Status
 from auditor.render import Renderer
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+from auditor.render.escape import md_code, md_text
 
 
 def render(report: Report) -> str:
     summary = report.summary()
     lines = ["# omaudit report", "",
-             f"Targets: {', '.join(t.name for t in report.targets)} · scanned {report.started_at}", "",
+             f"Targets: {', '.join(md_code(t.name) for t in report.targets)} · "
+             f"scanned {md_text(report.started_at)}", "",
              "| " + " | ".join(summary) + " |", "|" + "---|" * len(summary),
              "| " + " | ".join(str(v) for v in summary.values()) + " |", ""]
     failing = [f for f in report.findings if f.status is Status.FAIL]
@@ -24,24 +22,25 @@ def render(report: Report) -> str:
         lines += ["## Failing findings", ""]
         for f in sorted(failing, key=lambda f: (-f.severity, f.rule_id, f.target, f.resource)):
             new = " · **new**" if f.baseline == "new" else ""
-            lines += [f"### {f.rule_id} {f.name} ({f.severity.label}){new}", "",
-                      f"- Target: `{_cell(f.target)}`", f"- Resource: `{_cell(f.resource)}`",
-                      f"- {_cell(f.message)}", "", "<details><summary>Fix</summary>", "", f.remediation, "",
+            lines += [f"### {md_text(f.rule_id)} {md_text(f.name)} ({f.severity.label}){new}", "",
+                      f"- Target: {md_code(f.target)}", f"- Resource: {md_code(f.resource)}",
+                      f"- {md_text(f.message)}", "", "<details><summary>Fix</summary>", "", f.remediation, "",
                       "</details>", ""]
     muted = [f for f in report.findings if f.status is Status.MUTED]
     if muted:
         lines += ["## Muted", "", "| Rule | Resource | Reason | Until |", "|---|---|---|---|"]
-        lines += [f"| {f.rule_id} | `{_cell(f.resource)}` | {_cell(f.suppression.reason)} | {f.suppression.until} |"
+        lines += [f"| {f.rule_id} | {md_code(f.resource, in_table=True)} | {md_text(f.suppression.reason)} | "
+                  f"{md_text(f.suppression.until)} |"
                   for f in muted if f.suppression]
         lines.append("")
     errors = [f for f in report.findings if f.status is Status.ERROR]
     if errors:
         lines += ["## Could not verify", ""]
-        lines += [f"- {f.rule_id} `{_cell(f.resource)}`: {_cell(f.message)}" for f in errors]
+        lines += [f"- {f.rule_id} {md_code(f.resource)}: {md_text(f.message)}" for f in errors]
         lines.append("")
     if report.resolved:
         lines += ["## Resolved since the baseline", ""]
-        lines += [f"- {r['rule_id']} `{_cell(str(r['resource']))}`" for r in report.resolved]
+        lines += [f"- {md_text(str(r['rule_id']))} {md_code(str(r['resource']))}" for r in report.resolved]
         lines.append("")
     return "\n".join(lines)
 

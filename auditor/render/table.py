@@ -7,13 +7,16 @@ from itertools import groupby
 from tabulate import tabulate
 
 from auditor.model import Report
+from auditor.redact import cut
 from auditor.render import Renderer
+from auditor.render.escape import terminal
 
 MESSAGE_WIDTH = 90
 
 
 def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """A cell for the terminal: controls shown as escapes, then redacted and cut (see redact.cut)."""
+    return cut(terminal(text), width)
 
 
 def render(report: Report) -> str:
@@ -23,7 +26,7 @@ def render(report: Report) -> str:
                  _short(f.message, MESSAGE_WIDTH)) for f in findings]
         table = tabulate(rows, headers=("Status", "Severity", "Rule", "Name", "Resource", "Message"),
                          tablefmt="simple")
-        blocks.append(f"Target: {target}\n{table}")
+        blocks.append(f"Target: {terminal(target)}\n{table}")
     summary = report.summary()
     line = "Summary: " + ", ".join(f"{count} {status}" for status, count in summary.items())
     blocks.append(line)

@@ -1,0 +1,147 @@
+"""The HTTP transport under omaudit's boto3 clients: one wall-clock deadline per request, a body cap.
+
+botocore sends with urllib3 and per-socket timeouts, so a Cognito endpoint (or a proxy in front of
+it) that drips one byte every few seconds holds a call for ever, and a 300 MB answer is read whole.
+botocore's documented `before-send` event lets a handler answer a request itself: this one sends the
+signed request through the same deadline-guarded adapter as OpenMetadata's client, reads at most
+MAX_BODY_BYTES, and checks that a JSON body is sane (size, depth, numbers) before botocore parses it.
+
+The deadline comes from the calling thread (`budget()`), so one shared client serves many targets,
+each with its own time budget.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import botocore.awsrequest
+import botocore.exceptions
+import requests
+import urllib3
+
+from auditor.collectors.deadline import DeadlineAdapter, deadline
+from auditor.errors import Cause, CollectionError
+from auditor.untrusted import MalformedInput, load_json
+
+MAX_BODY_BYTES = 4 * 1024 * 1024  # DescribeUserPool is ~10 KB; a page of 60 clients ~30 KB
+REQUEST_DEADLINE = 10.0
+CONNECT_TIMEOUT = 5.0
+POOL_SIZE = 256  # one adapter serves a fleet's calls in flight
+
+_local = threading.local()
+_adapter: DeadlineAdapter | None = None
+_adapter_lock = threading.Lock()
+
+
+def _reset_after_fork() -> None:
+    global _adapter
+    _adapter = None  # a forked worker never shares the parent's pooled connections
+    _local.__dict__.clear()
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)
+
+
+def _shared_adapter() -> DeadlineAdapter:
+    global _adapter
+    with _adapter_lock:
+        if _adapter is None:
+            _adapter = DeadlineAdapter(pool_connections=4, pool_maxsize=POOL_SIZE)
+        return _adapter
+
+
+@contextlib.contextmanager
+def budget(until: float) -> Iterator[None]:
+    """Calls made by this thread inside the block end by `until` (time.monotonic()), retries included."""
+    previous = getattr(_local, "until", None)
+    _local.until = until
+    try:
+        yield
+    finally:
+        _local.until = previous
+
+
+class _Body:
+    """What botocore's AWSResponse reads its content from."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._data
+
+
+def _verify() -> bool | str:
+    return os.environ.get("AWS_CA_BUNDLE") or os.environ.get("REQUESTS_CA_BUNDLE") or True
+
+
+def send(request: botocore.awsrequest.AWSPreparedRequest, **_: Any) -> botocore.awsrequest.AWSResponse:
+    """botocore `before-send` handler: send `request` within the thread's budget and the request deadline."""
+    until = getattr(_local, "until", None)
+    remaining = REQUEST_DEADLINE if until is None else until - time.monotonic()
+    if remaining <= 0:
+        raise CollectionError("not sent: the time budget for this target is spent", Cause.TIMEOUT)
+    limit_s = min(REQUEST_DEADLINE, remaining)
+    prepared = requests.Request(request.method, request.url, headers=dict(request.headers.items()),
+                                data=request.body).prepare()
+    with deadline(limit_s) as limit:
+        try:
+            with _shared_adapter().send(prepared, stream=True, timeout=(min(CONNECT_TIMEOUT, limit_s), limit_s),
+                                        verify=_verify(), proxies=requests.utils.get_environ_proxies(request.url),
+                                        ) as resp:
+                body = _read_capped(resp)
+                status, headers = resp.status_code, dict(resp.headers.items())
+        except CollectionError:
+            raise
+        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException,
+                OSError, ValueError) as exc:
+            if limit.expired:
+                raise CollectionError(f"answered too slowly; stopped after {limit_s:.0f} s", Cause.TIMEOUT) from None
+            # botocore's own connection error: retried with backoff, then reported as unreachable.
+            raise botocore.exceptions.EndpointConnectionError(endpoint_url=_origin(request.url),
+                                                              error=type(exc).__name__) from None
+    _check_json(body)
+    # botocore wraps any mapping in its own HeadersDict; its stubs name only HTTPHeaders.
+    return botocore.awsrequest.AWSResponse(request.url, status, headers, _Body(body))  # type: ignore[arg-type]
+
+
+def _read_capped(resp: requests.Response) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = resp.raw.read1(65536, decode_content=True)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise CollectionError(f"answered more than {MAX_BODY_BYTES // (1024 * 1024)} MiB; not read")
+        chunks.append(chunk)
+
+
+def _check_json(body: bytes) -> None:
+    """A JSON answer botocore could choke on (too deep, huge numbers, not an object) is refused here.
+
+    Other bodies (an XML or HTML error from a proxy) are left to botocore, which reports them.
+    """
+    start = body.lstrip()[:1]
+    if start not in (b"{", b"["):
+        return
+    try:
+        value = load_json(body, "the answer", max_bytes=MAX_BODY_BYTES)
+    except MalformedInput as exc:
+        raise CollectionError(str(exc)) from None
+    if not isinstance(value, dict):
+        raise CollectionError("the answer is JSON but not an object")
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
