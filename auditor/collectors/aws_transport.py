@@ -97,6 +97,8 @@ def send(request: botocore.awsrequest.AWSPreparedRequest, **_: Any) -> botocore.
                                         ) as resp:
                 body = _read_capped(resp)
                 status, headers = resp.status_code, dict(resp.headers.items())
+            if limit.expired:  # cut off by the watchdog: what arrived is a fragment, not an answer
+                raise CollectionError(f"answered too slowly; stopped after {limit_s:.0f} s", Cause.TIMEOUT)
         except CollectionError:
             raise
         except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException,

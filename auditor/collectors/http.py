@@ -173,7 +173,10 @@ class ReadOnlyClient:
                     body = b"" if location else _read_capped(resp, method, path)
                     answer = HttpAnswer(method, path, resp.status_code, resp.headers.get("Content-Type", ""), body,
                                         _retry_after(resp.headers.get("Retry-After")))
-                    return answer, location
+                if limit.expired:  # cut off by the watchdog: what arrived is a fragment, not an answer
+                    raise CollectionError(f"{method} {path} answered too slowly; stopped after "
+                                          f"{REQUEST_DEADLINE:g} s", Cause.TIMEOUT)
+                return answer, location
             except CollectionError:
                 raise
             except TRANSPORT_ERRORS as exc:

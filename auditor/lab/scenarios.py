@@ -91,6 +91,35 @@ def _guide_leftovers(name: str, description: str, cognito: CognitoSeed) -> Scena
         bots=tuple(LabBot(b) for b in SYSTEM_BOTS), admin_token_user="alice", cognito=cognito)
 
 
+# Text a hostile server puts wherever OpenMetadata or Cognito echo a string: terminal escapes (clear
+# screen, window title, an OSC 8 link, a full reset), backspaces, NUL and VT (illegal in XML), a bidi
+# override, and Markdown/HTML that would render as a tracking image, a link, a <details> block, an
+# @mention and a code-span break-out. Every output format is tested against it (tests/test_sinks.py).
+INJECTION = ("\x1b[2J\x1b]0;owned\x07\x1b]8;;https://evil.example/\x07click\x1b]8;;\x07\x1bc\x08\x08\x00\x0b"
+             "\u202eevil ![p](https://track.example/p.png) [l](https://evil.example/) "
+             "<details><summary>x</summary> @octocat `tick` <img src=x onerror=alert(1)>")
+INJECTED_COGNITO = CognitoSeed(
+    pool={"PoolName": "openmetadata-injected"},
+    client={**WALKTHROUGH.client, "ClientName": "app" + INJECTION[:40],
+            "CallbackURLs": ["http://localhost:8585/callback", "https://evil.example/cb?" + INJECTION]},
+)
+
+
+def _injected() -> Scenario:
+    """Every string the auditor echoes carries INJECTION: version, callback, principals, bot and client names."""
+    auth = _recent_auth("aws-cognito", self_signup=True, client_id=LAB_CLIENT_PLACEHOLDER,
+                        authority=LAB_POOL_PLACEHOLDER, callback="http://localhost:8585/callback?x=" + INJECTION)
+    return Scenario(
+        name="injection", description="A hostile server whose every echoed string carries terminal escapes and "
+        "Markdown/HTML injections.", version="1.2.3-" + INJECTION, legacy_paths=False, auth=auth,
+        authorizer={"principalDomain": "example.com", "adminPrincipals": ["admin", "ops" + INJECTION],
+                    "useRolesFromProvider": False},
+        default_key=True, key_id=om_defaults.DEFAULT_KEY_ID,
+        users=(BLANKED_ADMIN, LabUser("alice", "alice@example.com", is_admin=True)),
+        bots=(LabBot("ingestion-bot"), LabBot("bot" + INJECTION)), admin_token_user="alice",
+        cognito=INJECTED_COGNITO)
+
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
@@ -154,5 +183,6 @@ SCENARIOS: dict[str, Scenario] = {
             access_block_time=600,
             cognito=HARDENED,
         ),
+        _injected(),
     )
 }

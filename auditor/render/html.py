@@ -7,11 +7,18 @@ message can quote what a hostile server sent.
 
 from __future__ import annotations
 
+import html
 import json
-from html import escape
 
 from auditor.model import Finding, Report, Severity, Status
 from auditor.render import Renderer
+from auditor.render.escape import terminal_block
+
+
+def escape(text: str) -> str:
+    """HTML-escaped, with control and bidi characters shown as escapes (a page can also be read with `cat`)."""
+    return html.escape(terminal_block(text))
+
 
 COLORS = {Severity.CRITICAL: "#7f1d1d", Severity.HIGH: "#dc2626", Severity.MEDIUM: "#f59e0b",
           Severity.LOW: "#3b82f6", Severity.INFO: "#6b7280"}

@@ -10,9 +10,11 @@ nuclei's `openmetadata-default-login` template scans the internet for exactly th
 One `POST /api/v1/users/login` with `{"email": "admin@<principalDomain>", "password": "YWRtaW4="}`
 (base64 of `admin`), once per scan. The server ignores the e-mail domain, so this tests the `admin`
 account whatever `principalDomain` is. The returned tokens are discarded unread. A locked account is
-reported as ERROR and is never retried. When the report history in `reports/` shows a probe of the
-same account within the lockout window (`--lockout-window`, default 600 s), no request is sent and
-the finding is SKIPPED, so repeated scans can never lock the real admin out.
+reported as ERROR and is never retried. Every attempt is first recorded in the probe ledger of the
+state folder (`--state-dir`, `$OMAUDIT_STATE_DIR`, else `$XDG_STATE_HOME/omaudit`; see
+auditor/lockout.py). When the ledger shows an attempt on the same account and server within the
+lockout window (`--lockout-window`, default 600 s), or cannot be read, no request is sent and the
+finding is SKIPPED with the reason, so repeated or parallel scans can never lock the real admin out.
 
 ## Fix
 Change the password at once (Settings > Users > admin > Change password, or
@@ -42,7 +44,7 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
         yield META.errored(resource, f"{probe.account} is locked out; not retried, so the password is unknown",
                            **evidence)
     elif probe.outcome == "recently-probed":
-        yield META.skipped(resource, f"{probe.account} was probed within the lockout window; not sent again",
+        yield META.skipped(resource, probe.message or f"{probe.account} was probed within the lockout window",
                            **evidence)
     elif probe.outcome in ("rejected", "not-permitted", "no-endpoint"):
         yield META.passed(resource, f"the shipped credentials were refused ({probe.outcome})", **evidence)

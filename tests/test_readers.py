@@ -1,0 +1,123 @@
+"""Property tests: every reader of untrusted input raises only the project's typed error.
+
+Server JSON (the shared bounded reader), Cognito answers (the transport's check), snapshots,
+reports and baselines, the probe ledger, inventories, suppressions and token files. Any other
+exception escaping a reader fails the property.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from auditor.collectors.aws_transport import _check_json
+from auditor.errors import CollectionError, InputError
+from auditor.inputs import read_secret
+from auditor.inventory import parse_inventory
+from auditor.lockout import ProbeLedger
+from auditor.report_io import load_report
+from auditor.snapshot import SnapshotFormatError, load_snapshots
+from auditor.suppress import parse_suppressions
+from auditor.untrusted import MAX_DEPTH, MalformedInput, load_json
+
+SETTINGS = settings(max_examples=200, deadline=None)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
+    max_leaves=25)
+# Bytes that look like JSON often: fragments a fuzzer would splice.
+json_like = st.lists(st.sampled_from([b"{", b"}", b"[", b"]", b'"', b"\\ud800", b":", b",", b"1" * 50, b"-",
+                                      b"1e999", b"NaN", b"\xff", b"\x00", b"null", b'"a"', b" "]),
+                     max_size=60).map(b"".join)
+hostile = st.binary(max_size=300) | json_like | st.text(max_size=200).map(lambda t: t.encode("utf-8", "replace"))
+
+
+@SETTINGS
+@given(hostile)
+def test_load_json_raises_only_malformed_input(data: bytes) -> None:
+    with contextlib.suppress(MalformedInput):
+        value = load_json(data, "x")
+        json.dumps(value).encode("utf-8")  # whatever it returns can be written out
+
+
+def test_load_json_bounds_depth_digits_and_surrogates() -> None:
+    for data, phrase in ((b"[" * 200_000, "nested"), (b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1), "nested"),
+                         (b'{"a": 1' + b"1" * 5000 + b"}", "number"), (b'{"a": 1e999}', "number"),
+                         (b"NaN", "not JSON"), (b"\xff\xfe", "not UTF-8")):
+        try:
+            load_json(data, "x")
+        except MalformedInput as exc:
+            assert phrase in str(exc), (data[:20], exc)
+        else:
+            raise AssertionError(f"{data[:20]!r} was accepted")
+    assert load_json(b'{"v": "a\\ud800b"}', "x") == {"v": "a\ufffdb"}
+
+
+@SETTINGS
+@given(hostile)
+def test_cognito_answers_are_checked_or_refused(data: bytes) -> None:
+    with contextlib.suppress(CollectionError):
+        _check_json(data)
+
+
+@SETTINGS
+@given(json_values | st.dictionaries(st.sampled_from(["omaudit_snapshot", "snapshots"]), json_values))
+def test_snapshots(value: object) -> None:
+    for doc in (value, {"omaudit_snapshot": 1, "snapshots": value}, {"omaudit_snapshot": 1, "snapshots": [value]}):
+        with contextlib.suppress(SnapshotFormatError):
+            load_snapshots(json.dumps(doc))
+
+
+@SETTINGS
+@given(json_values)
+def test_reports_and_baselines(value: object) -> None:
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp())
+    for doc in (value, {"schema_version": 1, "findings": [value], "tool": value, "targets": [value],
+                        "started_at": value, "finished_at": value}):
+        path = folder / "report.json"
+        path.write_text(json.dumps(doc))
+        with contextlib.suppress(InputError):
+            load_report(path, "baseline")
+
+
+@SETTINGS
+@given(hostile)
+def test_probe_ledger_never_raises_and_never_probes_on_damage(data: bytes) -> None:
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp())
+    (folder / "login-probes.jsonl").write_bytes(data)
+    reason = ProbeLedger(folder).claim("http://127.0.0.1:9/api/v1/users/login", "admin@x")
+    damaged = reason is not None and "fix or remove it" in reason
+    assert reason is None or damaged or "probed" in reason
+
+
+@SETTINGS
+@given(st.text(max_size=300))
+def test_inventories_and_suppressions(text: str) -> None:
+    for parse in (parse_inventory, parse_suppressions):
+        with contextlib.suppress(InputError):
+            parse(text, "f")
+    for prefix in ("[[target]]\n", "[[suppression]]\n"):
+        for parse in (parse_inventory, parse_suppressions):
+            with contextlib.suppress(InputError):
+                parse(prefix + text, "f")
+
+
+@SETTINGS
+@given(st.binary(max_size=200))
+def test_token_files(data: bytes) -> None:
+    import tempfile
+
+    path = Path(tempfile.mkdtemp()) / "token"
+    path.write_bytes(data)
+    with contextlib.suppress(InputError):
+        token = read_secret(path, "--om-token-file")
+        assert token and not any(c.isspace() for c in token)
