@@ -13,7 +13,7 @@ from auditor.baseline import compare
 from auditor.catalogue import Params, Rule
 from auditor.discovery import CognitoRequest, DiscoveryError, resolve
 from auditor.engine import build_report, evaluate
-from auditor.errors import TargetError
+from auditor.errors import OmauditError, TargetError
 from auditor.lockout import ProbeLedger
 from auditor.model import Finding, Report, RuleInfo, TargetInfo
 from auditor.snapshot import (
@@ -90,7 +90,13 @@ def collect_many(targets: Sequence[ScanTarget], concurrency: int,
 
 
 def _collect_lenient(target: ScanTarget) -> tuple[Snapshot, list[str]]:
-    return collect_target(target, strict=False)
+    """A fleet's collection of one target: whatever goes wrong stays that target's ERROR."""
+    try:
+        return collect_target(target, strict=False)
+    except OmauditError as exc:
+        return failed_target(target, str(exc)), []
+    except Exception as exc:  # noqa: BLE001 - one target's bug must not stop the fleet; it is reported
+        return failed_target(target, f"internal error ({type(exc).__name__}): {exc}"), []
 
 
 def failed_target(target: ScanTarget, reason: str) -> Snapshot:

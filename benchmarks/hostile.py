@@ -1,28 +1,122 @@
-"""Benchmark: wall time and peak RSS of one `scan --active` of the hostile lab (a child process).
+"""Benchmark: every hostile case of the "never harm, never leak, never crash" issue, measured.
+
+For each case one `omaudit` child process runs; the table gives its exit code, wall time, peak RSS
+(from wait4, that process alone), whether "Traceback" appeared, and how many 8-character fragments
+of the planted canary secrets reached any output (stdout, stderr, files written).
 
 Run: .venv/bin/python benchmarks/hostile.py
 """
 
 from __future__ import annotations
 
-import resource
+import os
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 from auditor.lab.hostile import HostileServer
+from auditor.lab.scenarios import SCENARIOS
+from auditor.lab.server import LabServer
+from tests.rawhttp import RawServer, header_drip, raw_body
+
+TOKEN = "s3cr3t-opaque-canary-0a1b2c3d4e5f6a7b8c9d"
+SESSION = "FwoGZXIvYXdzEBYaDcanary-session-token-9f8e7d6c5b4a39281706"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _stream_300mb(sock: socket.socket, path: str, headers: dict[str, str]) -> None:
+    sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 314572800\r\n\r\n{")
+    chunk = b" " * 65536
+    for _ in range(300 * 16):
+        sock.sendall(chunk)
+
+
+def _drip_5s(sock: socket.socket, path: str, headers: dict[str, str]) -> None:
+    sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 100\r\n\r\n")
+    for _ in range(100):
+        sock.sendall(b" ")
+        time.sleep(5)
+
+
+def run(args: list[str], cwd: Path, extra_env: dict[str, str] | None = None) -> tuple[int, float, float, str]:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(cwd), "AWS_ACCESS_KEY_ID": "testing",
+           "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": SESSION, "AWS_EC2_METADATA_DISABLED": "true",
+           "OMAUDIT_OM_TOKEN": TOKEN, "PYTHONPATH": str(ROOT), **(extra_env or {})}
+    out, err = cwd / ".stdout", cwd / ".stderr"
+    start = time.perf_counter()
+    with out.open("wb") as o, err.open("wb") as e:
+        proc = subprocess.Popen([sys.executable, "-m", "auditor", *args], cwd=cwd, env=env, stdout=o, stderr=e)  # noqa: S603
+        _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    # Only what omaudit wrote: the case's own inputs (a 1 GB token file) are not read back.
+    text = "".join(p.read_text(errors="replace") for p in cwd.rglob("*")
+                   if p.is_file() and p.stat().st_size < 64 * 1024 * 1024)
+    return os.waitstatus_to_exitcode(status), wall, usage.ru_maxrss / 1024, text
+
+
+def leaks(text: str) -> int:
+    return sum(secret[i:i + 8] in text for secret in (TOKEN, SESSION) for i in range(len(secret) - 7))
 
 
 def main() -> None:
-    with HostileServer() as lab, tempfile.TemporaryDirectory() as out:
-        start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "auditor", "scan", "--om-url", lab.url, "--active",  # noqa: S603
-                               "--format", "json", "--output-dir", out], capture_output=True, check=False,
-                              env={"OMAUDIT_OM_TOKEN": lab.admin_token, "PATH": "/usr/bin:/bin"})
-        wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"hostile scan: exit {proc.returncode}, {wall:.1f} s wall, peak RSS {peak:.0f} MiB")
+    rows: list[tuple[str, int, float, float, bool, int]] = []
+
+    def case(name: str, args: list[str], env: dict[str, str] | None = None,
+             setup: Callable[[Path], None] | None = None) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            cwd = Path(tmp)
+            if setup:
+                setup(cwd)
+            code, wall, rss, text = run(args, cwd, env)
+            rows.append((name, code, wall, rss, "Traceback" in text, leaks(text)))
+
+    with HostileServer() as hostile:
+        case("hostile lab, --active, json", ["scan", "--om-url", hostile.url, "--active", "--format", "json",
+                                             "--output-dir", "out"])
+    with RawServer({}, default=header_drip) as drip:
+        case("OpenMetadata header drip", ["scan", "--om-url", drip.url])
+        with LabServer(SCENARIOS["insecure-defaults"]) as lab:
+            def fleet(cwd: Path) -> None:
+                (cwd / "fleet.toml").write_text(f'[[target]]\nname = "drip"\nom_url = "{drip.url}"\n\n'
+                                                f'[[target]]\nname = "lab"\nom_url = "{lab.url}"\n')
+            case("2-target fleet, one dripping", ["scan", "--inventory", "fleet.toml", "--format", "json"],
+                 setup=fleet)
+    for name, behaviour in (("Cognito 300 MB body", _stream_300mb), ("Cognito 1 byte / 5 s", _drip_5s),
+                            ("Cognito [1,2] error body", raw_body(400, b"[1,2]"))):
+        with RawServer({"/": behaviour}) as endpoint:
+            case(name, ["scan", "--cognito-pool-id", "us-east-1_Abc123", "--aws-endpoint-url", endpoint.url,
+                        "--format", "json"])
+
+    def token_files(cwd: Path) -> None:
+        os.mkfifo(cwd / "fifo")
+        with (cwd / "huge").open("wb") as handle:
+            handle.truncate(1024 ** 3)
+    for name, path in (("token file: FIFO", "fifo"), ("token file: /dev/zero", "/dev/zero"),
+                       ("token file: 1 GB", "huge")):
+        case(name, ["scan", "--om-url", "http://127.0.0.1:9", "--om-token-file", path], setup=token_files)
+
+    def deep(cwd: Path) -> None:
+        (cwd / "deep.json").write_bytes(b"[" * 200_000)
+    case("audit: 200,000-deep JSON", ["audit", "deep.json"], setup=deep)
+    case("--om-url with user:password", ["scan", "--om-url", f"http://svc:{TOKEN}@127.0.0.1:9"])
+
+    with LabServer(SCENARIOS["legacy-1.2"]) as lab:
+        with tempfile.TemporaryDirectory() as state:
+            port = lab.url.rsplit(":", 1)[1]
+            for i, url in enumerate((lab.url, lab.url, f"http://localhost:{port}", f"HTTP://127.1:{port}")):
+                case(f"legacy-1.2 --active scan {i + 1} (own output dir)",
+                     ["scan", "--om-url", url, "--active", "--format", "json", "--output-dir", f"out{i}"],
+                     env={"OMAUDIT_STATE_DIR": state})
+            failures = lab.failed_logins("admin@open-metadata.org")
+
+    print(f"{'case':42} {'exit':>4} {'wall s':>7} {'RSS MiB':>8} {'traceback':>9} {'leaked':>6}")
+    for name, code, wall, rss, trace, leaked in rows:
+        print(f"{name:42} {code:>4} {wall:>7.1f} {rss:>8.0f} {'yes' if trace else 'no':>9} {leaked:>6}")
+    print(f"legacy-1.2 failed logins after the four scans: {failures} (locks at 3)")
 
 
 if __name__ == "__main__":

@@ -11,17 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from auditor.redact import MIN_FRAGMENT, Redactor
 from tests.conftest import run_cli
 from tests.rawhttp import RawServer, echo_token, raw_body
 
 ALL = [arg for fmt in ("table", "json", "sarif", "junit", "markdown", "html", "csv") for arg in ("--format", fmt)]
+FRAGMENT = 8  # auditor.redact.FRAGMENT: the shortest fragment of a secret that counts as a leak
 TOKEN = "s3cr3t-opaque-canary-0a1b2c3d4e5f6a7b8c9d"
 SESSION = "FwoGZXIvYXdzEBYaDcanary-session-token-9f8e7d6c5b4a39281706"
 
 
 def _fragments(secret: str) -> list[str]:
-    return [secret[i:i + MIN_FRAGMENT] for i in range(len(secret) - MIN_FRAGMENT + 1)]
+    return [secret[i:i + FRAGMENT] for i in range(len(secret) - FRAGMENT + 1)]
 
 
 def _everything(result: object, out: Path) -> str:
@@ -71,8 +71,11 @@ def test_a_partial_session_token_in_an_aws_error_is_masked(tmp_path: Path) -> No
 
 
 def test_cut_masks_a_trailing_fragment_of_a_registered_secret() -> None:
+    from auditor.redact import MIN_FRAGMENT, Redactor
+
+    assert MIN_FRAGMENT == FRAGMENT
     redact = Redactor([TOKEN])
-    for keep in range(MIN_FRAGMENT, len(TOKEN)):
+    for keep in range(FRAGMENT, len(TOKEN)):
         text = "x" * (89 - keep) + TOKEN[:keep]  # as if the server had already cut it
         assert _leaks(TOKEN, redact.cut(text + "tail", 90)) == [], keep
         assert _leaks(TOKEN, redact.cut("x" * 80 + TOKEN, 90 - keep % 7)) == [], keep

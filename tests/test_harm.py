@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SCRATCH, run_cli
+from tests.conftest import run_cli
 from tests.rawhttp import (
     RawServer,
     bad_gzip,
@@ -249,7 +249,3 @@ def test_a_misspelled_need_is_refused_when_the_rule_loads(tmp_path: Path) -> Non
     result = run_cli("rules", "list", "--rules-dir", str(tmp_path))
     assert result.code == 2
     assert "OMA901: META.needs names no input of the snapshot: om.jwk" in result.stderr
-
-
-def test_scratch_is_not_the_repository() -> None:
-    assert "omaudit-tests-" in str(SCRATCH)
