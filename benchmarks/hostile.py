@@ -104,14 +104,13 @@ def main() -> None:
     case("audit: 200,000-deep JSON", ["audit", "deep.json"], setup=deep)
     case("--om-url with user:password", ["scan", "--om-url", f"http://svc:{TOKEN}@127.0.0.1:9"])
 
-    with LabServer(SCENARIOS["legacy-1.2"]) as lab:
-        with tempfile.TemporaryDirectory() as state:
-            port = lab.url.rsplit(":", 1)[1]
-            for i, url in enumerate((lab.url, lab.url, f"http://localhost:{port}", f"HTTP://127.1:{port}")):
-                case(f"legacy-1.2 --active scan {i + 1} (own output dir)",
-                     ["scan", "--om-url", url, "--active", "--format", "json", "--output-dir", f"out{i}"],
-                     env={"OMAUDIT_STATE_DIR": state})
-            failures = lab.failed_logins("admin@open-metadata.org")
+    with LabServer(SCENARIOS["legacy-1.2"]) as lab, tempfile.TemporaryDirectory() as state:
+        port = lab.url.rsplit(":", 1)[1]
+        for i, url in enumerate((lab.url, lab.url, f"http://localhost:{port}", f"HTTP://127.1:{port}")):
+            case(f"legacy-1.2 --active scan {i + 1} (own output dir)",
+                 ["scan", "--om-url", url, "--active", "--format", "json", "--output-dir", f"out{i}"],
+                 env={"OMAUDIT_STATE_DIR": state})
+        failures = lab.failed_logins("admin@open-metadata.org")
 
     print(f"{'case':42} {'exit':>4} {'wall s':>7} {'RSS MiB':>8} {'traceback':>9} {'leaked':>6}")
     for name, code, wall, rss, trace, leaked in rows:
