@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from auditor.catalogue import Rule, load_rules
@@ -31,3 +32,13 @@ def only_status(rule_id: str, snapshot: Snapshot) -> Status:
     outcomes = run(rule_id, snapshot)
     assert len(outcomes) == 1, outcomes
     return outcomes[0].status
+
+
+def write_rule(folder: Path, rule_id: str, name: str, needs: str) -> Path:
+    """A minimal user rule file in `folder`, as a security team would add one with --rules-dir."""
+    path = folder / f"{rule_id}_{name.replace('-', '_')}.py"
+    path.write_text(f'"""{rule_id}: a team rule.\n\n## Why this matters\nx\n## Fix\ny\n"""\n'
+                    "from auditor.rulekit import RuleMeta, Severity\n"
+                    f'META = RuleMeta(id="{rule_id}", name="{name}", severity=Severity.LOW, needs=("{needs}",))\n'
+                    "def check(snap, params):\n    return []\n")
+    return path

@@ -12,7 +12,7 @@ from auditor.engine import evaluate
 from auditor.errors import InputError
 from auditor.model import Finding, Outcome, Report, RuleMeta, Severity, Status
 from auditor.snapshot import Problem, Snapshot
-from tests.helpers import snap
+from tests.helpers import snap, write_rule
 
 META = RuleMeta(id="OMA199", name="always-raises", severity=Severity.LOW, needs=("om.endpoint",))
 
@@ -78,11 +78,7 @@ def test_catalogue_is_valid_and_ids_are_unique() -> None:
 
 
 def test_user_rules_dir_loads_and_duplicates_are_refused(tmp_path: Path) -> None:
-    (tmp_path / "OMA190_custom_check.py").write_text(
-        '"""OMA190: a team rule.\n\n## Why this matters\nx\n## Fix\ny\n"""\n'
-        "from auditor.rulekit import RuleMeta, Severity\n"
-        'META = RuleMeta(id="OMA190", name="custom-check", severity=Severity.LOW, needs=("om.endpoint",))\n'
-        "def check(snap, params):\n    return []\n")
+    write_rule(tmp_path, "OMA190", "custom-check", "om.endpoint")
     assert "OMA190" in {r.meta.id for r in load_rules([tmp_path])}
     (tmp_path / "OMA104_copy.py").write_text((tmp_path / "OMA190_custom_check.py").read_text()
                                              .replace("OMA190", "OMA104"))

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
+from tests.helpers import write_rule
 from tests.rawhttp import (
     RawServer,
     bad_gzip,
@@ -241,11 +242,7 @@ def test_an_unknown_profile_in_a_fleet_stops_before_anything_is_sent(tmp_path: P
 
 
 def test_a_misspelled_need_is_refused_when_the_rule_loads(tmp_path: Path) -> None:
-    (tmp_path / "OMA901_typo.py").write_text(
-        '"""OMA901: a rule with a typo.\n\n## Why this matters\nx\n\n## Fix\ny\n"""\n'
-        "from auditor.rulekit import RuleMeta, Severity\n"
-        'META = RuleMeta(id="OMA901", name="typo", severity=Severity.LOW, needs=("om.jwk",))\n'
-        "def check(snap, params):\n    return []\n")
+    write_rule(tmp_path, "OMA901", "typo", "om.jwk")
     result = run_cli("rules", "list", "--rules-dir", str(tmp_path))
     assert result.code == 2
     assert "OMA901: META.needs names no input of the snapshot: om.jwk" in result.stderr
