@@ -17,7 +17,7 @@ import http.client
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import botocore.awsrequest
@@ -77,12 +77,19 @@ class _Body:
         yield self._data
 
 
-def _verify() -> bool | str:
-    return os.environ.get("AWS_CA_BUNDLE") or os.environ.get("REQUESTS_CA_BUNDLE") or True
+def handler(ca_bundle: str | None) -> Callable[..., botocore.awsrequest.AWSResponse]:
+    """The `before-send` handler for one client; `ca_bundle` as botocore resolved it (AWS_CA_BUNDLE or
+    `ca_bundle` in the shared config), so a corporate CA keeps working."""
+    verify: bool | str = ca_bundle or os.environ.get("REQUESTS_CA_BUNDLE") or True
+
+    def before_send(request: botocore.awsrequest.AWSPreparedRequest, **_: Any) -> botocore.awsrequest.AWSResponse:
+        return send(request, verify)
+    return before_send
 
 
-def send(request: botocore.awsrequest.AWSPreparedRequest, **_: Any) -> botocore.awsrequest.AWSResponse:
-    """botocore `before-send` handler: send `request` within the thread's budget and the request deadline."""
+def send(request: botocore.awsrequest.AWSPreparedRequest, verify: bool | str = True
+         ) -> botocore.awsrequest.AWSResponse:
+    """Send `request` within the thread's budget and the request deadline."""
     until = getattr(_local, "until", None)
     remaining = REQUEST_DEADLINE if until is None else until - time.monotonic()
     if remaining <= 0:
@@ -93,7 +100,7 @@ def send(request: botocore.awsrequest.AWSPreparedRequest, **_: Any) -> botocore.
     with deadline(limit_s) as limit:
         try:
             with _shared_adapter().send(prepared, stream=True, timeout=(min(CONNECT_TIMEOUT, limit_s), limit_s),
-                                        verify=_verify(), proxies=requests.utils.get_environ_proxies(request.url),
+                                        verify=verify, proxies=requests.utils.get_environ_proxies(request.url),
                                         ) as resp:
                 body = _read_capped(resp)
                 status, headers = resp.status_code, dict(resp.headers.items())

@@ -124,7 +124,9 @@ def cognito_client(options: AwsOptions) -> Any:
         except ValueError as exc:
             raise InputError(f"--aws-endpoint-url is not usable: {exc}") from None
         client.meta.events.register("before-call", refuse_writes)
-        client.meta.events.register("before-send.cognito-idp", aws_transport.send)
+        # boto3 keeps botocore's session private; its resolved `ca_bundle` is read from there.
+        ca_bundle = session._session.get_config_variable("ca_bundle")
+        client.meta.events.register("before-send.cognito-idp", aws_transport.handler(ca_bundle))
         _register_credentials(session)
         _clients[key] = client
         return client
