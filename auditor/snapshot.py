@@ -87,10 +87,16 @@ class AuthConfig:
 
 @dataclass(frozen=True)
 class AuthorizerConfig:
+    """What /config/authorizer serves. Recent servers always serialize empty principal lists (the
+    generated classes initialise collections): an empty list discloses nothing."""
+
     path: str
     principal_domain: str | None
     admin_principals: tuple[str, ...] | None
     fields: tuple[str, ...]
+    bot_principals: tuple[str, ...] | None = None
+    test_principals: tuple[str, ...] | None = None
+    internals: tuple[str, ...] = ()  # implementation fields served with a real value (className, ...)
 
 
 @dataclass(frozen=True)

@@ -55,12 +55,19 @@ def test_protected_path_without_token_is_openmetadatas_401(lab_factory: Lab) -> 
 
 
 def test_public_default_key_token_verifies_only_where_the_key_is_kept(lab_factory: Lab) -> None:
+    """As recent servers answer (docs/research/issue-11-openmetadata-source.md, point 2)."""
     headers = {"Authorization": f"Bearer {DEFAULT_ADMIN_TOKEN}"}
-    kept = lab_factory("sso-leftovers")
-    rotated = lab_factory("hardened")
+    kept = lab_factory("sso-leftovers")  # admin kept as admin@open-metadata.org; the token says @openmetadata.org
+    rotated = lab_factory("hardened")  # a new kid: older MultiUrlJwkProvider answers 500
+    legacy = lab_factory("legacy-1.2")  # kid kept, key rotated: the signature fails
     me = requests.get(f"{kept.url}/api/v1/users/loggedInUser", headers=headers, timeout=5)
-    assert me.status_code == 200 and me.json()["name"] == "admin" and me.json()["isAdmin"] is True
-    assert requests.get(f"{rotated.url}/api/v1/users/loggedInUser", headers=headers, timeout=5).status_code == 401
+    assert me.status_code == 400 and me.json()["message"] == "Account already exists. Please contact administrator."
+    config = requests.get(f"{kept.url}/api/v1/system/config/loginConfig", headers=headers, timeout=5)
+    assert config.status_code == 200 and "maxLoginFailAttempts" in config.json()
+    assert requests.get(f"{kept.url}/api/v1/system/config/loginConfig", timeout=5).status_code == 401
+    unknown = requests.get(f"{rotated.url}/api/v1/users/loggedInUser", headers=headers, timeout=5)
+    assert unknown.status_code == 500 and "keyID doesn't match" in unknown.json()["message"]
+    assert requests.get(f"{legacy.url}/api/v1/users/loggedInUser", headers=headers, timeout=5).status_code == 401
 
 
 def test_lab_admin_token_is_an_admin(lab_factory: Lab) -> None:

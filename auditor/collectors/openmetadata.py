@@ -311,17 +311,52 @@ class OpenMetadataCollector:
                            message=message)
 
     def _token_probe(self) -> ProbeResult:
-        """GET whoami with the public default-key admin token: 200 proves full takeover."""
+        """Does the server accept the public default-key admin token? At most two GETs with it.
+
+        First at `/config/loginConfig`, which needs a valid token but looks no user up (ConfigResource:
+        SettingsCache only), once a request without a token has shown that it is protected (<=1.2's
+        substring exclusions made it public). Then, where that is not conclusive, at
+        `/users/loggedInUser`, whose recent answers are read for what they prove: 400 "Account already
+        exists" and 404 "Cannot find user with provided name and email" (UserRepository
+        .getLoggedInUserByNameAndEmail) and 401 "User with email ... is not registered" (the newest
+        email-first JwtFilter) all come after the signature was verified. A 500 naming the key id
+        (older MultiUrlJwkProvider on an unknown kid) is a refusal.
+        Sources: docs/research/issue-11-openmetadata-source.md, point 2.
+        """
+        login_config = f"{self.prefix}/loginConfig"
+        if self.client.get(login_config).status == 401:
+            answer = self.client.get(login_config, bearer=om_defaults.DEFAULT_ADMIN_TOKEN)
+            verdict = _token_verdict(answer)
+            if verdict is not None:
+                return ProbeResult(endpoint=login_config, account="admin (default-key token)",
+                                   http_status=answer.status, outcome=verdict, message=answer.message())
         path = "/api/v1/users/loggedInUser"
         answer = self.client.get(path, bearer=om_defaults.DEFAULT_ADMIN_TOKEN)
-        if answer.status == 200:
-            outcome = "accepted"
-        elif answer.status in (401, 403):
-            outcome = "refused"
-        else:
+        verdict = _token_verdict(answer)
+        if verdict is None:
             raise CollectionError(f"GET {path} with the default-key token: {_describe(answer)}")
         return ProbeResult(endpoint=path, account="admin (default-key token)", http_status=answer.status,
-                           outcome=outcome, message=answer.message())
+                           outcome=verdict, message=answer.message())
+
+
+# Answers that come only after JwtFilter verified the token's signature (see _token_probe).
+ACCEPTED_AFTER_SIGNATURE = ("account already exists", "cannot find user with provided name and email",
+                            "is not registered")
+KEY_ID_REFUSALS = ("keyid doesn't match", "signing key not found", "invalid key id", "public key mismatch")
+
+
+def _token_verdict(answer: HttpAnswer) -> str | None:
+    """"accepted", "refused", or None when the answer proves neither."""
+    message = answer.message().lower()
+    if answer.status == 200:
+        return "accepted"
+    if answer.status in (400, 401, 404) and any(m in message for m in ACCEPTED_AFTER_SIGNATURE):
+        return "accepted"
+    if answer.status in (401, 403):
+        return "refused"
+    if answer.status == 500 and any(m in message for m in KEY_ID_REFUSALS):
+        return "refused"
+    return None
 
 
 # ---- parsers of server data: each returns a typed value or raises CollectionError, nothing else ----
@@ -346,14 +381,26 @@ def parse_auth_config(data: dict[str, Any], path: str) -> AuthConfig:
 
 
 def parse_authorizer(data: dict[str, Any], path: str) -> AuthorizerConfig:
-    """AuthorizerConfiguration: `principalDomain` only on recent servers, the whole block on old ones."""
-    admins = data.get("adminPrincipals")
+    """AuthorizerConfiguration: the whole block on old servers; on recent ones a fresh object with
+    only `principalDomain` set, whose empty collections are serialized too (ConfigResource
+    .getAuthorizerConfig; jsonschema2pojo initialises collections, JsonInclude NON_NULL keeps them)."""
     return AuthorizerConfig(
         path=path,
         principal_domain=_str(data.get("principalDomain")),
-        admin_principals=tuple(str(a) for a in admins) if isinstance(admins, list) else None,
+        admin_principals=_strings(data.get("adminPrincipals")),
+        bot_principals=_strings(data.get("botPrincipals")),
+        test_principals=_strings(data.get("testPrincipals")),
+        internals=tuple(sorted(k for k in AUTHORIZER_INTERNALS if isinstance(data.get(k), str) and data[k].strip())),
         fields=tuple(sorted(str(k) for k, v in data.items() if v is not None)),
     )
+
+
+# Implementation details only the old, whole-block answer carries (conf/openmetadata.yaml authorizerConfiguration).
+AUTHORIZER_INTERNALS = ("className", "containerRequestFilter")
+
+
+def _strings(value: object) -> tuple[str, ...] | None:
+    return tuple(str(v) for v in value) if isinstance(value, list) else None
 
 
 def parse_jwks(data: dict[str, Any], path: str) -> Jwks:

@@ -66,6 +66,10 @@ class TokenRejected(Exception):
     """Why JwtFilter would answer 401."""
 
 
+class UnknownKeyId(TokenRejected):
+    """No trusted key has the token's `kid`: MultiUrlJwkProvider's SigningKeyNotFoundException."""
+
+
 def verify(token: str, keys: list[LabKey], now: float | None = None) -> dict[str, Any]:
     """Signature by kid across every trusted key, and `exp` only: what recent JwtFilter checks."""
     try:
@@ -77,7 +81,11 @@ def verify(token: str, keys: list[LabKey], now: float | None = None) -> dict[str
         raise TokenRejected("malformed token") from exc
     if not isinstance(header, dict) or not isinstance(claims, dict) or header.get("alg") != "RS256":
         raise TokenRejected("unsupported token")
-    candidates = [k for k in keys if k.kid == header.get("kid")] or keys
+    # MultiUrlJwkProvider.get(kid): LocalJwkProvider (OpenMetadata's own key) first, then each
+    # publicKeyUrls JWKS, always by kid; no kid match is SigningKeyNotFoundException.
+    candidates = [k for k in keys if k.kid == header.get("kid")]
+    if not candidates:
+        raise UnknownKeyId("Token signing key not found in configured public keys")
     for key in candidates:
         try:
             key.public.verify(signature, f"{header_b64}.{payload_b64}".encode(), padding.PKCS1v15(),

@@ -48,6 +48,12 @@ class Scenario:
     anonymous_access: bool = False  # NoopFilter
     substring_exclusions: bool = False  # <=1.2 JwtFilter: contains() matching (CVE-2024-28255)
     cognito: CognitoSeed | None = None  # seeded into moto; OM's authority and clientId then point there
+    # GET /users/loggedInUser: recent UserRepository.getLoggedInUserByNameAndEmail matches name AND email
+    # (400 "Account already exists..." / 404 "Cannot find user with provided name and email"); <=1.2 by name.
+    logged_in_by_name_and_email: bool = True
+    # A token whose kid no trusted key has: older MultiUrlJwkProvider wraps SigningKeyNotFoundException in
+    # UnhandledServerException (500); the newest answers 401 "Token signing key not found ...".
+    unknown_kid_status: int = 500
 
     @property
     def provider(self) -> str:
@@ -62,13 +68,28 @@ def _recent_auth(provider: str, *, self_signup: bool, client_id: str = "", autho
                  "https://accounts.google.com", callback: str = "") -> dict[str, Any]:
     """The whitelisted /system/config/auth body of recent servers (ConfigResource.java, 2.x era).
 
-    GUESS: a fresh AuthenticationConfiguration initialises schema defaults, so responseType and
-    tokenValidationAlgorithm are assumed to be serialized too (exact serialization UNVERIFIED).
+    A fresh AuthenticationConfiguration carries its schema defaults (authenticationConfiguration.json:
+    responseType id_token, tokenValidationAlgorithm RS256, and the arrays publicKeyUrls,
+    jwtPrincipalClaimsMapping initialised to []), so they are served too; the newest code copies the
+    persisted publicKeyUrls instead (ConfigResourceTest, #29597). Source:
+    docs/research/issue-11-openmetadata-source.md, point 1 ("Related: /config/auth").
     """
     return {"provider": provider, "providerName": "", "clientType": "public", "responseType": "id_token",
             "tokenValidationAlgorithm": "RS256", "enableSelfSignup": self_signup, "enableAutoRedirect": False,
-            "jwtPrincipalClaims": JWT_CLAIMS, "jwtPrincipalClaimsMapping": [], "clientId": client_id,
+            "jwtPrincipalClaims": JWT_CLAIMS, "jwtPrincipalClaimsMapping": [], "publicKeyUrls": [],
+            "clientId": client_id,
             "authority": authority, "callbackUrl": callback}
+
+
+def _recent_authorizer(domain: str) -> dict[str, Any]:
+    """/system/config/authorizer of recent servers: a fresh AuthorizerConfiguration with only
+    principalDomain set (ConfigResource.getAuthorizerConfig). jsonschema2pojo initialises the array
+    properties that have no `"default": null` to empty sets, and @JsonInclude(NON_NULL) serializes
+    them; useRolesFromProvider has a schema default of false. botPrincipals (default null),
+    enforcePrincipalDomain and enableSecureSocketConnection (no default) are absent.
+    Source: docs/research/issue-11-openmetadata-source.md, point 1."""
+    return {"adminPrincipals": [], "testPrincipals": [], "allowedEmailRegistrationDomains": [],
+            "principalDomain": domain, "allowedDomains": [], "useRolesFromProvider": False}
 
 
 DEFAULT_ADMIN = LabUser("admin", om_defaults.DEFAULT_ADMIN_EMAIL, is_admin=True,
@@ -85,7 +106,7 @@ def _guide_leftovers(name: str, description: str, cognito: CognitoSeed) -> Scena
         name=name, description=description, version="1.12.6", legacy_paths=False,
         auth=_recent_auth("aws-cognito", self_signup=True, client_id=LAB_CLIENT_PLACEHOLDER,
                           authority=LAB_POOL_PLACEHOLDER, callback="http://localhost:8585/callback"),
-        authorizer={"principalDomain": "example.com", "useRolesFromProvider": False},
+        authorizer=_recent_authorizer("example.com"),
         default_key=True, key_id=om_defaults.DEFAULT_KEY_ID,
         users=(BLANKED_ADMIN, LabUser("alice", "alice@example.com", is_admin=True)),
         bots=tuple(LabBot(b) for b in SYSTEM_BOTS), admin_token_user="alice", cognito=cognito)
@@ -129,7 +150,7 @@ SCENARIOS: dict[str, Scenario] = {
             version="2.0.7",
             legacy_paths=False,
             auth=_recent_auth("basic", self_signup=True),
-            authorizer={"principalDomain": "open-metadata.org", "useRolesFromProvider": False},
+            authorizer=_recent_authorizer("open-metadata.org"),
             default_key=True,
             key_id=om_defaults.DEFAULT_KEY_ID,
             users=(DEFAULT_ADMIN, LabUser("data.steward", "data.steward@open-metadata.org", password="Steward#2026")),
@@ -166,6 +187,7 @@ SCENARIOS: dict[str, Scenario] = {
             admin_token_user="admin",
             access_block_time=600,
             substring_exclusions=True,
+            logged_in_by_name_and_email=False,
         ),
         Scenario(
             name="hardened",
@@ -174,7 +196,7 @@ SCENARIOS: dict[str, Scenario] = {
             legacy_paths=False,
             auth=_recent_auth("aws-cognito", self_signup=False, client_id=LAB_CLIENT_PLACEHOLDER,
                               authority=LAB_POOL_PLACEHOLDER, callback="https://openmetadata.example.com/callback"),
-            authorizer={"principalDomain": "example.com", "useRolesFromProvider": False},
+            authorizer=_recent_authorizer("example.com"),
             default_key=False,
             key_id="8c0e5f2a-6d1b-4c3e-9a7f-2b4d6e8f0a1c",
             users=(LabUser("secops", "secops@example.com", is_admin=True),),

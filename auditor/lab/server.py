@@ -30,7 +30,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from auditor import om_defaults
 from auditor.lab.cognito import MotoServer, SeededPool, seed
 from auditor.lab.delay import DelayProxy
-from auditor.lab.jwt import LabKey, TokenRejected, verify
+from auditor.lab.jwt import LabKey, TokenRejected, UnknownKeyId, verify
 from auditor.lab.scenarios import Scenario
 
 # JwtFilter.EXCLUDED_ENDPOINTS, 2.x era (exact, case-insensitive) and <=1.2 (substring).
@@ -274,6 +274,13 @@ class LabHandler(BaseHTTPRequestHandler):
             expiry = claims.get("exp")
             if isinstance(expiry, int | float) and expiry < time.time():
                 raise TokenRejected("expired")
+        except UnknownKeyId as exc:
+            status = self.state.scenario.unknown_kid_status
+            self._error(status, f"Not Authorized! {exc}" if status == 401 else
+                        "An exception with message [JWT Token keyID doesn't match the configured keyID. This usually "
+                        "happens if you didn't configure proper publicKeyUrls under authentication configuration.] "
+                        "was thrown while processing request.")
+            return None
         except TokenRejected:
             self._error(401, "Not Authorized! Invalid Token")
             return None
@@ -284,11 +291,12 @@ class LabHandler(BaseHTTPRequestHandler):
         if claims.get("isBot") is True and self.state.bot_tokens.get(name) != token:
             self._error(401, "Not Authorized! Invalid Token")
             return None
+        # JwtFilter looks no user up (legacy identity flow): resources do, by name. A principal whose
+        # user does not exist is still authenticated; the resource decides (loggedInUser: 404/400).
         user = self.state.users.get(name)
-        if user is None:
-            self._error(404, f"user instance for {name} not found")
-            return None
-        return user
+        email = claims.get("email") if isinstance(claims.get("email"), str) else None
+        return {**(user or {"name": name, "isAdmin": False, "isBot": False, "missing": True}),
+                "_token_email": email}
 
     def _principal_name(self, claims: dict[str, Any]) -> str:
         for claim in self.state.auth.get("jwtPrincipalClaims") or ["sub"]:
@@ -312,7 +320,7 @@ class LabHandler(BaseHTTPRequestHandler):
             f"{config}/jwks": lambda p: self._json(200, {"keys": [self.state.om_key.om_jwk()]}),
             f"{config}/loginConfig": lambda p: self._login_config(),
             "/v1/users": lambda p: self._list(self._users(query), query),
-            "/v1/users/loggedInUser": lambda p: self._json(200, p),
+            "/v1/users/loggedInUser": lambda p: self._logged_in(p),
             "/v1/bots": lambda p: self._list(self.state.bots, query),
         }
         posts: dict[str, Callable[[dict[str, Any] | None], None]] = {
@@ -329,6 +337,28 @@ class LabHandler(BaseHTTPRequestHandler):
                     arg = unquote(match.group(1))
                     return lambda p, h=handler, a=arg: h(a, p)  # type: ignore[misc]
         return None
+
+    def _logged_in(self, principal: dict[str, Any] | None) -> None:
+        """UserResource.getCurrentLoggedInUser -> UserRepository.getLoggedInUserByNameAndEmail (recent),
+        or by name (<=1.2). Source: docs/research/issue-11-openmetadata-source.md, point 2."""
+        assert principal is not None
+        name, email = principal["name"], principal.get("_token_email")
+        users = self.state.users
+        if not self.state.scenario.logged_in_by_name_and_email or email is None:
+            if principal.get("missing"):
+                self._error(404, f"user instance for {name} not found")
+            else:
+                self._json(200, {k: v for k, v in principal.items() if not k.startswith("_")})
+            return
+        match = users.get(name)
+        if match is not None and match["email"].lower() == email.lower():
+            self._json(200, match)
+            return
+        by_email = any(u["email"].lower() == email.lower() for u in users.values())
+        if (match is not None) != by_email:
+            self._error(400, "Account already exists. Please contact administrator.")
+        else:
+            self._error(404, "Cannot find user with provided name and email")
 
     def _version(self) -> None:
         self._json(200, {"version": self.state.scenario.version,

@@ -7,12 +7,23 @@ whether the principal domain is enforced. Knowing the admin names lets an attack
 password guessing or lock them out on purpose (the lockout is per username and needs no password).
 Medium: a disclosure that sharpens other attacks, and a sign of an old version (see OMA109).
 
+A disclosure is a non-empty list of principals (admin, bot or test principals) or an implementation
+field with a real value (`className`, `containerRequestFilter`). Recent servers answer with a fresh
+`AuthorizerConfiguration` holding only `principalDomain`; its generated class initialises every
+collection, so the answer also carries `"adminPrincipals": []` and other empty lists. Those disclose
+nothing and PASS.
+
 ## Fix
 Upgrade: recent servers answer with `principalDomain` only. Until then, block the path for
 anonymous callers at the reverse proxy.
 
 ## References
-- open-metadata/OpenMetadata: openmetadata-service/.../resources/system/ConfigResource.java (old and recent)
+- open-metadata/OpenMetadata: openmetadata-service/src/main/java/org/openmetadata/service/resources/system/
+  ConfigResource.java, getAuthorizerConfig (recent: `new AuthorizerConfiguration().withPrincipalDomain(...)`;
+  older: returns the YAML block)
+- open-metadata/OpenMetadata: openmetadata-spec/.../configuration/authorizerConfiguration.json (array
+  properties without `"default": null`, so jsonschema2pojo initialises them to empty sets)
+- docs/research/issue-11-openmetadata-source.md, point 1
 """
 
 from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
@@ -24,9 +35,15 @@ META = RuleMeta(id="OMA111", name="authorizer-config-disclosed", severity=Severi
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     authorizer = need(snap.om.authorizer)
     resource = f"{snap.target.om_url}{authorizer.path}"
-    if authorizer.admin_principals is not None:
-        yield META.failed(resource, "admin principals are served to anonymous callers: "
-                          + ", ".join(authorizer.admin_principals),
-                          admin_principals=list(authorizer.admin_principals), fields=list(authorizer.fields))
+    lists = {"adminPrincipals": authorizer.admin_principals, "botPrincipals": authorizer.bot_principals,
+             "testPrincipals": authorizer.test_principals}
+    disclosed = {name: list(values) for name, values in lists.items() if values}
+    if disclosed or authorizer.internals:
+        shown = "; ".join(f"{name}: {', '.join(values)}" for name, values in disclosed.items())
+        what = shown or "implementation fields " + ", ".join(authorizer.internals)
+        yield META.failed(resource, f"the authorizer configuration is served to anonymous callers ({what})",
+                          disclosed=disclosed, internals=list(authorizer.internals),
+                          fields=list(authorizer.fields))
     else:
-        yield META.passed(resource, "only non-sensitive authorizer fields are served", fields=list(authorizer.fields))
+        yield META.passed(resource, "only the principal domain and empty defaults are served",
+                          fields=list(authorizer.fields))
