@@ -11,12 +11,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from auditor.om_defaults import PASSWORD_PROVIDERS
 from auditor.snapshot import AuthConfig, PoolRef
 
 AUTHORITY = re.compile(r"^https://cognito-idp\.([a-z0-9-]+)\.amazonaws\.com/([\w-]+_[0-9a-zA-Z]+)/?$")
 POOL_ID = re.compile(r"^[\w-]+_[0-9a-zA-Z]+$")  # the API's UserPoolIdType pattern
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")  # OpenMetadata: ^[a-z]{2}-[a-z]+-[0-9]$, widened for us-gov-*
 CLIENT_ID = re.compile(r"^[a-zA-Z0-9]{10,}$")  # OpenMetadata: ^[a-zA-Z0-9]+$, length >= 10
+
+
+def names_cognito(auth: AuthConfig) -> bool:
+    """OpenMetadata signs users in through Cognito: provider aws-cognito, or another OIDC provider
+    (custom-oidc, configured in the UI since 2025) whose authority is a Cognito user pool issuer.
+    CustomOidcValidator accepts any discovery URL, so the provider name alone is not enough
+    (docs/research/issue-11-openmetadata-source.md, point 8)."""
+    if auth.provider == "aws-cognito":
+        return True
+    oidc = auth.provider is not None and auth.provider not in (*PASSWORD_PROVIDERS, "saml")
+    return oidc and bool(AUTHORITY.match((auth.authority or "").strip()))
 
 
 class DiscoveryError(ValueError):
@@ -66,7 +78,7 @@ def discover(auth: AuthConfig) -> tuple[str, str, str | None, list[str]]:
 def resolve(req: CognitoRequest, auth: AuthConfig | None) -> PoolRef | None:
     """The pool to audit, or None when there is none. Raises DiscoveryError when OM's value is broken."""
     discovered: tuple[str, str, str | None, list[str]] | None = None
-    if auth is not None and auth.provider == "aws-cognito":
+    if auth is not None and names_cognito(auth):
         try:
             discovered = discover(auth)
         except DiscoveryError:

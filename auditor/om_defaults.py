@@ -35,6 +35,13 @@ DEFAULT_ADMIN_PASSWORD = "admin"
 DEFAULT_PRINCIPAL_DOMAIN = "open-metadata.org"
 DEFAULT_ADMIN_EMAIL = "admin@open-metadata.org"
 
-# Providers that accept a password at POST /api/v1/users/login (others answer 403).
-PASSWORD_PROVIDERS = frozenset({"basic", "ldap"})
+# The admin's e-mail domains OpenMetadata has shipped: authorizerConfiguration.principalDomain in
+# conf/openmetadata.yaml and the Helm chart (open-metadata.org), older conf/openmetadata.yaml (openmetadata.org).
+SHIPPED_PRINCIPAL_DOMAINS = ("open-metadata.org", "openmetadata.org")
+
+# Providers that accept a password at POST /api/v1/users/login (others answer 403):
+# AuthServeletHandlerFactory serves BASIC and OPENMETADATA with BasicAuthServletHandler, LDAP with
+# LdapAuthServletHandler (docs/research/issue-11-openmetadata-source.md, point 3).
+PASSWORD_PROVIDERS = frozenset({"basic", "openmetadata", "ldap"})
+LOCAL_PASSWORD_PROVIDERS = frozenset({"basic", "openmetadata"})  # passwords kept by OpenMetadata itself
 SSO_PROVIDERS = frozenset({"google", "okta", "auth0", "azure", "aws-cognito", "custom-oidc", "saml"})

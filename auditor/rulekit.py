@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from auditor.catalogue import Params
+from auditor.discovery import names_cognito
 from auditor.model import Outcome, RuleMeta, Severity, Status
-from auditor.snapshot import AppClient, AuthConfig, Snapshot
+from auditor.snapshot import OM_SECURITY_CONFIG, AppClient, AuthConfig, Snapshot
 from auditor.urls import is_loopback_host, url_host, url_scheme
 
 T = TypeVar("T")
@@ -63,12 +64,43 @@ def federated_only(snap: Snapshot) -> str | None:
     return f"federated-only pool: users sign in only through {names}; local-user controls do not apply"
 
 
+def om_callback(snap: Snapshot) -> tuple[str, str | None, Outcome | None]:
+    """(the field OpenMetadata redirects to, its value, an outcome for when it cannot be judged).
+
+    A public client's redirect is the public auth config's `callbackUrl`. A confidential client's code
+    flow uses `oidcConfiguration.callbackUrl` instead (AuthenticationCodeFlowHandler); the public
+    `callbackUrl` is then empty by default and unused. That value is readable only at
+    GET /api/v1/system/security/config, with an admin token: without one the rule is SKIPPED, and
+    when the read failed it is ERROR (the resource is filled in by `blocked_by`).
+    """
+    auth = need(snap.om.auth_config, "om.auth_config")
+    if (auth.client_type or "").lower() != "confidential":
+        return "callbackUrl", (auth.callback_url or "").strip() or None, None
+    field = "oidcConfiguration.callbackUrl"
+    security = snap.om.security_config
+    if security is None:
+        problem = snap.problem(OM_SECURITY_CONFIG)
+        why = problem.reason if problem else "not collected"
+        status = Status.ERROR if problem is not None and problem.kind == "error" else Status.SKIPPED
+        return field, None, Outcome(status, "", f"a confidential client's redirect ({field}) is readable only "
+                                    f"with an admin token ({why})")
+    if not security.served:
+        return field, None, Outcome(Status.SKIPPED, "", f"a confidential client's redirect ({field}) is not served "
+                                    "by this release")
+    return field, (security.oidc_callback_url or "").strip() or None, None
+
+
+def blocked_by(outcome: Outcome, resource: str) -> Outcome:
+    """`outcome` (from om_callback) for `resource`."""
+    return Outcome(outcome.status, resource, outcome.message)
+
+
 def om_cognito(snap: Snapshot) -> tuple[str, AuthConfig, str | None]:
     """For cross-checks: (resource, OpenMetadata's auth config, reason to skip or None)."""
     auth = need(snap.om.auth_config, "om.auth_config")
     resource = f"{snap.target.om_url}{auth.path}"
-    if auth.provider != "aws-cognito":
-        return resource, auth, f"OpenMetadata's provider is {auth.provider}, not aws-cognito"
+    if not names_cognito(auth):
+        return resource, auth, f"OpenMetadata's provider is {auth.provider}, and its authority is no Cognito pool"
     return resource, auth, None
 
 
@@ -97,10 +129,12 @@ __all__ = [
     "Severity",
     "Snapshot",
     "Status",
+    "blocked_by",
     "client_resource",
     "federated_only",
     "is_loopback_host",
     "need",
+    "om_callback",
     "pool_resource",
     "url_host",
     "url_scheme",

@@ -31,6 +31,7 @@ OM_ADMIN_USERS = "om.admin_users"
 OM_BOTS = "om.bots"
 OM_LOGIN_PROBE = "om.login_probe"
 OM_TOKEN_PROBE = "om.token_probe"
+OM_SECURITY_CONFIG = "om.security_config"
 COGNITO_POOL = "cognito.user_pool"
 COGNITO_MFA = "cognito.mfa"
 COGNITO_DOMAIN = "cognito.domain"
@@ -100,6 +101,20 @@ class AuthorizerConfig:
 
 
 @dataclass(frozen=True)
+class SecurityConfig:
+    """The non-secret part of GET /api/v1/system/security/config (SystemResource.getSecurityConfig, admin
+    only): what a confidential client really redirects to and whether it uses PKCE. The rest of that
+    answer (the OIDC client secret, the SAML keystore password and private key, unmasked for some
+    callers) is never read into the snapshot."""
+
+    path: str
+    served: bool  # False: this release has no such endpoint (404/405)
+    client_type: str | None = None
+    oidc_callback_url: str | None = None
+    disable_pkce: bool | None = None  # None: absent, which means the default, true
+
+
+@dataclass(frozen=True)
 class JwkKey:
     kid: str | None
     kty: str | None
@@ -145,6 +160,7 @@ class BotInfo:
     token_expiry: str | None
     expires_at: int | None
     error: str | None = None
+    revoked: bool = False  # the token was revoked: JWTToken "" and no expiry
 
 
 @dataclass(frozen=True)
@@ -156,6 +172,7 @@ class ProbeResult:
     http_status: int | None
     outcome: str
     message: str
+    attempts: tuple[str, ...] = ()  # login probe: the accounts an attempt was sent for, in order
 
 
 @dataclass(frozen=True)
@@ -171,6 +188,7 @@ class OMFacts:
     bots: tuple[BotInfo, ...] | None = None
     login_probe: ProbeResult | None = None
     token_probe: ProbeResult | None = None
+    security_config: SecurityConfig | None = None
 
 
 @dataclass(frozen=True)
@@ -299,8 +317,8 @@ OM_KEYS = _keys("om", OMFacts)
 COGNITO_KEYS = _keys("cognito", CognitoFacts)
 INPUT_KEYS = frozenset((*OM_KEYS, *COGNITO_KEYS))
 _NAMED = {OM_VERSION, OM_AUTH_CONFIG, OM_AUTHORIZER, OM_JWKS, OM_ENDPOINT, OM_ANONYMOUS, OM_ADMIN_USER, OM_ADMIN_USERS,
-          OM_BOTS, OM_LOGIN_PROBE, OM_TOKEN_PROBE, COGNITO_POOL, COGNITO_MFA, COGNITO_DOMAIN, COGNITO_CLIENTS,
-          COGNITO_IDPS, COGNITO_REF}
+          OM_BOTS, OM_LOGIN_PROBE, OM_TOKEN_PROBE, OM_SECURITY_CONFIG, COGNITO_POOL, COGNITO_MFA, COGNITO_DOMAIN,
+          COGNITO_CLIENTS, COGNITO_IDPS, COGNITO_REF}
 assert _NAMED <= INPUT_KEYS, _NAMED - INPUT_KEYS  # import-time: a misspelled constant cannot ship
 
 

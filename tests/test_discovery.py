@@ -72,3 +72,11 @@ def test_cognito_only_needs_a_region_it_can_find() -> None:
 def test_invalid_options_are_refused(req: CognitoRequest) -> None:
     with pytest.raises(ValueError):
         validate_request(req)
+
+
+def test_a_custom_oidc_provider_pointed_at_cognito_is_discovered() -> None:
+    """SSO configured in the UI can name custom-oidc with a Cognito issuer (CustomOidcValidator accepts
+    any discovery URL): the pool is audited, not silently left out."""
+    ref = resolve(CognitoRequest(), auth(provider="custom-oidc"))
+    assert ref is not None and ref.source == "discovered"
+    assert resolve(CognitoRequest(), auth(provider="basic")) is None

@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit
 
 from auditor import om_defaults
 from auditor.collectors.http import HttpAnswer, ReadOnlyClient
-from auditor.errors import CollectionError, OmauditError, TargetError
+from auditor.errors import Cause, CollectionError, OmauditError, TargetError
 from auditor.lockout import ProbeLedger
 from auditor.snapshot import (
     OM_ADMIN_USER,
@@ -29,6 +29,7 @@ from auditor.snapshot import (
     OM_BOTS,
     OM_JWKS,
     OM_LOGIN_PROBE,
+    OM_SECURITY_CONFIG,
     OM_TOKEN_PROBE,
     AdminAccount,
     AuthConfig,
@@ -40,6 +41,7 @@ from auditor.snapshot import (
     OMFacts,
     ProbeResult,
     Problem,
+    SecurityConfig,
     UserInfo,
     VersionInfo,
 )
@@ -121,13 +123,15 @@ class OpenMetadataCollector:
                 admin_user = pool.submit(self._with_token, OM_ADMIN_USER, self._admin_user)
                 admin_users = pool.submit(self._with_token, OM_ADMIN_USERS, self._admin_users)
                 bots = pool.submit(self._with_token, OM_BOTS, self._bots)
+                security = pool.submit(self._with_token, OM_SECURITY_CONFIG, self._security_config)
                 token_probe = pool.submit(self._active, OM_TOKEN_PROBE, self._token_probe)
-                login_probe = self._active(OM_LOGIN_PROBE, lambda: self._login_probe(authorizer.result()))
+                login_probe = self._active(OM_LOGIN_PROBE, lambda: self._login_probe(authorizer.result(),
+                                                                                    admin_user.result()))
                 facts = OMFacts(
                     endpoint=self.endpoint, version=version, auth_config=auth.result(),
                     authorizer=authorizer.result(), jwks=jwks.result(), anonymous_access=anonymous.result(),
                     admin_user=admin_user.result(), admin_users=admin_users.result(), bots=bots.result(),
-                    login_probe=login_probe, token_probe=token_probe.result(),
+                    login_probe=login_probe, token_probe=token_probe.result(), security_config=security.result(),
                 )
         finally:
             self.client.close()
@@ -222,13 +226,24 @@ class OpenMetadataCollector:
     # ---- admin surface (token) ------------------------------------------------------------
 
     def _admin_user(self) -> AdminAccount:
-        path = f"/api/v1/users/name/{om_defaults.DEFAULT_ADMIN_NAME}"
+        """The shipped admin, soft-deleted included: `include` defaults to non-deleted, and a
+        soft-deleted account can be restored (UserResource.getByName)."""
+        path = f"/api/v1/users/name/{om_defaults.DEFAULT_ADMIN_NAME}?include=all"
         answer = self.client.get(path, auth=True)
         if answer.status == 404:
             return AdminAccount(exists=False, user=None)
         if answer.status != 200:
             raise CollectionError(_describe(answer))
         return AdminAccount(exists=True, user=parse_user(answer.json_object()))
+
+    def _security_config(self) -> SecurityConfig:
+        path = "/api/v1/system/security/config"
+        answer = self.client.get(path, auth=True)
+        if answer.status in (404, 405):
+            return SecurityConfig(path=path, served=False)
+        if answer.status != 200:
+            raise CollectionError(_describe(answer), Cause.DENIED if answer.status in (401, 403) else Cause.BAD_ANSWER)
+        return parse_security_config(answer.json_object(), path)
 
     def _admin_users(self) -> tuple[UserInfo, ...]:
         return tuple(parse_user(u) for u in self._pages("/api/v1/users?isAdmin=true"))
@@ -254,11 +269,13 @@ class OpenMetadataCollector:
         except OmauditError as exc:
             return BotInfo(name, user_name, None, None, None, error=str(exc))
         config = _obj(mech.get("config"))
-        # JWTToken is a secret: it is deliberately not read into the snapshot.
+        # JWTToken is a secret: only whether it is empty is read (UserResource.revokeToken stores
+        # JWTAuthMechanism().withJWTToken(""), without an expiry).
         expires = config.get("JWTTokenExpiresAt")
         return BotInfo(name=name, bot_user=user_name, auth_type=_str(mech.get("authType")),
                        token_expiry=_str(config.get("JWTTokenExpiry")),
-                       expires_at=expires if isinstance(expires, int) and not isinstance(expires, bool) else None)
+                       expires_at=expires if isinstance(expires, int) and not isinstance(expires, bool) else None,
+                       revoked=config.get("JWTToken") == "")
 
     def _pages(self, path: str) -> list[dict[str, Any]]:
         """Follow `paging.after` cursors (SECURITY-SURFACE.md 9.1), bounded."""
@@ -275,38 +292,49 @@ class OpenMetadataCollector:
 
     # ---- active probes (--active) ---------------------------------------------------------
 
-    def _login_probe(self, authorizer: AuthorizerConfig | None) -> ProbeResult:
-        """One login attempt with the shipped credentials. The server ignores the email domain."""
-        domain = (authorizer.principal_domain if authorizer else None) or om_defaults.DEFAULT_PRINCIPAL_DOMAIN
-        account = f"{om_defaults.DEFAULT_ADMIN_NAME}@{domain}"
-        password = base64.b64encode(om_defaults.DEFAULT_ADMIN_PASSWORD.encode()).decode()
+    def _login_probe(self, authorizer: AuthorizerConfig | None, admin: AdminAccount | None) -> ProbeResult:
+        """The shipped credentials, tried on each account the admin may have: never an account twice,
+        and never more accounts than needed.
+
+        The login looks the user up by e-mail (BasicAuthenticator.lookUserInProvider ->
+        getActiveUserByEmailForAuth): an unknown e-mail is 400, a wrong password 401. UserUtil rewrites
+        the admin's e-mail to admin@<principalDomain> at start only while `admin` is an admin
+        principal, and the shipped domain is open-metadata.org or (older conf/openmetadata.yaml)
+        openmetadata.org. With an admin token the admin's real e-mail is known and is the only
+        candidate (none if the account is gone). Otherwise each candidate is tried in turn until one
+        is not "unknown user". Source: docs/research/issue-11-openmetadata-source.md, points 3 and 7.
+        """
+        candidates = _login_candidates(authorizer, admin)
+        if not candidates:
+            return ProbeResult(endpoint="/api/v1/users/login", account=None, http_status=None, outcome="no-account",
+                               message="the default admin account does not exist: nothing to try")
+        tried: list[str] = []
+        result: ProbeResult | None = None
+        for account in candidates:
+            result = self._login_once(account)
+            if result.outcome != "recently-probed":
+                tried.append(account)
+            if result.outcome != "no-such-user":
+                break
+        assert result is not None
+        return dataclasses.replace(result, attempts=tuple(tried))
+
+    def _login_once(self, account: str) -> ProbeResult:
+        """One attempt on `account`, recorded in the ledger before it is sent. `/api/v1/users/login`
+        first; where that endpoint does not exist (404/405), `/api/v1/auth/login` (recent releases),
+        which is the same attempt: the first answer consumed none."""
         path = "/api/v1/users/login"
         ledger = self.options.ledger
         refusal = ledger.claim(f"{self.endpoint.url}{path}", account) if ledger else "no probe ledger was given"
         if refusal is not None:
             return ProbeResult(endpoint=path, account=account, http_status=None, outcome="recently-probed",
                                message=refusal)
-        answer = self.client.post_login_probe(path, {"email": account, "password": password})
-        message = answer.message()
-        if answer.status == 200:
-            try:
-                body = answer.json_object()
-            except CollectionError:
-                body = {}
-            # The returned tokens are never kept: only whether they were there.
-            outcome = "accepted" if "accessToken" in body else "unexpected"
-            message = "the server issued an access token" if outcome == "accepted" else "200 without a token"
-        elif answer.status == 401 and LOCKED_MARKER.lower() in message.lower():
-            outcome = "locked"
-        elif answer.status in (400, 401):
-            outcome = "rejected"
-        elif answer.status == 403:
-            outcome = "not-permitted"
-        elif answer.status in (404, 405):
-            outcome = "no-endpoint"
-        else:
-            outcome = "unexpected"  # still an attempt: the ledger already counts it
-            message = _describe(answer)
+        body = {"email": account, "password": base64.b64encode(om_defaults.DEFAULT_ADMIN_PASSWORD.encode()).decode()}
+        answer = self.client.post_login_probe(path, body)
+        if answer.status in (404, 405):
+            path = "/api/v1/auth/login"
+            answer = self.client.post_login_probe(path, body)
+        outcome, message = _login_verdict(answer, path)
         return ProbeResult(endpoint=path, account=account, http_status=answer.status, outcome=outcome,
                            message=message)
 
@@ -337,6 +365,44 @@ class OpenMetadataCollector:
             raise CollectionError(f"GET {path} with the default-key token: {_describe(answer)}")
         return ProbeResult(endpoint=path, account="admin (default-key token)", http_status=answer.status,
                            outcome=verdict, message=answer.message())
+
+
+def _login_candidates(authorizer: AuthorizerConfig | None, admin: AdminAccount | None) -> list[str]:
+    """The e-mails the shipped admin may sign in with, most likely first, each once."""
+    name = om_defaults.DEFAULT_ADMIN_NAME
+    if admin is not None:  # read with the admin token: no guessing
+        if not admin.exists or admin.user is None or admin.user.deleted:
+            return []
+        if admin.user.email:
+            return [admin.user.email]
+    domain = authorizer.principal_domain if authorizer else None
+    found = [f"{name}@{d}" for d in (domain, *om_defaults.SHIPPED_PRINCIPAL_DOMAINS) if d]
+    return list({a.lower(): a for a in reversed(found)}.values())[::-1]
+
+
+def _login_verdict(answer: HttpAnswer, path: str) -> tuple[str, str]:
+    """(outcome, message) of one login answer; any answer but 404/405 was an attempt on the account."""
+    message = answer.message()
+    if answer.status == 200:
+        try:
+            body = answer.json_object()
+        except CollectionError:
+            body = {}
+        # The returned tokens are never kept: only whether they were there.
+        if "accessToken" in body:
+            return "accepted", "the server issued an access token"
+        return "unexpected", "200 without a token"
+    if answer.status == 401 and LOCKED_MARKER.lower() in message.lower():
+        return "locked", message
+    if answer.status == 400 and path.endswith("/users/login"):
+        return "no-such-user", message  # getActiveUserByEmailForAuth found no user with that e-mail
+    if answer.status == 401 or (answer.status in (400, 500) and path.endswith("/auth/login")):
+        return "rejected", message  # /auth/login answers every failure with 500
+    if answer.status == 403:
+        return "not-permitted", message
+    if answer.status in (404, 405):
+        return "no-endpoint", message
+    return "unexpected", _describe(answer)  # still an attempt: the ledger already counts it
 
 
 # Answers that come only after JwtFilter verified the token's signature (see _token_probe).
@@ -401,6 +467,17 @@ AUTHORIZER_INTERNALS = ("className", "containerRequestFilter")
 
 def _strings(value: object) -> tuple[str, ...] | None:
     return tuple(str(v) for v in value) if isinstance(value, list) else None
+
+
+def parse_security_config(data: dict[str, Any], path: str) -> SecurityConfig:
+    """SecurityConfiguration {authenticationConfiguration {clientType, oidcConfiguration {callbackUrl,
+    disablePkce}}, ...}: only these three values are read; secrets in the answer are left behind."""
+    auth = _obj(data.get("authenticationConfiguration"))
+    oidc = _obj(auth.get("oidcConfiguration"))
+    pkce = oidc.get("disablePkce")
+    return SecurityConfig(path=path, served=True, client_type=_str(auth.get("clientType")),
+                          oidc_callback_url=_str(oidc.get("callbackUrl")),
+                          disable_pkce=pkce if isinstance(pkce, bool) else None)
 
 
 def parse_jwks(data: dict[str, Any], path: str) -> Jwks:

@@ -22,12 +22,15 @@ class LabUser:
     is_admin: bool = False
     is_bot: bool = False
     password: str | None = None  # None: no BASIC auth mechanism (SSO users, blanked admin)
+    deleted: bool = False  # soft-deleted: 404 by name unless include=all (UserResource.getByName)
 
 
 @dataclass(frozen=True)
 class LabBot:
     name: str
     token_expiry: str = "Unlimited"  # JWTTokenExpiry enum: OneHour, 1, 7, 30, 60, 90, Unlimited
+    # UserResource.revokeToken stores JWTAuthMechanism().withJWTToken(""): no token, no expiry.
+    revoked: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ class Scenario:
     # A token whose kid no trusted key has: older MultiUrlJwkProvider wraps SigningKeyNotFoundException in
     # UnhandledServerException (500); the newest answers 401 "Token signing key not found ...".
     unknown_kid_status: int = 500
+    # authenticationConfiguration.oidcConfiguration as GET /system/security/config serves it; None: the
+    # conf/openmetadata.yaml defaults (OIDC_CALLBACK http://localhost:8585/callback, disablePkce true).
+    oidc: dict[str, Any] | None = None
 
     @property
     def provider(self) -> str:
@@ -141,6 +147,31 @@ def _injected() -> Scenario:
         cognito=INJECTED_COGNITO)
 
 
+# The official Helm chart's oidcConfiguration defaults (open-metadata/openmetadata-helm-charts
+# charts/openmetadata/values.yaml, every chart since 1.4.0), with a confidential Cognito client.
+HELM_OIDC = {"clientId": "", "type": "", "secret": "*********", "scope": "openid email profile", "discoveryUri": "",
+             "useNonce": True, "preferredJwsAlgorithm": "RS256", "responseType": "code", "disablePkce": True,
+             "callbackUrl": "http://openmetadata:8585/callback", "serverUrl": "http://openmetadata:8585",
+             "clientAuthenticationMethod": "client_secret_post", "tenant": "", "maxClockSkew": "",
+             "tokenValidity": "3600", "customParams": {}, "maxAge": "0", "prompt": "consent", "sessionExpiry": "604800"}
+CONFIDENTIAL_COGNITO = CognitoSeed(pool=HARDENED.pool, client={**HARDENED.client, "GenerateSecret": True},
+                                   software_token_mfa=True)
+
+
+def _confidential_helm() -> Scenario:
+    """Cognito done right, OpenMetadata on the Helm chart's confidential-client defaults: the public
+    callbackUrl is empty, the code flow redirects to http://openmetadata:8585/callback without PKCE."""
+    auth = {**_recent_auth("aws-cognito", self_signup=False, client_id=LAB_CLIENT_PLACEHOLDER,
+                           authority=LAB_POOL_PLACEHOLDER, callback=""), "clientType": "confidential"}
+    return Scenario(
+        name="confidential-helm", description="A confidential Cognito client left at the Helm chart's OIDC "
+        "defaults: an http callback on the chart's service name, PKCE off.", version="1.12.6", legacy_paths=False,
+        auth=auth, authorizer=_recent_authorizer("example.com"), default_key=False,
+        key_id="0b7d6c1e-2f3a-4b5c-8d9e-aa11bb22cc33", users=(LabUser("secops", "secops@example.com", is_admin=True),),
+        bots=tuple(LabBot(b, token_expiry="30") for b in SYSTEM_BOTS), admin_token_user="secops",
+        access_block_time=600, cognito=CONFIDENTIAL_COGNITO, oidc=HELM_OIDC)
+
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
@@ -200,11 +231,13 @@ SCENARIOS: dict[str, Scenario] = {
             default_key=False,
             key_id="8c0e5f2a-6d1b-4c3e-9a7f-2b4d6e8f0a1c",
             users=(LabUser("secops", "secops@example.com", is_admin=True),),
-            bots=tuple(LabBot(b, token_expiry="30") for b in SYSTEM_BOTS),
+            # One bot's token was revoked rather than rotated: no live token (OMA113 PASS).
+            bots=(*(LabBot(b, token_expiry="30") for b in SYSTEM_BOTS[:-1]), LabBot(SYSTEM_BOTS[-1], revoked=True)),
             admin_token_user="secops",
             access_block_time=600,
             cognito=HARDENED,
         ),
         _injected(),
+        _confidential_helm(),
     )
 }

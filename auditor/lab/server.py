@@ -79,6 +79,7 @@ class LabState:
     attempts: dict[str, _Attempts] = field(default_factory=dict)
     login_posts: dict[str, int] = field(default_factory=dict)  # every login request, by e-mail as sent
     verified: dict[str, dict[str, Any]] = field(default_factory=dict)  # token -> claims, signature checked
+    revoked: frozenset[str] = frozenset()  # bots whose token was revoked (JWTToken "")
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def trusted_keys(self) -> list[LabKey]:
@@ -120,7 +121,7 @@ def _build_state(scenario: Scenario, authority: str | None, client_id: str | Non
     bot_expiry: dict[str, str] = {}
     domain = str(scenario.authorizer.get("principalDomain") or om_defaults.DEFAULT_PRINCIPAL_DOMAIN)
     for u in scenario.users:
-        users[u.name] = _user_entity(u.name, u.email, is_admin=u.is_admin, is_bot=False)
+        users[u.name] = {**_user_entity(u.name, u.email, is_admin=u.is_admin, is_bot=False), "deleted": u.deleted}
         passwords[u.name] = u.password
     for b in scenario.bots:
         user = _user_entity(b.name, f"{b.name}@{domain}", is_admin=False, is_bot=True)
@@ -139,7 +140,8 @@ def _build_state(scenario: Scenario, authority: str | None, client_id: str | Non
     if client_id is not None:
         auth["clientId"] = client_id
     state = LabState(scenario=scenario, om_key=om_key, mint_key=mint_key, users=users, passwords=passwords,
-                     bots=bots, bot_tokens={}, bot_expiry=bot_expiry, auth=auth)
+                     bots=bots, bot_tokens={}, bot_expiry=bot_expiry, auth=auth,
+                     revoked=frozenset(b.name for b in scenario.bots if b.revoked))
     for b in scenario.bots:
         state.bot_tokens[b.name] = _mint(state, b.name, users[b.name]["email"], bot=True,
                                          expiry=bot_expiry[users[b.name]["id"]])
@@ -310,6 +312,7 @@ class LabHandler(BaseHTTPRequestHandler):
     def _route(self, method: str, path: str, query: dict[str, str], body: bytes
                ) -> Callable[[dict[str, Any] | None], None] | None:
         """The resource method for (method, path), as Jersey would match it, or None."""
+        self._query = query
         legacy = self.state.scenario.legacy_paths
         system = "/v1" if legacy else "/v1/system"
         config = "/v1/config" if legacy else "/v1/system/config"
@@ -323,6 +326,8 @@ class LabHandler(BaseHTTPRequestHandler):
             "/v1/users/loggedInUser": lambda p: self._logged_in(p),
             "/v1/bots": lambda p: self._list(self.state.bots, query),
         }
+        if not legacy:
+            gets["/v1/system/security/config"] = self._security_config
         posts: dict[str, Callable[[dict[str, Any] | None], None]] = {
             "/v1/users/login": lambda p: self._login(body), "/v1/users/signup": lambda p: self._signup(body)}
         table = gets if method == "GET" else posts if method == "POST" else {}
@@ -337,6 +342,22 @@ class LabHandler(BaseHTTPRequestHandler):
                     arg = unquote(match.group(1))
                     return lambda p, h=handler, a=arg: h(a, p)  # type: ignore[misc]
         return None
+
+    def _security_config(self, principal: dict[str, Any] | None) -> None:
+        """SystemResource.getSecurityConfig: admin only; the OIDC secret masked for non-bot callers
+        (DefaultAuthorizer.shouldMaskPasswords). Source: docs/research/issue-11-openmetadata-source.md, point 4."""
+        if principal is None or not principal.get("isAdmin"):
+            name = principal["name"] if principal else "anonymous"
+            self._error(403, f"Principal: CatalogPrincipal{{name='{name}'}} is not admin")
+            return
+        scenario = self.state.scenario
+        oidc = scenario.oidc if scenario.oidc is not None else {
+            "callbackUrl": "http://localhost:8585/callback", "disablePkce": True, "secret": "*********",
+            "serverUrl": "http://localhost:8585", "responseType": "code"}
+        authorizer = {**scenario.authorizer, "className": "org.openmetadata.service.security.DefaultAuthorizer",
+                      "containerRequestFilter": "org.openmetadata.service.security.JwtFilter"}
+        self._json(200, {"authenticationConfiguration": {**self.state.auth, "oidcConfiguration": oidc},
+                         "authorizerConfiguration": authorizer})
 
     def _logged_in(self, principal: dict[str, Any] | None) -> None:
         """UserResource.getCurrentLoggedInUser -> UserRepository.getLoggedInUserByNameAndEmail (recent),
@@ -370,7 +391,7 @@ class LabHandler(BaseHTTPRequestHandler):
                          "jwtTokenExpiryTime": 3600})
 
     def _users(self, query: dict[str, str]) -> list[dict[str, Any]]:
-        users = list(self.state.users.values())
+        users = [u for u in self.state.users.values() if not u["deleted"] or query.get("include") == "all"]
         for flag, key in (("isAdmin", "isAdmin"), ("isBot", "isBot")):
             if flag in query:
                 wanted = query[flag].lower() == "true"
@@ -397,7 +418,10 @@ class LabHandler(BaseHTTPRequestHandler):
         self._json(200, {"data": page, "paging": paging})
 
     def _user_by_name(self, name: str, principal: dict[str, Any] | None) -> None:
+        """EntityResource.getByNameInternal: `include` defaults to non-deleted."""
         user = self.state.users.get(name)
+        if user is not None and user["deleted"] and self._query.get("include") not in ("all", "deleted"):
+            user = None
         if user is None:
             self._error(404, f"user instance for {name} not found")
         else:
@@ -420,6 +444,9 @@ class LabHandler(BaseHTTPRequestHandler):
             return
         if principal is not None and not principal.get("isAdmin"):
             self._error(403, f"Principal: CatalogPrincipal{{name='{principal['name']}'}} is not admin")
+            return
+        if user["name"] in self.state.revoked:
+            self._json(200, {"authType": "JWT", "config": {"JWTToken": ""}})
             return
         expiry = self.state.bot_expiry[user_id]
         config: dict[str, Any] = {"JWTToken": self.state.bot_tokens[user["name"]], "JWTTokenExpiry": expiry}
@@ -472,7 +499,8 @@ class LabHandler(BaseHTTPRequestHandler):
             return self.state.users.get(email.split("@", 1)[0])
         if "@" not in email:
             return None
-        return next((u for u in self.state.users.values() if u["email"].lower() == email.lower()), None)
+        return next((u for u in self.state.users.values()
+                     if u["email"].lower() == email.lower() and not u["deleted"]), None)
 
     def _signup(self, body: bytes) -> None:
         """BasicAuthenticator.registerUser: 501 unless basic with enableSelfSignup."""

@@ -14,21 +14,33 @@ or set `AUTHENTICATION_CALLBACK_URL` to the registered one.
 - AWS Cognito docs, app client settings (callback URLs); OpenMetadata docs, Amazon Cognito SSO
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, om_cognito_client
+from auditor.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    blocked_by,
+    om_callback,
+    om_cognito_client,
+)
 
 META = RuleMeta(id="OMA403", name="callback-not-registered", severity=Severity.MEDIUM,
                 needs=("om.auth_config", "cognito.clients"))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
-    resource, auth, client, skip = om_cognito_client(snap)
-    callback = (auth.callback_url or "").strip()
+    resource, _, client, skip = om_cognito_client(snap)
+    field, callback, unknown = om_callback(snap)
     if skip or client is None:
         yield META.skipped(resource, skip or "no client")
+    elif unknown:
+        yield blocked_by(unknown, resource)
     elif not callback:
-        yield META.skipped(resource, "OpenMetadata has no callbackUrl configured")
+        yield META.skipped(resource, f"OpenMetadata has no {field} configured")
     elif callback in (client.callback_urls or ()):
         yield META.passed(resource, f"{callback} is registered on client {client.client_id}")
     else:
-        yield META.failed(resource, f"{callback} is not among client {client.client_id}'s callback URLs",
+        yield META.failed(resource, f"{callback} ({field}) is not among client {client.client_id}'s callback URLs",
                           callback_url=callback, registered=list(client.callback_urls or ()))

@@ -21,6 +21,8 @@ from auditor.rulekit import (
     RuleMeta,
     Severity,
     Snapshot,
+    blocked_by,
+    om_callback,
     om_cognito_client,
     url_host,
 )
@@ -30,11 +32,15 @@ META = RuleMeta(id="OMA404", name="foreign-callbacks", severity=Severity.MEDIUM,
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
-    resource, auth, client, skip = om_cognito_client(snap)
+    resource, _, client, skip = om_cognito_client(snap)
+    _, callback, unknown = om_callback(snap)
     if skip or client is None:
         yield META.skipped(resource, skip or "no client")
         return
-    own = {h.lower().rstrip(".") for h in (url_host(auth.callback_url or ""), url_host(snap.target.om_url or "")) if h}
+    if unknown:
+        yield blocked_by(unknown, resource)
+        return
+    own = {h.lower().rstrip(".") for h in (url_host(callback or ""), url_host(snap.target.om_url or "")) if h}
     foreign = sorted({u for u in client.callback_urls or () if (url_host(u) or "").lower().rstrip(".") not in own})
     if foreign:
         yield META.failed(resource, f"client {client.client_id} also redirects to: " + ", ".join(foreign),

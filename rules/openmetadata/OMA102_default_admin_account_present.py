@@ -4,7 +4,11 @@
 Under an SSO provider OpenMetadata blanks the admin's password, but the account stays an admin. If
 the provider is ever switched back to `basic` (a rollback, a config reload from the YAML defaults),
 or `admin` stays in `adminPrincipals`, the server re-creates or re-enables `admin` with the password
-`admin`. The OpenMetadata Cognito guide says to delete it.
+`admin`. The OpenMetadata Cognito guide says to delete it. The account is read with
+`include=all`: `GET /users/name/{name}` answers 404 for a soft-deleted user by default
+(UserResource.getByName, `include` defaults to non-deleted), yet a soft-deleted account can be
+restored, so it FAILs with its own message. Providers under which passwords work (`basic`,
+`openmetadata`, `ldap`) are SKIPPED here: OMA101 and OMA103 judge them.
 
 ## Fix
 Remove `admin` from `AUTHORIZER_ADMIN_PRINCIPALS` (Helm: `openmetadata.config.authorizer.initialAdmins`)
@@ -14,7 +18,9 @@ and list your own SSO admins there, restart, then delete the account:
 ## References
 - OpenMetadata docs, Amazon Cognito SSO: "DELETE the admin default account shipped by OM in case you had
   Basic Authentication enabled before configuring Amazon Cognito SSO"
-- open-metadata/OpenMetadata: openmetadata-service/.../util/UserUtil.java (addUsers)
+- open-metadata/OpenMetadata: openmetadata-service/.../util/UserUtil.java (addUsers),
+  resources/teams/UserResource.java (getByName, `include`); docs/research/issue-11-openmetadata-source.md,
+  point 6
 """
 
 from auditor.om_defaults import PASSWORD_PROVIDERS
@@ -35,6 +41,10 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
                            provider=provider)
     elif not account.exists or account.user is None:
         yield META.passed(resource, "the default admin account has been deleted", provider=provider)
+    elif account.user.deleted:
+        yield META.failed(resource, "the default admin account is only soft-deleted: it can be restored "
+                          "(delete it with hardDelete=true)", provider=provider, deleted=True,
+                          email=account.user.email)
     else:
         user = account.user
         yield META.failed(resource,

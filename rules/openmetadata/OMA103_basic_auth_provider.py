@@ -1,11 +1,13 @@
-"""OMA103: the authentication provider is `basic` (local passwords).
+"""OMA103: users sign in with passwords (provider `basic`, `openmetadata` or `ldap`).
 
 ## Why this matters
-With `basic`, OpenMetadata keeps its own passwords: no MFA, a lockout that is per replica and by
+With `basic` (and `openmetadata`, which AuthServeletHandlerFactory serves with the same basic
+handler), OpenMetadata keeps its own passwords: no MFA, a lockout that is per replica and by
 default 3 attempts per 30 s in recent releases, self-signup on by default, and the shipped `admin`
 account. The deployments omaudit targets are meant to sign users in through Amazon Cognito.
-Medium rather than high: basic auth is a supported mode, and the concrete risks it enables have
-their own rules (OMA101, OMA108).
+With `ldap` the passwords live in the directory, but sign-in is still a password form without
+MFA and with the same lockout. Medium rather than high: these are supported modes, and the concrete
+risks they enable have their own rules (OMA101, OMA108).
 
 ## Fix
 Configure SSO: `AUTHENTICATION_PROVIDER=aws-cognito`,
@@ -16,8 +18,11 @@ Configure SSO: `AUTHENTICATION_PROVIDER=aws-cognito`,
 
 ## References
 - OpenMetadata docs, Amazon Cognito SSO (docker, bare metal, kubernetes)
+- open-metadata/OpenMetadata: openmetadata-service/.../security/AuthServeletHandlerFactory.java
+  (BASIC and OPENMETADATA -> BasicAuthServletHandler, LDAP -> LdapAuthServletHandler)
 """
 
+from auditor.om_defaults import LOCAL_PASSWORD_PROVIDERS, PASSWORD_PROVIDERS
 from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
 
 META = RuleMeta(id="OMA103", name="basic-auth-provider", severity=Severity.MEDIUM, needs=("om.auth_config",))
@@ -29,8 +34,11 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     resource = f"{snap.target.om_url}{auth.path}"
     if provider is None:
         yield META.errored(resource, "the auth config names no provider")
-    elif provider == "basic":
-        yield META.failed(resource, "users sign in with local OpenMetadata passwords (provider basic)",
+    elif provider in LOCAL_PASSWORD_PROVIDERS:
+        yield META.failed(resource, f"users sign in with local OpenMetadata passwords (provider {provider})",
                           provider=provider)
+    elif provider in PASSWORD_PROVIDERS:
+        yield META.failed(resource, f"users sign in with directory passwords through OpenMetadata's form "
+                          f"(provider {provider})", provider=provider)
     else:
         yield META.passed(resource, f"provider is {provider}", provider=provider)

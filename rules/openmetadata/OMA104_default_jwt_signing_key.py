@@ -2,8 +2,9 @@
 
 ## Why this matters
 The default private key is public (conf/private_key.der in the OpenMetadata repository and in every
-server image). Anyone can mint a token for any user, including `admin`, and recent servers accept it
-whatever the provider is, because their own JWKS is in `publicKeyUrls`. A never-expiring admin token
+server image). Anyone can mint a token for any user, including `admin`, and the server accepts it
+whatever the provider is and whatever `publicKeyUrls` lists: MultiUrlJwkProvider asks
+LocalJwkProvider (OpenMetadata's own key, by `kid`) before any configured URL. A never-expiring admin token
 signed with this key ships in the openmetadata-ingestion wheel (see OMA105).
 omaudit compares the published modulus as an integer, so OpenMetadata's leading zero byte and
 base64 padding in `n` do not hide a match.
@@ -17,7 +18,9 @@ restart, and regenerate every bot token (Settings > Bots > Revoke / Generate tok
 
 ## References
 - OpenMetadata docs, Enable JWT Tokens: "They should NEVER be used in a production installation"
-- open-metadata/OpenMetadata: openmetadata-service/.../security/jwt/JWTTokenGenerator.java
+- open-metadata/OpenMetadata: openmetadata-service/.../security/jwt/JWTTokenGenerator.java,
+  security/MultiUrlJwkProvider.java and LocalJwkProvider.java (docs/research/issue-11-openmetadata-source.md,
+  point 2)
 """
 
 from auditor.om_defaults import DEFAULT_KEY_MODULUS, DEFAULT_KEY_SPKI_SHA256

@@ -16,7 +16,19 @@ and only that, as the app client's callback URL in Cognito (see OMA301, OMA403).
 - OpenMetadata docs, Amazon Cognito SSO, docker/bare-metal/kubernetes pages
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, is_loopback_host, need, url_host
+from auditor.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    blocked_by,
+    is_loopback_host,
+    need,
+    om_callback,
+    url_host,
+)
 
 META = RuleMeta(id="OMA106", name="callback-url-localhost", severity=Severity.HIGH, needs=("om.auth_config",))
 
@@ -24,14 +36,17 @@ META = RuleMeta(id="OMA106", name="callback-url-localhost", severity=Severity.HI
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     auth = need(snap.om.auth_config)
     resource = f"{snap.target.om_url}{auth.path}"
-    url = (auth.callback_url or "").strip()
+    field, url, unknown = om_callback(snap)
+    if unknown:
+        yield blocked_by(unknown, resource)
+        return
     if not url:
-        yield META.skipped(resource, f"no callbackUrl is configured (provider {auth.provider})")
+        yield META.skipped(resource, f"no {field} is configured (provider {auth.provider})")
         return
     host = url_host(url)
     if host is None:
-        yield META.failed(resource, f"callbackUrl {url!r} has no host a browser could return to", callback_url=url)
+        yield META.failed(resource, f"{field} {url!r} has no host a browser could return to", callback_url=url)
     elif is_loopback_host(host):
-        yield META.failed(resource, f"callbackUrl {url} points at this machine ({host})", callback_url=url)
+        yield META.failed(resource, f"{field} {url} points at this machine ({host})", callback_url=url)
     else:
-        yield META.passed(resource, f"callbackUrl host is {host}", callback_url=url)
+        yield META.passed(resource, f"{field} host is {host}", callback_url=url)

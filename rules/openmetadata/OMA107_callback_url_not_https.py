@@ -13,7 +13,18 @@ the same https URL in the Cognito app client (`aws cognito-idp update-user-pool-
 - OpenMetadata docs, Amazon Cognito SSO; AWS Cognito docs: callback URLs must use HTTPS except for localhost
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, url_scheme
+from auditor.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    blocked_by,
+    need,
+    om_callback,
+    url_scheme,
+)
 
 META = RuleMeta(id="OMA107", name="callback-url-not-https", severity=Severity.MEDIUM, needs=("om.auth_config",))
 
@@ -21,10 +32,12 @@ META = RuleMeta(id="OMA107", name="callback-url-not-https", severity=Severity.ME
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     auth = need(snap.om.auth_config)
     resource = f"{snap.target.om_url}{auth.path}"
-    url = (auth.callback_url or "").strip()
-    if not url:
-        yield META.skipped(resource, f"no callbackUrl is configured (provider {auth.provider})")
+    field, url, unknown = om_callback(snap)
+    if unknown:
+        yield blocked_by(unknown, resource)
+    elif not url:
+        yield META.skipped(resource, f"no {field} is configured (provider {auth.provider})")
     elif url_scheme(url) == "https":
-        yield META.passed(resource, "callbackUrl uses https", callback_url=url)
+        yield META.passed(resource, f"{field} uses https", callback_url=url)
     else:
-        yield META.failed(resource, f"callbackUrl {url} is not https", callback_url=url)
+        yield META.failed(resource, f"{field} {url} is not https", callback_url=url)

@@ -4,7 +4,8 @@
 Every system bot gets a token with `JWTTokenExpiry: Unlimited` (no `exp` claim) at first start.
 Bot tokens leak (CVE-2026-26010 and CVE-2026-46481 both handed the ingestion-bot JWT to read-only
 users), and a leaked never-expiring token works until someone notices. Medium: it needs a leak first,
-but then grants the bot's (often broad) rights indefinitely.
+but then grants the bot's (often broad) rights indefinitely. A revoked token
+(`UserResource.revokeToken` stores `JWTToken: ""` and no expiry) is no live token: PASS.
 
 ## Fix
 Settings > Bots > <bot> > Revoke token, then Generate new token with an expiry of 90 days or less
@@ -14,6 +15,8 @@ ingestion configuration before it expires.
 ## References
 - open-metadata/OpenMetadata: openmetadata-service/.../util/UserUtil.java (addOrUpdateBotUser)
 - openmetadata-spec: auth/jwtAuth.json (JWTTokenExpiry)
+- open-metadata/OpenMetadata: resources/teams/UserResource.java (revokeToken);
+  docs/research/issue-11-openmetadata-source.md, point 5
 """
 
 from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
@@ -29,6 +32,8 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
         resource = f"bot:{bot.name}"
         if bot.error:
             yield META.errored(resource, f"could not read the token expiry: {bot.error}")
+        elif bot.revoked:
+            yield META.passed(resource, f"{bot.name}'s token was revoked: no live token", revoked=True)
         elif bot.auth_type not in (None, "JWT"):
             yield META.skipped(resource, f"the bot authenticates with {bot.auth_type}, not a JWT")
         elif bot.token_expiry == "Unlimited" or (bot.token_expiry is not None and bot.expires_at is None):

@@ -6,15 +6,18 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from auditor.lab.cognito import MotoServer
 from auditor.lab.scenarios import SCENARIOS
 from auditor.lab.server import LabServer
+from auditor.lockout import ProbeLedger
 from auditor.scan import ScanTarget, collect_target
 from auditor.snapshot import dump_snapshots
 
 OUT = Path(__file__).resolve().parent / "snapshots"
+GOLDEN = ("insecure-defaults", "sso-leftovers", "seed-walkthrough", "legacy-1.2", "hardened")
 
 
 def main() -> None:
@@ -22,10 +25,11 @@ def main() -> None:
                        "AWS_EC2_METADATA_DISABLED": "true"})
     moto = MotoServer()
     try:
-        for name, scenario in SCENARIOS.items():
-            with LabServer(scenario, aws_endpoint_url=moto.endpoint_url) as lab:
+        for name in GOLDEN:
+            with LabServer(SCENARIOS[name], aws_endpoint_url=moto.endpoint_url) as lab:
                 target = ScanTarget(name=f"lab-{name}", om_url=lab.url, om_token=lab.admin_token, active=True,
-                                    aws_endpoint_url=lab.aws_endpoint_url)
+                                    aws_endpoint_url=lab.aws_endpoint_url,
+                                    ledger=ProbeLedger(Path(tempfile.mkdtemp(prefix="omaudit-snapshots-"))))
                 snap, _ = collect_target(target)
                 (OUT / f"{name}.json").write_text(dump_snapshots([snap]))
     finally:

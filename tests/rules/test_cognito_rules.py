@@ -140,6 +140,10 @@ CASES: list[tuple[str, Any, Status]] = [
     ("OMA401", cognito(auth=om_auth(authority="https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other")),
      Status.FAIL),
     ("OMA401", cognito(auth=om_auth(provider="basic")), Status.SKIPPED),
+    # custom-oidc pointed at a Cognito pool (SSO configured in the UI) is a Cognito deployment too.
+    ("OMA401", cognito(auth=om_auth(provider="custom-oidc")), Status.PASS),
+    ("OMA401", cognito(auth=om_auth(provider="custom-oidc", authority="https://accounts.google.com")),
+     Status.SKIPPED),
     ("OMA402", cognito(), Status.PASS),
     ("OMA402", cognito(auth=om_auth(client_id="someoneelse123")), Status.FAIL),
     ("OMA403", cognito(), Status.PASS),

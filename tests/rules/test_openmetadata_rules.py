@@ -18,6 +18,7 @@ from auditor.snapshot import (
     Jwks,
     ProbeResult,
     Problem,
+    SecurityConfig,
     UserInfo,
     VersionInfo,
 )
@@ -33,6 +34,19 @@ def auth(provider: str | None = "aws-cognito", callback: str | None = "https://o
     return AuthConfig(path="/api/v1/system/config/auth", provider=provider, client_type="public",
                       enable_self_signup=self_signup, authority=None, client_id=None, callback_url=callback,
                       jwt_principal_claims=("email",), public_key_urls=None, fields=("provider",))
+
+
+CONFIDENTIAL = AuthConfig(path="/api/v1/system/config/auth", provider="aws-cognito", client_type="confidential",
+                          enable_self_signup=False, authority=None, client_id=None, callback_url="",
+                          jwt_principal_claims=("email",), public_key_urls=None, fields=("provider",))
+
+
+NO_TOKEN = {"om.security_config": Problem("skipped", "needs an OpenMetadata admin token")}
+DENIED = {"om.security_config": Problem("error", "GET /api/v1/system/security/config answered HTTP 403")}
+
+
+def security(disable_pkce: bool | None, callback: str = "https://om.example.com/callback") -> SecurityConfig:
+    return SecurityConfig("/api/v1/system/security/config", True, "confidential", callback, disable_pkce)
 
 
 def jwks(*keys: tuple[str | None, int | None], malformed: tuple[str, ...] = ()) -> Jwks:
@@ -109,6 +123,19 @@ CASES: list[tuple[str, dict[str, Any], Status]] = [
     ("OMA115", {"endpoint": Endpoint("https://om.example.com", "https", "om.example.com", "off")}, Status.FAIL),
     ("OMA115", {"endpoint": Endpoint("https://om.example.com", "https", "om.example.com", "custom-ca")}, Status.PASS),
     ("OMA115", {"endpoint": Endpoint("http://om.example.com", "http", "om.example.com", "off")}, Status.SKIPPED),
+    ("OMA116", {"auth_config": CONFIDENTIAL, "security_config": security(None)}, Status.FAIL),
+    ("OMA116", {"auth_config": CONFIDENTIAL, "security_config": security(True)}, Status.FAIL),
+    ("OMA116", {"auth_config": CONFIDENTIAL, "security_config": security(False)}, Status.PASS),
+    ("OMA116", {"auth_config": CONFIDENTIAL, "problems": NO_TOKEN}, Status.SKIPPED),
+    ("OMA116", {"auth_config": CONFIDENTIAL, "problems": DENIED}, Status.ERROR),
+    ("OMA116", {"auth_config": auth()}, Status.SKIPPED),  # public client
+    # A confidential client redirects to oidcConfiguration.callbackUrl, not the (empty) public callbackUrl.
+    ("OMA106", {"auth_config": CONFIDENTIAL, "security_config": security(True, "http://localhost:8585/callback")},
+     Status.FAIL),
+    ("OMA106", {"auth_config": CONFIDENTIAL, "problems": NO_TOKEN}, Status.SKIPPED),
+    ("OMA106", {"auth_config": CONFIDENTIAL, "problems": DENIED}, Status.ERROR),
+    ("OMA107", {"auth_config": CONFIDENTIAL, "security_config": security(True, "http://openmetadata:8585/callback")},
+     Status.FAIL),
 ]
 
 
