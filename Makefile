@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# OpenMetadata's own client (openmetadata-ingestion 2.0.7.0) as the lab's test oracle, in a venv of its
+# own: its frozen set is installed without resolution (its full tree does not resolve from the registries).
+OMETA  := .venv-ometa
+OMETA_STAMP := $(OMETA)/.installed
 
 .PHONY: demo test browser lint typecheck unit install clean audit-deps docs
 
@@ -13,6 +17,12 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(OMETA_STAMP): tests/oracle/requirements-ometa.txt
+	$(PYTHON) -m venv $(OMETA)
+	$(OMETA)/bin/pip install --quiet --upgrade pip
+	$(OMETA)/bin/pip install --quiet --no-deps -r tests/oracle/requirements-ometa.txt
+	touch $(OMETA_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/omaudit demo
@@ -32,8 +42,8 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
-	$(BIN)/pytest -q
+unit: $(STAMP) $(OMETA_STAMP)
+	OMAUDIT_OMETA_PYTHON=$(OMETA)/bin/python $(BIN)/pytest -q
 
 docs: $(STAMP)
 	$(BIN)/omaudit rules docs > docs/rules.md
@@ -43,4 +53,4 @@ audit-deps: $(STAMP)
 	$(BIN)/pip-audit --strict --no-deps --disable-pip -r constraints.txt
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(OMETA) .mypy_cache .ruff_cache .pytest_cache

@@ -149,11 +149,14 @@ def _injected() -> Scenario:
 
 # The official Helm chart's oidcConfiguration defaults (open-metadata/openmetadata-helm-charts
 # charts/openmetadata/values.yaml, every chart since 1.4.0), with a confidential Cognito client.
-HELM_OIDC = {"clientId": "", "type": "", "secret": "*********", "scope": "openid email profile", "discoveryUri": "",
-             "useNonce": True, "preferredJwsAlgorithm": "RS256", "responseType": "code", "disablePkce": True,
+HELM_OIDC = {"id": "", "type": "", "secret": "*********", "scope": "openid email profile", "discoveryUri": "",
+             "useNonce": "true", "preferredJwsAlgorithm": "RS256", "responseType": "code", "disablePkce": True,
              "callbackUrl": "http://openmetadata:8585/callback", "serverUrl": "http://openmetadata:8585",
              "clientAuthenticationMethod": "client_secret_post", "tenant": "", "maxClockSkew": "",
              "tokenValidity": "3600", "customParams": {}, "maxAge": "0", "prompt": "consent", "sessionExpiry": "604800"}
+# conf/openmetadata.yaml's oidcConfiguration defaults (OIDC_* variables), served for every other scenario.
+YAML_OIDC = {**HELM_OIDC, "callbackUrl": "http://localhost:8585/callback", "serverUrl": "http://localhost:8585",
+             "prompt": "", "clientAuthenticationMethod": "client_secret_post"}
 CONFIDENTIAL_COGNITO = CognitoSeed(pool=HARDENED.pool, client={**HARDENED.client, "GenerateSecret": True},
                                    software_token_mfa=True)
 
