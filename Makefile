@@ -47,6 +47,7 @@ unit: $(STAMP) $(OMETA_STAMP)
 
 docs: $(STAMP)
 	$(BIN)/omaudit rules docs > docs/rules.md
+	$(BIN)/omaudit lab fidelity > docs/fidelity.md
 
 audit-deps: $(STAMP)
 	$(BIN)/pip install --quiet -c constraints.txt pip-audit

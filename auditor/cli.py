@@ -503,23 +503,29 @@ def lab_serve(scenario: Annotated[str, typer.Option("--scenario", help="Scenario
               port: Annotated[int, typer.Option("--port", help="Port for OpenMetadata (0: any free port).")] = 0,
               latency_ms: Annotated[int, typer.Option("--latency-ms", help="Delay every answer, OpenMetadata's "
                                                       "and moto's, by this many ms (benchmarks).")] = 0,
+              release: Annotated[str | None, typer.Option("--release", help="Serve the scenario as this release "
+                                                          "profile does (see docs/fidelity.md).")] = None,
               ) -> int:
     """Serve one scenario on 127.0.0.1; print one JSON line when ready; stop on SIGINT/SIGTERM."""
     import json
 
     from auditor.lab.hostile import HostileServer
+    from auditor.lab.releases import RELEASES, on_release
     from auditor.lab.scenarios import SCENARIOS
     from auditor.lab.server import LabServer
 
     names = [*SCENARIOS, "hostile"]
     if scenario not in names:
         raise InputError(f"unknown scenario {scenario!r} (choose from {', '.join(names)})")
+    if release is not None and release not in RELEASES:
+        raise InputError(f"unknown release {release!r} (choose from {', '.join(RELEASES)})")
     if not 0 <= latency_ms <= 10_000:
         raise InputError("--latency-ms must be between 0 and 10000")
     try:
         server: LabServer | HostileServer = (
             HostileServer(port=port) if scenario == "hostile"
-            else LabServer(SCENARIOS[scenario], port=port, latency=latency_ms / 1000)).start()
+            else LabServer(on_release(SCENARIOS[scenario], RELEASES[release]) if release else SCENARIOS[scenario],
+                           port=port, latency=latency_ms / 1000)).start()
     except OSError as exc:
         raise InputError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
     print(json.dumps({"scenario": scenario, "om_url": server.url, "aws_endpoint_url": server.aws_endpoint_url,
@@ -528,6 +534,15 @@ def lab_serve(scenario: Annotated[str, typer.Option("--scenario", help="Scenario
         _wait_for_signal()
     finally:
         server.stop()
+    return EXIT_OK
+
+
+@lab_app.command("fidelity")
+def lab_fidelity() -> int:
+    """Print docs/fidelity.md: the lab's behaviour by OpenMetadata release, with sources."""
+    from auditor.lab.releases import fidelity_markdown
+
+    sys.stdout.write(fidelity_markdown())
     return EXIT_OK
 
 

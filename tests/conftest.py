@@ -71,7 +71,13 @@ def lab_factory(moto_endpoint: str) -> Iterator[Any]:
     servers: list[LabServer] = []
 
     def start(name: str) -> LabServer:
-        server = LabServer(SCENARIOS[name], aws_endpoint_url=moto_endpoint).start()
+        """A scenario by name; `scenario@release` serves it as that release profile does."""
+        from auditor.lab.releases import RELEASES, on_release
+
+        scenario_name, _, release = name.partition("@")
+        scenario = SCENARIOS[scenario_name]
+        server = LabServer(on_release(scenario, RELEASES[release]) if release else scenario,
+                           aws_endpoint_url=moto_endpoint).start()
         servers.append(server)
         return server
 

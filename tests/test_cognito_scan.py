@@ -134,8 +134,16 @@ def test_guard_refuses_mutating_calls_before_they_are_sent(moto_endpoint: str) -
         client.create_user_pool(PoolName="must-not-exist")
     with pytest.raises(WriteRefused, match="GetUserAttributeVerificationCode"):
         client.get_user_attribute_verification_code(AccessToken="x", AttributeName="email")
+    # Read-named calls that mint tokens or return secrets (botocore 1.44.8): refused as well.
+    with pytest.raises(WriteRefused, match="GetClientToken"):
+        client.get_client_token(ClientId="abc", Secret="s" * 24)
+    with pytest.raises(WriteRefused, match="GetDerivedToken"):
+        client.get_derived_token(ClientId="abc", SubjectToken="t", SubjectTokenType="urn:x")
+    with pytest.raises(WriteRefused, match="ListUserPoolClientSecrets"):
+        client.list_user_pool_client_secrets(UserPoolId="us-east-1_Abc123", ClientId="abc")
     assert len(admin(moto_endpoint).list_user_pools(MaxResults=60)["UserPools"]) == before
-    assert client.list_user_pools(MaxResults=1)["ResponseMetadata"]["HTTPStatusCode"] == 200
+    pool = admin(moto_endpoint).create_user_pool(PoolName="guard-check")["UserPool"]["Id"]
+    assert client.describe_user_pool(UserPoolId=pool)["ResponseMetadata"]["HTTPStatusCode"] == 200  # an own read
 
 
 @pytest.fixture(scope="module")

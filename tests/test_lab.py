@@ -37,9 +37,9 @@ def test_rotated_key_keeps_the_java_quirks(lab_factory: Lab) -> None:
 
 
 def test_version_paths_by_generation(lab_factory: Lab) -> None:
-    recent, legacy = lab_factory("insecure-defaults"), lab_factory("legacy-1.2")
+    recent, legacy = lab_factory("insecure-defaults"), lab_factory("legacy-1.2@0.13")
     assert requests.get(f"{recent.url}/api/v1/system/version", timeout=5).json()["version"] == "2.0.7"
-    assert requests.get(f"{legacy.url}/api/v1/version", timeout=5).json()["version"] == "1.2.3"
+    assert requests.get(f"{legacy.url}/api/v1/version", timeout=5).json()["version"] == "0.13.3"
     missing = requests.get(f"{legacy.url}/api/v1/system/version", timeout=5)
     assert (missing.status_code, missing.json()) == (404, {"code": 404, "message": "HTTP 404 Not Found"})
 

@@ -1,8 +1,8 @@
 """Collects a Cognito user pool and its app clients into CognitoFacts, read-only, through boto3.
 
-Only Describe/Get/List calls leave this process: a botocore `before-call` hook refuses anything
-else. Each call is collected on its own; AccessDenied on one call makes only the rules that need
-that call ERROR, naming the missing IAM action. Client secrets are dropped here, at collection.
+Only the audit's own read calls leave this process: a botocore `before-call` hook refuses every
+other operation (an allowlist, READ_OPERATIONS). Each call is collected on its own; AccessDenied on
+one call makes only the rules that need that call ERROR, naming the missing IAM action. Client secrets are dropped here, at collection.
 """
 
 from __future__ import annotations
@@ -45,12 +45,14 @@ from auditor.untrusted import MalformedInput, clean_text, clean_tree
 
 T = TypeVar("T")
 
-READ_ONLY_PREFIXES = ("Describe", "Get", "List")
+# The only operations this client may send: the audit's own reads. An allowlist, not a prefix rule:
+# botocore 1.44.8 has Get*/List* calls that mint tokens (GetClientToken, GetDerivedToken,
+# GetTokensFromRefreshToken), send a message (GetUserAttributeVerificationCode) or return secrets
+# (ListUserPoolClientSecrets); docs/research/issue-12-cognito-api.md lists all 48 read-named ones.
+READ_OPERATIONS = frozenset({"DescribeUserPool", "GetUserPoolMfaConfig", "DescribeUserPoolDomain",
+                             "ListUserPoolClients", "DescribeUserPoolClient", "ListIdentityProviders"})
 TARGET_BUDGET = 120.0  # wall time for all Cognito calls of one target, as on the OpenMetadata side
 MESSAGE_CHARS = 200  # of an AWS error message kept in a finding
-# Get* calls that act: they send a message or mint tokens. Never needed for an audit.
-REFUSED_READS = frozenset({"GetUserAttributeVerificationCode", "GetTokensFromRefreshToken", "GetId",
-                           "GetCredentialsForIdentity", "GetOpenIdToken"})
 MAX_ATTEMPTS = 3
 PARALLEL_CALLS = 4  # calls in flight to one pool at once
 # One client serves every target in the same account, region and endpoint: its connection pool must
@@ -75,10 +77,10 @@ class AwsOptions:
 
 
 def refuse_writes(model: Any, **_: Any) -> None:
-    """botocore before-call hook: only Describe*, Get* and List* operations may be sent."""
+    """botocore before-call hook: only the operations in READ_OPERATIONS may be sent."""
     name = getattr(model, "name", "")
-    if not name.startswith(READ_ONLY_PREFIXES) or name in REFUSED_READS:
-        raise WriteRefused(f"refused to send cognito-idp {name}: omaudit only reads")
+    if name not in READ_OPERATIONS:
+        raise WriteRefused(f"refused to send cognito-idp {name}: omaudit sends only its own reads")
 
 
 _clients: dict[tuple[str | None, str, str | None], Any] = {}

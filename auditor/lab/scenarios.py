@@ -60,6 +60,9 @@ class Scenario:
     # authenticationConfiguration.oidcConfiguration as GET /system/security/config serves it; None: the
     # conf/openmetadata.yaml defaults (OIDC_CALLBACK http://localhost:8585/callback, disablePkce true).
     oidc: dict[str, Any] | None = None
+    auth_login: bool = True  # POST /api/v1/auth/login exists (recent releases)
+    security_config: bool = True  # GET /api/v1/system/security/config exists
+    email_first: bool = False  # the newest JwtFilter resolves users by the e-mail claim
 
     @property
     def provider(self) -> str:
@@ -199,9 +202,9 @@ SCENARIOS: dict[str, Scenario] = {
             name="legacy-1.2",
             description="An old 1.2 server: old paths, verbose config with admin principals, CVE-2024-28255.",
             version="1.2.3",
-            # GUESS: the issue asks for the old path generation (/api/v1/version, /api/v1/config/*)
-            # here; which release dropped those paths is UNVERIFIED (SECURITY-SURFACE.md 11).
-            legacy_paths=True,
+            # The 1.x line serves /api/v1/system/*: conf/openmetadata.yaml ~1.0 already names
+            # /api/v1/system/config/jwks; /api/v1/version and /api/v1/config/* are <= 0.13 (research point 10).
+            legacy_paths=False,
             # 1.x javax era: the YAML authenticationConfiguration is returned unmodified (3.4).
             auth={"provider": "basic", "providerName": "", "clientType": "public", "responseType": "id_token",
                   "publicKeyUrls": ["http://localhost:8585/api/v1/config/jwks"], "tokenValidationAlgorithm": "RS256",
@@ -222,6 +225,8 @@ SCENARIOS: dict[str, Scenario] = {
             access_block_time=600,
             substring_exclusions=True,
             logged_in_by_name_and_email=False,
+            auth_login=False,
+            security_config=False,
         ),
         Scenario(
             name="hardened",

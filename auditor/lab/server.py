@@ -40,7 +40,10 @@ RECENT_EXCLUDED = frozenset(p.lower() for p in (
     "v1/system/version", "v1/users/registrationConfirmation", "v1/users/resendRegistrationToken",
     "v1/users/generatePasswordResetLink", "v1/users/password/reset", "v1/users/login", "v1/users/refresh",
     "v1/collate/apps/support/redeem-code"))
-LEGACY_EXCLUDED = ("v1/config", "v1/users/signup", "v1/version", "v1/users/registrationConfirmation",
+# GUESS: "v1/system/config" and "v1/system/version": the 1.0-1.2 list is not in the index, but the UI reads
+# both before login, and "v1/system/config/auth" does not contain "v1/config" (research point 10).
+LEGACY_EXCLUDED = ("v1/config", "v1/system/config", "v1/system/version", "v1/users/signup", "v1/version",
+                   "v1/users/registrationConfirmation",
                    "v1/users/resendRegistrationToken", "v1/users/generatePasswordResetLink",
                    "v1/users/password/reset", "v1/users/checkEmailInUse", "v1/users/login", "v1/users/refresh")
 
@@ -200,7 +203,9 @@ class LabHandler(BaseHTTPRequestHandler):
         self._send(status, json.dumps(data).encode(), headers=headers)
 
     def _error(self, status: int, message: str) -> None:
-        """Dropwizard ErrorMessage, as CatalogGenericExceptionMapper renders it."""
+        """Dropwizard ErrorMessage, as CatalogGenericExceptionMapper renders it (a resource that maps every
+        failure to one status, as /api/v1/auth/login does, sets `_failure_status`)."""
+        status = self._failure_status or status
         self._json(status, {"code": status, "message": message})
 
     # ---- dispatch ---------------------------------------------------------------------------
@@ -221,6 +226,7 @@ class LabHandler(BaseHTTPRequestHandler):
         self._dispatch("DELETE")
 
     def _dispatch(self, method: str) -> None:
+        self._failure_status: int | None = None
         raw = urlsplit(self.path)
         if raw.path.startswith("/_lab/"):
             self._lab_api(raw.path)
@@ -290,6 +296,15 @@ class LabHandler(BaseHTTPRequestHandler):
         # spend the lab's CPU, on the scanner's cores, re-verifying one token thousands of times.)
         self.state.verified[token] = claims
         name = self._principal_name(claims)
+        email_claim = claims.get("email")
+        if self.state.scenario.email_first and claims.get("isBot") is not True and isinstance(email_claim, str):
+            # The newest JwtFilter: the user is the one with this e-mail; a name taken by another e-mail is refused.
+            owner = next((u for u in self.state.users.values() if u["email"].lower() == email_claim.lower()), None)
+            if owner is None and email_claim.split("@", 1)[0] in self.state.users:
+                self._error(401, f"Not Authorized! User with email {email_claim} is not registered. "
+                            "Contact your administrator.")
+                return None
+            name = owner["name"] if owner else email_claim.split("@", 1)[0]
         if claims.get("isBot") is True and self.state.bot_tokens.get(name) != token:
             self._error(401, "Not Authorized! Invalid Token")
             return None
@@ -326,10 +341,12 @@ class LabHandler(BaseHTTPRequestHandler):
             "/v1/users/loggedInUser": lambda p: self._logged_in(p),
             "/v1/bots": lambda p: self._list(self.state.bots, query),
         }
-        if not legacy:
+        if not legacy and self.state.scenario.security_config:
             gets["/v1/system/security/config"] = self._security_config
         posts: dict[str, Callable[[dict[str, Any] | None], None]] = {
             "/v1/users/login": lambda p: self._login(body), "/v1/users/signup": lambda p: self._signup(body)}
+        if self.state.scenario.auth_login:
+            posts["/v1/auth/login"] = lambda p: self._login(body, failure_status=500)
         table = gets if method == "GET" else posts if method == "POST" else {}
         if path in table:
             return table[path]
@@ -460,8 +477,10 @@ class LabHandler(BaseHTTPRequestHandler):
             config["JWTTokenExpiresAt"] = int((time.time() + days * 86400) * 1000)
         self._json(200, {"authType": "JWT", "config": config})
 
-    def _login(self, body: bytes) -> None:
-        """UserResource.loginUserWithPwd -> BasicAuthenticator.loginUser (or NoopAuthenticator: 403)."""
+    def _login(self, body: bytes, failure_status: int | None = None) -> None:
+        """UserResource.loginUserWithPwd -> BasicAuthenticator.loginUser (or NoopAuthenticator: 403).
+        `failure_status`: /api/v1/auth/login answers every failure with 500 (research point 3)."""
+        self._failure_status = failure_status
         state = self.state
         if state.scenario.provider not in om_defaults.PASSWORD_PROVIDERS:
             self._error(403, NOT_PERMITTED)

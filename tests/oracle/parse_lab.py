@@ -1,9 +1,10 @@
 """Run by OpenMetadata's own Python client (openmetadata-ingestion 2.0.7.0, in .venv-ometa): fetch the
 lab's answers and parse each into OpenMetadata's generated pydantic models.
 
-    .venv-ometa/bin/python tests/oracle/parse_lab.py <om_url> <admin token>
+    .venv-ometa/bin/python tests/oracle/parse_lab.py <om_url> <admin token> [<om_url> <admin token> ...]
 
-Prints one JSON object: {"parsed": [what, ...], "failed": [{"what": ..., "error": ...}, ...]}.
+Prints one JSON object per lab, keyed by its URL: {"parsed": [what, ...], "failed": [{"what": ..., "error": ...}]}.
+One process reads every lab: importing the client's models takes seconds.
 This file imports only what that environment has (requests, pydantic, metadata.*), never auditor.
 """
 
@@ -34,7 +35,7 @@ MAY_LACK = {
 }
 
 
-def main(base: str, token: str) -> None:
+def read(base: str, token: str) -> dict[str, Any]:
     parsed: list[str] = []
     failed: list[dict[str, str]] = []
     headers = {"Authorization": f"Bearer {token}"}
@@ -80,10 +81,11 @@ def main(base: str, token: str) -> None:
         else:
             check(f"auth mechanism of {bot.get('name')}", AuthenticationMechanism, lambda m=mechanism: m)
             check(f"JWT of {bot.get('name')}", JWTAuthMechanism, lambda m=mechanism: m["config"])
-    if not legacy:
+    if requests.get(base + "/api/v1/system/security/config", headers=headers, timeout=10).status_code != 404:
         check("security config", SecurityConfiguration, lambda: get("/api/v1/system/security/config", auth=True))
-    print(json.dumps({"parsed": parsed, "failed": failed}))
+    return {"parsed": parsed, "failed": failed}
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    pairs = sys.argv[1:]
+    print(json.dumps({pairs[i]: read(pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2)}))

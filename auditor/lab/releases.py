@@ -1,0 +1,148 @@
+"""Release profiles: how OpenMetadata's security surface differs from one release line to the next.
+
+A lab scenario describes a deployment (its users, keys, provider); a release profile says how the
+server of that release answers. `on_release(scenario, release)` gives the scenario as served by that
+release. Every switch names the source it comes from (docs/research/issue-11-openmetadata-source.md
+quotes the code); a value whose release boundary the source does not date is marked GUESS in
+SWITCHES and in docs/fidelity.md, which `omaudit lab fidelity` generates from this module.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.lab.scenarios import Scenario
+
+
+@dataclass(frozen=True)
+class Switch:
+    name: str
+    behaviour: str
+    source: str
+
+
+SWITCHES: tuple[Switch, ...] = (
+    Switch("legacy_paths", "version and config under /api/v1/version and /api/v1/config/* (else /api/v1/system/...)",
+           "VersionResource @Path, ConfigResource @Path; conf/openmetadata.yaml ~1.0 already names "
+           "/api/v1/system/config/jwks, so the old generation is <= 0.13 (research point 10)"),
+    Switch("substring_exclusions", "JwtFilter skips authentication when the path *contains* an excluded entry "
+           "(the CVE-2024-28255 root cause); else exact, case-insensitive matches",
+           "security/JwtFilter.java, javax (<= 1.2) `uriInfo.getPath().contains(endpoint)`; recent "
+           "`equalsIgnoreCase` (research point 10); fixed in 1.2.4 per GHSA-6wx7-qw5p-wh84"),
+    Switch("authorizer_whole", "/config/authorizer returns the whole YAML block (admin principals, class names); "
+           "else a fresh object with principalDomain and empty collections",
+           "resources/system/ConfigResource.java getAuthorizerConfig, old vs recent (research point 1); "
+           "first release of the fresh object: GUESS 1.3"),
+    Switch("auth_whitelisted", "/config/auth is a fresh, whitelisted AuthenticationConfiguration with its schema "
+           "defaults (publicKeyUrls [], responseType, tokenValidationAlgorithm); else the YAML block",
+           "ConfigResource.getAuthConfig (research point 1, 'Related: /config/auth'); boundary GUESS 1.3"),
+    Switch("persisted_public_keys", "/config/auth serves the persisted publicKeyUrls again, not the empty default",
+           "ConfigResourceTest (#29597): 'Persisted publicKeyUrls must be served'; newest main only"),
+    Switch("auth_login", "POST /api/v1/auth/login (and refresh, logout) exists next to /api/v1/users/login",
+           "security/auth endpoints of recent releases (research point 3); boundary GUESS 1.12"),
+    Switch("logged_in_by_name_and_email", "GET /users/loggedInUser matches name AND e-mail: 400 'Account already "
+           "exists...' / 404 'Cannot find user with provided name and email'; else by name",
+           "jdbi3/UserRepository.java getLoggedInUserByNameAndEmail (jakarta; research point 2); boundary GUESS 1.6"),
+    Switch("email_first", "JwtFilter resolves the user from the e-mail claim: 401 'User with email ... is not "
+           "registered' for a name that exists with another e-mail",
+           "security/JwtFilter.java newest (emailClaim, JwtIdentityResolver; research point 2): after 2.0.7"),
+    Switch("unknown_kid_status", "answer to a token whose kid no trusted key has",
+           "security/MultiUrlJwkProvider.java: older UnhandledServerException (500), newest "
+           "SigningKeyNotFoundException -> 401 (research point 2)"),
+    Switch("security_config", "GET /api/v1/system/security/config (admin only) exists",
+           "resources/system/SystemResource.java getSecurityConfig (research point 4); boundary GUESS 1.9 "
+           "(SSO settings stored in the database)"),
+    Switch("access_block_time", "seconds an account stays locked after 3 failed logins (seeded default)",
+           "conf/openmetadata.yaml and the older SettingsCache seed: 600; newer seed: 30 (SECURITY-SURFACE 4.5); "
+           "boundary GUESS 1.9"),
+)
+
+
+@dataclass(frozen=True)
+class Release:
+    name: str
+    version: str
+    legacy_paths: bool
+    substring_exclusions: bool
+    authorizer_whole: bool
+    auth_whitelisted: bool
+    persisted_public_keys: bool
+    auth_login: bool
+    logged_in_by_name_and_email: bool
+    email_first: bool
+    unknown_kid_status: int
+    security_config: bool
+    access_block_time: int
+
+
+def _release(name: str, version: str, **switches: Any) -> Release:
+    recent: dict[str, Any] = {
+        "legacy_paths": False, "substring_exclusions": False, "authorizer_whole": False, "auth_whitelisted": True,
+        "persisted_public_keys": False, "auth_login": True, "logged_in_by_name_and_email": True,
+        "email_first": False, "unknown_kid_status": 500, "security_config": True, "access_block_time": 30}
+    return Release(name=name, version=version, **{**recent, **switches})
+
+
+OLD = {"substring_exclusions": True, "authorizer_whole": True, "auth_whitelisted": False, "auth_login": False,
+       "logged_in_by_name_and_email": False, "security_config": False, "access_block_time": 600}
+RELEASES: dict[str, Release] = {r.name: r for r in (
+    _release("0.13", "0.13.3", legacy_paths=True, **OLD),
+    _release("1.2", "1.2.3", **OLD),
+    _release("1.6", "1.6.4", auth_login=False, security_config=False, access_block_time=600),
+    _release("1.9", "1.9.12", auth_login=False),
+    _release("1.12", "1.12.6"),
+    _release("2.0", "2.0.7"),
+    _release("main", "2.1.0-SNAPSHOT", persisted_public_keys=True, email_first=True, unknown_kid_status=401),
+)}
+
+
+def _whole_authorizer(scenario: Scenario) -> dict[str, Any]:
+    """conf/openmetadata.yaml authorizerConfiguration, as old servers served it to anyone."""
+    return {"className": "org.openmetadata.service.security.DefaultAuthorizer",
+            "containerRequestFilter": "org.openmetadata.service.security.JwtFilter",
+            "adminPrincipals": sorted(u.name for u in scenario.users if u.is_admin),
+            "allowedEmailRegistrationDomains": ["all"],
+            "principalDomain": scenario.authorizer.get("principalDomain", "open-metadata.org"),
+            "enforcePrincipalDomain": False, "enableSecureSocketConnection": False}
+
+
+def on_release(scenario: Scenario, release: Release) -> Scenario:
+    """The scenario as a server of `release` serves it."""
+    authorizer = scenario.authorizer
+    if release.authorizer_whole and "className" not in authorizer:
+        authorizer = _whole_authorizer(scenario)
+    elif not release.authorizer_whole and "className" in authorizer:
+        authorizer = {"adminPrincipals": [], "testPrincipals": [], "allowedEmailRegistrationDomains": [],
+                      "principalDomain": authorizer.get("principalDomain", "open-metadata.org"), "allowedDomains": [],
+                      "useRolesFromProvider": False}
+    auth = dict(scenario.auth)
+    if not release.auth_whitelisted:
+        for key in ("jwtPrincipalClaimsMapping", "enableAutoRedirect"):
+            auth.pop(key, None)
+        auth.setdefault("publicKeyUrls", ["http://localhost:8585/api/v1/system/config/jwks"])
+    elif release.persisted_public_keys:
+        auth["publicKeyUrls"] = ["http://localhost:8585/api/v1/system/config/jwks"]
+    return dataclasses.replace(
+        scenario, name=f"{scenario.name}@{release.name}", version=release.version, legacy_paths=release.legacy_paths,
+        substring_exclusions=release.substring_exclusions, authorizer=authorizer, auth=auth,
+        logged_in_by_name_and_email=release.logged_in_by_name_and_email, unknown_kid_status=release.unknown_kid_status,
+        access_block_time=release.access_block_time, auth_login=release.auth_login,
+        security_config=release.security_config, email_first=release.email_first)
+
+
+def fidelity_markdown() -> str:
+    """docs/fidelity.md: behaviour x release, with the source of each behaviour."""
+    names = list(RELEASES)
+    lines = ["# Lab fidelity: behaviour by OpenMetadata release", "",
+             "Generated from auditor/lab/releases.py (`omaudit lab fidelity > docs/fidelity.md`); a test fails when "
+             "it is stale. Each row is a switch of the lab's release profiles; GUESS marks a release boundary the "
+             "source does not date. The quotes of the code are in docs/research/issue-11-openmetadata-source.md.",
+             "", "| behaviour | " + " | ".join(names) + " | source |", "|---|" + "---|" * len(names) + "---|"]
+    lines.append("| version served | " + " | ".join(RELEASES[n].version for n in names) + " | VersionResource |")
+    for switch in SWITCHES:
+        values = [getattr(RELEASES[n], switch.name) for n in names]
+        cells = ["yes" if v is True else "no" if v is False else str(v) for v in values]
+        lines.append(f"| `{switch.name}`: {switch.behaviour} | " + " | ".join(cells) + f" | {switch.source} |")
+    return "\n".join(lines) + "\n"
