@@ -125,6 +125,7 @@ class RawServer:
                 rest += chunk
             path = target.split("?")[0]
             self.paths.append(f"{method} {target}")
+            headers["_body"] = rest.decode("latin-1")  # behaviours that answer by the request body read it here
             behaviour = self.routes.get(path) or self.routes.get(target) or self.default
             if behaviour is not None:
                 behaviour(conn, target, headers)
