@@ -2,7 +2,8 @@
 
 Only the audit's own read calls leave this process: a botocore `before-call` hook refuses every
 other operation (an allowlist, READ_OPERATIONS). Each call is collected on its own; AccessDenied on
-one call makes only the rules that need that call ERROR, naming the missing IAM action. Client secrets are dropped here, at collection.
+one call makes only the rules that need that call ERROR, naming the missing IAM action. Client
+secrets are dropped here, at collection.
 """
 
 from __future__ import annotations
