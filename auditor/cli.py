@@ -7,6 +7,7 @@ Every error omaudit raises on purpose reaches the user as one line on stderr and
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import signal
 import sys
@@ -85,7 +86,7 @@ Concurrency = Annotated[int | None, typer.Option(
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 LockoutWindow = Annotated[float, typer.Option("--lockout-window", help="Seconds after a login probe during which "
                                               "the account is not probed again (recorded in --state-dir).")]
-StateDir = Annotated[Path | None, typer.Option("--state-dir", help="Where login probes are recorded (default: "
+StateDir = Annotated[str | None, typer.Option("--state-dir", help="Where login probes are recorded (default: "
                                                "$OMAUDIT_STATE_DIR, else $XDG_STATE_HOME/omaudit or "
                                                "~/.local/state/omaudit). Share it between machines that scan "
                                                "the same servers.")]
@@ -200,7 +201,7 @@ def _load_selected(rules: str | None, skip_rules: str | None, rules_dir: list[Pa
 def build_target(om_url: str | None, *, token: str | None, active: bool = False, verify: bool | str = True,
                  pool_id: str | None = None, client_id: str | None = None, region: str | None = None,
                  profile: str | None = None, endpoint: str | None = None,
-                 lockout_window: float = DEFAULT_WINDOW, state_dir: Path | None = None) -> ScanTarget:
+                 lockout_window: float = DEFAULT_WINDOW, state_dir: Path | str | None = None) -> ScanTarget:
     """Validate the target options (InputError on any problem) before anything is sent."""
     from auditor.collectors.openmetadata import parse_om_url
     from auditor.discovery import CognitoRequest, validate_request
@@ -215,6 +216,11 @@ def build_target(om_url: str | None, *, token: str | None, active: bool = False,
         validate_request(request)
     except ValueError as exc:
         raise InputError(str(exc)) from None
+    if endpoint is None and os.environ.get("AWS_ENDPOINT_URL"):
+        try:
+            parse_om_url(os.environ["AWS_ENDPOINT_URL"], "$AWS_ENDPOINT_URL")
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
     if endpoint is not None:
         try:
             parse_om_url(endpoint, "--aws-endpoint-url")
@@ -225,8 +231,12 @@ def build_target(om_url: str | None, *, token: str | None, active: bool = False,
 
         check_profile(profile)
     name = _target_name(url) if url else str(pool_id)
-    if lockout_window < 0:
+    if not math.isfinite(lockout_window) or lockout_window < 0:
         raise InputError("--lockout-window must be zero or more seconds")
+    if isinstance(state_dir, str):  # from the command line: "" would otherwise become the working folder
+        if not state_dir.strip():
+            raise InputError("--state-dir must name a folder")
+        state_dir = Path(state_dir)
     ledger = ProbeLedger(state_dir or default_state_dir(), lockout_window) if active and url else None
     return ScanTarget(name=name, om_url=url, om_token=token, active=active, verify=verify, cognito=request,
                       aws_profile=profile, aws_endpoint_url=endpoint, ledger=ledger)
@@ -356,7 +366,7 @@ def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active =
 
 
 def _fleet(inventory: Path, names: list[str], tags: list[str], shard: str | None, *, active: bool,
-           verify: bool | str, lockout_window: float, state_dir: Path | None, region: str | None,
+           verify: bool | str, lockout_window: float, state_dir: str | None, region: str | None,
            profile: str | None,
            endpoint: str | None) -> list[ScanTarget]:
     """The selected inventory targets as ScanTargets; every problem is an InputError before any scan."""
@@ -447,7 +457,11 @@ def merge(reports: Annotated[list[Path], typer.Argument(help="report.json files 
     merged = merge_reports([load_report(p) for p in reports])
     docs = {r.meta.id: RuleInfo(r.meta.id, r.meta.name, r.title, r.section("Why this matters"), r.remediation)
             for r in load_rules()}
-    merged = dataclasses.replace(merged, rules=docs)
+    # A shard report is a file like any other: the fix text shown is this catalogue's, never the file's.
+    findings = tuple(dataclasses.replace(f, remediation=docs[f.rule_id].fix if f.rule_id in docs else
+                                         "See the documentation of the rule set that reported this finding.")
+                     for f in merged.findings)
+    merged = dataclasses.replace(merged, rules=docs, findings=findings)
     _emit(merged, formats, output_dir, [])
     return merged.exit_code(threshold)
 

@@ -15,6 +15,7 @@ from auditor.errors import InputError
 MAX_INPUT_BYTES = 256 * 1024 * 1024  # a fleet's report.json or snapshot; read whole, so bounded
 MAX_CONFIG_BYTES = 16 * 1024 * 1024  # inventories and suppressions
 MAX_SECRET_BYTES = 64 * 1024  # a token file; OpenMetadata's JWTs are about 1 KB
+MIN_TOKEN_CHARS = 16  # shorter values could not be redacted without masking ordinary words
 
 
 def read_bytes(path: Path, what: str, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
@@ -60,7 +61,7 @@ def read_secret(path: Path, what: str) -> str:
 
     The value is never part of an error message, not even its first characters.
     """
-    text = read_input(path, what, MAX_SECRET_BYTES).strip()
+    text = read_input(path, what, MAX_SECRET_BYTES).removeprefix("\ufeff").strip()
     if not text:
         raise InputError(f"{what} {path} is empty")
     return check_token(text, f"{what} {path}")
@@ -70,6 +71,8 @@ def check_token(text: str, where: str) -> str:
     """A token as it must be sent: one word of printable characters (what, never the value, is named)."""
     if len(text) > MAX_SECRET_BYTES:
         raise InputError(f"{where} is longer than {_size(MAX_SECRET_BYTES)}")
+    if len(text) < MIN_TOKEN_CHARS:  # OpenMetadata's tokens are JWTs of several hundred characters
+        raise InputError(f"{where} is too short to be an OpenMetadata token (under {MIN_TOKEN_CHARS} characters)")
     if text.lower().startswith("bearer "):
         raise InputError(f"{where} starts with 'Bearer ': give only the token itself")
     if any(c.isspace() or not c.isprintable() for c in text):

@@ -83,6 +83,8 @@ def parse_inventory(text: str, source: str) -> list[InventoryTarget]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{source}: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{source}: nested too deeply") from None
     unknown = set(data) - {"defaults", "target"}
     if unknown:
         raise InputError(f"{source}: unknown table(s) {', '.join(sorted(unknown))}; use [defaults] and [[target]]")

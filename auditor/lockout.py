@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import ipaddress
 import json
 import os
 import socket
@@ -65,9 +66,10 @@ class Origin:
         host = (parts.hostname or "").lower().rstrip(".")
         port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
         try:
-            found = {str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
+            found = {_plain(str(info[4][0])) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
         except (OSError, UnicodeError):
             found = set()
+        host = _plain(host.strip("[]"))
         return cls(parts.scheme.lower(), host, port, tuple(sorted(found)))
 
     def same_server(self, record: dict[str, Any]) -> bool:
@@ -77,6 +79,16 @@ class Origin:
         known = {a for a in addresses if isinstance(a, str)} if isinstance(addresses, list) else set()
         shared = bool(set(self.addresses) & known)
         return record.get("host") == self.host or shared
+
+
+def _plain(address: str) -> str:
+    """An address as compared: IPv4-mapped IPv6 (::ffff:127.0.0.1) is its IPv4 address; names stay."""
+    try:
+        parsed = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return address
+    mapped = getattr(parsed, "ipv4_mapped", None)
+    return str(mapped or parsed)
 
 
 class LedgerError(OmauditError):

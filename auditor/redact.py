@@ -35,8 +35,11 @@ class Redactor:
         return list(self._secrets)
 
     def __call__(self, text: str) -> str:
+        lowered = text.lower()
         for secret in self._secrets:
             text = text.replace(secret, MASK)
+            if secret.lower() in lowered:  # echoed in another case (a host name is lower-cased, say)
+                text = re.sub(re.escape(secret), MASK, text, flags=re.IGNORECASE)
         text = JWT_SHAPE.sub(MASK, text)
         return AWS_ACCESS_KEY.sub(MASK, text)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor import __version__
+from auditor.catalogue import RULE_ID, RULE_NAME
 from auditor.errors import InputError
 from auditor.inputs import MAX_INPUT_BYTES, read_input
 from auditor.model import Finding, Report, TargetInfo
@@ -22,6 +23,9 @@ def load_report(path: Path, role: str = "report") -> Report:
         raise InputError(f"{role} {path} is not an omaudit report.json (schema_version 1)")
     try:
         findings = tuple(Finding.from_json(f) for f in data["findings"])
+        for finding in findings:  # these reach every format unescaped as identifiers: only the real shapes pass
+            if not RULE_ID.match(finding.rule_id) or not RULE_NAME.match(finding.name):
+                raise ValueError("a finding's rule_id or name is not of omaudit's form")
         targets = tuple(_target(t) for t in data.get("targets") or [])
         return Report(tool_version=str(data["tool"]["version"]), started_at=str(data["started_at"]),
                       finished_at=str(data["finished_at"]), targets=targets, findings=findings)

@@ -60,6 +60,8 @@ def parse_suppressions(text: str, source: str) -> list[Suppression]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{source}: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{source}: nested too deeply") from None
     unknown = set(data) - {"suppression"}
     if unknown:
         raise InputError(f"{source}: unknown table(s) {', '.join(sorted(unknown))}; use [[suppression]] entries")

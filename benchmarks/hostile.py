@@ -1,7 +1,7 @@
 """Benchmark: every hostile case of the "never harm, never leak, never crash" issue, measured.
 
 For each case one `omaudit` child process runs; the table gives its exit code, wall time, peak RSS
-(from wait4, that process alone), whether "Traceback" appeared, and how many 8-character fragments
+(the process's own VmHWM, see tests/peak.py), whether "Traceback" appeared, and how many 8-character fragments
 of the planted canary secrets reached any output (stdout, stderr, files written).
 
 Run: .venv/bin/python benchmarks/hostile.py
@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from pathlib import Path
 from auditor.lab.hostile import HostileServer
 from auditor.lab.scenarios import SCENARIOS
 from auditor.lab.server import LabServer
+from tests.peak import command, read_peak
 from tests.rawhttp import RawServer, header_drip, raw_body
 
 TOKEN = "s3cr3t-opaque-canary-0a1b2c3d4e5f6a7b8c9d"
@@ -47,15 +47,16 @@ def run(args: list[str], cwd: Path, extra_env: dict[str, str] | None = None) -> 
            "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": SESSION, "AWS_EC2_METADATA_DISABLED": "true",
            "OMAUDIT_OM_TOKEN": TOKEN, "PYTHONPATH": str(ROOT), **(extra_env or {})}
     out, err = cwd / ".stdout", cwd / ".stderr"
+    peak_file = Path(tempfile.mkdtemp()) / "kib"
+    env["OMAUDIT_PEAK_FILE"] = str(peak_file)
     start = time.perf_counter()
     with out.open("wb") as o, err.open("wb") as e:
-        proc = subprocess.Popen([sys.executable, "-m", "auditor", *args], cwd=cwd, env=env, stdout=o, stderr=e)  # noqa: S603
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.run(command(*args), cwd=cwd, env=env, stdout=o, stderr=e, check=False)  # noqa: S603
     wall = time.perf_counter() - start
     # Only what omaudit wrote: the case's own inputs (a 1 GB token file) are not read back.
     text = "".join(p.read_text(errors="replace") for p in cwd.rglob("*")
                    if p.is_file() and p.stat().st_size < 64 * 1024 * 1024)
-    return os.waitstatus_to_exitcode(status), wall, usage.ru_maxrss / 1024, text
+    return proc.returncode, wall, read_peak(peak_file) / 1024, text
 
 
 def leaks(text: str) -> int:

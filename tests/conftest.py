@@ -47,21 +47,18 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
 
 def run_cli_measured(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None
                      ) -> tuple[CliResult, int]:
-    """run_cli, plus that one child's peak RSS in KiB (wait4): RUSAGE_CHILDREN would mix in every
-    earlier child of the test session (the oracle's client alone takes 260 MB)."""
+    """run_cli, plus that process's own peak RSS in KiB (tests/peak.py says why not wait4)."""
+    from tests.peak import command, read_peak
+
+    peak_file = Path(tempfile.mkdtemp(prefix="omaudit-peak-", dir=SCRATCH)) / "kib"
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("OMAUDIT_", "AWS_"))}
     full_env.update(AWS_ENV)
     full_env["OMAUDIT_STATE_DIR"] = tempfile.mkdtemp(prefix="omaudit-state-", dir=SCRATCH)
+    full_env["OMAUDIT_PEAK_FILE"] = str(peak_file)
     full_env.update(env or {})
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen([sys.executable, "-m", "auditor", *args], stdout=out, stderr=err, env=full_env,
-                                cwd=cwd or SCRATCH)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        result = CliResult(proc.returncode, out.read().decode(), err.read().decode())
-    return result, usage.ru_maxrss
+    proc = subprocess.run(command(*args), capture_output=True, text=True, env=full_env, cwd=cwd or SCRATCH,
+                          timeout=150, check=False)
+    return CliResult(proc.returncode, proc.stdout, proc.stderr), read_peak(peak_file)
 
 
 AWS_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_EC2_METADATA_DISABLED": "true"}

@@ -246,3 +246,54 @@ def test_a_misspelled_need_is_refused_when_the_rule_loads(tmp_path: Path) -> Non
     result = run_cli("rules", "list", "--rules-dir", str(tmp_path))
     assert result.code == 2
     assert "OMA901: META.needs names no input of the snapshot: om.jwk" in result.stderr
+
+
+def test_a_server_that_ignores_the_page_limit_is_refused(tmp_path: Path) -> None:
+    """An outside attack found 4.2 GB RSS: pages of 320,000 objects, always with a next page."""
+    page = json_answer(200, {"data": [{"name": f"b{i}"} for i in range(5000)], "paging": {"after": "x"}})
+    with RawServer({"/api/v1/bots": page}) as server:
+        result = run_cli("scan", "--om-url", server.url, "--format", "json", "--output-dir", str(tmp_path),
+                         env={"OMAUDIT_OM_TOKEN": "opaque-token-for-page-limit-test"})
+    assert result.code == 3
+    bots = [f for f in result.json()["findings"] if f["rule_id"] == "OMA113"]
+    assert bots and "5000 entries for limit=100" in bots[0]["message"]
+
+
+@pytest.mark.parametrize(("args", "env", "phrase"), [
+    (["scan", "--cognito-pool-id", "us-east-1_Abc123"], {"AWS_ENDPOINT_URL": "http://a:pw-canary-7d1e@127.0.0.1:9"},
+     "must not carry a user name or password"),
+    (["scan", "--om-url", "http:pw-canary-7d1e@127.0.0.1"], {}, "must not carry a user name or password"),
+    (["scan", "--om-url", "http://127.0.0.1:9", "--active", "--state-dir", ""], {}, "--state-dir must name a folder"),
+    (["scan", "--om-url", "http://127.0.0.1:9", "--active", "--lockout-window", "nan"], {}, "--lockout-window"),
+    (["scan", "--om-url", "http://127.0.0.1:9"], {"OMAUDIT_OM_TOKEN": "abcde"}, "too short"),
+], ids=["aws-endpoint-env-userinfo", "url-typo-with-password", "empty-state-dir", "nan-window", "short-token"])
+def test_more_misuse_is_one_line_exit_2(args: list[str], env: dict[str, str], phrase: str, tmp_path: Path) -> None:
+    result = run_cli(*args, env=env, cwd=tmp_path)
+    assert result.code == 2, result.stderr
+    _one_clean_line(result.stderr)
+    assert phrase in result.stderr and "pw-canary-7d1e" not in result.stderr + result.stdout
+
+
+def test_deep_toml_and_forged_shard_reports_are_input_errors(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.toml"
+    deep.write_text("x = " + "[" * 3000 + "]" * 3000 + "\n")
+    forged = tmp_path / "report.json"
+    forged.write_text(json.dumps({"schema_version": 1, "tool": {"version": "0"}, "started_at": "a", "finished_at": "b",
+                                  "targets": [], "findings": [{"rule_id": "OMA101\x1b[2J", "name": "![x](http://e/p)",
+                                                               "status": "FAIL", "severity": "high", "target": "t",
+                                                               "resource": "r", "message": "m"}]}))
+    for args in (["scan", "--inventory", str(deep)], ["scan", "--om-url", "http://127.0.0.1:9", "--suppressions",
+                                                        str(deep)], ["merge", str(forged), "--format", "markdown"]):
+        result = run_cli(*args, cwd=tmp_path)
+        assert result.code == 2, (args, result.stderr)
+        _one_clean_line(result.stderr)
+
+
+def test_the_ledger_knows_an_ipv4_mapped_address_and_a_token_echoed_in_another_case() -> None:
+    from auditor.lockout import Origin
+    from auditor.redact import Redactor
+
+    assert "127.0.0.1" in Origin.of("http://[::ffff:127.0.0.1]:8585").addresses
+    assert Origin.of("http://[::ffff:127.0.0.1]:8585").same_server({"host": "127.0.0.1", "port": 8585})
+    token = "OmTokCanary_ZQ8x7wv6LongEnough"
+    assert token.lower() not in Redactor([token])(f"redirected to http://evil-{token.lower()}.example/")

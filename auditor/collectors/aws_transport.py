@@ -95,6 +95,8 @@ def send(request: botocore.awsrequest.AWSPreparedRequest, verify: bool | str = T
     if remaining <= 0:
         raise CollectionError("not sent: the time budget for this target is spent", Cause.TIMEOUT)
     limit_s = min(REQUEST_DEADLINE, remaining)
+    if "@" in request.url.split("/", 3)[2]:  # requests would replace the signature with Basic auth
+        raise CollectionError("the AWS endpoint URL carries a user name or password; not sent", Cause.CREDENTIALS)
     prepared = requests.Request(request.method, request.url, headers=dict(request.headers.items()),
                                 data=request.body).prepare()
     with deadline(limit_s) as limit:

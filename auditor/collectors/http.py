@@ -150,8 +150,11 @@ class ReadOnlyClient:
             try:
                 url = urljoin(url, location)
                 origin = _origin(url)
+                credentials = "@" in urlsplit(url).netloc  # requests would send them as Basic auth
             except ValueError:
                 raise CollectionError(f"{method} {path} redirected to a Location that cannot be parsed") from None
+            if credentials:
+                raise CollectionError(f"{method} {path} redirected to a URL with credentials; not followed")
             if origin != _origin(self.base_url):
                 raise CollectionError(f"{method} {path} redirected to another host ({clean_text(origin)}); "
                                       "not followed")

@@ -54,6 +54,7 @@ LEGACY = "/api/v1"
 PAGE_LIMIT = 100
 MAX_PAGES = 50
 MAX_BOTS = 200
+MAX_ITEMS = 2000  # users kept from one paged endpoint (admins); bots stop at MAX_BOTS
 PARALLEL_CALLS = 8  # requests in flight to one target at once
 
 LOCKED_MARKER = "Failed Login Attempts Exceeded"
@@ -72,7 +73,7 @@ def parse_om_url(url: str, what: str = "--om-url") -> Endpoint:
     """Validate a user-given base URL; raises ValueError with a one-line reason."""
     try:
         parts = urlsplit(url.strip())
-        userinfo = "@" in parts.netloc
+        userinfo = "@" in url  # anywhere: a typo such as http:user:pw@host must not be echoed either
     except ValueError:
         raise ValueError(f"{what} cannot be parsed (check brackets and the port)") from None
     if userinfo:
@@ -249,7 +250,7 @@ class OpenMetadataCollector:
         return tuple(parse_user(u) for u in self._pages("/api/v1/users?isAdmin=true"))
 
     def _bots(self) -> tuple[BotInfo, ...]:
-        raws = self._pages("/api/v1/bots")[:MAX_BOTS]
+        raws = self._pages("/api/v1/bots", MAX_BOTS)
         # The bots' reads share the target's pool: `_bots` is the only task there that waits on others,
         # so the other workers are always free to run them.
         return tuple(self._pool.map(self._bot, raws) if self._pool else map(self._bot, raws))
@@ -277,8 +278,8 @@ class OpenMetadataCollector:
                        expires_at=expires if isinstance(expires, int) and not isinstance(expires, bool) else None,
                        revoked=config.get("JWTToken") == "")
 
-    def _pages(self, path: str) -> list[dict[str, Any]]:
-        """Follow `paging.after` cursors (SECURITY-SURFACE.md 9.1), bounded."""
+    def _pages(self, path: str, max_items: int = MAX_ITEMS) -> list[dict[str, Any]]:
+        """Follow `paging.after` cursors (SECURITY-SURFACE.md 9.1), bounded in pages and in items kept."""
         items: list[dict[str, Any]] = []
         sep = "&" if "?" in path else "?"
         after: str | None = None
@@ -286,8 +287,8 @@ class OpenMetadataCollector:
             page = path + f"{sep}limit={PAGE_LIMIT}" + (f"&after={quote(after)}" if after else "")
             chunk, after = parse_page(self._get_json(page, auth=True), page)
             items.extend(chunk)
-            if not after:
-                return items
+            if not after or len(items) >= max_items:
+                return items[:max_items]
         raise CollectionError(f"GET {path} had more than {MAX_PAGES} pages; stopped")
 
     # ---- active probes (--active) ---------------------------------------------------------
@@ -498,10 +499,13 @@ def parse_jwks(data: dict[str, Any], path: str) -> Jwks:
 
 
 def parse_page(data: dict[str, Any], page: str) -> tuple[list[dict[str, Any]], str | None]:
-    """ResultList: (the objects in `data`, the `paging.after` cursor or None)."""
+    """ResultList: (the objects in `data`, the `paging.after` cursor or None). A page longer than the
+    `limit` asked for is refused: a server that ignores it could otherwise fill memory page by page."""
     chunk = data.get("data")
     if not isinstance(chunk, list):
         raise CollectionError(f"GET {page} answered JSON without a 'data' list")
+    if len(chunk) > PAGE_LIMIT:
+        raise CollectionError(f"GET {page} answered {len(chunk)} entries for limit={PAGE_LIMIT}; not read")
     return [x for x in chunk if isinstance(x, dict)], _str(_obj(data.get("paging")).get("after")) or None
 
 

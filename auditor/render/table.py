@@ -22,7 +22,7 @@ def _short(text: str, width: int) -> str:
 def render(report: Report) -> str:
     blocks: list[str] = []
     for target, findings in groupby(sorted(report.findings, key=lambda f: f.sort_key()), key=lambda f: f.target):
-        rows = [(f.status.value, f.severity.label, f.rule_id, f.name, _short(f.resource, 76),
+        rows = [(f.status.value, f.severity.label, terminal(f.rule_id), terminal(f.name), _short(f.resource, 76),
                  _short(f.message, MESSAGE_WIDTH)) for f in findings]
         table = tabulate(rows, headers=("Status", "Severity", "Rule", "Name", "Resource", "Message"),
                          tablefmt="simple")
