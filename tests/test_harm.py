@@ -297,3 +297,13 @@ def test_the_ledger_knows_an_ipv4_mapped_address_and_a_token_echoed_in_another_c
     assert Origin.of("http://[::ffff:127.0.0.1]:8585").same_server({"host": "127.0.0.1", "port": 8585})
     token = "OmTokCanary_ZQ8x7wv6LongEnough"
     assert token.lower() not in Redactor([token])(f"redirected to http://evil-{token.lower()}.example/")
+
+
+def test_a_failing_cognito_call_is_tried_three_times_in_all(tmp_path: Path) -> None:
+    """botocore's `max_attempts` counts retries (4 requests); `total_max_attempts` counts attempts."""
+    with RawServer({"/": raw_body(500, b'{"__type": "InternalErrorException", "message": "x"}')}) as endpoint:
+        result = run_cli("scan", "--cognito-pool-id", "us-east-1_Abc123", "--aws-endpoint-url", endpoint.url,
+                         "--format", "json", "--output-dir", str(tmp_path))
+        sent = list(endpoint.paths)
+    assert result.code == 3
+    assert len(sent) == 4 * 3  # DescribeUserPool, GetUserPoolMfaConfig, ListUserPoolClients, ListIdentityProviders

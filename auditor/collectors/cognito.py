@@ -109,7 +109,7 @@ def check_profile(profile: str) -> None:
 
 
 def _config() -> botocore.config.Config:
-    return botocore.config.Config(retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS}, connect_timeout=5,
+    return botocore.config.Config(retries={"mode": "adaptive", "total_max_attempts": MAX_ATTEMPTS}, connect_timeout=5,
                                   read_timeout=20, user_agent_extra="omaudit",
                                   max_pool_connections=MAX_POOL_CONNECTIONS)
 
