@@ -33,7 +33,7 @@ def expected(scenario: str, release: str) -> dict[str, list[str]]:
     return out
 
 
-SCENARIOS = ("insecure-defaults", "sso-leftovers", "legacy-1.2", "hardened", "confidential-helm")
+SCENARIOS = ("insecure-defaults", "sso-leftovers", "seed-walkthrough", "legacy-1.2", "hardened", "confidential-helm")
 
 
 @pytest.mark.parametrize("release", sorted(RELEASES))
