@@ -8,7 +8,7 @@ from typing import TypeVar
 from auditor.catalogue import Params
 from auditor.discovery import names_cognito
 from auditor.model import Outcome, RuleMeta, Severity, Status
-from auditor.snapshot import OM_SECURITY_CONFIG, AppClient, AuthConfig, Snapshot
+from auditor.snapshot import OM_SECURITY_CONFIG, AppClient, AuthConfig, SecurityConfig, Snapshot
 from auditor.urls import is_loopback_host, url_host, url_scheme
 
 T = TypeVar("T")
@@ -77,17 +77,25 @@ def om_callback(snap: Snapshot) -> tuple[str, str | None, Outcome | None]:
     if (auth.client_type or "").lower() != "confidential":
         return "callbackUrl", (auth.callback_url or "").strip() or None, None
     field = "oidcConfiguration.callbackUrl"
+    security, unknown = om_security(snap, f"a confidential client's redirect ({field})")
+    if security is None:
+        return field, None, unknown
+    return field, (security.oidc_callback_url or "").strip() or None, None
+
+
+def om_security(snap: Snapshot, what: str) -> tuple[SecurityConfig | None, Outcome | None]:
+    """GET /system/security/config, or the outcome for a rule that needs `what` from it: SKIPPED
+    without an admin token or on a release without the endpoint, ERROR when the read failed."""
     security = snap.om.security_config
     if security is None:
         problem = snap.problem(OM_SECURITY_CONFIG)
         why = problem.reason if problem else "not collected"
-        status = Status.ERROR if problem is not None and problem.kind == "error" else Status.SKIPPED
-        return field, None, Outcome(status, "", f"a confidential client's redirect ({field}) is readable only "
-                                    f"with an admin token ({why})")
+        if problem is not None and problem.kind == "error":
+            return None, Outcome(Status.ERROR, "", f"could not read {what}: {why}")
+        return None, Outcome(Status.SKIPPED, "", f"{what} is readable only with an admin token ({why})")
     if not security.served:
-        return field, None, Outcome(Status.SKIPPED, "", f"a confidential client's redirect ({field}) is not served "
-                                    "by this release")
-    return field, (security.oidc_callback_url or "").strip() or None, None
+        return None, Outcome(Status.SKIPPED, "", f"{what} is not served by this release")
+    return security, None
 
 
 def blocked_by(outcome: Outcome, resource: str) -> Outcome:
@@ -135,6 +143,7 @@ __all__ = [
     "is_loopback_host",
     "need",
     "om_callback",
+    "om_security",
     "pool_resource",
     "url_host",
     "url_scheme",

@@ -109,6 +109,8 @@ def check_profile(profile: str) -> None:
 
 
 def _config() -> botocore.config.Config:
+    """`total_max_attempts` counts the first request; `max_attempts` would count retries only (botocore
+    Config docs, "retries"; botocore/config.py), which sent 4 requests per failing call."""
     return botocore.config.Config(retries={"mode": "adaptive", "total_max_attempts": MAX_ATTEMPTS}, connect_timeout=5,
                                   read_timeout=20, user_agent_extra="omaudit",
                                   max_pool_connections=MAX_POOL_CONNECTIONS)

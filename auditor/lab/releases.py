@@ -13,7 +13,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.lab.scenarios import Scenario
+from auditor.lab.scenarios import Scenario, recent_authorizer, yaml_authorizer
 
 
 @dataclass(frozen=True)
@@ -98,25 +98,14 @@ RELEASES: dict[str, Release] = {r.name: r for r in (
 )}
 
 
-def _whole_authorizer(scenario: Scenario) -> dict[str, Any]:
-    """conf/openmetadata.yaml authorizerConfiguration, as old servers served it to anyone."""
-    return {"className": "org.openmetadata.service.security.DefaultAuthorizer",
-            "containerRequestFilter": "org.openmetadata.service.security.JwtFilter",
-            "adminPrincipals": sorted(u.name for u in scenario.users if u.is_admin),
-            "allowedEmailRegistrationDomains": ["all"],
-            "principalDomain": scenario.authorizer.get("principalDomain", "open-metadata.org"),
-            "enforcePrincipalDomain": False, "enableSecureSocketConnection": False}
-
-
 def on_release(scenario: Scenario, release: Release) -> Scenario:
     """The scenario as a server of `release` serves it."""
     authorizer = scenario.authorizer
     if release.authorizer_whole and "className" not in authorizer:
-        authorizer = _whole_authorizer(scenario)
+        # useRolesFromProvider arrived about 1.3 (research point 1): the old block has no such key.
+        authorizer = {k: v for k, v in yaml_authorizer(scenario).items() if k != "useRolesFromProvider"}
     elif not release.authorizer_whole and "className" in authorizer:
-        authorizer = {"adminPrincipals": [], "testPrincipals": [], "allowedEmailRegistrationDomains": [],
-                      "principalDomain": authorizer.get("principalDomain", "open-metadata.org"), "allowedDomains": [],
-                      "useRolesFromProvider": False}
+        authorizer = recent_authorizer(str(authorizer.get("principalDomain", "open-metadata.org")))
     auth = dict(scenario.auth)
     if not release.auth_whitelisted:
         for key in ("jwtPrincipalClaimsMapping", "enableAutoRedirect"):

@@ -90,7 +90,7 @@ def _recent_auth(provider: str, *, self_signup: bool, client_id: str = "", autho
             "authority": authority, "callbackUrl": callback}
 
 
-def _recent_authorizer(domain: str) -> dict[str, Any]:
+def recent_authorizer(domain: str) -> dict[str, Any]:
     """/system/config/authorizer of recent servers: a fresh AuthorizerConfiguration with only
     principalDomain set (ConfigResource.getAuthorizerConfig). jsonschema2pojo initialises the array
     properties that have no `"default": null` to empty sets, and @JsonInclude(NON_NULL) serializes
@@ -99,6 +99,17 @@ def _recent_authorizer(domain: str) -> dict[str, Any]:
     Source: docs/research/issue-11-openmetadata-source.md, point 1."""
     return {"adminPrincipals": [], "testPrincipals": [], "allowedEmailRegistrationDomains": [],
             "principalDomain": domain, "allowedDomains": [], "useRolesFromProvider": False}
+
+
+def yaml_authorizer(scenario: Scenario) -> dict[str, Any]:
+    """conf/openmetadata.yaml's whole authorizerConfiguration block: what old servers served to anyone at
+    /config/authorizer, and what /system/security/config serves to admins (research points 1 and 4)."""
+    return {"className": "org.openmetadata.service.security.DefaultAuthorizer",
+            "containerRequestFilter": "org.openmetadata.service.security.JwtFilter",
+            "adminPrincipals": sorted(u.name for u in scenario.users if u.is_admin),
+            "allowedEmailRegistrationDomains": ["all"],
+            "principalDomain": scenario.authorizer.get("principalDomain", om_defaults.DEFAULT_PRINCIPAL_DOMAIN),
+            "enforcePrincipalDomain": False, "enableSecureSocketConnection": False, "useRolesFromProvider": False}
 
 
 DEFAULT_ADMIN = LabUser("admin", om_defaults.DEFAULT_ADMIN_EMAIL, is_admin=True,
@@ -115,7 +126,7 @@ def _guide_leftovers(name: str, description: str, cognito: CognitoSeed) -> Scena
         name=name, description=description, version="1.12.6", legacy_paths=False,
         auth=_recent_auth("aws-cognito", self_signup=True, client_id=LAB_CLIENT_PLACEHOLDER,
                           authority=LAB_POOL_PLACEHOLDER, callback="http://localhost:8585/callback"),
-        authorizer=_recent_authorizer("example.com"),
+        authorizer=recent_authorizer("example.com"),
         default_key=True, key_id=om_defaults.DEFAULT_KEY_ID,
         users=(BLANKED_ADMIN, LabUser("alice", "alice@example.com", is_admin=True)),
         bots=tuple(LabBot(b) for b in SYSTEM_BOTS), admin_token_user="alice", cognito=cognito)
@@ -172,7 +183,7 @@ def _confidential_helm() -> Scenario:
     return Scenario(
         name="confidential-helm", description="A confidential Cognito client left at the Helm chart's OIDC "
         "defaults: an http callback on the chart's service name, PKCE off.", version="1.12.6", legacy_paths=False,
-        auth=auth, authorizer=_recent_authorizer("example.com"), default_key=False,
+        auth=auth, authorizer=recent_authorizer("example.com"), default_key=False,
         key_id="0b7d6c1e-2f3a-4b5c-8d9e-aa11bb22cc33", users=(LabUser("secops", "secops@example.com", is_admin=True),),
         bots=tuple(LabBot(b, token_expiry="30") for b in SYSTEM_BOTS), admin_token_user="secops",
         access_block_time=600, cognito=CONFIDENTIAL_COGNITO, oidc=HELM_OIDC)
@@ -187,7 +198,7 @@ SCENARIOS: dict[str, Scenario] = {
             version="2.0.7",
             legacy_paths=False,
             auth=_recent_auth("basic", self_signup=True),
-            authorizer=_recent_authorizer("open-metadata.org"),
+            authorizer=recent_authorizer("open-metadata.org"),
             default_key=True,
             key_id=om_defaults.DEFAULT_KEY_ID,
             users=(DEFAULT_ADMIN, LabUser("data.steward", "data.steward@open-metadata.org", password="Steward#2026")),
@@ -235,7 +246,7 @@ SCENARIOS: dict[str, Scenario] = {
             legacy_paths=False,
             auth=_recent_auth("aws-cognito", self_signup=False, client_id=LAB_CLIENT_PLACEHOLDER,
                               authority=LAB_POOL_PLACEHOLDER, callback="https://openmetadata.example.com/callback"),
-            authorizer=_recent_authorizer("example.com"),
+            authorizer=recent_authorizer("example.com"),
             default_key=False,
             key_id="8c0e5f2a-6d1b-4c3e-9a7f-2b4d6e8f0a1c",
             users=(LabUser("secops", "secops@example.com", is_admin=True),),

@@ -31,7 +31,7 @@ from auditor import om_defaults
 from auditor.lab.cognito import MotoServer, SeededPool, seed
 from auditor.lab.delay import DelayProxy
 from auditor.lab.jwt import LabKey, TokenRejected, UnknownKeyId, verify
-from auditor.lab.scenarios import YAML_OIDC, Scenario
+from auditor.lab.scenarios import YAML_OIDC, Scenario, yaml_authorizer
 
 # JwtFilter.EXCLUDED_ENDPOINTS, 2.x era (exact, case-insensitive) and <=1.2 (substring).
 RECENT_EXCLUDED = frozenset(p.lower() for p in (
@@ -369,17 +369,8 @@ class LabHandler(BaseHTTPRequestHandler):
             return
         scenario = self.state.scenario
         oidc = scenario.oidc if scenario.oidc is not None else YAML_OIDC
-        # The whole authorizerConfiguration block of conf/openmetadata.yaml, not the public fresh object.
-        authorizer = {"className": "org.openmetadata.service.security.DefaultAuthorizer",
-                      "containerRequestFilter": "org.openmetadata.service.security.JwtFilter",
-                      "adminPrincipals": sorted(u.name for u in scenario.users if u.is_admin),
-                      "allowedEmailRegistrationDomains": ["all"],
-                      "principalDomain": scenario.authorizer.get("principalDomain",
-                                                                 om_defaults.DEFAULT_PRINCIPAL_DOMAIN),
-                      "enforcePrincipalDomain": False, "enableSecureSocketConnection": False,
-                      "useRolesFromProvider": False}
         self._json(200, {"authenticationConfiguration": {**self.state.auth, "oidcConfiguration": oidc},
-                         "authorizerConfiguration": authorizer})
+                         "authorizerConfiguration": yaml_authorizer(scenario)})
 
     def _logged_in(self, principal: dict[str, Any] | None) -> None:
         """UserResource.getCurrentLoggedInUser -> UserRepository.getLoggedInUserByNameAndEmail (recent),

@@ -24,7 +24,17 @@ Set `disablePkce: false` in the OIDC configuration: `OIDC_DISABLE_PKCE=false` (d
 - docs/research/issue-11-openmetadata-source.md, point 4
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    blocked_by,
+    need,
+    om_security,
+)
 
 META = RuleMeta(id="OMA116", name="confidential-client-without-pkce", severity=Severity.MEDIUM,
                 needs=("om.auth_config",))
@@ -36,15 +46,9 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     if (auth.client_type or "").lower() != "confidential":
         yield META.skipped(resource, f"clientType is {auth.client_type or 'public'}: the browser runs the flow")
         return
-    security = snap.om.security_config
-    problem = snap.problem("om.security_config")
-    if security is None and problem is not None and problem.kind == "error":
-        yield META.errored(resource, f"could not read disablePkce: {problem.reason}")
-    elif security is None:
-        yield META.skipped(resource, "disablePkce is readable only with an admin token "
-                           f"({problem.reason if problem else 'not collected'})")
-    elif not security.served:
-        yield META.skipped(resource, "this release serves no /api/v1/system/security/config")
+    security, unknown = om_security(snap, "disablePkce")
+    if security is None:
+        yield blocked_by(unknown or META.errored(resource, "not collected"), resource)
     elif security.disable_pkce is False:
         yield META.passed(resource, "the confidential client uses PKCE (disablePkce false)", disable_pkce=False)
     else:
