@@ -19,6 +19,8 @@ from auditor.redact import SECRETS
 
 MAX_JSON_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64  # OpenMetadata's and Cognito's answers nest about 6 deep; a report about 5
+BYTES_PER_ELEMENT = 64  # a 4 MiB answer may hold 65,536 elements; a page of 100 users holds a few thousand
+MIN_ELEMENTS = 10_000
 MAX_NUMBER_CHARS = 40  # an epoch in ms has 13 digits; Python refuses ints over 4300 digits anyway
 SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -51,6 +53,12 @@ def load_json(data: bytes | str, what: str, *, max_bytes: int = MAX_JSON_BYTES) 
     """Parse untrusted JSON; every string in the result is cleaned (see clean_text)."""
     if len(data) > max_bytes:
         raise MalformedInput(f"{what} is larger than {max_bytes // (1024 * 1024)} MiB")
+    # Bytes are cheap, Python objects are not: 4 MiB of `{},{},...` would become ~300 MB of dicts. So the
+    # number of elements (objects and separators; an over-count, as those inside strings count too) is
+    # bounded before parsing. Depth is bounded by the parser (RecursionError) and clean_tree.
+    raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+    if raw.count(b"{") + raw.count(b",") > max(MIN_ELEMENTS, max_bytes // BYTES_PER_ELEMENT):
+        raise MalformedInput(f"{what} holds too many elements for its size")
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")

@@ -121,3 +121,15 @@ def test_token_files(data: bytes) -> None:
     with contextlib.suppress(InputError):
         token = read_secret(path, "--om-token-file")
         assert token and not any(c.isspace() for c in token)
+
+
+def test_load_json_bounds_the_number_of_objects_before_parsing() -> None:
+    """An outside attack: 4 MiB of tiny objects became hundreds of MB of dicts (the page bomb)."""
+    bomb = b"[" + b"{}," * 300_000 + b"{}]"
+    try:
+        load_json(bomb, "body")
+    except MalformedInput as exc:
+        assert "too many elements" in str(exc)
+    else:
+        raise AssertionError("a 900 KB answer of 300,000 objects was parsed")
+    assert len(load_json(b"[" + b"{}," * 5000 + b"{}]", "body")) == 5001  # an ordinary size still parses
