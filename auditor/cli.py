@@ -505,11 +505,12 @@ def rules_docs() -> int:
     return EXIT_OK
 
 
-def _wait_for_signal() -> None:
+def _stop_on_signal() -> threading.Event:
+    """Install the stop handlers before the ready line is printed, so a prompt SIGTERM is a clean stop."""
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    stop.wait()
+    return stop
 
 
 @lab_app.command("serve")
@@ -535,6 +536,7 @@ def lab_serve(scenario: Annotated[str, typer.Option("--scenario", help="Scenario
         raise InputError(f"unknown release {release!r} (choose from {', '.join(RELEASES)})")
     if not 0 <= latency_ms <= 10_000:
         raise InputError("--latency-ms must be between 0 and 10000")
+    stop = _stop_on_signal()
     try:
         server: LabServer | HostileServer = (
             HostileServer(port=port) if scenario == "hostile"
@@ -545,7 +547,7 @@ def lab_serve(scenario: Annotated[str, typer.Option("--scenario", help="Scenario
     print(json.dumps({"scenario": scenario, "om_url": server.url, "aws_endpoint_url": server.aws_endpoint_url,
                       "admin_token": server.admin_token}), flush=True)
     try:
-        _wait_for_signal()
+        stop.wait()
     finally:
         server.stop()
     return EXIT_OK
