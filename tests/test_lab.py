@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 from collections.abc import Callable
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 import requests
 
+from auditor.lab.releases import RELEASES, on_release
 from auditor.lab.scenarios import SCENARIOS
 from auditor.lab.server import LabServer
 from auditor.om_defaults import DEFAULT_ADMIN_TOKEN
@@ -171,3 +173,26 @@ def test_latency_lab_puts_a_replaying_delay_proxy_in_front_of_moto(moto_endpoint
         with pytest.raises(via_proxy.exceptions.ResourceNotFoundException):
             via_proxy.describe_user_pool(UserPoolId="us-east-1_nosuchpool")  # errors pass through, unreplayed
         assert lab.aws_proxy.forwarded == 2
+
+
+def _admin_email(lab: LabServer) -> str:
+    answer = requests.get(f"{lab.url}/api/v1/users/name/admin",
+                          headers={"Authorization": f"Bearer {lab.admin_token}"}, timeout=5)
+    return str(answer.json()["email"])
+
+
+def test_userutil_rewrites_the_admins_email_only_while_it_is_listed(lab_factory: Lab) -> None:
+    """Research point 7: UserUtil.createOrUpdateUser gives a listed, existing admin <name>@<principalDomain>
+    on recent releases; older code only rewrites a non-admin it promotes; an unlisted admin keeps its
+    first-start address, spelled with the shipped domain of the release it first started on."""
+    listed = dataclasses.replace(SCENARIOS["renamed-domain"], name="listed", admin_principals=("admin", "secops"))
+    recent = LabServer(listed).start()
+    old = LabServer(on_release(listed, RELEASES["1.2"])).start()
+    try:
+        assert _admin_email(recent) == "admin@example.com"
+        assert _admin_email(old) == "admin@openmetadata.org"  # an existing admin is not rewritten there
+    finally:
+        recent.stop()
+        old.stop()
+    assert _admin_email(lab_factory("renamed-domain")) == "admin@open-metadata.org"
+    assert _admin_email(lab_factory("renamed-domain@0.13")) == "admin@openmetadata.org"

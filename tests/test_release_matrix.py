@@ -33,7 +33,8 @@ def expected(scenario: str, release: str) -> dict[str, list[str]]:
     return out
 
 
-SCENARIOS = ("insecure-defaults", "sso-leftovers", "seed-walkthrough", "legacy-1.2", "hardened", "confidential-helm")
+SCENARIOS = ("insecure-defaults", "sso-leftovers", "seed-walkthrough", "legacy-1.2", "hardened", "confidential-helm",
+             "renamed-domain")
 
 
 @pytest.mark.parametrize("release", sorted(RELEASES))

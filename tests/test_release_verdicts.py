@@ -146,3 +146,21 @@ class _LoginServer(RawServer):
         routes = {"/api/v1/users/login": missing, "/api/v1/auth/login": missing, path: login,
                   "/api/v1/system/config/authorizer": lambda s, p, h: answer(s, 200, authorizer)}
         super().__init__(routes)
+
+
+def test_the_login_probe_finds_an_admin_left_on_its_first_start_address(lab_factory: Any, tmp_path: Path) -> None:
+    """Research point 7: the domain changed and admin dropped from the principals, so UserUtil no longer
+    rewrites its e-mail. Without a token the probe tries admin@<principalDomain> (400: unknown) and then
+    the shipped address; with an admin token it reads the address and tries only that one."""
+    lab = lab_factory("renamed-domain")
+    blind = run_cli("scan", "--om-url", lab.url, "--active", "--rules", "OMA101", "--format", "json",
+                    "--output-dir", str(tmp_path / "blind"))
+    finding = blind.json()["findings"][0]
+    assert (finding["status"], finding["evidence"]["attempts"]) == ("FAIL", ["admin@example.com",
+                                                                          "admin@open-metadata.org"])
+    assert blind.code == 1
+    lab = lab_factory("renamed-domain")  # a fresh lab: the first one's ledger and lockout counters are spent
+    informed = run_cli("scan", "--om-url", lab.url, "--active", "--rules", "OMA101", "--format", "json",
+                       "--output-dir", str(tmp_path / "informed"), env={"OMAUDIT_OM_TOKEN": lab.admin_token})
+    finding = informed.json()["findings"][0]
+    assert (finding["status"], finding["evidence"]["attempts"]) == ("FAIL", ["admin@open-metadata.org"])

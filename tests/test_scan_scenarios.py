@@ -43,6 +43,9 @@ EXPECTED_ACTIVE_WITH_TOKEN: dict[str, dict[str, list[str]]] = {
                            {"OMA102", "OMA106", "OMA107", "OMA110", "OMA115"}, NO_POOL, bots=1),
     "hardened": expected(set(), {"OMA110", "OMA115"}),
     "confidential-helm": expected({"OMA107", "OMA116", "OMA403", "OMA404"}, {"OMA110", "OMA115"}),
+    # The admin kept its first-start address and the shipped password (research point 7).
+    "renamed-domain": expected({"OMA101", "OMA103"}, {"OMA102", "OMA106", "OMA107", "OMA110", "OMA115"},
+                               NO_POOL),
 }
 
 

@@ -10,10 +10,12 @@ SWITCHES and in docs/fidelity.md, which `omaudit lab fidelity` generates from th
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.lab.scenarios import Scenario, recent_authorizer, yaml_authorizer
+from auditor import om_defaults
+from auditor.lab.scenarios import REVOKED_AUTH_MECHANISM, LabUser, Scenario, recent_authorizer, yaml_authorizer
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,18 @@ SWITCHES: tuple[Switch, ...] = (
     Switch("security_config", "GET /api/v1/system/security/config (admin only) exists",
            "resources/system/SystemResource.java getSecurityConfig (research point 4); boundary GUESS 1.9 "
            "(SSO settings stored in the database)"),
+    Switch("admin_email_rewrite", "at every start UserUtil gives a listed admin principal the e-mail "
+           "`name@principalDomain`: `admins` rewrites existing admins, `promotions` only non-admins it promotes",
+           "util/UserUtil.java createOrUpdateUser: jakarta `Boolean.TRUE.equals(originalUser.getIsAdmin())`; "
+           "org.openmetadata.service era `Boolean.FALSE.equals(...)` (research point 7); boundary GUESS 1.3"),
+    Switch("shipped_principal_domain", "principalDomain in the shipped conf/openmetadata.yaml, so the address "
+           "the admin got at first start",
+           "conf/openmetadata.yaml ~1.0/1.1 `\"openmetadata.org\"`, ~1.5 and later `\"open-metadata.org\"`; the Helm "
+           "chart always open-metadata.org (research point 7); boundary GUESS 1.3"),
+    Switch("revoked_token_shape", "GET /users/auth-mechanism/{bot} after POST /users/revokeToken",
+           "resources/teams/UserResource.java revokeToken: `new JWTAuthMechanism().withJWTToken(StringUtils.EMPTY)` "
+           "in both the dao (~0.13/1.0) and the repository (recent) generations; jwtAuth.json gives "
+           "JWTTokenExpiry no default, so it is absent (research point 5)"),
     Switch("access_block_time", "seconds an account stays locked after 3 failed logins (seeded default)",
            "conf/openmetadata.yaml and the older SettingsCache seed: 600; newer seed: 30 (SECURITY-SURFACE 4.5); "
            "boundary GUESS 1.9"),
@@ -74,19 +88,27 @@ class Release:
     email_first: bool
     unknown_kid_status: int
     security_config: bool
+    admin_email_rewrite: str
+    shipped_principal_domain: str
+    revoked_token_shape: str
     access_block_time: int
+
+
+REVOKED_SHAPE = json.dumps(REVOKED_AUTH_MECHANISM, separators=(",", ":"))
 
 
 def _release(name: str, version: str, **switches: Any) -> Release:
     recent: dict[str, Any] = {
         "legacy_paths": False, "substring_exclusions": False, "authorizer_whole": False, "auth_whitelisted": True,
         "persisted_public_keys": False, "auth_login": True, "logged_in_by_name_and_email": True,
-        "email_first": False, "unknown_kid_status": 500, "security_config": True, "access_block_time": 30}
+        "email_first": False, "unknown_kid_status": 500, "security_config": True, "admin_email_rewrite": "admins",
+        "shipped_principal_domain": "open-metadata.org", "revoked_token_shape": REVOKED_SHAPE, "access_block_time": 30}
     return Release(name=name, version=version, **{**recent, **switches})
 
 
 OLD = {"substring_exclusions": True, "authorizer_whole": True, "auth_whitelisted": False, "auth_login": False,
-       "logged_in_by_name_and_email": False, "security_config": False, "access_block_time": 600}
+       "logged_in_by_name_and_email": False, "security_config": False, "admin_email_rewrite": "promotions",
+       "shipped_principal_domain": "openmetadata.org", "access_block_time": 600}
 RELEASES: dict[str, Release] = {r.name: r for r in (
     _release("0.13", "0.13.3", legacy_paths=True, **OLD),
     _release("1.2", "1.2.3", **OLD),
@@ -106,6 +128,9 @@ def on_release(scenario: Scenario, release: Release) -> Scenario:
         authorizer = {k: v for k, v in yaml_authorizer(scenario).items() if k != "useRolesFromProvider"}
     elif not release.authorizer_whole and "className" in authorizer:
         authorizer = recent_authorizer(str(authorizer.get("principalDomain", "open-metadata.org")))
+    users = scenario.users
+    if release.shipped_principal_domain != om_defaults.DEFAULT_PRINCIPAL_DOMAIN:
+        users, authorizer = _first_started_on(release.shipped_principal_domain, users, authorizer)
     auth = dict(scenario.auth)
     if not release.auth_whitelisted:
         for key in ("jwtPrincipalClaimsMapping", "enableAutoRedirect"):
@@ -118,7 +143,20 @@ def on_release(scenario: Scenario, release: Release) -> Scenario:
         substring_exclusions=release.substring_exclusions, authorizer=authorizer, auth=auth,
         logged_in_by_name_and_email=release.logged_in_by_name_and_email, unknown_kid_status=release.unknown_kid_status,
         access_block_time=release.access_block_time, auth_login=release.auth_login,
-        security_config=release.security_config, email_first=release.email_first)
+        security_config=release.security_config, email_first=release.email_first, users=users,
+        admin_email_rewrite=release.admin_email_rewrite)
+
+
+def _first_started_on(domain: str, users: tuple[LabUser, ...], authorizer: dict[str, Any],
+                      ) -> tuple[tuple[LabUser, ...], dict[str, Any]]:
+    """A deployment first started on a release whose YAML shipped `domain`: the addresses and the
+    principalDomain that kept the shipped default carry that release's spelling instead."""
+    shipped = "@" + om_defaults.DEFAULT_PRINCIPAL_DOMAIN
+    moved = tuple(dataclasses.replace(u, email=u.email[: -len(shipped)] + "@" + domain)
+                  if u.email.endswith(shipped) else u for u in users)
+    if authorizer.get("principalDomain") == om_defaults.DEFAULT_PRINCIPAL_DOMAIN:
+        authorizer = {**authorizer, "principalDomain": domain}
+    return moved, authorizer
 
 
 def fidelity_markdown() -> str:
@@ -132,6 +170,7 @@ def fidelity_markdown() -> str:
     lines.append("| version served | " + " | ".join(RELEASES[n].version for n in names) + " | VersionResource |")
     for switch in SWITCHES:
         values = [getattr(RELEASES[n], switch.name) for n in names]
-        cells = ["yes" if v is True else "no" if v is False else str(v) for v in values]
+        cells = ["yes" if v is True else "no" if v is False else f"`{v}`" if str(v).startswith("{") else str(v)
+                 for v in values]
         lines.append(f"| `{switch.name}`: {switch.behaviour} | " + " | ".join(cells) + f" | {switch.source} |")
     return "\n".join(lines) + "\n"

@@ -6,7 +6,7 @@ is unknown the field says GUESS and why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from auditor import om_defaults
@@ -23,6 +23,10 @@ class LabUser:
     is_bot: bool = False
     password: str | None = None  # None: no BASIC auth mechanism (SSO users, blanked admin)
     deleted: bool = False  # soft-deleted: 404 by name unless include=all (UserResource.getByName)
+
+
+# GET /users/auth-mechanism/{bot} after UserResource.revokeToken (research point 5).
+REVOKED_AUTH_MECHANISM: dict[str, Any] = {"authType": "JWT", "config": {"JWTToken": ""}}
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,13 @@ class Scenario:
     auth_login: bool = True  # POST /api/v1/auth/login exists (recent releases)
     security_config: bool = True  # GET /api/v1/system/security/config exists
     email_first: bool = False  # the newest JwtFilter resolves users by the e-mail claim
+    # conf/openmetadata.yaml authorizerConfiguration.adminPrincipals (AUTHORIZER_ADMIN_PRINCIPALS); None: the
+    # names of the admin users. UserUtil.addUsers runs over these names at every start (see started_users).
+    admin_principals: tuple[str, ...] | None = None
+    # How UserUtil.createOrUpdateUser treats a listed name that exists: "admins" (recent: a non-bot admin
+    # gets e-mail <name>@<principalDomain>) or "promotions" (older: only a non-admin is promoted and
+    # rewritten; an existing admin keeps its e-mail). Source: research point 7.
+    admin_email_rewrite: str = "admins"
 
     @property
     def provider(self) -> str:
@@ -101,12 +112,41 @@ def recent_authorizer(domain: str) -> dict[str, Any]:
             "principalDomain": domain, "allowedDomains": [], "useRolesFromProvider": False}
 
 
+def admin_principals(scenario: Scenario) -> list[str]:
+    """The configured admin principals, as the YAML lists them."""
+    if scenario.admin_principals is not None:
+        return list(scenario.admin_principals)
+    return sorted(u.name for u in scenario.users if u.is_admin)
+
+
+def started_users(scenario: Scenario) -> tuple[LabUser, ...]:
+    """The seeded users after a server start: UserUtil.addUsers(authProvider, adminPrincipals, principalDomain)
+    over every listed name. Recent code (util/UserUtil.java createOrUpdateUser, jakarta) rewrites an
+    existing non-bot admin's e-mail to <name>@<principalDomain>; older code (org.openmetadata.service
+    era, `Boolean.FALSE.equals(originalUser.getIsAdmin())`) only promotes a listed non-admin, with the
+    same rewrite. A name not listed keeps the address it got at first start, which is how an operator who
+    changed the domain and then dropped `admin` from the principals leaves admin@<old domain> behind.
+    A missing or soft-deleted listed name would be created (getByName excludes deleted rows); the lab's
+    scenarios never list one. Source: docs/research/issue-11-openmetadata-source.md, point 7."""
+    domain = str(scenario.authorizer.get("principalDomain") or om_defaults.DEFAULT_PRINCIPAL_DOMAIN)
+    listed = set(admin_principals(scenario))
+    out = []
+    for user in scenario.users:
+        if user.name in listed and not user.deleted and not user.is_bot:
+            if scenario.admin_email_rewrite == "admins" and user.is_admin:
+                user = replace(user, email=f"{user.name}@{domain}")
+            elif scenario.admin_email_rewrite == "promotions" and not user.is_admin:
+                user = replace(user, email=f"{user.name}@{domain}", is_admin=True)
+        out.append(user)
+    return tuple(out)
+
+
 def yaml_authorizer(scenario: Scenario) -> dict[str, Any]:
     """conf/openmetadata.yaml's whole authorizerConfiguration block: what old servers served to anyone at
     /config/authorizer, and what /system/security/config serves to admins (research points 1 and 4)."""
     return {"className": "org.openmetadata.service.security.DefaultAuthorizer",
             "containerRequestFilter": "org.openmetadata.service.security.JwtFilter",
-            "adminPrincipals": sorted(u.name for u in scenario.users if u.is_admin),
+            "adminPrincipals": admin_principals(scenario),
             "allowedEmailRegistrationDomains": ["all"],
             "principalDomain": scenario.authorizer.get("principalDomain", om_defaults.DEFAULT_PRINCIPAL_DOMAIN),
             "enforcePrincipalDomain": False, "enableSecureSocketConnection": False, "useRolesFromProvider": False}
@@ -129,6 +169,8 @@ def _guide_leftovers(name: str, description: str, cognito: CognitoSeed) -> Scena
         authorizer=recent_authorizer("example.com"),
         default_key=True, key_id=om_defaults.DEFAULT_KEY_ID,
         users=(BLANKED_ADMIN, LabUser("alice", "alice@example.com", is_admin=True)),
+        # The guide sets AUTHORIZER_ADMIN_PRINCIPALS to the operator: admin keeps its first-start address.
+        admin_principals=("alice",),
         bots=tuple(LabBot(b) for b in SYSTEM_BOTS), admin_token_user="alice", cognito=cognito)
 
 
@@ -255,6 +297,22 @@ SCENARIOS: dict[str, Scenario] = {
             admin_token_user="secops",
             access_block_time=600,
             cognito=HARDENED,
+        ),
+        Scenario(
+            name="renamed-domain",
+            description="Basic auth half hardened: the principal domain changed and admin dropped from the admin "
+                        "principals, but the account kept, with its first-start e-mail and the shipped password.",
+            version="2.0.7",
+            legacy_paths=False,
+            auth=_recent_auth("basic", self_signup=False),
+            authorizer=recent_authorizer("example.com"),
+            default_key=False,
+            key_id="3f9a1c7e-2b4d-4e6f-8a0c-5d7e9f1b3a2c",
+            # Not listed, so UserUtil leaves admin@open-metadata.org alone (started_users).
+            users=(DEFAULT_ADMIN, LabUser("secops", "secops@example.com", is_admin=True, password="Secops#Pass2026")),
+            admin_principals=("secops",),
+            bots=tuple(LabBot(b, token_expiry="30") for b in SYSTEM_BOTS),
+            admin_token_user="secops",
         ),
         _injected(),
         _confidential_helm(),

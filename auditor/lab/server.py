@@ -31,7 +31,7 @@ from auditor import om_defaults
 from auditor.lab.cognito import MotoServer, SeededPool, seed
 from auditor.lab.delay import DelayProxy
 from auditor.lab.jwt import LabKey, TokenRejected, UnknownKeyId, verify
-from auditor.lab.scenarios import YAML_OIDC, Scenario, yaml_authorizer
+from auditor.lab.scenarios import REVOKED_AUTH_MECHANISM, YAML_OIDC, Scenario, started_users, yaml_authorizer
 
 # JwtFilter.EXCLUDED_ENDPOINTS, 2.x era (exact, case-insensitive) and <=1.2 (substring).
 RECENT_EXCLUDED = frozenset(p.lower() for p in (
@@ -123,7 +123,7 @@ def _build_state(scenario: Scenario, authority: str | None, client_id: str | Non
     bots: list[dict[str, Any]] = []
     bot_expiry: dict[str, str] = {}
     domain = str(scenario.authorizer.get("principalDomain") or om_defaults.DEFAULT_PRINCIPAL_DOMAIN)
-    for u in scenario.users:
+    for u in started_users(scenario):
         users[u.name] = {**_user_entity(u.name, u.email, is_admin=u.is_admin, is_bot=False), "deleted": u.deleted}
         passwords[u.name] = u.password
     for b in scenario.bots:
@@ -459,7 +459,7 @@ class LabHandler(BaseHTTPRequestHandler):
             self._error(403, f"Principal: CatalogPrincipal{{name='{principal['name']}'}} is not admin")
             return
         if user["name"] in self.state.revoked:
-            self._json(200, {"authType": "JWT", "config": {"JWTToken": ""}})
+            self._json(200, REVOKED_AUTH_MECHANISM)
             return
         expiry = self.state.bot_expiry[user_id]
         config: dict[str, Any] = {"JWTToken": self.state.bot_tokens[user["name"]], "JWTTokenExpiry": expiry}
