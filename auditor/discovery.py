@@ -1,9 +1,10 @@
 """Which Cognito pool and client to audit: from explicit options, or discovered from OpenMetadata.
 
 OpenMetadata's public auth config names the pool in `authority`
-(https://cognito-idp.<region>.amazonaws.com/<pool id>) and the app client in `clientId`. Values are
-checked against the formats OpenMetadata itself enforces (CognitoAuthValidator) and the Cognito API's
-own patterns; explicit options win, and every disagreement becomes a note.
+(https://cognito-idp.<region>.amazonaws.com/<pool id>, or issuer-cognito-idp for the updated issuer)
+and the app client in `clientId`. Values are checked against the formats OpenMetadata itself enforces
+(CognitoAuthValidator) and the Cognito API's own patterns; explicit options win, and every
+disagreement becomes a note.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from dataclasses import dataclass
 from auditor.om_defaults import PASSWORD_PROVIDERS
 from auditor.snapshot import AuthConfig, PoolRef
 
-AUTHORITY = re.compile(r"^https://cognito-idp\.([a-z0-9-]+)\.amazonaws\.com/([\w-]+_[0-9a-zA-Z]+)/?$")
+# cognito-idp (IssuerConfiguration ORIGINAL) or issuer-cognito-idp (UPDATED: the primary region's issuer,
+# botocore 1.44.8 IssuerConfigurationType).
+AUTHORITY = re.compile(r"^https://(?:issuer-)?cognito-idp\.([a-z0-9-]+)\.amazonaws\.com/([\w-]+_[0-9a-zA-Z]+)/?$")
 POOL_ID = re.compile(r"^[\w-]+_[0-9a-zA-Z]+$")  # the API's UserPoolIdType pattern
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")  # OpenMetadata: ^[a-z]{2}-[a-z]+-[0-9]$, widened for us-gov-*
 CLIENT_ID = re.compile(r"^[a-zA-Z0-9]{10,}$")  # OpenMetadata: ^[a-zA-Z0-9]+$, length >= 10

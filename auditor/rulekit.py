@@ -8,8 +8,8 @@ from typing import TypeVar
 from auditor.catalogue import Params
 from auditor.discovery import names_cognito
 from auditor.model import Outcome, RuleMeta, Severity, Status
-from auditor.snapshot import OM_SECURITY_CONFIG, AppClient, AuthConfig, SecurityConfig, Snapshot
-from auditor.urls import is_loopback_host, url_host, url_scheme
+from auditor.snapshot import OM_SECURITY_CONFIG, AppClient, AuthConfig, SecurityConfig, Snapshot, UserPool
+from auditor.urls import is_loopback_host, loopback_alias, url_host, url_scheme, where_loopback_points
 
 T = TypeVar("T")
 
@@ -33,6 +33,15 @@ LOCAL_SIGN_IN_FLOWS = frozenset({"ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUT
 AWS_DEFAULT_AUTH_FLOWS = ("ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
 
 
+def pool_issuer(pool_id: str, issuer_type: str | None) -> str:
+    """The `iss` of the pool's tokens. IssuerConfiguration.Type UPDATED: issuer-cognito-idp in the
+    primary region, which is the pool id's prefix; ORIGINAL or absent: cognito-idp in the same region
+    (botocore 1.44.8 IssuerConfigurationType)."""
+    region = pool_id.split("_", 1)[0]
+    host = "issuer-cognito-idp" if issuer_type == "UPDATED" else "cognito-idp"
+    return f"https://{host}.{region}.amazonaws.com/{pool_id}"
+
+
 def pool_resource(snap: Snapshot) -> str:
     pool = snap.cognito.user_pool
     ref = snap.cognito.ref
@@ -41,6 +50,23 @@ def pool_resource(snap: Snapshot) -> str:
 
 def client_resource(snap: Snapshot, client: AppClient) -> str:
     return f"{pool_resource(snap)}/client/{client.client_id}"
+
+
+def client_tags(snap: Snapshot, client: AppClient) -> dict[str, object]:
+    """Evidence every per-client finding carries: which client, and whether OpenMetadata signs in with it."""
+    ref = snap.cognito.ref
+    return {"client_name": client.name, "openmetadata_client": ref is not None and ref.client_id == client.client_id}
+
+
+def effective_auth_flows(client: AppClient) -> tuple[str, ...]:
+    """ExplicitAuthFlows, or what AWS applies when the client was created without them."""
+    return client.explicit_auth_flows if client.explicit_auth_flows is not None else AWS_DEFAULT_AUTH_FLOWS
+
+
+def first_factors(pool: UserPool) -> tuple[str, ...]:
+    """Policies.SignInPolicy.AllowedFirstAuthFactors; absent means PASSWORD only (AWS CDK SignInPolicy:
+    "default: Password only"; the API model states none)."""
+    return pool.first_auth_factors if pool.first_auth_factors is not None else ("PASSWORD",)
 
 
 def federated_only(snap: Snapshot) -> str | None:
@@ -57,8 +83,7 @@ def federated_only(snap: Snapshot) -> str | None:
     for client in clients:
         if "COGNITO" in (client.supported_identity_providers or ()):
             return None
-        flows = client.explicit_auth_flows if client.explicit_auth_flows is not None else AWS_DEFAULT_AUTH_FLOWS
-        if LOCAL_SIGN_IN_FLOWS & set(flows):
+        if LOCAL_SIGN_IN_FLOWS & set(effective_auth_flows(client)):
             return None
     names = ", ".join(sorted(i.name for i in idps))
     return f"federated-only pool: users sign in only through {names}; local-user controls do not apply"
@@ -139,12 +164,18 @@ __all__ = [
     "Status",
     "blocked_by",
     "client_resource",
+    "client_tags",
+    "effective_auth_flows",
     "federated_only",
+    "first_factors",
     "is_loopback_host",
+    "loopback_alias",
     "need",
     "om_callback",
     "om_security",
+    "pool_issuer",
     "pool_resource",
     "url_host",
     "url_scheme",
+    "where_loopback_points",
 ]

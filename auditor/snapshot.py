@@ -112,6 +112,7 @@ class SecurityConfig:
     client_type: str | None = None
     oidc_callback_url: str | None = None
     disable_pkce: bool | None = None  # None: absent, which means the default, true
+    oidc_scope: str | None = None  # oidcConfiguration.scope: what a confidential client requests
 
 
 @dataclass(frozen=True)
@@ -201,10 +202,6 @@ class PoolRef:
     source: str
     notes: tuple[str, ...] = ()
 
-    @property
-    def issuer(self) -> str:
-        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.pool_id}"
-
 
 @dataclass(frozen=True)
 class SchemaAttribute:
@@ -221,6 +218,22 @@ class PasswordPolicy:
     require_numbers: bool | None
     require_symbols: bool | None
     temporary_password_validity_days: int | None
+
+
+@dataclass(frozen=True)
+class RecoveryOption:
+    priority: int
+    name: str
+
+
+@dataclass(frozen=True)
+class DcrConfig:
+    """UserPool.DcrConfiguration (botocore DcrConfigurationType): None members were omitted."""
+
+    enable_status: str | None
+    open_enabled: bool | None
+    open_grant_types: tuple[str, ...] | None
+    allowed_scopes: tuple[str, ...] | None
 
 
 @dataclass(frozen=True)
@@ -244,6 +257,14 @@ class UserPool:
     custom_domain: str | None
     estimated_users: int | None
     tier: str | None
+    # Newer members of UserPoolType (botocore 1.44.8); None: omitted (rules apply AWS's documented default).
+    issuer_type: str | None = None  # IssuerConfiguration.Type: ORIGINAL | UPDATED
+    first_auth_factors: tuple[str, ...] | None = None  # Policies.SignInPolicy.AllowedFirstAuthFactors
+    custom_auth_mode: str | None = None  # UserPoolAddOns.AdvancedSecurityAdditionalFlows.CustomAuthMode
+    triggers: tuple[str, ...] | None = None  # LambdaConfig members that name a function
+    account_recovery: tuple[RecoveryOption, ...] | None = None  # AccountRecoverySetting.RecoveryMechanisms
+    case_sensitive: bool | None = None  # UsernameConfiguration.CaseSensitive
+    dcr: DcrConfig | None = None
 
     def attribute(self, name: str) -> SchemaAttribute | None:
         return next((a for a in self.schema if a.name == name), None)
@@ -255,6 +276,9 @@ class MfaConfig:
     software_token: bool
     sms: bool
     email: bool
+    # GetUserPoolMfaConfig.WebAuthnConfiguration: None when omitted (no passkey settings returned).
+    webauthn_user_verification: str | None = None
+    webauthn_factor: str | None = None  # SINGLE_FACTOR | MULTI_FACTOR_WITH_USER_VERIFICATION
 
 
 @dataclass(frozen=True)
@@ -262,6 +286,8 @@ class DomainInfo:
     domain: str | None
     status: str | None
     custom: bool
+    security_policy: str | None = None  # CustomDomainConfig.SecurityPolicy (custom domains)
+    managed_login_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -294,6 +320,8 @@ class AppClient:
     prevent_user_existence_errors: str | None
     enable_token_revocation: bool | None
     validity: TokenValidity
+    client_type: str | None = None  # REGULAR | DCR (absent: REGULAR)
+    refresh_rotation: str | None = None  # RefreshTokenRotation.Feature: ENABLED | DISABLED (absent: DISABLED)
 
 
 @dataclass(frozen=True)

@@ -23,15 +23,64 @@ def _as_ip(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     return addr
 
 
-def is_loopback_host(host: str) -> bool:
-    """localhost, 127.0.0.0/8, ::1 and 0.0.0.0, in any spelling (case, trailing dot, brackets)."""
+# Names that are loopback by convention on this machine (/etc/hosts of common distributions).
+LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
+# Registered public domains whose names (and every subdomain) resolve to 127.0.0.1 for anyone: their
+# owners can repoint them at any time. Matched statically; an audit never resolves DNS to decide.
+LOOPBACK_DOMAINS = ("localtest.me", "lvh.me", "vcap.me", "localhost.localstack.cloud", "colasloth.com")
+# Wildcard DNS services that answer the address spelled in the name: 127.0.0.1.nip.io, app-127-0-0-1.sslip.io,
+# 7f000001.nip.io, --1.sslip.io (::1). xip.io is defunct but still found in old configurations.
+ECHO_DOMAINS = ("nip.io", "sslip.io", "xip.io")
+
+
+def _normal(host: str) -> str:
     name = host.strip().strip("[]").rstrip(".").lower()
-    if "%" in name:  # IPv6 zone id, e.g. ::1%lo
-        name = name.split("%", 1)[0]
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    addr = _as_ip(name)
+    return name.split("%", 1)[0]  # IPv6 zone id, e.g. ::1%lo
+
+
+def _local_address(addr: ipaddress.IPv4Address | ipaddress.IPv6Address | None) -> bool:
     return addr is not None and (addr.is_loopback or addr.is_unspecified)
+
+
+def _echoed_address(labels: list[str]) -> bool:
+    """Does any spelling the echo services accept, in the labels before their domain, name loopback?"""
+    candidates = [".".join(labels[i:i + 4]) for i in range(len(labels))]
+    for label in labels:
+        candidates.append(label)
+        parts = label.split("-")
+        candidates += ["-".join(parts[i:]).replace("-", ".") for i in range(len(parts))]
+        candidates.append(label.replace("-", ":"))
+        if len(label) == 8 and all(c in "0123456789abcdef" for c in label):
+            candidates.append(str(ipaddress.IPv4Address(int(label, 16))))
+    return any(_local_address(_strict_ip(c)) for c in candidates if c)
+
+
+def _strict_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def loopback_alias(host: str) -> str | None:
+    """Why a public name points at this machine (a third party's domain), or None."""
+    name = _normal(host)
+    for domain in LOOPBACK_DOMAINS:
+        if name == domain or name.endswith("." + domain):
+            return f"{domain} is a third party's domain that resolves to 127.0.0.1"
+    for domain in ECHO_DOMAINS:
+        if name.endswith("." + domain) and _echoed_address(name[: -len(domain) - 1].split(".")):
+            return f"{domain} answers the loopback address spelled in the name"
+    return None
+
+
+def is_loopback_host(host: str) -> bool:
+    """localhost, 127.0.0.0/8, ::1 and 0.0.0.0, in any spelling (case, trailing dot, brackets), and the
+    public names that resolve there (loopback_alias)."""
+    name = _normal(host)
+    if name in LOCAL_NAMES or name.endswith(".localhost"):
+        return True
+    return _local_address(_as_ip(name)) or loopback_alias(name) is not None
 
 
 def url_host(url: str) -> str | None:
@@ -51,3 +100,9 @@ def url_scheme(url: str) -> str:
         return urlsplit(url.strip()).scheme.lower()
     except ValueError:
         return ""
+
+
+def where_loopback_points(host: str) -> str:
+    """The words a finding uses for a loopback host: this machine, or a third party's name for it."""
+    alias = loopback_alias(host)
+    return f"this machine ({host}; {alias})" if alias else f"this machine ({host})"

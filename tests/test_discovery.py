@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from auditor.discovery import CognitoRequest, DiscoveryError, resolve, validate_request
+from auditor.rulekit import pool_issuer
 from auditor.snapshot import AuthConfig
 
 POOL = "us-west-1_DL8xfTzj8"
@@ -22,7 +23,7 @@ def test_discovers_region_pool_and_client() -> None:
     ref = resolve(CognitoRequest(), auth())
     assert ref is not None
     assert (ref.region, ref.pool_id, ref.client_id, ref.source) == ("us-west-1", POOL, CLIENT, "discovered")
-    assert ref.issuer == AUTHORITY and ref.notes == ()
+    assert pool_issuer(ref.pool_id, None) == AUTHORITY and ref.notes == ()
 
 
 def test_trailing_slash_authority_is_accepted() -> None:
@@ -80,3 +81,9 @@ def test_a_custom_oidc_provider_pointed_at_cognito_is_discovered() -> None:
     ref = resolve(CognitoRequest(), auth(provider="custom-oidc"))
     assert ref is not None and ref.source == "discovered"
     assert resolve(CognitoRequest(), auth(provider="basic")) is None
+
+
+def test_the_updated_issuer_authority_names_the_pool() -> None:
+    """IssuerConfiguration UPDATED: tokens come from issuer-cognito-idp.<primary region> (botocore 1.44.8)."""
+    ref = resolve(CognitoRequest(), auth(authority=AUTHORITY.replace("https://cognito-idp.", "https://issuer-cognito-idp.")))
+    assert ref is not None and (ref.region, ref.pool_id) == ("us-west-1", POOL)

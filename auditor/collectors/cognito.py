@@ -32,12 +32,14 @@ from auditor.snapshot import (
     COGNITO_POOL,
     AppClient,
     CognitoFacts,
+    DcrConfig,
     DomainInfo,
     IdentityProvider,
     MfaConfig,
     PasswordPolicy,
     PoolRef,
     Problem,
+    RecoveryOption,
     SchemaAttribute,
     TokenValidity,
     UserPool,
@@ -56,6 +58,7 @@ TARGET_BUDGET = 120.0  # wall time for all Cognito calls of one target, as on th
 MESSAGE_CHARS = 200  # of an AWS error message kept in a finding
 MAX_ATTEMPTS = 3
 PARALLEL_CALLS = 4  # calls in flight to one pool at once
+MAX_CLIENTS = 1000  # app clients described per pool
 # One client serves every target in the same account, region and endpoint: its connection pool must
 # hold a fleet's calls in flight (--concurrency targets x PARALLEL_CALLS), or urllib3 discards and
 # reopens connections.
@@ -300,10 +303,7 @@ class CognitoCollector:
 
     def _mfa(self) -> MfaConfig:
         raw = self._call("GetUserPoolMfaConfig", UserPoolId=self.ref.pool_id)
-        return MfaConfig(mfa_configuration=_s(raw.get("MfaConfiguration")),
-                         software_token=_d(raw.get("SoftwareTokenMfaConfiguration")).get("Enabled") is True,
-                         sms=bool(_d(raw.get("SmsMfaConfiguration")).get("SmsConfiguration")),
-                         email=bool(raw.get("EmailMfaConfiguration")))
+        return parse_mfa(raw)
 
     def _domain(self, pool: UserPool | None) -> DomainInfo | None:
         if pool is None:
@@ -315,20 +315,24 @@ class CognitoCollector:
 
         def fetch() -> DomainInfo:
             raw = _d(self._call("DescribeUserPoolDomain", Domain=name).get("DomainDescription"))
-            return DomainInfo(domain=name, status=_s(raw.get("Status")), custom=pool.custom_domain is not None)
+            return parse_domain(raw, name, custom=pool.custom_domain is not None)
         return self._guard(COGNITO_DOMAIN, fetch)
 
     def _clients(self) -> tuple[AppClient, ...]:
-        if self.ref.client_id:
-            try:
-                return (self._client(self.ref.client_id),)
-            except CollectionError as exc:
-                if exc.cause is not Cause.NOT_FOUND:
-                    raise
-                # OpenMetadata's client is not in this pool: audit the clients that are (OMA402 says so).
+        """Every app client of the pool, OpenMetadata's first: pool-level rules weigh them all (a
+        password client beside a federated OpenMetadata client still exposes the pool). Bounded by
+        MAX_CLIENTS: a pool with more (open dynamic registration can make thousands) is an ERROR, not
+        a judgement on a sample."""
         ids = [str(c["ClientId"]) for c in self._pages("ListUserPoolClients", "UserPoolClients",
                                                           UserPoolId=self.ref.pool_id, MaxResults=60)
                if isinstance(c.get("ClientId"), str)]
+        ids = list(dict.fromkeys(ids))
+        if len(ids) > MAX_CLIENTS:
+            raise CollectionError(f"ListUserPoolClients: the pool has more than {MAX_CLIENTS} app clients; "
+                                  "not all were read", Cause.BAD_ANSWER)
+        if self.ref.client_id in ids:
+            ids.remove(self.ref.client_id)
+            ids.insert(0, self.ref.client_id)
         with ThreadPoolExecutor(max_workers=PARALLEL_CALLS, thread_name_prefix="omaudit-clients") as calls:
             return tuple(calls.map(self._client, ids))
 
@@ -370,7 +374,67 @@ def parse_user_pool(raw: dict[str, Any]) -> UserPool:
         allow_admin_create_user_only=_b(_d(raw.get("AdminCreateUserConfig")).get("AllowAdminCreateUserOnly")),
         domain=_s(raw.get("Domain")), custom_domain=_s(raw.get("CustomDomain")),
         estimated_users=_i(raw.get("EstimatedNumberOfUsers")), tier=_s(raw.get("UserPoolTier")),
+        issuer_type=_s(_d(raw.get("IssuerConfiguration")).get("Type")),
+        first_auth_factors=_strs(_d(_d(raw.get("Policies")).get("SignInPolicy")).get("AllowedFirstAuthFactors")),
+        custom_auth_mode=_s(_d(_d(_d(raw.get("UserPoolAddOns")).get("AdvancedSecurityAdditionalFlows"))).get(
+            "CustomAuthMode")),
+        triggers=_triggers(raw.get("LambdaConfig")),
+        account_recovery=_recovery(raw.get("AccountRecoverySetting")),
+        case_sensitive=_b(_d(raw.get("UsernameConfiguration")).get("CaseSensitive")),
+        dcr=_dcr(raw.get("DcrConfiguration")),
     )
+
+
+def _triggers(value: object) -> tuple[str, ...] | None:
+    """LambdaConfig members that name a function: plain ARNs, or {LambdaArn, LambdaVersion} structs
+    (PreTokenGenerationConfig, CustomSMSSender, CustomEmailSender, InboundFederation). KMSKeyID is no
+    trigger. PreTokenGenerationConfig is reported as PreTokenGeneration (AWS: both must be identical)."""
+    if not isinstance(value, dict):
+        return None
+    names = set()
+    for key, item in value.items():
+        arn = item.get("LambdaArn") if isinstance(item, dict) else item
+        if key != "KMSKeyID" and isinstance(arn, str) and arn:
+            names.add("PreTokenGeneration" if key == "PreTokenGenerationConfig" else str(key))
+    return tuple(sorted(names))
+
+
+def _recovery(value: object) -> tuple[RecoveryOption, ...] | None:
+    mechanisms = _d(value).get("RecoveryMechanisms")
+    if not isinstance(mechanisms, list):
+        return None
+    found = [RecoveryOption(priority=m["Priority"], name=m["Name"]) for m in mechanisms
+             if isinstance(m, dict) and _i(m.get("Priority")) is not None and isinstance(m.get("Name"), str)]
+    return tuple(sorted(found, key=lambda o: o.priority))
+
+
+def _dcr(value: object) -> DcrConfig | None:
+    if not isinstance(value, dict):
+        return None
+    return DcrConfig(enable_status=_s(value.get("EnableStatus")), open_enabled=_b(value.get("OpenDcrEnabled")),
+                     open_grant_types=_strs(value.get("OpenDcrGrantTypes")),
+                     allowed_scopes=_strs(value.get("AllowedScopes")))
+
+
+def parse_domain(raw: dict[str, Any], name: str, *, custom: bool) -> DomainInfo:
+    """DescribeUserPoolDomain's DomainDescription (CustomDomainConfig.SecurityPolicy: TLS_V1 |
+    TLS_V1_2_2021 | TLS_V1_3_2025, botocore 1.44.8)."""
+    return DomainInfo(domain=name, status=_s(raw.get("Status")), custom=custom,
+                      security_policy=_s(_d(raw.get("CustomDomainConfig")).get("SecurityPolicy")),
+                      managed_login_version=_i(raw.get("ManagedLoginVersion")))
+
+
+def parse_mfa(raw: dict[str, Any]) -> MfaConfig:
+    """GetUserPoolMfaConfig. EmailMfaConfigType holds only message templates, so email MFA is on when
+    the member is present at all, `{}` included (botocore 1.44.8 model)."""
+    webauthn = raw.get("WebAuthnConfiguration")
+    webauthn = webauthn if isinstance(webauthn, dict) else None
+    return MfaConfig(mfa_configuration=_s(raw.get("MfaConfiguration")),
+                     software_token=_d(raw.get("SoftwareTokenMfaConfiguration")).get("Enabled") is True,
+                     sms=bool(_d(raw.get("SmsMfaConfiguration")).get("SmsConfiguration")),
+                     email=isinstance(raw.get("EmailMfaConfiguration"), dict),
+                     webauthn_user_verification=_s(webauthn.get("UserVerification")) if webauthn else None,
+                     webauthn_factor=_s(webauthn.get("FactorConfiguration")) if webauthn else None)
 
 
 def parse_app_client(raw: dict[str, Any]) -> AppClient:
@@ -380,7 +444,9 @@ def parse_app_client(raw: dict[str, Any]) -> AppClient:
         raise CollectionError("DescribeUserPoolClient answered a client without a ClientId")
     units = _d(raw.get("TokenValidityUnits"))
     return AppClient(
-        client_id=client_id, name=_s(raw.get("ClientName")), has_secret=bool(raw.get("ClientSecret")),
+        client_id=client_id, name=_s(raw.get("ClientName")),
+        # Secrets Manager-published secrets come back as ClientSecretArn instead (botocore 1.44.8).
+        has_secret=bool(raw.get("ClientSecret") or raw.get("ClientSecretArn")),
         read_attributes=_strs(raw.get("ReadAttributes")), write_attributes=_strs(raw.get("WriteAttributes")),
         explicit_auth_flows=_strs(raw.get("ExplicitAuthFlows")),
         supported_identity_providers=_strs(raw.get("SupportedIdentityProviders")),
@@ -394,6 +460,8 @@ def parse_app_client(raw: dict[str, Any]) -> AppClient:
         validity=TokenValidity(refresh=_i(raw.get("RefreshTokenValidity")), access=_i(raw.get("AccessTokenValidity")),
                                id=_i(raw.get("IdTokenValidity")), refresh_unit=_s(units.get("RefreshToken")),
                                access_unit=_s(units.get("AccessToken")), id_unit=_s(units.get("IdToken"))),
+        client_type=_s(raw.get("ClientType")),
+        refresh_rotation=_s(_d(raw.get("RefreshTokenRotation")).get("Feature")),
     )
 
 

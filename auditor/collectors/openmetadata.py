@@ -472,13 +472,13 @@ def _strings(value: object) -> tuple[str, ...] | None:
 
 def parse_security_config(data: dict[str, Any], path: str) -> SecurityConfig:
     """SecurityConfiguration {authenticationConfiguration {clientType, oidcConfiguration {callbackUrl,
-    disablePkce}}, ...}: only these three values are read; secrets in the answer are left behind."""
+    disablePkce, scope}}, ...}: only these values are read; secrets in the answer are left behind."""
     auth = _obj(data.get("authenticationConfiguration"))
     oidc = _obj(auth.get("oidcConfiguration"))
     pkce = oidc.get("disablePkce")
     return SecurityConfig(path=path, served=True, client_type=_str(auth.get("clientType")),
                           oidc_callback_url=_str(oidc.get("callbackUrl")),
-                          disable_pkce=pkce if isinstance(pkce, bool) else None)
+                          disable_pkce=pkce if isinstance(pkce, bool) else None, oidc_scope=_str(oidc.get("scope")))
 
 
 def parse_jwks(data: dict[str, Any], path: str) -> Jwks:

@@ -26,6 +26,7 @@ class CognitoSeed:
     software_token_mfa: bool = False
     domain: bool = True
     identity_providers: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    other_clients: tuple[dict[str, Any], ...] = field(default_factory=tuple)  # besides OpenMetadata's
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,13 @@ class SeededPool:
     endpoint_url: str
     pool_id: str
     client_id: str
+    issuer_type: str = "ORIGINAL"
 
     @property
     def authority(self) -> str:
-        return f"https://cognito-idp.{REGION}.amazonaws.com/{self.pool_id}"
+        """The pool's issuer (IssuerConfigurationType: UPDATED pools issue from issuer-cognito-idp)."""
+        host = "issuer-cognito-idp" if self.issuer_type == "UPDATED" else "cognito-idp"
+        return f"https://{host}.{REGION}.amazonaws.com/{self.pool_id}"
 
 
 class MotoServer:
@@ -72,7 +76,10 @@ def seed(endpoint_url: str, spec: CognitoSeed) -> SeededPool:
     for provider in spec.identity_providers:
         idp.create_identity_provider(UserPoolId=pool_id, **provider)
     client_id = idp.create_user_pool_client(UserPoolId=pool_id, **spec.client)["UserPoolClient"]["ClientId"]
-    return SeededPool(endpoint_url=endpoint_url, pool_id=pool_id, client_id=client_id)
+    for other in spec.other_clients:
+        idp.create_user_pool_client(UserPoolId=pool_id, **other)
+    issuer = spec.pool.get("IssuerConfiguration", {}).get("Type", "ORIGINAL")
+    return SeededPool(endpoint_url=endpoint_url, pool_id=pool_id, client_id=client_id, issuer_type=issuer)
 
 
 # OpenMetadata's Amazon Cognito SSO guide, followed literally, with its usual slips: no schema (so
@@ -100,9 +107,11 @@ HARDENED = CognitoSeed(
           "Policies": {"PasswordPolicy": {"MinimumLength": 16, "RequireUppercase": True, "RequireLowercase": True,
                                           "RequireNumbers": True, "RequireSymbols": True,
                                           "TemporaryPasswordValidityDays": 3}},
-          "MfaConfiguration": "ON", "DeletionProtection": "ACTIVE",
+          "MfaConfiguration": "ON", "DeletionProtection": "ACTIVE", "UserPoolTier": "PLUS",
           "UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"},
-          "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True}},
+          "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
+          "UsernameConfiguration": {"CaseSensitive": False},
+          "AccountRecoverySetting": {"RecoveryMechanisms": [{"Priority": 1, "Name": "verified_email"}]}},
     client={"ClientName": "openmetadata", "GenerateSecret": False,
             "CallbackURLs": ["https://openmetadata.example.com/callback"],
             "LogoutURLs": ["https://openmetadata.example.com/"], "SupportedIdentityProviders": ["COGNITO"],
@@ -110,6 +119,7 @@ HARDENED = CognitoSeed(
             "AllowedOAuthFlowsUserPoolClient": True, "ReadAttributes": ["email", "email_verified", "name"],
             "WriteAttributes": ["name"], "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
             "PreventUserExistenceErrors": "ENABLED", "EnableTokenRevocation": True,
-            "RefreshTokenValidity": 12, "TokenValidityUnits": {"RefreshToken": "hours"}},
+            "RefreshTokenValidity": 12, "TokenValidityUnits": {"RefreshToken": "hours"},
+            "RefreshTokenRotation": {"Feature": "ENABLED", "RetryGracePeriodSeconds": 10}},
     software_token_mfa=True,
 )

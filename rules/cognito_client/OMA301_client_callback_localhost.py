@@ -4,7 +4,11 @@
 The OpenMetadata Cognito guide registers `http://localhost:8585/callback`. Cognito then hands
 authorization codes and ID tokens to whatever listens on that port of the user's machine: any local
 process, or a page an attacker gets the user to run. Cognito allows plain http only for localhost, so
-these entries are also how http stays in a production client. Loopback is matched in any spelling.
+these entries are also how http stays in a production client. Loopback is matched in any spelling,
+and so are public names that resolve to it (`localtest.me`, `lvh.me`, `127.0.0.1.nip.io`,
+`127-0-0-1.sslip.io`, ...: auditor/urls.py): those are a third party's domains, which their owners
+can repoint at a host of their own, and then they receive the codes. Names are matched statically;
+the audit never resolves DNS to decide.
 
 ## Fix
 Console: App clients > <client> > Login pages > Edit: keep only `https://<your OpenMetadata host>/callback`.
@@ -25,7 +29,9 @@ from auditor.rulekit import (
     Severity,
     Snapshot,
     client_resource,
+    client_tags,
     is_loopback_host,
+    loopback_alias,
     need,
     url_host,
 )
@@ -39,10 +45,11 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
         urls += [("LogoutURLs", u) for u in client.logout_urls or ()]
         if client.default_redirect_uri:
             urls.append(("DefaultRedirectURI", client.default_redirect_uri))
-        loopback = [f"{field}: {url}" for field, url in urls if is_loopback_host(url_host(url) or "")]
+        loopback = [f"{field}: {url}" + (f" ({alias})" if (alias := loopback_alias(url_host(url) or "")) else "")
+                    for field, url in urls if is_loopback_host(url_host(url) or "")]
         if loopback:
             yield META.failed(client_resource(snap, client), "points at this machine: " + "; ".join(loopback),
-                              client_name=client.name, urls=loopback)
+                              urls=loopback, **client_tags(snap, client))
         else:
             yield META.passed(client_resource(snap, client), f"no loopback URL among {len(urls)} registered",
-                              client_name=client.name)
+                              **client_tags(snap, client))

@@ -2,9 +2,19 @@
 
 ## Why this matters
 OpenMetadata identifies users by the `email` claim of the ID token. The claim is there only when the
-client may read `email` (`ReadAttributes`; absent means all readable attributes) and, for the hosted
-UI flows, the client allows the `email` and `openid` scopes. Without them logins map to
-`preferred_username` or `sub`, or fail. The OpenMetadata guide's screenshots leave `email` out.
+client may read `email` (`ReadAttributes`; absent means all standard attributes) and the scopes
+requested carry it. AWS: with `openid` alone the ID token and userInfo hold "all user attributes
+that the app client can read"; with `openid` and other scopes they are "limited to the constraints
+of the additional scopes", so `openid profile` gives no `email` (AWS Cognito docs, "The user
+attributes endpoint" and "Scopes, M2M, and resource servers"). OpenMetadata requests
+`openid email profile` (its UI, and `oidcConfiguration.scope` of conf/openmetadata.yaml, which a
+confidential client's configured scope replaces): OpenMetadata's client must then allow `openid` and
+`email`. Any other user-facing client of the pool needs `email` readable and `openid` allowed.
+Without them logins map to `preferred_username` or `sub`, or fail. High.
+
+Machine-to-machine clients (`client_credentials` only) and clients with OAuth off
+(`AllowedOAuthFlowsUserPoolClient` false) issue no ID token through the hosted UI and are SKIPPED,
+unless they are OpenMetadata's own client, which fails when it cannot sign users in at all.
 
 ## Fix
 Console: App clients > <client> > Attribute read and write permissions: check `email`; Login pages >
@@ -15,26 +25,66 @@ OpenID Connect scopes: `openid`, `email`, `profile`. CLI: `aws cognito-idp updat
 
 ## References
 - OpenMetadata docs, Amazon Cognito SSO; AWS Cognito API reference: UserPoolClientType.ReadAttributes
+- AWS Cognito docs, "The user attributes endpoint" (scope combinations)
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, client_resource, need
+from auditor.rulekit import (
+    AppClient,
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    client_resource,
+    client_tags,
+    need,
+)
 
 META = RuleMeta(id="OMA302", name="client-email-not-readable", severity=Severity.HIGH, needs=("cognito.clients",))
+OM_DEFAULT_SCOPE = "openid email profile"  # OpenMetadata UI and conf/openmetadata.yaml OIDC_SCOPE
+
+
+def om_scopes(snap: Snapshot) -> tuple[list[str], str]:
+    """The scopes OpenMetadata requests, and where that comes from."""
+    security = snap.om.security_config
+    auth = snap.om.auth_config
+    confidential = auth is not None and (auth.client_type or "").lower() == "confidential"
+    if confidential and security is not None and security.oidc_scope:
+        return security.oidc_scope.split(), "oidcConfiguration.scope"
+    return OM_DEFAULT_SCOPE.split(), "OpenMetadata's default"
+
+
+def user_facing(client: AppClient) -> bool:
+    flows = set(client.allowed_oauth_flows or ())
+    return client.allowed_oauth_flows_user_pool_client is True and bool(flows - {"client_credentials"})
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
+    requested, origin = om_scopes(snap)
     for client in need(snap.cognito.clients):
+        tags = client_tags(snap, client)
+        resource = client_resource(snap, client)
+        ours = tags["openmetadata_client"] is True
+        scopes = list(client.allowed_oauth_scopes or ())
+        evidence = {**tags, "read_attributes": list(client.read_attributes or ["(all standard)"]), "scopes": scopes}
+        if not user_facing(client) and not ours:
+            yield META.skipped(resource, "no hosted-UI sign-in (OAuth off or client_credentials only): it issues "
+                               "no ID token to judge")
+            continue
         gaps = []
+        if not user_facing(client):
+            gaps.append("OAuth sign-in with the code or implicit grant is not enabled")
         if client.read_attributes is not None and "email" not in client.read_attributes:
             gaps.append("email is not in ReadAttributes")
-        scopes = client.allowed_oauth_scopes or ()
-        for scope in ("openid", "email"):
-            if scope not in scopes:
-                gaps.append(f"scope {scope} is not allowed")
-        evidence = {"client_name": client.name, "read_attributes": list(client.read_attributes or ["(all)"]),
-                    "scopes": list(scopes)}
+        needed = [s for s in requested if s in ("openid", "email")] if ours else ["openid"]
+        if ours and requested != ["openid"] and "email" not in requested:
+            gaps.append(f"OpenMetadata requests {' '.join(requested)} ({origin}) without email: the ID token "
+                        "carries no email")
+        gaps += [f"scope {s} is not allowed" for s in needed if s not in scopes]
+        if ours:
+            evidence.update(requested_scopes=requested, requested_from=origin)
         if gaps:
-            yield META.failed(client_resource(snap, client), "; ".join(gaps), **evidence)
+            yield META.failed(resource, "; ".join(gaps), **evidence)
         else:
-            yield META.passed(client_resource(snap, client), "email is readable and the openid and email scopes are "
-                              "allowed", **evidence)
+            yield META.passed(resource, "email is readable and the scopes requested deliver it", **evidence)

@@ -15,7 +15,7 @@ settings).
 - RFC 9700, OAuth 2.0 Security Best Current Practice, section 2.1.2
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, client_resource, need
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, client_resource, client_tags, need
 
 META = RuleMeta(id="OMA303", name="implicit-grant-enabled", severity=Severity.MEDIUM, needs=("cognito.clients",))
 
@@ -23,7 +23,13 @@ META = RuleMeta(id="OMA303", name="implicit-grant-enabled", severity=Severity.ME
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     for client in need(snap.cognito.clients):
         flows = list(client.allowed_oauth_flows or ())
-        if "implicit" in flows:
-            yield META.failed(client_resource(snap, client), "the implicit grant is allowed", flows=flows)
+        if "implicit" in flows and client.allowed_oauth_flows_user_pool_client is not True:
+            # AllowedOAuthFlowsUserPoolClient false: the client cannot use the OAuth flows it lists.
+            yield META.passed(client_resource(snap, client), "implicit is listed, but OAuth is off for this client",
+                              flows=flows, oauth_enabled=False, **client_tags(snap, client))
+        elif "implicit" in flows:
+            yield META.failed(client_resource(snap, client), "the implicit grant is allowed", flows=flows,
+                              **client_tags(snap, client))
         else:
-            yield META.passed(client_resource(snap, client), "no implicit grant", flows=flows)
+            yield META.passed(client_resource(snap, client), "no implicit grant", flows=flows,
+                              **client_tags(snap, client))

@@ -1,4 +1,4 @@
-"""OMA304: the app client accepts plain username and password sign-in (ALLOW_USER_PASSWORD_AUTH).
+"""OMA304: the app client accepts the plain password over the API (USER_PASSWORD_AUTH or USER_AUTH).
 
 ## Why this matters
 `USER_PASSWORD_AUTH` sends the password itself to Cognito's API and bypasses the hosted UI, so it
@@ -6,15 +6,36 @@ is the flow credential-stuffing tools use against a public client ID (which Open
 SRP or the hosted UI keep the password off the wire. Medium. Absent ExplicitAuthFlows means the AWS
 default (SRP, custom, refresh), which passes.
 
+Choice-based sign-in does the same: `ALLOW_USER_AUTH` "can do username-password and SRP
+authentication without other ExplicitAuthFlows permitting them" (botocore 1.44.8, ExplicitAuthFlowsType),
+and when the pool's `Policies.SignInPolicy.AllowedFirstAuthFactors` includes `PASSWORD` (absent means
+PASSWORD only) the client may answer the `PASSWORD` challenge with the plain password
+(RespondToAuthChallenge, `ANSWER: PASSWORD`). Such a client fails too, with `via: USER_AUTH`.
+
 ## Fix
 CLI: `aws cognito-idp update-user-pool-client ... --explicit-auth-flows ALLOW_USER_SRP_AUTH
-ALLOW_REFRESH_TOKEN_AUTH` (with the other current settings).
+ALLOW_REFRESH_TOKEN_AUTH` (with the other current settings). To keep choice-based sign-in for
+passkeys or one-time codes, drop `PASSWORD` from the first factors instead: `aws cognito-idp
+update-user-pool --user-pool-id <id> --policies 'SignInPolicy={AllowedFirstAuthFactors=[WEB_AUTHN]}'`
+(console: Authentication > Sign-in > Options for choice-based sign-in).
 
 ## References
-- AWS Cognito docs, "Authentication flows" (USER_PASSWORD_AUTH)
+- AWS Cognito docs, "Authentication flows" (USER_PASSWORD_AUTH, USER_AUTH choice-based sign-in)
+- AWS Cognito API reference, SignInPolicyType, RespondToAuthChallenge
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, client_resource, need
+from auditor.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    client_resource,
+    client_tags,
+    first_factors,
+    need,
+)
 
 META = RuleMeta(id="OMA304", name="user-password-auth-enabled", severity=Severity.MEDIUM,
                 needs=("cognito.clients",))
@@ -22,11 +43,20 @@ PASSWORD_FLOWS = ("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH")
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
+    pool = snap.cognito.user_pool
     for client in need(snap.cognito.clients):
+        resource = client_resource(snap, client)
         flows = list(client.explicit_auth_flows or ())
+        evidence = {**client_tags(snap, client), "flows": flows or ["(AWS default)"]}
         found = [f for f in flows if f in PASSWORD_FLOWS]
         if found:
-            yield META.failed(client_resource(snap, client), f"{found[0]} is enabled", flows=flows)
+            yield META.failed(resource, f"{found[0]} is enabled", via=found[0], **evidence)
+        elif "ALLOW_USER_AUTH" in flows and pool is None:
+            yield META.errored(resource, "ALLOW_USER_AUTH is enabled, and whether it takes a password depends on "
+                               "the pool's sign-in policy, which could not be read (DescribeUserPool)")
+        elif "ALLOW_USER_AUTH" in flows and pool is not None and "PASSWORD" in first_factors(pool):
+            yield META.failed(resource, "ALLOW_USER_AUTH is enabled and the pool allows PASSWORD as a first factor: "
+                              "the plain password is accepted", via="USER_AUTH",
+                              first_factors=list(first_factors(pool)), **evidence)
         else:
-            yield META.passed(client_resource(snap, client), "no plain password flow",
-                              flows=flows or ["(AWS default)"])
+            yield META.passed(resource, "no plain password flow", **evidence)

@@ -13,7 +13,7 @@ CLI: `aws cognito-idp update-user-pool-client ... --prevent-user-existence-error
 - Prowler cognito_user_pool_client_prevent_user_existence_errors
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, client_resource, need
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, client_resource, client_tags, need
 
 META = RuleMeta(id="OMA306", name="user-existence-errors", severity=Severity.MEDIUM, needs=("cognito.clients",))
 
@@ -22,7 +22,9 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     for client in need(snap.cognito.clients):
         value = client.prevent_user_existence_errors
         if value == "ENABLED":
-            yield META.passed(client_resource(snap, client), "user existence errors are suppressed")
+            yield META.passed(client_resource(snap, client), "user existence errors are suppressed",
+                              **client_tags(snap, client))
         else:
             shown = value or "LEGACY (absent)"
-            yield META.failed(client_resource(snap, client), f"PreventUserExistenceErrors is {shown}", value=value)
+            yield META.failed(client_resource(snap, client), f"PreventUserExistenceErrors is {shown}", value=value,
+                              **client_tags(snap, client))

@@ -12,7 +12,7 @@ CLI: `aws cognito-idp update-user-pool-client ... --enable-token-revocation` (wi
 - Prowler cognito_user_pool_client_token_revocation_enabled
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, client_resource, need
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, client_resource, client_tags, need
 
 META = RuleMeta(id="OMA307", name="token-revocation-off", severity=Severity.MEDIUM, needs=("cognito.clients",))
 
@@ -20,7 +20,8 @@ META = RuleMeta(id="OMA307", name="token-revocation-off", severity=Severity.MEDI
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     for client in need(snap.cognito.clients):
         if client.enable_token_revocation is False:
-            yield META.failed(client_resource(snap, client), "token revocation is disabled")
+            yield META.failed(client_resource(snap, client), "token revocation is disabled",
+                              **client_tags(snap, client))
         else:
             yield META.passed(client_resource(snap, client), "token revocation is enabled",
-                              aws_default_applied=client.enable_token_revocation is None)
+                              aws_default_applied=client.enable_token_revocation is None, **client_tags(snap, client))

@@ -13,7 +13,7 @@ CLI: `aws cognito-idp update-user-pool-client ... --refresh-token-validity 12
 - AWS Cognito API reference: UserPoolClientType.RefreshTokenValidity
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, client_resource, need
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, client_resource, client_tags, need
 
 META = RuleMeta(id="OMA308", name="refresh-token-too-long", severity=Severity.LOW, needs=("cognito.clients",),
                 params={"max_days": 30})
@@ -23,13 +23,15 @@ SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     limit_days = float(params["max_days"])
     for client in need(snap.cognito.clients):
-        value = client.validity.refresh if client.validity.refresh is not None else 30
-        unit = client.validity.refresh_unit or "days"
+        # 0 "is overridden with the default value of 30 days" (botocore 1.44.8 RefreshTokenValidity).
+        value = client.validity.refresh or 30
+        unit = (client.validity.refresh_unit or "days") if client.validity.refresh else "days"
         if unit not in SECONDS:
             yield META.errored(client_resource(snap, client), f"unknown refresh token unit {unit!r}")
             continue
         days = value * SECONDS[unit] / 86400
-        evidence = {"validity": value, "unit": unit, "max_days": limit_days}
+        evidence = {"validity": value, "unit": unit, "max_days": limit_days,
+                    "rotation": client.refresh_rotation or "DISABLED (absent)", **client_tags(snap, client)}
         if days > limit_days:
             message = f"refresh tokens last {value} {unit} (> {limit_days:g} days)"
             yield META.failed(client_resource(snap, client), message, **evidence)

@@ -29,6 +29,11 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     email = pool.attribute("email")
     if email is not None and email.required:
         yield META.passed(pool_resource(snap), "email is a required attribute")
+    elif "email" in (pool.username_attributes or ()):
+        # UsernameAttributes [email]: the username must be an e-mail address and Cognito stores it as the
+        # `email` attribute, so no user of the directory lacks one (botocore 1.44.8 UserPoolType).
+        yield META.passed(pool_resource(snap), "email is the username: every user has one, although the schema "
+                          "does not mark it required", username_attributes=list(pool.username_attributes or ()))
     else:
         yield META.failed(pool_resource(snap), "email is not a required attribute of the user pool",
                           email_in_schema=email is not None)

@@ -15,15 +15,20 @@ message, verify email address". CLI: `aws cognito-idp update-user-pool --user-po
 - AWS Cognito docs, "Verifying contact information at sign-up"
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, pool_resource
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, federated_only, need, pool_resource
 
-META = RuleMeta(id="OMA202", name="user-pool-email-verified", severity=Severity.HIGH, needs=("cognito.user_pool",))
+META = RuleMeta(id="OMA202", name="user-pool-email-verified", severity=Severity.HIGH,
+                needs=("cognito.user_pool", "cognito.clients", "cognito.identity_providers"))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     pool = need(snap.cognito.user_pool)
     verified = pool.auto_verified_attributes or ()
-    if "email" in verified:
+    reason = federated_only(snap)
+    if reason:
+        # email and email_verified come from the identity provider's attribute mapping, not from Cognito.
+        yield META.skipped(pool_resource(snap), reason, auto_verified=list(verified))
+    elif "email" in verified:
         yield META.passed(pool_resource(snap), "email addresses are verified", auto_verified=list(verified))
     else:
         yield META.failed(pool_resource(snap), "email is not auto-verified: unproven addresses become identities",

@@ -28,9 +28,10 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
         return
     policy = pool.password_policy
     days = policy.temporary_password_validity_days if policy else None
-    effective = days if days is not None else AWS_DEFAULT_DAYS
+    # "If you submit a value of 0, Amazon Cognito treats it as a null value" (botocore 1.44.8 PasswordPolicyType).
+    effective = days if days else AWS_DEFAULT_DAYS
     limit = int(params["max_days"])
-    evidence = {"days": effective, "aws_default_applied": days is None, "max_days": limit}
+    evidence = {"days": effective, "aws_default_applied": not days, "max_days": limit}
     if effective > limit:
         yield META.failed(pool_resource(snap), f"temporary passwords are valid for {effective} days (> {limit})",
                           **evidence)

@@ -22,6 +22,7 @@ from auditor.rulekit import (
     Severity,
     Snapshot,
     blocked_by,
+    loopback_alias,
     om_callback,
     om_cognito_client,
     url_host,
@@ -43,7 +44,8 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     own = {h.lower().rstrip(".") for h in (url_host(callback or ""), url_host(snap.target.om_url or "")) if h}
     foreign = sorted({u for u in client.callback_urls or () if (url_host(u) or "").lower().rstrip(".") not in own})
     if foreign:
-        yield META.failed(resource, f"client {client.client_id} also redirects to: " + ", ".join(foreign),
+        named = [u + (f" ({alias})" if (alias := loopback_alias(url_host(u) or "")) else "") for u in foreign]
+        yield META.failed(resource, f"client {client.client_id} also redirects to: " + ", ".join(named),
                           own_hosts=sorted(own), foreign=foreign)
     else:
         yield META.passed(resource, f"client {client.client_id} redirects only to OpenMetadata's hosts",

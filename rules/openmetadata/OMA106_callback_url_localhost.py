@@ -5,7 +5,9 @@ Every example in OpenMetadata's Cognito guide uses `http://localhost:8585/callba
 left in place. In production the login then either breaks, or works only because the identity
 provider also allows localhost, so that any process on a user's machine listening on that port
 receives their ID token. Loopback is matched in any spelling: `LOCALHOST.`, `127.0.0.0/8`
-(also `127.1`), `[::1]`, `::ffff:127.0.0.1` and `0.0.0.0`.
+(also `127.1`), `[::1]`, `::ffff:127.0.0.1`, `0.0.0.0`, `localhost.localdomain`, and public names that
+resolve there (`localtest.me`, `lvh.me`, `*.127.0.0.1.nip.io`, `127-0-0-1.sslip.io`: a third party's
+domains, see OMA301).
 
 ## Fix
 Set `AUTHENTICATION_CALLBACK_URL=https://<your OpenMetadata host>/callback` (Helm:
@@ -28,6 +30,7 @@ from auditor.rulekit import (
     need,
     om_callback,
     url_host,
+    where_loopback_points,
 )
 
 META = RuleMeta(id="OMA106", name="callback-url-localhost", severity=Severity.HIGH, needs=("om.auth_config",))
@@ -47,6 +50,6 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     if host is None:
         yield META.failed(resource, f"{field} {url!r} has no host a browser could return to", callback_url=url)
     elif is_loopback_host(host):
-        yield META.failed(resource, f"{field} {url} points at this machine ({host})", callback_url=url)
+        yield META.failed(resource, f"{field} {url} points at {where_loopback_points(host)}", callback_url=url)
     else:
         yield META.passed(resource, f"{field} host is {host}", callback_url=url)

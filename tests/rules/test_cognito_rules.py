@@ -2,78 +2,29 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pytest
 
 from auditor.model import Status
-from auditor.snapshot import (
-    AppClient,
-    AuthConfig,
-    IdentityProvider,
-    MfaConfig,
-    PasswordPolicy,
-    PoolRef,
-    SchemaAttribute,
-    TokenValidity,
-    UserPool,
+from auditor.snapshot import MfaConfig, PasswordPolicy, SchemaAttribute, TokenValidity
+from tests.helpers import _RULES, only_status, run
+from tests.rules.builders import (
+    FEDERATED_CLIENT,
+    GOOD_CLIENT,
+    OKTA,
+    POOL_ID,
+    client,
+    cognito,
+    om_auth,
+    pool,
 )
-from tests.helpers import _RULES, only_status, run, snap
-
-POOL_ID = "us-east-1_abc123"
-CLIENT_ID = "client0000000001"
-REF = PoolRef(pool_id=POOL_ID, region="us-east-1", client_id=CLIENT_ID, source="discovered")
-STRONG = PasswordPolicy(16, True, True, True, True, 3)
-GOOD_POOL = UserPool(
-    id=POOL_ID, name="p", arn=None, schema=(SchemaAttribute("email", True, True),),
-    auto_verified_attributes=("email",), username_attributes=("email",), alias_attributes=None,
-    verify_before_update=("email",), password_policy=STRONG, mfa_configuration="ON", deletion_protection="ACTIVE",
-    advanced_security_mode="ENFORCED", allow_admin_create_user_only=True, domain=None, custom_domain=None,
-    estimated_users=3, tier=None)
-GOOD_CLIENT = AppClient(
-    client_id=CLIENT_ID, name="om", has_secret=False, read_attributes=("email", "name"), write_attributes=("name",),
-    explicit_auth_flows=("ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"), supported_identity_providers=("COGNITO",),
-    callback_urls=("https://om.example.com/callback",), logout_urls=("https://om.example.com/",),
-    default_redirect_uri=None, allowed_oauth_flows=("code",), allowed_oauth_scopes=("openid", "email", "profile"),
-    allowed_oauth_flows_user_pool_client=True, prevent_user_existence_errors="ENABLED", enable_token_revocation=True,
-    validity=TokenValidity(12, None, None, "hours", None, None))
-OKTA = (IdentityProvider("Okta", "OIDC"),)
-GOOD_MFA = MfaConfig("ON", True, False, False)
-
-
-def pool(**changes: Any) -> UserPool:
-    return dataclasses.replace(GOOD_POOL, **changes)
-
-
-def client(**changes: Any) -> AppClient:
-    return dataclasses.replace(GOOD_CLIENT, **changes)
-
-
-def om_auth(**changes: Any) -> AuthConfig:
-    base = AuthConfig(path="/api/v1/system/config/auth", provider="aws-cognito", client_type="public",
-                      enable_self_signup=False, authority=f"https://cognito-idp.us-east-1.amazonaws.com/{POOL_ID}",
-                      client_id=CLIENT_ID, callback_url="https://om.example.com/callback", jwt_principal_claims=(),
-                      public_key_urls=None, fields=())
-    return dataclasses.replace(base, **changes)
-
-
-def cognito(user_pool: UserPool = GOOD_POOL, clients: tuple[AppClient, ...] = (GOOD_CLIENT,),
-            idps: tuple[IdentityProvider, ...] = (), mfa: MfaConfig = GOOD_MFA, auth: AuthConfig | None = None,
-            ref: PoolRef = REF) -> Any:
-    from auditor.snapshot import CognitoFacts
-
-    s = snap(auth_config=auth or om_auth())
-    return dataclasses.replace(s, cognito=CognitoFacts(ref=ref, user_pool=user_pool, mfa=mfa, clients=clients,
-                                                       identity_providers=idps))
-
-
-FEDERATED_CLIENT = client(supported_identity_providers=("Okta",), explicit_auth_flows=("ALLOW_REFRESH_TOKEN_AUTH",))
+from tests.rules.today import TODAY_CASES
 
 CASES: list[tuple[str, Any, Status]] = [
     ("OMA201", cognito(), Status.PASS),
-    ("OMA201", cognito(pool(schema=(SchemaAttribute("email", False, True),))), Status.FAIL),
-    ("OMA201", cognito(pool(schema=())), Status.FAIL),
+    ("OMA201", cognito(pool(schema=(SchemaAttribute("email", False, True),), username_attributes=None)), Status.FAIL),
+    ("OMA201", cognito(pool(schema=(), username_attributes=("phone_number",))), Status.FAIL),
     ("OMA202", cognito(), Status.PASS),
     ("OMA202", cognito(pool(auto_verified_attributes=None)), Status.FAIL),
     ("OMA203", cognito(), Status.PASS),
@@ -153,6 +104,7 @@ CASES: list[tuple[str, Any, Status]] = [
     ("OMA404", cognito(clients=(client(callback_urls=("https://om.example.com/callback",
                                                       "https://old-staging.example.net/callback")),)), Status.FAIL),
     ("OMA404", cognito(clients=(client(callback_urls=("https://OM.example.com./callback",)),)), Status.PASS),
+    *TODAY_CASES,
 ]
 
 
@@ -163,7 +115,7 @@ def test_rule_outcome(rule_id: str, snapshot: Any, expected: Status) -> None:
 
 def test_every_cognito_rule_has_pass_and_fail_cases() -> None:
     ids = {rid for rid in _RULES if rid[3] in "234"}
-    assert len(ids) == 20
+    assert len(ids) == 30
     for wanted in (Status.PASS, Status.FAIL):
         covered = {c[0] for c in CASES if c[2] is wanted}
         assert ids <= covered, f"rules without a {wanted} case: {sorted(ids - covered)}"
@@ -179,3 +131,18 @@ def test_client_rules_give_one_finding_per_client() -> None:
 def test_absent_fields_say_the_aws_default_was_applied() -> None:
     [outcome] = run("OMA208", cognito(pool(password_policy=PasswordPolicy(16, True, True, True, True, None))))
     assert outcome.evidence["aws_default_applied"] is True and outcome.evidence["days"] == 7
+
+
+def test_zero_values_mean_aws_defaults() -> None:
+    """botocore 1.44.8: RefreshTokenValidity 0 "is overridden with the default value of 30 days";
+    TemporaryPasswordValidityDays 0 is treated "as a null value" (7)."""
+    [refresh] = run("OMA308", cognito(clients=(client(validity=TokenValidity(0, None, None, "hours", None, None)),)))
+    assert (refresh.evidence["validity"], refresh.evidence["unit"]) == (30, "days")
+    [temporary] = run("OMA208", cognito(pool(password_policy=PasswordPolicy(16, True, True, True, True, 0))))
+    assert temporary.evidence["days"] == 7 and temporary.evidence["aws_default_applied"] is True
+
+
+def test_per_client_findings_mark_openmetadatas_client() -> None:
+    other = client(client_id="client0000000002", name="ops")
+    outcomes = run("OMA306", cognito(clients=(GOOD_CLIENT, other)))
+    assert [o.evidence["openmetadata_client"] for o in outcomes] == [True, False]
