@@ -8,7 +8,16 @@ from typing import TypeVar
 from auditor.catalogue import Params
 from auditor.discovery import names_cognito
 from auditor.model import Outcome, RuleMeta, Severity, Status
-from auditor.snapshot import OM_SECURITY_CONFIG, AppClient, AuthConfig, SecurityConfig, Snapshot, UserPool
+from auditor.snapshot import (
+    COGNITO_RISK,
+    OM_SECURITY_CONFIG,
+    AppClient,
+    AuthConfig,
+    RiskConfig,
+    SecurityConfig,
+    Snapshot,
+    UserPool,
+)
 from auditor.urls import is_loopback_host, loopback_alias, url_host, url_scheme, where_loopback_points
 
 T = TypeVar("T")
@@ -154,10 +163,13 @@ def om_cognito_client(snap: Snapshot) -> tuple[str, AuthConfig, AppClient | None
 
 
 __all__ = [
+    "COGNITO_RISK",
+    "LOCAL_SIGN_IN_FLOWS",
     "AppClient",
     "Iterable",
     "Outcome",
     "Params",
+    "RiskConfig",
     "RuleMeta",
     "Severity",
     "Snapshot",

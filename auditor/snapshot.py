@@ -38,6 +38,7 @@ COGNITO_DOMAIN = "cognito.domain"
 COGNITO_CLIENTS = "cognito.clients"
 COGNITO_IDPS = "cognito.identity_providers"
 COGNITO_REF = "cognito.ref"
+COGNITO_RISK = "cognito.risk_configurations"
 
 
 def _keys(section: str, facts: type) -> tuple[str, ...]:
@@ -331,6 +332,18 @@ class IdentityProvider:
 
 
 @dataclass(frozen=True)
+class RiskConfig:
+    """DescribeRiskConfiguration for the pool (asked_client None) or one client. `client_level`: the answer
+    carried a ClientId, so the client overrides the pool's configuration (AWS: "App client
+    threat-protection configurations override the user pool configuration")."""
+
+    asked_client: str | None
+    client_level: bool
+    compromised_action: str | None  # CompromisedCredentialsRiskConfiguration.Actions.EventAction
+    takeover_actions: tuple[str, ...]  # AccountTakeoverRiskConfiguration.Actions.{Low,Medium,High}Action.EventAction
+
+
+@dataclass(frozen=True)
 class CognitoFacts:
     ref: PoolRef | None = None
     user_pool: UserPool | None = None
@@ -338,6 +351,7 @@ class CognitoFacts:
     domain: DomainInfo | None = None
     clients: tuple[AppClient, ...] | None = None
     identity_providers: tuple[IdentityProvider, ...] | None = None
+    risk_configurations: tuple[RiskConfig, ...] | None = None
 
 
 # Every input a rule may need: derived from the facts' fields, so a key and its fact cannot drift apart.
@@ -346,7 +360,7 @@ COGNITO_KEYS = _keys("cognito", CognitoFacts)
 INPUT_KEYS = frozenset((*OM_KEYS, *COGNITO_KEYS))
 _NAMED = {OM_VERSION, OM_AUTH_CONFIG, OM_AUTHORIZER, OM_JWKS, OM_ENDPOINT, OM_ANONYMOUS, OM_ADMIN_USER, OM_ADMIN_USERS,
           OM_BOTS, OM_LOGIN_PROBE, OM_TOKEN_PROBE, OM_SECURITY_CONFIG, COGNITO_POOL, COGNITO_MFA, COGNITO_DOMAIN,
-          COGNITO_CLIENTS, COGNITO_IDPS, COGNITO_REF}
+          COGNITO_CLIENTS, COGNITO_IDPS, COGNITO_REF, COGNITO_RISK}
 assert _NAMED <= INPUT_KEYS, _NAMED - INPUT_KEYS  # import-time: a misspelled constant cannot ship
 
 

@@ -155,7 +155,7 @@ def iam_enforcing_moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dic
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     moto_bin = Path(sys.executable).with_name("moto_server")
-    env = {**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": "7"}
+    env = {**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": "10"}
     proc = subprocess.Popen([str(moto_bin), "-H", "127.0.0.1", "-p", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     endpoint = f"http://127.0.0.1:{port}"
@@ -170,7 +170,8 @@ def iam_enforcing_moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dic
                                         aws_secret_access_key="testing")
         idp = session.client("cognito-idp", endpoint_url=endpoint)
         iam = session.client("iam", endpoint_url=endpoint)
-        pool_id = idp.create_user_pool(PoolName="locked")["UserPool"]["Id"]  # 1
+        pool_id = idp.create_user_pool(PoolName="locked", UserPoolTier="PLUS",  # 1
+                                       UserPoolAddOns={"AdvancedSecurityMode": "ENFORCED"})["UserPool"]["Id"]
         idp.create_user_pool_client(UserPoolId=pool_id, ClientName="om")  # 2
         iam.create_user(UserName="auditor")  # 3
         policy = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["cognito-idp:DescribeUserPool",'
@@ -178,8 +179,14 @@ def iam_enforcing_moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dic
                   '"cognito-idp:ListIdentityProviders","cognito-idp:DescribeUserPoolDomain"],"Resource":"*"}]}')
         iam.put_user_policy(UserName="auditor", PolicyName="read-most", PolicyDocument=policy)  # 4
         key = iam.create_access_key(UserName="auditor")["AccessKey"]  # 5
+        iam.create_user(UserName="auditor-no-risk")  # 6
+        all_but_risk = policy.replace('"cognito-idp:ListUserPoolClients"',
+                                      '"cognito-idp:ListUserPoolClients","cognito-idp:DescribeUserPoolClient"')
+        iam.put_user_policy(UserName="auditor-no-risk", PolicyName="read-all-but-risk", PolicyDocument=all_but_risk)
+        second = iam.create_access_key(UserName="auditor-no-risk")["AccessKey"]  # 8
         yield {"endpoint": endpoint, "pool_id": pool_id, "key_id": key["AccessKeyId"],
-               "secret": key["SecretAccessKey"]}
+               "secret": key["SecretAccessKey"], "no_risk_key_id": second["AccessKeyId"],
+               "no_risk_secret": second["SecretAccessKey"]}
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -196,6 +203,20 @@ def test_missing_permission_is_error_naming_the_action(iam_enforcing_moto: dict[
     assert "missing IAM permission cognito-idp:DescribeUserPoolClient" in found["OMA301"]["message"]
     assert found["OMA201"]["status"] in ("PASS", "FAIL")  # DescribeUserPool was allowed
     assert m["secret"] not in result.stdout + result.stderr
+
+
+def test_missing_risk_permission_is_oma206_error_naming_it(iam_enforcing_moto: dict[str, str],
+                                                            tmp_path: Path) -> None:
+    """DescribeRiskConfiguration is read only where threat protection is ENFORCED (issue 12)."""
+    m = iam_enforcing_moto
+    env = {"AWS_ACCESS_KEY_ID": m["no_risk_key_id"], "AWS_SECRET_ACCESS_KEY": m["no_risk_secret"]}
+    result = run_cli("scan", "--cognito-pool-id", m["pool_id"], "--aws-endpoint-url", m["endpoint"], "--format",
+                     "json", "--output-dir", str(tmp_path), env=env)
+    found = {f["rule_id"]: f for f in result.json()["findings"]}
+    assert found["OMA206"]["status"] == "ERROR"
+    assert "missing IAM permission cognito-idp:DescribeRiskConfiguration" in found["OMA206"]["message"]
+    assert found["OMA301"]["status"] == "PASS"  # DescribeUserPoolClient was allowed
+    assert m["no_risk_secret"] not in result.stdout + result.stderr
 
 
 def test_rejected_credentials_are_error_not_fail(iam_enforcing_moto: dict[str, str], tmp_path: Path) -> None:

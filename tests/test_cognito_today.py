@@ -116,3 +116,23 @@ def test_the_user_pool_parser_reads_todays_members() -> None:
     assert [o.name for o in pool.account_recovery or ()] == ["verified_phone_number", "verified_email"]
     assert pool.dcr is not None and pool.dcr.open_enabled is True and pool.dcr.open_grant_types == (
         "code", "client_credentials")
+
+
+def test_a_client_risk_configuration_that_takes_no_action_fails_oma206(moto_endpoint: str, tmp_path: Path) -> None:
+    """ENFORCED in name only: OpenMetadata's client overrides the pool with NO_ACTION everywhere (AWS: client
+    configurations override the pool's). Read through DescribeRiskConfiguration, which the lab adds to moto."""
+    no_action = {"CompromisedCredentialsRiskConfiguration": {"Actions": {"EventAction": "NO_ACTION"}},
+                 "AccountTakeoverRiskConfiguration": {"Actions": {
+                     level: {"Notify": False, "EventAction": "NO_ACTION"} for level in
+                     ("LowAction", "MediumAction", "HighAction")}}}
+    seed = dataclasses.replace(HARDENED, client_risk=no_action)
+    lab = LabServer(dataclasses.replace(SCENARIOS["hardened"], name="inert", cognito=seed),
+                    aws_endpoint_url=moto_endpoint).start()
+    try:
+        assert lab.pool is not None
+        result = run_cli("scan", *scan_args(lab), "--rules", "OMA206", "--format", "json", "--output-dir",
+                         str(tmp_path), env={"OMAUDIT_OM_TOKEN": lab.admin_token})
+        [finding] = result.json()["findings"]
+        assert finding["status"] == "FAIL" and finding["evidence"]["inert"] == [lab.pool.client_id]
+    finally:
+        lab.stop()

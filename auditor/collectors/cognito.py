@@ -30,6 +30,7 @@ from auditor.snapshot import (
     COGNITO_IDPS,
     COGNITO_MFA,
     COGNITO_POOL,
+    COGNITO_RISK,
     AppClient,
     CognitoFacts,
     DcrConfig,
@@ -40,6 +41,7 @@ from auditor.snapshot import (
     PoolRef,
     Problem,
     RecoveryOption,
+    RiskConfig,
     SchemaAttribute,
     TokenValidity,
     UserPool,
@@ -53,7 +55,8 @@ T = TypeVar("T")
 # GetTokensFromRefreshToken), send a message (GetUserAttributeVerificationCode) or return secrets
 # (ListUserPoolClientSecrets); docs/research/issue-12-cognito-api.md lists all 48 read-named ones.
 READ_OPERATIONS = frozenset({"DescribeUserPool", "GetUserPoolMfaConfig", "DescribeUserPoolDomain",
-                             "ListUserPoolClients", "DescribeUserPoolClient", "ListIdentityProviders"})
+                             "ListUserPoolClients", "DescribeUserPoolClient", "ListIdentityProviders",
+                             "DescribeRiskConfiguration"})
 TARGET_BUDGET = 120.0  # wall time for all Cognito calls of one target, as on the OpenMetadata side
 MESSAGE_CHARS = 200  # of an AWS error message kept in a finding
 MAX_ATTEMPTS = 3
@@ -260,8 +263,8 @@ class CognitoCollector:
             return None
 
     def collect(self, calls: Executor | None = None) -> tuple[CognitoFacts, dict[str, Problem]]:
-        """The pool, MFA, clients and identity providers are read side by side; only the domain
-        waits, for the pool's domain name. A target costs two round trips, not six.
+        """The pool, MFA, clients and identity providers are read side by side; the domain waits for
+        the pool's domain name, and the risk configurations (ENFORCED pools only) for the clients.
 
         `calls` runs the four reads (it needs PARALLEL_CALLS workers besides this one's own thread);
         without it the collector uses a pool of its own.
@@ -281,11 +284,13 @@ class CognitoCollector:
             # The pool does not exist or the credentials are refused: that is the one reason to give.
             for other in (mfa, clients, idps):
                 other.result()
-            for key in (COGNITO_MFA, COGNITO_DOMAIN, COGNITO_CLIENTS, COGNITO_IDPS):
+            for key in (COGNITO_MFA, COGNITO_DOMAIN, COGNITO_CLIENTS, COGNITO_IDPS, COGNITO_RISK):
                 self.problems[key] = self.problems[COGNITO_POOL]
             return CognitoFacts(ref=self.ref), dict(sorted(self.problems.items()))
+        listed = clients.result()
         facts = CognitoFacts(ref=self.ref, user_pool=pool, mfa=mfa.result(), domain=self._domain(pool),
-                             clients=clients.result(), identity_providers=idps.result())
+                             clients=listed, identity_providers=idps.result(),
+                             risk_configurations=self._risks(pool, listed))
         return facts, dict(sorted(self.problems.items()))
 
     @staticmethod
@@ -335,6 +340,26 @@ class CognitoCollector:
             ids.insert(0, self.ref.client_id)
         with ThreadPoolExecutor(max_workers=PARALLEL_CALLS, thread_name_prefix="omaudit-clients") as calls:
             return tuple(calls.map(self._client, ids))
+
+    def _risks(self, pool: UserPool | None, clients: tuple[AppClient, ...] | None) -> tuple[RiskConfig, ...] | None:
+        """The pool's and each client's risk configuration, read only where threat protection is ENFORCED:
+        that is where NO_ACTION everywhere would make it enforced in name only (OMA206)."""
+        if pool is None or pool.advanced_security_mode != "ENFORCED":
+            self.problems[COGNITO_RISK] = Problem("skipped", "threat protection is not ENFORCED")
+            return None
+        if clients is None:
+            self.problems[COGNITO_RISK] = Problem("error", "needs the app clients, which could not be read")
+            return None
+
+        def read() -> tuple[RiskConfig, ...]:
+            asked: list[str | None] = [None, *(c.client_id for c in clients)]
+            with ThreadPoolExecutor(max_workers=PARALLEL_CALLS, thread_name_prefix="omaudit-risk") as calls:
+                return tuple(calls.map(self._risk, asked))
+        return self._guard(COGNITO_RISK, read)
+
+    def _risk(self, client_id: str | None) -> RiskConfig:
+        params = {"UserPoolId": self.ref.pool_id, **({"ClientId": client_id} if client_id else {})}
+        return parse_risk(_d(self._call("DescribeRiskConfiguration", **params).get("RiskConfiguration")), client_id)
 
     def _client(self, client_id: str) -> AppClient:
         raw = self._call("DescribeUserPoolClient", UserPoolId=self.ref.pool_id, ClientId=client_id)
@@ -422,6 +447,17 @@ def parse_domain(raw: dict[str, Any], name: str, *, custom: bool) -> DomainInfo:
     return DomainInfo(domain=name, status=_s(raw.get("Status")), custom=custom,
                       security_policy=_s(_d(raw.get("CustomDomainConfig")).get("SecurityPolicy")),
                       managed_login_version=_i(raw.get("ManagedLoginVersion")))
+
+
+def parse_risk(raw: dict[str, Any], asked: str | None) -> RiskConfig:
+    """RiskConfigurationType (botocore 1.44.8): ClientId is present for a client-level configuration."""
+    takeover = _d(_d(raw.get("AccountTakeoverRiskConfiguration")).get("Actions"))
+    actions = tuple(str(_d(takeover.get(level)).get("EventAction")) for level in ("LowAction", "MediumAction",
+                                                                                   "HighAction")
+                    if isinstance(_d(takeover.get(level)).get("EventAction"), str))
+    compromised = _s(_d(_d(raw.get("CompromisedCredentialsRiskConfiguration")).get("Actions")).get("EventAction"))
+    return RiskConfig(asked_client=asked, client_level=isinstance(raw.get("ClientId"), str),
+                      compromised_action=compromised, takeover_actions=actions)
 
 
 def parse_mfa(raw: dict[str, Any]) -> MfaConfig:

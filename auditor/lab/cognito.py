@@ -27,6 +27,8 @@ class CognitoSeed:
     domain: bool = True
     identity_providers: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     other_clients: tuple[dict[str, Any], ...] = field(default_factory=tuple)  # besides OpenMetadata's
+    risk: dict[str, Any] | None = None  # SetRiskConfiguration members for the pool
+    client_risk: dict[str, Any] | None = None  # ... and for OpenMetadata's client
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,43 @@ class SeededPool:
         return f"https://{host}.{REGION}.amazonaws.com/{self.pool_id}"
 
 
+# Describe/SetRiskConfiguration, which moto 5.2.5 answers with HTTP 500 "not implemented": keyed by
+# (pool id, client id or None), as the lab's administrator set them.
+_RISK: dict[tuple[str, str | None], dict[str, Any]] = {}
+RISK_MEMBERS = ("CompromisedCredentialsRiskConfiguration", "AccountTakeoverRiskConfiguration",
+                "RiskExceptionConfiguration")
+
+
+def _extend_moto() -> None:
+    """Give the in-process moto the two risk-configuration calls it lacks, shaped as botocore 1.44.8's
+    RiskConfigurationType: Set stores the members given; Describe with a ClientId answers the client's
+    own configuration (ClientId present) or else the pool's (no ClientId), as AWS documents ("When this
+    parameter isn't present, the risk configuration applies to all user pool app clients that don't
+    have client-level settings"). An unknown pool is moto's own ResourceNotFoundException. Listed in
+    docs/moto-gaps.md."""
+    from moto.cognitoidp.responses import CognitoIdpResponse
+    from moto.core.responses import ActionResult
+
+    if hasattr(CognitoIdpResponse, "describe_risk_configuration"):
+        return
+
+    def set_risk_configuration(self: Any) -> Any:
+        pool, client = self._get_param("UserPoolId"), self._get_param("ClientId")
+        self.backend.describe_user_pool(pool)
+        config = {k: self._get_param(k) for k in RISK_MEMBERS if self._get_param(k) is not None}
+        _RISK[(pool, client)] = {"UserPoolId": pool, **({"ClientId": client} if client else {}), **config}
+        return ActionResult({"RiskConfiguration": _RISK[(pool, client)]})
+
+    def describe_risk_configuration(self: Any) -> Any:
+        pool, client = self._get_param("UserPoolId"), self._get_param("ClientId")
+        self.backend.describe_user_pool(pool)
+        found = _RISK.get((pool, client)) or _RISK.get((pool, None)) or {"UserPoolId": pool}
+        return ActionResult({"RiskConfiguration": found})
+
+    CognitoIdpResponse.set_risk_configuration = set_risk_configuration  # type: ignore[attr-defined]
+    CognitoIdpResponse.describe_risk_configuration = describe_risk_configuration  # type: ignore[attr-defined]
+
+
 class MotoServer:
     """moto's ThreadedMotoServer on a free loopback port."""
 
@@ -51,6 +90,7 @@ class MotoServer:
             from moto.server import ThreadedMotoServer
         except ImportError:
             raise InputError("the Cognito lab needs moto: pip install 'omaudit[lab]'") from None
+        _extend_moto()
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log on the lab's stderr
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._server.start()
@@ -78,6 +118,10 @@ def seed(endpoint_url: str, spec: CognitoSeed) -> SeededPool:
     client_id = idp.create_user_pool_client(UserPoolId=pool_id, **spec.client)["UserPoolClient"]["ClientId"]
     for other in spec.other_clients:
         idp.create_user_pool_client(UserPoolId=pool_id, **other)
+    if spec.risk is not None:
+        idp.set_risk_configuration(UserPoolId=pool_id, **spec.risk)
+    if spec.client_risk is not None:
+        idp.set_risk_configuration(UserPoolId=pool_id, ClientId=client_id, **spec.client_risk)
     issuer = spec.pool.get("IssuerConfiguration", {}).get("Type", "ORIGINAL")
     return SeededPool(endpoint_url=endpoint_url, pool_id=pool_id, client_id=client_id, issuer_type=issuer)
 
@@ -122,4 +166,9 @@ HARDENED = CognitoSeed(
             "RefreshTokenValidity": 12, "TokenValidityUnits": {"RefreshToken": "hours"},
             "RefreshTokenRotation": {"Feature": "ENABLED", "RetryGracePeriodSeconds": 10}},
     software_token_mfa=True,
+    risk={"CompromisedCredentialsRiskConfiguration": {"Actions": {"EventAction": "BLOCK"}},
+          "AccountTakeoverRiskConfiguration": {"Actions": {
+              "LowAction": {"Notify": False, "EventAction": "MFA_IF_CONFIGURED"},
+              "MediumAction": {"Notify": False, "EventAction": "MFA_REQUIRED"},
+              "HighAction": {"Notify": False, "EventAction": "BLOCK"}}}},
 )

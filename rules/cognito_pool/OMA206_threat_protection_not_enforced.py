@@ -16,14 +16,22 @@ VerifyAuthChallengeResponse) and a client allows `ALLOW_CUSTOM_AUTH` (also part 
 the pool fails unless that mode is `ENFORCED` too (AWS Config rule
 cognito-userpool-cust-auth-threat-full-check).
 
-Not read: per-client risk configurations (DescribeRiskConfiguration), which can set every action to
-NO_ACTION under an ENFORCED pool.
+ENFORCED only blocks what the risk configuration tells it to. Where the pool is ENFORCED, the pool's
+and every client's configuration is read (DescribeRiskConfiguration; "App client threat-protection
+configurations override the user pool configuration", AWS Cognito docs, threat protection). A
+configuration whose compromised-credentials action and every account-takeover action are
+`NO_ACTION` enforces nothing: the pool fails for it, or for each client whose own configuration does
+so. A configuration without actions is not judged (AWS documents no default to judge against).
 
 ## Fix
 Console: Settings > Feature plan > Plus; then Threat protection > Activate > Full function (standard and
 custom authentication). CLI: `aws cognito-idp update-user-pool --user-pool-id <id> --user-pool-tier PLUS
 --user-pool-add-ons 'AdvancedSecurityMode=ENFORCED,AdvancedSecurityAdditionalFlows={CustomAuthMode=ENFORCED}'`
-(with the other current settings).
+(with the other current settings). For a configuration that takes no action: `aws cognito-idp
+set-risk-configuration --user-pool-id <id> [--client-id <client>]
+--compromised-credentials-risk-configuration 'Actions={EventAction=BLOCK}'
+--account-takeover-risk-configuration 'Actions={HighAction={EventAction=BLOCK,Notify=true},...}'`
+(console: Threat protection > Adaptive authentication / Compromised credentials).
 
 ## References
 - AWS FSBP Cognito.1; Prowler cognito_user_pool_advanced_security_enabled
@@ -32,9 +40,11 @@ custom authentication). CLI: `aws cognito-idp update-user-pool --user-pool-id <i
 """
 
 from auditor.rulekit import (
+    COGNITO_RISK,
     Iterable,
     Outcome,
     Params,
+    RiskConfig,
     RuleMeta,
     Severity,
     Snapshot,
@@ -76,4 +86,21 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
                           f"{', '.join(triggers)} trigger(s)", custom_auth_clients=custom_clients,
                           custom_auth_triggers=triggers, **evidence)
         return
+    risks = snap.cognito.risk_configurations
+    if risks is None:
+        problem = snap.problem(COGNITO_RISK)
+        yield META.errored(pool_resource(snap), "threat protection is ENFORCED, but its risk configuration could not "
+                           f"be read: {problem.reason if problem else 'not collected'}")
+        return
+    inert = [r for r in risks if _takes_no_action(r) and (r.asked_client is None or r.client_level)]
+    if inert:
+        where = ", ".join("the pool" if r.asked_client is None else f"client {r.asked_client}" for r in inert)
+        yield META.failed(pool_resource(snap), f"threat protection is ENFORCED, but every risk action is NO_ACTION "
+                          f"for {where}", inert=[r.asked_client or "(pool)" for r in inert], **evidence)
+        return
     yield META.passed(pool_resource(snap), "threat protection is ENFORCED", **evidence)
+
+
+def _takes_no_action(risk: RiskConfig) -> bool:
+    actions = [a for a in (risk.compromised_action, *risk.takeover_actions) if a is not None]
+    return bool(actions) and all(a == "NO_ACTION" for a in actions)

@@ -14,6 +14,7 @@ from auditor.snapshot import (
     PasswordPolicy,
     PoolRef,
     RecoveryOption,
+    RiskConfig,
     SchemaAttribute,
     TokenValidity,
     UserPool,
@@ -40,6 +41,7 @@ GOOD_CLIENT = AppClient(
     validity=TokenValidity(12, None, None, "hours", None, None), refresh_rotation="ENABLED")
 OKTA = (IdentityProvider("Okta", "OIDC"),)
 GOOD_MFA = MfaConfig("ON", True, False, False)
+BLOCKING = RiskConfig(None, False, "BLOCK", ("MFA_IF_CONFIGURED", "MFA_REQUIRED", "BLOCK"))
 
 
 def pool(**changes: Any) -> UserPool:
@@ -60,10 +62,10 @@ def om_auth(**changes: Any) -> AuthConfig:
 
 def cognito(user_pool: UserPool = GOOD_POOL, clients: tuple[AppClient, ...] = (GOOD_CLIENT,),
             idps: tuple[IdentityProvider, ...] = (), mfa: MfaConfig = GOOD_MFA, auth: AuthConfig | None = None,
-            ref: PoolRef = REF) -> Any:
+            ref: PoolRef = REF, risks: tuple[RiskConfig, ...] | None = (BLOCKING,)) -> Any:
     s = snap(auth_config=auth or om_auth())
     return dataclasses.replace(s, cognito=CognitoFacts(ref=ref, user_pool=user_pool, mfa=mfa, clients=clients,
-                                                       identity_providers=idps))
+                                                       identity_providers=idps, risk_configurations=risks))
 
 
 FEDERATED_CLIENT = client(supported_identity_providers=("Okta",), explicit_auth_flows=("ALLOW_REFRESH_TOKEN_AUTH",))

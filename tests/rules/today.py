@@ -4,18 +4,22 @@ that was wrong, or a check that did not exist, on the main branch before it. Fie
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from auditor.model import Status
 from auditor.snapshot import (
+    COGNITO_RISK,
     DcrConfig,
     DomainInfo,
     MfaConfig,
+    Problem,
     RecoveryOption,
+    RiskConfig,
     SchemaAttribute,
     SecurityConfig,
 )
-from tests.rules.builders import OKTA, POOL_ID, client, cognito, om_auth, pool
+from tests.rules.builders import BLOCKING, OKTA, POOL_ID, client, cognito, om_auth, pool
 
 # OpenMetadata's client federated through Okta; a second client of the same pool signs users in with passwords.
 OM_FEDERATED = client(supported_identity_providers=("Okta",), explicit_auth_flows=("ALLOW_REFRESH_TOKEN_AUTH",),
@@ -28,20 +32,17 @@ UPDATED = f"https://issuer-cognito-idp.us-east-1.amazonaws.com/{POOL_ID}"
 ORIGINAL = f"https://cognito-idp.us-east-1.amazonaws.com/{POOL_ID}"
 USER_AUTH = client(explicit_auth_flows=("ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"))
 CUSTOM_TRIGGERS = ("CreateAuthChallenge", "DefineAuthChallenge", "VerifyAuthChallengeResponse")
+INERT = RiskConfig(None, False, "NO_ACTION", ("NO_ACTION", "NO_ACTION", "NO_ACTION"))
 M2M = client(client_id="client0000000003", allowed_oauth_flows=("client_credentials",),
              allowed_oauth_scopes=("api/read",), read_attributes=())
 
 
 def on_domain(domain: DomainInfo) -> Any:
-    import dataclasses
-
     s = cognito()
     return dataclasses.replace(s, cognito=dataclasses.replace(s.cognito, domain=domain))
 
 
 def confidential(scope: str) -> Any:
-    import dataclasses
-
     s = cognito(auth=om_auth(client_type="confidential", callback_url=""))
     security = SecurityConfig(path="/api/v1/system/security/config", served=True, client_type="confidential",
                               oidc_callback_url="https://om.example.com/callback", disable_pkce=False, oidc_scope=scope)
@@ -75,6 +76,14 @@ TODAY_CASES: list[tuple[str, Any, Status]] = [
                        clients=(client(explicit_auth_flows=None),)), Status.PASS),
     ("OMA206", cognito(pool(triggers=CUSTOM_TRIGGERS)), Status.PASS),  # no client allows custom auth
     ("OMA206", cognito(pool(advanced_security_mode=None, tier="ESSENTIALS")), Status.FAIL),
+    # ... and ENFORCED in name only: every action NO_ACTION for the pool, or in a client's own configuration.
+    ("OMA206", cognito(risks=(INERT,)), Status.FAIL),
+    ("OMA206", cognito(risks=(BLOCKING, RiskConfig("client0000000001", True, "NO_ACTION", ("NO_ACTION",)))),
+     Status.FAIL),
+    ("OMA206", cognito(risks=(INERT, RiskConfig("client0000000001", True, "BLOCK", ()))), Status.FAIL),
+    ("OMA206", cognito(risks=(RiskConfig(None, False, None, ()),)), Status.PASS),  # no actions: nothing to judge
+    ("OMA206", dataclasses.replace(cognito(risks=None), problems={COGNITO_RISK: Problem(
+        "error", "AccessDenied: missing IAM permission cognito-idp:DescribeRiskConfiguration")}), Status.ERROR),
     # 6. MFA quality, separate from enforcement.
     ("OMA203", cognito(mfa=MfaConfig("ON", False, True, False)), Status.PASS),
     ("OMA212", cognito(mfa=MfaConfig("ON", False, True, False)), Status.FAIL),
