@@ -7,6 +7,7 @@ Every error omaudit raises on purpose reaches the user as one line on stderr and
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import os
 import signal
@@ -84,6 +85,8 @@ Shard = Annotated[str | None, typer.Option("--shard", help="K/N: scan shard K (0
 Concurrency = Annotated[int | None, typer.Option(
     "--concurrency", help="Targets scanned at once (default: 12 per usable CPU, at most 64).", show_default=False)]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+NoCognito = Annotated[bool, typer.Option("--no-cognito", help="Audit OpenMetadata only: no Cognito call, every "
+                                         "Cognito rule SKIPPED.")]
 LockoutWindow = Annotated[float, typer.Option("--lockout-window", help="Seconds after a login probe during which "
                                               "the account is not probed again (recorded in --state-dir).")]
 StateDir = Annotated[str | None, typer.Option("--state-dir", help="Where login probes are recorded (default: "
@@ -192,16 +195,25 @@ def _check_formats(formats: Sequence[str]) -> list[str]:
 
 # ---- commands ---------------------------------------------------------------------------------
 
-def _load_selected(rules: str | None, skip_rules: str | None, rules_dir: list[Path] | None) -> tuple[Rule, ...]:
+def _load_selected(rules: str | None, skip_rules: str | None, rules_dir: list[Path] | None,
+                   gate: Gate | None = None) -> tuple[Rule, ...]:
+    """The rules to run; warns of suppressions that name a rule the catalogue does not have (a typo
+    would otherwise mute nothing, silently)."""
     from auditor.catalogue import load_rules, select
 
-    return select(load_rules(rules_dir or ()), _ids(rules), _ids(skip_rules))
+    catalogue = load_rules(rules_dir or ())
+    known = {r.meta.id for r in catalogue}
+    for entry in gate.options.suppressions if gate and gate.options else ():
+        if entry.rule not in known:
+            _say(f"omaudit: warning: a suppression names rule {entry.rule}, which no loaded rule has; it mutes nothing")
+    return select(catalogue, _ids(rules), _ids(skip_rules))
 
 
 def build_target(om_url: str | None, *, token: str | None, active: bool = False, verify: bool | str = True,
                  pool_id: str | None = None, client_id: str | None = None, region: str | None = None,
                  profile: str | None = None, endpoint: str | None = None,
-                 lockout_window: float = DEFAULT_WINDOW, state_dir: Path | str | None = None) -> ScanTarget:
+                 lockout_window: float = DEFAULT_WINDOW, state_dir: Path | str | None = None,
+                 no_cognito: bool = False) -> ScanTarget:
     """Validate the target options (InputError on any problem) before anything is sent."""
     from auditor.collectors.openmetadata import parse_om_url
     from auditor.discovery import CognitoRequest, validate_request
@@ -210,6 +222,8 @@ def build_target(om_url: str | None, *, token: str | None, active: bool = False,
 
     if not om_url and not pool_id:
         raise InputError("give --om-url, --cognito-pool-id, or both")
+    if no_cognito and (pool_id or client_id or not om_url):
+        raise InputError("--no-cognito audits OpenMetadata only: give --om-url, and no --cognito-* option")
     request = CognitoRequest(pool_id=pool_id, client_id=client_id, region=region)
     try:
         url = parse_om_url(om_url).url if om_url else None
@@ -239,7 +253,7 @@ def build_target(om_url: str | None, *, token: str | None, active: bool = False,
         state_dir = Path(state_dir)
     ledger = ProbeLedger(state_dir or default_state_dir(), lockout_window) if active and url else None
     return ScanTarget(name=name, om_url=url, om_token=token, active=active, verify=verify, cognito=request,
-                      aws_profile=profile, aws_endpoint_url=endpoint, ledger=ledger)
+                      aws_profile=profile, aws_endpoint_url=endpoint, ledger=ledger, no_cognito=no_cognito)
 
 
 @dataclass(frozen=True)
@@ -282,13 +296,13 @@ def _gate(fail_on: str, suppressions: Path | None, no_suppressions: bool, baseli
 def execute_scan(target: ScanTarget | Sequence[ScanTarget], *, formats: Sequence[str], output_dir: Path | None,
                  gate: Gate, rules: str | None = None, skip_rules: str | None = None,
                  rules_dir: list[Path] | None = None, concurrency: int | None = None,
-                 quiet: bool = False) -> int:
+                 quiet: bool = False, shard: tuple[int, int] | None = None) -> int:
     """The main job, shared by `scan` (one target or an inventory) and `demo`."""
     from auditor.scan import ScanTarget, audit, collect_many, collect_target, utc_now
     from auditor.workers import default_concurrency
 
     formats = _check_formats(formats)
-    selected = _load_selected(rules, skip_rules, rules_dir)
+    selected = _load_selected(rules, skip_rules, rules_dir, gate)
     started = utc_now()
     if isinstance(target, ScanTarget):
         snapshot, notes = collect_target(target)
@@ -298,8 +312,8 @@ def execute_scan(target: ScanTarget | Sequence[ScanTarget], *, formats: Sequence
         with _progress(len(targets), quiet) as on_done:
             snapshots, notes = collect_many(targets, concurrency or default_concurrency(), on_done)
     for note in notes:
-        _say(f"omaudit: note: {note}")
-    report = audit(snapshots, selected, started, options=gate.options)
+        _note(note)
+    report = dataclasses.replace(audit(snapshots, selected, started, options=gate.options), shard=shard)
     _emit(report, formats, output_dir, [t.om_token for t in targets])
     return report.exit_code(gate.fail_on, only_new=gate.fail_on_new)
 
@@ -341,7 +355,7 @@ def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active =
          lockout_window: LockoutWindow = DEFAULT_WINDOW, state_dir: StateDir = None, inventory: Inventory = None,
          targets: TargetGlobs = None,
          tag: Tags = None, shard: Shard = None, concurrency: Concurrency = None,
-         quiet: Quiet = False) -> int:
+         quiet: Quiet = False, no_cognito: NoCognito = False) -> int:
     """Collect from a running OpenMetadata and/or its Cognito pool (or an inventory of them), evaluate, report."""
     gate = _gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new)
     if concurrency is not None and not 1 <= concurrency <= MAX_CONCURRENCY:
@@ -351,45 +365,51 @@ def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active =
             raise InputError("--inventory replaces --om-url, --om-token-file and --cognito-*; give one or the other")
         fleet = _fleet(inventory, targets or [], tag or [], shard, active=active,
                        verify=_verify(ca_bundle, insecure), lockout_window=lockout_window, state_dir=state_dir,
-                       region=aws_region,
-                       profile=aws_profile, endpoint=aws_endpoint_url)
+                       region=aws_region, profile=aws_profile, endpoint=aws_endpoint_url, no_cognito=no_cognito)
+        from auditor.inventory import parse_shard
+
         return execute_scan(fleet, formats=format or ["table"], output_dir=output_dir, gate=gate, rules=rules,
-                            skip_rules=skip_rules, rules_dir=rules_dir, concurrency=concurrency, quiet=quiet)
+                            skip_rules=skip_rules, rules_dir=rules_dir, concurrency=concurrency, quiet=quiet,
+                            shard=parse_shard(shard) if shard else None)
     if targets or tag or shard:
         raise InputError("--targets, --tag and --shard select from an --inventory")
     target = build_target(om_url, token=_read_token(om_token_file), active=active,
                           verify=_verify(ca_bundle, insecure), pool_id=cognito_pool_id, client_id=cognito_client_id,
                           region=aws_region, profile=aws_profile, endpoint=aws_endpoint_url,
-                          lockout_window=lockout_window, state_dir=state_dir)
+                          lockout_window=lockout_window, state_dir=state_dir, no_cognito=no_cognito)
     return execute_scan(target, formats=format or ["table"], output_dir=output_dir, gate=gate,
                         rules=rules, skip_rules=skip_rules, rules_dir=rules_dir)
 
 
 def _fleet(inventory: Path, names: list[str], tags: list[str], shard: str | None, *, active: bool,
            verify: bool | str, lockout_window: float, state_dir: str | None, region: str | None,
-           profile: str | None,
-           endpoint: str | None) -> list[ScanTarget]:
+           profile: str | None, endpoint: str | None, no_cognito: bool = False) -> list[ScanTarget]:
     """The selected inventory targets as ScanTargets; every problem is an InputError before any scan."""
     import dataclasses
 
     from auditor.inventory import load_inventory, parse_shard, select
 
-    entries = select(load_inventory(inventory), names, tags, parse_shard(shard) if shard else None)
+    every = load_inventory(inventory)
+    if (names or tags) and not select(every, names, tags):
+        wanted = " ".join([*(f"--targets {n}" for n in names), *(f"--tag {t}" for t in tags)])
+        raise InputError(f"no target of {inventory} matches {wanted}")
+    entries = select(every, names, tags, parse_shard(shard) if shard else None)
     built = []
     for entry in entries:
         token = entry.read_token()
         register(token)
         try:
             target = build_target(entry.om_url, token=token, active=active, verify=verify,
-                                  pool_id=entry.cognito_pool_id, client_id=entry.cognito_client_id,
+                                  pool_id=None if no_cognito else entry.cognito_pool_id,
+                                  client_id=None if no_cognito else entry.cognito_client_id,
                                   region=entry.aws_region or region, profile=entry.aws_profile or profile,
                                   endpoint=entry.aws_endpoint_url or endpoint, lockout_window=lockout_window,
-                                  state_dir=state_dir)
+                                  state_dir=state_dir, no_cognito=no_cognito)
         except InputError as exc:
             raise InputError(f"{inventory}, line {entry.line} (target {entry.name}): {exc}") from None
         built.append(dataclasses.replace(target, name=entry.name))
     if not built:
-        _say("omaudit: note: no inventory target matches the selection")
+        _say("omaudit: note: this shard holds no target of the selection")
     return built
 
 
@@ -411,7 +431,7 @@ def collect(snapshot: Annotated[Path, typer.Option("--snapshot", help="Where to 
                           lockout_window=lockout_window, state_dir=state_dir)
     snap, notes = collect_target(target)
     for note in notes:
-        _say(f"omaudit: note: {note}")
+        _note(note)
     try:
         write_atomic(snapshot, SECRETS(dump_snapshots([snap])))
     except OSError as exc:
@@ -436,7 +456,7 @@ def audit_cmd(snapshot: Annotated[Path, typer.Argument(help="A snapshot saved by
         snaps = load_snapshots(read_input(snapshot, "snapshot"))
     except SnapshotFormatError as exc:
         raise InputError(f"snapshot {snapshot}: {exc}") from None
-    selected = _load_selected(rules, skip_rules, rules_dir)
+    selected = _load_selected(rules, skip_rules, rules_dir, gate)
     report = audit(snaps, selected, utc_now(), options=gate.options)
     _emit(report, formats, output_dir, [])
     return report.exit_code(gate.fail_on, only_new=gate.fail_on_new)
@@ -444,17 +464,31 @@ def audit_cmd(snapshot: Annotated[Path, typer.Argument(help="A snapshot saved by
 
 @app.command()
 def merge(reports: Annotated[list[Path], typer.Argument(help="report.json files of the shards.")],
-          format: Formats = None, output_dir: OutputDir = None, fail_on: FailOn = "high") -> int:
+          format: Formats = None, output_dir: OutputDir = None, fail_on: FailOn = "high",
+          baseline: Baseline = None, fail_on_new: FailOnNew = False,
+          allow_partial: Annotated[bool, typer.Option("--allow-partial", help="Merge even when shards of the "
+                                                      "split are missing (they are named on stderr).")] = False,
+          ) -> int:
     """Combine shard reports into one report, as an unsharded scan of the same inventory gives."""
-    import dataclasses
-
+    from auditor.baseline import compare
     from auditor.catalogue import load_rules
     from auditor.model import RuleInfo
-    from auditor.report_io import load_report, merge_reports
+    from auditor.report_io import load_report, merge_reports, missing_shards
 
     formats = _check_formats(format or ["table"])
-    threshold = _fail_on(fail_on)
-    merged = merge_reports([load_report(p) for p in reports])
+    gate = _gate(fail_on, None, True, baseline, fail_on_new)
+    loaded = [load_report(p) for p in reports]
+    missing = missing_shards(loaded)
+    if missing:
+        count = next(r.shard[1] for r in loaded if r.shard is not None)
+        names = ", ".join(f"{i}/{count}" for i in missing)
+        if not allow_partial:
+            raise InputError(f"shard(s) {names} are missing: merge all {count}, or pass --allow-partial")
+        _say(f"omaudit: warning: shard(s) {names} are missing: their targets are not in this report")
+    merged = merge_reports(loaded)
+    if gate.options is not None and gate.options.baseline is not None:
+        marked, resolved = compare(merged.findings, gate.options.baseline)
+        merged = dataclasses.replace(merged, findings=tuple(marked), resolved=tuple(resolved))
     docs = {r.meta.id: RuleInfo(r.meta.id, r.meta.name, r.title, r.section("Why this matters"), r.remediation)
             for r in load_rules()}
     # A shard report is a file like any other: the fix text shown is this catalogue's, never the file's.
@@ -463,7 +497,7 @@ def merge(reports: Annotated[list[Path], typer.Argument(help="report.json files 
                      for f in merged.findings)
     merged = dataclasses.replace(merged, rules=docs, findings=findings)
     _emit(merged, formats, output_dir, [])
-    return merged.exit_code(threshold)
+    return merged.exit_code(gate.fail_on, only_new=gate.fail_on_new)
 
 
 @rules_app.command("list")
@@ -598,6 +632,12 @@ def demo(scenario: Annotated[list[str] | None, typer.Option("--scenario", help="
 def _is(exc: BaseException, name: str) -> bool:
     """Match click's exception classes by name: typer may vendor its own copy of click."""
     return any(cls.__name__ == name for cls in type(exc).__mro__)
+
+
+def _note(note: str) -> None:
+    from auditor.scan import WARNING
+
+    _say(f"omaudit: {note}" if note.startswith(WARNING) else f"omaudit: note: {note}")
 
 
 def _say(line: str) -> None:

@@ -199,6 +199,7 @@ class Report:
     resolved: tuple[Mapping[str, JsonValue], ...] | None = None  # set when a baseline was given
     expired_suppressions: tuple[Mapping[str, JsonValue], ...] = ()
     rules: Mapping[str, RuleInfo] = field(default_factory=dict)  # in memory only, not in report.json
+    shard: tuple[int, int] | None = None  # (K, N): this report is shard K (0-based) of N of an inventory
 
     def summary(self) -> dict[str, int]:
         counts = {s.value: 0 for s in (Status.PASS, Status.FAIL, Status.ERROR, Status.SKIPPED, Status.MUTED)}
@@ -229,4 +230,6 @@ class Report:
             out["resolved"] = [dict(r) for r in self.resolved]
         if self.expired_suppressions:
             out["expired_suppressions"] = [dict(e) for e in self.expired_suppressions]
+        if self.shard is not None:
+            out["shard"] = {"index": self.shard[0], "count": self.shard[1]}
         return out

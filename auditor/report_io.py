@@ -28,14 +28,42 @@ def load_report(path: Path, role: str = "report") -> Report:
                 raise ValueError("a finding's rule_id or name is not of omaudit's form")
         targets = tuple(_target(t) for t in data.get("targets") or [])
         return Report(tool_version=str(data["tool"]["version"]), started_at=str(data["started_at"]),
-                      finished_at=str(data["finished_at"]), targets=targets, findings=findings)
+                      finished_at=str(data["finished_at"]), targets=targets, findings=findings,
+                      shard=_shard(data.get("shard")))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError(f"{role} {path} has a malformed entry ({type(exc).__name__})") from None
+
+
+def _shard(raw: Any) -> tuple[int, int] | None:
+    if raw is None:
+        return None
+    index, count = raw["index"], raw["count"]
+    if not (isinstance(index, int) and isinstance(count, int) and 0 <= index < count <= 100_000):
+        raise ValueError("shard")
+    return index, count
 
 
 def _target(raw: Any) -> TargetInfo:
     return TargetInfo(name=str(raw["name"]), om_url=raw.get("om_url"), cognito_pool_id=raw.get("cognito_pool_id"),
                       region=raw.get("region"))
+
+
+def missing_shards(reports: Sequence[Report]) -> list[int]:
+    """The shards of an inventory scan that are not among `reports` (InputError for a mixed or
+    duplicated set). Reports without a shard mark are taken as they are."""
+    marks = [r.shard for r in reports]
+    if all(m is None for m in marks):
+        return []
+    if any(m is None for m in marks):
+        raise InputError("some reports are shards of an inventory scan and some are not; merge one kind")
+    counts = {m[1] for m in marks if m is not None}
+    if len(counts) > 1:
+        raise InputError(f"the reports are shards of different splits (of {', '.join(map(str, sorted(counts)))})")
+    indexes = [m[0] for m in marks if m is not None]
+    twice = sorted({i for i in indexes if indexes.count(i) > 1})
+    if twice:
+        raise InputError(f"shard {twice[0]} appears in two reports")
+    return sorted(set(range(counts.pop())) - set(indexes))
 
 
 def merge_reports(reports: Sequence[Report]) -> Report:

@@ -13,11 +13,12 @@ from auditor.baseline import compare
 from auditor.catalogue import Params, Rule
 from auditor.discovery import CognitoRequest, DiscoveryError, resolve
 from auditor.engine import build_report, evaluate
-from auditor.errors import OmauditError, TargetError
+from auditor.errors import Cause, OmauditError, TargetError
 from auditor.lockout import ProbeLedger
 from auditor.model import Finding, Report, RuleInfo, TargetInfo
 from auditor.snapshot import (
     COGNITO_KEYS,
+    COGNITO_POOL,
     OM_KEYS,
     AuthConfig,
     CognitoFacts,
@@ -46,6 +47,11 @@ class ScanTarget:
     aws_profile: str | None = None
     aws_endpoint_url: str | None = None
     ledger: ProbeLedger | None = None
+    no_cognito: bool = False  # --no-cognito: audit OpenMetadata only
+
+
+WARNING = "warning: "  # a note that starts so is printed as a warning: a whole side of the target failed
+FATAL_COGNITO = (Cause.NOT_FOUND, Cause.CREDENTIALS, Cause.UNREACHABLE)
 
 
 def _every(keys: Sequence[str], kind: str, reason: str) -> dict[str, Problem]:
@@ -66,7 +72,7 @@ def collect_many(targets: Sequence[ScanTarget], concurrency: int,
 
     def done(index: int, result: tuple[Snapshot, list[str]]) -> None:
         snapshot, notes = result
-        results[index] = (snapshot, [f"{snapshot.target.name}: {n}" for n in notes])
+        results[index] = (snapshot, [n if n.startswith(WARNING) else f"{snapshot.target.name}: {n}" for n in notes])
         if on_done is not None:
             on_done(snapshot)
 
@@ -124,7 +130,8 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
         side.submit(_warm_up_cognito, target.aws_profile)
 
         def start_cognito(auth: AuthConfig | None) -> None:
-            started.append(side.submit(_collect_cognito, target, auth, side))
+            if not target.no_cognito:
+                started.append(side.submit(_collect_cognito, target, auth, side))
 
         if target.om_url is not None:
             from auditor.collectors.openmetadata import OMOptions, OpenMetadataCollector
@@ -141,14 +148,45 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
             problems.update(om_problems)
         else:
             problems.update(_every(OM_KEYS, "skipped", "no OpenMetadata URL was given (Cognito-only scan)"))
-        if not started:  # no OpenMetadata, or it never answered its auth config
-            start_cognito(None)
-        cognito, cognito_problems, notes = started[0].result()
+        notes: list[str] = []
+        if target.no_cognito:
+            cognito, cognito_problems = CognitoFacts(), _every(COGNITO_KEYS, "skipped", "--no-cognito was given")
+        else:
+            if not started:  # no OpenMetadata, or it never answered its auth config
+                start_cognito(None)
+            cognito, cognito_problems, notes = started[0].result()
     problems.update(cognito_problems)
+    notes = [*notes, *_whole_side_failures(target, problems, strict)]
     ref = cognito.ref
     info = TargetInfo(name=target.name, om_url=target.om_url, cognito_pool_id=ref.pool_id if ref else None,
                       region=ref.region if ref else None)
     return Snapshot(target=info, collected_at=collected_at, om=om, cognito=cognito, problems=problems), notes
+
+
+def _whole_side_failures(target: ScanTarget, problems: dict[str, Problem], strict: bool) -> list[str]:
+    """One line for each side of the target that could not be read at all, naming the way out.
+
+    In a single scan (`strict`) a rejected admin token, or a Cognito-only scan whose pool cannot be
+    read (no such pool, no or rejected credentials, endpoint unreachable), is TargetError, as an
+    unreachable OpenMetadata is: one line, exit 2, no report. Otherwise the rows stay ERROR and the
+    line is a warning on stderr."""
+    lines = []
+    token = next((p for k, p in problems.items() if k in OM_KEYS and p.cause == Cause.CREDENTIALS), None)
+    if token is not None:
+        line = (f"OpenMetadata rejected the admin token ({token.reason}); check OMAUDIT_OM_TOKEN or "
+                "--om-token-file, or scan without a token")
+        if strict:
+            raise TargetError(line)
+        lines.append(line)
+    pool = problems.get(COGNITO_POOL)
+    if pool is not None and pool.kind == "error" and pool.cause in FATAL_COGNITO:
+        line = f"the Cognito pool could not be read: {pool.reason}"
+        if target.om_url is None and strict:
+            raise TargetError(line)
+        if target.om_url is not None:
+            line += "; fix that, or pass --no-cognito to audit OpenMetadata only"
+        lines.append(line)
+    return [f"{WARNING}{target.name}: {line}" for line in lines]
 
 
 def _warm_up_cognito(profile: str | None) -> None:

@@ -80,24 +80,57 @@ def test_explicit_pool_that_disagrees_with_openmetadata_is_noted(lab_factory: La
     assert "OMA401" in failing(result.json()) and "OMA402" in failing(result.json())
 
 
-def test_pool_that_does_not_exist_is_error_not_fail(moto_endpoint: str, tmp_path: Path) -> None:
+def _nothing_scanned(result: Any, out: Path, words: str) -> None:
+    """A Cognito-only scan that cannot read its pool is as an unreachable OpenMetadata: one line, exit 2,
+    no report (issue 13)."""
+    assert result.code == 2, result.stderr
+    assert result.stdout == "" and not out.exists()
+    [line] = result.stderr.splitlines()
+    assert line.startswith("omaudit: error: the Cognito pool could not be read: ") and words in line
+    assert line.endswith("(nothing was scanned)")
+
+
+def test_pool_that_does_not_exist_is_one_line_and_exit_2(moto_endpoint: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
     result = run_cli("scan", "--cognito-pool-id", "us-east-1_doesnotexist0", "--aws-endpoint-url", moto_endpoint,
-                     "--format", "json", "--output-dir", str(tmp_path))
-    assert result.code == 3
-    cognito = [f for f in result.json()["findings"] if f["rule_id"][3] in "23"]
-    assert {f["status"] for f in cognito} == {"ERROR"}
-    assert all("ResourceNotFound" in f["message"] or "does not exist" in f["message"] for f in cognito)
-    assert "Traceback" not in result.stderr
+                     "--format", "json", "--output-dir", str(out))
+    _nothing_scanned(result, out, "does not exist")
 
 
-def test_missing_credentials_are_error_with_a_clear_message(moto_endpoint: str, tmp_path: Path) -> None:
-    env = {"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
-           "AWS_CONFIG_FILE": "/nonexistent"}
+NO_AWS = {"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+          "AWS_CONFIG_FILE": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true"}
+
+
+def test_missing_credentials_are_one_line_and_exit_2(moto_endpoint: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
     result = run_cli("scan", "--cognito-pool-id", "us-east-1_abc123", "--aws-endpoint-url", moto_endpoint,
-                     "--format", "json", "--output-dir", str(tmp_path), env=env)
-    assert result.code == 3
-    messages = {f["message"] for f in result.json()["findings"] if f["status"] == "ERROR"}
-    assert messages and all("no AWS credentials found" in m for m in messages)
+                     "--format", "json", "--output-dir", str(out), env=NO_AWS)
+    _nothing_scanned(result, out, "no AWS credentials found")
+
+
+def test_an_unreachable_cognito_endpoint_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_cli("scan", "--cognito-pool-id", "us-east-1_abc123", "--aws-endpoint-url", "http://127.0.0.1:1",
+                     "--format", "json", "--output-dir", str(out), env={"AWS_ACCESS_KEY_ID": "testing",
+                                                                       "AWS_SECRET_ACCESS_KEY": "testing"})
+    _nothing_scanned(result, out, "cannot reach the AWS endpoint")
+
+
+def test_a_cognito_deployment_without_credentials_says_so_once(lab_factory: Lab, tmp_path: Path) -> None:
+    """OpenMetadata was audited, so the report stands; one stderr line names the cause and both ways out."""
+    lab = lab_factory("sso-leftovers")
+    result = run_cli("scan", *scan_args(lab), "--format", "json", "--output-dir", str(tmp_path / "a"), env=NO_AWS)
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("omaudit: warning:")]
+    assert len(warnings) == 1 and "no AWS credentials found" in warnings[0] and "--no-cognito" in warnings[0]
+    assert {f["status"] for f in result.json()["findings"] if f["rule_id"][3] in "234"} == {"ERROR"}
+    assert result.code == 1  # OpenMetadata's own FAILs (the shipped key) still gate
+    only_om = run_cli("scan", *scan_args(lab), "--no-cognito", "--format", "json", "--output-dir",
+                      str(tmp_path / "b"), env=NO_AWS)
+    assert "warning" not in only_om.stderr
+    assert {f["status"] for f in only_om.json()["findings"] if f["rule_id"][3] in "234"} == {"SKIPPED"}
+    assert only_om.code == 1
+    clash = run_cli("scan", *scan_args(lab), "--no-cognito", "--cognito-pool-id", "us-east-1_abc123")
+    assert clash.code == 2 and "--no-cognito" in clash.stderr
 
 
 def test_unknown_profile_is_one_line_exit_2(moto_endpoint: str, tmp_path: Path) -> None:
@@ -219,13 +252,11 @@ def test_missing_risk_permission_is_oma206_error_naming_it(iam_enforcing_moto: d
     assert m["no_risk_secret"] not in result.stdout + result.stderr
 
 
-def test_rejected_credentials_are_error_not_fail(iam_enforcing_moto: dict[str, str], tmp_path: Path) -> None:
+def test_rejected_credentials_are_one_line_and_exit_2(iam_enforcing_moto: dict[str, str], tmp_path: Path) -> None:
     m = iam_enforcing_moto
     env = {"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "wrong-secret-canary"}
+    out = tmp_path / "out"
     result = run_cli("scan", "--cognito-pool-id", m["pool_id"], "--aws-endpoint-url", m["endpoint"], "--format",
-                     "json", "--output-dir", str(tmp_path), env=env)
-    assert result.code == 3
-    cognito = [f for f in result.json()["findings"] if f["rule_id"][3] in "23"]
-    assert {f["status"] for f in cognito} == {"ERROR"}
-    assert all("credentials were rejected" in f["message"] for f in cognito), cognito[0]["message"]
+                     "json", "--output-dir", str(out), env=env)
+    _nothing_scanned(result, out, "credentials were rejected")
     assert "wrong-secret-canary" not in result.stdout + result.stderr

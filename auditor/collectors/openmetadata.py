@@ -166,7 +166,7 @@ class OpenMetadataCollector:
     def _get_json(self, path: str, *, auth: bool = False) -> dict[str, Any]:
         answer = self.client.get(path, auth=auth)
         if answer.status != 200:
-            raise CollectionError(_describe(answer))
+            raise CollectionError(_describe(answer), _token_cause(answer) if auth else Cause.BAD_ANSWER)
         return answer.json_object()
 
     # ---- unauthenticated surface ----------------------------------------------------------
@@ -234,7 +234,7 @@ class OpenMetadataCollector:
         if answer.status == 404:
             return AdminAccount(exists=False, user=None)
         if answer.status != 200:
-            raise CollectionError(_describe(answer))
+            raise CollectionError(_describe(answer), _token_cause(answer))
         return AdminAccount(exists=True, user=parse_user(answer.json_object()))
 
     def _security_config(self) -> SecurityConfig:
@@ -243,7 +243,7 @@ class OpenMetadataCollector:
         if answer.status in (404, 405):
             return SecurityConfig(path=path, served=False)
         if answer.status != 200:
-            raise CollectionError(_describe(answer), Cause.DENIED if answer.status in (401, 403) else Cause.BAD_ANSWER)
+            raise CollectionError(_describe(answer), _token_cause(answer))
         return parse_security_config(answer.json_object(), path)
 
     def _admin_users(self) -> tuple[UserInfo, ...]:
@@ -366,6 +366,14 @@ class OpenMetadataCollector:
             raise CollectionError(f"GET {path} with the default-key token: {_describe(answer)}")
         return ProbeResult(endpoint=path, account="admin (default-key token)", http_status=answer.status,
                            outcome=verdict, message=answer.message())
+
+
+def _token_cause(answer: HttpAnswer) -> Cause:
+    """Why a read with the admin token failed: JwtFilter answers 401 for a token it rejects (bad
+    signature, expired, unknown key), authorizeAdmin 403 for a valid token that is not an admin's."""
+    if answer.status == 401:
+        return Cause.CREDENTIALS
+    return Cause.DENIED if answer.status == 403 else Cause.BAD_ANSWER
 
 
 def _login_candidates(authorizer: AuthorizerConfig | None, admin: AdminAccount | None) -> list[str]:
