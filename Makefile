@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 OMETA  := .venv-ometa
 OMETA_STAMP := $(OMETA)/.installed
 
-.PHONY: demo test browser lint typecheck unit install clean audit-deps docs
+.PHONY: demo test browser lint typecheck unit install clean audit-deps docs dist
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ typecheck: $(STAMP)
 unit: $(STAMP) $(OMETA_STAMP)
 	OMAUDIT_OMETA_PYTHON=$(OMETA)/bin/python $(BIN)/pytest -q
 
+# A wheel and an sdist in dist/, built in an isolated environment from pyproject.toml (PyPA build).
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+
 docs: $(STAMP)
 	$(BIN)/omaudit rules docs > docs/rules.md
 	$(BIN)/omaudit lab fidelity > docs/fidelity.md
@@ -54,4 +59,4 @@ audit-deps: $(STAMP)
 	$(BIN)/pip-audit --strict --no-deps --disable-pip -r constraints.txt
 
 clean:
-	rm -rf $(VENV) $(OMETA) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(OMETA) .mypy_cache .ruff_cache .pytest_cache dist

@@ -1,0 +1,102 @@
+"""docs/deploy: the shell of the Kubernetes jobs and the Actions gate, run with stand-in `pip` and
+`omaudit`, so that their exit-code handling, pinning and baseline wiring are what the comments say."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml  # type: ignore[import-untyped]
+
+from auditor import __version__
+from tests.conftest import ROOT
+
+DEPLOY = ROOT / "docs" / "deploy"
+
+
+def _k8s() -> list[dict[str, Any]]:
+    return [d for d in yaml.safe_load_all((DEPLOY / "kubernetes-cronjob.yaml").read_text()) if d]
+
+
+def _script(name: str) -> str:
+    job = next(d for d in _k8s() if d["kind"] == "CronJob" and d["metadata"]["name"] == name)
+    [container] = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+    assert container["command"] == ["sh", "-c"]
+    return str(container["args"][0])
+
+
+def _run(script: str, tmp_path: Path, pip_code: int, omaudit_code: int) -> tuple[int, list[str]]:
+    """Run a job's script with /reports and /etc/omaudit under tmp_path; returns its exit and omaudit's argv."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    (bin_dir / "pip").write_text(f"#!/bin/sh\nexit {pip_code}\n")
+    (bin_dir / "omaudit").write_text(  # records its argv, and writes a report where it is told to
+        f'#!/bin/sh\nprintf "%s\\n" "$@" > {tmp_path}/argv\n'
+        'while [ $# -gt 0 ]; do [ "$1" = --output-dir ] && mkdir -p "$2" && echo {} > "$2/report.json"; shift; done\n'
+        f"exit {omaudit_code}\n")
+    for tool in ("pip", "omaudit"):
+        (bin_dir / tool).chmod(0o755)
+    reports = tmp_path / "reports"
+    script = script.replace("/reports", str(reports)).replace("/etc/omaudit", str(tmp_path / "etc"))
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "JOB_COMPLETION_INDEX": "2"}
+    done = subprocess.run(["sh", "-c", script], env=env, capture_output=True, text=True, timeout=30)
+    argv = (tmp_path / "argv").read_text().splitlines() if (tmp_path / "argv").exists() else []
+    return done.returncode, argv
+
+
+@pytest.mark.parametrize(("omaudit_code", "job_code"), [(0, 0), (1, 0), (3, 0), (2, 2), (4, 4), (130, 130)])
+def test_the_shard_job_maps_exit_codes(omaudit_code: int, job_code: int, tmp_path: Path) -> None:
+    code, argv = _run(_script("omaudit-shards"), tmp_path, 0, omaudit_code)
+    assert code == job_code
+    assert argv[:4] == ["scan", "--inventory", f"{tmp_path}/etc/fleet.toml", "--shard"] and argv[4] == "2/4"
+
+
+@pytest.mark.parametrize("job", ["omaudit-shards", "omaudit-merge"])
+def test_a_failed_install_fails_the_job_apart_from_scan_results(job: str, tmp_path: Path) -> None:
+    code, argv = _run(_script(job), tmp_path, 1, 0)
+    assert code == 100 and argv == []
+
+
+def test_the_merge_job_compares_with_last_run_and_moves_the_pointer(tmp_path: Path) -> None:
+    script = _script("omaudit-merge")
+    import datetime as dt
+
+    shard = tmp_path / "reports" / dt.datetime.now(dt.UTC).strftime("%Y%m%d") / "shard-0"
+    shard.mkdir(parents=True)
+    (shard / "report.json").write_text("{}")
+    code, argv = _run(script, tmp_path, 0, 1)
+    assert code == 0 and "--baseline" not in argv  # the first run has nothing to compare with
+    assert (tmp_path / "reports" / "merged-latest").is_symlink()
+    code, argv = _run(script, tmp_path, 0, 1)
+    assert code == 0 and argv[argv.index("--baseline") + 1] == f"{tmp_path}/reports/merged-latest/report.json"
+    code, _ = _run(script, tmp_path, 0, 2)  # an incomplete set of shards fails the job
+    assert code == 2
+
+
+def test_versions_are_pinned_and_volumes_are_shared() -> None:
+    for name in ("omaudit-shards", "omaudit-merge"):
+        assert f"'omaudit=={__version__}'" in _script(name)
+    claims = {d["metadata"]["name"]: d["spec"]["accessModes"] for d in _k8s() if d["kind"] == "PersistentVolumeClaim"}
+    assert claims == {"omaudit-reports": ["ReadWriteMany"], "omaudit-state": ["ReadWriteMany"]}
+    gate = yaml.safe_load((DEPLOY / "github-actions-gate.yml").read_text())
+    steps = gate["jobs"]["audit"]["steps"]
+    assert any(s.get("run") == f"pip install 'omaudit=={__version__}'" for s in steps)
+
+
+def test_the_actions_gate_fails_on_new_findings_with_its_baseline(tmp_path: Path) -> None:
+    steps = yaml.safe_load((DEPLOY / "github-actions-gate.yml").read_text())["jobs"]["audit"]["steps"]
+    scan = next(s for s in steps if s.get("name") == "Scan staging")["run"]
+    assert "--suppressions" not in scan  # the default file is read when it exists, and no error when not
+    uploads = [s for s in steps if "upload-sarif" in str(s.get("uses"))]
+    assert uploads and all("hashFiles('omaudit-out/report.sarif')" in s["if"] for s in uploads)
+    for present in (False, True):
+        work = tmp_path / str(present)
+        work.mkdir()
+        if present:
+            (work / "omaudit-baseline.json").write_text("{}")
+        code, argv = _run(f"cd {work}\n{scan}", work, 0, 1)
+        assert code == 1  # the step fails, so the gate does
+        assert ("--fail-on-new" in argv) is present and ("--baseline" in argv) is present
