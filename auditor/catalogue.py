@@ -6,6 +6,7 @@ top-level `rules` package and a security team's own folder loads the same way as
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import importlib.util
 import re
@@ -126,11 +127,37 @@ def load_rules(extra_dirs: Sequence[Path] = ()) -> tuple[Rule, ...]:
     return tuple(sorted(rules.values(), key=lambda r: r.meta.id))
 
 
+# Categories for --rules / --skip-rules: a rule's folder, and `cognito` for the three Cognito folders.
+CATEGORY_GROUPS = {"cognito": ("cognito_pool", "cognito_client", "cross")}
+
+
+def category(rule: Rule) -> str:
+    """The folder the rule lives in: openmetadata, cognito_pool, cognito_client, cross, or a team's own."""
+    return rule.path.parent.name
+
+
+def _matching(rules: Sequence[Rule], pattern: str) -> set[str]:
+    """Rule IDs matched by one --rules entry: an ID, a glob on IDs (`OMA2*`), or a category."""
+    word = pattern.strip()
+    folders = CATEGORY_GROUPS.get(word.lower(), (word.lower(),))
+    by_category = {r.meta.id for r in rules if category(r) in folders}
+    if by_category:
+        return by_category
+    return {r.meta.id for r in rules if fnmatch.fnmatchcase(r.meta.id, word.upper())}
+
+
 def select(rules: Iterable[Rule], only: Sequence[str] = (), skip: Sequence[str] = ()) -> tuple[Rule, ...]:
+    """The rules chosen by IDs, globs and categories; an entry that matches no rule is an InputError."""
     rules = tuple(rules)
-    known = {r.meta.id for r in rules}
-    for rid in (*only, *skip):
-        if rid not in known:
-            raise InputError(f"unknown rule id {rid!r} (see 'omaudit rules list')")
-    chosen = [r for r in rules if (not only or r.meta.id in only) and r.meta.id not in skip]
+    wanted: set[str] = set()
+    dropped: set[str] = set()
+    for entries, into in ((only, wanted), (skip, dropped)):
+        for entry in entries:
+            found = _matching(rules, entry)
+            if not found:
+                raise InputError(f"no rule matches {entry!r} (an ID, a glob such as OMA2*, or a category: "
+                                 f"{', '.join(sorted({*CATEGORY_GROUPS, *(category(r) for r in rules)}))}; "
+                                 "see 'omaudit rules list')")
+            into.update(found)
+    chosen = [r for r in rules if (not only or r.meta.id in wanted) and r.meta.id not in dropped]
     return tuple(chosen)

@@ -39,10 +39,14 @@ MAX_CONCURRENCY = 256
 TOKEN_ENV = "OMAUDIT_OM_TOKEN"
 DEFAULT_REPORTS = Path("reports")
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+HELP = {"help_option_names": ["-h", "--help"]}
+# add_completion: `omaudit --install-completion` / `--show-completion [bash|zsh|fish]` (typer's own).
+app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_enable=False, context_settings=HELP,
                   rich_markup_mode=None, help="Security hardening auditor for OpenMetadata with Amazon Cognito SSO.")
-rules_app = typer.Typer(no_args_is_help=True, help="List the rules or show one rule's documentation.")
-lab_app = typer.Typer(no_args_is_help=True, help="The OpenMetadata emulator used by tests and the demo.")
+rules_app = typer.Typer(no_args_is_help=True, context_settings=HELP,
+                        help="List the rules or show one rule's documentation.")
+lab_app = typer.Typer(no_args_is_help=True, context_settings=HELP,
+                      help="The OpenMetadata emulator used by tests and the demo.")
 app.add_typer(rules_app, name="rules")
 app.add_typer(lab_app, name="lab")
 
@@ -58,6 +62,9 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=_version_c
                                                 help="Print the version and exit.")] = False,
           debug: Annotated[bool, typer.Option("--debug", help="On an internal error, print the (redacted) "
                                               "traceback; also OMAUDIT_DEBUG=1. Accepted after any command too.")]
+          = False,
+          quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no 'wrote' lines or notes "
+                                              "(warnings and errors stay). Accepted after any command too.")]
           = False) -> None:
     """omaudit audits a running OpenMetadata and its Cognito setup, and writes a report."""
 
@@ -84,7 +91,6 @@ Tags = Annotated[list[str] | None, typer.Option("--tag", help="Only inventory ta
 Shard = Annotated[str | None, typer.Option("--shard", help="K/N: scan shard K (0-based) of N, by target name hash.")]
 Concurrency = Annotated[int | None, typer.Option(
     "--concurrency", help="Targets scanned at once (default: 12 per usable CPU, at most 64).", show_default=False)]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 NoCognito = Annotated[bool, typer.Option("--no-cognito", help="Audit OpenMetadata only: no Cognito call, every "
                                          "Cognito rule SKIPPED.")]
 LockoutWindow = Annotated[float, typer.Option("--lockout-window", help="Seconds after a login probe during which "
@@ -95,9 +101,13 @@ StateDir = Annotated[str | None, typer.Option("--state-dir", help="Where login p
                                                "the same servers.")]
 OutputDir = Annotated[Path | None, typer.Option("--output-dir", "-o", help="Where files go (default: "
                                                 "reports/<UTC timestamp>/, with reports/latest).")]
-FailOn = Annotated[str, typer.Option("--fail-on", help="Lowest severity of an un-muted FAIL that exits 1.")]
-RuleIds = Annotated[str | None, typer.Option("--rules", help="Only these rule IDs (comma-separated).")]
-SkipIds = Annotated[str | None, typer.Option("--skip-rules", help="Skip these rule IDs (comma-separated).")]
+FailOn = Annotated[str, typer.Option("--fail-on", help="Lowest severity of an un-muted FAIL that exits 1: info, "
+                                      "low, medium, high, critical, or none (never; a soft gate).")]
+RuleIds = Annotated[str | None, typer.Option("--rules", help="Only these rules, comma-separated: IDs, globs (OMA2*) "
+                                             "or categories (openmetadata, cognito, cognito_pool, cognito_client, "
+                                             "cross).")]
+SkipIds = Annotated[str | None, typer.Option("--skip-rules", help="Skip these rules: IDs, globs or categories, "
+                                             "comma-separated.")]
 RulesDirs = Annotated[list[Path] | None, typer.Option("--rules-dir", help="Extra folder of rule files.")]
 CaBundle = Annotated[Path | None, typer.Option("--ca-bundle", help="CA bundle to verify the server with.")]
 Insecure = Annotated[bool, typer.Option("--insecure", help="Do not verify TLS certificates.")]
@@ -112,7 +122,8 @@ AwsEndpoint = Annotated[str | None, typer.Option("--aws-endpoint-url", help="cog
 
 
 def _ids(text: str | None) -> list[str]:
-    return [p.strip().upper() for p in (text or "").split(",") if p.strip()]
+    """Comma-separated rule IDs, globs (OMA2*) or categories (openmetadata, cognito, ...)."""
+    return [p.strip() for p in (text or "").split(",") if p.strip()]
 
 
 def _read_token(token_file: Path | None) -> str | None:
@@ -138,7 +149,9 @@ def _verify(ca_bundle: Path | None, insecure: bool) -> bool | str:
     return True
 
 
-def _fail_on(text: str) -> Severity:
+def _fail_on(text: str) -> Severity | None:
+    if text.strip().lower() == "none":
+        return None
     try:
         return Severity.parse(text)
     except ValueError as exc:
@@ -166,31 +179,34 @@ def _emit(report: Report, formats: Sequence[str], output_dir: Path | None, secre
     texts = {r.name: redact(r.render(report)) for r in chosen}
     paths, warnings = write_reports([(r.filename, texts[r.name]) for r in chosen if r.filename], output_dir,
                                     DEFAULT_REPORTS)
-    if chosen:
-        # Without a table, stdout carries the first requested format, so `--format json | jq` works.
-        text = texts["table"] if "table" in texts else texts[chosen[0].name]
-        if sys.stdout.isatty():  # a file format on a terminal: its server text must not drive the terminal
-            from auditor.render.escape import terminal_block
-
-            text = terminal_block(text)
-        sys.stdout.write(text)
+    if "table" in texts:
+        sys.stdout.write(texts["table"])
+    elif chosen and not sys.stdout.isatty():
+        # Without a table, a pipe or a file gets the first requested format: `--format json | jq` works.
+        sys.stdout.write(texts[chosen[0].name])
+    elif chosen:
+        # A file format never goes to a terminal: the counts, and the files below on stderr.
+        counts = ", ".join(f"{n} {status}" for status, n in report.summary().items())
+        sys.stdout.write(f"Summary: {counts}\n")
     for entry in report.expired_suppressions:
         _say(f"omaudit: warning: suppression for {entry['rule']} (line {entry['line']}) expired on "
              f"{entry['expires']}; it mutes nothing")
     for path in paths:
-        _say(f"wrote {path}")
+        _info(f"wrote {path}")
     for warning in warnings:
         _say(f"omaudit: warning: {warning}")
 
 
 def _check_formats(formats: Sequence[str]) -> list[str]:
+    """Format names, case-insensitive, each once, checked against the renderers."""
     from auditor.render import renderers
 
     known = renderers()
-    for name in formats:
+    names = [name.strip().lower() for name in formats]
+    for name, given in zip(names, formats, strict=True):
         if name not in known:
-            raise InputError(f"unknown --format {name!r} (choose from {', '.join(known)})")
-    return list(dict.fromkeys(formats))
+            raise InputError(f"unknown --format {given!r} (choose from {', '.join(known)})")
+    return list(dict.fromkeys(names))
 
 
 # ---- commands ---------------------------------------------------------------------------------
@@ -260,7 +276,7 @@ def build_target(om_url: str | None, *, token: str | None, active: bool = False,
 class Gate:
     """How a run is judged and compared: threshold, suppressions, baseline."""
 
-    fail_on: Severity = Severity.HIGH
+    fail_on: Severity | None = Severity.HIGH  # None: --fail-on none, FAILs never exit 1
     fail_on_new: bool = False
     options: AuditOptions | None = None
 
@@ -296,7 +312,7 @@ def _gate(fail_on: str, suppressions: Path | None, no_suppressions: bool, baseli
 def execute_scan(target: ScanTarget | Sequence[ScanTarget], *, formats: Sequence[str], output_dir: Path | None,
                  gate: Gate, rules: str | None = None, skip_rules: str | None = None,
                  rules_dir: list[Path] | None = None, concurrency: int | None = None,
-                 quiet: bool = False, shard: tuple[int, int] | None = None) -> int:
+                 shard: tuple[int, int] | None = None) -> int:
     """The main job, shared by `scan` (one target or an inventory) and `demo`."""
     from auditor.scan import ScanTarget, audit, collect_many, collect_target, utc_now
     from auditor.workers import default_concurrency
@@ -309,7 +325,7 @@ def execute_scan(target: ScanTarget | Sequence[ScanTarget], *, formats: Sequence
         snapshots, targets = [snapshot], [target]
     else:
         targets = list(target)
-        with _progress(len(targets), quiet) as on_done:
+        with _progress(len(targets), QUIET.is_set()) as on_done:
             snapshots, notes = collect_many(targets, concurrency or default_concurrency(), on_done)
     for note in notes:
         _note(note)
@@ -355,7 +371,7 @@ def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active =
          lockout_window: LockoutWindow = DEFAULT_WINDOW, state_dir: StateDir = None, inventory: Inventory = None,
          targets: TargetGlobs = None,
          tag: Tags = None, shard: Shard = None, concurrency: Concurrency = None,
-         quiet: Quiet = False, no_cognito: NoCognito = False) -> int:
+         no_cognito: NoCognito = False) -> int:
     """Collect from a running OpenMetadata and/or its Cognito pool (or an inventory of them), evaluate, report."""
     gate = _gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new)
     if concurrency is not None and not 1 <= concurrency <= MAX_CONCURRENCY:
@@ -369,7 +385,7 @@ def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active =
         from auditor.inventory import parse_shard
 
         return execute_scan(fleet, formats=format or ["table"], output_dir=output_dir, gate=gate, rules=rules,
-                            skip_rules=skip_rules, rules_dir=rules_dir, concurrency=concurrency, quiet=quiet,
+                            skip_rules=skip_rules, rules_dir=rules_dir, concurrency=concurrency,
                             shard=parse_shard(shard) if shard else None)
     if targets or tag or shard:
         raise InputError("--targets, --tag and --shard select from an --inventory")
@@ -436,7 +452,7 @@ def collect(snapshot: Annotated[Path, typer.Option("--snapshot", help="Where to 
         write_atomic(snapshot, SECRETS(dump_snapshots([snap])))
     except OSError as exc:
         raise InputError(f"cannot write {snapshot}: {exc.strerror or exc}") from None
-    _say(f"wrote {snapshot}")
+    _info(f"wrote {snapshot}")
     return EXIT_OK
 
 
@@ -634,10 +650,22 @@ def _is(exc: BaseException, name: str) -> bool:
     return any(cls.__name__ == name for cls in type(exc).__mro__)
 
 
+QUIET = threading.Event()  # -q/--quiet, taken from the arguments before any command runs (main)
+
+
 def _note(note: str) -> None:
     from auditor.scan import WARNING
 
-    _say(f"omaudit: {note}" if note.startswith(WARNING) else f"omaudit: note: {note}")
+    if note.startswith(WARNING):
+        _say(f"omaudit: {note}")
+    else:
+        _info(f"omaudit: note: {note}")
+
+
+def _info(line: str) -> None:
+    """A line that only informs: left out under -q/--quiet."""
+    if not QUIET.is_set():
+        _say(line)
 
 
 def _say(line: str) -> None:
@@ -664,6 +692,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: every error becomes one line and an exit code, never a traceback (unless --debug)."""
     args = list(argv) if argv is not None else sys.argv[1:]
     debug = _take_debug(args)
+    if _take_flag(args, ("-q", "--quiet")):
+        QUIET.set()
     try:
         register_environment()
         code = app(args=args, prog_name="omaudit", standalone_mode=False)
@@ -685,13 +715,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
-def _take_debug(args: list[str]) -> bool:
-    """`--debug` anywhere before `--` (or OMAUDIT_DEBUG=1): removed from args, so every command takes it."""
+def _take_flag(args: list[str], names: tuple[str, ...]) -> bool:
+    """A global flag anywhere before `--`: removed from args, so that every command takes it."""
     end = args.index("--") if "--" in args else len(args)
-    found = "--debug" in args[:end]
+    found = any(a in names for a in args[:end])
     if found:
-        args[:end] = [a for a in args[:end] if a != "--debug"]
-    return found or os.environ.get("OMAUDIT_DEBUG", "") not in ("", "0")
+        args[:end] = [a for a in args[:end] if a not in names]
+    return found
+
+
+def _take_debug(args: list[str]) -> bool:
+    """`--debug` anywhere before `--` (or OMAUDIT_DEBUG=1)."""
+    return _take_flag(args, ("--debug",)) or os.environ.get("OMAUDIT_DEBUG", "") not in ("", "0")
 
 
 def _click_exit(exc: Exception) -> int | None:

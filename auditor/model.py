@@ -207,10 +207,11 @@ class Report:
             counts[f.status.value] += 1
         return counts
 
-    def exit_code(self, fail_on: Severity, only_new: bool = False) -> int:
-        """The documented contract: 1 beats 3 beats 0 (2 is raised before a report exists)."""
-        if any(f.status is Status.FAIL and f.severity >= fail_on and (not only_new or f.baseline != "existing")
-               for f in self.findings):
+    def exit_code(self, fail_on: Severity | None, only_new: bool = False) -> int:
+        """The documented contract: 1 beats 3 beats 0 (2 is raised before a report exists). `fail_on`
+        None (`--fail-on none`, a soft gate) never exits 1."""
+        if fail_on is not None and any(f.status is Status.FAIL and f.severity >= fail_on
+                                       and (not only_new or f.baseline != "existing") for f in self.findings):
             return 1
         if any(f.status is Status.ERROR for f in self.findings):
             return 3

@@ -64,6 +64,9 @@ def _claim(base: Path) -> Path:
     raise OSError(errno.EEXIST, f"no free folder name under {base}")
 
 
+MANIFEST = ".omaudit-files"  # the report files of the last run into a folder, one name a line
+
+
 def write_reports(rendered: Sequence[tuple[str, str]], out_dir: Path | None, base: Path
                   ) -> tuple[list[Path], list[str]]:
     """Write (file name, redacted text) pairs: into `out_dir`, or into a new time-stamped folder under
@@ -77,10 +80,13 @@ def write_reports(rendered: Sequence[tuple[str, str]], out_dir: Path | None, bas
     warnings: list[str] = []
     stage: Path | None = None
     target = out_dir
+    rendered = [*rendered, (MANIFEST, "".join(f"{name}\n" for name, _ in rendered))]
     try:
         if out_dir is not None and out_dir.is_dir():
+            earlier = _manifest(out_dir)
             for name, text in rendered:
                 write_atomic(out_dir / name, text)
+            warnings += _prune(out_dir, earlier, {name for name, _ in rendered})
         else:
             parent = out_dir.parent if out_dir is not None else base
             parent.mkdir(parents=True, exist_ok=True)
@@ -99,7 +105,41 @@ def write_reports(rendered: Sequence[tuple[str, str]], out_dir: Path | None, bas
         if stage is not None:
             shutil.rmtree(stage, ignore_errors=True)
     assert target is not None
-    return [target / name for name, _ in rendered], warnings
+    return [target / name for name, _ in rendered if name != MANIFEST], warnings
+
+
+def _own_files() -> set[str]:
+    """Every file name a renderer writes: the only names omaudit ever removes."""
+    from auditor.render import renderers
+
+    return {r.filename for r in renderers().values() if r.filename}
+
+
+def _manifest(folder: Path) -> list[str] | None:
+    """The files omaudit wrote into `folder` last time (its manifest), or None when there is none."""
+    path = folder / MANIFEST
+    try:
+        if not path.is_file() or path.stat().st_size > 4096:
+            return None
+        names = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return [n for n in names if n in _own_files()]
+
+
+def _prune(folder: Path, earlier: list[str] | None, now: set[str]) -> list[str]:
+    """Remove what the last run wrote here and this one did not (a report.json beside a new
+    report.csv would read as this run's). Without a manifest nothing is removed; omaudit's own file
+    names left there are named in a warning instead."""
+    if earlier is None:
+        stale = sorted(n for n in _own_files() if n not in now and (folder / n).is_file())
+        return [f"{folder} also holds {', '.join(stale)} from an earlier run (no manifest): left in place"] \
+            if stale else []
+    for name in earlier:
+        if name not in now:
+            with contextlib.suppress(FileNotFoundError):
+                (folder / name).unlink()
+    return []
 
 
 def _place(stage: Path, target: Path, rendered: Sequence[tuple[str, str]]) -> None:

@@ -166,18 +166,16 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
 def _whole_side_failures(target: ScanTarget, problems: dict[str, Problem], strict: bool) -> list[str]:
     """One line for each side of the target that could not be read at all, naming the way out.
 
-    In a single scan (`strict`) a rejected admin token, or a Cognito-only scan whose pool cannot be
-    read (no such pool, no or rejected credentials, endpoint unreachable), is TargetError, as an
-    unreachable OpenMetadata is: one line, exit 2, no report. Otherwise the rows stay ERROR and the
-    line is a warning on stderr."""
+    In a single scan (`strict`) a Cognito-only scan whose pool cannot be read (no such pool, no or
+    rejected credentials, endpoint unreachable) is TargetError, as an unreachable OpenMetadata is: one
+    line, exit 2, no report. Otherwise the rows stay ERROR (so the exit is never 0) and the line is a
+    warning on stderr: a rejected admin token (HTTP 401 from JwtFilter) is such a line, and the
+    passive findings of that target are still reported."""
     lines = []
     token = next((p for k, p in problems.items() if k in OM_KEYS and p.cause == Cause.CREDENTIALS), None)
     if token is not None:
-        line = (f"OpenMetadata rejected the admin token ({token.reason}); check OMAUDIT_OM_TOKEN or "
-                "--om-token-file, or scan without a token")
-        if strict:
-            raise TargetError(line)
-        lines.append(line)
+        lines.append(f"OpenMetadata rejected the admin token ({token.reason}); the rules that need it are ERROR: "
+                     "check OMAUDIT_OM_TOKEN or --om-token-file, or scan without a token")
     pool = problems.get(COGNITO_POOL)
     if pool is not None and pool.kind == "error" and pool.cause in FATAL_COGNITO:
         line = f"the Cognito pool could not be read: {pool.reason}"

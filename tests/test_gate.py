@@ -156,8 +156,9 @@ def test_every_format_in_one_scan(lab_factory: Lab, tmp_path: Path) -> None:
     result = run_cli("scan", "--om-url", lab.url, "--aws-endpoint-url", str(lab.aws_endpoint_url), *args,
                      "--output-dir", str(tmp_path), env={"OMAUDIT_OM_TOKEN": lab.admin_token})
     assert result.code == 1 and result.stdout.startswith("Target: ")
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        ["report.json", "report.sarif", "report.junit.xml", "report.md", "report.html", "report.csv"])
+    written = ["report.json", "report.sarif", "report.junit.xml", "report.md", "report.html", "report.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*written, ".omaudit-files"])
+    assert sorted((tmp_path / ".omaudit-files").read_text().split()) == sorted(written)
 
 
 def test_crash_while_writing_leaves_no_partial_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -111,7 +111,7 @@ def test_canaries_in_every_input_never_reach_any_output(lab_factory: Lab, moto_e
                 cwd=tmp_path),
     ]
     assert [r.code for r in runs][:4] == [1, 1, 0, 1]
-    assert all(r.code == 2 for r in runs[4:8]) and runs[8].code == 3
+    assert all(r.code == 2 for r in runs[4:9])  # the last: a Cognito-only scan of a missing pool (issue 13)
     written = _everything(*runs, folders=(out, tmp_path / "out2", tmp_path / "out3")) + snap.read_text()
     for canary in (token_canary, file_canary, aws_key, aws_secret, secret):
         assert canary not in written, canary
@@ -157,8 +157,8 @@ def test_unwritable_output_folder_is_exit_2_and_keeps_earlier_reports(lab_factor
     (earlier / "report.json").write_text("earlier")
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    result = run_cli("scan", "--om-url", lab.url, "--format", "json", "--output-dir", str(blocker / "sub"),
-                     cwd=tmp_path)
+    result = run_cli("scan", "--om-url", lab.url, "--no-cognito", "--format", "json", "--output-dir",
+                     str(blocker / "sub"), cwd=tmp_path)
     assert result.code == 2 and "cannot write reports" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert (earlier / "report.json").read_text() == "earlier"

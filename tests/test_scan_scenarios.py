@@ -159,7 +159,7 @@ def test_plain_html_server_is_not_openmetadata(tmp_path: Path) -> None:
     (["scan", "--om-url", "http://x", "--aws-endpoint-url", "not a url"], "--aws-endpoint-url"),
     (["scan", "--om-url", "http://x", "--fail-on", "severe"], "unknown severity"),
     (["scan", "--om-url", "http://x", "--format", "pdf"], "unknown --format"),
-    (["scan", "--om-url", "http://x", "--rules", "OMA999"], "unknown rule id"),
+    (["scan", "--om-url", "http://x", "--rules", "OMA999"], "no rule matches 'OMA999'"),
     (["scan", "--bogus"], "No such option"),
     (["rules", "show", "OMA000"], "unknown rule id"),
     (["audit", "/nonexistent/snap.json"], "cannot read snapshot"),

@@ -13,16 +13,21 @@ from tests.test_fleet import _inventory
 Lab = Callable[[str], LabServer]
 
 
-def test_a_rejected_admin_token_is_one_line_and_exit_2(lab_factory: Lab, tmp_path: Path) -> None:
-    """JwtFilter answers 401 to a token it rejects: the token the user gave is unusable, as a bad URL is."""
-    lab = lab_factory("insecure-defaults")
-    out = tmp_path / "out"
-    result = run_cli("scan", "--om-url", lab.url, "--format", "json", "--output-dir", str(out),
-                     env={"OMAUDIT_OM_TOKEN": "eyJhbGciOiJub25lIn0.e30.rejected-canary-token"})
-    assert result.code == 2 and result.stdout == "" and not out.exists()
-    [line] = result.stderr.splitlines()
-    assert "OpenMetadata rejected the admin token" in line and "HTTP 401" in line and "nothing was scanned" in line
-    assert "rejected-canary-token" not in line
+def test_a_rejected_admin_token_is_one_warning_and_never_green(lab_factory: Lab, tmp_path: Path) -> None:
+    """JwtFilter answers 401 to a token it rejects: one warning line says so; the passive findings are
+    still reported, and the rules that needed the token are ERROR, so the exit is 3 (or 1 with a FAIL)."""
+    lab = lab_factory("hardened")
+    result = run_cli("scan", "--om-url", lab.url, "--no-cognito", "--format", "json", "--output-dir",
+                     str(tmp_path / "out"), env={"OMAUDIT_OM_TOKEN": "eyJhbGciOiJub25lIn0.e30.rejected-canary-token"})
+    assert result.code == 3
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("omaudit: warning:")]
+    assert len(warnings) == 1 and "OpenMetadata rejected the admin token" in warnings[0]
+    assert "HTTP 401" in warnings[0] and "rejected-canary-token" not in result.stderr + result.stdout
+    assert {f["status"] for f in result.json()["findings"] if f["rule_id"] == "OMA113"} == {"ERROR"}
+    failing = lab_factory("insecure-defaults")
+    gated = run_cli("scan", "--om-url", failing.url, "--format", "json", "--output-dir", str(tmp_path / "o2"),
+                    env={"OMAUDIT_OM_TOKEN": "x" * 40})
+    assert gated.code == 1 and "rejected the admin token" in gated.stderr
 
 
 def test_a_rejected_token_in_a_fleet_is_a_warning_and_error_rows(lab_factory: Lab, tmp_path: Path) -> None:

@@ -1,0 +1,66 @@
+"""Conventions of the ecosystem (issue 13, point 6): -h, --fail-on none, globs and categories in
+--rules, case-insensitive formats, -q on every command, shell completion. Offline, on a saved snapshot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA, run_cli
+
+SNAPSHOT = str(DATA / "snapshots" / "seed-walkthrough.json")
+
+
+@pytest.mark.parametrize("args", [["-h"], ["scan", "-h"], ["rules", "-h"], ["lab", "serve", "-h"]])
+def test_dash_h_is_help(args: list[str]) -> None:
+    result = run_cli(*args)
+    assert result.code == 0 and result.stdout.startswith("Usage: omaudit")
+
+
+def test_fail_on_none_is_a_soft_gate(tmp_path: Path) -> None:
+    hard = run_cli("audit", SNAPSHOT, "--format", "json", "--output-dir", str(tmp_path / "a"))
+    soft = run_cli("audit", SNAPSHOT, "--format", "json", "--fail-on", "none", "--output-dir", str(tmp_path / "b"))
+    assert hard.code == 1 and soft.code == 0
+    assert soft.json()["summary"]["FAIL"] == hard.json()["summary"]["FAIL"] > 0
+
+
+def test_format_names_are_case_insensitive(tmp_path: Path) -> None:
+    result = run_cli("audit", SNAPSHOT, "--format", "JSON", "--format", "Html", "--output-dir", str(tmp_path))
+    assert result.code == 1 and (tmp_path / "report.json").is_file() and (tmp_path / "report.html").is_file()
+
+
+@pytest.mark.parametrize(("selection", "prefixes"), [
+    (["--rules", "OMA10*"], {"OMA10"}),
+    (["--rules", "oma30*,OMA401"], {"OMA30", "OMA40"}),
+    (["--rules", "openmetadata"], {"OMA1"}),
+    (["--rules", "cognito"], {"OMA2", "OMA3", "OMA4"}),
+    (["--skip-rules", "cognito"], {"OMA1"}),
+    (["--rules", "cognito_pool", "--skip-rules", "OMA21*"], {"OMA20"}),
+])
+def test_rule_globs_and_categories(selection: list[str], prefixes: set[str], tmp_path: Path) -> None:
+    result = run_cli("audit", SNAPSHOT, *selection, "--format", "json", "--output-dir", str(tmp_path))
+    ids = {f["rule_id"] for f in result.json()["findings"]}
+    assert ids and {i for i in ids if not i.startswith(tuple(prefixes))} == set()
+    lengths = {len(p) for p in prefixes}
+    assert {i[:n] for i in ids for n in lengths} >= prefixes
+
+
+def test_a_selection_that_matches_no_rule_is_exit_2(tmp_path: Path) -> None:
+    result = run_cli("audit", SNAPSHOT, "--rules", "OMA9*", "--output-dir", str(tmp_path))
+    assert result.code == 2 and "no rule matches 'OMA9*'" in result.stderr
+
+
+def test_quiet_on_every_command(tmp_path: Path) -> None:
+    loud = run_cli("audit", SNAPSHOT, "--format", "json", "--output-dir", str(tmp_path / "a"))
+    quiet = run_cli("audit", SNAPSHOT, "-q", "--format", "json", "--output-dir", str(tmp_path / "b"))
+    assert "wrote" in loud.stderr and quiet.stderr == ""
+    assert quiet.json()["summary"] == loud.json()["summary"] and quiet.code == loud.code == 1
+    merged = run_cli("--quiet", "merge", str(tmp_path / "a" / "report.json"), "--format", "json", "--output-dir",
+                     str(tmp_path / "c"))
+    assert merged.code == 1 and merged.stderr == ""
+
+
+def test_shell_completion_is_offered() -> None:
+    result = run_cli("--show-completion", "bash")
+    assert result.code == 0 and "_omaudit_completion" in result.stdout
