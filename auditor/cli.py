@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import math
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -40,7 +41,7 @@ TOKEN_ENV = "OMAUDIT_OM_TOKEN"
 DEFAULT_REPORTS = Path("reports")
 
 HELP = {"help_option_names": ["-h", "--help"]}
-# add_completion: `omaudit --install-completion` / `--show-completion [bash|zsh|fish]` (typer's own).
+# add_completion: `omaudit --install-completion` / `--show-completion` (typer's own, for the shell in $SHELL).
 app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_enable=False, context_settings=HELP,
                   rich_markup_mode=None, help="Security hardening auditor for OpenMetadata with Amazon Cognito SSO.")
 rules_app = typer.Typer(no_args_is_help=True, context_settings=HELP,
@@ -65,7 +66,11 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=_version_c
           = False,
           quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no 'wrote' lines or notes "
                                               "(warnings and errors stay). Accepted after any command too.")]
-          = False) -> None:
+          = False,
+          show_all: Annotated[bool, typer.Option("--show-all", help="The table lists PASS and SKIPPED rows too, "
+                                                 "not only their counts. Accepted after any command too.")] = False,
+          no_color: Annotated[bool, typer.Option("--no-color", help="No colour in the table (also NO_COLOR=1); "
+                                                 "colour is used only on a terminal.")] = False) -> None:
     """omaudit audits a running OpenMetadata and its Cognito setup, and writes a report."""
 
 
@@ -167,9 +172,19 @@ def _target_name(url: str) -> str:
 
 # ---- output -----------------------------------------------------------------------------------
 
-def _emit(report: Report, formats: Sequence[str], output_dir: Path | None, secrets: Sequence[str | None]) -> None:
+def _emit(report: Report, formats: Sequence[str], output_dir: Path | None, secrets: Sequence[str | None],
+          gate: Gate | None = None) -> int:
+    """Render, write and print the report; returns its exit code under `gate`."""
+    from auditor.model import ReportView
     from auditor.output import write_reports
     from auditor.render import renderers
+
+    gate = gate or Gate()
+    code = report.exit_code(gate.fail_on, only_new=gate.fail_on_new)
+    report = dataclasses.replace(report, view=ReportView(
+        show_all=FLAGS["show_all"].is_set(), width=min(max(shutil.get_terminal_size((100, 24)).columns, 60), 200),
+        color=sys.stdout.isatty() and not FLAGS["no_color"].is_set() and not os.environ.get("NO_COLOR"),
+        exit_code=code, fail_on=gate.fail_on.label if gate.fail_on is not None else None))
 
     known = renderers()
     chosen = [known[f] for f in formats]
@@ -195,6 +210,7 @@ def _emit(report: Report, formats: Sequence[str], output_dir: Path | None, secre
         _info(f"wrote {path}")
     for warning in warnings:
         _say(f"omaudit: warning: {warning}")
+    return code
 
 
 def _check_formats(formats: Sequence[str]) -> list[str]:
@@ -330,8 +346,7 @@ def execute_scan(target: ScanTarget | Sequence[ScanTarget], *, formats: Sequence
     for note in notes:
         _note(note)
     report = dataclasses.replace(audit(snapshots, selected, started, options=gate.options), shard=shard)
-    _emit(report, formats, output_dir, [t.om_token for t in targets])
-    return report.exit_code(gate.fail_on, only_new=gate.fail_on_new)
+    return _emit(report, formats, output_dir, [t.om_token for t in targets], gate)
 
 
 @contextlib.contextmanager
@@ -474,8 +489,7 @@ def audit_cmd(snapshot: Annotated[Path, typer.Argument(help="A snapshot saved by
         raise InputError(f"snapshot {snapshot}: {exc}") from None
     selected = _load_selected(rules, skip_rules, rules_dir, gate)
     report = audit(snaps, selected, utc_now(), options=gate.options)
-    _emit(report, formats, output_dir, [])
-    return report.exit_code(gate.fail_on, only_new=gate.fail_on_new)
+    return _emit(report, formats, output_dir, [], gate)
 
 
 @app.command()
@@ -512,8 +526,7 @@ def merge(reports: Annotated[list[Path], typer.Argument(help="report.json files 
                                          "See the documentation of the rule set that reported this finding.")
                      for f in merged.findings)
     merged = dataclasses.replace(merged, rules=docs, findings=findings)
-    _emit(merged, formats, output_dir, [])
-    return merged.exit_code(gate.fail_on, only_new=gate.fail_on_new)
+    return _emit(merged, formats, output_dir, [], gate)
 
 
 @rules_app.command("list")
@@ -650,7 +663,9 @@ def _is(exc: BaseException, name: str) -> bool:
     return any(cls.__name__ == name for cls in type(exc).__mro__)
 
 
-QUIET = threading.Event()  # -q/--quiet, taken from the arguments before any command runs (main)
+# Global flags, taken from the arguments before any command runs (main), so every command has them.
+FLAGS = {"quiet": threading.Event(), "show_all": threading.Event(), "no_color": threading.Event()}
+QUIET = FLAGS["quiet"]
 
 
 def _note(note: str) -> None:
@@ -692,8 +707,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: every error becomes one line and an exit code, never a traceback (unless --debug)."""
     args = list(argv) if argv is not None else sys.argv[1:]
     debug = _take_debug(args)
-    if _take_flag(args, ("-q", "--quiet")):
-        QUIET.set()
+    for key, names in (("quiet", ("-q", "--quiet")), ("show_all", ("--show-all",)), ("no_color", ("--no-color",))):
+        if _take_flag(args, names):
+            FLAGS[key].set()
     try:
         register_environment()
         code = app(args=args, prog_name="omaudit", standalone_mode=False)

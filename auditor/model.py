@@ -190,6 +190,17 @@ class RuleInfo:
 
 
 @dataclass(frozen=True)
+class ReportView:
+    """How a person is shown the report (the terminal table): in memory only, never in report.json."""
+
+    show_all: bool = False  # PASS and SKIPPED rows too, not only their counts
+    color: bool = False
+    width: int = 100
+    exit_code: int | None = None  # for the closing hint
+    fail_on: str | None = None  # the threshold's label, for the hint; None: --fail-on none
+
+
+@dataclass(frozen=True)
 class Report:
     tool_version: str
     started_at: str
@@ -200,6 +211,7 @@ class Report:
     expired_suppressions: tuple[Mapping[str, JsonValue], ...] = ()
     rules: Mapping[str, RuleInfo] = field(default_factory=dict)  # in memory only, not in report.json
     shard: tuple[int, int] | None = None  # (K, N): this report is shard K (0-based) of N of an inventory
+    view: ReportView = field(default_factory=ReportView)  # in memory only
 
     def summary(self) -> dict[str, int]:
         counts = {s.value: 0 for s in (Status.PASS, Status.FAIL, Status.ERROR, Status.SKIPPED, Status.MUTED)}

@@ -62,5 +62,6 @@ def test_quiet_on_every_command(tmp_path: Path) -> None:
 
 
 def test_shell_completion_is_offered() -> None:
-    result = run_cli("--show-completion", "bash")
+    """typer's completion: the script for the shell in $SHELL (what --install-completion installs)."""
+    result = run_cli("--show-completion", env={"SHELL": "/bin/bash"})
     assert result.code == 0 and "_omaudit_completion" in result.stdout

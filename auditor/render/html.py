@@ -85,6 +85,20 @@ def _row(f: Finding) -> str:
             f'<pre>{escape(f.remediation)}</pre></details></td></tr>')
 
 
+def _since_baseline(report: Report) -> str:
+    """New failing findings and resolved ones, when a baseline was given."""
+    if report.resolved is None:
+        return ""
+    new = sum(f.baseline == "new" and f.status is Status.FAIL for f in report.findings)
+    rows = "".join(f"<tr><td>{escape(str(r['rule_id']))}</td><td>{escape(str(r['target']))}</td>"
+                   f"<td>{escape(str(r['resource']))}</td><td>{escape(str(r['was']))}</td></tr>"
+                   for r in report.resolved)
+    table = (f'<table id="resolved"><thead><tr><th>Rule</th><th>Target</th><th>Resource</th><th>Was</th></tr>'
+             f"</thead><tbody>{rows}</tbody></table>") if rows else ""
+    return (f'<h2>Since the baseline</h2><p id="baseline"><b>{new}</b> new failing · '
+            f"<b>{len(report.resolved)}</b> resolved</p>{table}")
+
+
 def render(report: Report) -> str:
     summary = report.summary()
     cards = "".join(f'<div class="card" style="background:{STATUS_COLORS[Status(k)]}"><b>{v}</b>{k}</div>'
@@ -101,6 +115,7 @@ def render(report: Report) -> str:
 <div class="meta">Targets: {targets} · started {escape(report.started_at)} · finished {escape(report.finished_at)}
  · omaudit {escape(report.tool_version)}</div>
 <div class="cards" id="summary">{cards}</div>
+{_since_baseline(report)}
 <h2>Failing findings by severity</h2>
 {_chart(report)}
 <h2>Findings (<span id="shown">{len(report.findings)}</span> shown)</h2>

@@ -38,9 +38,10 @@ def render(report: Report) -> str:
         lines += ["## Could not verify", ""]
         lines += [f"- {f.rule_id} {md_code(f.resource)}: {md_text(f.message)}" for f in errors]
         lines.append("")
-    if report.resolved:
-        lines += ["## Resolved since the baseline", ""]
-        lines += [f"- {md_text(str(r['rule_id']))} {md_code(str(r['resource']))}" for r in report.resolved]
+    if report.resolved is not None:
+        fresh = sum(f.baseline == "new" for f in failing)
+        lines += ["## Since the baseline", "", f"{fresh} new failing, {len(report.resolved)} resolved.", ""]
+        lines += [f"- resolved: {md_text(str(r['rule_id']))} {md_code(str(r['resource']))}" for r in report.resolved]
         lines.append("")
     return "\n".join(lines)
 
