@@ -86,3 +86,9 @@ def test_the_baseline_shows_where_people_look(lab_factory: Lab, tmp_path: Path) 
     assert "resolved: OMA110" in markdown
     page = (out / "report.html").read_text()
     assert '<p id="baseline"><b>1</b> new failing · <b>2</b> resolved</p>' in page and 'id="resolved"' in page
+
+
+def test_the_html_page_names_its_gate(lab_factory: Lab, tmp_path: Path) -> None:
+    lab = lab_factory("insecure-defaults")
+    run_cli("scan", "--om-url", lab.url, "--format", "html", "--fail-on", "medium", "--output-dir", str(tmp_path))
+    assert '<span id="gate">fail on medium · exit code 1</span>' in (tmp_path / "report.html").read_text()

@@ -85,6 +85,15 @@ def _row(f: Finding) -> str:
             f'<pre>{escape(f.remediation)}</pre></details></td></tr>')
 
 
+def _context(report: Report) -> str:
+    """The gate this page was judged by: threshold and exit code (when rendered by a scan, not a file)."""
+    view = report.view
+    if view.exit_code is None:
+        return ""
+    threshold = view.fail_on or "none (soft gate)"
+    return f' · <span id="gate">fail on {escape(threshold)} · exit code {view.exit_code}</span>'
+
+
 def _since_baseline(report: Report) -> str:
     """New failing findings and resolved ones, when a baseline was given."""
     if report.resolved is None:
@@ -113,7 +122,7 @@ def render(report: Report) -> str:
 <body>
 <h1>omaudit report</h1>
 <div class="meta">Targets: {targets} · started {escape(report.started_at)} · finished {escape(report.finished_at)}
- · omaudit {escape(report.tool_version)}</div>
+ · omaudit {escape(report.tool_version)}{_context(report)}</div>
 <div class="cards" id="summary">{cards}</div>
 {_since_baseline(report)}
 <h2>Failing findings by severity</h2>

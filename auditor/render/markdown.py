@@ -1,10 +1,16 @@
-"""Markdown for a PR comment or a ticket: a summary, then each failing finding with its fix."""
+"""Markdown for a PR comment or a ticket: a summary, a compact table of failing findings, each rule's
+fix once (collapsed), then what is muted, what could not be verified, and what changed since the
+baseline."""
 
 from __future__ import annotations
 
 from auditor.model import Report, Severity, Status
 from auditor.render import Renderer
 from auditor.render.escape import md_code, md_text
+
+# A GitHub comment holds at most 65,536 characters: the findings table stops well before, leaving room
+# for the summary, the fixes (once per rule) and the other sections.
+ROW_BUDGET = 40_000
 
 
 def render(report: Report) -> str:
@@ -19,13 +25,25 @@ def render(report: Report) -> str:
     lines += ["Failing by severity: " + ", ".join(f"{n} {s.label}" for s, n in by_severity.items() if n) if failing
               else "No failing findings.", ""]
     if failing:
-        lines += ["## Failing findings", ""]
-        for f in sorted(failing, key=lambda f: (-f.severity, f.rule_id, f.target, f.resource)):
-            new = " · **new**" if f.baseline == "new" else ""
-            lines += [f"### {md_text(f.rule_id)} {md_text(f.name)} ({f.severity.label}){new}", "",
-                      f"- Target: {md_code(f.target)}", f"- Resource: {md_code(f.resource)}",
-                      f"- {md_text(f.message)}", "", "<details><summary>Fix</summary>", "", f.remediation, "",
-                      "</details>", ""]
+        ordered = sorted(failing, key=lambda f: (-f.severity, f.rule_id, f.target, f.resource))
+        lines += ["## Failing findings", "", "| Severity | Rule | Target | Resource | Finding |",
+                  "|---|---|---|---|---|"]
+        budget = ROW_BUDGET
+        for shown, f in enumerate(ordered):
+            new = " **new**" if f.baseline == "new" else ""
+            row = (f"| {f.severity.label}{new} | {md_text(f.rule_id)} | {md_code(f.target, in_table=True)} | "
+                   f"{md_code(f.resource, in_table=True)} | {md_text(f.message)} |")
+            budget -= len(row) + 1
+            if budget < 0:
+                lines.append(f"| | | | | {len(ordered) - shown} more failing findings: see report.json |")
+                break
+            lines.append(row)
+        lines += ["", "## How to fix", ""]
+        for rule_id in dict.fromkeys(f.rule_id for f in ordered):  # each fix once, most severe first
+            first = next(f for f in ordered if f.rule_id == rule_id)
+            count = sum(f.rule_id == rule_id for f in ordered)
+            lines += [f"<details><summary>{md_text(rule_id)} {md_text(first.name)} ({count})</summary>", "",
+                      first.remediation, "", "</details>", ""]
     muted = [f for f in report.findings if f.status is Status.MUTED]
     if muted:
         lines += ["## Muted", "", "| Rule | Resource | Reason | Until |", "|---|---|---|---|"]
