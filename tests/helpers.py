@@ -42,3 +42,30 @@ def write_rule(folder: Path, rule_id: str, name: str, needs: str) -> Path:
                     f'META = RuleMeta(id="{rule_id}", name="{name}", severity=Severity.LOW, needs=("{needs}",))\n'
                     "def check(snap, params):\n    return []\n")
     return path
+
+
+def on_a_terminal(args: list[str], env: dict[str, str] | None = None, columns: int = 80) -> tuple[int, str]:
+    """The CLI with stdout on a pseudo-terminal of `columns` columns (stderr apart, as a CI log keeps it)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import SCRATCH
+
+    primary, secondary = os.openpty()
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("OMAUDIT_", "NO_COLOR"))}
+    full.update({"COLUMNS": str(columns), **(env or {})})
+    proc = subprocess.Popen([sys.executable, "-m", "auditor", *args], stdout=secondary, stderr=subprocess.DEVNULL,
+                            cwd=SCRATCH, env=full)
+    os.close(secondary)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(primary)
+    return proc.wait(timeout=60), out.decode(errors="replace").replace("\r\n", "\n")

@@ -2,46 +2,24 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from auditor.lab.server import LabServer
-from tests.conftest import SCRATCH, run_cli
+from tests.conftest import run_cli
+from tests.helpers import on_a_terminal
 
 Lab = Callable[[str], LabServer]
-
-
-def run_on_a_terminal(*args: str) -> tuple[int, str]:
-    """The CLI with stdout on a pseudo-terminal (stderr separate, as a CI log would keep it)."""
-    primary, secondary = os.openpty()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OMAUDIT_")}
-    proc = subprocess.Popen([sys.executable, "-m", "auditor", *args], stdout=secondary, stderr=subprocess.DEVNULL,
-                            cwd=SCRATCH, env=env)
-    os.close(secondary)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(primary, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(primary)
-    return proc.wait(timeout=60), out.decode(errors="replace")
 
 
 def test_a_file_format_never_goes_to_a_terminal(lab_factory: Lab, tmp_path: Path) -> None:
     lab = lab_factory("insecure-defaults")
     first = run_cli("scan", "--om-url", lab.url, "--format", "json", "--output-dir", str(tmp_path / "a"))
     report = tmp_path / "a" / "report.json"
-    code, shown = run_on_a_terminal("merge", str(report), "--format", "html", "--output-dir", str(tmp_path / "b"))
+    code, shown = on_a_terminal(["merge", str(report), "--format", "html", "--output-dir", str(tmp_path / "b")])
     assert code == 1 and "<html" not in shown and shown.startswith("Summary: ")
-    code, shown = run_on_a_terminal("merge", str(report), "--format", "json", "--format", "html", "--output-dir",
-                                    str(tmp_path / "c"))
+    code, shown = on_a_terminal(["merge", str(report), "--format", "json", "--format", "html", "--output-dir",
+                                     str(tmp_path / "c")])
     assert '"findings"' not in shown and "Summary: " in shown
     # a pipe still gets the first format, for `| jq`
     piped = run_cli("merge", str(report), "--format", "json", "--format", "html", "--output-dir", str(tmp_path / "d"))

@@ -3,46 +3,22 @@ PASS and SKIPPED, wrapped to the width, colour only on a terminal, and a closing
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from auditor.lab.server import LabServer
-from tests.conftest import SCRATCH, run_cli
+from tests.conftest import run_cli
+from tests.helpers import on_a_terminal
 
 Lab = Callable[[str], LabServer]
-
-
-def on_a_terminal(args: list[str], env: dict[str, str], columns: int = 80) -> str:
-    """stdout on a pseudo-terminal of `columns` columns."""
-    primary, secondary = os.openpty()
-    full = {k: v for k, v in os.environ.items() if not k.startswith(("OMAUDIT_", "NO_COLOR"))}
-    full.update({"COLUMNS": str(columns), **env})
-    proc = subprocess.Popen([sys.executable, "-m", "auditor", *args], stdout=secondary, stderr=subprocess.DEVNULL,
-                            cwd=SCRATCH, env=full)
-    os.close(secondary)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(primary, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(primary)
-    proc.wait(timeout=60)
-    return out.decode(errors="replace").replace("\r\n", "\n")
 
 
 def test_colour_on_a_terminal_and_never_with_no_color(lab_factory: Lab, tmp_path: Path) -> None:
     lab = lab_factory("insecure-defaults")
     args = ["scan", "--om-url", lab.url, "--output-dir", str(tmp_path / "a")]
-    assert "\x1b[31m" in on_a_terminal(args, {})
-    assert "\x1b[" not in on_a_terminal([*args[:-1], str(tmp_path / "b")], {"NO_COLOR": "1"})
-    assert "\x1b[" not in on_a_terminal(["--no-color", *args[:-1], str(tmp_path / "c")], {})
+    assert "\x1b[31m" in on_a_terminal(args)[1]
+    assert "\x1b[" not in on_a_terminal([*args[:-1], str(tmp_path / "b")], {"NO_COLOR": "1"})[1]
+    assert "\x1b[" not in on_a_terminal(["--no-color", *args[:-1], str(tmp_path / "c")])[1]
     piped = run_cli(*args[:-1], str(tmp_path / "d"))
     assert "\x1b[" not in piped.stdout
 
