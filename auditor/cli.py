@@ -708,6 +708,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = list(argv) if argv is not None else sys.argv[1:]
     debug = _take_debug(args)
     for key, names in (("quiet", ("-q", "--quiet")), ("show_all", ("--show-all",)), ("no_color", ("--no-color",))):
+        FLAGS[key].clear()  # a second run in one process (the tests') starts clean
         if _take_flag(args, names):
             FLAGS[key].set()
     try:

@@ -45,6 +45,35 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
 
+def run_cli_in_process(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> CliResult:
+    """`omaudit` run in this process, for option validation and offline commands: the same entry point
+    (auditor.cli.main), environment and working folder as run_cli, without a Python start-up each."""
+    import contextlib
+    import io
+
+    from auditor.cli import main
+
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    out, err = io.StringIO(), io.StringIO()
+    os.environ.clear()
+    os.environ.update({k: v for k, v in saved_env.items() if not k.startswith(("OMAUDIT_", "AWS_"))})
+    os.environ.update({**AWS_ENV, "OMAUDIT_STATE_DIR": tempfile.mkdtemp(prefix="omaudit-state-", dir=SCRATCH),
+                       **(env or {})})
+    os.chdir(cwd or SCRATCH)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main(list(args))
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 0
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
 def run_cli_measured(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None
                      ) -> tuple[CliResult, int]:
     """run_cli, plus that process's own peak RSS in KiB (tests/peak.py says why not wait4)."""

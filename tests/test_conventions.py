@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, run_cli
+from tests.conftest import DATA
+from tests.conftest import run_cli_in_process as run_cli
 
 SNAPSHOT = str(DATA / "snapshots" / "seed-walkthrough.json")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from auditor.lab.server import LabServer
-from tests.conftest import failing, run_cli, scan_args, statuses
+from tests.conftest import failing, run_cli, run_cli_in_process, scan_args, statuses
 
 Lab = Callable[[str], LabServer]
 
@@ -165,7 +165,7 @@ def test_plain_html_server_is_not_openmetadata(tmp_path: Path) -> None:
     (["audit", "/nonexistent/snap.json"], "cannot read snapshot"),
 ])
 def test_bad_input_is_one_line_exit_2(args: list[str], phrase: str, tmp_path: Path) -> None:
-    result = run_cli(*args, cwd=tmp_path)
+    result = run_cli_in_process(*args, cwd=tmp_path)  # validated before anything is sent: no process needed
     assert result.code == 2, result.stderr
     assert phrase in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
