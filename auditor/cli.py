@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -40,7 +40,10 @@ MAX_CONCURRENCY = 256
 TOKEN_ENV = "OMAUDIT_OM_TOKEN"
 DEFAULT_REPORTS = Path("reports")
 
-HELP = {"help_option_names": ["-h", "--help"]}
+# -h as --help; every option also from the environment as OMAUDIT_<COMMAND>_<OPTION> (click's
+# auto_envvar_prefix: OMAUDIT_SCAN_FAIL_ON=medium, OMAUDIT_MERGE_FORMAT="json html"); precedence:
+# the command line, then the environment, then the settings file (default_map), then the default.
+HELP: dict[str, Any] = {"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "OMAUDIT"}
 # add_completion: `omaudit --install-completion` / `--show-completion` (typer's own, for the shell in $SHELL).
 app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_enable=False, context_settings=HELP,
                   rich_markup_mode=None, help="Security hardening auditor for OpenMetadata with Amazon Cognito SSO.")
@@ -59,7 +62,8 @@ def _version_callback(value: bool) -> None:
 
 
 @app.callback()
-def _root(version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True,
+def _root(ctx: typer.Context,
+          version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True,
                                                 help="Print the version and exit.")] = False,
           debug: Annotated[bool, typer.Option("--debug", help="On an internal error, print the (redacted) "
                                               "traceback; also OMAUDIT_DEBUG=1. Accepted after any command too.")]
@@ -72,6 +76,15 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=_version_c
           no_color: Annotated[bool, typer.Option("--no-color", help="No colour in the table (also NO_COLOR=1); "
                                                  "colour is used only on a terminal.")] = False) -> None:
     """omaudit audits a running OpenMetadata and its Cognito setup, and writes a report."""
+    from auditor.settings import default_map, find_settings
+
+    found = find_settings(Path.cwd())
+    # typer vendors its own click: the group is known by its `commands`, not by a class.
+    subcommands: dict[str, Any] = getattr(ctx.command, "commands", {})
+    if found is not None:
+        commands = {name: {p.name for p in cmd.params if p.name} for name, cmd in subcommands.items()
+                    if not hasattr(cmd, "commands")}
+        ctx.default_map = default_map(*found, commands)
 
 
 # ---- shared option types ----------------------------------------------------------------------

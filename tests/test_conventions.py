@@ -66,3 +66,26 @@ def test_shell_completion_is_offered() -> None:
     """typer's completion: the script for the shell in $SHELL (what --install-completion installs)."""
     result = run_cli("--show-completion", env={"SHELL": "/bin/bash"})
     assert result.code == 0 and "_omaudit_completion" in result.stdout
+
+
+def test_every_option_from_the_environment_and_a_settings_file(tmp_path: Path) -> None:
+    """Precedence: the flag, then OMAUDIT_<COMMAND>_<OPTION>, then omaudit.toml, then the default."""
+    (tmp_path / "omaudit.toml").write_text('fail_on = "none"\n[audit]\nformat = ["json", "csv"]\n')
+    from_file = run_cli("audit", SNAPSHOT, "--output-dir", str(tmp_path / "a"), cwd=tmp_path)
+    assert from_file.code == 0 and sorted(p.name for p in (tmp_path / "a").glob("report.*")) == [
+        "report.csv", "report.json"]
+    from_env = run_cli("audit", SNAPSHOT, "--output-dir", str(tmp_path / "b"), cwd=tmp_path,
+                       env={"OMAUDIT_AUDIT_FAIL_ON": "high"})
+    assert from_env.code == 1
+    from_flag = run_cli("audit", SNAPSHOT, "--fail-on", "critical", "--output-dir", str(tmp_path / "c"),
+                        cwd=tmp_path, env={"OMAUDIT_AUDIT_FAIL_ON": "none"})
+    assert from_flag.code == 1  # seed-walkthrough fails two critical rules
+    (tmp_path / "omaudit.toml").write_text("[scan]\nfial_on = 1\n")
+    typo = run_cli("audit", SNAPSHOT, cwd=tmp_path)
+    assert typo.code == 2 and "[scan] has no option 'fial_on'" in typo.stderr
+
+
+def test_tool_omaudit_in_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.omaudit]\nfail_on = "none"\n')
+    result = run_cli("audit", SNAPSHOT, "--format", "json", "--output-dir", str(tmp_path / "o"), cwd=tmp_path)
+    assert result.code == 0
