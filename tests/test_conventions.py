@@ -89,3 +89,13 @@ def test_tool_omaudit_in_pyproject(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.omaudit]\nfail_on = "none"\n')
     result = run_cli("audit", SNAPSHOT, "--format", "json", "--output-dir", str(tmp_path / "o"), cwd=tmp_path)
     assert result.code == 0
+
+
+def test_sarif_rules_carry_help_uri_and_markdown(tmp_path: Path) -> None:
+    import json
+
+    run_cli("audit", SNAPSHOT, "--format", "sarif", "--output-dir", str(tmp_path))
+    rules = json.loads((tmp_path / "report.sarif").read_text())["runs"][0]["tool"]["driver"]["rules"]
+    oma104 = next(r for r in rules if r["id"] == "OMA104")
+    assert oma104["helpUri"].endswith("/docs/rules.md#oma104")
+    assert "## Fix" not in oma104["help"]["markdown"] and oma104["help"]["markdown"].strip()

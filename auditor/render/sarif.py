@@ -63,6 +63,8 @@ def to_sarif(report: Report) -> dict[str, Any]:
         rules.append({
             "id": rid, "name": sample.name,
             "shortDescription": {"text": doc.title if doc else sample.name},
+            # docs/rules.md has a `### OMAnnn` heading per rule: GitHub's anchor is the lower-cased ID.
+            "helpUri": f"{INFORMATION_URI}/blob/main/docs/rules.md#{rid.lower()}",
             "fullDescription": {"text": doc.why if doc else sample.name},
             "help": {"text": sample.remediation or "-", "markdown": doc.markdown if doc else sample.remediation},
             "defaultConfiguration": {"level": LEVEL[sample.severity]},
