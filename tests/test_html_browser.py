@@ -58,3 +58,34 @@ def test_html_renders_and_filters(chromium_path: str, tmp_path: Path) -> None:
         finally:
             browser.close()
     assert errors == []
+
+
+def test_a_fleet_page_has_a_matrix_and_a_target_filter(chromium_path: str, tmp_path: Path) -> None:
+    """Issue 13, point 7: per-target counts and a target filter for fleets; the fix is rendered prose."""
+    import dataclasses
+
+    from playwright.sync_api import sync_playwright
+
+    from auditor.model import TargetInfo
+
+    one = recorded_report("seed-walkthrough")
+    two = recorded_report("insecure-defaults")
+    renamed = tuple(dataclasses.replace(f, target="second") for f in two.findings)
+    fleet = dataclasses.replace(one, targets=(*one.targets, TargetInfo(name="second", om_url=None)),
+                                findings=(*one.findings, *renamed))
+    page_file = tmp_path / "report.html"
+    page_file.write_text(renderers()["html"].render(fleet))
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(page_file.as_uri())
+            assert page.locator("#matrix tbody tr").count() == 2
+            page.select_option("#filter-target", "second")
+            assert page.locator("#findings tbody tr:not([hidden])").count() == len(renamed)
+            page.locator("#findings tbody tr:not([hidden]) details summary").first.click()
+            assert page.locator("#findings tbody tr details[open] .fix code").count() >= 1
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 1400  # evidence and IDs wrap instead of widening the page
+        finally:
+            browser.close()

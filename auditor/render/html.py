@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 from auditor.model import Finding, Report, Severity, Status
 from auditor.render import Renderer
@@ -34,22 +35,26 @@ table{border-collapse:collapse;width:100%;margin-top:12px} th,td{border-bottom:1
 text-align:left;vertical-align:top} th{background:#f3f4f6}
 .badge{padding:1px 6px;border-radius:4px;color:#fff;font-size:12px} pre{white-space:pre-wrap;margin:4px 0;
 background:#f9fafb;padding:6px} details summary{cursor:pointer;color:#2563eb} .filters label{margin-right:16px}
-tr[hidden]{display:none}
+tr[hidden]{display:none} td{overflow-wrap:anywhere} pre{overflow-x:auto;max-width:60vw}
+code{background:#f3f4f6;padding:0 3px;border-radius:3px} .fix p{margin:4px 0}
+#matrix td,#matrix th{text-align:right} #matrix td:first-child,#matrix th:first-child{text-align:left}
 """
 
 SCRIPT = """
 (function(){
-  var status=document.getElementById('filter-status'), severity=document.getElementById('filter-severity');
+  var status=document.getElementById('filter-status'), severity=document.getElementById('filter-severity'),
+      target=document.getElementById('filter-target');
   function apply(){
     var rows=document.querySelectorAll('#findings tbody tr'), shown=0;
     rows.forEach(function(row){
       var ok=(!status.value||row.dataset.status===status.value)&&
-             (!severity.value||row.dataset.severity===severity.value);
+             (!severity.value||row.dataset.severity===severity.value)&&
+             (!target.value||row.dataset.target===target.value);
       row.hidden=!ok; if(ok){shown++;}
     });
     document.getElementById('shown').textContent=String(shown);
   }
-  status.addEventListener('change',apply); severity.addEventListener('change',apply); apply();
+  [status,severity,target].forEach(function(s){s.addEventListener('change',apply);}); apply();
 })();
 """
 
@@ -77,12 +82,33 @@ def _row(f: Finding) -> str:
         extra = f"<p>Suppression ({state} {escape(f.suppression.until)}): {escape(f.suppression.reason)}</p>"
     baseline = f' <span class="badge" style="background:#0ea5e9">{escape(f.baseline)}</span>' if f.baseline else ""
     badge = f'<span class="badge" style="background:{STATUS_COLORS[f.status]}">{f.status.value}</span>'
-    return (f'<tr data-status="{f.status.value}" data-severity="{f.severity.label}">'
+    return (f'<tr data-status="{f.status.value}" data-severity="{f.severity.label}" data-target="{escape(f.target)}">'
             f'<td>{badge}{baseline}</td>'
             f'<td>{f.severity.label}</td><td>{escape(f.rule_id)}<br><small>{escape(f.name)}</small></td>'
             f'<td>{escape(f.target)}</td><td>{escape(f.resource)}</td>'
             f'<td>{escape(f.message)}<details><summary>evidence and fix</summary><pre>{evidence}</pre>{extra}'
-            f'<pre>{escape(f.remediation)}</pre></details></td></tr>')
+            f'<div class="fix">{_prose(f.remediation)}</div></details></td></tr>')
+
+
+def _prose(text: str) -> str:
+    """A rule's fix as HTML: paragraphs, and `code` spans. It is the catalogue's own text, escaped all
+    the same (a merged shard report never supplies it)."""
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    return "".join("<p>" + re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(p)) + "</p>" for p in paragraphs)
+
+
+def _matrix(report: Report) -> str:
+    """Per target, the count of each status: for fleets, where one flat table does not say who is worst."""
+    if len(report.targets) < 2:
+        return ""
+    statuses = list(report.summary())
+    head = "".join(f"<th>{s}</th>" for s in statuses)
+    rows = "".join(
+        f"<tr><td>{escape(t.name)}</td>"
+        + "".join(f"<td>{sum(f.target == t.name and f.status.value == s for f in report.findings)}</td>"
+                  for s in statuses) + "</tr>" for t in report.targets)
+    return (f'<h2>By target</h2><table id="matrix"><thead><tr><th>Target</th>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table>")
 
 
 def _context(report: Report) -> str:
@@ -114,6 +140,7 @@ def render(report: Report) -> str:
                     for k, v in summary.items())
     options_status = "".join(f'<option value="{s}">{s}</option>' for s in summary)
     options_sev = "".join(f'<option value="{s.label}">{s.label}</option>' for s in sorted(Severity, reverse=True))
+    options_target = "".join(f'<option value="{escape(t.name)}">{escape(t.name)}</option>' for t in report.targets)
     rows = "".join(_row(f) for f in sorted(report.findings, key=Finding.sort_key))
     targets = escape(", ".join(t.name for t in report.targets))
     return f"""<!DOCTYPE html>
@@ -125,11 +152,13 @@ def render(report: Report) -> str:
  · omaudit {escape(report.tool_version)}{_context(report)}</div>
 <div class="cards" id="summary">{cards}</div>
 {_since_baseline(report)}
+{_matrix(report)}
 <h2>Failing findings by severity</h2>
 {_chart(report)}
 <h2>Findings (<span id="shown">{len(report.findings)}</span> shown)</h2>
 <div class="filters"><label>Status <select id="filter-status"><option value="">all</option>{options_status}</select>
-</label><label>Severity <select id="filter-severity"><option value="">all</option>{options_sev}</select></label></div>
+</label><label>Severity <select id="filter-severity"><option value="">all</option>{options_sev}</select></label>
+<label>Target <select id="filter-target"><option value="">all</option>{options_target}</select></label></div>
 <table id="findings"><thead><tr><th>Status</th><th>Severity</th><th>Rule</th><th>Target</th><th>Resource</th>
 <th>Finding</th></tr></thead><tbody>{rows}</tbody></table>
 <script>{SCRIPT}</script>
