@@ -1,4 +1,4 @@
-"""The command line: parses options, builds targets, calls the scan service, writes output.
+"""The command line: parses options, asks auditor.plan for a ScanPlan, runs it, writes and prints output.
 
 Every error omaudit raises on purpose reaches the user as one line on stderr and an exit code
 (see EXIT CODES in the README); nothing here knows a rule or a format's internals.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import math
 import os
 import shutil
 import signal
@@ -16,29 +15,25 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from auditor import __version__
+from auditor import __version__, plan
 from auditor.errors import InputError, OmauditError, TargetError
-from auditor.inputs import check_token, read_input, read_secret
+from auditor.inputs import read_input
 from auditor.lockout import DEFAULT_WINDOW
-from auditor.model import Report, Severity
+from auditor.model import Report
+from auditor.plan import DEFAULT_REPORTS, TOKEN_ENV, Gate, build_target
 from auditor.redact import SECRETS, register, register_environment
 
 if TYPE_CHECKING:
-    from auditor.catalogue import Rule
-    from auditor.scan import AuditOptions, ScanTarget
     from auditor.snapshot import Snapshot
 
 EXIT_OK, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 2, 4, 130  # 1 and 3 come from Report.exit_code
 MAX_LINE = 2000  # characters of one diagnostic line
 MAX_CONCURRENCY = 256
-TOKEN_ENV = "OMAUDIT_OM_TOKEN"
-DEFAULT_REPORTS = Path("reports")
 
 # -h as --help; every option also from the environment as OMAUDIT_<COMMAND>_<OPTION> (click's
 # auto_envvar_prefix: OMAUDIT_SCAN_FAIL_ON=medium, OMAUDIT_MERGE_FORMAT="json html"); precedence:
@@ -139,52 +134,6 @@ AwsEndpoint = Annotated[str | None, typer.Option("--aws-endpoint-url", help="cog
                                                  "(else AWS_ENDPOINT_URL).")]
 
 
-def _ids(text: str | None) -> list[str]:
-    """Comma-separated rule IDs, globs (OMA2*) or categories (openmetadata, cognito, ...)."""
-    return [p.strip() for p in (text or "").split(",") if p.strip()]
-
-
-def _read_token(token_file: Path | None) -> str | None:
-    token = _token_source(token_file)
-    register(token)
-    return token
-
-
-def _token_source(token_file: Path | None) -> str | None:
-    if token_file is not None:
-        return read_secret(token_file, "--om-token-file")
-    token = os.environ.get(TOKEN_ENV, "").strip()
-    return check_token(token, f"${TOKEN_ENV}") if token else None
-
-
-def _verify(ca_bundle: Path | None, insecure: bool) -> bool | str:
-    if insecure:
-        return False
-    if ca_bundle is not None:
-        if not ca_bundle.is_file():
-            raise InputError(f"--ca-bundle {ca_bundle} is not a file")
-        return str(ca_bundle)
-    return True
-
-
-def _fail_on(text: str) -> Severity | None:
-    if text.strip().lower() == "none":
-        return None
-    try:
-        return Severity.parse(text)
-    except ValueError as exc:
-        raise InputError(f"--fail-on: {exc}") from None
-
-
-def _target_name(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    return parts.netloc or url
-
-
-# ---- output -----------------------------------------------------------------------------------
-
 def _emit(report: Report, formats: Sequence[str], output_dir: Path | None, secrets: Sequence[str | None],
           gate: Gate | None = None) -> int:
     """Render, write and print the report; returns its exit code under `gate`."""
@@ -226,140 +175,27 @@ def _emit(report: Report, formats: Sequence[str], output_dir: Path | None, secre
     return code
 
 
-def _check_formats(formats: Sequence[str]) -> list[str]:
-    """Format names, case-insensitive, each once, checked against the renderers."""
-    from auditor.render import renderers
-
-    known = renderers()
-    names = [name.strip().lower() for name in formats]
-    for name, given in zip(names, formats, strict=True):
-        if name not in known:
-            raise InputError(f"unknown --format {given!r} (choose from {', '.join(known)})")
-    return list(dict.fromkeys(names))
-
-
 # ---- commands ---------------------------------------------------------------------------------
 
-def _load_selected(rules: str | None, skip_rules: str | None, rules_dir: list[Path] | None,
-                   gate: Gate | None = None) -> tuple[Rule, ...]:
-    """The rules to run; warns of suppressions that name a rule the catalogue does not have (a typo
-    would otherwise mute nothing, silently)."""
-    from auditor.catalogue import load_rules, select
-
-    catalogue = load_rules(rules_dir or ())
-    known = {r.meta.id for r in catalogue}
-    for entry in gate.options.suppressions if gate and gate.options else ():
-        if entry.rule not in known:
-            _say(f"omaudit: warning: a suppression names rule {entry.rule}, which no loaded rule has; it mutes nothing")
-    return select(catalogue, _ids(rules), _ids(skip_rules))
-
-
-def build_target(om_url: str | None, *, token: str | None, active: bool = False, verify: bool | str = True,
-                 pool_id: str | None = None, client_id: str | None = None, region: str | None = None,
-                 profile: str | None = None, endpoint: str | None = None,
-                 lockout_window: float = DEFAULT_WINDOW, state_dir: Path | str | None = None,
-                 no_cognito: bool = False) -> ScanTarget:
-    """Validate the target options (InputError on any problem) before anything is sent."""
-    from auditor.collectors.openmetadata import parse_om_url
-    from auditor.discovery import CognitoRequest, validate_request
-    from auditor.lockout import ProbeLedger, default_state_dir
-    from auditor.scan import ScanTarget
-
-    if not om_url and not pool_id:
-        raise InputError("give --om-url, --cognito-pool-id, or both")
-    if no_cognito and (pool_id or client_id or not om_url):
-        raise InputError("--no-cognito audits OpenMetadata only: give --om-url, and no --cognito-* option")
-    request = CognitoRequest(pool_id=pool_id, client_id=client_id, region=region)
-    try:
-        url = parse_om_url(om_url).url if om_url else None
-        validate_request(request)
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
-    if endpoint is None and os.environ.get("AWS_ENDPOINT_URL"):
-        try:
-            parse_om_url(os.environ["AWS_ENDPOINT_URL"], "$AWS_ENDPOINT_URL")
-        except ValueError as exc:
-            raise InputError(str(exc)) from None
-    if endpoint is not None:
-        try:
-            parse_om_url(endpoint, "--aws-endpoint-url")
-        except ValueError as exc:
-            raise InputError(str(exc)) from None
-    if profile is not None:
-        from auditor.collectors.cognito import check_profile
-
-        check_profile(profile)
-    name = _target_name(url) if url else str(pool_id)
-    if not math.isfinite(lockout_window) or lockout_window < 0:
-        raise InputError("--lockout-window must be zero or more seconds")
-    if isinstance(state_dir, str):  # from the command line: "" would otherwise become the working folder
-        if not state_dir.strip():
-            raise InputError("--state-dir must name a folder")
-        state_dir = Path(state_dir)
-    ledger = ProbeLedger(state_dir or default_state_dir(), lockout_window) if active and url else None
-    return ScanTarget(name=name, om_url=url, om_token=token, active=active, verify=verify, cognito=request,
-                      aws_profile=profile, aws_endpoint_url=endpoint, ledger=ledger, no_cognito=no_cognito)
-
-
-@dataclass(frozen=True)
-class Gate:
-    """How a run is judged and compared: threshold, suppressions, baseline."""
-
-    fail_on: Severity | None = Severity.HIGH  # None: --fail-on none, FAILs never exit 1
-    fail_on_new: bool = False
-    options: AuditOptions | None = None
-
-
-def _gate(fail_on: str, suppressions: Path | None, no_suppressions: bool, baseline: str | None,
-          fail_on_new: bool) -> Gate:
-    """Parse the gate options; every problem is an InputError before anything is sent."""
-    from auditor.baseline import load_baseline
-    from auditor.scan import AuditOptions
-    from auditor.suppress import DEFAULT_FILE, load_suppressions
-
-    threshold = _fail_on(fail_on)
-    entries = []
-    if suppressions is not None and no_suppressions:
-        raise InputError("--suppressions and --no-suppressions exclude each other")
-    if not no_suppressions:
-        path = suppressions or (Path(DEFAULT_FILE) if Path(DEFAULT_FILE).is_file() else None)
-        if path is not None:
-            entries = load_suppressions(path)
-    previous = None
-    if baseline is not None:
-        path = DEFAULT_REPORTS / "latest" / "report.json" if baseline == "latest" else Path(baseline)
-        if baseline == "latest" and not path.is_file():
-            _say("omaudit: note: no previous report in reports/latest; every finding is new")
-            previous = []
-        else:
-            previous = load_baseline(path)
-    if fail_on_new and previous is None:
-        raise InputError("--fail-on-new needs --baseline")
-    return Gate(threshold, fail_on_new, AuditOptions(suppressions=entries, baseline=previous))
-
-
-def execute_scan(target: ScanTarget | Sequence[ScanTarget], *, formats: Sequence[str], output_dir: Path | None,
-                 gate: Gate, rules: str | None = None, skip_rules: str | None = None,
-                 rules_dir: list[Path] | None = None, concurrency: int | None = None,
-                 shard: tuple[int, int] | None = None) -> int:
-    """The main job, shared by `scan` (one target or an inventory) and `demo`."""
-    from auditor.scan import ScanTarget, audit, collect_many, collect_target, utc_now
+def execute_scan(scan_plan: plan.ScanPlan, output_dir: Path | None) -> int:
+    """The main job, shared by `scan` (one target or an inventory) and `demo`: collect, audit, emit."""
+    from auditor.scan import audit, collect_many, collect_target, utc_now
     from auditor.workers import default_concurrency
 
-    formats = _check_formats(formats)
-    selected = _load_selected(rules, skip_rules, rules_dir, gate)
     started = utc_now()
-    if isinstance(target, ScanTarget):
+    targets = list(scan_plan.targets)
+    if not scan_plan.fleet:
+        [target] = targets
         snapshot, notes = collect_target(target)
-        snapshots, targets = [snapshot], [target]
+        snapshots = [snapshot]
     else:
-        targets = list(target)
         with _progress(len(targets), QUIET.is_set()) as on_done:
-            snapshots, notes = collect_many(targets, concurrency or default_concurrency(), on_done)
+            snapshots, notes = collect_many(targets, scan_plan.concurrency or default_concurrency(), on_done)
     for note in notes:
         _note(note)
-    report = dataclasses.replace(audit(snapshots, selected, started, options=gate.options), shard=shard)
-    return _emit(report, formats, output_dir, [t.om_token for t in targets], gate)
+    report = dataclasses.replace(audit(snapshots, scan_plan.rules, started, options=scan_plan.gate.options),
+                                 shard=scan_plan.shard)
+    return _emit(report, scan_plan.formats, output_dir, [t.om_token for t in targets], scan_plan.gate)
 
 
 @contextlib.contextmanager
@@ -401,60 +237,31 @@ def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active =
          tag: Tags = None, shard: Shard = None, concurrency: Concurrency = None,
          no_cognito: NoCognito = False) -> int:
     """Collect from a running OpenMetadata and/or its Cognito pool (or an inventory of them), evaluate, report."""
-    gate = _gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new)
+    gate = plan.build_gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new, _note)
     if concurrency is not None and not 1 <= concurrency <= MAX_CONCURRENCY:
         raise InputError(f"--concurrency must be between 1 and {MAX_CONCURRENCY}")
+    verify = plan.verify_option(ca_bundle, insecure)
     if inventory is not None:
         if om_url or cognito_pool_id or cognito_client_id or om_token_file:
             raise InputError("--inventory replaces --om-url, --om-token-file and --cognito-*; give one or the other")
-        fleet = _fleet(inventory, targets or [], tag or [], shard, active=active,
-                       verify=_verify(ca_bundle, insecure), lockout_window=lockout_window, state_dir=state_dir,
-                       region=aws_region, profile=aws_profile, endpoint=aws_endpoint_url, no_cognito=no_cognito)
         from auditor.inventory import parse_shard
 
-        return execute_scan(fleet, formats=format or ["table"], output_dir=output_dir, gate=gate, rules=rules,
-                            skip_rules=skip_rules, rules_dir=rules_dir, concurrency=concurrency,
-                            shard=parse_shard(shard) if shard else None)
-    if targets or tag or shard:
-        raise InputError("--targets, --tag and --shard select from an --inventory")
-    target = build_target(om_url, token=_read_token(om_token_file), active=active,
-                          verify=_verify(ca_bundle, insecure), pool_id=cognito_pool_id, client_id=cognito_client_id,
-                          region=aws_region, profile=aws_profile, endpoint=aws_endpoint_url,
-                          lockout_window=lockout_window, state_dir=state_dir, no_cognito=no_cognito)
-    return execute_scan(target, formats=format or ["table"], output_dir=output_dir, gate=gate,
-                        rules=rules, skip_rules=skip_rules, rules_dir=rules_dir)
-
-
-def _fleet(inventory: Path, names: list[str], tags: list[str], shard: str | None, *, active: bool,
-           verify: bool | str, lockout_window: float, state_dir: str | None, region: str | None,
-           profile: str | None, endpoint: str | None, no_cognito: bool = False) -> list[ScanTarget]:
-    """The selected inventory targets as ScanTargets; every problem is an InputError before any scan."""
-    import dataclasses
-
-    from auditor.inventory import load_inventory, parse_shard, select
-
-    every = load_inventory(inventory)
-    if (names or tags) and not select(every, names, tags):
-        wanted = " ".join([*(f"--targets {n}" for n in names), *(f"--tag {t}" for t in tags)])
-        raise InputError(f"no target of {inventory} matches {wanted}")
-    entries = select(every, names, tags, parse_shard(shard) if shard else None)
-    built = []
-    for entry in entries:
-        token = entry.read_token()
-        register(token)
-        try:
-            target = build_target(entry.om_url, token=token, active=active, verify=verify,
-                                  pool_id=None if no_cognito else entry.cognito_pool_id,
-                                  client_id=None if no_cognito else entry.cognito_client_id,
-                                  region=entry.aws_region or region, profile=entry.aws_profile or profile,
-                                  endpoint=entry.aws_endpoint_url or endpoint, lockout_window=lockout_window,
-                                  state_dir=state_dir, no_cognito=no_cognito)
-        except InputError as exc:
-            raise InputError(f"{inventory}, line {entry.line} (target {entry.name}): {exc}") from None
-        built.append(dataclasses.replace(target, name=entry.name))
-    if not built:
-        _say("omaudit: note: this shard holds no target of the selection")
-    return built
+        targets_ = plan.build_fleet(inventory, targets or [], tag or [], shard, active=active, verify=verify,
+                                    lockout_window=lockout_window, state_dir=state_dir, region=aws_region,
+                                    profile=aws_profile, endpoint=aws_endpoint_url, no_cognito=no_cognito, note=_note)
+        split = parse_shard(shard) if shard else None
+    else:
+        if targets or tag or shard:
+            raise InputError("--targets, --tag and --shard select from an --inventory")
+        targets_ = [build_target(om_url, token=plan.read_token(om_token_file), active=active, verify=verify,
+                                 pool_id=cognito_pool_id, client_id=cognito_client_id, region=aws_region,
+                                 profile=aws_profile, endpoint=aws_endpoint_url, lockout_window=lockout_window,
+                                 state_dir=state_dir, no_cognito=no_cognito)]
+        split = None
+    scan_plan = plan.ScanPlan(targets=targets_, rules=plan.load_selected(rules, skip_rules, rules_dir, gate, _note),
+                              gate=gate, formats=plan.check_formats(format or ["table"]), shard=split,
+                              fleet=inventory is not None, concurrency=concurrency)
+    return execute_scan(scan_plan, output_dir)
 
 
 @app.command()
@@ -469,10 +276,10 @@ def collect(snapshot: Annotated[Path, typer.Option("--snapshot", help="Where to 
     from auditor.scan import collect_target
     from auditor.snapshot import dump_snapshots
 
-    target = build_target(om_url, token=_read_token(om_token_file), active=active,
-                          verify=_verify(ca_bundle, insecure), pool_id=cognito_pool_id, client_id=cognito_client_id,
-                          region=aws_region, profile=aws_profile, endpoint=aws_endpoint_url,
-                          lockout_window=lockout_window, state_dir=state_dir)
+    target = build_target(om_url, token=plan.read_token(om_token_file), active=active,
+                          verify=plan.verify_option(ca_bundle, insecure), pool_id=cognito_pool_id,
+                          client_id=cognito_client_id, region=aws_region, profile=aws_profile,
+                          endpoint=aws_endpoint_url, lockout_window=lockout_window, state_dir=state_dir)
     snap, notes = collect_target(target)
     for note in notes:
         _note(note)
@@ -494,13 +301,13 @@ def audit_cmd(snapshot: Annotated[Path, typer.Argument(help="A snapshot saved by
     from auditor.scan import audit, utc_now
     from auditor.snapshot import SnapshotFormatError, load_snapshots
 
-    formats = _check_formats(format or ["table"])
-    gate = _gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new)
+    formats = plan.check_formats(format or ["table"])
+    gate = plan.build_gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new, _note)
     try:
         snaps = load_snapshots(read_input(snapshot, "snapshot"))
     except SnapshotFormatError as exc:
         raise InputError(f"snapshot {snapshot}: {exc}") from None
-    selected = _load_selected(rules, skip_rules, rules_dir, gate)
+    selected = plan.load_selected(rules, skip_rules, rules_dir, gate, _note)
     report = audit(snaps, selected, utc_now(), options=gate.options)
     return _emit(report, formats, output_dir, [], gate)
 
@@ -518,8 +325,8 @@ def merge(reports: Annotated[list[Path], typer.Argument(help="report.json files 
     from auditor.model import RuleInfo
     from auditor.report_io import load_report, merge_reports, missing_shards
 
-    formats = _check_formats(format or ["table"])
-    gate = _gate(fail_on, None, True, baseline, fail_on_new)
+    formats = plan.check_formats(format or ["table"])
+    gate = plan.build_gate(fail_on, None, True, baseline, fail_on_new, _note)
     loaded = [load_report(p) for p in reports]
     missing = missing_shards(loaded)
     if missing:
@@ -648,6 +455,7 @@ def demo(scenario: Annotated[list[str] | None, typer.Option("--scenario", help="
     """Start the lab in-process, scan it as a user would (--active, admin token), write reports/."""
     from auditor.lab.scenarios import SCENARIOS
     from auditor.lab.server import LabServer
+    from auditor.render import renderers
 
     names = scenario or list(DEMO_SCENARIOS)
     for name in names:
@@ -664,8 +472,9 @@ def demo(scenario: Annotated[list[str] | None, typer.Option("--scenario", help="
                        err=True)
             target = build_target(server.url, token=server.admin_token, active=True,
                                   endpoint=server.aws_endpoint_url, state_dir=state)
-            code = execute_scan(target, formats=["table", "json", "sarif", "junit", "markdown", "html", "csv"],
-                                output_dir=None, gate=Gate())
+            code = execute_scan(plan.ScanPlan(targets=[target], rules=plan.load_selected(None, None, None),
+                                              gate=Gate(), formats=plan.check_formats(list(renderers()))),
+                                output_dir=None)
         typer.echo(f"demo: the scan of {name!r} exited {code} (1 = failing findings, as this scenario should have)",
                    err=True)
     return EXIT_OK

@@ -1,0 +1,237 @@
+"""The scan plan: what the command line asked for, validated, before anything is sent.
+
+The CLI parses options and prints; this module turns the options into targets (single or from an
+inventory), the rules to run, the gate (threshold, suppressions, baseline) and the formats, checked
+against the renderers. Every problem is an InputError with one line. Notes for the user go to the
+`note` callback ("warning: ..." for a warning).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from auditor.errors import InputError
+from auditor.inputs import check_token, read_secret
+from auditor.lockout import DEFAULT_WINDOW
+from auditor.model import Severity
+from auditor.redact import register
+
+if TYPE_CHECKING:
+    from auditor.catalogue import Rule
+    from auditor.scan import AuditOptions, ScanTarget
+
+Note = Callable[[str], None]
+TOKEN_ENV = "OMAUDIT_OM_TOKEN"
+DEFAULT_REPORTS = Path("reports")
+
+
+def _silent(line: str) -> None:
+    """The default `note`: say nothing."""
+
+
+@dataclass(frozen=True)
+class ScanPlan:
+    """One run: its targets, the rules, the gate and the formats (checked against the renderers)."""
+
+    targets: Sequence[ScanTarget]
+    rules: Sequence[Rule]
+    gate: Gate
+    formats: Sequence[str]
+    shard: tuple[int, int] | None = None
+    fleet: bool = False
+    concurrency: int | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def rule_list(text: str | None) -> list[str]:
+    """Comma-separated rule IDs, globs (OMA2*) or categories (openmetadata, cognito, ...)."""
+    return [p.strip() for p in (text or "").split(",") if p.strip()]
+
+
+def read_token(token_file: Path | None) -> str | None:
+    token = _token_source(token_file)
+    register(token)
+    return token
+
+
+def _token_source(token_file: Path | None) -> str | None:
+    if token_file is not None:
+        return read_secret(token_file, "--om-token-file")
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    return check_token(token, f"${TOKEN_ENV}") if token else None
+
+
+def verify_option(ca_bundle: Path | None, insecure: bool) -> bool | str:
+    if insecure:
+        return False
+    if ca_bundle is not None:
+        if not ca_bundle.is_file():
+            raise InputError(f"--ca-bundle {ca_bundle} is not a file")
+        return str(ca_bundle)
+    return True
+
+
+def parse_fail_on(text: str) -> Severity | None:
+    if text.strip().lower() == "none":
+        return None
+    try:
+        return Severity.parse(text)
+    except ValueError as exc:
+        raise InputError(f"--fail-on: {exc}") from None
+
+
+def target_name(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.netloc or url
+
+
+# ---- output -----------------------------------------------------------------------------------
+
+def check_formats(formats: Sequence[str]) -> list[str]:
+    """Format names, case-insensitive, each once, checked against the renderers."""
+    from auditor.render import renderers
+
+    known = renderers()
+    names = [name.strip().lower() for name in formats]
+    for name, given in zip(names, formats, strict=True):
+        if name not in known:
+            raise InputError(f"unknown --format {given!r} (choose from {', '.join(known)})")
+    return list(dict.fromkeys(names))
+
+
+def load_selected(rules: str | None, skip_rules: str | None, rules_dir: list[Path] | None,
+                  gate: Gate | None = None, note: Note = _silent) -> tuple[Rule, ...]:
+    """The rules to run; warns of suppressions that name a rule the catalogue does not have (a typo
+    would otherwise mute nothing, silently)."""
+    from auditor.catalogue import load_rules, select
+
+    catalogue = load_rules(rules_dir or ())
+    known = {r.meta.id for r in catalogue}
+    for entry in gate.options.suppressions if gate and gate.options else ():
+        if entry.rule not in known:
+            note(f"warning: a suppression names rule {entry.rule}, which no loaded rule has; it mutes nothing")
+    return select(catalogue, rule_list(rules), rule_list(skip_rules))
+
+
+def build_target(om_url: str | None, *, token: str | None, active: bool = False, verify: bool | str = True,
+                 pool_id: str | None = None, client_id: str | None = None, region: str | None = None,
+                 profile: str | None = None, endpoint: str | None = None,
+                 lockout_window: float = DEFAULT_WINDOW, state_dir: Path | str | None = None,
+                 no_cognito: bool = False) -> ScanTarget:
+    """Validate the target options (InputError on any problem) before anything is sent."""
+    from auditor.collectors.openmetadata import parse_om_url
+    from auditor.discovery import CognitoRequest, validate_request
+    from auditor.lockout import ProbeLedger, default_state_dir
+    from auditor.scan import ScanTarget
+
+    if not om_url and not pool_id:
+        raise InputError("give --om-url, --cognito-pool-id, or both")
+    if no_cognito and (pool_id or client_id or not om_url):
+        raise InputError("--no-cognito audits OpenMetadata only: give --om-url, and no --cognito-* option")
+    request = CognitoRequest(pool_id=pool_id, client_id=client_id, region=region)
+    try:
+        url = parse_om_url(om_url).url if om_url else None
+        validate_request(request)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    if endpoint is None and os.environ.get("AWS_ENDPOINT_URL"):
+        try:
+            parse_om_url(os.environ["AWS_ENDPOINT_URL"], "$AWS_ENDPOINT_URL")
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+    if endpoint is not None:
+        try:
+            parse_om_url(endpoint, "--aws-endpoint-url")
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+    if profile is not None:
+        from auditor.collectors.cognito import check_profile
+
+        check_profile(profile)
+    name = target_name(url) if url else str(pool_id)
+    if not math.isfinite(lockout_window) or lockout_window < 0:
+        raise InputError("--lockout-window must be zero or more seconds")
+    if isinstance(state_dir, str):  # from the command line: "" would otherwise become the working folder
+        if not state_dir.strip():
+            raise InputError("--state-dir must name a folder")
+        state_dir = Path(state_dir)
+    ledger = ProbeLedger(state_dir or default_state_dir(), lockout_window) if active and url else None
+    return ScanTarget(name=name, om_url=url, om_token=token, active=active, verify=verify, cognito=request,
+                      aws_profile=profile, aws_endpoint_url=endpoint, ledger=ledger, no_cognito=no_cognito)
+
+
+@dataclass(frozen=True)
+class Gate:
+    """How a run is judged and compared: threshold, suppressions, baseline."""
+
+    fail_on: Severity | None = Severity.HIGH  # None: --fail-on none, FAILs never exit 1
+    fail_on_new: bool = False
+    options: AuditOptions | None = None
+
+
+def build_gate(fail_on: str, suppressions: Path | None, no_suppressions: bool, baseline: str | None,
+               fail_on_new: bool, note: Note = _silent) -> Gate:
+    """Parse the gate options; every problem is an InputError before anything is sent."""
+    from auditor.baseline import load_baseline
+    from auditor.scan import AuditOptions
+    from auditor.suppress import DEFAULT_FILE, load_suppressions
+
+    threshold = parse_fail_on(fail_on)
+    entries = []
+    if suppressions is not None and no_suppressions:
+        raise InputError("--suppressions and --no-suppressions exclude each other")
+    if not no_suppressions:
+        path = suppressions or (Path(DEFAULT_FILE) if Path(DEFAULT_FILE).is_file() else None)
+        if path is not None:
+            entries = load_suppressions(path)
+    previous = None
+    if baseline is not None:
+        path = DEFAULT_REPORTS / "latest" / "report.json" if baseline == "latest" else Path(baseline)
+        if baseline == "latest" and not path.is_file():
+            note("no previous report in reports/latest; every finding is new")
+            previous = []
+        else:
+            previous = load_baseline(path)
+    if fail_on_new and previous is None:
+        raise InputError("--fail-on-new needs --baseline")
+    return Gate(threshold, fail_on_new, AuditOptions(suppressions=entries, baseline=previous))
+
+
+def build_fleet(inventory: Path, names: list[str], tags: list[str], shard: str | None, *, active: bool,
+                verify: bool | str, lockout_window: float, state_dir: str | None, region: str | None,
+                profile: str | None, endpoint: str | None, no_cognito: bool = False,
+                note: Note = _silent) -> list[ScanTarget]:
+    """The selected inventory targets as ScanTargets; every problem is an InputError before any scan."""
+    import dataclasses
+
+    from auditor.inventory import load_inventory, parse_shard, select
+
+    every = load_inventory(inventory)
+    if (names or tags) and not select(every, names, tags):
+        wanted = " ".join([*(f"--targets {n}" for n in names), *(f"--tag {t}" for t in tags)])
+        raise InputError(f"no target of {inventory} matches {wanted}")
+    entries = select(every, names, tags, parse_shard(shard) if shard else None)
+    built = []
+    for entry in entries:
+        token = entry.read_token()
+        register(token)
+        try:
+            target = build_target(entry.om_url, token=token, active=active, verify=verify,
+                                  pool_id=None if no_cognito else entry.cognito_pool_id,
+                                  client_id=None if no_cognito else entry.cognito_client_id,
+                                  region=entry.aws_region or region, profile=entry.aws_profile or profile,
+                                  endpoint=entry.aws_endpoint_url or endpoint, lockout_window=lockout_window,
+                                  state_dir=state_dir, no_cognito=no_cognito)
+        except InputError as exc:
+            raise InputError(f"{inventory}, line {entry.line} (target {entry.name}): {exc}") from None
+        built.append(dataclasses.replace(target, name=entry.name))
+    if not built:
+        note("this shard holds no target of the selection")
+    return built
