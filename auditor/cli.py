@@ -177,6 +177,39 @@ def _emit(report: Report, formats: Sequence[str], output_dir: Path | None, secre
 
 # ---- commands ---------------------------------------------------------------------------------
 
+# Shown under each command's --help; "\b" keeps click from re-wrapping the example lines.
+SCAN_EXAMPLES = """Examples:
+
+\b
+  omaudit scan --om-url https://om.example.com
+  OMAUDIT_OM_TOKEN=... omaudit scan --om-url https://om.example.com --active -f table -f html
+  omaudit scan --om-url https://om.staging.example.com --baseline base.json --fail-on-new -f sarif
+  omaudit scan --inventory fleet.toml --tag prod --shard 0/4 -f json
+  omaudit scan --cognito-pool-id us-east-1_AbC123xyz --rules cognito
+
+Exit codes: 0 clean, 1 a FAIL at or above --fail-on, 2 bad input or nothing to scan, 3 some rules
+could not verify, 4 internal error."""
+COLLECT_EXAMPLES = """Example:
+
+\b
+  omaudit collect --om-url https://om.example.com --snapshot snap.json && omaudit audit snap.json"""
+AUDIT_EXAMPLES = """Examples:
+
+\b
+  omaudit audit snap.json --format json --fail-on medium
+  omaudit audit snap.json --rules 'OMA1*' --baseline reports/latest/report.json"""
+MERGE_EXAMPLES = """Examples:
+
+\b
+  omaudit merge shard-*/report.json --format html --format sarif
+  omaudit merge shard-*/report.json --baseline merged-latest/report.json --fail-on-new"""
+DEMO_EXAMPLES = """Examples:
+
+\b
+  omaudit demo
+  omaudit demo --scenario hardened --scenario sso-leftovers"""
+
+
 def execute_scan(scan_plan: plan.ScanPlan, output_dir: Path | None) -> int:
     """The main job, shared by `scan` (one target or an inventory) and `demo`: collect, audit, emit."""
     from auditor.scan import audit, collect_many, collect_target, utc_now
@@ -224,7 +257,7 @@ def _progress(total: int, quiet: bool) -> Iterator[Callable[[Snapshot], None] | 
         yield done
 
 
-@app.command()
+@app.command(epilog=SCAN_EXAMPLES)
 def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active = False,
          format: Formats = None, output_dir: OutputDir = None,
          fail_on: FailOn = "high", rules: RuleIds = None, skip_rules: SkipIds = None,
@@ -264,7 +297,7 @@ def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active =
     return execute_scan(scan_plan, output_dir)
 
 
-@app.command()
+@app.command(epilog=COLLECT_EXAMPLES)
 def collect(snapshot: Annotated[Path, typer.Option("--snapshot", help="Where to save the snapshot.")],
             om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active = False,
             ca_bundle: CaBundle = None, insecure: Insecure = False, cognito_pool_id: PoolId = None,
@@ -291,7 +324,7 @@ def collect(snapshot: Annotated[Path, typer.Option("--snapshot", help="Where to 
     return EXIT_OK
 
 
-@app.command("audit")
+@app.command("audit", epilog=AUDIT_EXAMPLES)
 def audit_cmd(snapshot: Annotated[Path, typer.Argument(help="A snapshot saved by `omaudit collect`.")],
               format: Formats = None, output_dir: OutputDir = None,
               fail_on: FailOn = "high", rules: RuleIds = None, skip_rules: SkipIds = None,
@@ -312,7 +345,7 @@ def audit_cmd(snapshot: Annotated[Path, typer.Argument(help="A snapshot saved by
     return _emit(report, formats, output_dir, [], gate)
 
 
-@app.command()
+@app.command(epilog=MERGE_EXAMPLES)
 def merge(reports: Annotated[list[Path], typer.Argument(help="report.json files of the shards.")],
           format: Formats = None, output_dir: OutputDir = None, fail_on: FailOn = "high",
           baseline: Baseline = None, fail_on_new: FailOnNew = False,
@@ -448,7 +481,7 @@ def lab_fidelity() -> int:
 DEMO_SCENARIOS = ("insecure-defaults", "seed-walkthrough")
 
 
-@app.command()
+@app.command(epilog=DEMO_EXAMPLES)
 def demo(scenario: Annotated[list[str] | None, typer.Option("--scenario", help="Lab scenario(s) to scan "
                                                             "(default: insecure-defaults and seed-walkthrough).")]
          = None) -> int:

@@ -102,3 +102,10 @@ def test_sarif_rules_carry_help_uri_and_markdown(tmp_path: Path) -> None:
     oma104 = next(r for r in rules if r["id"] == "OMA104")
     assert oma104["helpUri"].endswith("/docs/rules.md#oma104")
     assert "## Fix" not in oma104["help"]["markdown"] and oma104["help"]["markdown"].strip()
+
+
+@pytest.mark.parametrize("command", ["scan", "collect", "audit", "merge", "demo"])
+def test_help_has_examples_and_names_the_environment(command: str) -> None:
+    result = run_cli(command, "-h")
+    assert result.code == 0 and "Example" in result.stdout
+    assert f"OMAUDIT_{command.upper()}_" in result.stdout  # each option's variable is listed
