@@ -1,7 +1,7 @@
 """The settings file: defaults for command-line options, below flags and environment variables.
 
-`omaudit.toml` in the working folder, else `[tool.omaudit]` of ./pyproject.toml, else the file named
-by OMAUDIT_SETTINGS. Keys are option names with underscores (`fail_on`, `format`, `aws_region`); a
+The file named by OMAUDIT_SETTINGS, else `omaudit.toml` in the working folder, else `[tool.omaudit]`
+of ./pyproject.toml. Keys are option names with underscores (`fail_on`, `format`, `aws_region`); a
 key at the top applies to every command that has that option, a key in a `[scan]`, `[audit]`,
 `[merge]`, `[collect]` or `[demo]` table to that command only. Precedence, as click applies it: the
 command line, then OMAUDIT_<COMMAND>_<OPTION>, then this file, then the built-in default.
@@ -24,24 +24,32 @@ FILE = "omaudit.toml"
 def find_settings(folder: Path) -> tuple[Path, Mapping[str, Any]] | None:
     """(where, the settings table) or None when there is no settings file."""
     named = os.environ.get("OMAUDIT_SETTINGS")
-    candidates = [(Path(named), False)] if named else []
-    candidates += [(folder / FILE, False), (folder / "pyproject.toml", True)]
-    for path, nested in candidates:
-        if not path.is_file():
-            if path == Path(named or "\0"):
-                raise InputError(f"OMAUDIT_SETTINGS names {path}, which is not a file")
-            continue
-        try:
-            data = tomllib.loads(read_input(path, "settings", MAX_CONFIG_BYTES))
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"{path}: not valid TOML ({exc})") from None
-        table = data.get("tool", {}).get("omaudit") if nested else data
-        if table is None:
-            continue
-        if not isinstance(table, dict):
-            raise InputError(f"{path}: [tool.omaudit] must be a table")
-        return path, table
+    if named:
+        if not Path(named).is_file():
+            raise InputError(f"OMAUDIT_SETTINGS names {named}, which is not a file")
+        return Path(named), _table(Path(named), nested=False) or {}
+    for path, nested in ((folder / FILE, False), (folder / "pyproject.toml", True)):
+        if path.is_file():
+            table = _table(path, nested=nested)
+            if table is not None:
+                return path, table
     return None
+
+
+def _table(path: Path, *, nested: bool) -> dict[str, Any] | None:
+    """The settings in `path`: the whole file, or its [tool.omaudit] table (None when it has none)."""
+    try:
+        data: Any = tomllib.loads(read_input(path, "settings", MAX_CONFIG_BYTES))
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise InputError(f"{path}: not valid TOML ({type(exc).__name__})") from None
+    if nested:
+        tool = data.get("tool")
+        data = tool.get("omaudit") if isinstance(tool, dict) else None
+        if data is None:
+            return None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: [tool.omaudit] must be a table")
+    return data
 
 
 def default_map(where: Path, table: Mapping[str, Any], commands: Mapping[str, set[str]]) -> dict[str, Any]:

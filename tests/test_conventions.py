@@ -109,3 +109,14 @@ def test_help_has_examples_and_names_the_environment(command: str) -> None:
     result = run_cli(command, "-h")
     assert result.code == 0 and "Example" in result.stdout
     assert f"OMAUDIT_{command.upper()}_" in result.stdout  # each option's variable is listed
+
+
+@pytest.mark.parametrize(("name", "text", "phrase"), [
+    ("pyproject.toml", "[tool]\nomaudit = 1\n", "[tool.omaudit] must be a table"),
+    ("omaudit.toml", "a = " + "[" * 3000 + "]" * 3000 + "\n", "not valid TOML"),
+    ("omaudit.toml", "fail_on = \n", "not valid TOML"),
+])
+def test_a_broken_settings_file_is_one_line(name: str, text: str, phrase: str, tmp_path: Path) -> None:
+    (tmp_path / name).write_text(text)
+    result = run_cli("audit", SNAPSHOT, cwd=tmp_path)
+    assert result.code == 2 and phrase in result.stderr and len(result.stderr.splitlines()) == 1
