@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,7 +45,6 @@ class ScanPlan:
     shard: tuple[int, int] | None = None
     fleet: bool = False
     concurrency: int | None = None
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def rule_list(text: str | None) -> list[str]:
