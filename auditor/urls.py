@@ -27,9 +27,13 @@ def _as_ip(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
 # Registered public domains whose names (and every subdomain) resolve to 127.0.0.1 for anyone: their
 # owners can repoint them at any time. Matched statically; an audit never resolves DNS to decide.
+# Sources: colasloth.com (https://colasloth.github.io/), localhost.localstack.cloud (LocalStack's docs);
+# localtest.me, lvh.me and vcap.me are long-standing developer conventions whose records were not
+# re-resolved here (docs/research/issue-12-cognito-api.md, section 3.8).
 LOOPBACK_DOMAINS = ("localtest.me", "lvh.me", "vcap.me", "localhost.localstack.cloud", "colasloth.com")
 # Wildcard DNS services that answer the address spelled in the name: 127.0.0.1.nip.io, app-127-0-0-1.sslip.io,
-# 7f000001.nip.io, --1.sslip.io (::1). xip.io is defunct but still found in old configurations.
+# 7f000001.nip.io, --1.sslip.io (::1), as documented at https://sslip.io/ (nip.io takes the same forms).
+# xip.io is defunct but still found in old configurations.
 ECHO_DOMAINS = ("nip.io", "sslip.io", "xip.io")
 
 

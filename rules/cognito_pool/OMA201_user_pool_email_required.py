@@ -29,9 +29,11 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     email = pool.attribute("email")
     if email is not None and email.required:
         yield META.passed(pool_resource(snap), "email is a required attribute")
-    elif "email" in (pool.username_attributes or ()):
-        # UsernameAttributes [email]: the username must be an e-mail address and Cognito stores it as the
-        # `email` attribute, so no user of the directory lacks one (botocore 1.44.8 UserPoolType).
+    elif tuple(pool.username_attributes or ()) == ("email",):
+        # UsernameAttributes [email] alone: users sign up with their e-mail address as the username, which
+        # Cognito keeps in the `email` attribute, so no user of the directory lacks one (AWS Cognito docs,
+        # "Working with user attributes", Customizing sign-in attributes; botocore 1.44.8 UserPoolType
+        # UsernameAttributes). With phone_number allowed too, a user may sign up without an e-mail.
         yield META.passed(pool_resource(snap), "email is the username: every user has one, although the schema "
                           "does not mark it required", username_attributes=list(pool.username_attributes or ()))
     else:

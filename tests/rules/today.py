@@ -103,6 +103,8 @@ TODAY_CASES: list[tuple[str, Any, Status]] = [
                                 )), Status.PASS),
     ("OMA202", cognito(pool(auto_verified_attributes=None), clients=(OM_FEDERATED,), idps=OKTA), Status.SKIPPED),
     ("OMA201", cognito(pool(schema=(SchemaAttribute("email", False, True),))), Status.PASS),  # email is the username
+    ("OMA201", cognito(pool(schema=(SchemaAttribute("email", False, True),),
+                            username_attributes=("email", "phone_number"))), Status.FAIL),  # a phone may sign up
     ("OMA208", cognito(pool(password_policy=None)), Status.PASS),
     # 9. Loopback names.
     ("OMA301", cognito(clients=(client(callback_urls=("https://app.lvh.me/callback",)),)), Status.FAIL),
