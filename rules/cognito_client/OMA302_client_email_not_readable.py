@@ -7,9 +7,10 @@ requested carry it. AWS: with `openid` alone the ID token and userInfo hold "all
 that the app client can read"; with `openid` and other scopes they are "limited to the constraints
 of the additional scopes", so `openid profile` gives no `email` (AWS Cognito docs, "The user
 attributes endpoint" and "Scopes, M2M, and resource servers"). OpenMetadata requests
-`openid email profile` (its UI, and `oidcConfiguration.scope` of conf/openmetadata.yaml, which a
-confidential client's configured scope replaces): OpenMetadata's client must then allow `openid` and
-`email`. Any other user-facing client of the pool needs `email` readable and `openid` allowed.
+`openid email profile`: the default of `oidcConfiguration.scope` (conf/openmetadata.yaml OIDC_SCOPE;
+OidcClientConfig `scope` in the generated client), which a confidential client's configured scope
+replaces. For the public client the browser's scope was not found in the UI source and is taken to be
+the same default. OpenMetadata's client must then allow `openid` and `email`. Any other user-facing client of the pool needs `email` readable and `openid` allowed.
 Without them logins map to `preferred_username` or `sub`, or fail. High.
 
 Machine-to-machine clients (`client_credentials` only) and clients with OAuth off
@@ -42,7 +43,7 @@ from auditor.rulekit import (
 )
 
 META = RuleMeta(id="OMA302", name="client-email-not-readable", severity=Severity.HIGH, needs=("cognito.clients",))
-OM_DEFAULT_SCOPE = "openid email profile"  # OpenMetadata UI and conf/openmetadata.yaml OIDC_SCOPE
+OM_DEFAULT_SCOPE = "openid email profile"  # conf/openmetadata.yaml OIDC_SCOPE; OidcClientConfig.scope default
 
 
 def om_scopes(snap: Snapshot) -> tuple[list[str], str]:
