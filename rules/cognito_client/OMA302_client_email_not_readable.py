@@ -11,7 +11,8 @@ attributes endpoint" and "Scopes, M2M, and resource servers"). OpenMetadata requ
 OidcClientConfig `scope` in the generated client), which a confidential client's configured scope
 replaces. For the public client the browser's scope was not found in the UI source and is taken to be
 the same default. OpenMetadata's client must then allow `openid` and `email`. Any other user-facing
-client of the pool needs `email` readable and `openid` allowed. Without them logins map to `preferred_username` or `sub`, or fail. High.
+client of the pool needs `email` readable and `openid` allowed. Without them logins map to
+`preferred_username` or `sub`, or fail. High.
 
 Machine-to-machine clients (`client_credentials` only) and clients with OAuth off
 (`AllowedOAuthFlowsUserPoolClient` false) issue no ID token through the hosted UI and are SKIPPED,
