@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -83,10 +84,11 @@ def write_reports(rendered: Sequence[tuple[str, str]], out_dir: Path | None, bas
     rendered = [*rendered, (MANIFEST, "".join(f"{name}\n" for name, _ in rendered))]
     try:
         if out_dir is not None and out_dir.is_dir():
-            earlier = _manifest(out_dir)
-            for name, text in rendered:
-                write_atomic(out_dir / name, text)
-            warnings += _prune(out_dir, earlier, {name for name, _ in rendered})
+            with _locked(out_dir):  # two runs into one folder: each reads, writes and prunes whole
+                earlier = _manifest(out_dir)
+                for name, text in rendered:
+                    write_atomic(out_dir / name, text)
+                warnings += _prune(out_dir, earlier, {name for name, _ in rendered})
         else:
             parent = out_dir.parent if out_dir is not None else base
             parent.mkdir(parents=True, exist_ok=True)
@@ -106,6 +108,17 @@ def write_reports(rendered: Sequence[tuple[str, str]], out_dir: Path | None, bas
             shutil.rmtree(stage, ignore_errors=True)
     assert target is not None
     return [target / name for name, _ in rendered if name != MANIFEST], warnings
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive flock on the folder itself (no lock file left behind)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _own_files() -> set[str]:

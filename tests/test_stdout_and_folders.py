@@ -46,3 +46,21 @@ def test_without_a_manifest_foreign_files_stay_and_are_named(lab_factory: Lab, t
     result = run_cli("scan", "--om-url", lab.url, "--format", "csv", "--output-dir", str(out))
     assert (out / "report.html").read_text() == "<p>someone else's</p>" and (out / "notes.txt").exists()
     assert "also holds report.html from an earlier run (no manifest): left in place" in result.stderr
+
+
+def test_parallel_runs_into_one_folder_each_leave_a_whole_set(lab_factory: Lab, tmp_path: Path) -> None:
+    """The folder is locked while a run reads its manifest, writes and prunes: the last run's files
+    are all there, and the manifest names exactly them."""
+    import subprocess
+    import sys
+
+    lab = lab_factory("insecure-defaults")
+    out = tmp_path / "out"
+    out.mkdir()
+    sets = [["json", "html"], ["csv"], ["sarif", "markdown"], ["junit"]]
+    procs = [subprocess.Popen([sys.executable, "-m", "auditor", "scan", "--om-url", lab.url, "--no-cognito",
+                               *[a for f in formats for a in ("--format", f)], "--output-dir", str(out)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for formats in sets]
+    assert [p.wait(timeout=120) for p in procs] == [1, 1, 1, 1]
+    listed = set((out / ".omaudit-files").read_text().split())
+    assert {p.name for p in out.iterdir()} == {*listed, ".omaudit-files"}
