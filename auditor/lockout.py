@@ -81,14 +81,18 @@ class Origin:
         return record.get("host") == self.host or shared
 
 
+LOCAL = "this-machine"
+
+
 def _plain(address: str) -> str:
     """An address as compared: IPv4-mapped IPv6 (::ffff:127.0.0.1) is its IPv4 address; names stay."""
     try:
         parsed = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return address
-    mapped = getattr(parsed, "ipv4_mapped", None)
-    return str(mapped or parsed)
+    mapped = getattr(parsed, "ipv4_mapped", None) or parsed
+    # 127.0.0.0/8, ::1, 0.0.0.0 and :: all reach this machine's listener: one server for the ledger.
+    return LOCAL if mapped.is_loopback or mapped.is_unspecified else str(mapped)
 
 
 class LedgerError(OmauditError):

@@ -84,11 +84,7 @@ def write_reports(rendered: Sequence[tuple[str, str]], out_dir: Path | None, bas
     rendered = [*rendered, (MANIFEST, "".join(f"{name}\n" for name, _ in rendered))]
     try:
         if out_dir is not None and out_dir.is_dir():
-            with _locked(out_dir):  # two runs into one folder: each reads, writes and prunes whole
-                earlier = _manifest(out_dir)
-                for name, text in rendered:
-                    write_atomic(out_dir / name, text)
-                warnings += _prune(out_dir, earlier, {name for name, _ in rendered})
+            warnings += _into_existing(out_dir, rendered)
         else:
             parent = out_dir.parent if out_dir is not None else base
             parent.mkdir(parents=True, exist_ok=True)
@@ -96,7 +92,7 @@ def write_reports(rendered: Sequence[tuple[str, str]], out_dir: Path | None, bas
             for name, text in rendered:
                 write_atomic(stage / name, text)
             target = out_dir if out_dir is not None else _claim(base)
-            _place(stage, target, rendered)
+            warnings += _place(stage, target, rendered)
             stage = None
             if out_dir is None:
                 warning = point_latest(base, target)
@@ -108,6 +104,16 @@ def write_reports(rendered: Sequence[tuple[str, str]], out_dir: Path | None, bas
             shutil.rmtree(stage, ignore_errors=True)
     assert target is not None
     return [target / name for name, _ in rendered if name != MANIFEST], warnings
+
+
+def _into_existing(folder: Path, rendered: Sequence[tuple[str, str]]) -> list[str]:
+    """Write into a folder that exists, under its lock: each run reads the manifest, writes and prunes
+    whole, so parallel runs into one folder never leave a mixed set."""
+    with _locked(folder):
+        earlier = _manifest(folder)
+        for name, text in rendered:
+            write_atomic(folder / name, text)
+        return _prune(folder, earlier, {name for name, _ in rendered})
 
 
 @contextlib.contextmanager
@@ -148,14 +154,19 @@ def _prune(folder: Path, earlier: list[str] | None, now: set[str]) -> list[str]:
         stale = sorted(n for n in _own_files() if n not in now and (folder / n).is_file())
         return [f"{folder} also holds {', '.join(stale)} from an earlier run (no manifest): left in place"] \
             if stale else []
+    kept = []
     for name in earlier:
         if name not in now:
-            with contextlib.suppress(FileNotFoundError):
+            try:
                 (folder / name).unlink()
-    return []
+            except FileNotFoundError:
+                pass
+            except OSError:  # a directory of that name, say: omaudit never removes more than its files
+                kept.append(name)
+    return [f"{folder}: could not remove the earlier {', '.join(kept)}"] if kept else []
 
 
-def _place(stage: Path, target: Path, rendered: Sequence[tuple[str, str]]) -> None:
+def _place(stage: Path, target: Path, rendered: Sequence[tuple[str, str]]) -> list[str]:
     """Rename the staged folder onto `target` (absent, or empty and claimed); if another run filled
     `target` first, write the files into it one by one instead."""
     try:
@@ -163,5 +174,6 @@ def _place(stage: Path, target: Path, rendered: Sequence[tuple[str, str]]) -> No
     except OSError as exc:
         if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST) or not target.is_dir():
             raise
-        for name, text in rendered:
-            write_atomic(target / name, text)
+        shutil.rmtree(stage, ignore_errors=True)
+        return _into_existing(target, rendered)
+    return []

@@ -38,7 +38,8 @@ def _shard(raw: Any) -> tuple[int, int] | None:
     if raw is None:
         return None
     index, count = raw["index"], raw["count"]
-    if not (isinstance(index, int) and isinstance(count, int) and 0 <= index < count <= 100_000):
+    whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (index, count))
+    if not whole or not 0 <= index < count <= 100_000:
         raise ValueError("shard")
     return index, count
 

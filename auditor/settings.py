@@ -52,8 +52,16 @@ def _table(path: Path, *, nested: bool) -> dict[str, Any] | None:
     return data
 
 
+# A settings file in the working folder may come with a cloned repository: it never turns on active
+# probes, names a token file, moves the probe ledger or weakens TLS. Those stay on the command line.
+NOT_FROM_A_FILE = frozenset({"active", "om_token_file", "state_dir", "lockout_window", "insecure", "ca_bundle"})
+
+
 def default_map(where: Path, table: Mapping[str, Any], commands: Mapping[str, set[str]]) -> dict[str, Any]:
     """click's default_map for each command, from the settings table; unknown keys are an InputError."""
+    for key in (*table, *(k for v in table.values() if isinstance(v, dict) for k in v)):
+        if key in NOT_FROM_A_FILE:
+            raise InputError(f"{where}: {key!r} cannot be set in a settings file; give it on the command line")
     shared = {k: v for k, v in table.items() if not isinstance(v, dict)}
     every = set().union(*commands.values())
     for key in shared:

@@ -120,3 +120,13 @@ def test_a_broken_settings_file_is_one_line(name: str, text: str, phrase: str, t
     (tmp_path / name).write_text(text)
     result = run_cli("audit", SNAPSHOT, cwd=tmp_path)
     assert result.code == 2 and phrase in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("key", ["active = true", "om_token_file = 'x'", "[scan]\nstate_dir = '/tmp/x'",
+                                 "[scan]\ninsecure = true"])
+def test_a_settings_file_never_turns_on_probes_or_weakens_tls(key: str, tmp_path: Path) -> None:
+    """A cloned repository's omaudit.toml must not start active probes, send a file as the token,
+    move the probe ledger, or switch TLS checks off (found by an attack on this change)."""
+    (tmp_path / "omaudit.toml").write_text(key + "\n")
+    result = run_cli("audit", SNAPSHOT, cwd=tmp_path)
+    assert result.code == 2 and "cannot be set in a settings file" in result.stderr

@@ -64,3 +64,14 @@ def test_parallel_runs_into_one_folder_each_leave_a_whole_set(lab_factory: Lab, 
     assert [p.wait(timeout=120) for p in procs] == [1, 1, 1, 1]
     listed = set((out / ".omaudit-files").read_text().split())
     assert {p.name for p in out.iterdir()} == {*listed, ".omaudit-files"}
+
+
+def test_a_directory_in_the_place_of_an_old_report_is_left_and_named(lab_factory: Lab, tmp_path: Path) -> None:
+    lab = lab_factory("insecure-defaults")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".omaudit-files").write_text("report.html\n")
+    (out / "report.html").mkdir()
+    result = run_cli("scan", "--om-url", lab.url, "--format", "csv", "--output-dir", str(out))
+    assert result.code == 1 and (out / "report.csv").is_file() and (out / "report.html").is_dir()
+    assert "could not remove the earlier report.html" in result.stderr

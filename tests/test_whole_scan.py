@@ -91,3 +91,26 @@ def test_a_suppression_for_an_unknown_rule_is_a_warning(lab_factory: Lab, tmp_pa
                      "--output-dir", str(tmp_path / "out"))
     assert "warning: a suppression names rule OMA999" in result.stderr
     assert result.code == 1
+
+
+def test_merge_refuses_boolean_shard_marks(tmp_path: Path) -> None:
+    """JSON true/false are not shard numbers (found by an attack on this change)."""
+    from tests.conftest import DATA
+
+    base = json.loads((DATA / "golden" / "hardened" / "report.json").read_text())
+    path = tmp_path / "forged.json"
+    path.write_text(json.dumps({**base, "shard": {"index": False, "count": True}}))
+    result = run_cli("merge", str(path), "--output-dir", str(tmp_path / "m"))
+    assert result.code == 2 and "malformed" in result.stderr
+
+
+def test_every_spelling_of_this_machine_is_one_server_for_the_ledger() -> None:
+    """127.0.0.1, 127.0.0.2, 0.0.0.0, [::1] and [::] reach the same local listener (found by an attack)."""
+    from auditor.lockout import Origin
+
+    first = Origin.of("http://127.0.0.1:8585")
+    record = {"host": first.host, "port": first.port, "addresses": list(first.addresses)}
+    for url in ("http://127.0.0.2:8585", "http://0.0.0.0:8585", "http://[::1]:8585", "http://[::]:8585",
+                "http://localhost:8585"):
+        assert Origin.of(url).same_server(record), url
+    assert not Origin.of("http://127.0.0.1:8586").same_server(record)
