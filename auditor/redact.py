@@ -1,7 +1,8 @@
 """The one redaction layer every output path goes through: reports, snapshots, errors, logs.
 
-It removes the exact secret values this process holds (the user's token, AWS keys) and anything
-shaped like a JWT, whatever its origin (a server that echoes a token, for instance).
+It removes the exact secret values this process holds (the user's token, AWS keys), any run of 8 or
+more of their characters in any case (a server that echoes a prefix, or the token split into
+pieces), and anything shaped like a JWT, whatever its origin.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_
 AWS_ACCESS_KEY = re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b")
 MASK = "[REDACTED]"
 MIN_SECRET_LENGTH = 6
-MIN_FRAGMENT = 8  # a cut that leaves this many leading characters of a secret masks them too
+MIN_FRAGMENT = 8  # this many characters of a secret, anywhere in a text, are masked
+FRAGMENT_SECRET = 16  # secrets at least this long are also masked by fragment (tokens, AWS keys)
 ELLIPSIS = "…"
 
 
@@ -23,12 +25,18 @@ SECRET_ENV = ("OMAUDIT_OM_TOKEN", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", 
 
 class Redactor:
     def __init__(self, secrets: Iterable[str | None] = ()) -> None:
-        self._secrets = sorted({s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH}, key=len, reverse=True)
+        self._secrets: list[str] = []
+        self._windows: set[str] = set()
+        for secret in secrets:
+            self.add(secret)
 
     def add(self, secret: str | None) -> None:
         if secret and len(secret) >= MIN_SECRET_LENGTH and secret not in self._secrets:
             self._secrets.append(secret)
             self._secrets.sort(key=len, reverse=True)
+            if len(secret) >= FRAGMENT_SECRET:
+                low = secret.lower()
+                self._windows.update(low[i:i + MIN_FRAGMENT] for i in range(len(low) - MIN_FRAGMENT + 1))
 
     def values(self) -> list[str]:
         """The registered secrets, for a worker process to hand to its parent (never to output)."""
@@ -40,8 +48,39 @@ class Redactor:
             text = text.replace(secret, MASK)
             if secret.lower() in lowered:  # echoed in another case (a host name is lower-cased, say)
                 text = re.sub(re.escape(secret), MASK, text, flags=re.IGNORECASE)
+        text = self._fragments(text)
         text = JWT_SHAPE.sub(MASK, text)
         return AWS_ACCESS_KEY.sub(MASK, text)
+
+    def _fragments(self, text: str) -> str:
+        """Mask every run of MIN_FRAGMENT or more characters of a secret, in any case: a server that
+        echoes a prefix of the token, or the token split by spaces or hyphens, leaks no piece of it.
+        Each window of the secret is looked for with str.find (C speed); overlapping finds merge."""
+        if len(text) < MIN_FRAGMENT or not self._windows:
+            return text
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a character whose lower case is longer: positions would drift
+            lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        spans: list[tuple[int, int]] = []
+        for window in self._windows:
+            start = lowered.find(window)
+            while start != -1:
+                spans.append((start, start + MIN_FRAGMENT))
+                start = lowered.find(window, start + 1)
+        if not spans:
+            return text
+        spans.sort()
+        merged = [spans[0]]
+        for begin, end in spans[1:]:
+            if begin <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((begin, end))
+        pieces, last = [], 0
+        for begin, end in merged:
+            pieces += [text[last:begin], MASK]
+            last = end
+        return "".join([*pieces, text[last:]])
 
     def cut(self, text: str, width: int) -> str:
         """Redact, then shorten to `width`; a secret's leading fragment left at the cut is masked too."""

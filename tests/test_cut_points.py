@@ -7,6 +7,7 @@ canaries here are opaque (not JWT-shaped), so only the registered value can catc
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,22 @@ def test_cut_masks_a_trailing_fragment_of_a_registered_secret() -> None:
         text = "x" * (89 - keep) + TOKEN[:keep]  # as if the server had already cut it
         assert _leaks(TOKEN, redact.cut(text + "tail", 90)) == [], keep
         assert _leaks(TOKEN, redact.cut("x" * 80 + TOKEN, 90 - keep % 7)) == [], keep
+
+
+def test_an_echoed_fragment_of_the_token_is_masked_anywhere(tmp_path: Path) -> None:
+    """A prefix of the token, or the token split by spaces or hyphens, in the middle of a message: no
+    8-character piece of it reaches any output (found by an attack on this change)."""
+    def split(sock: object, path: str, headers: dict[str, str]) -> None:
+        token = headers.get("authorization", "").removeprefix("Bearer ")
+        pieces = " ".join(token[i:i + 10] for i in range(0, len(token), 10))
+        body = json.dumps({"code": 401, "message": f"Invalid token {token[:24]}... or {pieces.lower()}"})
+        raw_body(401, body.encode())(sock, path, headers)  # type: ignore[arg-type]
+
+    routes = {"/api/v1/users/name/admin": split, "/api/v1/users": split, "/api/v1/bots": split}
+    with RawServer(routes) as server:
+        out = tmp_path / "out"
+        result = run_cli("scan", "--om-url", server.url, *ALL, "--output-dir", str(out),
+                         env={"OMAUDIT_OM_TOKEN": TOKEN})
+    text = _everything(result, out)
+    assert "rejected the admin token" in result.stderr and "[REDACTED]" in text
+    assert _leaks(TOKEN, text) == []
