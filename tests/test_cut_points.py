@@ -8,6 +8,8 @@ canaries here are opaque (not JWT-shaped), so only the registered value can catc
 from __future__ import annotations
 
 import json
+import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -85,13 +87,14 @@ def test_cut_masks_a_trailing_fragment_of_a_registered_secret() -> None:
 def test_an_echoed_fragment_of_the_token_is_masked_anywhere(tmp_path: Path) -> None:
     """A prefix of the token, or the token split by spaces or hyphens, in the middle of a message: no
     8-character piece of it reaches any output (found by an attack on this change)."""
-    def split(sock: object, path: str, headers: dict[str, str]) -> None:
+    def split(sock: socket.socket, path: str, headers: dict[str, str]) -> None:
         token = headers.get("authorization", "").removeprefix("Bearer ")
         pieces = " ".join(token[i:i + 10] for i in range(0, len(token), 10))
         body = json.dumps({"code": 401, "message": f"Invalid token {token[:24]}... or {pieces.lower()}"})
-        raw_body(401, body.encode())(sock, path, headers)  # type: ignore[arg-type]
+        raw_body(401, body.encode())(sock, path, headers)
 
-    routes = {"/api/v1/users/name/admin": split, "/api/v1/users": split, "/api/v1/bots": split}
+    routes: dict[str, Callable[[socket.socket, str, dict[str, str]], None]] = {
+        "/api/v1/users/name/admin": split, "/api/v1/users": split, "/api/v1/bots": split}
     with RawServer(routes) as server:
         out = tmp_path / "out"
         result = run_cli("scan", "--om-url", server.url, *ALL, "--output-dir", str(out),
