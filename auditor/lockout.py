@@ -78,10 +78,11 @@ class Origin:
         addresses = record.get("addresses")
         known = {a for a in addresses if isinstance(a, str)} if isinstance(addresses, list) else set()
         shared = bool(set(self.addresses) & known)
-        return record.get("host") == self.host or shared
-
-
-LOCAL = "this-machine"
+        # Every spelling of this machine is one server (per port) for the ledger.
+        here = {self.host, *self.addresses}
+        there = {a for a in (*known, record.get("host")) if isinstance(a, str)}
+        both_local = any(_local(a) for a in here) and any(_local(a) for a in there)
+        return record.get("host") == self.host or shared or both_local
 
 
 def _plain(address: str) -> str:
@@ -90,9 +91,19 @@ def _plain(address: str) -> str:
         parsed = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return address
-    mapped = getattr(parsed, "ipv4_mapped", None) or parsed
-    # 127.0.0.0/8, ::1, 0.0.0.0 and :: all reach this machine's listener: one server for the ledger.
-    return LOCAL if mapped.is_loopback or mapped.is_unspecified else str(mapped)
+    mapped = getattr(parsed, "ipv4_mapped", None)
+    return str(mapped or parsed)
+
+
+def _local(address: str) -> bool:
+    """127.0.0.0/8, ::1, 0.0.0.0 and :: (and localhost) all reach this machine's listener."""
+    if address == "localhost":
+        return True
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return parsed.is_loopback or parsed.is_unspecified
 
 
 class LedgerError(OmauditError):

@@ -16,6 +16,7 @@ MASK = "[REDACTED]"
 MIN_SECRET_LENGTH = 6
 MIN_FRAGMENT = 8  # this many characters of a secret, anywhere in a text, are masked
 FRAGMENT_SECRET = 16  # secrets at least this long are also masked by fragment (tokens, AWS keys)
+LONG_FRAGMENT = 10  # a run this long is masked even when it is letters only
 ELLIPSIS = "…"
 
 
@@ -77,7 +78,7 @@ class Redactor:
             else:
                 merged.append((begin, end))
         pieces, last = [], 0
-        for begin, end in merged:
+        for begin, end in (m for m in merged if _secret_like(text[m[0]:m[1]])):
             pieces += [text[last:begin], MASK]
             last = end
         return "".join([*pieces, text[last:]])
@@ -96,6 +97,12 @@ class Redactor:
                     break
                 start = head.find(secret[:MIN_FRAGMENT], start + 1)
         return head + ELLIPSIS
+
+
+def _secret_like(run: str) -> bool:
+    """A matched run to mask: 10 characters or more, or 8-9 that mix letters and digits. A lone word
+    shared with a token ("rejected", "internal", "-canary-") stays, so ordinary text is not masked."""
+    return len(run) >= LONG_FRAGMENT or (any(c.isdigit() for c in run) and any(c.isalpha() for c in run))
 
 
 SECRETS = Redactor()
