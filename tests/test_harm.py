@@ -72,6 +72,14 @@ def test_a_header_drip_ends_within_the_request_deadline(tmp_path: Path) -> None:
     assert result.code == 2
     _one_clean_line(result.stderr)
     assert "too slowly" in result.stderr and not (tmp_path / "reports").exists()
+    assert "request deadline" in result.stderr
+
+
+def test_a_request_cut_by_the_budget_says_so_not_stopped_after_0_s() -> None:
+    from auditor.collectors.deadline import too_slow
+
+    assert too_slow(0.3) == "answered too slowly; stopped when the target's time budget ran out (0.3 s were left)"
+    assert too_slow(10.0) == "answered too slowly; stopped at the 10 s request deadline"
 
 
 def test_a_fleet_with_a_dripping_target_still_reports(tmp_path: Path, lab_factory: object) -> None:

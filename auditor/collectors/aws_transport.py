@@ -25,12 +25,11 @@ import botocore.exceptions
 import requests
 import urllib3
 
-from auditor.collectors.deadline import DeadlineAdapter, deadline
+from auditor.collectors.deadline import REQUEST_DEADLINE, DeadlineAdapter, deadline, too_slow
 from auditor.errors import Cause, CollectionError
 from auditor.untrusted import MalformedInput, load_json
 
 MAX_BODY_BYTES = 4 * 1024 * 1024  # DescribeUserPool is ~10 KB; a page of 60 clients ~30 KB
-REQUEST_DEADLINE = 10.0
 CONNECT_TIMEOUT = 5.0
 POOL_SIZE = 256  # one adapter serves a fleet's calls in flight
 
@@ -107,13 +106,13 @@ def send(request: botocore.awsrequest.AWSPreparedRequest, verify: bool | str = T
                 body = _read_capped(resp)
                 status, headers = resp.status_code, dict(resp.headers.items())
             if limit.expired:  # cut off by the watchdog: what arrived is a fragment, not an answer
-                raise CollectionError(f"answered too slowly; stopped after {limit_s:.0f} s", Cause.TIMEOUT)
+                raise CollectionError(too_slow(limit_s), Cause.TIMEOUT)
         except CollectionError:
             raise
         except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException,
                 OSError, ValueError) as exc:
             if limit.expired:
-                raise CollectionError(f"answered too slowly; stopped after {limit_s:.0f} s", Cause.TIMEOUT) from None
+                raise CollectionError(too_slow(limit_s), Cause.TIMEOUT) from None
             # botocore's own connection error: retried with backoff, then reported as unreachable.
             raise botocore.exceptions.EndpointConnectionError(endpoint_url=_origin(request.url),
                                                               error=type(exc).__name__) from None

@@ -29,6 +29,16 @@ import urllib3.connectionpool
 
 _local = threading.local()
 
+REQUEST_DEADLINE = 10.0  # wall time for one request, however slowly the bytes arrive
+
+
+def too_slow(limit_s: float) -> str:
+    """Why a request was cut off: the request's own deadline, or what was left of the target's budget
+    (which can be well under a second: "stopped after 0 s" said nothing)."""
+    if limit_s >= REQUEST_DEADLINE:
+        return f"answered too slowly; stopped at the {REQUEST_DEADLINE:g} s request deadline"
+    return f"answered too slowly; stopped when the target's time budget ran out ({limit_s:.1f} s were left)"
+
 
 class Deadline:
     """One request's wall-clock limit and the sockets it has used."""

@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3
 
-from auditor.collectors.deadline import Deadline, DeadlineAdapter, deadline
+from auditor.collectors.deadline import REQUEST_DEADLINE, Deadline, DeadlineAdapter, deadline, too_slow
 from auditor.errors import Cause, CollectionError, TargetError
 from auditor.redact import cut
 from auditor.untrusted import MalformedInput, clean_text, load_json
@@ -27,7 +27,6 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 MESSAGE_CHARS = 300  # of a server's error message kept in a finding
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 10.0
-REQUEST_DEADLINE = 10.0  # wall time for one request, however slowly the bytes arrive
 TARGET_BUDGET = 120.0  # wall time for all requests to one target
 MAX_REDIRECTS = 5
 GET_RETRIES = 2
@@ -167,7 +166,8 @@ class ReadOnlyClient:
         if remaining <= 0:
             raise CollectionError(f"{method} {path} not sent: the time budget for this target is spent", Cause.TIMEOUT)
         timeout = (min(CONNECT_TIMEOUT, remaining), min(READ_TIMEOUT, remaining))
-        with deadline(min(REQUEST_DEADLINE, remaining)) as limit:
+        limit_s = min(REQUEST_DEADLINE, remaining)
+        with deadline(limit_s) as limit:
             try:
                 request = requests.Request(method, url, headers={**self._headers, **headers}, data=data).prepare()
                 with self._adapter.send(request, stream=True, timeout=timeout, verify=self._verify,
@@ -177,19 +177,17 @@ class ReadOnlyClient:
                     answer = HttpAnswer(method, path, resp.status_code, resp.headers.get("Content-Type", ""), body,
                                         _retry_after(resp.headers.get("Retry-After")))
                 if limit.expired:  # cut off by the watchdog: what arrived is a fragment, not an answer
-                    raise CollectionError(f"{method} {path} answered too slowly; stopped after "
-                                          f"{REQUEST_DEADLINE:g} s", Cause.TIMEOUT)
+                    raise CollectionError(f"{method} {path} {too_slow(limit_s)}", Cause.TIMEOUT)
                 return answer, location
             except CollectionError:
                 raise
             except TRANSPORT_ERRORS as exc:
-                raise self._failure(method, path, exc, limit) from None
+                raise self._failure(method, path, exc, limit, limit_s) from None
 
-    def _failure(self, method: str, path: str, exc: Exception, limit: Deadline) -> Exception:
+    def _failure(self, method: str, path: str, exc: Exception, limit: Deadline, limit_s: float) -> Exception:
         """Every way a request can fail, as the collector's own error: never a raw library exception."""
         if limit.expired:
-            return CollectionError(f"{method} {path} answered too slowly; stopped after {REQUEST_DEADLINE:g} s",
-                                   Cause.TIMEOUT)
+            return CollectionError(f"{method} {path} {too_slow(limit_s)}", Cause.TIMEOUT)
         if _never_connected(exc):
             return TargetError(f"cannot connect to {self.base_url}: {_reason(exc)}")
         if isinstance(exc, requests.exceptions.Timeout | urllib3.exceptions.TimeoutError | TimeoutError):

@@ -1,5 +1,6 @@
-"""CSV, one row per finding, for spreadsheets. Cells that a spreadsheet would run as a formula are
-prefixed with a quote (CSV injection), since messages can quote what a hostile server sent."""
+"""CSV, one row per finding, for spreadsheets. Messages can quote what a hostile server sent: cells
+that a spreadsheet would run as a formula are prefixed with a quote (CSV injection), and control
+characters are shown as escapes (a CSV file is also read with `cat`, on a terminal)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ import io
 
 from auditor.model import Report
 from auditor.render import Renderer
+from auditor.render.escape import terminal_block
 
 COLUMNS = ("target", "rule_id", "name", "status", "severity", "resource", "message", "baseline", "muted_reason",
            "muted_until", "fingerprint", "remediation")
 
 
 def _safe(value: str) -> str:
+    value = terminal_block(value)
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
