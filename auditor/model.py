@@ -168,10 +168,16 @@ class TargetInfo:
     om_url: str | None = None
     cognito_pool_id: str | None = None
     region: str | None = None
+    active: bool | None = None  # were active probes allowed (--active); None: not recorded (a snapshot file)
+    token_given: bool | None = None  # was an admin token given (never the token itself)
 
     def to_json(self) -> dict[str, JsonValue]:
-        return {"name": self.name, "om_url": self.om_url, "cognito_pool_id": self.cognito_pool_id,
-                "region": self.region}
+        out: dict[str, JsonValue] = {"name": self.name, "om_url": self.om_url,
+                                     "cognito_pool_id": self.cognito_pool_id, "region": self.region}
+        for key in ("active", "token_given"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        return out
 
 
 @dataclass(frozen=True)

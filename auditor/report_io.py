@@ -45,8 +45,9 @@ def _shard(raw: Any) -> tuple[int, int] | None:
 
 
 def _target(raw: Any) -> TargetInfo:
+    flags = {k: raw[k] for k in ("active", "token_given") if isinstance(raw.get(k), bool)}
     return TargetInfo(name=str(raw["name"]), om_url=raw.get("om_url"), cognito_pool_id=raw.get("cognito_pool_id"),
-                      region=raw.get("region"))
+                      region=raw.get("region"), **flags)
 
 
 def missing_shards(reports: Sequence[Report]) -> list[int]:

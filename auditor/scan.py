@@ -109,7 +109,7 @@ def failed_target(target: ScanTarget, reason: str) -> Snapshot:
     """A target whose every input is in ERROR for one reason (its collector was lost)."""
     problems = _every((*OM_KEYS, *COGNITO_KEYS), "error", reason)
     info = TargetInfo(name=target.name, om_url=target.om_url, cognito_pool_id=target.cognito.pool_id,
-                      region=target.cognito.region)
+                      region=target.cognito.region, active=target.active, token_given=target.om_token is not None)
     return Snapshot(target=info, collected_at=utc_now(), problems=problems)
 
 
@@ -159,7 +159,8 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
     notes = [*notes, *_whole_side_failures(target, problems, strict)]
     ref = cognito.ref
     info = TargetInfo(name=target.name, om_url=target.om_url, cognito_pool_id=ref.pool_id if ref else None,
-                      region=ref.region if ref else None)
+                      region=ref.region if ref else None, active=target.active,
+                      token_given=target.om_token is not None)
     return Snapshot(target=info, collected_at=collected_at, om=om, cognito=cognito, problems=problems), notes
 
 

@@ -40,6 +40,8 @@ def test_walkthrough_scan_discovers_the_pool_and_fails_both_sides(lab_factory: L
     assert {"OMA102", "OMA104", "OMA106", "OMA201", "OMA301", "OMA302"} <= failing(report)
     assert report["targets"][0]["cognito_pool_id"] == lab.pool.pool_id
     assert report["targets"][0]["region"] == "us-east-1"
+    # How it was run, for the reader of the report (never the token itself):
+    assert (report["targets"][0]["active"], report["targets"][0]["token_given"]) == (False, True)
 
 
 def test_hardened_has_no_fail_on_either_side(lab_factory: Lab, tmp_path: Path) -> None:
@@ -68,6 +70,7 @@ def test_cognito_only_scan_of_any_pool(moto_endpoint: str, tmp_path: Path) -> No
     assert found["OMA201"] == ["FAIL"] and found["OMA207"] == ["FAIL"]
     assert found["OMA301"] == ["PASS", "PASS"] and found["OMA306"] == ["FAIL", "FAIL"]  # one per client
     assert report["targets"][0]["name"] == pool_id
+    assert (report["targets"][0]["active"], report["targets"][0]["token_given"]) == (False, False)
 
 
 def test_explicit_pool_that_disagrees_with_openmetadata_is_noted(lab_factory: Lab, moto_endpoint: str,

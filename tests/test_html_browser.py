@@ -71,8 +71,13 @@ def test_a_fleet_page_has_a_matrix_and_a_target_filter(chromium_path: str, tmp_p
     one = recorded_report("seed-walkthrough")
     two = recorded_report("insecure-defaults")
     renamed = tuple(dataclasses.replace(f, target="second") for f in two.findings)
-    fleet = dataclasses.replace(one, targets=(*one.targets, TargetInfo(name="second", om_url=None)),
+    first = dataclasses.replace(one.targets[0], active=True, token_given=True)
+    fleet = dataclasses.replace(one, targets=(first, TargetInfo(name="second", om_url=None, active=False,
+                                                                token_given=True)),
                                 findings=(*one.findings, *renamed))
+    not_passing = {f.rule_id for f in fleet.findings if f.status.value != "PASS"}
+    in_both = sorted({f.rule_id for f in one.findings if f.status.value == "FAIL"}
+                     & {f.rule_id for f in renamed if f.status.value == "FAIL"})[0]
     page_file = tmp_path / "report.html"
     page_file.write_text(renderers()["html"].render(fleet))
     with sync_playwright() as pw:
@@ -85,6 +90,17 @@ def test_a_fleet_page_has_a_matrix_and_a_target_filter(chromium_path: str, tmp_p
             assert page.locator("#findings tbody tr:not([hidden])").count() == len(renamed)
             page.locator("#findings tbody tr:not([hidden]) details summary").first.click()
             assert page.locator("#findings tbody tr details[open] .fix code").count() >= 1
+            # Grouped by rule: one entry per rule that did not pass, its why and fix rendered once.
+            assert page.locator("#by-rule tr.rule").count() == len(not_passing) > 5
+            entry = page.locator(f"#rule-{in_both}")
+            assert "lab-seed-walkthrough, second" in entry.inner_text()  # both targets, in one row
+            entry.locator("summary").click()
+            assert entry.locator(".why p").count() >= 1 and entry.locator(".fix p").count() >= 1
+            page.locator("#findings tbody tr:not([hidden]) a[href^='#rule-']").first.click()
+            assert page.evaluate("location.hash").startswith("#rule-OMA")
+            # How it was run: probes, token and duration.
+            context = page.inner_text("#context")
+            assert context == "active probes on 1 of 2 targets · admin token given · took 1 s", context
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 1400  # evidence and IDs wrap instead of widening the page
         finally:

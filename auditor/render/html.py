@@ -1,17 +1,21 @@
 """One self-contained HTML page (no external assets) for a security engineer to read and send on.
 
-A summary by status and an inline SVG chart of failing findings by severity; a table filterable by
-status and severity; each finding's evidence and fix. Every value from the report is escaped: a
-message can quote what a hostile server sent.
+A summary by status, the scan's context (probes, token, gate, duration), an inline SVG chart of
+failing findings by severity, a per-target matrix for fleets, the findings grouped by rule (each
+rule's why and fix once, rendered), and the findings table filterable by status, severity and
+target, each with its evidence. Every value from the report is escaped: a message can quote what a
+hostile server sent.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
+from collections import Counter
 
-from auditor.model import Finding, Report, Severity, Status
+from auditor.model import STATUS_ORDER, Finding, Report, Severity, Status
 from auditor.render import Renderer
 from auditor.render.escape import terminal_block
 
@@ -37,6 +41,7 @@ text-align:left;vertical-align:top} th{background:#f3f4f6}
 background:#f9fafb;padding:6px} details summary{cursor:pointer;color:#2563eb} .filters label{margin-right:16px}
 tr[hidden]{display:none} td{overflow-wrap:anywhere} pre{overflow-x:auto;max-width:60vw}
 code{background:#f3f4f6;padding:0 3px;border-radius:3px} .fix p{margin:4px 0}
+#context{color:#333} tr.rule:target{background:#fef9c3} #by-rule td:first-child{white-space:nowrap}
 #matrix td,#matrix th{text-align:right} #matrix td:first-child,#matrix th:first-child{text-align:left}
 """
 
@@ -84,7 +89,8 @@ def _row(f: Finding) -> str:
     badge = f'<span class="badge" style="background:{STATUS_COLORS[f.status]}">{f.status.value}</span>'
     return (f'<tr data-status="{f.status.value}" data-severity="{f.severity.label}" data-target="{escape(f.target)}">'
             f'<td>{badge}{baseline}</td>'
-            f'<td>{f.severity.label}</td><td>{escape(f.rule_id)}<br><small>{escape(f.name)}</small></td>'
+            f'<td>{f.severity.label}</td><td><a href="#rule-{escape(f.rule_id)}">{escape(f.rule_id)}</a>'
+            f'<br><small>{escape(f.name)}</small></td>'
             f'<td>{escape(f.target)}</td><td>{escape(f.resource)}</td>'
             f'<td>{escape(f.message)}<details><summary>evidence and fix</summary><pre>{evidence}</pre>{extra}'
             f'<div class="fix">{_prose(f.remediation)}</div></details></td></tr>')
@@ -112,12 +118,70 @@ def _matrix(report: Report) -> str:
 
 
 def _context(report: Report) -> str:
-    """The gate this page was judged by: threshold and exit code (when rendered by a scan, not a file)."""
+    """How the scan was run, so a reader knows what a PASS is worth: probes, token, gate, duration."""
+    parts = [_mode(report, "active", "active probes", "passive (GETs only)"),
+             _mode(report, "token_given", "admin token given", "no admin token")]
     view = report.view
-    if view.exit_code is None:
+    if view.exit_code is not None:  # rendered by a scan or a merge, not re-rendered from a file
+        parts.append(f'<span id="gate">fail on {escape(view.fail_on or "none (soft gate)")} · '
+                     f"exit code {view.exit_code}</span>")
+    duration = _seconds(report.started_at, report.finished_at)
+    if duration is not None:
+        parts.append(f"took {duration} s")
+    return '<div id="context">' + " · ".join(p for p in parts if p) + "</div>"
+
+
+def _mode(report: Report, key: str, yes: str, no: str) -> str:
+    """One phrase for every target, or the count of each (a fleet can mix them)."""
+    values = [getattr(t, key) for t in report.targets]
+    if not values or any(v is None for v in values):
         return ""
-    threshold = view.fail_on or "none (soft gate)"
-    return f' · <span id="gate">fail on {escape(threshold)} · exit code {view.exit_code}</span>'
+    if all(values) or not any(values):
+        return yes if values[0] else no
+    return f"{yes} on {sum(values)} of {len(values)} targets"
+
+
+def _seconds(start: str, end: str) -> int | None:
+    try:
+        delta = dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)
+    except ValueError:
+        return None
+    return max(int(delta.total_seconds()), 0)
+
+
+def _by_rule(report: Report) -> str:
+    """Every rule that did not pass everywhere, once: its counts, the targets it concerns, why it
+    matters and the fix (the catalogue's prose, rendered), so ten bots of one rule are one entry."""
+    groups: dict[str, list[Finding]] = {}
+    for f in sorted(report.findings, key=Finding.sort_key):
+        if f.status is not Status.PASS:
+            groups.setdefault(f.rule_id, []).append(f)
+    if not groups:
+        return ""
+    rows = []
+    for rule_id, found in groups.items():
+        first, worst = found[0], max(f.severity for f in found)
+        counts = Counter(f.status.value for f in found)
+        summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items(), key=lambda kv: _rank(kv[0])))
+        targets = sorted({f.target for f in found})
+        info = report.rules.get(rule_id)
+        title = info.title if info is not None and info.title else first.name
+        why = f'<div class="why">{_prose(info.why)}</div>' if info is not None and info.why else ""
+        fix = _prose(info.fix if info is not None and info.fix else first.remediation)
+        named = escape(", ".join(targets)) if len(targets) <= 3 else f"{len(targets)} targets"
+        title_html = re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(title))
+        rows.append(
+            f'<tr class="rule" id="rule-{escape(rule_id)}" data-rule="{escape(rule_id)}"><td>{escape(rule_id)}</td>'
+            f'<td><span class="badge" style="background:{COLORS[worst]}">{worst.label}</span></td>'
+            f'<td>{escape(summary)}</td><td>{named}</td><td>{title_html}<details><summary>why and fix'
+            f'</summary>{why}<div class="fix">{fix}</div></details></td></tr>')
+    return (f'<h2>By rule ({len(groups)} not passing)</h2><table id="by-rule"><thead><tr><th>Rule</th>'
+            f"<th>Severity</th><th>Findings</th><th>Targets</th><th>What</th></tr></thead>"
+            f'<tbody>{"".join(rows)}</tbody></table>')
+
+
+def _rank(status: str) -> int:
+    return [s.value for s in STATUS_ORDER].index(status)
 
 
 def _since_baseline(report: Report) -> str:
@@ -149,12 +213,14 @@ def render(report: Report) -> str:
 <body>
 <h1>omaudit report</h1>
 <div class="meta">Targets: {targets} · started {escape(report.started_at)} · finished {escape(report.finished_at)}
- · omaudit {escape(report.tool_version)}{_context(report)}</div>
+ · omaudit {escape(report.tool_version)}</div>
+{_context(report)}
 <div class="cards" id="summary">{cards}</div>
 {_since_baseline(report)}
 {_matrix(report)}
 <h2>Failing findings by severity</h2>
 {_chart(report)}
+{_by_rule(report)}
 <h2>Findings (<span id="shown">{len(report.findings)}</span> shown)</h2>
 <div class="filters"><label>Status <select id="filter-status"><option value="">all</option>{options_status}</select>
 </label><label>Severity <select id="filter-severity"><option value="">all</option>{options_sev}</select></label>
