@@ -16,7 +16,7 @@ import pytest
 from auditor.errors import InputError
 from auditor.inventory import parse_inventory, select, shard_of
 from auditor.lab.server import LabServer
-from tests.conftest import SCRATCH, run_cli
+from tests.conftest import SCRATCH, run_cli, run_cli_in_process
 
 Lab = Callable[[str], LabServer]
 
@@ -133,10 +133,10 @@ def test_malformed_inventory_names_the_line_and_does_not_scan(text: str, phrase:
 def test_bad_entry_values_are_named_by_line(tmp_path: Path) -> None:
     path = _inventory(tmp_path / "fleet.toml", [{"name": "a", "om_url": "http://x"},
                                                  {"name": "b", "om_url": "ftp://nope"}])
-    result = run_cli("scan", "--inventory", str(path), cwd=tmp_path)
+    result = run_cli_in_process("scan", "--inventory", str(path), cwd=tmp_path)
     assert result.code == 2 and "line 5 (target b)" in result.stderr
     missing = _inventory(tmp_path / "f2.toml", [{"name": "a", "om_url": "http://x", "token_env": "UNSET_VAR"}])
-    assert "UNSET_VAR is not set" in run_cli("scan", "--inventory", str(missing), cwd=tmp_path).stderr
+    assert "UNSET_VAR is not set" in run_cli_in_process("scan", "--inventory", str(missing), cwd=tmp_path).stderr
 
 
 def test_shards_partition_the_inventory() -> None:
@@ -152,7 +152,7 @@ def test_shards_partition_the_inventory() -> None:
 def test_bad_fleet_options_are_exit_2(args: list[str], tmp_path: Path) -> None:
     path = _inventory(tmp_path / "fleet.toml", [{"name": "a", "om_url": "http://x"}])
     inv = [] if "--om-url" in args else ["--inventory", str(path)]
-    result = run_cli("scan", *inv, *args, cwd=tmp_path)
+    result = run_cli_in_process("scan", *inv, *args, cwd=tmp_path)
     assert result.code == 2 and len(result.stderr.strip().splitlines()) == 1
 
 

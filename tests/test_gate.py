@@ -20,7 +20,7 @@ from auditor.output import write_reports
 from auditor.redact import Redactor
 from auditor.render import renderers
 from auditor.suppress import apply_suppressions, parse_suppressions
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, run_cli, run_cli_in_process
 from tests.test_golden import recorded_report
 
 Lab = Callable[[str], LabServer]
@@ -85,7 +85,7 @@ def test_malformed_suppressions_name_the_line(text: str, phrase: str, tmp_path: 
         parse_suppressions(text, "s.toml")
     path = tmp_path / "s.toml"
     path.write_text(text)
-    result = run_cli("scan", "--om-url", "http://127.0.0.1:9", "--suppressions", str(path), cwd=tmp_path)
+    result = run_cli_in_process("scan", "--om-url", "http://127.0.0.1:9", "--suppressions", str(path), cwd=tmp_path)
     assert result.code == 2 and "s.toml" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
@@ -145,7 +145,7 @@ def test_baseline_latest_compares_with_the_previous_run(lab_factory: Lab, tmp_pa
 def test_malformed_baseline_is_exit_2(content: str, tmp_path: Path) -> None:
     path = tmp_path / "old.json"
     path.write_text(content)
-    result = run_cli("scan", "--om-url", "http://127.0.0.1:9", "--baseline", str(path), cwd=tmp_path)
+    result = run_cli_in_process("scan", "--om-url", "http://127.0.0.1:9", "--baseline", str(path), cwd=tmp_path)
     assert result.code == 2 and "baseline" in result.stderr and "Traceback" not in result.stderr
 
 

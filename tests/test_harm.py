@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_cli_in_process
 from tests.helpers import write_rule
 from tests.rawhttp import (
     RawServer,
@@ -161,13 +161,20 @@ def test_token_files_are_regular_capped_and_strict(tmp_path: Path) -> None:
 def test_hostile_files_to_audit_merge_and_baseline(body: bytes, tmp_path: Path) -> None:
     path = tmp_path / "in.json"
     path.write_bytes(body)
+    for args in (["audit", str(path)], ["merge", str(path)],
+                 ["scan", "--om-url", "http://127.0.0.1:9", "--baseline", str(path)]):
+        result = run_cli_in_process(*args, cwd=tmp_path)  # refused before anything is sent
+        assert result.code == 2, (args, result.stderr)
+        _one_clean_line(result.stderr)
+
+
+def test_a_fifo_to_audit_merge_and_baseline_is_refused_not_waited_on(tmp_path: Path) -> None:
     fifo = tmp_path / "fifo.json"
     os.mkfifo(fifo)
-    for args in (["audit", str(path)], ["merge", str(path)], ["audit", str(fifo)], ["merge", str(fifo)],
-                 ["scan", "--om-url", "http://127.0.0.1:9", "--baseline", str(path)],
+    for args in (["audit", str(fifo)], ["merge", str(fifo)],
                  ["scan", "--om-url", "http://127.0.0.1:9", "--baseline", str(fifo)]):
-        result = run_cli(*args, cwd=tmp_path, timeout=30)
-        assert result.code == 2, (args, result.stderr)
+        result = run_cli(*args, cwd=tmp_path, timeout=30)  # a child process: a regression would hang, not the suite
+        assert result.code == 2 and "not a regular file" in result.stderr, (args, result.stderr)
         _one_clean_line(result.stderr)
 
 
@@ -276,7 +283,7 @@ def test_a_server_that_ignores_the_page_limit_is_refused(tmp_path: Path) -> None
     (["scan", "--om-url", "http://127.0.0.1:9"], {"OMAUDIT_OM_TOKEN": "abcde"}, "too short"),
 ], ids=["aws-endpoint-env-userinfo", "url-typo-with-password", "empty-state-dir", "nan-window", "short-token"])
 def test_more_misuse_is_one_line_exit_2(args: list[str], env: dict[str, str], phrase: str, tmp_path: Path) -> None:
-    result = run_cli(*args, env=env, cwd=tmp_path)
+    result = run_cli_in_process(*args, env=env, cwd=tmp_path)
     assert result.code == 2, result.stderr
     _one_clean_line(result.stderr)
     assert phrase in result.stderr and "pw-canary-7d1e" not in result.stderr + result.stdout
@@ -292,7 +299,7 @@ def test_deep_toml_and_forged_shard_reports_are_input_errors(tmp_path: Path) -> 
                                                                "resource": "r", "message": "m"}]}))
     for args in (["scan", "--inventory", str(deep)], ["scan", "--om-url", "http://127.0.0.1:9", "--suppressions",
                                                         str(deep)], ["merge", str(forged), "--format", "markdown"]):
-        result = run_cli(*args, cwd=tmp_path)
+        result = run_cli_in_process(*args, cwd=tmp_path)
         assert result.code == 2, (args, result.stderr)
         _one_clean_line(result.stderr)
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from auditor.lab.server import LabServer
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_cli_in_process
 from tests.test_fleet import _inventory
 
 Lab = Callable[[str], LabServer]
@@ -46,14 +46,15 @@ def test_a_selection_that_matches_nothing_is_exit_2(lab_factory: Lab, tmp_path: 
     lab = lab_factory("hardened")
     inventory = _inventory(tmp_path / "fleet.toml", [{"name": "prod-eu", "om_url": lab.url, "tags": ["prod"]}])
     for selection in (["--tag", "prdo"], ["--targets", "prod-us*"]):
-        result = run_cli("scan", "--inventory", str(inventory), *selection, "--output-dir", str(tmp_path / "o"))
+        result = run_cli_in_process("scan", "--inventory", str(inventory), *selection,
+                                    "--output-dir", str(tmp_path / "o"))
         assert result.code == 2 and "matches" in result.stderr, selection
     # An empty shard of a real selection is fine: hashing may leave a shard without targets.
     from auditor.inventory import shard_of
 
     empty = next(k for k in range(8) if shard_of("prod-eu", 8) != k)
-    result = run_cli("scan", "--inventory", str(inventory), "--tag", "prod", "--shard", f"{empty}/8", "--no-cognito",
-                     "--format", "json", "--output-dir", str(tmp_path / "s"))
+    result = run_cli_in_process("scan", "--inventory", str(inventory), "--tag", "prod", "--shard", f"{empty}/8",
+                                "--no-cognito", "--format", "json", "--output-dir", str(tmp_path / "s"))
     assert result.code == 0 and result.json()["targets"] == [] and "holds no target" in result.stderr
 
 
@@ -100,7 +101,7 @@ def test_merge_refuses_boolean_shard_marks(tmp_path: Path) -> None:
     base = json.loads((DATA / "golden" / "hardened" / "report.json").read_text())
     path = tmp_path / "forged.json"
     path.write_text(json.dumps({**base, "shard": {"index": False, "count": True}}))
-    result = run_cli("merge", str(path), "--output-dir", str(tmp_path / "m"))
+    result = run_cli_in_process("merge", str(path), "--output-dir", str(tmp_path / "m"))
     assert result.code == 2 and "malformed" in result.stderr
 
 
