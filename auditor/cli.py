@@ -41,7 +41,7 @@ MAX_CONCURRENCY = 256
 HELP: dict[str, Any] = {"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "OMAUDIT"}
 # add_completion: `omaudit --install-completion` / `--show-completion` (typer's own, for the shell in $SHELL).
 app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_enable=False, context_settings=HELP,
-                  rich_markup_mode=None, help="Security hardening auditor for OpenMetadata with Amazon Cognito SSO.")
+                  rich_markup_mode="rich", help="Security hardening auditor for OpenMetadata with Amazon Cognito SSO.")
 rules_app = typer.Typer(no_args_is_help=True, context_settings=HELP,
                         help="List the rules or show one rule's documentation.")
 lab_app = typer.Typer(no_args_is_help=True, context_settings=HELP,
@@ -58,17 +58,20 @@ def _version_callback(value: bool) -> None:
 
 @app.callback()
 def _root(ctx: typer.Context,
-          version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True,
+          version: Annotated[bool, typer.Option("--version", metavar="", callback=_version_callback, is_eager=True,
                                                 help="Print the version and exit.")] = False,
-          debug: Annotated[bool, typer.Option("--debug", help="On an internal error, print the (redacted) "
+          debug: Annotated[bool, typer.Option("--debug", metavar="", help="On an internal error, print the (redacted) "
                                               "traceback; also OMAUDIT_DEBUG=1. Accepted after any command too.")]
           = False,
-          quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no 'wrote' lines or notes "
+          quiet: Annotated[bool, typer.Option("--quiet", "-q", metavar="",
+                                              help="No progress bar, no 'wrote' lines or notes "
                                               "(warnings and errors stay). Accepted after any command too.")]
           = False,
-          show_all: Annotated[bool, typer.Option("--show-all", help="The table lists PASS and SKIPPED rows too, "
+          show_all: Annotated[bool, typer.Option("--show-all", metavar="",
+                                                 help="The table lists PASS and SKIPPED rows too, "
                                                  "not only their counts. Accepted after any command too.")] = False,
-          no_color: Annotated[bool, typer.Option("--no-color", help="No colour in the table (also NO_COLOR=1); "
+          no_color: Annotated[bool, typer.Option("--no-color", metavar="",
+                                                 help="No colour in the table (also NO_COLOR=1); "
                                                  "colour is used only on a terminal.")] = False) -> None:
     """omaudit audits a running OpenMetadata and its Cognito setup, and writes a report."""
     from auditor.settings import default_map, find_settings
@@ -89,8 +92,8 @@ TokenFile = Annotated[Path | None, typer.Option("--om-token-file", help=f"File h
                                                 f"(else ${TOKEN_ENV}); never pass a token on the command line.")]
 Active = Annotated[bool, typer.Option("--active", help="Run active probes (one default-login attempt, one "
                                       "default-key token request). Without it omaudit sends only GETs.")]
-Formats = Annotated[list[str] | None, typer.Option("--format", "-f", help="table (stdout), json, sarif, junit, "
-                                                  "markdown, html, csv; repeatable.")]
+Formats = Annotated[list[str] | None, typer.Option("--format", "-f", metavar="FORMAT", help="table (stdout), json, "
+                                                  "sarif, junit, markdown, html, csv; repeatable.")]
 Suppressions = Annotated[Path | None, typer.Option("--suppressions", help="TOML suppressions file (default: "
                                                    "omaudit-suppressions.toml if present).")]
 NoSuppressions = Annotated[bool, typer.Option("--no-suppressions", help="Audit without any suppression.")]
@@ -114,8 +117,8 @@ StateDir = Annotated[str | None, typer.Option("--state-dir", help="Where login p
                                                "the same servers.")]
 OutputDir = Annotated[Path | None, typer.Option("--output-dir", "-o", help="Where files go (default: "
                                                 "reports/<UTC timestamp>/, with reports/latest).")]
-FailOn = Annotated[str, typer.Option("--fail-on", help="Lowest severity of an un-muted FAIL that exits 1: info, "
-                                      "low, medium, high, critical, or none (never; a soft gate).")]
+FailOn = Annotated[str, typer.Option("--fail-on", metavar="SEVERITY", help="Lowest severity of an un-muted FAIL "
+                                      "that exits 1: info, low, medium, high, critical, or none (never; a soft gate).")]
 RuleIds = Annotated[str | None, typer.Option("--rules", help="Only these rules, comma-separated: IDs, globs (OMA2*) "
                                              "or categories (openmetadata, cognito, cognito_pool, cognito_client, "
                                              "cross).")]
@@ -132,6 +135,36 @@ AwsRegion = Annotated[str | None, typer.Option("--aws-region", help="AWS region 
 AwsProfile = Annotated[str | None, typer.Option("--aws-profile", help="Named AWS profile (else boto3's chain).")]
 AwsEndpoint = Annotated[str | None, typer.Option("--aws-endpoint-url", help="cognito-idp endpoint, e.g. moto "
                                                  "(else AWS_ENDPOINT_URL).")]
+
+# --help groups the shared options into panels (typer's rich help); an option not named here stays
+# under "Options".
+PANELS = {
+    "Target": ("--om-url", "--om-token-file", "--active", "--cognito-pool-id", "--cognito-client-id", "--no-cognito"),
+    "AWS": ("--aws-region", "--aws-profile", "--aws-endpoint-url"),
+    "Fleet": ("--inventory", "--targets", "--tag", "--shard", "--concurrency"),
+    "Rules and gate": ("--rules", "--skip-rules", "--rules-dir", "--fail-on", "--fail-on-new", "--suppressions",
+                       "--no-suppressions", "--baseline"),
+    "Output": ("--format", "--output-dir"),
+    "TLS and probe safety": ("--ca-bundle", "--insecure", "--lockout-window", "--state-dir"),
+}
+
+
+def _assign_panels(aliases: dict[str, Any]) -> None:
+    """Set each shared option's panel from PANELS, so the option definitions above stay one line each.
+    A flag shows no value placeholder (typer would print `<bool>`, as if it took one)."""
+    panel_of = {name: panel for panel, names in PANELS.items() for name in names}
+    for alias in aliases.values():
+        for info in getattr(alias, "__metadata__", ()):
+            if getattr(alias, "__origin__", None) is bool and hasattr(info, "metavar"):
+                info.metavar = ""
+            # Inside Annotated, typer takes the first positional argument (`default`) as the first name.
+            names = (getattr(info, "default", None), *(getattr(info, "param_decls", None) or ()))
+            panel = next((panel_of[n] for n in names if isinstance(n, str) and n in panel_of), None)
+            if panel is not None:
+                info.rich_help_panel = panel
+
+
+_assign_panels(dict(globals()))
 
 
 def _emit(report: Report, formats: Sequence[str], output_dir: Path | None, secrets: Sequence[str | None],
@@ -349,7 +382,8 @@ def audit_cmd(snapshot: Annotated[Path, typer.Argument(help="A snapshot saved by
 def merge(reports: Annotated[list[Path], typer.Argument(help="report.json files of the shards.")],
           format: Formats = None, output_dir: OutputDir = None, fail_on: FailOn = "high",
           baseline: Baseline = None, fail_on_new: FailOnNew = False,
-          allow_partial: Annotated[bool, typer.Option("--allow-partial", help="Merge even when shards of the "
+          allow_partial: Annotated[bool, typer.Option("--allow-partial", metavar="",
+                                                      help="Merge even when shards of the "
                                                       "split are missing (they are named on stderr).")] = False,
           ) -> int:
     """Combine shard reports into one report, as an unsharded scan of the same inventory gives."""

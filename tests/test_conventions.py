@@ -16,7 +16,17 @@ SNAPSHOT = str(DATA / "snapshots" / "seed-walkthrough.json")
 @pytest.mark.parametrize("args", [["-h"], ["scan", "-h"], ["rules", "-h"], ["lab", "serve", "-h"]])
 def test_dash_h_is_help(args: list[str]) -> None:
     result = run_cli(*args)
-    assert result.code == 0 and result.stdout.startswith("Usage: omaudit")
+    assert result.code == 0 and result.stdout.lstrip().startswith("Usage: omaudit")
+
+
+def test_scan_help_is_grouped_into_panels_and_names_the_choices() -> None:
+    result = run_cli("scan", "-h", env={"COLUMNS": "100"})
+    panels = [line.strip("╭─ ").split(" ─")[0] for line in result.stdout.splitlines() if line.startswith("╭")]
+    assert panels == ["Options", "Target", "Output", "Rules and gate", "TLS and probe safety", "AWS", "Fleet"]
+    active = next(line for line in result.stdout.splitlines() if "--active" in line)
+    assert "<bool>" not in active  # a flag takes no value
+    assert "SEVERITY" in result.stdout and "critical, or none" in result.stdout
+    assert "\x1b" not in result.stdout  # no colour codes into a pipe
 
 
 def test_fail_on_none_is_a_soft_gate(tmp_path: Path) -> None:
