@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 from auditor.errors import InputError
-from auditor.model import Outcome, RuleMeta, Severity
+from auditor.model import Outcome, RuleInfo, RuleMeta, Severity
 from auditor.snapshot import INPUT_KEYS, Snapshot
 
 Params = Mapping[str, int | float | str | bool]
@@ -47,6 +47,11 @@ class Rule:
     @property
     def remediation(self) -> str:
         return self.section("Fix")
+
+    @property
+    def info(self) -> RuleInfo:
+        """The rule's documentation as reports show it."""
+        return RuleInfo(self.meta.id, self.meta.name, self.title, self.section("Why this matters"), self.remediation)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -8,6 +8,7 @@ against the renderers. Every problem is an InputError with one line. Notes for t
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from collections.abc import Callable, Sequence
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 from auditor.errors import InputError
 from auditor.inputs import check_token, read_secret
 from auditor.lockout import DEFAULT_WINDOW
-from auditor.model import Severity
+from auditor.model import Report, Severity
 from auditor.redact import register
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 Note = Callable[[str], None]
 TOKEN_ENV = "OMAUDIT_OM_TOKEN"
 DEFAULT_REPORTS = Path("reports")
+MAX_CONCURRENCY = 256
 
 
 def _silent(line: str) -> None:
@@ -63,6 +65,11 @@ def _token_source(token_file: Path | None) -> str | None:
         return read_secret(token_file, "--om-token-file")
     token = os.environ.get(TOKEN_ENV, "").strip()
     return check_token(token, f"${TOKEN_ENV}") if token else None
+
+
+def check_concurrency(concurrency: int | None) -> None:
+    if concurrency is not None and not 1 <= concurrency <= MAX_CONCURRENCY:
+        raise InputError(f"--concurrency must be between 1 and {MAX_CONCURRENCY}")
 
 
 def verify_option(ca_bundle: Path | None, insecure: bool) -> bool | str:
@@ -234,3 +241,30 @@ def build_fleet(inventory: Path, names: list[str], tags: list[str], shard: str |
     if not built:
         note("this shard holds no target of the selection")
     return built
+
+
+def merge_shards(paths: Sequence[Path], gate: Gate, *, allow_partial: bool, note: Note = _silent) -> Report:
+    """The shard reports at `paths` as one report: refused when shards are missing (unless
+    `allow_partial`), compared with the gate's baseline, and documented by this catalogue."""
+    from auditor.baseline import compare
+    from auditor.catalogue import load_rules
+    from auditor.report_io import load_report, merge_reports, missing_shards
+
+    loaded = [load_report(p) for p in paths]
+    missing = missing_shards(loaded)
+    if missing:
+        count = next(r.shard[1] for r in loaded if r.shard is not None)
+        names = ", ".join(f"{i}/{count}" for i in missing)
+        if not allow_partial:
+            raise InputError(f"shard(s) {names} are missing: merge all {count}, or pass --allow-partial")
+        note(f"warning: shard(s) {names} are missing: their targets are not in this report")
+    merged = merge_reports(loaded)
+    if gate.options is not None and gate.options.baseline is not None:
+        marked, resolved = compare(merged.findings, gate.options.baseline)
+        merged = dataclasses.replace(merged, findings=tuple(marked), resolved=tuple(resolved))
+    docs = {r.meta.id: r.info for r in load_rules()}
+    # A shard report is a file like any other: the fix text shown is this catalogue's, never the file's.
+    findings = tuple(dataclasses.replace(f, remediation=docs[f.rule_id].fix if f.rule_id in docs else
+                                         "See the documentation of the rule set that reported this finding.")
+                     for f in merged.findings)
+    return dataclasses.replace(merged, rules=docs, findings=findings)

@@ -15,7 +15,7 @@ from auditor.discovery import CognitoRequest, DiscoveryError, resolve
 from auditor.engine import build_report, evaluate
 from auditor.errors import Cause, OmauditError, TargetError
 from auditor.lockout import ProbeLedger
-from auditor.model import Finding, Report, RuleInfo, TargetInfo
+from auditor.model import Finding, Report, TargetInfo
 from auditor.snapshot import (
     COGNITO_KEYS,
     COGNITO_POOL,
@@ -234,7 +234,6 @@ def audit(snapshots: Sequence[Snapshot], rules: Sequence[Rule], started_at: str,
         findings, resolved = compare(findings, options.baseline)
     report = build_report(__version__, started_at, utc_now(), [s.target for s in snapshots],
                           sorted(findings, key=Finding.sort_key))
-    infos = {r.meta.id: RuleInfo(r.meta.id, r.meta.name, r.title, r.section("Why this matters"), r.remediation)
-             for r in rules}
+    infos = {r.meta.id: r.info for r in rules}
     return dataclasses.replace(report, resolved=tuple(resolved) if resolved is not None else None,
                                expired_suppressions=tuple(e.to_json() for e in expired), rules=infos)

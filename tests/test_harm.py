@@ -181,6 +181,7 @@ def test_a_fifo_to_audit_merge_and_baseline_is_refused_not_waited_on(tmp_path: P
 def test_an_internal_error_is_one_redacted_line_exit_4(monkeypatch: pytest.MonkeyPatch,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     from auditor import cli
+    from auditor.cli import scan_commands
     from auditor.redact import register
 
     canary = "opaque-internal-canary-7f3e9a1c"
@@ -189,7 +190,7 @@ def test_an_internal_error_is_one_redacted_line_exit_4(monkeypatch: pytest.Monke
     def boom(*_: object, **__: object) -> int:
         raise RuntimeError(f"unexpected state near {canary}")
 
-    monkeypatch.setattr(cli, "execute_scan", boom)
+    monkeypatch.setattr(scan_commands, "execute_scan", boom)
     for argv, traceback in ((["scan", "--om-url", "http://127.0.0.1:9"], False),
                             (["scan", "--om-url", "http://127.0.0.1:9", "--debug"], True)):
         with pytest.raises(SystemExit) as exited:

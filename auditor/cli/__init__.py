@@ -1,0 +1,99 @@
+"""The command line: parses options, asks auditor.plan for a ScanPlan, runs it, writes and prints output.
+
+Every error omaudit raises on purpose reaches the user as one line on stderr and an exit code
+(see EXIT CODES in the README); nothing here knows a rule or a format's internals.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+import typer
+
+from auditor.cli import lab_commands, rules_commands, scan_commands  # noqa: F401 - importing registers the commands
+from auditor.cli.app import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, app
+from auditor.cli.console import FLAGS, say
+from auditor.errors import OmauditError, TargetError
+from auditor.redact import SECRETS, register_environment
+
+__all__ = ["main"]
+
+
+def _is(exc: BaseException, name: str) -> bool:
+    """Match click's exception classes by name: typer may vendor its own copy of click."""
+    return any(cls.__name__ == name for cls in type(exc).__mro__)
+
+def _internal_error(exc: BaseException, debug: bool) -> int:
+    """An exception omaudit did not expect: one redacted line (the traceback only with --debug), exit 4."""
+    if debug:
+        import traceback
+
+        from auditor.render.escape import terminal_block
+
+        sys.stderr.write(terminal_block(SECRETS("".join(traceback.format_exception(exc)))))
+    say(f"omaudit: error: internal error ({type(exc).__name__}): {exc}"
+         + ("" if debug else " (run with --debug for the traceback)"))
+    return EXIT_INTERNAL
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: every error becomes one line and an exit code, never a traceback (unless --debug)."""
+    args = list(argv) if argv is not None else sys.argv[1:]
+    debug = _take_debug(args)
+    for key, names in (("quiet", ("-q", "--quiet")), ("show_all", ("--show-all",)), ("no_color", ("--no-color",))):
+        FLAGS[key].clear()  # a second run in one process (the tests') starts clean
+        if _take_flag(args, names):
+            FLAGS[key].set()
+    try:
+        register_environment()
+        code = app(args=args, prog_name="omaudit", standalone_mode=False)
+        if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C into a returned 130
+            say("omaudit: interrupted")
+    except TargetError as exc:
+        say(f"omaudit: error: {exc} (nothing was scanned)")
+        code = EXIT_INPUT
+    except OmauditError as exc:
+        say(f"omaudit: error: {exc}")
+        code = EXIT_INPUT
+    except KeyboardInterrupt:
+        say("omaudit: interrupted")
+        code = EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - the one place every unexpected error is turned into a line
+        code = _click_exit(exc)
+        if code is None:
+            code = _internal_error(exc, debug)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _take_flag(args: list[str], names: tuple[str, ...]) -> bool:
+    """A global flag anywhere before `--`: removed from args, so that every command takes it."""
+    end = args.index("--") if "--" in args else len(args)
+    found = any(a in names for a in args[:end])
+    if found:
+        args[:end] = [a for a in args[:end] if a not in names]
+    return found
+
+
+def _take_debug(args: list[str]) -> bool:
+    """`--debug` anywhere before `--` (or OMAUDIT_DEBUG=1)."""
+    return _take_flag(args, ("--debug",)) or os.environ.get("OMAUDIT_DEBUG", "") not in ("", "0")
+
+
+def _click_exit(exc: Exception) -> int | None:
+    """click's own exceptions (help, usage errors, aborts) as exit codes; None for anything else."""
+    if _is(exc, "Exit"):
+        return int(getattr(exc, "exit_code", 0))
+    if _is(exc, "NoArgsIsHelpError"):
+        ctx = getattr(exc, "ctx", None)
+        typer.echo(ctx.get_help() if ctx is not None else "omaudit: see --help")
+        return EXIT_INPUT
+    if _is(exc, "UsageError"):
+        say(f"omaudit: error: {exc.format_message()}")  # type: ignore[attr-defined]
+        return EXIT_INPUT
+    if _is(exc, "Abort"):
+        say("omaudit: interrupted")
+        return EXIT_INTERRUPTED
+    return None
+

@@ -1,0 +1,96 @@
+"""The options that several commands share, and the help panels they are shown in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from auditor.plan import TOKEN_ENV
+
+if TYPE_CHECKING:
+    pass
+
+
+# ---- shared option types ----------------------------------------------------------------------
+
+OmUrl = Annotated[str | None, typer.Option("--om-url", help="OpenMetadata base URL, e.g. https://om.example.com")]
+TokenFile = Annotated[Path | None, typer.Option("--om-token-file", help=f"File holding the admin token "
+                                                f"(else ${TOKEN_ENV}); never pass a token on the command line.")]
+Active = Annotated[bool, typer.Option("--active", help="Run active probes (one default-login attempt, one "
+                                      "default-key token request). Without it omaudit sends only GETs.")]
+Formats = Annotated[list[str] | None, typer.Option("--format", "-f", metavar="FORMAT", help="table (stdout), json, "
+                                                  "sarif, junit, markdown, html, csv; repeatable.")]
+Suppressions = Annotated[Path | None, typer.Option("--suppressions", help="TOML suppressions file (default: "
+                                                   "omaudit-suppressions.toml if present).")]
+NoSuppressions = Annotated[bool, typer.Option("--no-suppressions", help="Audit without any suppression.")]
+Baseline = Annotated[str | None, typer.Option("--baseline", help="An earlier report.json, or 'latest' for "
+                                              "reports/latest: marks findings new or existing.")]
+FailOnNew = Annotated[bool, typer.Option("--fail-on-new", help="Exit 1 only for new failing findings.")]
+Inventory = Annotated[Path | None, typer.Option("--inventory", help="TOML inventory of targets (fleet scan).")]
+TargetGlobs = Annotated[list[str] | None, typer.Option("--targets", help="Only inventory targets whose name "
+                                                       "matches this glob; repeatable.")]
+Tags = Annotated[list[str] | None, typer.Option("--tag", help="Only inventory targets with this tag; repeatable.")]
+Shard = Annotated[str | None, typer.Option("--shard", help="K/N: scan shard K (0-based) of N, by target name hash.")]
+Concurrency = Annotated[int | None, typer.Option(
+    "--concurrency", help="Targets scanned at once (default: 12 per usable CPU, at most 64).", show_default=False)]
+NoCognito = Annotated[bool, typer.Option("--no-cognito", help="Audit OpenMetadata only: no Cognito call, every "
+                                         "Cognito rule SKIPPED.")]
+LockoutWindow = Annotated[float, typer.Option("--lockout-window", help="Seconds after a login probe during which "
+                                              "the account is not probed again (recorded in --state-dir).")]
+StateDir = Annotated[str | None, typer.Option("--state-dir", help="Where login probes are recorded (default: "
+                                               "$OMAUDIT_STATE_DIR, else $XDG_STATE_HOME/omaudit or "
+                                               "~/.local/state/omaudit). Share it between machines that scan "
+                                               "the same servers.")]
+OutputDir = Annotated[Path | None, typer.Option("--output-dir", "-o", help="Where files go (default: "
+                                                "reports/<UTC timestamp>/, with reports/latest).")]
+FailOn = Annotated[str, typer.Option("--fail-on", metavar="SEVERITY", help="Lowest severity of an un-muted FAIL "
+                                      "that exits 1: info, low, medium, high, critical, or none (never; a soft gate).")]
+RuleIds = Annotated[str | None, typer.Option("--rules", help="Only these rules, comma-separated: IDs, globs (OMA2*) "
+                                             "or categories (openmetadata, cognito, cognito_pool, cognito_client, "
+                                             "cross).")]
+SkipIds = Annotated[str | None, typer.Option("--skip-rules", help="Skip these rules: IDs, globs or categories, "
+                                             "comma-separated.")]
+RulesDirs = Annotated[list[Path] | None, typer.Option("--rules-dir", help="Extra folder of rule files.")]
+CaBundle = Annotated[Path | None, typer.Option("--ca-bundle", help="CA bundle to verify the server with.")]
+Insecure = Annotated[bool, typer.Option("--insecure", help="Do not verify TLS certificates.")]
+PoolId = Annotated[str | None, typer.Option("--cognito-pool-id", help="User pool to audit (default: discovered "
+                                            "from OpenMetadata's authority).")]
+ClientId = Annotated[str | None, typer.Option("--cognito-client-id", help="App client OpenMetadata uses (default: "
+                                              "discovered clientId; else every client).")]
+AwsRegion = Annotated[str | None, typer.Option("--aws-region", help="AWS region (default: from the pool ID).")]
+AwsProfile = Annotated[str | None, typer.Option("--aws-profile", help="Named AWS profile (else boto3's chain).")]
+AwsEndpoint = Annotated[str | None, typer.Option("--aws-endpoint-url", help="cognito-idp endpoint, e.g. moto "
+                                                 "(else AWS_ENDPOINT_URL).")]
+
+# --help groups the shared options into panels (typer's rich help); an option not named here stays
+# under "Options".
+PANELS = {
+    "Target": ("--om-url", "--om-token-file", "--active", "--cognito-pool-id", "--cognito-client-id", "--no-cognito"),
+    "AWS": ("--aws-region", "--aws-profile", "--aws-endpoint-url"),
+    "Fleet": ("--inventory", "--targets", "--tag", "--shard", "--concurrency"),
+    "Rules and gate": ("--rules", "--skip-rules", "--rules-dir", "--fail-on", "--fail-on-new", "--suppressions",
+                       "--no-suppressions", "--baseline"),
+    "Output": ("--format", "--output-dir"),
+    "TLS and probe safety": ("--ca-bundle", "--insecure", "--lockout-window", "--state-dir"),
+}
+
+
+def _assign_panels(aliases: dict[str, Any]) -> None:
+    """Set each shared option's panel from PANELS, so the option definitions above stay one line each.
+    A flag shows no value placeholder (typer would print `<bool>`, as if it took one)."""
+    panel_of = {name: panel for panel, names in PANELS.items() for name in names}
+    for alias in aliases.values():
+        for info in getattr(alias, "__metadata__", ()):
+            if getattr(alias, "__origin__", None) is bool and hasattr(info, "metavar"):
+                info.metavar = ""
+            # Inside Annotated, typer takes the first positional argument (`default`) as the first name.
+            names = (getattr(info, "default", None), *(getattr(info, "param_decls", None) or ()))
+            panel = next((panel_of[n] for n in names if isinstance(n, str) and n in panel_of), None)
+            if panel is not None:
+                info.rich_help_panel = panel
+
+
+_assign_panels(dict(globals()))
+

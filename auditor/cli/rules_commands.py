@@ -1,0 +1,56 @@
+"""`omaudit rules list|show|docs`: the catalogue, for people."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from auditor.cli.app import EXIT_OK, rules_app
+from auditor.cli.options import RulesDirs
+from auditor.errors import InputError
+
+if TYPE_CHECKING:
+    pass
+
+
+@rules_app.command("list")
+def rules_list(rules_dir: RulesDirs = None) -> int:
+    """One line per rule: ID, severity, name, and whether it is an active probe."""
+    from tabulate import tabulate
+
+    from auditor.catalogue import load_rules
+
+    rows = [(r.meta.id, r.meta.severity.label, r.meta.name, "active" if r.meta.active else "", r.title)
+            for r in load_rules(rules_dir or ())]
+    typer.echo(tabulate(rows, headers=("ID", "Severity", "Name", "Probe", "Summary"), tablefmt="simple"))
+    return EXIT_OK
+
+
+@rules_app.command("show")
+def rules_show(rule_id: Annotated[str, typer.Argument(help="A rule ID such as OMA104.")],
+               rules_dir: RulesDirs = None) -> int:
+    """Print a rule's documentation: why it matters and how to fix it."""
+    from auditor.catalogue import load_rules
+
+    wanted = rule_id.strip().upper()
+    for rule in load_rules(rules_dir or ()):
+        if rule.meta.id == wanted:
+            typer.echo(f"{rule.meta.id} {rule.meta.name} (severity {rule.meta.severity.label}"
+                       f"{', active probe' if rule.meta.active else ''}; needs {', '.join(rule.meta.needs)})\n")
+            typer.echo(rule.doc.strip())
+            return EXIT_OK
+    raise InputError(f"unknown rule id {rule_id!r} (see 'omaudit rules list')")
+
+
+@rules_app.command("docs")
+def rules_docs() -> int:
+    """Print docs/rules.md: every built-in rule's documentation, generated from the catalogue."""
+    from auditor.catalogue import load_rules
+    from auditor.docs import rules_markdown
+
+    sys.stdout.write(rules_markdown(load_rules()))
+    return EXIT_OK
+
+

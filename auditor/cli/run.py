@@ -1,0 +1,113 @@
+"""Running a plan and emitting its report: collect, audit, render, write, print; the progress bar."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from auditor import plan
+from auditor.cli.console import FLAGS, QUIET, inform, say, tell
+from auditor.model import Report
+from auditor.plan import DEFAULT_REPORTS, Gate
+from auditor.redact import SECRETS, register
+
+if TYPE_CHECKING:
+    from auditor.snapshot import Snapshot
+
+
+
+def emit(report: Report, formats: Sequence[str], output_dir: Path | None, secrets: Sequence[str | None],
+          gate: Gate | None = None) -> int:
+    """Render, write and print the report; returns its exit code under `gate`."""
+    from auditor.model import ReportView
+    from auditor.output import write_reports
+    from auditor.render import renderers
+
+    gate = gate or Gate()
+    code = report.exit_code(gate.fail_on, only_new=gate.fail_on_new)
+    report = dataclasses.replace(report, view=ReportView(
+        show_all=FLAGS["show_all"].is_set(), width=min(max(shutil.get_terminal_size((100, 24)).columns, 60), 200),
+        color=sys.stdout.isatty() and not FLAGS["no_color"].is_set() and not os.environ.get("NO_COLOR"),
+        exit_code=code, fail_on=gate.fail_on.label if gate.fail_on is not None else None))
+
+    known = renderers()
+    chosen = [known[f] for f in formats]
+    register(*secrets)
+    redact = SECRETS
+    # Each format is rendered and redacted once, then written and, for one of them, printed.
+    texts = {r.name: redact(r.render(report)) for r in chosen}
+    paths, warnings = write_reports([(r.filename, texts[r.name]) for r in chosen if r.filename], output_dir,
+                                    DEFAULT_REPORTS)
+    if "table" in texts:
+        sys.stdout.write(texts["table"])
+    elif chosen and not sys.stdout.isatty():
+        # Without a table, a pipe or a file gets the first requested format: `--format json | jq` works.
+        sys.stdout.write(texts[chosen[0].name])
+    elif chosen:
+        # A file format never goes to a terminal: the counts, and the files below on stderr.
+        counts = ", ".join(f"{n} {status}" for status, n in report.summary().items())
+        sys.stdout.write(f"Summary: {counts}\n")
+    for entry in report.expired_suppressions:
+        say(f"omaudit: warning: suppression for {entry['rule']} (line {entry['line']}) expired on "
+             f"{entry['expires']}; it mutes nothing")
+    for path in paths:
+        inform(f"wrote {path}")
+    for warning in warnings:
+        say(f"omaudit: warning: {warning}")
+    return code
+
+
+
+def execute_scan(scan_plan: plan.ScanPlan, output_dir: Path | None) -> int:
+    """The main job, shared by `scan` (one target or an inventory) and `demo`: collect, audit, emit."""
+    from auditor.scan import audit, collect_many, collect_target, utc_now
+    from auditor.workers import default_concurrency
+
+    started = utc_now()
+    targets = list(scan_plan.targets)
+    if not scan_plan.fleet:
+        [target] = targets
+        snapshot, notes = collect_target(target)
+        snapshots = [snapshot]
+    else:
+        with progress(len(targets), QUIET.is_set()) as on_done:
+            snapshots, notes = collect_many(targets, scan_plan.concurrency or default_concurrency(), on_done)
+    for note in notes:
+        tell(note)
+    report = dataclasses.replace(audit(snapshots, scan_plan.rules, started, options=scan_plan.gate.options),
+                                 shard=scan_plan.shard)
+    return emit(report, scan_plan.formats, output_dir, [t.om_token for t in targets], scan_plan.gate)
+
+
+@contextlib.contextmanager
+def progress(total: int, quiet: bool) -> Iterator[Callable[[Snapshot], None] | None]:
+    """A progress bar on stderr for fleet scans: off when stderr is not a terminal, or with --quiet."""
+    if quiet or total < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    failing = 0
+    with Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[fails]}"),
+                  TimeElapsedColumn(), TextColumn("{task.fields[current]}"), console=Console(stderr=True),
+                  transient=True, auto_refresh=False) as bar:
+        # Redrawn on each finished target, not by a refresh thread: fleet workers are forked, and a
+        # fork should find no other thread (holding a lock) in this process.
+        task = bar.add_task("targets", total=total, fails="0 failing inputs", current="")
+
+        def done(snapshot: Snapshot) -> None:
+            nonlocal failing
+            failing += sum(p.kind == "error" for p in snapshot.problems.values())
+            bar.update(task, advance=1, fails=f"{failing} inputs in error", current=snapshot.target.name)
+            bar.refresh()
+
+        yield done
+
+
