@@ -38,18 +38,23 @@ def _blocked(snap: Snapshot, rule: Rule) -> Outcome | None:
 
 
 def evaluate_rule(snap: Snapshot, rule: Rule, params: Params) -> list[Outcome]:
+    return _evaluated(snap, rule, params)[0]
+
+
+def _evaluated(snap: Snapshot, rule: Rule, params: Params) -> tuple[list[Outcome], bool]:
+    """The outcomes, and whether the rule ran (a rule blocked by its inputs points at no file line)."""
     blocked = _blocked(snap, rule)
     if blocked is not None:
-        return [blocked]
+        return [blocked], False
     merged = {**rule.meta.params, **params}
     try:
         outcomes = list(rule.check(snap, merged))
     except Exception as exc:  # noqa: BLE001 - a rule bug must not hide the other rules' results
         return [Outcome(Status.ERROR, default_resource(snap, rule),
-                        f"rule {rule.meta.id} raised {type(exc).__name__}: {exc}")]
+                        f"rule {rule.meta.id} raised {type(exc).__name__}: {exc}")], False
     if not outcomes:
-        return [Outcome(Status.SKIPPED, default_resource(snap, rule), "nothing to evaluate")]
-    return outcomes
+        return [Outcome(Status.SKIPPED, default_resource(snap, rule), "nothing to evaluate")], False
+    return outcomes, True
 
 
 def evaluate(snapshots: Iterable[Snapshot], rules: Sequence[Rule],
@@ -59,11 +64,14 @@ def evaluate(snapshots: Iterable[Snapshot], rules: Sequence[Rule],
     findings: list[Finding] = []
     for snap in snapshots:
         for rule in rules:
-            for outcome in evaluate_rule(snap, rule, params.get(rule.meta.id, {})):
+            outcomes, ran = _evaluated(snap, rule, params.get(rule.meta.id, {}))
+            for outcome in outcomes:
                 findings.append(Finding(
                     rule_id=rule.meta.id, name=rule.meta.name, status=outcome.status,
                     severity=outcome.severity or rule.meta.severity, target=snap.target.name, resource=outcome.resource,
-                    message=outcome.message, evidence=dict(outcome.evidence), remediation=rule.remediation))
+                    message=outcome.message, evidence=dict(outcome.evidence), remediation=rule.remediation,
+                    location=snap.locate(outcome.fields, rule.meta.needs, outcome.resource, outcome.evidence)
+                    if ran and snap.locations else None))
     return tuple(sorted(findings, key=Finding.sort_key))
 
 

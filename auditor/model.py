@@ -5,6 +5,7 @@ Nothing here knows a specific rule or a specific output format.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import hashlib
 from collections.abc import Mapping
@@ -74,6 +75,20 @@ class RuleMeta:
 
 
 @dataclass(frozen=True)
+class Location:
+    """Where a fact was read in a file: the path relative to the scanned root, and the 1-based line."""
+
+    file: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    def to_json(self) -> dict[str, JsonValue]:
+        return {"file": self.file, "line": self.line}
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What a rule says about one resource; the engine adds the rule and target context."""
 
@@ -83,9 +98,14 @@ class Outcome:
     evidence: Mapping[str, JsonValue] = field(default_factory=dict)
     severity: Severity | None = None
     """Set only when one finding is graver than the rule's default (e.g. an RCE-class CVE)."""
+    fields: tuple[str, ...] = ()
+    """The facts the finding is about (`om.auth_config.callback_url`): a file scan points at their line."""
 
     def graver(self, severity: Severity) -> Outcome:
-        return Outcome(self.status, self.resource, self.message, self.evidence, severity)
+        return dataclasses.replace(self, severity=severity)
+
+    def about(self, *fields: str) -> Outcome:
+        return dataclasses.replace(self, fields=fields)
 
 
 @dataclass(frozen=True)
@@ -113,6 +133,7 @@ class Finding:
     remediation: str
     suppression: SuppressionMark | None = None
     baseline: str | None = None  # "new" or "existing" when a baseline was given
+    location: Location | None = None  # file scans: the file and line the finding is about
 
     @property
     def fingerprint(self) -> str:
@@ -139,6 +160,8 @@ class Finding:
             out["suppression"] = self.suppression.to_json()
         if self.baseline is not None:
             out["baseline"] = self.baseline
+        if self.location is not None:
+            out["location"] = self.location.to_json()
         return out
 
     @classmethod
@@ -157,7 +180,15 @@ class Finding:
             suppression=SuppressionMark(str(mark["reason"]), str(mark["until"]), bool(mark.get("expired")))
             if isinstance(mark, dict) else None,
             baseline=str(data["baseline"]) if data.get("baseline") else None,
+            location=_location(data.get("location")),
         )
+
+
+def _location(raw: JsonValue) -> Location | None:
+    if not isinstance(raw, dict) or not isinstance(raw.get("file"), str):
+        return None
+    line = raw.get("line")
+    return Location(raw["file"], line if isinstance(line, int) and not isinstance(line, bool) and line > 0 else None)
 
 
 @dataclass(frozen=True)

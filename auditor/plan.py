@@ -268,3 +268,57 @@ def merge_shards(paths: Sequence[Path], gate: Gate, *, allow_partial: bool, note
                                          "See the documentation of the rule set that reported this finding.")
                      for f in merged.findings)
     return dataclasses.replace(merged, rules=docs, findings=findings)
+
+
+@dataclass(frozen=True)
+class FileOptions:
+    """The file-scan options as given (auditor.sources.FileInputs once checked)."""
+
+    config: Path | None = None
+    env_files: tuple[Path, ...] = ()
+    compose: Path | None = None
+    helm_values: tuple[Path, ...] = ()
+    terraform_plan: Path | None = None
+    cloudformation: tuple[Path, ...] = ()
+    dir: Path | None = None
+
+    @property
+    def given(self) -> bool:
+        return any((self.config, self.helm_values, self.terraform_plan, self.cloudformation, self.dir))
+
+
+def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
+    """One target made of configuration files: given one by one, or found under --dir (each named)."""
+    from auditor.files.finder import find
+    from auditor.files.result import relative
+    from auditor.scan import ScanTarget
+    from auditor.sources import FileInputs
+
+    root = options.dir or Path.cwd()
+    config, envs, compose = options.config, list(options.env_files), options.compose
+    helm, plan_file, templates = list(options.helm_values), options.terraform_plan, list(options.cloudformation)
+    if options.dir is not None:
+        found = find(options.dir)
+        if len(found.config) > 1 and config is None:
+            raise InputError("--dir found more than one openmetadata.yaml (" + ", ".join(
+                relative(p, root) for p in found.config) + "): name one with --config")
+        if len(found.terraform_plan) > 1 and plan_file is None:
+            raise InputError("--dir found more than one Terraform plan (" + ", ".join(
+                relative(p, root) for p in found.terraform_plan) + "): name one with --terraform-plan")
+        config = config or (found.config[0] if found.config else None)
+        plan_file = plan_file or (found.terraform_plan[0] if found.terraform_plan else None)
+        compose = compose or (found.compose[0] if found.compose else None)
+        envs += [p for p in found.env_files if p not in envs]
+        helm += [p for p in found.helm_values if p not in helm]
+        templates += [p for p in found.cloudformation if p not in templates]
+        for path in found.skipped:
+            note(f"skipped {relative(path, root)}: not a configuration file omaudit knows")
+    files = FileInputs(root=root, config=config, env_files=tuple(envs), compose=compose, helm_values=tuple(helm),
+                       terraform_plan=plan_file, cloudformation=tuple(templates))
+    used = [p for p in files.named()]
+    if not used or (config is None and not helm and plan_file is None and not templates):
+        raise InputError(f"no configuration file to scan under {root}" if options.dir else "no configuration file")
+    for path in used:
+        note(f"using {relative(path, root)}")
+    name = options.dir.resolve().name if options.dir is not None else "files"
+    return ScanTarget(name=name or "files", files=files)

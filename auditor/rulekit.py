@@ -51,6 +51,11 @@ def pool_issuer(pool_id: str, issuer_type: str | None) -> str:
     return f"https://{host}.{region}.amazonaws.com/{pool_id}"
 
 
+def om_resource(snap: Snapshot, path: str) -> str:
+    """An OpenMetadata finding's resource: the URL it was read at, or the file (a file scan)."""
+    return f"{snap.target.om_url}{path}" if snap.target.om_url else path
+
+
 def pool_resource(snap: Snapshot) -> str:
     pool = snap.cognito.user_pool
     ref = snap.cognito.ref
@@ -140,7 +145,7 @@ def blocked_by(outcome: Outcome, resource: str) -> Outcome:
 def om_cognito(snap: Snapshot) -> tuple[str, AuthConfig, str | None]:
     """For cross-checks: (resource, OpenMetadata's auth config, reason to skip or None)."""
     auth = need(snap.om.auth_config, "om.auth_config")
-    resource = f"{snap.target.om_url}{auth.path}"
+    resource = om_resource(snap, auth.path)
     if not names_cognito(auth):
         return resource, auth, f"OpenMetadata's provider is {auth.provider}, and its authority is no Cognito pool"
     return resource, auth, None

@@ -22,11 +22,13 @@ from auditor.snapshot import (
     OM_KEYS,
     AuthConfig,
     CognitoFacts,
+    ConfFacts,
     OMFacts,
     PoolRef,
     Problem,
     Snapshot,
 )
+from auditor.sources import FileInputs, keys_of, unfilled
 from auditor.suppress import Suppression, apply_suppressions
 
 COGNITO_THREADS = 6  # warm-up, collector, and the collector's 4 parallel reads (cognito.PARALLEL_CALLS)
@@ -48,6 +50,7 @@ class ScanTarget:
     aws_endpoint_url: str | None = None
     ledger: ProbeLedger | None = None
     no_cognito: bool = False  # --no-cognito: audit OpenMetadata only
+    files: FileInputs | None = None  # a file scan: configuration files instead of a running server
 
 
 WARNING = "warning: "  # a note that starts so is printed as a warning: a whole side of the target failed
@@ -107,7 +110,7 @@ def _collect_lenient(target: ScanTarget) -> tuple[Snapshot, list[str]]:
 
 def failed_target(target: ScanTarget, reason: str) -> Snapshot:
     """A target whose every input is in ERROR for one reason (its collector was lost)."""
-    problems = _every((*OM_KEYS, *COGNITO_KEYS), "error", reason)
+    problems = {**unfilled(target), **_every(keys_of(target), "error", reason)}
     info = TargetInfo(name=target.name, om_url=target.om_url, cognito_pool_id=target.cognito.pool_id,
                       region=target.cognito.region, active=target.active, token_given=target.om_token is not None)
     return Snapshot(target=info, collected_at=utc_now(), problems=problems)
@@ -119,8 +122,10 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
     An unreachable URL, or one that is not OpenMetadata, raises TargetError when `strict` (a single
     scan: nothing to report); in a fleet (`strict=False`) it makes that target's inputs ERROR instead.
     """
+    if target.files is not None:
+        return collect_files(target)
     collected_at = utc_now()
-    problems: dict[str, Problem] = {}
+    problems: dict[str, Problem] = unfilled(target)
     om = OMFacts()
     # Cognito discovery needs only OpenMetadata's auth config: the Cognito reads start the moment it
     # is known and run alongside OpenMetadata's other reads, on one pool for the target's Cognito side
@@ -146,11 +151,9 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
                     raise
                 om_problems = _every(OM_KEYS, "error", str(exc))
             problems.update(om_problems)
-        else:
-            problems.update(_every(OM_KEYS, "skipped", "no OpenMetadata URL was given (Cognito-only scan)"))
         notes: list[str] = []
         if target.no_cognito:
-            cognito, cognito_problems = CognitoFacts(), _every(COGNITO_KEYS, "skipped", "--no-cognito was given")
+            cognito, cognito_problems = CognitoFacts(), dict[str, Problem]()
         else:
             if not started:  # no OpenMetadata, or it never answered its auth config
                 start_cognito(None)
@@ -162,6 +165,29 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
                       region=ref.region if ref else None, active=target.active,
                       token_given=target.om_token is not None)
     return Snapshot(target=info, collected_at=collected_at, om=om, cognito=cognito, problems=problems), notes
+
+
+def collect_files(target: ScanTarget) -> tuple[Snapshot, list[str]]:
+    """A file scan: every file source that applies reads its files into the snapshot's facts; an
+    input no given file sets is SKIPPED, saying which source would give it."""
+    import dataclasses
+
+    from auditor.sources import SOURCES, merge, problems_for
+
+    files = target.files
+    assert files is not None
+    results = [r for s in SOURCES if s.read is not None and s.applies(target) for r in s.read(files)]
+    facts, locations, notes = merge(results)
+    sections: dict[str, dict[str, object]] = {"om": {}, "cognito": {}, "conf": {}}
+    for key, value in facts.items():
+        section, _, name = key.partition(".")
+        sections[section][name] = value
+    snapshot = Snapshot(target=TargetInfo(name=target.name, active=False, token_given=False), collected_at=utc_now(),
+                        om=dataclasses.replace(OMFacts(), **sections["om"]),  # type: ignore[arg-type]
+                        cognito=dataclasses.replace(CognitoFacts(), **sections["cognito"]),  # type: ignore[arg-type]
+                        conf=dataclasses.replace(ConfFacts(), **sections["conf"]),  # type: ignore[arg-type]
+                        problems=problems_for(facts, target), locations=locations)
+    return snapshot, notes
 
 
 def _whole_side_failures(target: ScanTarget, problems: dict[str, Problem], strict: bool) -> list[str]:

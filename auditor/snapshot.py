@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.inputs import MAX_INPUT_BYTES
-from auditor.model import TargetInfo
+from auditor.model import Location, TargetInfo
 from auditor.untrusted import MalformedInput, load_json
 
 # Input keys. A rule's META.needs lists some of these.
@@ -39,6 +39,11 @@ COGNITO_CLIENTS = "cognito.clients"
 COGNITO_IDPS = "cognito.identity_providers"
 COGNITO_REF = "cognito.ref"
 COGNITO_RISK = "cognito.risk_configurations"
+CONF_JWT = "conf.jwt"
+CONF_FERNET = "conf.fernet"
+CONF_INITIAL_ADMINS = "conf.initial_admins"
+CONF_SECRETS = "conf.secrets"
+CONF_LDAP = "conf.ldap"
 
 
 def _keys(section: str, facts: type) -> tuple[str, ...]:
@@ -354,13 +359,54 @@ class CognitoFacts:
     risk_configurations: tuple[RiskConfig, ...] | None = None
 
 
+@dataclass(frozen=True)
+class JwtSettings:
+    """jwtTokenConfiguration as a configuration file sets it (paths and key id are not secrets)."""
+
+    public_key_path: str | None
+    private_key_path: str | None
+    issuer: str | None
+    key_id: str | None
+
+
+@dataclass(frozen=True)
+class SecretSetting:
+    """How one secret is given in a configuration file, never its value. `state`: shipped (OpenMetadata's
+    public default value), inline (a value written in the file), reference (a secret reference, or a
+    variable the file does not set), or empty."""
+
+    name: str  # the key, as the file spells it (fernetConfiguration.fernetKey, DB_USER_PASSWORD, ...)
+    kind: str  # fernet, oidc-client-secret, database-password, pipeline-password, ldap-password, ...
+    state: str
+    origin: str  # where the value came from, for people ("env file .env:4", "values.yaml default")
+
+
+@dataclass(frozen=True)
+class LdapSettings:
+    truststore_type: str | None  # ldapConfiguration.truststoreConfigType: TrustAll, JVMDefault, HostName, ...
+    in_use: bool  # the provider is ldap
+
+
+@dataclass(frozen=True)
+class ConfFacts:
+    """What only configuration files say (openmetadata.yaml, Helm values): no live collector fills it."""
+
+    jwt: JwtSettings | None = None
+    fernet: SecretSetting | None = None
+    initial_admins: tuple[str, ...] | None = None  # authorizer adminPrincipals / Helm initialAdmins
+    secrets: tuple[SecretSetting, ...] | None = None
+    ldap: LdapSettings | None = None
+
+
 # Every input a rule may need: derived from the facts' fields, so a key and its fact cannot drift apart.
 OM_KEYS = _keys("om", OMFacts)
 COGNITO_KEYS = _keys("cognito", CognitoFacts)
-INPUT_KEYS = frozenset((*OM_KEYS, *COGNITO_KEYS))
+CONF_KEYS = _keys("conf", ConfFacts)
+INPUT_KEYS = frozenset((*OM_KEYS, *COGNITO_KEYS, *CONF_KEYS))
 _NAMED = {OM_VERSION, OM_AUTH_CONFIG, OM_AUTHORIZER, OM_JWKS, OM_ENDPOINT, OM_ANONYMOUS, OM_ADMIN_USER, OM_ADMIN_USERS,
           OM_BOTS, OM_LOGIN_PROBE, OM_TOKEN_PROBE, OM_SECURITY_CONFIG, COGNITO_POOL, COGNITO_MFA, COGNITO_DOMAIN,
-          COGNITO_CLIENTS, COGNITO_IDPS, COGNITO_REF, COGNITO_RISK}
+          COGNITO_CLIENTS, COGNITO_IDPS, COGNITO_REF, COGNITO_RISK, CONF_JWT, CONF_FERNET, CONF_INITIAL_ADMINS,
+          CONF_SECRETS, CONF_LDAP}
 assert _NAMED <= INPUT_KEYS, _NAMED - INPUT_KEYS  # import-time: a misspelled constant cannot ship
 
 
@@ -371,6 +417,17 @@ class Snapshot:
     om: OMFacts = field(default_factory=OMFacts)
     cognito: CognitoFacts = field(default_factory=CognitoFacts)
     problems: Mapping[str, Problem] = field(default_factory=dict)
+    conf: ConfFacts = field(default_factory=ConfFacts)
+    # File scans: where facts were read. Keys: an input key ("om.auth_config"), a field of one
+    # ("om.auth_config.callback_url"), or an input key and a resource ("cognito.clients#web").
+    locations: Mapping[str, Location] = field(default_factory=dict)
+
+    def locate(self, fields: tuple[str, ...], needs: tuple[str, ...], resource: str,
+               evidence: Mapping[str, object]) -> Location | None:
+        """The most precise location known for a finding: a field the rule named, else the resource,
+        else a field its evidence shows, else the input it read."""
+        keys = [*fields, *(f"{n}#{resource}" for n in needs), *(f"{n}.{e}" for n in needs for e in evidence), *needs]
+        return next((self.locations[k] for k in keys if k in self.locations), None)
 
     def problem(self, key: str) -> Problem | None:
         """The recorded problem for an input, or a generic error if it is simply absent."""
@@ -452,6 +509,18 @@ def load_snapshots(text: str) -> tuple[Snapshot, ...]:
     if not isinstance(snaps, list):
         raise SnapshotFormatError("'snapshots' must be a list")
     try:
-        return tuple(from_json(Snapshot, s) for s in snaps)
+        return tuple(_with_conf_skipped(from_json(Snapshot, s)) for s in snaps)
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise SnapshotFormatError(f"malformed snapshot: {type(exc).__name__}") from None
+
+
+LIVE_CONF = "needs openmetadata.yaml (--config) or Helm values (--helm-values)"
+
+
+def _with_conf_skipped(snap: Snapshot) -> Snapshot:
+    """A snapshot written before configuration files were read (no conf input at all) is a live
+    scan's: its conf inputs are SKIPPED, as a live scan records them now, not ERROR."""
+    if snap.locations or any(k in snap.problems or snap.value(k) is not None for k in CONF_KEYS):
+        return snap
+    skipped = {k: Problem("skipped", LIVE_CONF) for k in CONF_KEYS}
+    return dataclasses.replace(snap, problems={**snap.problems, **skipped})

@@ -22,7 +22,8 @@ def test_dash_h_is_help(args: list[str]) -> None:
 def test_scan_help_is_grouped_into_panels_and_names_the_choices() -> None:
     result = run_cli("scan", "-h", env={"COLUMNS": "100"})
     panels = [line.strip("╭─ ").split(" ─")[0] for line in result.stdout.splitlines() if line.startswith("╭")]
-    assert panels == ["Options", "Target", "Output", "Rules and gate", "TLS and probe safety", "AWS", "Fleet"]
+    assert panels == ["Options", "Target", "Output", "Rules and gate", "TLS and probe safety", "AWS", "Fleet",
+                      "Configuration files"]
     active = next(line for line in result.stdout.splitlines() if "--active" in line)
     assert "<bool>" not in active  # a flag takes no value
     assert "SEVERITY" in result.stdout and "critical, or none" in result.stdout
@@ -46,7 +47,8 @@ def test_format_names_are_case_insensitive(tmp_path: Path) -> None:
     (["--rules", "oma30*,OMA401"], {"OMA30", "OMA40"}),
     (["--rules", "openmetadata"], {"OMA1"}),
     (["--rules", "cognito"], {"OMA2", "OMA3", "OMA4"}),
-    (["--skip-rules", "cognito"], {"OMA1"}),
+    (["--skip-rules", "cognito"], {"OMA1", "OMA5"}),
+    (["--rules", "config_files"], {"OMA5"}),
     (["--rules", "cognito_pool", "--skip-rules", "OMA21*"], {"OMA20"}),
 ])
 def test_rule_globs_and_categories(selection: list[str], prefixes: set[str], tmp_path: Path) -> None:

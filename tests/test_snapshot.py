@@ -20,7 +20,7 @@ from tests.helpers import snap
 
 def test_round_trip_keeps_every_fact() -> None:
     original = snap(
-        problems={"om.bots": Problem("skipped", "no token")},
+        problems={"om.bots": Problem("skipped", "no token"), "conf.jwt": Problem("skipped", "a live scan")},
         jwks=Jwks(path="/p", keys=(JwkKey("kid", "RSA", "RS256", format(DEFAULT_KEY_MODULUS, "x"), 65537),)),
         admin_user=AdminAccount(False, None),
         bots=(BotInfo("b", None, "JWT", "Unlimited", None),),
@@ -28,6 +28,13 @@ def test_round_trip_keeps_every_fact() -> None:
     [loaded] = load_snapshots(dump_snapshots([original]))
     assert loaded == original
     assert loaded.om.jwks is not None and loaded.om.jwks.keys[0].modulus == DEFAULT_KEY_MODULUS
+
+
+def test_a_snapshot_from_before_file_scans_has_its_conf_inputs_skipped_not_error() -> None:
+    from auditor.snapshot import CONF_KEYS, LIVE_CONF
+
+    [loaded] = load_snapshots(dump_snapshots([snap()]))
+    assert {k: loaded.problems[k] for k in CONF_KEYS} == {k: Problem("skipped", LIVE_CONF) for k in CONF_KEYS}
 
 
 @pytest.mark.parametrize(("text", "match"), [

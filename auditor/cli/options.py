@@ -49,7 +49,7 @@ FailOn = Annotated[str, typer.Option("--fail-on", metavar="SEVERITY", help="Lowe
                                       "that exits 1: info, low, medium, high, critical, or none (never; a soft gate).")]
 RuleIds = Annotated[str | None, typer.Option("--rules", help="Only these rules, comma-separated: IDs, globs (OMA2*) "
                                              "or categories (openmetadata, cognito, cognito_pool, cognito_client, "
-                                             "cross).")]
+                                             "cross, config_files).")]
 SkipIds = Annotated[str | None, typer.Option("--skip-rules", help="Skip these rules: IDs, globs or categories, "
                                              "comma-separated.")]
 RulesDirs = Annotated[list[Path] | None, typer.Option("--rules-dir", help="Extra folder of rule files.")]
@@ -63,6 +63,20 @@ AwsRegion = Annotated[str | None, typer.Option("--aws-region", help="AWS region 
 AwsProfile = Annotated[str | None, typer.Option("--aws-profile", help="Named AWS profile (else boto3's chain).")]
 AwsEndpoint = Annotated[str | None, typer.Option("--aws-endpoint-url", help="cognito-idp endpoint, e.g. moto "
                                                  "(else AWS_ENDPOINT_URL).")]
+ConfigFile = Annotated[Path | None, typer.Option("--config", help="OpenMetadata's openmetadata.yaml: a file scan "
+                                                 "(no running server is contacted).")]
+EnvFiles = Annotated[list[Path] | None, typer.Option("--env-file", help="docker .env file resolving --config's "
+                                                     "${VAR:-default} placeholders; repeatable, the first wins.")]
+ComposeFile = Annotated[Path | None, typer.Option("--compose-file", help="docker compose file whose OpenMetadata "
+                                                  "service's environment: resolves placeholders (after --env-file).")]
+HelmValues = Annotated[list[Path] | None, typer.Option("--helm-values", help="Values file of the official "
+                                                       "openmetadata Helm chart; repeatable.")]
+TerraformPlan = Annotated[Path | None, typer.Option("--terraform-plan", help="`terraform show -json plan.out` "
+                                                    "output: the Cognito resources in it.")]
+CloudFormation = Annotated[list[Path] | None, typer.Option("--cloudformation", help="CloudFormation template "
+                                                           "(YAML or JSON); repeatable.")]
+ScanDir = Annotated[Path | None, typer.Option("--dir", help="Find the known configuration files under this folder "
+                                              "(each one used is named); paths in findings are relative to it.")]
 
 # --help groups the shared options into panels (typer's rich help); an option not named here stays
 # under "Options".
@@ -74,6 +88,8 @@ PANELS = {
                        "--no-suppressions", "--baseline"),
     "Output": ("--format", "--output-dir"),
     "TLS and probe safety": ("--ca-bundle", "--insecure", "--lockout-window", "--state-dir"),
+    "Configuration files": ("--config", "--env-file", "--compose-file", "--helm-values", "--terraform-plan",
+                            "--cloudformation", "--dir"),
 }
 
 

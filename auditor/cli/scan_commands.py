@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -18,10 +18,15 @@ from auditor.cli.options import (
     Baseline,
     CaBundle,
     ClientId,
+    CloudFormation,
+    ComposeFile,
     Concurrency,
+    ConfigFile,
+    EnvFiles,
     FailOn,
     FailOnNew,
     Formats,
+    HelmValues,
     Insecure,
     Inventory,
     LockoutWindow,
@@ -32,12 +37,14 @@ from auditor.cli.options import (
     PoolId,
     RuleIds,
     RulesDirs,
+    ScanDir,
     Shard,
     SkipIds,
     StateDir,
     Suppressions,
     Tags,
     TargetGlobs,
+    TerraformPlan,
     TokenFile,
 )
 from auditor.cli.run import emit, execute_scan
@@ -46,10 +53,6 @@ from auditor.inputs import read_input
 from auditor.lockout import DEFAULT_WINDOW
 from auditor.plan import build_target
 from auditor.redact import SECRETS
-
-if TYPE_CHECKING:
-    pass
-
 
 # ---- commands ---------------------------------------------------------------------------------
 
@@ -62,6 +65,8 @@ SCAN_EXAMPLES = """Examples:
   omaudit scan --om-url https://om.staging.example.com --baseline base.json --fail-on-new -f sarif
   omaudit scan --inventory fleet.toml --tag prod --shard 0/4 -f json
   omaudit scan --cognito-pool-id us-east-1_AbC123xyz --rules cognito
+  omaudit scan --config conf/openmetadata.yaml --env-file .env -f sarif
+  omaudit scan --dir . --fail-on medium -f sarif
 
 Exit codes: 0 clean, 1 a FAIL at or above --fail-on, 2 bad input or nothing to scan, 3 some rules
 could not verify, 4 internal error."""
@@ -91,12 +96,24 @@ def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active =
          lockout_window: LockoutWindow = DEFAULT_WINDOW, state_dir: StateDir = None, inventory: Inventory = None,
          targets: TargetGlobs = None,
          tag: Tags = None, shard: Shard = None, concurrency: Concurrency = None,
-         no_cognito: NoCognito = False) -> int:
-    """Collect from a running OpenMetadata and/or its Cognito pool (or an inventory of them), evaluate, report."""
+         no_cognito: NoCognito = False, config: ConfigFile = None, env_file: EnvFiles = None,
+         compose_file: ComposeFile = None, helm_values: HelmValues = None, terraform_plan: TerraformPlan = None,
+         cloudformation: CloudFormation = None, dir: ScanDir = None) -> int:
+    """Audit a running OpenMetadata and/or its Cognito pool (or an inventory of them), or configuration files."""
     gate = plan.build_gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new, tell)
     plan.check_concurrency(concurrency)
     verify = plan.verify_option(ca_bundle, insecure)
-    if inventory is not None:
+    files = plan.FileOptions(config=config, env_files=tuple(env_file or ()), compose=compose_file,
+                             helm_values=tuple(helm_values or ()), terraform_plan=terraform_plan,
+                             cloudformation=tuple(cloudformation or ()), dir=dir)
+    if files.given:
+        if om_url or inventory or cognito_pool_id or active or om_token_file:
+            raise InputError("a file scan (--config, --helm-values, --terraform-plan, --cloudformation, --dir) "
+                             "contacts no server: leave out --om-url, --inventory, --cognito-pool-id, --active "
+                             "and --om-token-file")
+        targets_ = [plan.build_file_target(files, tell)]
+        split = None
+    elif inventory is not None:
         if om_url or cognito_pool_id or cognito_client_id or om_token_file:
             raise InputError("--inventory replaces --om-url, --om-token-file and --cognito-*; give one or the other")
         from auditor.inventory import parse_shard
@@ -106,6 +123,8 @@ def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active =
                                     profile=aws_profile, endpoint=aws_endpoint_url, no_cognito=no_cognito, note=tell)
         split = parse_shard(shard) if shard else None
     else:
+        if env_file or compose_file:
+            raise InputError("--env-file and --compose-file resolve the placeholders of --config: give --config")
         if targets or tag or shard:
             raise InputError("--targets, --tag and --shard select from an --inventory")
         targets_ = [build_target(om_url, token=plan.read_token(om_token_file), active=active, verify=verify,

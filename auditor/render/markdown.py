@@ -4,7 +4,7 @@ baseline."""
 
 from __future__ import annotations
 
-from auditor.model import Report, Severity, Status
+from auditor.model import Finding, Report, Severity, Status
 from auditor.render import Renderer
 from auditor.render.escape import md_code, md_text
 
@@ -32,7 +32,7 @@ def render(report: Report) -> str:
         for shown, f in enumerate(ordered):
             new = " **new**" if f.baseline == "new" else ""
             row = (f"| {f.severity.label}{new} | {md_text(f.rule_id)} | {md_code(f.target, in_table=True)} | "
-                   f"{md_code(f.resource, in_table=True)} | {md_text(f.message)} |")
+                   f"{md_code(f.resource, in_table=True)}{_at(f)} | {md_text(f.message)} |")
             budget -= len(row) + 1
             if budget < 0:
                 lines.append(f"| | | | | {len(ordered) - shown} more failing findings: see report.json |")
@@ -65,3 +65,8 @@ def render(report: Report) -> str:
 
 
 RENDERER = Renderer(name="markdown", filename="report.md", render=render)
+
+
+def _at(finding: Finding) -> str:
+    """A file scan's `path:line`, after the resource."""
+    return f" at {md_code(str(finding.location), in_table=True)}" if finding.location is not None else ""

@@ -2,14 +2,17 @@
 
 Results are the FAIL findings (and MUTED ones, with an external suppression); PASS and SKIPPED are
 not results. ERRORs are tool execution notifications: they are about omaudit's view, not the target.
-Every result has a stable `partialFingerprints` entry and a location: the OpenMetadata URL, or the
-Cognito pool and client as a logical location.
+Every result has a stable `partialFingerprints` entry and a location: for a file scan the file,
+relative to the scanned root (`%SRCROOT%`), and its line, so that GitHub code scanning annotates the
+line in the pull request; else the OpenMetadata URL, or the Cognito pool and client as a logical
+location.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from auditor import __version__
 from auditor.model import Finding, Report, Severity, Status
@@ -26,6 +29,12 @@ INFORMATION_URI = "https://github.com/omaudit/omaudit"
 def _location(finding: Finding) -> dict[str, Any]:
     logical = {"fullyQualifiedName": finding.resource, "kind": "resource",
                "name": finding.resource.rsplit("/", 1)[-1]}
+    if finding.location is not None:
+        physical: dict[str, Any] = {"artifactLocation": {"uri": quote(finding.location.file), "uriBaseId": "%SRCROOT%"}}
+        if finding.location.line:
+            physical["region"] = {"startLine": finding.location.line}
+        return {"physicalLocation": physical, "logicalLocations": [logical],
+                "message": {"text": f"{finding.target}: {finding.resource}"}}
     uri = finding.resource if finding.resource.startswith(("http://", "https://")) else (
         "omaudit:" + finding.resource)
     return {"physicalLocation": {"artifactLocation": {"uri": uri}}, "logicalLocations": [logical],

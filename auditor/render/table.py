@@ -41,7 +41,8 @@ def _rule_rows(findings: list[Finding], view: ReportView, base: str | None) -> l
     message = messages[0] + (f" (and {len(messages) - 1} other messages)" if len(messages) > 1 else "")
     new = sum(f.baseline == "new" for f in findings)
     marks = f" [{new} new]" if new else ""
-    resources = [cut(terminal(_relative(f.resource, base)), RESOURCE_CHARS) for f in findings]
+    resources = [cut(terminal(_relative(f.resource, base)), RESOURCE_CHARS)
+                 + (f" ({terminal(str(f.location))})" if f.location is not None else "") for f in findings]
     label = "on" if len(resources) == 1 else f"on {len(resources)}:"
     return [head + marks, *_wrap(f"{message} · {label} {', '.join(resources)}", view)]
 

@@ -38,7 +38,7 @@ identity provider so password login is refused altogether.
 - projectdiscovery/nuclei-templates: http/default-logins/openmetadata/openmetadata-default-login.yaml
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
 
 META = RuleMeta(id="OMA101", name="default-admin-login", severity=Severity.CRITICAL,
                 needs=("om.login_probe",), active=True)
@@ -48,7 +48,7 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     probe = need(snap.om.login_probe)
     evidence = {"account": probe.account, "http_status": probe.http_status, "outcome": probe.outcome,
                 "attempts": list(probe.attempts)}
-    resource = f"{snap.target.om_url}{probe.endpoint}"
+    resource = om_resource(snap, probe.endpoint)
     if probe.outcome == "accepted":
         yield META.failed(resource, f"the shipped credentials for {probe.account} were accepted", **evidence)
     elif probe.outcome == "locked":

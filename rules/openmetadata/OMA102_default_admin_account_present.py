@@ -24,7 +24,7 @@ and list your own SSO admins there, restart, then delete the account:
 """
 
 from auditor.om_defaults import PASSWORD_PROVIDERS
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
 
 META = RuleMeta(id="OMA102", name="default-admin-account-present", severity=Severity.HIGH,
                 needs=("om.admin_user", "om.auth_config"))
@@ -33,7 +33,7 @@ META = RuleMeta(id="OMA102", name="default-admin-account-present", severity=Seve
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     account = need(snap.om.admin_user)
     provider = need(snap.om.auth_config).provider
-    resource = f"{snap.target.om_url}/api/v1/users/name/admin"
+    resource = om_resource(snap, "/api/v1/users/name/admin")
     if provider is None:
         yield META.errored(resource, "the auth config names no provider")
     elif provider in PASSWORD_PROVIDERS:

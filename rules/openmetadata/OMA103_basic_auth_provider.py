@@ -23,7 +23,7 @@ Configure SSO: `AUTHENTICATION_PROVIDER=aws-cognito`,
 """
 
 from auditor.om_defaults import LOCAL_PASSWORD_PROVIDERS, PASSWORD_PROVIDERS
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
 
 META = RuleMeta(id="OMA103", name="basic-auth-provider", severity=Severity.MEDIUM, needs=("om.auth_config",))
 
@@ -31,7 +31,7 @@ META = RuleMeta(id="OMA103", name="basic-auth-provider", severity=Severity.MEDIU
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     auth = need(snap.om.auth_config)
     provider = auth.provider
-    resource = f"{snap.target.om_url}{auth.path}"
+    resource = om_resource(snap, auth.path)
     if provider is None:
         yield META.errored(resource, "the auth config names no provider")
     elif provider in LOCAL_PASSWORD_PROVIDERS:

@@ -24,14 +24,14 @@ restart, and regenerate every bot token (Settings > Bots > Revoke / Generate tok
 """
 
 from auditor.om_defaults import DEFAULT_KEY_MODULUS, DEFAULT_KEY_SPKI_SHA256
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
 
 META = RuleMeta(id="OMA104", name="default-jwt-signing-key", severity=Severity.CRITICAL, needs=("om.jwks",))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     jwks = need(snap.om.jwks)
-    resource = f"{snap.target.om_url}{jwks.path}"
+    resource = om_resource(snap, jwks.path)
     defaults = [k for k in jwks.keys if k.modulus == DEFAULT_KEY_MODULUS]
     if defaults:
         yield META.failed(resource, "the published JWKS contains OpenMetadata's shipped default RSA key",

@@ -41,7 +41,7 @@ Also remove the default key's JWKS URL from any other service's trust list.
 - docs/research/issue-11-openmetadata-source.md, point 2
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
 
 META = RuleMeta(id="OMA105", name="default-key-token-accepted", severity=Severity.CRITICAL,
                 needs=("om.token_probe",), active=True)
@@ -49,7 +49,7 @@ META = RuleMeta(id="OMA105", name="default-key-token-accepted", severity=Severit
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     probe = need(snap.om.token_probe)
-    resource = f"{snap.target.om_url}{probe.endpoint}"
+    resource = om_resource(snap, probe.endpoint)
     evidence = {"http_status": probe.http_status, "answer": probe.message}
     if probe.outcome == "accepted":
         yield META.failed(resource, f"the public default-key admin token passed the signature check (HTTP "

@@ -29,6 +29,7 @@ from auditor.rulekit import (
     is_loopback_host,
     need,
     om_callback,
+    om_resource,
     url_host,
     where_loopback_points,
 )
@@ -38,7 +39,7 @@ META = RuleMeta(id="OMA106", name="callback-url-localhost", severity=Severity.HI
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     auth = need(snap.om.auth_config)
-    resource = f"{snap.target.om_url}{auth.path}"
+    resource = om_resource(snap, auth.path)
     field, url, unknown = om_callback(snap)
     if unknown:
         yield blocked_by(unknown, resource)

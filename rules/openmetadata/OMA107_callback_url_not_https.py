@@ -23,6 +23,7 @@ from auditor.rulekit import (
     blocked_by,
     need,
     om_callback,
+    om_resource,
     url_scheme,
 )
 
@@ -31,7 +32,7 @@ META = RuleMeta(id="OMA107", name="callback-url-not-https", severity=Severity.ME
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     auth = need(snap.om.auth_config)
-    resource = f"{snap.target.om_url}{auth.path}"
+    resource = om_resource(snap, auth.path)
     field, url, unknown = om_callback(snap)
     if unknown:
         yield blocked_by(unknown, resource)

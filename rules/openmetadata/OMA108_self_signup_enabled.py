@@ -15,17 +15,18 @@ on 1.5+ also turn it off in Settings, because the stored setting overrides the e
 - open-metadata/OpenMetadata: openmetadata-service/.../security/auth/BasicAuthenticator.java (501 when off)
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
 
 META = RuleMeta(id="OMA108", name="self-signup-enabled", severity=Severity.MEDIUM, needs=("om.auth_config",))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     auth = need(snap.om.auth_config)
-    resource = f"{snap.target.om_url}{auth.path}"
+    resource = om_resource(snap, auth.path)
     if auth.enable_self_signup is None:
         yield META.errored(resource, "the auth config does not say whether self-signup is enabled")
     elif auth.enable_self_signup:
-        yield META.failed(resource, f"self-signup is enabled (provider {auth.provider})", provider=auth.provider)
+        yield META.failed(resource, f"self-signup is enabled (provider {auth.provider})", provider=auth.provider,
+                          enable_self_signup=True).about("om.auth_config.enable_self_signup")
     else:
-        yield META.passed(resource, "self-signup is disabled", provider=auth.provider)
+        yield META.passed(resource, "self-signup is disabled", provider=auth.provider, enable_self_signup=False)

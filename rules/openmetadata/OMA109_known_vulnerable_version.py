@@ -36,7 +36,7 @@ advisories above applies.
 
 import re
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
 
 META = RuleMeta(id="OMA109", name="known-vulnerable-version", severity=Severity.HIGH, needs=("om.version",))
 
@@ -79,7 +79,7 @@ def _pad(v: Version) -> Version:
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     info = need(snap.om.version)
-    resource = f"{snap.target.om_url}{info.path}"
+    resource = om_resource(snap, info.path)
     version = parse_version(info.version)
     if version is None:
         yield META.errored(resource, f"version {info.version!r} is not a comparable release number",

@@ -26,7 +26,7 @@ anonymous callers at the reverse proxy.
 - docs/research/issue-11-openmetadata-source.md, point 1
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
 
 META = RuleMeta(id="OMA111", name="authorizer-config-disclosed", severity=Severity.MEDIUM,
                 needs=("om.authorizer",))
@@ -34,7 +34,7 @@ META = RuleMeta(id="OMA111", name="authorizer-config-disclosed", severity=Severi
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     authorizer = need(snap.om.authorizer)
-    resource = f"{snap.target.om_url}{authorizer.path}"
+    resource = om_resource(snap, authorizer.path)
     lists = {"adminPrincipals": authorizer.admin_principals, "botPrincipals": authorizer.bot_principals,
              "testPrincipals": authorizer.test_principals}
     disclosed = {name: list(values) for name, values in lists.items() if values}

@@ -13,7 +13,7 @@ Set `AUTHORIZER_REQUEST_FILTER=org.openmetadata.service.security.JwtFilter` and
 - open-metadata/OpenMetadata: openmetadata-service/.../security/JwtFilter.java, NoopFilter.java
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
 
 META = RuleMeta(id="OMA112", name="anonymous-api-access", severity=Severity.CRITICAL,
                 needs=("om.anonymous_access",))
@@ -21,7 +21,7 @@ META = RuleMeta(id="OMA112", name="anonymous-api-access", severity=Severity.CRIT
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     probe = need(snap.om.anonymous_access)
-    resource = f"{snap.target.om_url}{probe.endpoint}"
+    resource = om_resource(snap, probe.endpoint)
     if probe.outcome == "accepted":
         yield META.failed(resource, "the user list is served without a token", http_status=probe.http_status)
     else:

@@ -19,7 +19,7 @@ ingestion configuration before it expires.
   docs/research/issue-11-openmetadata-source.md, point 5
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
 
 META = RuleMeta(id="OMA113", name="bot-token-never-expires", severity=Severity.MEDIUM, needs=("om.bots",))
 
@@ -27,7 +27,7 @@ META = RuleMeta(id="OMA113", name="bot-token-never-expires", severity=Severity.M
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     bots = need(snap.om.bots)
     if not bots:
-        yield META.passed(f"{snap.target.om_url}/api/v1/bots", "no bots are defined")
+        yield META.passed(om_resource(snap, "/api/v1/bots"), "no bots are defined")
     for bot in bots:
         resource = f"bot:{bot.name}"
         if bot.error:

@@ -14,14 +14,14 @@ Set `JWT_KEY_ID` to a fresh random UUID, restart, and regenerate the bot tokens.
 """
 
 from auditor.om_defaults import DEFAULT_KEY_ID, DEFAULT_KEY_MODULUS
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
 
 META = RuleMeta(id="OMA114", name="default-jwt-key-id", severity=Severity.LOW, needs=("om.jwks",))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     jwks = need(snap.om.jwks)
-    resource = f"{snap.target.om_url}{jwks.path}"
+    resource = om_resource(snap, jwks.path)
     with_default_kid = [k for k in jwks.keys if k.kid == DEFAULT_KEY_ID]
     if jwks.malformed and not with_default_kid:
         yield META.errored(resource, "some published keys could not be parsed: " + "; ".join(jwks.malformed))

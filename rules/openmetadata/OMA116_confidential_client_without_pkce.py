@@ -33,6 +33,7 @@ from auditor.rulekit import (
     Snapshot,
     blocked_by,
     need,
+    om_resource,
     om_security,
 )
 
@@ -42,7 +43,7 @@ META = RuleMeta(id="OMA116", name="confidential-client-without-pkce", severity=S
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     auth = need(snap.om.auth_config)
-    resource = f"{snap.target.om_url}{auth.path}"
+    resource = om_resource(snap, auth.path)
     if (auth.client_type or "").lower() != "confidential":
         yield META.skipped(resource, f"clientType is {auth.client_type or 'public'}: the browser runs the flow")
         return

@@ -1,0 +1,141 @@
+"""The environment that OpenMetadata's `${VAR:-default}` placeholders are resolved against, and the
+resolution itself, with the origin of every resolved value.
+
+OpenMetadata substitutes the raw text of openmetadata.yaml before YAML parses it: its initialize()
+installs `new SubstitutingSourceProvider(..., new EnvironmentVariableSubstitutor(false))`
+[open-metadata/OpenMetadata: openmetadata-service/src/main/java/org/openmetadata/service/
+OpenMetadataApplication.java]. Dropwizard's substitutor is commons-text's StringSubstitutor over the
+environment: `${NAME}`, `${NAME:-default}`, `$${` for a literal `${`; with strict = false an unset
+variable without a default stays as written. So `adminPrincipals: ${AUTHORIZER_ADMIN_PRINCIPALS:-[admin]}`
+is the YAML list `[admin]` after substitution, as here.
+
+Where a variable's value comes from, first match wins (documented in the README):
+1. `--env-file` (docker `.env` style: `KEY=VALUE`, `export` allowed, `#` comments, quotes removed);
+2. the `environment:` of the OpenMetadata service in a compose file (`--compose-file`);
+3. the process environment (the scan may run where the server runs).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+_PLACEHOLDER = re.compile(r"\$(\$?)\{([^}:]*)(?::-([^}]*))?\}")
+_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where one value came from: `kind` is env-file, compose, process, default or unset."""
+
+    kind: str
+    file: str | None = None
+    line: int | None = None
+
+    @property
+    def in_a_file(self) -> bool:
+        """Written in a file of the change under review (not the process environment)."""
+        return self.kind in ("env-file", "compose", "default")
+
+    def describe(self) -> str:
+        where = f" {self.file}:{self.line}" if self.file else ""
+        return {"env-file": f"env file{where}", "compose": f"compose environment{where}",
+                "process": "the process environment", "default": "the file's own default",
+                "unset": "unset (no default)"}[self.kind]
+
+
+@dataclass(frozen=True)
+class Variable:
+    value: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Substitution:
+    """One placeholder on one line of the substituted text."""
+
+    name: str
+    line: int
+    origin: Origin
+
+
+def parse_env_file(text: str, name: str) -> dict[str, Variable]:
+    """docker `.env` lines. A line that is not KEY=VALUE is ignored, as docker compose ignores it."""
+    out: dict[str, Variable] = {}
+    for number, raw in enumerate(text.splitlines(), 1):
+        if raw.lstrip().startswith("#"):
+            continue
+        match = _ENV_LINE.match(raw)
+        if match is None:
+            continue
+        out[match.group(1)] = Variable(_unquote(match.group(2)), Origin("env-file", name, number))
+    return out
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        inner = value[1:-1]
+        return inner.replace("\\n", "\n").replace('\\"', '"') if value[0] == '"' else inner
+    return re.split(r"\s+#", value, maxsplit=1)[0].strip()
+
+
+def compose_environment(services: object, name: str, lines: Mapping[tuple[str | int, ...], int]
+                        ) -> dict[str, Variable]:
+    """The `environment:` of the compose file's OpenMetadata service (its image names
+    openmetadata/server, or its name has "openmetadata"); of every service when none does."""
+    if not isinstance(services, dict):
+        return {}
+    chosen = [s for s, spec in services.items() if isinstance(spec, dict)
+              and ("openmetadata/server" in str(spec.get("image", "")) or "openmetadata" in str(s).lower())]
+    out: dict[str, Variable] = {}
+    for service in chosen or list(services):
+        env = services[service].get("environment") if isinstance(services[service], dict) else None
+        pairs: list[tuple[str, object, tuple[str | int, ...]]] = []
+        given: str | None
+        if isinstance(env, dict):
+            pairs = [(str(k), v, ("services", service, "environment", str(k))) for k, v in env.items()]
+        elif isinstance(env, list):
+            for i, item in enumerate(env):
+                key, _, text = str(item).partition("=")
+                given = text if "=" in str(item) else None
+                pairs.append((key.strip(), given, ("services", service, "environment", i)))
+        for var, value, path in pairs:
+            if value is not None and var:
+                out.setdefault(var, Variable(str(value).lower() if isinstance(value, bool) else str(value),
+                                             Origin("compose", name, lines.get(path))))
+    return out
+
+
+def process_environment() -> dict[str, Variable]:
+    return {key: Variable(value, Origin("process")) for key, value in os.environ.items()}
+
+
+def substitute(text: str, env: Mapping[str, Variable]) -> tuple[str, list[Substitution]]:
+    """`text` with every placeholder resolved as OpenMetadata resolves it, and what each one used."""
+    used: list[Substitution] = []
+    out: list[str] = []
+    last = 0
+    line = 1
+    for match in _PLACEHOLDER.finditer(text):
+        out.append(text[last:match.start()])
+        line += text.count("\n", last, match.start())
+        last = match.end()
+        escaped, name, default = match.group(1), match.group(2).strip(), match.group(3)
+        if escaped:  # $${X} is the literal ${X}
+            out.append(match.group(0)[1:])
+            continue
+        variable = env.get(name)
+        if variable is not None:
+            out.append(variable.value)
+            used.append(Substitution(name, line, variable.origin))
+        elif default is not None:
+            out.append(default)
+            used.append(Substitution(name, line, Origin("default")))
+        else:
+            out.append(match.group(0))
+            used.append(Substitution(name, line, Origin("unset")))
+    out.append(text[last:])
+    return "".join(out), used

@@ -1,0 +1,63 @@
+"""OpenMetadata's server configuration, openmetadata.yaml, with its placeholders resolved as the server
+resolves them (auditor.files.environment), read into the same facts a live scan collects."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from auditor.errors import InputError
+from auditor.files.environment import Origin, Substitution, Variable, substitute
+from auditor.files.om_settings import SECRETS, SETTINGS, SecretFound, Setting, build, secret_state
+from auditor.files.result import FileFacts, read_yaml, relative
+from auditor.inputs import MAX_CONFIG_BYTES, read_input
+from auditor.model import Location
+
+WHAT = "OpenMetadata configuration"
+
+
+def read_om_config(path: Path, root: Path, env: Mapping[str, Variable]) -> FileFacts:
+    rel = relative(path, root)
+    text, used = substitute(read_input(path, WHAT, MAX_CONFIG_BYTES), env)
+    docs = read_yaml(path, root, WHAT, text)
+    doc = docs[0] if docs else None
+    if doc is None or not isinstance(doc.value, dict):
+        raise InputError(f"{WHAT} {rel} is not a YAML mapping of settings")
+    if not any(key in doc.value for key in ("authenticationConfiguration", "authorizerConfiguration",
+                                            "jwtTokenConfiguration", "fernetConfiguration")):
+        raise InputError(f"{WHAT} {rel} has none of authenticationConfiguration, authorizerConfiguration, "
+                         "jwtTokenConfiguration, fernetConfiguration: not an openmetadata.yaml")
+    by_line: dict[int, list[Substitution]] = {}
+    for sub in used:
+        by_line.setdefault(sub.line, []).append(sub)
+
+    def origin_at(line: int | None) -> Origin | None:
+        subs = by_line.get(line or 0, [])
+        return subs[0].origin if len(subs) == 1 else None
+
+    def where(line: int | None) -> tuple[Location, str]:
+        origin = origin_at(line)
+        if origin is not None and origin.file and origin.kind in ("env-file", "compose"):
+            return Location(origin.file, origin.line), origin.describe()
+        described = origin.describe() if origin is not None else f"written in {rel}"
+        return Location(rel, line), described
+
+    settings: dict[str, Setting] = {}
+    for name, spec in SETTINGS.items():
+        if spec.yaml in doc.lines:
+            location, described = where(doc.line(spec.yaml))
+            settings[name] = Setting(doc.get(spec.yaml), location, described)
+    secrets: list[SecretFound] = []
+    for kind, spec in SECRETS.items():
+        if spec.yaml not in doc.lines:
+            continue
+        line = doc.line(spec.yaml)
+        origin = origin_at(line)
+        location, described = where(line)
+        if origin is not None and origin.kind in ("process", "unset"):
+            state = "reference"
+        else:
+            state = secret_state(kind, doc.get(spec.yaml))
+        secrets.append(SecretFound(kind, ".".join(spec.yaml), state, location, described))
+    facts, locations = build(rel, settings, secrets)
+    return FileFacts(facts, locations)

@@ -1,0 +1,35 @@
+"""What one configuration file gives the snapshot: facts by input key, their locations, notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from auditor.errors import InputError
+from auditor.files.yaml_doc import Doc, YamlError, load
+from auditor.inputs import MAX_CONFIG_BYTES, read_input
+from auditor.model import Location
+
+
+@dataclass
+class FileFacts:
+    facts: dict[str, object] = field(default_factory=dict)  # input key -> fact ("om.auth_config": AuthConfig)
+    locations: dict[str, Location] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def relative(path: Path, root: Path) -> str:
+    """A path as findings name it: relative to the scanned root when it is under it (SARIF wants that)."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_yaml(path: Path, root: Path, what: str, text: str | None = None) -> list[Doc]:
+    """A YAML or JSON file's documents; one InputError line naming the file (and line) otherwise."""
+    body = read_input(path, what, MAX_CONFIG_BYTES) if text is None else text
+    try:
+        return load(body)
+    except YamlError as exc:
+        raise InputError(f"{what} {relative(path, root)}: {exc}") from None

@@ -1,0 +1,152 @@
+"""YAML (and JSON) with a line number for every value, read safely.
+
+PyYAML's composer builds the node graph without constructing any Python object: a tag it does not
+know (CloudFormation's `!Ref`, `!Sub`, `!GetAtt`, ...) stays a tag on its node, so no constructor
+runs and none is needed, and every node keeps its start mark (line). The graph is then walked into
+plain values here, under bounds that the composer alone does not give: an alias is a reference to a
+node composed once, so a "billion laughs" file is small as a graph and huge as values; the walk
+counts every value it makes and stops at MAX_VALUES, and at MAX_DEPTH of nesting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+MAX_VALUES = 200_000  # values made from one file, aliases expanded
+MAX_DEPTH = 64
+Path = tuple[str | int, ...]
+
+# The pure-Python loader: its recursion ends in RecursionError on deep nesting (libyaml's C composer could
+# overflow the C stack instead).
+_Loader: Any = yaml.SafeLoader
+_BOOL = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+
+
+class YamlError(ValueError):
+    """A file that is not YAML, or exceeds a bound; the message names the line."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message if line is None else f"line {line}: {message}")
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A value under a CloudFormation intrinsic (`!Ref x` is Tagged("Ref", "x")): never resolved."""
+
+    tag: str
+    value: Any
+
+
+@dataclass
+class Doc:
+    """One document: its plain value, and the line (1-based) where each value starts."""
+
+    value: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+
+    def line(self, path: Path) -> int | None:
+        """The line of `path`, else of its nearest ancestor that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
+
+    def get(self, path: Path) -> Any:
+        """The value at `path`, or None when any step is missing or of another shape."""
+        node = self.value
+        for step in path:
+            if isinstance(step, int) and isinstance(node, list) and -len(node) <= step < len(node):
+                node = node[step]
+            elif isinstance(step, str) and isinstance(node, dict):
+                node = node.get(step)
+            else:
+                return None
+        return node
+
+
+def load(text: str) -> list[Doc]:
+    """Every document in `text` (YAML 1.1, which JSON is nearly a subset of). YamlError on bad input."""
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise YamlError(exc.problem or exc.context or "not valid YAML", mark.line + 1 if mark else None) from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else f"not valid YAML ({type(exc).__name__})"
+        raise YamlError(reason) from None
+    budget = _Budget()
+    docs = []
+    for node in nodes:
+        doc = Doc(None)
+        doc.value = _walk(node, (), doc.lines, budget, 0)
+        docs.append(doc)
+    return docs
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.left = MAX_VALUES
+
+    def spend(self, node: yaml.Node) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise YamlError(f"more than {MAX_VALUES} values (aliases expanded): refused", node.start_mark.line + 1)
+
+
+def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], budget: _Budget, depth: int) -> Any:
+    budget.spend(node)
+    if depth > MAX_DEPTH:
+        raise YamlError(f"nested more than {MAX_DEPTH} levels: refused", node.start_mark.line + 1)
+    lines.setdefault(path, node.start_mark.line + 1)
+    tag = node.tag or ""
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in _pairs(node):
+            key = (str(_scalar(key_node)) if isinstance(key_node, yaml.ScalarNode)
+                   else f"<key at line {key_node.start_mark.line + 1}>")
+            out[key] = _walk(value_node, (*path, key), lines, budget, depth + 1)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+        return _intrinsic(tag, out)
+    if isinstance(node, yaml.SequenceNode):
+        items = [_walk(child, (*path, i), lines, budget, depth + 1) for i, child in enumerate(node.value)]
+        return _intrinsic(tag, items)
+    return _intrinsic(tag, _scalar(node))
+
+
+def _pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
+    """A mapping's pairs, with `<<` merge keys left as ordinary keys (values are never merged in)."""
+    yield from node.value
+
+
+def _intrinsic(tag: str, value: Any) -> Any:
+    """A local tag (`!Ref`) wraps its value; standard tags were already applied."""
+    if tag.startswith("!"):
+        return Tagged(tag[1:], value)
+    return value
+
+
+def _scalar(node: yaml.Node) -> Any:
+    """A scalar as YAML 1.1's core schema types it; anything else (timestamps, binary) stays a string."""
+    text = str(node.value)
+    tag = node.tag or ""
+    if tag.endswith(":null"):
+        return None
+    if tag.endswith(":bool"):
+        return _BOOL.get(text.lower(), text)
+    if tag.endswith(":int"):
+        try:
+            return int(text.replace("_", ""), 0) if len(text) <= 40 else text
+        except ValueError:
+            return text
+    if tag.endswith(":float"):
+        try:
+            return float(text.replace("_", "")) if len(text) <= 40 else text
+        except ValueError:
+            return text
+    return text

@@ -1,0 +1,186 @@
+"""Where a snapshot's facts come from: one declaration per source of facts.
+
+A source says which inputs it fills (`keys`, taken from the snapshot's types), which inputs it waits
+for, whether it applies to a target, and for file sources how to read its files. The scan asks this
+module which inputs no applicable source fills (SKIPPED, with what would have filled them) and which
+keys a lost target leaves in ERROR; nothing spells the sides out by hand.
+
+Adding a source (Kubernetes manifests, say) is one module that reads the file into facts, one entry
+in SOURCES, and one option in auditor/cli/options.py that sets its path on FileInputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from auditor.model import Location
+from auditor.snapshot import (
+    COGNITO_KEYS,
+    CONF_KEYS,
+    INPUT_KEYS,
+    OM_AUTH_CONFIG,
+    OM_KEYS,
+    OM_SECURITY_CONFIG,
+    Problem,
+)
+
+if TYPE_CHECKING:
+    from auditor.files.result import FileFacts
+    from auditor.scan import ScanTarget
+
+
+@dataclass(frozen=True)
+class FileInputs:
+    """The configuration files of one target (a file scan). Paths in findings are relative to `root`."""
+
+    root: Path
+    config: Path | None = None  # openmetadata.yaml
+    env_files: tuple[Path, ...] = ()
+    compose: Path | None = None
+    helm_values: tuple[Path, ...] = ()
+    terraform_plan: Path | None = None
+    cloudformation: tuple[Path, ...] = ()
+
+    def named(self) -> list[Path]:
+        """Every file given, in the order they are read."""
+        out: list[Path] = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name != "root" and value:
+                out.extend(value if isinstance(value, tuple) else [value])
+        return out
+
+
+Reader = Callable[[FileInputs], "list[FileFacts]"]
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str  # as reasons name it: "a running OpenMetadata (--om-url)"
+    keys: tuple[str, ...]
+    off: Callable[[ScanTarget], str | None]  # why it does not apply to a target; None: it applies
+    waits_for: tuple[str, ...] = ()
+    read: Reader | None = None  # file sources only
+    options: tuple[str, ...] = field(default=())
+
+    def applies(self, target: ScanTarget) -> bool:
+        return self.off(target) is None
+
+
+OM_CONFIG_KEYS = (OM_AUTH_CONFIG, OM_SECURITY_CONFIG, *CONF_KEYS)
+
+
+def _read_config(files: FileInputs) -> list[FileFacts]:
+    from auditor.files.environment import Variable, compose_environment, parse_env_file
+    from auditor.files.om_config import read_om_config
+    from auditor.files.result import read_yaml, relative
+    from auditor.inputs import MAX_CONFIG_BYTES, read_input
+
+    if files.config is None:
+        return []
+    env: dict[str, Variable] = {}
+    for path in files.env_files:  # the first file that sets a variable wins, as the README says
+        text = read_input(path, "env file", MAX_CONFIG_BYTES)
+        for key, var in parse_env_file(text, relative(path, files.root)).items():
+            env.setdefault(key, var)
+    if files.compose is not None:
+        docs = read_yaml(files.compose, files.root, "compose file")
+        if docs and isinstance(docs[0].value, dict):
+            for key, var in compose_environment(docs[0].value.get("services"), relative(files.compose, files.root),
+                                                docs[0].lines).items():
+                env.setdefault(key, var)
+    from auditor.files.environment import process_environment
+
+    for key, var in process_environment().items():
+        env.setdefault(key, var)
+    return [read_om_config(files.config, files.root, env)]
+
+
+def _read_helm(files: FileInputs) -> list[FileFacts]:
+    from auditor.files.helm_values import read_helm_values
+
+    return [read_helm_values(path, files.root) for path in files.helm_values]
+
+
+FILE_SCAN = "this is a file scan"
+
+
+def _live_om(target: ScanTarget) -> str | None:
+    if target.files is not None:
+        return FILE_SCAN
+    return None if target.om_url is not None else "no OpenMetadata URL was given (Cognito-only scan)"
+
+
+def _live_cognito(target: ScanTarget) -> str | None:
+    if target.files is not None:
+        return FILE_SCAN
+    return "--no-cognito was given" if target.no_cognito else None
+
+
+def _file_option(name: str, option: str) -> Callable[[ScanTarget], str | None]:
+    def off(target: ScanTarget) -> str | None:
+        return None if target.files is not None and getattr(target.files, name) else f"no {option} was given"
+    return off
+
+
+SOURCES: tuple[Source, ...] = (
+    Source("a running OpenMetadata (--om-url)", OM_KEYS, _live_om, options=("--om-url",)),
+    Source("a Cognito user pool (--cognito-pool-id, or discovered)", COGNITO_KEYS, _live_cognito,
+           waits_for=(OM_AUTH_CONFIG,), options=("--cognito-pool-id",)),
+    Source("openmetadata.yaml (--config)", OM_CONFIG_KEYS, _file_option("config", "--config"),
+           read=_read_config, options=("--config", "--env-file", "--compose-file")),
+    Source("Helm values (--helm-values)", OM_CONFIG_KEYS, _file_option("helm_values", "--helm-values"),
+           read=_read_helm, options=("--helm-values",)),
+)
+
+
+def unfilled(target: ScanTarget) -> dict[str, Problem]:
+    """SKIPPED for every input that no source applying to `target` fills, saying why: the reason the
+    one source that could fill it does not apply, else which sources would."""
+    covered = {k for s in SOURCES if s.applies(target) for k in s.keys}
+    out: dict[str, Problem] = {}
+    for key in sorted(INPUT_KEYS - covered):
+        could = [s for s in SOURCES if key in s.keys]
+        if len(could) == 1 and could[0].off(target) != FILE_SCAN:
+            reason = str(could[0].off(target))
+        else:  # one reason for every input of the same sources, so a rule's reasons collapse into one
+            reason = "needs " + " or ".join(s.name for s in could) + (f": {FILE_SCAN}" if target.files else "")
+        out[key] = Problem("skipped", reason)
+    return out
+
+
+def keys_of(target: ScanTarget) -> tuple[str, ...]:
+    """Every input some applying source fills: what a lost target leaves in ERROR."""
+    return tuple(dict.fromkeys(k for s in SOURCES if s.applies(target) for k in s.keys))
+
+
+def merge(results: Sequence[FileFacts]) -> tuple[dict[str, object], dict[str, Location], list[str]]:
+    """Facts and locations of several files; the first file that gives an input keeps it (a note says
+    which one was not used)."""
+    facts: dict[str, object] = {}
+    locations: dict[str, Location] = {}
+    notes: list[str] = []
+    for result in results:
+        for key, value in result.facts.items():
+            if key in facts:
+                continue
+            facts[key] = value
+        for key, where in result.locations.items():
+            locations.setdefault(key, where)
+        notes.extend(result.notes)
+    return facts, locations, notes
+
+
+def problems_for(facts: Mapping[str, object], target: ScanTarget) -> dict[str, Problem]:
+    """SKIPPED for the inputs an applying file source could fill but its files did not set."""
+    out = unfilled(target)
+    for source in SOURCES:
+        if source.read is None or not source.applies(target):
+            continue
+        for key in source.keys:
+            if key not in facts and key not in out:
+                out[key] = Problem("skipped", f"the files given do not set {key} ({source.name})")
+    return out
