@@ -318,7 +318,7 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
     used = [p for p in files.named()]
     if not used or (config is None and not helm and plan_file is None and not templates):
         raise InputError(f"no configuration file to scan under {root}" if options.dir else "no configuration file")
-    for path in used:
+    for path in used if options.dir is not None else ():
         note(f"using {relative(path, root)}")
     name = options.dir.resolve().name if options.dir is not None else "files"
     return ScanTarget(name=name or "files", files=files)

@@ -1,0 +1,208 @@
+"""File scans (issue 14): openmetadata.yaml with its environment, and the Helm chart's values, judged
+before anything deploys. Each case asserts the exact failing findings and the file:line they point at.
+
+The fixtures in tests/data/files are the real files' shapes: the security part of OpenMetadata's
+conf/openmetadata.yaml verbatim, the chart's default values (tag openmetadata-1.13.1), and overrides
+that follow OpenMetadata's Cognito guide, slips included, or are hardened.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import DATA, ROOT, run_cli_in_process
+
+FILES = DATA / "files"
+OM = FILES / "om"
+HELM = FILES / "helm"
+INLINE_OIDC = "inline-oidc-canary-5b1e9c77d2a04f3e"  # written in om/slips.env
+INLINE_AIRFLOW = "inline-airflow-canary-8c2d41f0a9e3"  # written in helm/values-cognito.yaml
+ALL = [a for f in ("table", "json", "sarif", "junit", "markdown", "html", "csv") for a in ("--format", f)]
+
+
+def _scan(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> tuple[Any, dict[str, Any]]:
+    out = tmp_path / "out"
+    result = run_cli_in_process("scan", *args, *ALL, "--output-dir", str(out), env=env, cwd=ROOT)
+    report = json.loads((out / "report.json").read_text()) if (out / "report.json").exists() else {}
+    return result, report
+
+
+def _failing(report: dict[str, Any]) -> set[tuple[str, str, str]]:
+    """(rule, resource, file:line) of every FAIL."""
+    return {(f["rule_id"], f["resource"], f"{f['location']['file'].rsplit('/', 1)[-1]}:{f['location']['line']}")
+            for f in report["findings"] if f["status"] == "FAIL"}
+
+
+def _outputs(out: Path, result: Any) -> str:
+    return str(result.stdout) + str(result.stderr) + "".join(p.read_text() for p in out.iterdir())
+
+
+def test_openmetadata_yaml_with_the_guide_slips(tmp_path: Path) -> None:
+    result, report = _scan(tmp_path, "--config", str(OM / "openmetadata.yaml"), "--env-file", str(OM / "slips.env"))
+    assert result.code == 1, result.stderr
+    yaml = "tests/data/files/om/openmetadata.yaml"
+    assert _failing(report) == {
+        ("OMA501", "fernetConfiguration.fernetKey", "openmetadata.yaml:127"),
+        ("OMA502", "jwtTokenConfiguration", "openmetadata.yaml:100"),
+        ("OMA503", "authorizer.adminPrincipals", "openmetadata.yaml:23"),
+        ("OMA106", yaml, "slips.env:6"),  # the callback came from the env file: the line to fix is there
+        ("OMA107", yaml, "slips.env:6"),
+        ("OMA108", yaml, "openmetadata.yaml:42"),  # enableSelfSignup's own default, true
+        ("OMA504", "authenticationConfiguration.oidcConfiguration.secret", "slips.env:7"),
+        ("OMA505", "database.password", "openmetadata.yaml:17"),
+        ("OMA505", "pipelineServiceClientConfiguration.parameters.password", "openmetadata.yaml:123"),
+    }
+    statuses = {f["rule_id"]: f["status"] for f in report["findings"]}
+    assert statuses["OMA103"] == "PASS" and statuses["OMA116"] == "SKIPPED"  # aws-cognito, public client
+    assert statuses["OMA506"] == "SKIPPED"  # TrustAll, but the provider is not ldap
+    # What only a running server has is SKIPPED, saying so, never ERROR:
+    oma104 = next(f for f in report["findings"] if f["rule_id"] == "OMA104")
+    assert oma104["status"] == "SKIPPED" and "this is a file scan" in oma104["message"]
+    assert INLINE_OIDC not in _outputs(tmp_path / "out", result)  # named where it is, never shown
+
+
+def test_a_hardened_openmetadata_yaml_has_no_fail_and_keeps_its_secrets(tmp_path: Path) -> None:
+    secrets = {"FERNET_KEY": "process-fernet-canary-0a1b2c3d4e5f", "DB_USER_PASSWORD": "process-db-canary-9f8e7d6c",
+               "AIRFLOW_PASSWORD": "process-airflow-canary-1234abcd"}
+    result, report = _scan(tmp_path, "--config", str(OM / "openmetadata.yaml"), "--env-file",
+                           str(OM / "hardened.env"), env=secrets)
+    assert result.code == 0, result.stderr
+    assert _failing(report) == set()
+    fernet = next(f for f in report["findings"] if f["rule_id"] == "OMA501")
+    assert fernet["status"] == "PASS" and fernet["evidence"]["given_as"] == "reference"
+    text = _outputs(tmp_path / "out", result)
+    assert not [v for v in secrets.values() if v in text]
+
+
+def test_the_charts_default_values(tmp_path: Path) -> None:
+    result, report = _scan(tmp_path, "--helm-values", str(HELM / "values-defaults.yaml"))
+    assert result.code == 1
+    values = "tests/data/files/helm/values-defaults.yaml"
+    assert _failing(report) == {
+        ("OMA501", "fernetkey.value", "values-defaults.yaml:67"),
+        ("OMA502", "jwtTokenConfiguration", "values-defaults.yaml:63"),
+        ("OMA503", "authorizer.adminPrincipals", "values-defaults.yaml:21"),
+        ("OMA103", values, "values-defaults.yaml:32"),
+        ("OMA108", values, "values-defaults.yaml:44"),
+    }
+
+
+def test_values_that_follow_the_cognito_guide(tmp_path: Path) -> None:
+    """An override file: what it leaves out keeps the chart's default, and is reported on the file."""
+    result, report = _scan(tmp_path, "--helm-values", str(HELM / "values-cognito.yaml"))
+    assert result.code == 1
+    values = "tests/data/files/helm/values-cognito.yaml"
+    assert _failing(report) == {
+        ("OMA501", "fernetkey.value", "values-cognito.yaml:4"),  # not set: the chart's default key
+        ("OMA502", "jwtTokenConfiguration", "values-cognito.yaml:4"),
+        ("OMA503", "authorizer.adminPrincipals", "values-cognito.yaml:6"),
+        ("OMA106", values, "values-cognito.yaml:16"),
+        ("OMA107", values, "values-cognito.yaml:16"),
+        ("OMA108", values, "values-cognito.yaml:9"),
+        ("OMA504", "extraEnvs AIRFLOW_PASSWORD", "values-cognito.yaml:24"),
+        ("OMA505", "database.auth.password", "values-cognito.yaml:19"),  # empty secretRef: the server's default
+    }
+    fernet = next(f for f in report["findings"] if f["rule_id"] == "OMA501")
+    assert "the chart's default (openmetadata-1.13.1)" in fernet["message"]
+    assert INLINE_AIRFLOW not in _outputs(tmp_path / "out", result)
+
+
+def test_hardened_values_have_no_fail(tmp_path: Path) -> None:
+    result, report = _scan(tmp_path, "--helm-values", str(HELM / "values-hardened.yaml"))
+    assert result.code == 0, result.stderr
+    assert _failing(report) == set()
+    assert {f["rule_id"]: f["status"] for f in report["findings"]}["OMA116"] == "PASS"  # confidential, PKCE on
+
+
+def test_sarif_points_github_at_the_line(tmp_path: Path) -> None:
+    import jsonschema
+
+    _scan(tmp_path, "--helm-values", str(HELM / "values-cognito.yaml"))
+    sarif = json.loads((tmp_path / "out" / "report.sarif").read_text())
+    jsonschema.validate(sarif, json.loads((DATA / "sarif-schema-2.1.0.json").read_text()))
+    located = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in sarif["runs"][0]["results"]}
+    assert ("OMA106", "tests/data/files/helm/values-cognito.yaml", 16) in located
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"].get("uriBaseId")
+            for r in sarif["runs"][0]["results"]}
+    assert uris == {"%SRCROOT%"}
+
+
+def test_table_and_markdown_show_path_and_line(tmp_path: Path) -> None:
+    result, _ = _scan(tmp_path, "--helm-values", str(HELM / "values-cognito.yaml"))
+    assert "(tests/data/files/helm/values-cognito.yaml:16)" in result.stdout
+    assert "`tests/data/files/helm/values-cognito.yaml:16`" in (tmp_path / "out" / "report.md").read_text()
+
+
+def test_dir_finds_the_known_files_and_names_each(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "deploy").mkdir(parents=True)
+    (repo / "deploy" / "values.yaml").write_text((HELM / "values-cognito.yaml").read_text())
+    (repo / "docs.yaml").write_text("title: not a configuration file\n")
+    (repo / ".git").mkdir()
+    (repo / ".git" / "values.yaml").write_text((HELM / "values-defaults.yaml").read_text())  # never entered
+    result = run_cli_in_process("scan", "--dir", str(repo), "--format", "json", "--output-dir", str(tmp_path / "o"))
+    assert result.code == 1, result.stderr
+    assert "using deploy/values.yaml" in result.stderr
+    assert "skipped docs.yaml: not a configuration file omaudit knows" in result.stderr
+    report = json.loads((tmp_path / "o" / "report.json").read_text())
+    assert {f["location"]["file"] for f in report["findings"] if f["status"] == "FAIL"} == {"deploy/values.yaml"}
+    assert report["targets"][0]["name"] == "repo"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = run_cli_in_process("scan", "--dir", str(empty))
+    assert nothing.code == 2 and "no configuration file to scan" in nothing.stderr
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("authenticationConfiguration:\n  provider: [basic\n  x: 1\n", "line 3"),
+    ("authenticationConfiguration: &a [" + ",".join(["x"] * 50) + "]\n"
+     + "".join(f"l{i}: &l{i} [" + ",".join([f"*{'a' if i == 0 else f'l{i - 1}'}"] * 50) + "]\n" for i in range(4)),
+     "aliases expanded"),
+    ("authenticationConfiguration: " + "[" * 100 + "]" * 100 + "\n", "nested"),
+    ("- just\n- a list\n", "not a YAML mapping"),
+    ("title: some other YAML\n", "not an openmetadata.yaml"),
+])
+def test_bad_files_are_one_line_exit_2_naming_file_and_line(text: str, phrase: str, tmp_path: Path) -> None:
+    path = tmp_path / "openmetadata.yaml"
+    path.write_text(text)
+    result = run_cli_in_process("scan", "--config", str(path), cwd=tmp_path)
+    assert result.code == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "openmetadata.yaml" in result.stderr
+    assert phrase in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "reports").exists()
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "values.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(64 * 1024 * 1024)
+    result = run_cli_in_process("scan", "--helm-values", str(path))
+    assert result.code == 2 and "larger than 16 MiB" in result.stderr
+
+
+def test_a_file_scan_is_refused_with_live_options(tmp_path: Path) -> None:
+    result = run_cli_in_process("scan", "--config", str(OM / "openmetadata.yaml"), "--om-url", "http://127.0.0.1:9")
+    assert result.code == 2 and "contacts no server" in result.stderr
+    lone = run_cli_in_process("scan", "--om-url", "http://127.0.0.1:9", "--env-file", str(OM / "slips.env"))
+    assert lone.code == 2 and "give --config" in lone.stderr
+
+
+def test_suppressions_and_baselines_work_on_file_scans(tmp_path: Path) -> None:
+    sup = tmp_path / "sup.toml"
+    sup.write_text("".join(f'[[suppression]]\nrule = "{rule}"\nreason = "fixed in the next release"\n'
+                           "expires = 2099-01-01\n\n" for rule in ("OMA501", "OMA502", "OMA503", "OMA504",
+                                                                    "OMA505", "OMA106", "OMA107", "OMA108")))
+    args = ["--helm-values", str(HELM / "values-cognito.yaml"), "--format", "json"]
+    first = run_cli_in_process("scan", *args, "--output-dir", str(tmp_path / "a"))
+    muted = run_cli_in_process("scan", *args, "--suppressions", str(sup), "--output-dir", str(tmp_path / "b"))
+    assert first.code == 1 and muted.code == 0, muted.stderr
+    again = run_cli_in_process("scan", *args, "--baseline", str(tmp_path / "a" / "report.json"), "--fail-on-new",
+                               "--output-dir", str(tmp_path / "c"))
+    assert again.code == 0
+    marks = {f["baseline"] for f in json.loads((tmp_path / "c" / "report.json").read_text())["findings"]}
+    assert marks == {"existing"}
