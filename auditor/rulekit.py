@@ -152,9 +152,16 @@ def om_cognito(snap: Snapshot) -> tuple[str, AuthConfig, str | None]:
 
 
 def om_app_client(snap: Snapshot, auth: AuthConfig) -> AppClient | None:
-    """The app client named by OpenMetadata's clientId, if the audited pool has it."""
+    """The app client named by OpenMetadata's clientId, if the audited pool has it. A file scan knows no
+    client id before the client is created: there OpenMetadata's client is the pool's only client, or
+    the only one with the OAuth code flow on (else none: the cross-checks are SKIPPED)."""
     wanted = (auth.client_id or "").strip()
-    return next((c for c in snap.cognito.clients or () if c.client_id == wanted), None)
+    clients = snap.cognito.clients or ()
+    named = next((c for c in clients if c.client_id == wanted), None)
+    if named is not None or snap.target.om_url is not None or not snap.locations:
+        return named
+    oauth = [c for c in clients if c.allowed_oauth_flows_user_pool_client and "code" in (c.allowed_oauth_flows or ())]
+    return clients[0] if len(clients) == 1 else oauth[0] if len(oauth) == 1 else None
 
 
 def om_cognito_client(snap: Snapshot) -> tuple[str, AuthConfig, AppClient | None, str | None]:

@@ -126,6 +126,18 @@ def _file_option(name: str, option: str) -> Callable[[ScanTarget], str | None]:
     return off
 
 
+def _read_plan(files: FileInputs) -> list[FileFacts]:
+    from auditor.files.cognito_iac import read_terraform_plan
+
+    return [read_terraform_plan(files.terraform_plan, files.root)] if files.terraform_plan else []
+
+
+def _read_templates(files: FileInputs) -> list[FileFacts]:
+    from auditor.files.cognito_iac import read_cloudformation
+
+    return [read_cloudformation(path, files.root) for path in files.cloudformation]
+
+
 SOURCES: tuple[Source, ...] = (
     Source("a running OpenMetadata (--om-url)", OM_KEYS, _live_om, options=("--om-url",)),
     Source("a Cognito user pool (--cognito-pool-id, or discovered)", COGNITO_KEYS, _live_cognito,
@@ -134,6 +146,10 @@ SOURCES: tuple[Source, ...] = (
            read=_read_config, options=("--config", "--env-file", "--compose-file")),
     Source("Helm values (--helm-values)", OM_CONFIG_KEYS, _file_option("helm_values", "--helm-values"),
            read=_read_helm, options=("--helm-values",)),
+    Source("a Terraform plan (--terraform-plan)", COGNITO_KEYS, _file_option("terraform_plan", "--terraform-plan"),
+           read=_read_plan, options=("--terraform-plan",)),
+    Source("a CloudFormation template (--cloudformation)", COGNITO_KEYS,
+           _file_option("cloudformation", "--cloudformation"), read=_read_templates, options=("--cloudformation",)),
 )
 
 
@@ -161,17 +177,29 @@ def merge(results: Sequence[FileFacts]) -> tuple[dict[str, object], dict[str, Lo
     """Facts and locations of several files; the first file that gives an input keeps it (a note says
     which one was not used)."""
     facts: dict[str, object] = {}
+    given_by: dict[str, str] = {}
     locations: dict[str, Location] = {}
     notes: list[str] = []
     for result in results:
+        dropped: dict[str, list[str]] = {}
         for key, value in result.facts.items():
             if key in facts:
+                if given_by[key] != result.file:
+                    dropped.setdefault(given_by[key], []).append(key)
                 continue
-            facts[key] = value
+            facts[key], given_by[key] = value, result.file
+        notes += [f"{result.file}: not used for {', '.join(keys)}: {first} comes first and gives them"
+                  for first, keys in dropped.items()]
         for key, where in result.locations.items():
             locations.setdefault(key, where)
         notes.extend(result.notes)
     return facts, locations, notes
+
+
+NOT_IN_FILES = {
+    "cognito.ref": "the user pool's id is known only once it is created: compared on a live scan",
+    "cognito.risk_configurations": "threat protection is not ENFORCED",
+}
 
 
 def problems_for(facts: Mapping[str, object], target: ScanTarget) -> dict[str, Problem]:
@@ -182,5 +210,5 @@ def problems_for(facts: Mapping[str, object], target: ScanTarget) -> dict[str, P
             continue
         for key in source.keys:
             if key not in facts and key not in out:
-                out[key] = Problem("skipped", f"the files given do not set {key} ({source.name})")
+                out[key] = Problem("skipped", NOT_IN_FILES.get(key, f"the files given do not set {key}"))
     return out

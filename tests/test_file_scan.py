@@ -206,3 +206,78 @@ def test_suppressions_and_baselines_work_on_file_scans(tmp_path: Path) -> None:
     assert again.code == 0
     marks = {f["baseline"] for f in json.loads((tmp_path / "c" / "report.json").read_text())["findings"]}
     assert marks == {"existing"}
+
+
+TF = FILES / "terraform"
+CFN = FILES / "cloudformation"
+POOL_SLIPS = {"OMA201", "OMA202", "OMA203", "OMA204", "OMA205", "OMA206", "OMA207", "OMA214", "OMA215"}
+CLIENT_SLIPS = {"OMA301", "OMA303", "OMA305", "OMA306", "OMA310"}
+
+
+def _failing_rules(report: dict[str, Any]) -> set[str]:
+    return {f["rule_id"] for f in report["findings"] if f["status"] == "FAIL"}
+
+
+def test_a_terraform_plan_with_the_guide_slips(tmp_path: Path) -> None:
+    result, report = _scan(tmp_path, "--terraform-plan", str(TF / "plan-slips.json"))
+    assert result.code == 1
+    assert _failing_rules(report) == POOL_SLIPS | CLIENT_SLIPS | {"OMA304"}  # ALLOW_USER_PASSWORD_AUTH
+    client = next(f for f in report["findings"] if f["rule_id"] == "OMA301")
+    assert client["resource"] == ("cognito:user-pool/aws_cognito_user_pool.openmetadata/client/"
+                                  "aws_cognito_user_pool_client.openmetadata")
+    assert client["location"] == {"file": "tests/data/files/terraform/plan-slips.json", "line": 1}  # one line
+    oma401 = next(f for f in report["findings"] if f["rule_id"] == "OMA401")
+    assert oma401["status"] == "SKIPPED" and "known only once it is created" in oma401["message"]
+
+
+def test_a_hardened_terraform_plan_has_no_fail(tmp_path: Path) -> None:
+    result, report = _scan(tmp_path, "--terraform-plan", str(TF / "plan-hardened.json"))
+    assert result.code == 0 and _failing_rules(report) == set()
+    statuses = {f["rule_id"]: f["status"] for f in report["findings"]}
+    assert statuses["OMA206"] == "PASS"  # ENFORCED, with the risk configuration's actions
+    client = next(f for f in report["findings"] if f["rule_id"] == "OMA310")
+    assert client["location"]["line"] > 1  # a pretty-printed plan: the line of the client's address
+
+
+def test_a_cloudformation_template_with_the_guide_slips(tmp_path: Path) -> None:
+    result, report = _scan(tmp_path, "--cloudformation", str(CFN / "template-slips.yaml"))
+    assert result.code == 1
+    assert _failing_rules(report) == POOL_SLIPS | CLIENT_SLIPS  # no ExplicitAuthFlows: AWS's defaults, no password
+    lines = {(f["rule_id"], f["location"]["line"]) for f in report["findings"] if f["status"] == "FAIL"}
+    assert ("OMA201", 8) in lines and ("OMA301", 19) in lines  # the resources' lines in the template
+    mfa = next(f for f in report["findings"] if f["rule_id"] == "OMA203")
+    assert "MFA is OFF" in mfa["message"]  # an unquoted OFF is YAML's false: read as OFF
+
+
+def test_a_hardened_cloudformation_template_has_no_fail(tmp_path: Path) -> None:
+    result, report = _scan(tmp_path, "--cloudformation", str(CFN / "template-hardened.json"))
+    assert result.code == 0 and _failing_rules(report) == set()
+
+
+def test_cross_file_the_values_callback_must_be_registered_on_the_planned_client(tmp_path: Path) -> None:
+    result, report = _scan(tmp_path, "--helm-values", str(HELM / "values-hardened.yaml"),
+                           "--terraform-plan", str(TF / "plan-slips.json"))
+    assert result.code == 1
+    cross = {f["rule_id"]: f for f in report["findings"] if f["rule_id"].startswith("OMA40")}
+    assert cross["OMA403"]["status"] == "FAIL" and "https://om.example.com/callback" in cross["OMA403"]["message"]
+    assert cross["OMA403"]["location"] == {"file": "tests/data/files/helm/values-hardened.yaml", "line": 16}
+    assert cross["OMA404"]["status"] == "FAIL"
+    both = _scan(tmp_path / "b", "--helm-values", str(HELM / "values-hardened.yaml"),
+                 "--terraform-plan", str(TF / "plan-hardened.json"))[1]
+    assert {f["rule_id"]: f["status"] for f in both["findings"]}["OMA403"] == "PASS"
+    assert _failing_rules(both) == set()
+
+
+def test_dir_takes_plans_and_templates_by_what_they_hold(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "infra").mkdir(parents=True)
+    (repo / "infra" / "tfplan.json").write_text((TF / "plan-slips.json").read_text())
+    (repo / "infra" / "cognito.template").write_text((CFN / "template-hardened.json").read_text())
+    (repo / "package.json").write_text('{"name": "web"}')
+    result = run_cli_in_process("scan", "--dir", str(repo), "--format", "json", "--output-dir", str(tmp_path / "o"))
+    assert "using infra/tfplan.json" in result.stderr and "using infra/cognito.template" in result.stderr
+    assert "skipped package.json" in result.stderr
+    assert "infra/cognito.template: not used for cognito.user_pool, cognito.mfa" in result.stderr
+    report = json.loads((tmp_path / "o" / "report.json").read_text())
+    # The plan comes first and gives the Cognito facts; the template's pool is not mixed in.
+    assert {f["location"]["file"] for f in report["findings"] if f["status"] == "FAIL"} == {"infra/tfplan.json"}

@@ -110,7 +110,7 @@ def read_helm_values(path: Path, root: Path) -> FileFacts:
     notes = []
     if isinstance(doc.value.get("envFrom"), list) and doc.value["envFrom"]:
         notes.append(f"{rel}: envFrom sources are not read; a variable they set overrides the chart's own settings")
-    return FileFacts(facts, locations, notes)
+    return FileFacts(facts, locations, notes, rel)
 
 
 def _secret(kind: str, values: _Values, overrides: dict[str, tuple[str | None, Location]], rel: str

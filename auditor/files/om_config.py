@@ -60,4 +60,4 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable]) -> FileF
             state = secret_state(kind, doc.get(spec.yaml))
         secrets.append(SecretFound(kind, ".".join(spec.yaml), state, location, described))
     facts, locations = build(rel, settings, secrets)
-    return FileFacts(facts, locations)
+    return FileFacts(facts, locations, file=rel)

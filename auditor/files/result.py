@@ -16,6 +16,7 @@ class FileFacts:
     facts: dict[str, object] = field(default_factory=dict)  # input key -> fact ("om.auth_config": AuthConfig)
     locations: dict[str, Location] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    file: str = ""  # the file it came from, relative to the root (for notes)
 
 
 def relative(path: Path, root: Path) -> str:

@@ -1,0 +1,455 @@
+"""Cognito as code: a Terraform plan (`terraform show -json plan.out`) or a CloudFormation template,
+read into the same facts DescribeUserPool, GetUserPoolMfaConfig, DescribeUserPoolClient,
+DescribeUserPoolDomain, ListIdentityProviders and DescribeRiskConfiguration give a live scan.
+
+Each resource is first put in the shape the API answers with, then parsed by the live collector's own
+parsers (auditor.collectors.cognito), so a rule sees one kind of fact whatever the source. What the
+API fills in for a property left out is filled in here too, as AWS documents it (botocore 1.44.8
+cognito-idp model: MfaConfiguration OFF, DeletionProtection INACTIVE, AllowAdminCreateUserOnly false,
+UserPoolTier ESSENTIALS, PreventUserExistenceErrors LEGACY, EnableTokenRevocation true, refresh tokens
+30 days, ExplicitAuthFlows as rulekit.AWS_DEFAULT_AUTH_FLOWS); docs/research/issue-14-iac.md has the
+sources. Where a plan cannot know a value before apply (an id, an attribute computed from another
+resource), the value is absent: the pool's own id then is unknown, and cognito.ref is SKIPPED, so
+OMA401/OMA402 (which compare with the running pool's id) are not judged. Secrets (client secrets,
+identity-provider details) are never read: a client's secret is only "generated or not".
+
+One user pool per scan: a file that defines several is audited on its first (by address or logical
+id), with a note naming the others.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from auditor.errors import InputError
+from auditor.files.result import FileFacts, read_yaml, relative
+from auditor.files.yaml_doc import Tagged
+from auditor.inputs import MAX_CONFIG_BYTES, read_input
+from auditor.model import Location
+from auditor.untrusted import MalformedInput, load_json
+
+MAX_PLAN_BYTES = 64 * 1024 * 1024
+# The AWS Cognito default password policy (DescribeUserPool answers it for a pool created without one):
+# 8 characters, upper and lower case, numbers and symbols; temporary passwords 7 days.
+DEFAULT_PASSWORD_POLICY = {"MinimumLength": 8, "RequireUppercase": True, "RequireLowercase": True,
+                           "RequireNumbers": True, "RequireSymbols": True, "TemporaryPasswordValidityDays": 7}
+CLIENT_DEFAULTS = {"AllowedOAuthFlowsUserPoolClient": False, "PreventUserExistenceErrors": "LEGACY",
+                   "EnableTokenRevocation": True, "RefreshTokenValidity": 30}
+
+
+@dataclass
+class PoolDraft:
+    """One pool and what belongs to it, in the API's shapes, with where each was written."""
+
+    key: str  # address or logical id
+    pool: dict[str, Any]
+    mfa: dict[str, Any]
+    location: Location
+    clients: list[tuple[dict[str, Any], Location]] = field(default_factory=list)
+    domain: tuple[str, dict[str, Any], bool, Location] | None = None
+    idps: list[tuple[str, str | None]] = field(default_factory=list)
+    risks: list[tuple[dict[str, Any], str | None]] = field(default_factory=list)
+    id_known: bool = False
+
+
+def facts_of(draft: PoolDraft, source: str, notes: list[str], rel: str) -> FileFacts:
+    """The drafted pool as snapshot facts, through the live collector's parsers."""
+    from auditor.collectors.cognito import parse_app_client, parse_domain, parse_mfa, parse_risk, parse_user_pool
+    from auditor.snapshot import IdentityProvider, PoolRef
+
+    pool = parse_user_pool({**draft.pool, "Id": draft.key})
+    clients = tuple(parse_app_client(raw) for raw, _ in draft.clients)
+    facts: dict[str, object] = {
+        "cognito.user_pool": pool, "cognito.mfa": parse_mfa(draft.mfa), "cognito.clients": clients,
+        "cognito.identity_providers": tuple(IdentityProvider(name=n, type=t) for n, t in draft.idps),
+    }
+    if draft.domain is not None:
+        name, raw, custom, _ = draft.domain
+        facts["cognito.domain"] = parse_domain(raw, name, custom=custom)
+    else:
+        from auditor.snapshot import DomainInfo
+
+        facts["cognito.domain"] = DomainInfo(domain=None, status=None, custom=False)
+    if pool.advanced_security_mode == "ENFORCED":
+        # As DescribeRiskConfiguration answers the live collector: the pool's, and each client's (its own
+        # configuration when it has one, else the pool's, without a ClientId).
+        pool_level = next((raw for raw, asked in draft.risks if asked is None), {})
+        own = {asked: raw for raw, asked in draft.risks if asked is not None}
+        asked_for: list[str | None] = [None, *(c.client_id for c in clients)]
+        facts["cognito.risk_configurations"] = tuple(
+            parse_risk(own.get(a, pool_level) if a is not None else pool_level, a) for a in asked_for)
+    if draft.id_known:
+        region = draft.key.split("_", 1)[0]
+        facts["cognito.ref"] = PoolRef(pool_id=draft.key, region=region, client_id=None, source=source)
+    pool_resource = f"cognito:user-pool/{draft.key}"
+    locations = {"cognito.user_pool": draft.location, "cognito.mfa": draft.location,
+                 f"cognito.user_pool#{pool_resource}": draft.location}
+    for (_, where), client in zip(draft.clients, clients, strict=True):
+        locations[f"cognito.clients#{pool_resource}/client/{client.client_id}"] = where
+    if draft.domain is not None:
+        locations["cognito.domain"] = draft.domain[3]
+    return FileFacts(facts, locations, notes, rel)
+
+
+def _one_pool(drafts: dict[str, PoolDraft], rel: str, what: str) -> tuple[PoolDraft | None, list[str]]:
+    """The one pool audited: the first by address or logical id, the others named in a note."""
+    if not drafts:
+        return None, [f"{rel}: no aws_cognito_user_pool / AWS::Cognito::UserPool in this {what}"]
+    first = sorted(drafts)[0]
+    notes = [f"{rel}: defines {len(drafts)} user pools; audited {first} (the others: "
+             + ", ".join(sorted(drafts)[1:]) + ")"] if len(drafts) > 1 else []
+    return drafts[first], notes
+
+
+# ---- Terraform ------------------------------------------------------------------------------------
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+def _block(value: Any) -> dict[str, Any]:
+    """A Terraform nested block with MaxItems 1: a list of one object in the plan."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return value[0]
+    return value if isinstance(value, dict) else {}
+
+
+def _tf_pool(a: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    policy = _block(a.get("password_policy"))
+    pool: dict[str, Any] = {
+        "Name": a.get("name"),
+        "SchemaAttributes": [{"Name": s.get("name"), "AttributeDataType": s.get("attribute_data_type"),
+                              "Required": s.get("required") is True, "Mutable": s.get("mutable") is not False}
+                             for s in a.get("schema") or [] if isinstance(s, dict)],
+        "AutoVerifiedAttributes": a.get("auto_verified_attributes"),
+        "UsernameAttributes": a.get("username_attributes"), "AliasAttributes": a.get("alias_attributes"),
+        "MfaConfiguration": a.get("mfa_configuration") or "OFF",
+        "DeletionProtection": a.get("deletion_protection") or "INACTIVE",
+        "UserPoolTier": a.get("user_pool_tier") or "ESSENTIALS",
+        "AdminCreateUserConfig": {"AllowAdminCreateUserOnly":
+                                  _block(a.get("admin_create_user_config")).get("allow_admin_create_user_only")
+                                  is True},
+        "Policies": {"PasswordPolicy": {_camel(k): v for k, v in policy.items()} if policy
+                     else DEFAULT_PASSWORD_POLICY},
+    }
+    factors = _block(a.get("sign_in_policy")).get("allowed_first_auth_factors")
+    if factors:
+        pool["Policies"]["SignInPolicy"] = {"AllowedFirstAuthFactors": factors}
+    verify = _block(a.get("user_attribute_update_settings")).get("attributes_require_verification_before_update")
+    if verify is not None:
+        pool["UserAttributeUpdateSettings"] = {"AttributesRequireVerificationBeforeUpdate": verify}
+    addons = _block(a.get("user_pool_add_ons"))
+    if addons:
+        flows = _block(addons.get("advanced_security_additional_flows"))
+        pool["UserPoolAddOns"] = {"AdvancedSecurityMode": addons.get("advanced_security_mode"),
+                                  **({"AdvancedSecurityAdditionalFlows": {"CustomAuthMode": flows["custom_auth_mode"]}}
+                                     if flows.get("custom_auth_mode") else {})}
+    lambdas = _block(a.get("lambda_config"))
+    if lambdas:
+        pool["LambdaConfig"] = {("KMSKeyID" if k == "kms_key_id" else _camel(k)):
+                                ({"LambdaArn": _block(v).get("lambda_arn")} if isinstance(v, list) else v)
+                                for k, v in lambdas.items() if v}
+    recovery = _block(a.get("account_recovery_setting")).get("recovery_mechanism")
+    if isinstance(recovery, list):
+        pool["AccountRecoverySetting"] = {"RecoveryMechanisms": [{"Name": m.get("name"), "Priority": m.get("priority")}
+                                                                 for m in recovery if isinstance(m, dict)]}
+    username = _block(a.get("username_configuration"))
+    if "case_sensitive" in username:
+        pool["UsernameConfiguration"] = {"CaseSensitive": username["case_sensitive"]}
+    webauthn = _block(a.get("web_authn_configuration"))
+    mfa: dict[str, Any] = {
+        "MfaConfiguration": pool["MfaConfiguration"],
+        "SoftwareTokenMfaConfiguration": {"Enabled": _block(a.get("software_token_mfa_configuration")).get("enabled")
+                                          is True},
+        **({"SmsMfaConfiguration": {"SmsConfiguration": _block(a.get("sms_configuration"))}}
+           if _block(a.get("sms_configuration")) and pool["MfaConfiguration"] != "OFF" else {}),
+        **({"EmailMfaConfiguration": _block(a.get("email_mfa_configuration"))}
+           if isinstance(a.get("email_mfa_configuration"), list) and a["email_mfa_configuration"] else {}),
+        **({"WebAuthnConfiguration": {"UserVerification": webauthn.get("user_verification")}} if webauthn else {}),
+    }
+    return pool, mfa
+
+
+def _tf_client(a: dict[str, Any], address: str) -> dict[str, Any]:
+    units = _block(a.get("token_validity_units"))
+    raw: dict[str, Any] = {**CLIENT_DEFAULTS, "ClientId": a.get("id") or address, "ClientName": a.get("name"),
+                           "ClientSecret": "generated" if a.get("generate_secret") else None}
+    for tf, api in (("read_attributes", "ReadAttributes"), ("write_attributes", "WriteAttributes"),
+                    ("explicit_auth_flows", "ExplicitAuthFlows"),
+                    ("supported_identity_providers", "SupportedIdentityProviders"),
+                    ("callback_urls", "CallbackURLs"), ("logout_urls", "LogoutURLs"),
+                    ("default_redirect_uri", "DefaultRedirectURI"), ("allowed_oauth_flows", "AllowedOAuthFlows"),
+                    ("allowed_oauth_scopes", "AllowedOAuthScopes"),
+                    ("allowed_oauth_flows_user_pool_client", "AllowedOAuthFlowsUserPoolClient"),
+                    ("prevent_user_existence_errors", "PreventUserExistenceErrors"),
+                    ("enable_token_revocation", "EnableTokenRevocation"),
+                    ("refresh_token_validity", "RefreshTokenValidity"),
+                    ("access_token_validity", "AccessTokenValidity"), ("id_token_validity", "IdTokenValidity")):
+        if a.get(tf) is not None:
+            raw[api] = a[tf]
+    if units:
+        raw["TokenValidityUnits"] = {_camel(k): v for k, v in units.items()}
+    rotation = _block(a.get("refresh_token_rotation"))
+    if rotation.get("feature"):
+        raw["RefreshTokenRotation"] = {"Feature": rotation["feature"]}
+    return raw
+
+
+def _tf_risk(a: dict[str, Any]) -> dict[str, Any]:
+    takeover = _block(_block(a.get("account_takeover_risk_configuration")).get("actions"))
+    compromised = _block(_block(a.get("compromised_credentials_risk_configuration")).get("actions"))
+    raw: dict[str, Any] = {}
+    if takeover:
+        raw["AccountTakeoverRiskConfiguration"] = {"Actions": {
+            f"{level.capitalize()}Action": {"EventAction": _block(takeover.get(f"{level}_action")).get("event_action")}
+            for level in ("low", "medium", "high") if _block(takeover.get(f"{level}_action"))}}
+    if compromised:
+        raw["CompromisedCredentialsRiskConfiguration"] = {"Actions": {"EventAction": compromised.get("event_action")}}
+    return raw
+
+
+def _tf_resources(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """Managed resources as planned: resource_changes (not being deleted) with `change.after`, else the
+    planned values of every module. Each: {address, type, values, refs} (refs: the config's references
+    of user_pool_id / client_id, module-relative)."""
+    refs = _tf_references(plan.get("configuration"))
+    out = []
+    changes = plan.get("resource_changes")
+    if isinstance(changes, list) and changes:
+        for change in changes:
+            if not isinstance(change, dict) or change.get("mode") != "managed":
+                continue
+            body: dict[str, Any] = change["change"] if isinstance(change.get("change"), dict) else {}
+            if body.get("actions") == ["delete"] or not isinstance(body.get("after"), dict):
+                continue
+            out.append({"address": str(change.get("address")), "type": change.get("type"), "values": body["after"],
+                        "refs": refs.get(_config_address(str(change.get("address"))), {})})
+        return out
+
+    def walk(module: Any) -> None:
+        if not isinstance(module, dict):
+            return
+        for resource in module.get("resources") or []:
+            if isinstance(resource, dict) and resource.get("mode") == "managed" and isinstance(resource.get("values"),
+                                                                                                  dict):
+                out.append({"address": str(resource.get("address")), "type": resource.get("type"),
+                            "values": resource["values"],
+                            "refs": refs.get(_config_address(str(resource.get("address"))), {})})
+        for child in module.get("child_modules") or []:
+            walk(child)
+    walk(_dig(plan, "planned_values", "root_module"))
+    return out
+
+
+def _dig(value: Any, *path: str) -> Any:
+    for step in path:
+        value = value.get(step) if isinstance(value, dict) else None
+    return value
+
+
+def _config_address(address: str) -> str:
+    """module.a.aws_x.y["k"] -> module.a.aws_x.y: the configuration's (unindexed) address."""
+    return re.sub(r"\[[^\]]*\]", "", address)
+
+
+def _tf_references(configuration: Any) -> dict[str, dict[str, list[str]]]:
+    """For every configured resource (full address, no index): the references of its user_pool_id and
+    client_id expressions, as absolute addresses where they name a resource."""
+    out: dict[str, dict[str, list[str]]] = {}
+
+    def walk(module: Any, prefix: str) -> None:
+        if not isinstance(module, dict):
+            return
+        for resource in module.get("resources") or []:
+            if not isinstance(resource, dict):
+                continue
+            expressions = resource.get("expressions") if isinstance(resource.get("expressions"), dict) else {}
+            out[prefix + str(resource.get("address"))] = {
+                key: [prefix + r for r in _dig(expressions, key, "references") or [] if isinstance(r, str)]
+                for key in ("user_pool_id", "client_id")}
+        for name, call in (module.get("module_calls") or {}).items():
+            if isinstance(call, dict):
+                walk(call.get("module"), f"{prefix}module.{name}.")
+    walk(_dig(configuration, "root_module"), "")
+    return out
+
+
+def _linked(entry: dict[str, Any], key: str, pools: dict[str, PoolDraft], by_id: dict[str, str]) -> str | None:
+    """Which drafted pool (or client) an entry's `key` points at: by known id, else by reference."""
+    value = entry["values"].get(key)
+    if isinstance(value, str) and value in by_id:
+        return by_id[value]
+    for ref in entry["refs"].get(key, []):
+        target = _config_address(ref[:-3] if ref.endswith(".id") else ref)
+        matches = [k for k in pools if _config_address(k) == target]
+        if matches:
+            return matches[0]
+    return next(iter(pools)) if len(pools) == 1 else None
+
+
+def read_terraform_plan(path: Path, root: Path) -> FileFacts:
+    rel = relative(path, root)
+    text = read_input(path, "Terraform plan", MAX_PLAN_BYTES)
+    try:
+        plan = load_json(text, f"Terraform plan {rel}", max_bytes=MAX_PLAN_BYTES)
+    except MalformedInput as exc:
+        raise InputError(f"Terraform plan {rel}: {exc}") from None
+    if not isinstance(plan, dict) or "format_version" not in plan:
+        raise InputError(f"Terraform plan {rel} is not `terraform show -json` output (no format_version)")
+    resources = _tf_resources(plan)
+
+    def where(address: str) -> Location:
+        found = text.find(json.dumps(address))
+        return Location(rel, text.count("\n", 0, found) + 1 if found >= 0 else None)
+
+    pools: dict[str, PoolDraft] = {}  # by address
+    by_id: dict[str, str] = {}  # a known pool or client id -> its address
+    for entry in resources:
+        if entry["type"] == "aws_cognito_user_pool":
+            pool, mfa = _tf_pool(entry["values"])
+            known = entry["values"].get("id")
+            key = known if isinstance(known, str) else entry["address"]
+            pools[entry["address"]] = PoolDraft(key, pool, mfa, where(entry["address"]),
+                                                id_known=isinstance(known, str))
+            by_id[key] = entry["address"]
+    client_ids = {e["address"]: e["values"].get("id") if isinstance(e["values"].get("id"), str) else e["address"]
+                  for e in resources if e["type"] == "aws_cognito_user_pool_client"}
+    notes: list[str] = []
+    for entry in resources:
+        kind, values = entry["type"], entry["values"]
+        owner = _linked(entry, "user_pool_id", pools, by_id) if kind != "aws_cognito_user_pool" else None
+        if owner is None:
+            continue
+        draft = pools[owner]
+        if kind == "aws_cognito_user_pool_client":
+            draft.clients.append((_tf_client(values, entry["address"]), where(entry["address"])))
+        elif kind == "aws_cognito_user_pool_domain" and isinstance(values.get("domain"), str):
+            custom = bool(values.get("certificate_arn"))
+            raw = {"ManagedLoginVersion": values.get("managed_login_version")}
+            draft.domain = (values["domain"], raw, custom, where(entry["address"]))
+            draft.pool["CustomDomain" if custom else "Domain"] = values["domain"]
+        elif kind == "aws_cognito_identity_provider":  # provider_details (with its secrets) is never read
+            draft.idps.append((str(values.get("provider_name")), values.get("provider_type")))
+        elif kind == "aws_cognito_risk_configuration":
+            client = values.get("client_id") if isinstance(values.get("client_id"), str) else next(
+                (client_ids[_config_address(r[:-3])] for r in entry["refs"].get("client_id", [])
+                 if r.endswith(".id") and _config_address(r[:-3]) in client_ids), None)
+            draft.risks.append(({**_tf_risk(values), **({"ClientId": client} if client else {})}, client))
+    chosen, more = _one_pool(pools, rel, "plan")
+    if chosen is None:
+        return FileFacts(notes=more, file=rel)
+    return facts_of(chosen, "terraform-plan", notes + more, rel)
+
+
+# ---- CloudFormation -------------------------------------------------------------------------------
+
+def _plain(value: Any) -> Any:
+    """A property without intrinsics: a `!Ref`/`!Sub`/`Fn::*` value is unknown until deploy (None)."""
+    if isinstance(value, Tagged) or (isinstance(value, dict) and len(value) == 1
+                                     and next(iter(value)).startswith(("Fn::", "Ref"))):
+        return None
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [v for v in (_plain(v) for v in value) if v is not None]
+    return value
+
+
+def _ref(value: Any) -> str | None:
+    """The logical id a `!Ref X` / `{"Ref": X}` / `!GetAtt X.Attr` names."""
+    if isinstance(value, Tagged):
+        inner = value.value
+        named = inner if isinstance(inner, str) else str(inner[0]) if isinstance(inner, list) and inner else None
+        return named.split(".")[0] if named is not None and value.tag in ("Ref", "GetAtt") else None
+    if isinstance(value, dict) and len(value) == 1:
+        key, inner = next(iter(value.items()))
+        if key == "Ref" and isinstance(inner, str):
+            return inner
+        if key == "Fn::GetAtt":
+            first = inner[0] if isinstance(inner, list) and inner else inner
+            return str(first).split(".")[0]
+    return None
+
+
+def _mfa_text(value: Any) -> str:
+    """MfaConfiguration; unquoted OFF/ON are YAML 1.1 booleans (cfn-lint E3030 says so too)."""
+    if isinstance(value, bool):
+        return "ON" if value else "OFF"
+    return value if isinstance(value, str) else "OFF"
+
+
+def read_cloudformation(path: Path, root: Path) -> FileFacts:
+    rel = relative(path, root)
+    docs = read_yaml(path, root, "CloudFormation template", read_input(path, "CloudFormation template",
+                                                                       MAX_CONFIG_BYTES))
+    doc = docs[0] if docs else None
+    resources = doc.value.get("Resources") if doc is not None and isinstance(doc.value, dict) else None
+    if doc is None or not isinstance(resources, dict):
+        raise InputError(f"CloudFormation template {rel} has no Resources")
+
+    def where(logical: str) -> Location:
+        return Location(rel, doc.line(("Resources", logical)))
+
+    typed = {k: v for k, v in resources.items() if isinstance(v, dict) and isinstance(v.get("Type"), str)}
+    pools: dict[str, PoolDraft] = {}
+    for logical, resource in typed.items():
+        if resource["Type"] != "AWS::Cognito::UserPool":
+            continue
+        props = _plain(resource.get("Properties") or {})
+        props = props if isinstance(props, dict) else {}
+        mfa_text = _mfa_text((resource.get("Properties") or {}).get("MfaConfiguration"))
+        enabled = props.get("EnabledMfas") or []
+        pool = {**{k: v for k, v in props.items() if k not in ("Schema", "UserPoolName", "EnabledMfas")},
+                "Name": props.get("UserPoolName"), "SchemaAttributes": props.get("Schema") or [],
+                "MfaConfiguration": mfa_text, "DeletionProtection": props.get("DeletionProtection") or "INACTIVE",
+                "UserPoolTier": props.get("UserPoolTier") or "ESSENTIALS",
+                "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": (props.get("AdminCreateUserConfig") or {}).get(
+                    "AllowAdminCreateUserOnly") is True}}
+        policies = dict(props.get("Policies") or {})
+        policies.setdefault("PasswordPolicy", DEFAULT_PASSWORD_POLICY)
+        pool["Policies"] = policies
+        mfa = {"MfaConfiguration": mfa_text,
+               "SoftwareTokenMfaConfiguration": {"Enabled": "SOFTWARE_TOKEN_MFA" in enabled},
+               **({"SmsMfaConfiguration": {"SmsConfiguration": props.get("SmsConfiguration") or {"set": True}}}
+                  if "SMS_MFA" in enabled else {}),
+               **({"EmailMfaConfiguration": {}} if "EMAIL_OTP" in enabled else {}),
+               **({"WebAuthnConfiguration": {"UserVerification": props["WebAuthnUserVerification"],
+                                             "FactorConfiguration": props.get("WebAuthnFactorConfiguration")}}
+                  if props.get("WebAuthnUserVerification") else {})}
+        pools[logical] = PoolDraft(logical, pool, mfa, where(logical))
+    for logical, resource in typed.items():
+        kind, raw_props = resource["Type"], resource.get("Properties") or {}
+        props = _plain(raw_props)
+        if not isinstance(props, dict) or kind == "AWS::Cognito::UserPool" or not kind.startswith("AWS::Cognito::"):
+            continue
+        owner = _ref(raw_props.get("UserPoolId"))
+        owner = owner if owner in pools else (next(iter(pools)) if len(pools) == 1 else None)
+        if owner is None:
+            continue
+        draft = pools[owner]
+        if kind == "AWS::Cognito::UserPoolClient":
+            given = {k: v for k, v in props.items() if k not in ("UserPoolId", "GenerateSecret")}
+            app = {**CLIENT_DEFAULTS, **given, "ClientId": logical,
+                   "ClientSecret": "generated" if props.get("GenerateSecret") else None}
+            draft.clients.append((app, where(logical)))
+        elif kind == "AWS::Cognito::UserPoolDomain":
+            # A name made with !Sub is known only at deploy: the domain exists, under its logical id.
+            name = props["Domain"] if isinstance(props.get("Domain"), str) else f"<{logical}>"
+            custom = bool(props.get("CustomDomainConfig"))
+            draft.domain = (name, {"CustomDomainConfig": props.get("CustomDomainConfig") or {},
+                                   "ManagedLoginVersion": props.get("ManagedLoginVersion")}, custom, where(logical))
+            draft.pool["CustomDomain" if custom else "Domain"] = name
+        elif kind == "AWS::Cognito::UserPoolIdentityProvider":  # ProviderDetails is never read
+            draft.idps.append((str(props.get("ProviderName")), props.get("ProviderType")))
+        elif kind == "AWS::Cognito::UserPoolRiskConfigurationAttachment":
+            target = _ref(raw_props.get("ClientId"))
+            draft.risks.append(({k: v for k, v in props.items() if k != "ClientId"}
+                                | ({"ClientId": target} if target else {}), target))
+    chosen, notes = _one_pool(pools, rel, "template")
+    if chosen is None:
+        return FileFacts(notes=notes, file=rel)
+    return facts_of(chosen, "cloudformation", notes, rel)
