@@ -14,6 +14,11 @@
     aws_endpoint_url = "https://..."  # optional
     tags = ["prod", "team-data"]
 
+    [[target]]                      # a file scan: configuration files instead of a server
+    name = "data-prod-eu-config"
+    helm_values = ["deploy/values.yaml"]   # paths relative to the inventory file
+    terraform_plan = "infra/plan.json"     # also: config, env_files, compose_file, cloudformation, dir
+
 Every problem is an InputError naming the file and line: the scan does not start.
 """
 
@@ -32,9 +37,12 @@ from typing import Any
 from auditor.errors import InputError
 from auditor.inputs import MAX_CONFIG_BYTES, check_token, read_input, read_secret
 
+FILE_KEYS = {"config": False, "env_files": True, "compose_file": False, "helm_values": True, "terraform_plan": False,
+             "cloudformation": True, "dir": False}  # key -> whether it is a list of paths
 TARGET_KEYS = {"name", "om_url", "token_env", "token_file", "cognito_pool_id", "cognito_client_id", "aws_region",
-               "aws_profile", "aws_endpoint_url", "tags"}
-DEFAULT_KEYS = TARGET_KEYS - {"name", "om_url", "cognito_pool_id", "cognito_client_id", "token_env", "token_file"}
+               "aws_profile", "aws_endpoint_url", "tags", *FILE_KEYS}
+DEFAULT_KEYS = TARGET_KEYS - {"name", "om_url", "cognito_pool_id", "cognito_client_id", "token_env", "token_file",
+                              *FILE_KEYS}
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")
 
 
@@ -51,6 +59,7 @@ class InventoryTarget:
     aws_profile: str | None = None
     aws_endpoint_url: str | None = None
     tags: tuple[str, ...] = ()
+    files: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (FILE_KEYS key, paths), for a file scan
 
     def read_token(self) -> str | None:
         """Resolve the token reference at scan time; a missing variable or file is an input error."""
@@ -120,16 +129,35 @@ def parse_inventory(text: str, source: str) -> list[InventoryTarget]:
         if name in seen:
             raise InputError(f"{where}: target name {name!r} is already used on line {seen[name]}")
         seen[name] = line
-        values = {key: _string(entry, key, where) for key in TARGET_KEYS - {"name", "tags"}}
-        if not values["om_url"] and not values["cognito_pool_id"]:
-            raise InputError(f"{where}: give om_url, cognito_pool_id, or both")
+        values = {key: _string(entry, key, where) for key in TARGET_KEYS - {"name", "tags", *FILE_KEYS}}
+        files = _files(entry, where)
+        if files and (values["om_url"] or values["cognito_pool_id"]):
+            raise InputError(f"{where}: a target is a running server (om_url, cognito_pool_id) or configuration "
+                             "files, not both")
+        if not values["om_url"] and not values["cognito_pool_id"] and not files:
+            raise InputError(f"{where}: give om_url, cognito_pool_id, or both (or configuration files: "
+                             + ", ".join(sorted(FILE_KEYS)) + ")")
         if values["token_env"] and values["token_file"]:
             raise InputError(f"{where}: give token_env or token_file, not both")
         tags = entry.get("tags", [])
         if not isinstance(tags, list) or not all(isinstance(t, str) and t for t in tags):
             raise InputError(f"{where}: 'tags' must be a list of strings")
-        targets.append(InventoryTarget(name=name, line=line, tags=tuple(tags), **values))
+        targets.append(InventoryTarget(name=name, line=line, tags=tuple(tags), files=files, **values))
     return targets
+
+
+def _files(entry: dict[str, Any], where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    out = []
+    for key, many in FILE_KEYS.items():
+        value = entry.get(key)
+        if value is None:
+            continue
+        paths = value if many and isinstance(value, list) else [value]
+        if not paths or not all(isinstance(v, str) and v.strip() for v in paths) or (not many and len(paths) != 1):
+            kind = "a list of paths" if many else "a path"
+            raise InputError(f"{where}: '{key}' must be {kind}")
+        out.append((key, tuple(v.strip() for v in paths)))
+    return tuple(out)
 
 
 def load_inventory(path: Path) -> list[InventoryTarget]:

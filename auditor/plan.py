@@ -226,6 +226,13 @@ def build_fleet(inventory: Path, names: list[str], tags: list[str], shard: str |
     entries = select(every, names, tags, parse_shard(shard) if shard else None)
     built = []
     for entry in entries:
+        if entry.files:
+            try:
+                target = build_file_target(_file_options(entry.files, inventory.parent))
+            except InputError as exc:
+                raise InputError(f"{inventory}, line {entry.line} (target {entry.name}): {exc}") from None
+            built.append(dataclasses.replace(target, name=entry.name))
+            continue
         token = entry.read_token()
         register(token)
         try:
@@ -285,6 +292,17 @@ class FileOptions:
     @property
     def given(self) -> bool:
         return any((self.config, self.helm_values, self.terraform_plan, self.cloudformation, self.dir))
+
+
+def _file_options(files: tuple[tuple[str, tuple[str, ...]], ...], base: Path) -> FileOptions:
+    """An inventory target's files (paths relative to the inventory's folder) as options."""
+    given = {key: tuple(base / p for p in paths) for key, paths in files}
+
+    def one(key: str) -> Path | None:
+        return given[key][0] if key in given else None
+    return FileOptions(config=one("config"), env_files=given.get("env_files", ()), compose=one("compose_file"),
+                       helm_values=given.get("helm_values", ()), terraform_plan=one("terraform_plan"),
+                       cloudformation=given.get("cloudformation", ()), dir=one("dir"))
 
 
 def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:

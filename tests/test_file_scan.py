@@ -281,3 +281,22 @@ def test_dir_takes_plans_and_templates_by_what_they_hold(tmp_path: Path) -> None
     report = json.loads((tmp_path / "o" / "report.json").read_text())
     # The plan comes first and gives the Cognito facts; the template's pool is not mixed in.
     assert {f["location"]["file"] for f in report["findings"] if f["status"] == "FAIL"} == {"infra/tfplan.json"}
+
+
+def test_an_inventory_target_may_be_files(tmp_path: Path) -> None:
+    inventory = tmp_path / "fleet.toml"
+    inventory.write_text(f'[[target]]\nname = "prod-config"\nhelm_values = ["{HELM / "values-cognito.yaml"}"]\n'
+                         f'terraform_plan = "{TF / "plan-slips.json"}"\ntags = ["prod"]\n\n'
+                         f'[[target]]\nname = "prod-hardened"\nhelm_values = ["{HELM / "values-hardened.yaml"}"]\n'
+                         'tags = ["prod"]\n')
+    result = run_cli_in_process("scan", "--inventory", str(inventory), "--tag", "prod", "--format", "json",
+                                "--output-dir", str(tmp_path / "o"), cwd=ROOT)
+    assert result.code == 1, result.stderr
+    report = json.loads((tmp_path / "o" / "report.json").read_text())
+    failing = {(f["target"], f["rule_id"]) for f in report["findings"] if f["status"] == "FAIL"}
+    assert {t for t, _ in failing} == {"prod-config"} and ("prod-config", "OMA403") not in failing
+    assert ("prod-config", "OMA201") in failing and ("prod-config", "OMA501") in failing
+    both = tmp_path / "both.toml"
+    both.write_text('[[target]]\nname = "x"\nom_url = "http://127.0.0.1:9"\nhelm_values = ["v.yaml"]\n')
+    refused = run_cli_in_process("scan", "--inventory", str(both))
+    assert refused.code == 2 and "line 1" in refused.stderr and "not both" in refused.stderr

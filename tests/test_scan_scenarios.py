@@ -19,13 +19,18 @@ COGNITO_RULES = [f"OMA2{n:02d}" for n in range(1, 17)] + [f"OMA3{n:02d}" for n i
 NO_POOL = {rule: SKIP for rule in COGNITO_RULES}  # provider basic: no Cognito pool to audit
 
 
+# What only configuration files say: SKIPPED on every live scan.
+FILE_RULES = [f"OMA50{n}" for n in range(1, 7)]
+
+
 def expected(fails: set[str], skips: set[str], extra: dict[str, str] | None = None,
              bots: int = 10) -> dict[str, list[str]]:
     """Every rule once (OMA113 once per bot): FAIL, SKIPPED, or else PASS."""
     out: dict[str, list[str]] = {}
     skips = skips | ({"OMA116"} - fails)  # a public client: the browser runs the flow, PKCE is not OpenMetadata's
-    for rule in OM_RULES + COGNITO_RULES:
-        status = (extra or {}).get(rule) or (FAIL if rule in fails else SKIP if rule in skips else PASS)
+    for rule in OM_RULES + COGNITO_RULES + FILE_RULES:
+        status = (extra or {}).get(rule) or (FAIL if rule in fails else SKIP if rule in skips | set(FILE_RULES)
+                                             else PASS)
         out[rule] = [status] * (bots if rule == "OMA113" else 1)
     return out
 
