@@ -100,3 +100,29 @@ def test_the_actions_gate_fails_on_new_findings_with_its_baseline(tmp_path: Path
         code, argv = _run(f"cd {work}\n{scan}", work, 0, 1)
         assert code == 1  # the step fails, so the gate does
         assert ("--fail-on-new" in argv) is present and ("--baseline" in argv) is present
+
+
+def test_the_files_workflow_scans_the_checkout_and_annotates_relative_paths(tmp_path: Path) -> None:
+    """docs/deploy/github-actions-files.yml: its scan step, run for real on a checkout with the guide's
+    slips in deploy/values.yaml, fails the check and writes SARIF with repository-relative paths."""
+    import json
+    import sys
+
+    workflow = yaml.safe_load((DEPLOY / "github-actions-files.yml").read_text())
+    steps = workflow["jobs"]["files"]["steps"]
+    install = next(s for s in steps if s.get("name") == "Install omaudit")
+    assert install["run"] == f"pip install 'omaudit=={__version__}'"
+    scan = next(s for s in steps if s.get("name") == "Scan the configuration")["run"]
+    assert scan.startswith("omaudit scan --dir . ")
+    checkout = tmp_path / "repo"
+    (checkout / "deploy").mkdir(parents=True)
+    (checkout / "deploy" / "values.yaml").write_text((ROOT / "tests/data/files/helm/values-cognito.yaml").read_text())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OMAUDIT_")}
+    done = subprocess.run([sys.executable, "-m", "auditor", *scan.split()[1:]], cwd=checkout, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1, done.stderr
+    sarif = json.loads((checkout / "omaudit-out" / "report.sarif").read_text())
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+    assert uris == {"deploy/values.yaml"}
+    upload = next(s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif"))
+    assert "hashFiles('omaudit-out/report.sarif')" in upload["if"]

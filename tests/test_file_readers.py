@@ -59,3 +59,13 @@ _ALIAS_BOMB = _alias_bomb()  # 10^6 values from six short lines
 def test_yaml_bombs_and_broken_yaml_are_bounded_errors(text: str, phrase: str) -> None:
     with pytest.raises(YamlError, match=phrase.replace("[", r"\[")):
         load(text)
+
+
+def test_the_fast_loader_is_used_only_under_a_nesting_bound_quoting_cannot_lower() -> None:
+    from auditor.files.yaml_doc import nesting_bound
+
+    assert nesting_bound("a:\n  b:\n    c: [1, {d: 2}]\n") < 20
+    assert nesting_bound("- " * 5000 + "x") > 5000  # compact sequences on one line
+    assert nesting_bound('"]]]]]]" ' * 100 + "[" * 2000) > 2000  # closing brackets in quotes do not subtract
+    with pytest.raises(YamlError, match="nested"):
+        load("- " * 5000 + "x")  # refused by the pure-Python loader, not a crash in libyaml

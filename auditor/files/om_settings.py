@@ -6,7 +6,7 @@ same AuthConfig, AuthorizerConfig, SecurityConfig and ConfFacts as a live scan d
 Sources: open-metadata/OpenMetadata conf/openmetadata.yaml (the placeholders and their defaults,
 copied in tests/data/files); open-metadata/openmetadata-helm-charts charts/openmetadata/values.yaml,
 templates/secrets.yaml and templates/_helpers.tpl at tag openmetadata-1.13.1 (which value becomes
-which variable; docs/research/issue-14-files.md).
+which variable; docs/research/issue-14-helm.md).
 """
 
 from __future__ import annotations
@@ -117,11 +117,17 @@ class SecretFound:
 
 
 def secret_state(kind: str, value: object) -> str:
-    """shipped, empty or inline, for a value written in a file (never kept)."""
+    """shipped, empty or inline, for a value written in a file. The value is never kept; an inline one
+    is registered for redaction, so that no output can echo it even by accident."""
+    from auditor.redact import register
+
     text = "" if value is None else str(value).strip().strip('"')
     if not text:
         return "empty"
-    return "shipped" if SHIPPED_SECRETS.get(kind) == text else "inline"
+    if SHIPPED_SECRETS.get(kind) == text:
+        return "shipped"
+    register(text)
+    return "inline"
 
 
 def _text(value: object) -> str | None:
