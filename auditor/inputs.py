@@ -82,3 +82,22 @@ def check_token(text: str, where: str) -> str:
 
 def _size(n: int) -> str:
     return f"{n // (1024 * 1024)} MiB" if n >= 1024 * 1024 else f"{n // 1024} KiB"
+
+
+def read_token(*, file: Path | None, env: str | None, what: str, env_required: bool = False,
+               file_what: str | None = None) -> str | None:
+    """The one way an admin token is read: from `file` (a token file), else from the environment
+    variable `env`; checked as it must be sent, and registered for redaction before anything else can
+    print it. An unset variable is None, or an InputError when `env_required` (an inventory names it)."""
+    from auditor.redact import register
+
+    if file is not None:
+        token: str | None = read_secret(file, file_what or what)
+    else:
+        value = os.environ.get(env, "").strip() if env else ""
+        if not value and env_required:
+            raise InputError(f"{what}: environment variable {env} is not set")
+        token = check_token(value, f"{what}: environment variable {env}" if env_required else f"${env}") \
+            if value else None
+    register(token)
+    return token

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import os
 import re
 import tomllib
 from collections.abc import Sequence
@@ -35,10 +34,11 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import InputError
-from auditor.inputs import MAX_CONFIG_BYTES, check_token, read_input, read_secret
+from auditor.files.kinds import KINDS
+from auditor.inputs import MAX_CONFIG_BYTES, read_input, read_token
 
-FILE_KEYS = {"config": False, "env_files": True, "compose_file": False, "helm_values": True, "terraform_plan": False,
-             "cloudformation": True, "dir": False}  # key -> whether it is a list of paths
+# A file target's keys (auditor.files.kinds), and whether each is a list of paths.
+FILE_KEYS = {**{kind.key: kind.many for kind in KINDS}, "dir": False}
 TARGET_KEYS = {"name", "om_url", "token_env", "token_file", "cognito_pool_id", "cognito_client_id", "aws_region",
                "aws_profile", "aws_endpoint_url", "tags", *FILE_KEYS}
 DEFAULT_KEYS = TARGET_KEYS - {"name", "om_url", "cognito_pool_id", "cognito_client_id", "token_env", "token_file",
@@ -63,14 +63,11 @@ class InventoryTarget:
 
     def read_token(self) -> str | None:
         """Resolve the token reference at scan time; a missing variable or file is an input error."""
-        if self.token_env:
-            value = os.environ.get(self.token_env, "").strip()
-            if not value:
-                raise InputError(f"target {self.name}: environment variable {self.token_env} is not set")
-            return check_token(value, f"target {self.name}: environment variable {self.token_env}")
-        if self.token_file:
-            return read_secret(Path(self.token_file).expanduser(), f"target {self.name}: token_file")
-        return None
+        if not self.token_env and not self.token_file:
+            return None
+        return read_token(file=Path(self.token_file).expanduser() if self.token_file else None,
+                          env=self.token_env, what=f"target {self.name}", env_required=True,
+                          file_what=f"target {self.name}: token_file")
 
 
 def _header_lines(text: str, table: str) -> list[int]:

@@ -12,15 +12,14 @@ import dataclasses
 import math
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from auditor import inputs
 from auditor.errors import InputError
-from auditor.inputs import check_token, read_secret
 from auditor.lockout import DEFAULT_WINDOW
 from auditor.model import Report, Severity
-from auditor.redact import register
 
 if TYPE_CHECKING:
     from auditor.catalogue import Rule
@@ -55,16 +54,8 @@ def rule_list(text: str | None) -> list[str]:
 
 
 def read_token(token_file: Path | None) -> str | None:
-    token = _token_source(token_file)
-    register(token)
-    return token
-
-
-def _token_source(token_file: Path | None) -> str | None:
-    if token_file is not None:
-        return read_secret(token_file, "--om-token-file")
-    token = os.environ.get(TOKEN_ENV, "").strip()
-    return check_token(token, f"${TOKEN_ENV}") if token else None
+    """--om-token-file, else $OMAUDIT_OM_TOKEN (auditor.inputs.read_token, as for inventories)."""
+    return inputs.read_token(file=token_file, env=TOKEN_ENV, what="--om-token-file")
 
 
 def check_concurrency(concurrency: int | None) -> None:
@@ -234,7 +225,6 @@ def build_fleet(inventory: Path, names: list[str], tags: list[str], shard: str |
             built.append(dataclasses.replace(target, name=entry.name))
             continue
         token = entry.read_token()
-        register(token)
         try:
             target = build_target(entry.om_url, token=token, active=active, verify=verify,
                                   pool_id=None if no_cognito else entry.cognito_pool_id,
@@ -279,64 +269,65 @@ def merge_shards(paths: Sequence[Path], gate: Gate, *, allow_partial: bool, note
 
 @dataclass(frozen=True)
 class FileOptions:
-    """The file-scan options as given (auditor.sources.FileInputs once checked)."""
+    """The file-scan options as given: paths by kind (auditor.files.kinds), and --dir."""
 
-    config: Path | None = None
-    env_files: tuple[Path, ...] = ()
-    compose: Path | None = None
-    helm_values: tuple[Path, ...] = ()
-    terraform_plan: Path | None = None
-    cloudformation: tuple[Path, ...] = ()
+    paths: dict[str, tuple[Path, ...]] = field(default_factory=dict)
     dir: Path | None = None
 
     @property
     def given(self) -> bool:
-        return any((self.config, self.helm_values, self.terraform_plan, self.cloudformation, self.dir))
+        """A file scan: --dir, or a file that is audited (env and compose files only resolve --config)."""
+        return self.dir is not None or any(v for k, v in self.paths.items() if k not in ("env_files", "compose_file"))
+
+
+def file_options(given: dict[str, Path | Sequence[Path] | None], directory: Path | None) -> FileOptions:
+    """FileOptions from option values by kind key (one path, several, or None), checked for count."""
+    from auditor.files.kinds import BY_KEY
+
+    paths: dict[str, tuple[Path, ...]] = {}
+    for key, value in given.items():
+        many = tuple(value) if isinstance(value, Sequence) else (value,) if value is not None else ()
+        if len(many) > 1 and not BY_KEY[key].many:
+            raise InputError(f"{BY_KEY[key].option} takes one file")
+        if many:
+            paths[key] = many
+    return FileOptions(paths, directory)
 
 
 def _file_options(files: tuple[tuple[str, tuple[str, ...]], ...], base: Path) -> FileOptions:
     """An inventory target's files (paths relative to the inventory's folder) as options."""
     given = {key: tuple(base / p for p in paths) for key, paths in files}
-
-    def one(key: str) -> Path | None:
-        return given[key][0] if key in given else None
-    return FileOptions(config=one("config"), env_files=given.get("env_files", ()), compose=one("compose_file"),
-                       helm_values=given.get("helm_values", ()), terraform_plan=one("terraform_plan"),
-                       cloudformation=given.get("cloudformation", ()), dir=one("dir"))
+    directory = given.pop("dir", ())
+    return FileOptions(given, directory[0] if directory else None)
 
 
 def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
-    """One target made of configuration files: given one by one, or found under --dir (each named)."""
-    from auditor.files.finder import find
+    """One target made of configuration files: given one by one, or found under --dir (each named).
+    A kind given on the command line is not also searched for under --dir."""
+    from auditor.files.finder import SKIPPED, find
+    from auditor.files.kinds import BY_KEY
     from auditor.files.result import relative
     from auditor.scan import ScanTarget
     from auditor.sources import FileInputs
 
     root = options.dir or Path.cwd()
-    config, envs, compose = options.config, list(options.env_files), options.compose
-    helm, plan_file, templates = list(options.helm_values), options.terraform_plan, list(options.cloudformation)
+    paths = dict(options.paths)
     if options.dir is not None:
         found = find(options.dir)
-        if len(found.config) > 1 and config is None:
-            raise InputError("--dir found more than one openmetadata.yaml (" + ", ".join(
-                relative(p, root) for p in found.config) + "): name one with --config")
-        if len(found.terraform_plan) > 1 and plan_file is None:
-            raise InputError("--dir found more than one Terraform plan (" + ", ".join(
-                relative(p, root) for p in found.terraform_plan) + "): name one with --terraform-plan")
-        config = config or (found.config[0] if found.config else None)
-        plan_file = plan_file or (found.terraform_plan[0] if found.terraform_plan else None)
-        compose = compose or (found.compose[0] if found.compose else None)
-        envs += [p for p in found.env_files if p not in envs]
-        helm += [p for p in found.helm_values if p not in helm]
-        templates += [p for p in found.cloudformation if p not in templates]
-        for path in found.skipped:
+        for path in found.pop(SKIPPED, []):
             note(f"skipped {relative(path, root)}: not a configuration file omaudit knows")
-    files = FileInputs(root=root, config=config, env_files=tuple(envs), compose=compose, helm_values=tuple(helm),
-                       terraform_plan=plan_file, cloudformation=tuple(templates))
-    used = [p for p in files.named()]
-    if not used or (config is None and not helm and plan_file is None and not templates):
+        for key, hits in found.items():
+            if key in paths:
+                continue
+            if len(hits) > 1 and not BY_KEY[key].many:
+                option = BY_KEY[key].option
+                raise InputError(f"--dir found more than one file for {option} ("
+                                 + ", ".join(relative(p, root) for p in hits) + f"): name one with {option}")
+            paths[key] = tuple(hits)
+    files = FileInputs(root=root, paths=paths)
+    if not FileOptions(paths).given:
         raise InputError(f"no configuration file to scan under {root}" if options.dir else "no configuration file")
-    for path in used if options.dir is not None else ():
+    for path in files.named() if options.dir is not None else ():
         note(f"using {relative(path, root)}")
     name = options.dir.resolve().name if options.dir is not None else "files"
     return ScanTarget(name=name or "files", files=files)

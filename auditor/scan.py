@@ -182,7 +182,7 @@ def collect_files(target: ScanTarget) -> tuple[Snapshot, list[str]]:
     for key, value in facts.items():
         section, _, name = key.partition(".")
         sections[section][name] = value
-    snapshot = Snapshot(target=TargetInfo(name=target.name, active=False, token_given=False), collected_at=utc_now(),
+    snapshot = Snapshot(target=TargetInfo(name=target.name), collected_at=utc_now(),
                         om=dataclasses.replace(OMFacts(), **sections["om"]),  # type: ignore[arg-type]
                         cognito=dataclasses.replace(CognitoFacts(), **sections["cognito"]),  # type: ignore[arg-type]
                         conf=dataclasses.replace(ConfFacts(), **sections["conf"]),  # type: ignore[arg-type]

@@ -5,14 +5,15 @@ for, whether it applies to a target, and for file sources how to read its files.
 module which inputs no applicable source fills (SKIPPED, with what would have filled them) and which
 keys a lost target leaves in ERROR; nothing spells the sides out by hand.
 
-Adding a source (Kubernetes manifests, say) is one module that reads the file into facts, one entry
-in SOURCES, and one option in auditor/cli/options.py that sets its path on FileInputs.
+Adding a source (Kubernetes manifests, say) is one module that reads the file into facts, its kind
+in auditor/files/kinds.py (key, option, how --dir recognises it), its entry in SOURCES below, and
+its option in auditor/cli/options.py; inventories, --dir and the reasons follow from these.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,24 +35,20 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class FileInputs:
-    """The configuration files of one target (a file scan). Paths in findings are relative to `root`."""
+    """The configuration files of one target (a file scan), by kind (auditor.files.kinds). Paths in
+    findings are relative to `root`."""
 
     root: Path
-    config: Path | None = None  # openmetadata.yaml
-    env_files: tuple[Path, ...] = ()
-    compose: Path | None = None
-    helm_values: tuple[Path, ...] = ()
-    terraform_plan: Path | None = None
-    cloudformation: tuple[Path, ...] = ()
+    paths: Mapping[str, tuple[Path, ...]] = field(default_factory=dict)
+
+    def of(self, kind: str) -> tuple[Path, ...]:
+        return self.paths.get(kind, ())
 
     def named(self) -> list[Path]:
         """Every file given, in the order they are read."""
-        out: list[Path] = []
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name != "root" and value:
-                out.extend(value if isinstance(value, tuple) else [value])
-        return out
+        from auditor.files.kinds import READ_ORDER
+
+        return [path for kind in READ_ORDER for path in self.of(kind)]
 
 
 Reader = Callable[[FileInputs], "list[FileFacts]"]
@@ -79,30 +76,30 @@ def _read_config(files: FileInputs) -> list[FileFacts]:
     from auditor.files.result import read_yaml, relative
     from auditor.inputs import MAX_CONFIG_BYTES, read_input
 
-    if files.config is None:
+    if not files.of("config"):
         return []
     env: dict[str, Variable] = {}
-    for path in files.env_files:  # the first file that sets a variable wins, as the README says
+    for path in files.of("env_files"):  # the first file that sets a variable wins, as the README says
         text = read_input(path, "env file", MAX_CONFIG_BYTES)
         for key, var in parse_env_file(text, relative(path, files.root)).items():
             env.setdefault(key, var)
-    if files.compose is not None:
-        docs = read_yaml(files.compose, files.root, "compose file")
+    for compose in files.of("compose_file"):
+        docs = read_yaml(compose, files.root, "compose file")
         if docs and isinstance(docs[0].value, dict):
-            for key, var in compose_environment(docs[0].value.get("services"), relative(files.compose, files.root),
+            for key, var in compose_environment(docs[0].value.get("services"), relative(compose, files.root),
                                                 docs[0].lines).items():
                 env.setdefault(key, var)
     from auditor.files.environment import process_environment
 
     for key, var in process_environment().items():
         env.setdefault(key, var)
-    return [read_om_config(files.config, files.root, env)]
+    return [read_om_config(files.of("config")[0], files.root, env)]
 
 
 def _read_helm(files: FileInputs) -> list[FileFacts]:
     from auditor.files.helm_values import read_helm_values
 
-    return [read_helm_values(path, files.root) for path in files.helm_values]
+    return [read_helm_values(path, files.root) for path in files.of("helm_values")]
 
 
 FILE_SCAN = "this is a file scan"
@@ -120,22 +117,22 @@ def _live_cognito(target: ScanTarget) -> str | None:
     return "--no-cognito was given" if target.no_cognito else None
 
 
-def _file_option(name: str, option: str) -> Callable[[ScanTarget], str | None]:
+def _file_option(kind: str, option: str) -> Callable[[ScanTarget], str | None]:
     def off(target: ScanTarget) -> str | None:
-        return None if target.files is not None and getattr(target.files, name) else f"no {option} was given"
+        return None if target.files is not None and target.files.of(kind) else f"no {option} was given"
     return off
 
 
 def _read_plan(files: FileInputs) -> list[FileFacts]:
     from auditor.files.cognito_iac import read_terraform_plan
 
-    return [read_terraform_plan(files.terraform_plan, files.root)] if files.terraform_plan else []
+    return [read_terraform_plan(path, files.root) for path in files.of("terraform_plan")]
 
 
 def _read_templates(files: FileInputs) -> list[FileFacts]:
     from auditor.files.cognito_iac import read_cloudformation
 
-    return [read_cloudformation(path, files.root) for path in files.cloudformation]
+    return [read_cloudformation(path, files.root) for path in files.of("cloudformation")]
 
 
 SOURCES: tuple[Source, ...] = (

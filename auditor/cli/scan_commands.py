@@ -103,9 +103,9 @@ def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active =
     gate = plan.build_gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new, tell)
     plan.check_concurrency(concurrency)
     verify = plan.verify_option(ca_bundle, insecure)
-    files = plan.FileOptions(config=config, env_files=tuple(env_file or ()), compose=compose_file,
-                             helm_values=tuple(helm_values or ()), terraform_plan=terraform_plan,
-                             cloudformation=tuple(cloudformation or ()), dir=dir)
+    files = plan.file_options({"config": config, "env_files": env_file, "compose_file": compose_file,
+                               "helm_values": helm_values, "terraform_plan": terraform_plan,
+                               "cloudformation": cloudformation}, dir)
     if files.given:
         if om_url or inventory or cognito_pool_id or active or om_token_file:
             raise InputError("a file scan (--config, --helm-values, --terraform-plan, --cloudformation, --dir) "
