@@ -47,10 +47,14 @@ def test_a_worker_that_dies_turns_its_unfinished_targets_into_errors() -> None:
     lost = {i for i, (snap, _) in done.items() if snap.problems}
     assert 3 in lost
     assert lost <= {1, 3, 5, 7}  # only the dead worker's share (targets 1, 3, 5, 7 with two workers)
+    from auditor.snapshot import COGNITO_KEYS, CONF_KEYS, OM_KEYS
+
     for i in lost:
-        reasons = {p.reason for p in done[i][0].problems.values()}
-        assert reasons == {"the collector process stopped (exit code 7) before this target finished"}
-        assert {p.kind for p in done[i][0].problems.values()} == {"error"}
+        problems = done[i][0].problems
+        errors = {k: p.reason for k, p in problems.items() if p.kind == "error"}
+        assert set(errors.values()) == {"the collector process stopped (exit code 7) before this target finished"}
+        assert set(errors) == {*OM_KEYS, *COGNITO_KEYS}  # what the target's sources would have filled
+        assert {problems[k].kind for k in CONF_KEYS} == {"skipped"}  # no configuration file source applies
     assert all(not done[i][0].problems for i in (0, 2, 4, 6))
 
 
