@@ -132,10 +132,16 @@ def test_sarif_points_github_at_the_line(tmp_path: Path) -> None:
     assert uris == {"%SRCROOT%"}
 
 
-def test_table_and_markdown_show_path_and_line(tmp_path: Path) -> None:
+def test_table_markdown_html_and_csv_show_path_and_line(tmp_path: Path) -> None:
+    import csv
+
     result, _ = _scan(tmp_path, "--helm-values", str(HELM / "values-cognito.yaml"))
-    assert "(tests/data/files/helm/values-cognito.yaml:16)" in result.stdout
-    assert "`tests/data/files/helm/values-cognito.yaml:16`" in (tmp_path / "out" / "report.md").read_text()
+    where = "tests/data/files/helm/values-cognito.yaml:16"
+    assert f"({where})" in result.stdout
+    assert f"`{where}`" in (tmp_path / "out" / "report.md").read_text()
+    assert f'<small class="location">{where}</small>' in (tmp_path / "out" / "report.html").read_text()
+    rows = list(csv.DictReader((tmp_path / "out" / "report.csv").open()))
+    assert {r["location"] for r in rows if r["rule_id"] == "OMA106"} == {where}
 
 
 def test_dir_finds_the_known_files_and_names_each(tmp_path: Path) -> None:

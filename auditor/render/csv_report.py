@@ -12,7 +12,7 @@ from auditor.render import Renderer
 from auditor.render.escape import terminal_block
 
 COLUMNS = ("target", "rule_id", "name", "status", "severity", "resource", "message", "baseline", "muted_reason",
-           "muted_until", "fingerprint", "remediation")
+           "muted_until", "fingerprint", "remediation", "location")
 
 
 def _safe(value: str) -> str:
@@ -28,7 +28,7 @@ def render(report: Report) -> str:
         writer.writerow([_safe(v) for v in (
             f.target, f.rule_id, f.name, f.status.value, f.severity.label, f.resource, f.message, f.baseline or "",
             f.suppression.reason if f.suppression else "", f.suppression.until if f.suppression else "",
-            f.fingerprint, f.remediation)])
+            f.fingerprint, f.remediation, str(f.location) if f.location is not None else "")])
     return out.getvalue()
 
 

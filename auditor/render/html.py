@@ -91,9 +91,14 @@ def _row(f: Finding) -> str:
             f'<td>{badge}{baseline}</td>'
             f'<td>{f.severity.label}</td><td><a href="#rule-{escape(f.rule_id)}">{escape(f.rule_id)}</a>'
             f'<br><small>{escape(f.name)}</small></td>'
-            f'<td>{escape(f.target)}</td><td>{escape(f.resource)}</td>'
+            f'<td>{escape(f.target)}</td><td>{escape(f.resource)}{_at(f)}</td>'
             f'<td>{escape(f.message)}<details><summary>evidence and fix</summary><pre>{evidence}</pre>{extra}'
             f'<div class="fix">{_prose(f.remediation)}</div></details></td></tr>')
+
+
+def _at(f: Finding) -> str:
+    """A file scan's file and line, under the resource."""
+    return f'<br><small class="location">{escape(str(f.location))}</small>' if f.location is not None else ""
 
 
 def _prose(text: str) -> str:
