@@ -306,3 +306,17 @@ def test_an_inventory_target_may_be_files(tmp_path: Path) -> None:
     both.write_text('[[target]]\nname = "x"\nom_url = "http://127.0.0.1:9"\nhelm_values = ["v.yaml"]\n')
     refused = run_cli_in_process("scan", "--inventory", str(both))
     assert refused.code == 2 and "line 1" in refused.stderr and "not both" in refused.stderr
+
+
+def test_a_terraform_state_knows_the_ids_so_the_authority_and_client_are_compared(tmp_path: Path) -> None:
+    """`terraform show -json` of a state: ids are known, so OMA401/OMA402 are judged, not SKIPPED."""
+    result, report = _scan(tmp_path, "--helm-values", str(HELM / "values-hardened.yaml"),
+                           "--terraform-plan", str(TF / "state-hardened.json"))
+    assert result.code == 0, result.stderr
+    cross = {f["rule_id"]: f["status"] for f in report["findings"] if f["rule_id"].startswith("OMA40")}
+    assert cross == {"OMA401": "PASS", "OMA402": "PASS", "OMA403": "PASS", "OMA404": "PASS"}
+    other = tmp_path / "other-region.json"
+    other.write_text((TF / "state-hardened.json").read_text().replace("us-east-1_AbC123xyz", "eu-west-1_AbC123xyz"))
+    moved = _scan(tmp_path / "m", "--helm-values", str(HELM / "values-hardened.yaml"),
+                  "--terraform-plan", str(other))[1]
+    assert {f["rule_id"]: f["status"] for f in moved["findings"]}["OMA401"] == "FAIL"

@@ -241,7 +241,8 @@ def _tf_resources(plan: dict[str, Any]) -> list[dict[str, Any]]:
                             "refs": refs.get(_config_address(str(resource.get("address"))), {})})
         for child in module.get("child_modules") or []:
             walk(child)
-    walk(_dig(plan, "planned_values", "root_module"))
+    # A plan's planned values; `terraform show -json` of a state has the same shape under `values`.
+    walk(_dig(plan, "planned_values", "root_module") or _dig(plan, "values", "root_module"))
     return out
 
 
@@ -300,6 +301,8 @@ def read_terraform_plan(path: Path, root: Path) -> FileFacts:
         raise InputError(f"Terraform plan {rel}: {exc}") from None
     if not isinstance(plan, dict) or "format_version" not in plan:
         raise InputError(f"Terraform plan {rel} is not `terraform show -json` output (no format_version)")
+    if "resource_changes" not in plan and "planned_values" not in plan and "values" not in plan:
+        raise InputError(f"Terraform plan {rel} has no resource_changes, planned_values or values")
     resources = _tf_resources(plan)
 
     def where(address: str) -> Location:

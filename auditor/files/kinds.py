@@ -33,7 +33,7 @@ def _env(name: str, head: str) -> bool:
 
 def _plan(name: str, head: str) -> bool:
     return name.endswith(STRUCTURED) and '"format_version"' in head and bool(
-        re.search(r'"(planned_values|resource_changes)"', head))
+        re.search(r'"(planned_values|resource_changes|values)"', head))
 
 
 def _template(name: str, head: str) -> bool:
