@@ -177,7 +177,7 @@ def collect_files(target: ScanTarget) -> tuple[Snapshot, list[str]]:
     files = target.files
     assert files is not None
     results = [r for s in SOURCES if s.read is not None and s.applies(target) for r in s.read(files)]
-    facts, locations, notes = merge(results)
+    facts, locations, notes, unknown = merge(results)
     sections: dict[str, dict[str, object]] = {"om": {}, "cognito": {}, "conf": {}}
     for key, value in facts.items():
         section, _, name = key.partition(".")
@@ -186,7 +186,7 @@ def collect_files(target: ScanTarget) -> tuple[Snapshot, list[str]]:
                         om=dataclasses.replace(OMFacts(), **sections["om"]),  # type: ignore[arg-type]
                         cognito=dataclasses.replace(CognitoFacts(), **sections["cognito"]),  # type: ignore[arg-type]
                         conf=dataclasses.replace(ConfFacts(), **sections["conf"]),  # type: ignore[arg-type]
-                        problems=problems_for(facts, target), locations=locations)
+                        problems=problems_for(facts, target, unknown), locations=locations)
     return snapshot, notes
 
 

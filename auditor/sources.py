@@ -71,28 +71,27 @@ OM_CONFIG_KEYS = (OM_AUTH_CONFIG, OM_SECURITY_CONFIG, *CONF_KEYS)
 
 
 def _read_config(files: FileInputs) -> list[FileFacts]:
-    from auditor.files.environment import Variable, compose_environment, parse_env_file
+    from auditor.files.environment import Variable, compose_environment, parse_env_file, process_environment
     from auditor.files.om_config import read_om_config
     from auditor.files.result import read_yaml, relative
     from auditor.inputs import MAX_CONFIG_BYTES, read_input
 
     if not files.of("config"):
         return []
-    env: dict[str, Variable] = {}
-    for path in files.of("env_files"):  # the first file that sets a variable wins, as the README says
-        text = read_input(path, "env file", MAX_CONFIG_BYTES)
-        for key, var in parse_env_file(text, relative(path, files.root)).items():
-            env.setdefault(key, var)
-    for compose in files.of("compose_file"):
-        docs = read_yaml(compose, files.root, "compose file")
+    env_files: dict[str, Variable] = {}
+    for path in files.of("env_files"):  # a later file wins, as with docker's env_file lists
+        env_files.update(parse_env_file(read_input(path, "env file", MAX_CONFIG_BYTES), relative(path, files.root)))
+    process = process_environment()
+    composes = files.of("compose_file")
+    if composes:  # the container's environment: environment: over env_file; no shell variable reaches it
+        lookup = {**{k: v.value for k, v in env_files.items()}, **{k: v.value for k, v in process.items()}}
+        env = dict(env_files)
+        docs = read_yaml(composes[0], files.root, "compose file")
         if docs and isinstance(docs[0].value, dict):
-            for key, var in compose_environment(docs[0].value.get("services"), relative(compose, files.root),
-                                                docs[0].lines).items():
-                env.setdefault(key, var)
-    from auditor.files.environment import process_environment
-
-    for key, var in process_environment().items():
-        env.setdefault(key, var)
+            env.update(compose_environment(docs[0].value.get("services"), relative(composes[0], files.root),
+                                           docs[0].lines, lookup))
+    else:
+        env = {**process, **env_files}
     return [read_om_config(files.of("config")[0], files.root, env)]
 
 
@@ -170,11 +169,13 @@ def keys_of(target: ScanTarget) -> tuple[str, ...]:
     return tuple(dict.fromkeys(k for s in SOURCES if s.applies(target) for k in s.keys))
 
 
-def merge(results: Sequence[FileFacts]) -> tuple[dict[str, object], dict[str, Location], list[str]]:
+def merge(results: Sequence[FileFacts]) -> tuple[dict[str, object], dict[str, Location], list[str],
+                                                  dict[str, str]]:
     """Facts and locations of several files; the first file that gives an input keeps it (a note says
     which one was not used)."""
     facts: dict[str, object] = {}
     given_by: dict[str, str] = {}
+    unknown: dict[str, str] = {}
     locations: dict[str, Location] = {}
     notes: list[str] = []
     for result in results:
@@ -187,10 +188,12 @@ def merge(results: Sequence[FileFacts]) -> tuple[dict[str, object], dict[str, Lo
             facts[key], given_by[key] = value, result.file
         notes += [f"{result.file}: not used for {', '.join(keys)}: {first} comes first and gives them"
                   for first, keys in dropped.items()]
+        for key, reason in result.unknown.items():
+            unknown.setdefault(key, f"{result.file}: {reason}")
         for key, where in result.locations.items():
             locations.setdefault(key, where)
         notes.extend(result.notes)
-    return facts, locations, notes
+    return facts, locations, notes, {k: v for k, v in unknown.items() if k not in facts}
 
 
 NOT_IN_FILES = {
@@ -199,9 +202,11 @@ NOT_IN_FILES = {
 }
 
 
-def problems_for(facts: Mapping[str, object], target: ScanTarget) -> dict[str, Problem]:
-    """SKIPPED for the inputs an applying file source could fill but its files did not set."""
-    out = unfilled(target)
+def problems_for(facts: Mapping[str, object], target: ScanTarget, unknown: Mapping[str, str] = {}
+                 ) -> dict[str, Problem]:
+    """SKIPPED for the inputs an applying file source could fill but its files did not set, or set
+    from what only the deployment knows (`unknown`: input key -> reason)."""
+    out = {**unfilled(target), **{k: Problem("skipped", reason) for k, reason in unknown.items()}}
     for source in SOURCES:
         if source.read is None or not source.applies(target):
             continue

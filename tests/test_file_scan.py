@@ -320,3 +320,56 @@ def test_a_terraform_state_knows_the_ids_so_the_authority_and_client_are_compare
     moved = _scan(tmp_path / "m", "--helm-values", str(HELM / "values-hardened.yaml"),
                   "--terraform-plan", str(other))[1]
     assert {f["rule_id"]: f["status"] for f in moved["findings"]}["OMA401"] == "FAIL"
+
+
+REVIEW = FILES / "review"
+
+
+def test_a_compose_file_is_interpolated_as_compose_does(tmp_path: Path) -> None:
+    """OpenMetadata's compose files write `KEY: ${KEY:-default}`: the default is the value when the
+    variable is not set, not the literal text (a review found OMA501/503/103/505 passing on it)."""
+    result, report = _scan(tmp_path, "--config", str(OM / "openmetadata.yaml"),
+                           "--compose-file", str(REVIEW / "compose-official-shape.yml"))
+    failing = _failing_rules(report)
+    assert {"OMA501", "OMA503", "OMA103", "OMA505"} <= failing, result.stderr
+    fernet = next(f for f in report["findings"] if f["rule_id"] == "OMA501")
+    assert fernet["location"]["file"].endswith("compose-official-shape.yml")
+    chosen = _scan(tmp_path / "s", "--config", str(OM / "openmetadata.yaml"), "--compose-file",
+                   str(REVIEW / "compose-official-shape.yml"), env={"FERNET_KEY": "deploy-fernet-canary-77aa"})[1]
+    assert "OMA501" not in _failing_rules(chosen)  # the deployment's own key, through the interpolation
+
+
+def test_the_shipped_key_from_the_environment_fails_and_admin_passwords_never_show(tmp_path: Path) -> None:
+    shipped = {"FERNET_KEY": "jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=", "DB_USER_PASSWORD": "openmetadata_password",
+               "AUTHORIZER_ADMIN_PRINCIPALS": "[admin:Sup3rSecretAdminPw, alice:AlicePw-canary-12345]"}
+    result, report = _scan(tmp_path, "--config", str(OM / "openmetadata.yaml"), env=shipped)
+    assert {"OMA501", "OMA503", "OMA505"} <= _failing_rules(report)
+    text = _outputs(tmp_path / "out", result)
+    assert "Sup3rSecretAdminPw" not in text and "AlicePw-canary" not in text
+    admins = next(f for f in report["findings"] if f["rule_id"] == "OMA503")
+    assert admins["evidence"]["admin_principals"] == ["admin", "alice"]
+    inline = {f["resource"] for f in report["findings"] if f["rule_id"] == "OMA504" and f["status"] == "FAIL"}
+    assert "adminPrincipals (name:password)" in inline
+
+
+def test_a_placeholder_without_value_or_default_is_skipped_not_judged(tmp_path: Path) -> None:
+    config = tmp_path / "openmetadata.yaml"
+    config.write_text((OM / "openmetadata.yaml").read_text()
+                      .replace("${AUTHENTICATION_PROVIDER:-basic}", "${AUTHENTICATION_PROVIDER}")
+                      .replace("${AUTHORIZER_ADMIN_PRINCIPALS:-[admin]}", "${AUTHORIZER_ADMIN_PRINCIPALS}"))
+    _, report = _scan(tmp_path, "--config", str(config))
+    statuses = {f["rule_id"]: f for f in report["findings"]}
+    for rule in ("OMA103", "OMA106", "OMA503"):
+        assert statuses[rule]["status"] == "SKIPPED", rule
+    assert "set where the server is deployed" in statuses["OMA103"]["message"]
+
+
+def test_a_password_in_an_env_file_masks_nothing_else(tmp_path: Path) -> None:
+    """Fragment masking of a file's password blanked every `openmetadata` (SARIF paths included)."""
+    env = tmp_path / "pw.env"
+    env.write_text("DB_USER_PASSWORD=openmetadata_prod_Pw\n")
+    _scan(tmp_path, "--config", str(OM / "openmetadata.yaml"), "--env-file", str(env))
+    sarif = json.loads((tmp_path / "out" / "report.sarif").read_text())
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+    assert "tests/data/files/om/openmetadata.yaml" in uris and not [u for u in uris if "REDACTED" in u]
+    assert "openmetadata_prod_Pw" not in (tmp_path / "out" / "report.json").read_text()

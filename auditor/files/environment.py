@@ -9,10 +9,14 @@ environment: `${NAME}`, `${NAME:-default}`, `$${` for a literal `${`; with stric
 variable without a default stays as written. So `adminPrincipals: ${AUTHORIZER_ADMIN_PRINCIPALS:-[admin]}`
 is the YAML list `[admin]` after substitution, as here.
 
-Where a variable's value comes from, first match wins (documented in the README):
-1. `--env-file` (docker `.env` style: `KEY=VALUE`, `export` allowed, `#` comments, quotes removed);
-2. the `environment:` of the OpenMetadata service in a compose file (`--compose-file`);
-3. the process environment (the scan may run where the server runs).
+Where a variable's value comes from (documented in the README), as Docker gives a container its
+environment ("Environment variables precedence in Docker Compose", docs.docker.com):
+- with `--compose-file`: the OpenMetadata service's `environment:`, interpolated as Compose does
+  (`${VAR:-default}`, `${VAR-default}`, `${VAR}`, `$VAR`, `$$`; from the process environment, then
+  the `--env-file`s), over the `--env-file`s (taken as the service's `env_file:`; a later file wins).
+  A value that stays unresolved is known only at deploy time.
+- without: the `--env-file`s (a later file wins), over the process environment (the scan may run
+  where the server runs).
 """
 
 from __future__ import annotations
@@ -33,11 +37,6 @@ class Origin:
     kind: str
     file: str | None = None
     line: int | None = None
-
-    @property
-    def in_a_file(self) -> bool:
-        """Written in a file of the change under review (not the process environment)."""
-        return self.kind in ("env-file", "compose", "default")
 
     def describe(self) -> str:
         where = f" {self.file}:{self.line}" if self.file else ""
@@ -82,10 +81,39 @@ def _unquote(value: str) -> str:
     return re.split(r"\s+#", value, maxsplit=1)[0].strip()
 
 
-def compose_environment(services: object, name: str, lines: Mapping[tuple[str | int, ...], int]
-                        ) -> dict[str, Variable]:
+_COMPOSE_VAR = re.compile(r"\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def interpolate(value: str, lookup: Mapping[str, str]) -> str | None:
+    """Compose's interpolation of one value; None when a variable without a default is unset (its
+    value is known only where the deployment runs)."""
+    missing = False
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal missing
+        if match.group(0) == "$$":
+            return "$"
+        name = match.group(1) or match.group(4)
+        op, default = match.group(2), match.group(3)
+        current = lookup.get(name)
+        if op == ":-":
+            return current if current else default
+        if op == "-":
+            return current if current is not None else default
+        if current is None or (op == ":?" and not current):
+            missing = True
+            return ""
+        return current
+
+    text = _COMPOSE_VAR.sub(one, value)
+    return None if missing else text
+
+
+def compose_environment(services: object, name: str, lines: Mapping[tuple[str | int, ...], int],
+                        lookup: Mapping[str, str] | None = None) -> dict[str, Variable]:
     """The `environment:` of the compose file's OpenMetadata service (its image names
-    openmetadata/server, or its name has "openmetadata"); of every service when none does."""
+    openmetadata/server, or its name has "openmetadata"); of every service when none does. Values are
+    interpolated from `lookup`; one that cannot be is recorded as unset (known at deploy time)."""
     if not isinstance(services, dict):
         return {}
     chosen = [s for s, spec in services.items() if isinstance(spec, dict)
@@ -103,9 +131,12 @@ def compose_environment(services: object, name: str, lines: Mapping[tuple[str | 
                 given = text if "=" in str(item) else None
                 pairs.append((key.strip(), given, ("services", service, "environment", i)))
         for var, value, path in pairs:
-            if value is not None and var:
-                out.setdefault(var, Variable(str(value).lower() if isinstance(value, bool) else str(value),
-                                             Origin("compose", name, lines.get(path))))
+            if value is None or not var:
+                continue
+            resolved = interpolate(str(value).lower() if isinstance(value, bool) else str(value), lookup or {})
+            where = lines.get(path)
+            out.setdefault(var, Variable(resolved, Origin("compose", name, where)) if resolved is not None
+                           else Variable("", Origin("unset", name, where)))
     return out
 
 
@@ -128,7 +159,10 @@ def substitute(text: str, env: Mapping[str, Variable]) -> tuple[str, list[Substi
             out.append(match.group(0)[1:])
             continue
         variable = env.get(name)
-        if variable is not None:
+        if variable is not None and variable.origin.kind == "unset":  # known only at deploy time
+            out.append(match.group(0))
+            used.append(Substitution(name, line, variable.origin))
+        elif variable is not None:
             out.append(variable.value)
             used.append(Substitution(name, line, variable.origin))
         elif default is not None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from auditor.errors import InputError
 from auditor.files.environment import Origin, Substitution, Variable, substitute
-from auditor.files.om_settings import SECRETS, SETTINGS, SecretFound, Setting, build, secret_state
+from auditor.files.om_settings import SECRETS, SETTINGS, SecretFound, Setting, build, secret_state, unknown_inputs
 from auditor.files.result import FileFacts, read_yaml, relative
 from auditor.inputs import MAX_CONFIG_BYTES, read_input
 from auditor.model import Location
@@ -43,10 +43,15 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable]) -> FileF
         return Location(rel, line), described
 
     settings: dict[str, Setting] = {}
+    unknown: dict[str, str] = {}
     for name, spec in SETTINGS.items():
         if spec.yaml in doc.lines:
-            location, described = where(doc.line(spec.yaml))
+            line = doc.line(spec.yaml)
+            location, described = where(line)
             settings[name] = Setting(doc.get(spec.yaml), location, described)
+            origin = origin_at(line)
+            if origin is not None and origin.kind == "unset":
+                unknown[name] = next(s.name for s in by_line[line or 0])
     secrets: list[SecretFound] = []
     for kind, spec in SECRETS.items():
         if spec.yaml not in doc.lines:
@@ -54,10 +59,11 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable]) -> FileF
         line = doc.line(spec.yaml)
         origin = origin_at(line)
         location, described = where(line)
-        if origin is not None and origin.kind in ("process", "unset"):
-            state = "reference"
+        if origin is not None and origin.kind == "unset":
+            state = "reference"  # set at deploy time: nothing in the files to judge
         else:
-            state = secret_state(kind, doc.get(spec.yaml))
+            state = secret_state(kind, doc.get(spec.yaml), written=origin is None or origin.kind != "process")
         secrets.append(SecretFound(kind, ".".join(spec.yaml), state, location, described))
     facts, locations = build(rel, settings, secrets)
-    return FileFacts(facts, locations, file=rel)
+    blocked = unknown_inputs(unknown)
+    return FileFacts({k: v for k, v in facts.items() if k not in blocked}, locations, file=rel, unknown=blocked)

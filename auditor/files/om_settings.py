@@ -116,18 +116,17 @@ class SecretFound:
     origin: str
 
 
-def secret_state(kind: str, value: object) -> str:
-    """shipped, empty or inline, for a value written in a file. The value is never kept; an inline one
-    is registered for redaction, so that no output can echo it even by accident."""
-    from auditor.redact import register
-
+def secret_state(kind: str, value: object, written: bool = True) -> str:
+    """shipped, empty, or else inline (`written` in a file) or reference (from the deployment's
+    environment). The value itself never leaves this function: no fact, message or note holds it,
+    so it is not registered for redaction either (fragment masking of a password such as
+    `openmetadata_prod_Pw` would blank every `openmetadata` in the report, file paths included)."""
     text = "" if value is None else str(value).strip().strip('"')
     if not text:
         return "empty"
     if SHIPPED_SECRETS.get(kind) == text:
         return "shipped"
-    register(text)
-    return "inline"
+    return "inline" if written else "reference"
 
 
 def _text(value: object) -> str | None:
@@ -139,6 +138,16 @@ def _flag(value: object) -> bool | None:
         return value
     text = str(value).strip().strip('"').lower() if value is not None else ""
     return {"true": True, "false": False}.get(text)
+
+
+def admin_names(value: object) -> tuple[tuple[str, ...], bool] | None:
+    """adminPrincipals / initialAdmins: the names, and whether any entry carries a password
+    (`name:password` sets that user's password at start-up: UserUtil.addUsers). The passwords are
+    dropped here, before anything can show them."""
+    entries = _names(value)
+    if entries is None:
+        return None
+    return tuple(e.split(":", 1)[0].strip() for e in entries), any(":" in e for e in entries)
 
 
 def _names(value: object) -> tuple[str, ...] | None:
@@ -176,9 +185,14 @@ def build(file: str, settings: Mapping[str, Setting], secrets: list[SecretFound]
         locations["om.auth_config"] = settings[auth_fields[0]].location
     if "admin_principals" in settings or "principal_domain" in settings:
         # Not om.authorizer: that fact is what a running server serves to anonymous callers (OMA111).
-        facts["conf.initial_admins"] = _names(get("admin_principals")) or ()
+        names, with_password = admin_names(get("admin_principals")) or ((), False)
+        facts["conf.initial_admins"] = names
         first = settings.get("admin_principals") or settings["principal_domain"]
         locations["conf.initial_admins"] = first.location
+        if with_password:  # a password written into the admin list is an inline secret (OMA504)
+            admins = settings["admin_principals"]
+            secrets = [*secrets, SecretFound("admin-password", "adminPrincipals (name:password)", "inline",
+                                             admins.location, admins.origin)]
     if any(n in settings for n in ("disable_pkce", "oidc_callback_url", "oidc_scope")):
         facts["om.security_config"] = SecurityConfig(
             path=file, served=True, client_type=_text(get("client_type")),
@@ -215,3 +229,28 @@ def build(file: str, settings: Mapping[str, Setting], secrets: list[SecretFound]
 _KEY_OF = {name: ("om.auth_config",) for name in ("provider", "client_type", "enable_self_signup", "authority",
                                                    "client_id", "callback_url", "jwt_principal_claims",
                                                    "public_key_urls")}
+
+
+def _input_of(name: str) -> tuple[str, ...]:
+    """The snapshot inputs a setting feeds."""
+    if name in _KEY_OF:
+        return ("om.auth_config", "conf.ldap") if name == "provider" else ("om.auth_config",)
+    if name in ("oidc_callback_url", "disable_pkce", "oidc_scope"):
+        return ("om.security_config",)
+    if name == "admin_principals":
+        return ("conf.initial_admins",)
+    if name.startswith("jwt_"):
+        return ("conf.jwt",)
+    return ("conf.ldap",) if name == "ldap_truststore" else ()
+
+
+def unknown_inputs(unknown: Mapping[str, str]) -> dict[str, str]:
+    """Inputs that cannot be judged from the files, by input key, with the reason: a setting whose
+    variable has no value in the files given and no default (`${VAR}`) gets it only where the server
+    is deployed, which a pre-production scan does not see."""
+    out: dict[str, list[str]] = {}
+    for name, variable in unknown.items():
+        for key in _input_of(name):
+            out.setdefault(key, []).append(variable)
+    return {key: f"{', '.join(sorted(set(names)))}: no value in the files given and no default (set where the "
+                 "server is deployed)" for key, names in out.items()}

@@ -17,6 +17,7 @@ class FileFacts:
     locations: dict[str, Location] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     file: str = ""  # the file it came from, relative to the root (for notes)
+    unknown: dict[str, str] = field(default_factory=dict)  # input key -> why the files cannot tell (SKIPPED)
 
 
 def relative(path: Path, root: Path) -> str:
