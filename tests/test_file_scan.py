@@ -340,7 +340,8 @@ def test_a_compose_file_is_interpolated_as_compose_does(tmp_path: Path) -> None:
 
 
 def test_the_shipped_key_from_the_environment_fails_and_admin_passwords_never_show(tmp_path: Path) -> None:
-    shipped = {"FERNET_KEY": "jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=", "DB_USER_PASSWORD": "openmetadata_password",
+    shipped = {"FERNET_KEY": "jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=",
+               "DB_USER_PASSWORD": "openmetadata_password",
                "AUTHORIZER_ADMIN_PRINCIPALS": "[admin:Sup3rSecretAdminPw, alice:AlicePw-canary-12345]"}
     result, report = _scan(tmp_path, "--config", str(OM / "openmetadata.yaml"), env=shipped)
     assert {"OMA501", "OMA503", "OMA505"} <= _failing_rules(report)
