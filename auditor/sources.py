@@ -98,7 +98,8 @@ def _read_config(files: FileInputs) -> list[FileFacts]:
 def _read_helm(files: FileInputs) -> list[FileFacts]:
     from auditor.files.helm_values import read_helm_values
 
-    return [read_helm_values(path, files.root) for path in files.of("helm_values")]
+    paths = list(files.of("helm_values"))
+    return [read_helm_values(paths, files.root)] if paths else []
 
 
 FILE_SCAN = "this is a file scan"

@@ -374,3 +374,32 @@ def test_a_password_in_an_env_file_masks_nothing_else(tmp_path: Path) -> None:
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
     assert "tests/data/files/om/openmetadata.yaml" in uris and not [u for u in uris if "REDACTED" in u]
     assert "openmetadata_prod_Pw" not in (tmp_path / "out" / "report.json").read_text()
+
+
+def _status(report: dict[str, Any]) -> dict[str, str]:
+    """rule -> status, for rules with one finding (the worst when several)."""
+    order = ["FAIL", "ERROR", "MUTED", "SKIPPED", "PASS"]
+    out: dict[str, str] = {}
+    for f in report["findings"]:
+        if f["rule_id"] not in out or order.index(f["status"]) < order.index(out[f["rule_id"]]):
+            out[f["rule_id"]] = f["status"]
+    return out
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    # Confidential without oidcConfiguration.enabled: the chart passes no OIDC_* variable, so the server's
+    # own defaults apply (PKCE off, the localhost callback).
+    (["values-conf-noenabled.yaml"], {"OMA116": "FAIL", "OMA106": "FAIL", "OMA107": "FAIL", "OMA103": "PASS"}),
+    # A section whose `enabled` is false renders no Secret: the server's defaults, whatever the values say.
+    (["values-auth-disabled.yaml"], {"OMA103": "FAIL", "OMA108": "FAIL", "OMA503": "FAIL", "OMA502": "FAIL"}),
+    # The last -f wins, as with helm: the override's Fernet secret and admins are used.
+    (["../helm/values-cognito.yaml", "values-override.yaml"], {"OMA501": "PASS", "OMA503": "PASS", "OMA106": "FAIL"}),
+    (["values-override.yaml", "../helm/values-cognito.yaml"], {"OMA501": "PASS", "OMA503": "FAIL"}),
+    # Maps merge: setting secretKey alone keeps the chart's secretRef.
+    (["values-db-key.yaml"], {"OMA505": "PASS"}),
+])
+def test_helm_values_as_the_chart_renders_them(values: list[str], expected: dict[str, str], tmp_path: Path) -> None:
+    args = [a for v in values for a in ("--helm-values", str(REVIEW / v))]
+    _, report = _scan(tmp_path, *args)
+    got = _status(report)
+    assert {rule: got[rule] for rule in expected} == expected
