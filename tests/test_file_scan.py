@@ -403,3 +403,33 @@ def test_helm_values_as_the_chart_renders_them(values: list[str], expected: dict
     _, report = _scan(tmp_path, *args)
     got = _status(report)
     assert {rule: got[rule] for rule in expected} == expected
+
+
+def test_cloudformation_strings_parameters_and_intrinsics(tmp_path: Path) -> None:
+    """Booleans and numbers given as strings are what CloudFormation makes of them; a parameter's
+    default is used; an Fn::If leaves what reads it SKIPPED (known only at deploy), never a default."""
+    _, report = _scan(tmp_path, "--cloudformation", str(REVIEW / "template-strings-and-intrinsics.yaml"))
+    got = _status(report)
+    assert got["OMA304"] == "SKIPPED" and got["OMA308"] == "SKIPPED"
+    skipped = next(f for f in report["findings"] if f["rule_id"] == "OMA304")
+    assert "Client.ExplicitAuthFlows (Fn::If): known only at deploy" in skipped["message"]
+    plain = tmp_path / "no-if.yaml"
+    plain.write_text("".join(line for line in (REVIEW / "template-strings-and-intrinsics.yaml").read_text()
+                             .splitlines(keepends=True) if "ExplicitAuthFlows" not in line))
+    got = _status(_scan(tmp_path / "p", "--cloudformation", str(plain))[1])
+    assert (got["OMA205"], got["OMA215"], got["OMA307"], got["OMA308"]) == ("PASS", "PASS", "FAIL", "FAIL")
+
+
+@pytest.mark.parametrize(("plan", "expected"), [
+    # Set from an expression known only after apply: SKIPPED, not judged as AWS's default.
+    ("plan-unknown.json", {"OMA304": "SKIPPED", "OMA307": "SKIPPED", "OMA308": "SKIPPED", "OMA201": "PASS"}),
+    # Two module instances: the staging client (localhost, password flow) is not the prod pool's.
+    ("plan-modules.json", {"OMA301": "PASS", "OMA304": "PASS"}),
+    # A custom domain without a TLS policy in the plan: AWS's choice is seen on a live scan.
+    ("plan-domain.json", {"OMA213": "SKIPPED"}),
+])
+def test_terraform_unknowns_module_instances_and_domains(plan: str, expected: dict[str, str], tmp_path: Path) -> None:
+    result, report = _scan(tmp_path, "--terraform-plan", str(REVIEW / plan))
+    got = _status(report)
+    assert {rule: got[rule] for rule in expected} == expected
+    assert result.code == 0

@@ -90,9 +90,14 @@ def facts_of(draft: PoolDraft, source: str, notes: list[str], rel: str) -> FileF
                  f"cognito.user_pool#{pool_resource}": draft.location}
     for (_, where), client in zip(draft.clients, clients, strict=True):
         locations[f"cognito.clients#{pool_resource}/client/{client.client_id}"] = where
+    unknown: dict[str, str] = {}
     if draft.domain is not None:
         locations["cognito.domain"] = draft.domain[3]
-    return FileFacts(facts, locations, notes, rel)
+        if draft.domain[2] and not (draft.domain[1].get("CustomDomainConfig") or {}).get("SecurityPolicy"):
+            facts.pop("cognito.domain")
+            unknown["cognito.domain"] = (f"the custom domain {draft.domain[0]} sets no TLS security policy here: "
+                                         "the one AWS applies is seen on a live scan")
+    return FileFacts(facts, locations, notes, rel, unknown)
 
 
 def _one_pool(drafts: dict[str, PoolDraft], rel: str, what: str) -> tuple[PoolDraft | None, list[str]]:
@@ -214,10 +219,19 @@ def _tf_risk(a: dict[str, Any]) -> dict[str, Any]:
 
 def _tf_resources(plan: dict[str, Any]) -> list[dict[str, Any]]:
     """Managed resources as planned: resource_changes (not being deleted) with `change.after`, else the
-    planned values of every module. Each: {address, type, values, refs} (refs: the config's references
-    of user_pool_id / client_id, module-relative)."""
-    refs = _tf_references(plan.get("configuration"))
+    planned values of every module (or a state's values). Each: {address, type, values, refs, unknown}:
+    refs, the configuration's references of user_pool_id / client_id (absolute); unknown, the
+    attributes the configuration sets that are known only after apply (`after_unknown`)."""
+    config = _tf_references(plan.get("configuration"))
     out = []
+
+    def entry(address: str, kind: Any, values: dict[str, Any], after_unknown: Any) -> dict[str, Any]:
+        known = config.get(_config_address(address), {})
+        configured = known.get("configured", [])
+        unknown = sorted(k for k, v in (after_unknown.items() if isinstance(after_unknown, dict) else ())
+                         if _any_true(v) and k in configured and k not in ("user_pool_id", "client_id"))
+        return {"address": address, "type": kind, "values": values, "refs": known, "unknown": unknown}
+
     changes = plan.get("resource_changes")
     if isinstance(changes, list) and changes:
         for change in changes:
@@ -226,8 +240,7 @@ def _tf_resources(plan: dict[str, Any]) -> list[dict[str, Any]]:
             body: dict[str, Any] = change["change"] if isinstance(change.get("change"), dict) else {}
             if body.get("actions") == ["delete"] or not isinstance(body.get("after"), dict):
                 continue
-            out.append({"address": str(change.get("address")), "type": change.get("type"), "values": body["after"],
-                        "refs": refs.get(_config_address(str(change.get("address"))), {})})
+            out.append(entry(str(change.get("address")), change.get("type"), body["after"], body.get("after_unknown")))
         return out
 
     def walk(module: Any) -> None:
@@ -236,14 +249,23 @@ def _tf_resources(plan: dict[str, Any]) -> list[dict[str, Any]]:
         for resource in module.get("resources") or []:
             if isinstance(resource, dict) and resource.get("mode") == "managed" and isinstance(resource.get("values"),
                                                                                                   dict):
-                out.append({"address": str(resource.get("address")), "type": resource.get("type"),
-                            "values": resource["values"],
-                            "refs": refs.get(_config_address(str(resource.get("address"))), {})})
+                out.append(entry(str(resource.get("address")), resource.get("type"), resource["values"], None))
         for child in module.get("child_modules") or []:
             walk(child)
     # A plan's planned values; `terraform show -json` of a state has the same shape under `values`.
     walk(_dig(plan, "planned_values", "root_module") or _dig(plan, "values", "root_module"))
     return out
+
+
+def _any_true(value: Any) -> bool:
+    """after_unknown marks an unknown leaf `true`, also inside nested blocks."""
+    if value is True:
+        return True
+    if isinstance(value, dict):
+        return any(_any_true(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_any_true(v) for v in value)
+    return False
 
 
 def _dig(value: Any, *path: str) -> Any:
@@ -259,37 +281,61 @@ def _config_address(address: str) -> str:
 
 def _tf_references(configuration: Any) -> dict[str, dict[str, list[str]]]:
     """For every configured resource (full address, no index): the references of its user_pool_id and
-    client_id expressions, as absolute addresses where they name a resource."""
+    client_id expressions as absolute addresses (a module's `var.X` followed up into the call's
+    expression), and the attributes it sets ("configured")."""
     out: dict[str, dict[str, list[str]]] = {}
 
-    def walk(module: Any, prefix: str) -> None:
+    def walk(module: Any, prefix: str, variables: dict[str, list[str]]) -> None:
         if not isinstance(module, dict):
             return
+
+        def absolute(refs: Any) -> list[str]:
+            found: list[str] = []
+            for ref in refs if isinstance(refs, list) else []:
+                if not isinstance(ref, str):
+                    continue
+                found.extend(variables.get(ref.split(".")[1], []) if ref.startswith("var.") else [prefix + ref])
+            return found
+
         for resource in module.get("resources") or []:
             if not isinstance(resource, dict):
                 continue
-            expressions = resource.get("expressions") if isinstance(resource.get("expressions"), dict) else {}
+            expressions: dict[str, Any] = resource["expressions"] if isinstance(resource.get("expressions"),
+                                                                                    dict) else {}
             out[prefix + str(resource.get("address"))] = {
-                key: [prefix + r for r in _dig(expressions, key, "references") or [] if isinstance(r, str)]
-                for key in ("user_pool_id", "client_id")}
+                **{key: absolute(_dig(expressions, key, "references")) for key in ("user_pool_id", "client_id")},
+                "configured": sorted(expressions)}
         for name, call in (module.get("module_calls") or {}).items():
             if isinstance(call, dict):
-                walk(call.get("module"), f"{prefix}module.{name}.")
-    walk(_dig(configuration, "root_module"), "")
+                inputs: dict[str, Any] = call["expressions"] if isinstance(call.get("expressions"), dict) else {}
+                walk(call.get("module"), f"{prefix}module.{name}.",
+                     {var: absolute(_dig(expr, "references")) for var, expr in inputs.items()})
+    walk(_dig(configuration, "root_module"), "", {})
     return out
 
 
+def _instance(address: str) -> str:
+    """The module instance a resource is in: module.a["k"].module.b[0]. (empty at the root)."""
+    parts = re.findall(r'module\.[^.\[]+(?:\[[^\]]*\])?\.', address)
+    return "".join(parts) if address.startswith("module.") else ""
+
+
 def _linked(entry: dict[str, Any], key: str, pools: dict[str, PoolDraft], by_id: dict[str, str]) -> str | None:
-    """Which drafted pool (or client) an entry's `key` points at: by known id, else by reference."""
+    """Which drafted pool an entry's `key` points at: by its known id (an id the plan does not hold links
+    nowhere), else by reference within the entry's own module instance; the plan's only pool when the
+    entry names none. None when it cannot be told (never a guess between pools)."""
     value = entry["values"].get(key)
-    if isinstance(value, str) and value in by_id:
-        return by_id[value]
+    if isinstance(value, str):
+        return by_id.get(value)
     for ref in entry["refs"].get(key, []):
         target = _config_address(ref[:-3] if ref.endswith(".id") else ref)
         matches = [k for k in pools if _config_address(k) == target]
+        same = [k for k in matches if _instance(k) == _instance(entry["address"])]
+        if len(same) == 1 or len(matches) == 1:
+            return same[0] if len(same) == 1 else matches[0]
         if matches:
-            return matches[0]
-    return next(iter(pools)) if len(pools) == 1 else None
+            return None
+    return next(iter(pools)) if len(pools) == 1 and not entry["refs"].get(key) else None
 
 
 def read_terraform_plan(path: Path, root: Path) -> FileFacts:
@@ -322,12 +368,26 @@ def read_terraform_plan(path: Path, root: Path) -> FileFacts:
     client_ids = {e["address"]: e["values"].get("id") if isinstance(e["values"].get("id"), str) else e["address"]
                   for e in resources if e["type"] == "aws_cognito_user_pool_client"}
     notes: list[str] = []
+    unknown: dict[str, dict[str, list[str]]] = {a: {} for a in pools}  # pool -> input key -> unknown attributes
     for entry in resources:
         kind, values = entry["type"], entry["values"]
-        owner = _linked(entry, "user_pool_id", pools, by_id) if kind != "aws_cognito_user_pool" else None
+        if kind == "aws_cognito_user_pool":
+            for key in ("cognito.user_pool", "cognito.mfa"):
+                named = [f"{entry['address']}.{a}" for a in entry["unknown"]]
+                unknown[entry["address"]].setdefault(key, []).extend(named)
+            continue
+        if not str(kind).startswith("aws_cognito_"):
+            continue
+        owner = _linked(entry, "user_pool_id", pools, by_id)
         if owner is None:
+            notes.append(f"{rel}: {entry['address']} is not linked to a user pool of this plan: not audited")
             continue
         draft = pools[owner]
+        input_key = {"aws_cognito_user_pool_client": "cognito.clients",
+                     "aws_cognito_user_pool_domain": "cognito.domain",
+                     "aws_cognito_risk_configuration": "cognito.risk_configurations"}.get(str(kind))
+        if input_key:
+            unknown[owner].setdefault(input_key, []).extend(f"{entry['address']}.{a}" for a in entry["unknown"])
         if kind == "aws_cognito_user_pool_client":
             draft.clients.append((_tf_client(values, entry["address"]), where(entry["address"])))
         elif kind == "aws_cognito_user_pool_domain" and isinstance(values.get("domain"), str):
@@ -344,22 +404,63 @@ def read_terraform_plan(path: Path, root: Path) -> FileFacts:
             draft.risks.append(({**_tf_risk(values), **({"ClientId": client} if client else {})}, client))
     chosen, more = _one_pool(pools, rel, "plan")
     if chosen is None:
-        return FileFacts(notes=more, file=rel)
-    return facts_of(chosen, "terraform-plan", notes + more, rel)
+        return FileFacts(notes=notes + more, file=rel)
+    address = next(a for a, d in pools.items() if d is chosen)
+    return _with_unknown(facts_of(chosen, "terraform-plan", notes + more, rel),
+                         {k: v for k, v in unknown[address].items() if v}, "known only after apply")
 
 
 # ---- CloudFormation -------------------------------------------------------------------------------
 
-def _plain(value: Any) -> Any:
-    """A property without intrinsics: a `!Ref`/`!Sub`/`Fn::*` value is unknown until deploy (None)."""
-    if isinstance(value, Tagged) or (isinstance(value, dict) and len(value) == 1
-                                     and next(iter(value)).startswith(("Fn::", "Ref"))):
+# Properties CloudFormation takes as Boolean or Integer, which a template may also give as strings
+# (CloudFormation converts them; cfn-lint's E3012 accepts them); `!Ref` of a parameter is a string.
+_BOOLEAN = {"AllowAdminCreateUserOnly", "CaseSensitive", "EnableTokenRevocation", "AllowedOAuthFlowsUserPoolClient",
+            "GenerateSecret", "Required", "Mutable", "RequireUppercase", "RequireLowercase", "RequireNumbers",
+            "RequireSymbols", "EnablePropagateAdditionalUserContextData", "Notify", "DeveloperOnlyAttribute"}
+_INTEGER = {"MinimumLength", "TemporaryPasswordValidityDays", "PasswordHistorySize", "RefreshTokenValidity",
+            "AccessTokenValidity", "IdTokenValidity", "AuthSessionValidity", "ManagedLoginVersion", "Priority",
+            "RetryGracePeriodSeconds"}
+# Properties no rule reads: an intrinsic there leaves the resource judgeable.
+_IGNORED = {"UserPoolName", "ClientName", "UserPoolTags", "Domain", "UserPoolId", "ClientId", "SmsConfiguration",
+            "EmailConfiguration", "VerificationMessageTemplate", "LambdaConfig", "KeyConfiguration"}
+
+
+def _coerced(key: str, value: Any) -> Any:
+    if key in _BOOLEAN and isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    if key in _INTEGER and isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value
+
+
+def _intrinsic(value: Any) -> str | None:
+    """The intrinsic's name (Ref, Fn::If, ...) when `value` is one."""
+    if isinstance(value, Tagged):
+        return value.tag if value.tag == "Ref" else f"Fn::{value.tag}"
+    if isinstance(value, dict) and len(value) == 1 and next(iter(value)).startswith(("Fn::", "Ref")):
+        return str(next(iter(value)))
+    return None
+
+
+def _known(value: Any, params: dict[str, Any], unknown: list[str], where: str, key: str = "") -> Any:
+    """A property with parameters resolved to their Default, strings coerced where CloudFormation would,
+    and anything else intrinsic (Fn::If, Fn::ImportValue, a parameter without a default, ...) unknown
+    until deploy: recorded in `unknown` (unless no rule reads it) and left out."""
+    kind = _intrinsic(value)
+    if kind == "Ref":
+        name = value.value if isinstance(value, Tagged) else value["Ref"]
+        if isinstance(name, str) and name in params:
+            return _coerced(key, params[name])
+    if kind is not None:
+        if key not in _IGNORED:
+            unknown.append(f"{where} ({kind})")
         return None
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: v for k, v in ((k, _known(v, params, unknown, f"{where}.{k}", k)) for k, v in value.items())
+                if v is not None}
     if isinstance(value, list):
-        return [v for v in (_plain(v) for v in value) if v is not None]
-    return value
+        return [v for v in (_known(v, params, unknown, where, key) for v in value) if v is not None]
+    return _coerced(key, value)
 
 
 def _ref(value: Any) -> str | None:
@@ -376,6 +477,15 @@ def _ref(value: Any) -> str | None:
             first = inner[0] if isinstance(inner, list) and inner else inner
             return str(first).split(".")[0]
     return None
+
+
+def _with_unknown(result: FileFacts, unknown: dict[str, list[str]], when: str) -> FileFacts:
+    """Inputs that read a property the file leaves to deploy (or apply) time: SKIPPED, naming them."""
+    for key, names in unknown.items():
+        result.facts.pop(key, None)
+        shown = ", ".join(sorted(set(names))[:6]) + (" and more" if len(set(names)) > 6 else "")
+        result.unknown[key] = f"{shown}: {when}"
+    return result
 
 
 def _mfa_text(value: Any) -> str:
@@ -398,13 +508,19 @@ def read_cloudformation(path: Path, root: Path) -> FileFacts:
         return Location(rel, doc.line(("Resources", logical)))
 
     typed = {k: v for k, v in resources.items() if isinstance(v, dict) and isinstance(v.get("Type"), str)}
+    declared = doc.value.get("Parameters") if isinstance(doc.value.get("Parameters"), dict) else {}
+    params = {k: v["Default"] for k, v in declared.items() if isinstance(v, dict) and "Default" in v}
+    unknown: dict[str, list[str]] = {}  # input key -> the properties known only at deploy
     pools: dict[str, PoolDraft] = {}
     for logical, resource in typed.items():
         if resource["Type"] != "AWS::Cognito::UserPool":
             continue
-        props = _plain(resource.get("Properties") or {})
+        missing: list[str] = []
+        props = _known(resource.get("Properties") or {}, params, missing, logical)
         props = props if isinstance(props, dict) else {}
-        mfa_text = _mfa_text((resource.get("Properties") or {}).get("MfaConfiguration"))
+        for key in ("cognito.user_pool", "cognito.mfa"):
+            unknown.setdefault(key, []).extend(missing)
+        mfa_text = _mfa_text(props.get("MfaConfiguration"))
         enabled = props.get("EnabledMfas") or []
         pool = {**{k: v for k, v in props.items() if k not in ("Schema", "UserPoolName", "EnabledMfas")},
                 "Name": props.get("UserPoolName"), "SchemaAttributes": props.get("Schema") or [],
@@ -426,14 +542,20 @@ def read_cloudformation(path: Path, root: Path) -> FileFacts:
         pools[logical] = PoolDraft(logical, pool, mfa, where(logical))
     for logical, resource in typed.items():
         kind, raw_props = resource["Type"], resource.get("Properties") or {}
-        props = _plain(raw_props)
-        if not isinstance(props, dict) or kind == "AWS::Cognito::UserPool" or not kind.startswith("AWS::Cognito::"):
+        if kind == "AWS::Cognito::UserPool" or not kind.startswith("AWS::Cognito::") or not isinstance(raw_props,
+                                                                                                        dict):
             continue
+        missing = []
+        props = _known(raw_props, params, missing, logical)
         owner = _ref(raw_props.get("UserPoolId"))
-        owner = owner if owner in pools else (next(iter(pools)) if len(pools) == 1 else None)
-        if owner is None:
+        owner = owner if owner in pools else (next(iter(pools)) if len(pools) == 1 and owner is None else None)
+        if owner is None or not isinstance(props, dict):
             continue
         draft = pools[owner]
+        if owner == sorted(pools)[0]:
+            key = {"AWS::Cognito::UserPoolClient": "cognito.clients", "AWS::Cognito::UserPoolDomain": "cognito.domain",
+                   }.get(kind, "cognito.user_pool")
+            unknown.setdefault(key, []).extend(missing)
         if kind == "AWS::Cognito::UserPoolClient":
             given = {k: v for k, v in props.items() if k not in ("UserPoolId", "GenerateSecret")}
             app = {**CLIENT_DEFAULTS, **given, "ClientId": logical,
@@ -455,4 +577,5 @@ def read_cloudformation(path: Path, root: Path) -> FileFacts:
     chosen, notes = _one_pool(pools, rel, "template")
     if chosen is None:
         return FileFacts(notes=notes, file=rel)
-    return facts_of(chosen, "cloudformation", notes, rel)
+    pool_unknown = {k: v for k, v in unknown.items() if v} if chosen.key == sorted(pools)[0] else {}
+    return _with_unknown(facts_of(chosen, "cloudformation", notes, rel), pool_unknown, "known only at deploy")
