@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TypeVar
 
@@ -158,7 +159,10 @@ def om_app_client(snap: Snapshot, auth: AuthConfig) -> AppClient | None:
     wanted = (auth.client_id or "").strip()
     clients = snap.cognito.clients or ()
     named = next((c for c in clients if c.client_id == wanted), None)
-    if named is not None or snap.target.om_url is not None or not snap.locations:
+    # Ids are unknown before the clients exist: a plan or template names them by address or logical id,
+    # never in the 26 lowercase letters and digits of a real one (a state, or an update plan, has those).
+    ids_unknown = bool(clients) and not any(re.fullmatch(r"[a-z0-9]{26}", c.client_id) for c in clients)
+    if named is not None or snap.target.om_url is not None or not ids_unknown:
         return named
     oauth = [c for c in clients if c.allowed_oauth_flows_user_pool_client and "code" in (c.allowed_oauth_flows or ())]
     return clients[0] if len(clients) == 1 else oauth[0] if len(oauth) == 1 else None

@@ -178,6 +178,10 @@ def collect_files(target: ScanTarget) -> tuple[Snapshot, list[str]]:
     assert files is not None
     results = [r for s in SOURCES if s.read is not None and s.applies(target) for r in s.read(files)]
     facts, locations, notes, unknown = merge(results)
+    if "om.auth_config" in facts:
+        notes.append("the SSO settings found in the files apply when a server first starts: recent OpenMetadata "
+                     "releases keep them in their database afterwards (Settings > SSO), so a live scan shows what "
+                     "a running server uses")
     sections: dict[str, dict[str, object]] = {"om": {}, "cognito": {}, "conf": {}}
     for key, value in facts.items():
         section, _, name = key.partition(".")

@@ -376,9 +376,9 @@ class SecretSetting:
     variable the file does not set), or empty."""
 
     name: str  # the key, as the file spells it (fernetConfiguration.fernetKey, DB_USER_PASSWORD, ...)
-    kind: str  # fernet, oidc-client-secret, database-password, pipeline-password, ldap-password, ...
+    kind: str  # fernet, oidc-client-secret, database-password, pipeline-password, ldap-admin-password, ...
     state: str
-    origin: str  # where the value came from, for people ("env file .env:4", "values.yaml default")
+    origin: str  # where the value came from, for people ("env file .env:4", "written in values.yaml")
 
 
 @dataclass(frozen=True)

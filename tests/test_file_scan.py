@@ -266,7 +266,9 @@ def test_cross_file_the_values_callback_must_be_registered_on_the_planned_client
     assert result.code == 1
     cross = {f["rule_id"]: f for f in report["findings"] if f["rule_id"].startswith("OMA40")}
     assert cross["OMA403"]["status"] == "FAIL" and "https://om.example.com/callback" in cross["OMA403"]["message"]
-    assert cross["OMA403"]["location"] == {"file": "tests/data/files/helm/values-hardened.yaml", "line": 16}
+    # A confidential client: its redirect is oidcConfiguration.callbackUrl, the line to fix.
+    assert cross["OMA403"]["location"] == {"file": "tests/data/files/helm/values-hardened.yaml", "line": 24}
+    assert cross["OMA404"]["location"] == {"file": "tests/data/files/terraform/plan-slips.json", "line": 1}
     assert cross["OMA404"]["status"] == "FAIL"
     both = _scan(tmp_path / "b", "--helm-values", str(HELM / "values-hardened.yaml"),
                  "--terraform-plan", str(TF / "plan-hardened.json"))[1]

@@ -26,7 +26,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-_PLACEHOLDER = re.compile(r"\$(\$?)\{([^}:]*)(?::-([^}]*))?\}")
+_PLACEHOLDER = re.compile(r"\$(\$?)\{([^}:\n]*)(?::-([^}\n]*))?\}")  # never across a line
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$")
 
 

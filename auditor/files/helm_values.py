@@ -23,6 +23,7 @@ from auditor.files.om_settings import SECRETS, SETTINGS, SHIPPED_SECRETS, Secret
 from auditor.files.result import FileFacts, read_yaml, relative
 from auditor.files.yaml_doc import Doc
 from auditor.model import Location
+from auditor.om_defaults import DEFAULT_KEY_ID
 
 WHAT = "Helm values"
 CHART = "openmetadata-1.13.1"
@@ -45,7 +46,7 @@ CHART_DEFAULTS: dict[str, Any] = {
     "authorizer": {"initialAdmins": ["admin"], "principalDomain": "open-metadata.org"},
     "jwtTokenConfiguration": {"rsapublicKeyFilePath": "./conf/public_key.der",
                               "rsaprivateKeyFilePath": "./conf/private_key.der", "jwtissuer": "open-metadata.org",
-                              "keyId": "Gb389a-9f76-gdjs-a92j-0242bk94356"},
+                              "keyId": DEFAULT_KEY_ID},
     "fernetkey": {"value": SHIPPED_SECRETS["fernet"], "secretRef": "", "secretKey": ""},
     "database": {"auth": {"password": {"secretRef": "mysql-secrets", "secretKey": "openmetadata-mysql-password"}}},
     "pipelineServiceClientConfig": {"auth": {"password": _AIRFLOW}, "airflow": {"auth": {"password": _AIRFLOW}}},
@@ -68,7 +69,7 @@ SERVER_DEFAULTS: dict[str, object] = {
     "oidc_callback_url": "http://localhost:8585/callback", "disable_pkce": True, "oidc_scope": "openid email profile",
     "principal_domain": "open-metadata.org", "admin_principals": ["admin"],
     "jwt_public_key": "./conf/public_key.der", "jwt_private_key": "./conf/private_key.der",
-    "jwt_issuer": "open-metadata.org", "jwt_key_id": "Gb389a-9f76-gdjs-a92j-0242bk94356",
+    "jwt_issuer": "open-metadata.org", "jwt_key_id": DEFAULT_KEY_ID,
     "ldap_truststore": "TrustAll",
 }
 _GATES = {"authentication": ("provider", "client_type", "enable_self_signup", "authority", "client_id",

@@ -200,8 +200,12 @@ def build(file: str, settings: Mapping[str, Setting], secrets: list[SecretFound]
             oidc_scope=_text(get("oidc_scope")) or None)
         locations["om.security_config"] = (settings.get("disable_pkce") or settings.get("oidc_callback_url")
                                            or settings["oidc_scope"]).location
-        if "disable_pkce" in settings:
+        if "disable_pkce" in settings:  # OMA116 shows it in its evidence
             locations["om.auth_config.disable_pkce"] = settings["disable_pkce"].location
+        if "oidc_callback_url" in settings and (_text(get("client_type")) or "").lower() == "confidential":
+            # A confidential client redirects to oidcConfiguration.callbackUrl (rulekit.om_callback): the
+            # callback OMA106/OMA107 judge, and the line to fix.
+            locations["om.auth_config.callback_url"] = settings["oidc_callback_url"].location
     if any(n.startswith("jwt_") and n != "jwt_principal_claims" for n in settings):
         facts["conf.jwt"] = JwtSettings(public_key_path=_text(get("jwt_public_key")),
                                         private_key_path=_text(get("jwt_private_key")),

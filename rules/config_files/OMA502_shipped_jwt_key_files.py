@@ -21,12 +21,12 @@ at a path of its own, point `RSA_PRIVATE_KEY_FILE_PATH` / `RSA_PUBLIC_KEY_FILE_P
 - OpenMetadata docs: Deployment > Enable JWT Tokens ("should NEVER be used in a production installation")
 """
 
+from auditor.om_defaults import DEFAULT_KEY_ID
 from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
 
 META = RuleMeta(id="OMA502", name="shipped-jwt-key-files", severity=Severity.HIGH, needs=("conf.jwt",))
 SHIPPED_PRIVATE = ("./conf/private_key.der", "conf/private_key.der", "/opt/openmetadata/conf/private_key.der",
                    "/openmetadata/conf/private_key.der")
-SHIPPED_KEY_ID = "Gb389a-9f76-gdjs-a92j-0242bk94356"
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
@@ -36,8 +36,8 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     if (jwt.private_key_path or "").strip('"') in SHIPPED_PRIVATE:
         yield META.failed(resource, f"the private key is the image's shipped file {jwt.private_key_path}",
                           **evidence).graver(Severity.CRITICAL).about("conf.jwt.private_key_path")
-    elif (jwt.key_id or "").strip('"') == SHIPPED_KEY_ID:
-        yield META.failed(resource, f"keyId is the shipped {SHIPPED_KEY_ID}: the keys were likely not replaced",
+    elif (jwt.key_id or "").strip('"') == DEFAULT_KEY_ID:
+        yield META.failed(resource, f"keyId is the shipped {DEFAULT_KEY_ID}: the keys were likely not replaced",
                           **evidence).about("conf.jwt.key_id")
     else:
         yield META.passed(resource, f"own key file {jwt.private_key_path} and key id", **evidence)

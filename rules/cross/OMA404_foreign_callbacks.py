@@ -22,6 +22,7 @@ from auditor.rulekit import (
     Severity,
     Snapshot,
     blocked_by,
+    client_resource,
     loopback_alias,
     om_callback,
     om_cognito_client,
@@ -45,8 +46,9 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     foreign = sorted({u for u in client.callback_urls or () if (url_host(u) or "").lower().rstrip(".") not in own})
     if foreign:
         named = [u + (f" ({alias})" if (alias := loopback_alias(url_host(u) or "")) else "") for u in foreign]
+        where = f"cognito.clients#{client_resource(snap, client)}"  # a file scan: the client's registered URLs
         yield META.failed(resource, f"client {client.client_id} also redirects to: " + ", ".join(named),
-                          own_hosts=sorted(own), foreign=foreign)
+                          own_hosts=sorted(own), foreign=foreign).about(where)
     else:
         yield META.passed(resource, f"client {client.client_id} redirects only to OpenMetadata's hosts",
                           own_hosts=sorted(own))
