@@ -11,10 +11,19 @@ from auditor.files.yaml_doc import Tagged, YamlError, load
 
 def test_placeholders_resolve_like_dropwizard() -> None:
     env = {"SET": Variable("from-env", Origin("env-file", ".env", 3))}
-    text, used = substitute("a: ${SET:-d}\nb: ${UNSET:-[admin]}\nc: ${UNSET}\nd: $${SET}\n", env)
+    text, used, original = substitute("a: ${SET:-d}\nb: ${UNSET:-[admin]}\nc: ${UNSET}\nd: $${SET}\n", env)
     assert text == "a: from-env\nb: [admin]\nc: ${UNSET}\nd: ${SET}\n"
     assert [(u.name, u.line, u.origin.kind) for u in used] == [("SET", 1, "env-file"), ("UNSET", 2, "default"),
                                                                ("UNSET", 3, "unset")]
+    assert original == [1, 2, 3, 4, 5]
+
+
+def test_a_value_with_newlines_keeps_the_lines_after_it() -> None:
+    env = {"KEY": Variable("-----BEGIN-----\nabc\n-----END-----", Origin("env-file", ".env", 1)),
+           "URL": Variable("http://localhost:8585/callback", Origin("env-file", ".env", 2))}
+    _, used, original = substitute("k: |\n  ${KEY}\ncb: ${URL}\n", env)
+    assert [(u.name, u.line) for u in used] == [("KEY", 2), ("URL", 5)]  # lines of the resolved text
+    assert original[5 - 1] == 3  # the callback is on line 3 of the file itself
 
 
 def test_env_files_as_docker_reads_them() -> None:

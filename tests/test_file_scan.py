@@ -188,7 +188,7 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
     with path.open("wb") as handle:
         handle.truncate(64 * 1024 * 1024)
     result = run_cli_in_process("scan", "--helm-values", str(path))
-    assert result.code == 2 and "larger than 16 MiB" in result.stderr
+    assert result.code == 2 and "larger than 2 MiB" in result.stderr
 
 
 def test_a_file_scan_is_refused_with_live_options(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from typing import Any
 from auditor.errors import InputError
 from auditor.files.result import FileFacts, read_yaml, relative
 from auditor.files.yaml_doc import Tagged
-from auditor.inputs import MAX_CONFIG_BYTES, read_input
+from auditor.inputs import read_input
 from auditor.model import Location
 from auditor.untrusted import MalformedInput, load_json
 
@@ -320,16 +320,18 @@ def _instance(address: str) -> str:
     return "".join(parts) if address.startswith("module.") else ""
 
 
-def _linked(entry: dict[str, Any], key: str, pools: dict[str, PoolDraft], by_id: dict[str, str]) -> str | None:
+def _linked(entry: dict[str, Any], key: str, pools: dict[str, PoolDraft], by_id: dict[str, str],
+            by_config: dict[str, list[str]]) -> str | None:
     """Which drafted pool an entry's `key` points at: by its known id (an id the plan does not hold links
     nowhere), else by reference within the entry's own module instance; the plan's only pool when the
-    entry names none. None when it cannot be told (never a guess between pools)."""
+    entry names none. None when it cannot be told (never a guess between pools). `by_config`: pool
+    addresses by configuration address, so each look-up is one dictionary access."""
     value = entry["values"].get(key)
     if isinstance(value, str):
         return by_id.get(value)
-    for ref in entry["refs"].get(key, []):
+    for ref in entry["refs"].get(key, []) if isinstance(entry["refs"].get(key), list) else []:
         target = _config_address(ref[:-3] if ref.endswith(".id") else ref)
-        matches = [k for k in pools if _config_address(k) == target]
+        matches = by_config.get(target, [])
         same = [k for k in matches if _instance(k) == _instance(entry["address"])]
         if len(same) == 1 or len(matches) == 1:
             return same[0] if len(same) == 1 else matches[0]
@@ -339,8 +341,17 @@ def _linked(entry: dict[str, Any], key: str, pools: dict[str, PoolDraft], by_id:
 
 
 def read_terraform_plan(path: Path, root: Path) -> FileFacts:
+    """A plan (or state) whose entries have shapes Terraform never writes is one input error."""
+    try:
+        return _read_plan(path, root)
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError) as exc:
+        raise InputError(f"Terraform plan {relative(path, root)} has an entry of an unexpected shape "
+                         f"({type(exc).__name__})") from None
+
+
+def _read_plan(path: Path, root: Path) -> FileFacts:
     rel = relative(path, root)
-    text = read_input(path, "Terraform plan", MAX_PLAN_BYTES)
+    text = read_input(path, "Terraform plan", MAX_PLAN_BYTES).removeprefix("\ufeff")  # a BOM is no JSON
     try:
         plan = load_json(text, f"Terraform plan {rel}", max_bytes=MAX_PLAN_BYTES)
     except MalformedInput as exc:
@@ -365,6 +376,9 @@ def read_terraform_plan(path: Path, root: Path) -> FileFacts:
             pools[entry["address"]] = PoolDraft(key, pool, mfa, where(entry["address"]),
                                                 id_known=isinstance(known, str))
             by_id[key] = entry["address"]
+    by_config: dict[str, list[str]] = {}
+    for address in pools:
+        by_config.setdefault(_config_address(address), []).append(address)
     client_ids = {e["address"]: e["values"].get("id") if isinstance(e["values"].get("id"), str) else e["address"]
                   for e in resources if e["type"] == "aws_cognito_user_pool_client"}
     notes: list[str] = []
@@ -378,7 +392,7 @@ def read_terraform_plan(path: Path, root: Path) -> FileFacts:
             continue
         if not str(kind).startswith("aws_cognito_"):
             continue
-        owner = _linked(entry, "user_pool_id", pools, by_id)
+        owner = _linked(entry, "user_pool_id", pools, by_id, by_config)
         if owner is None:
             notes.append(f"{rel}: {entry['address']} is not linked to a user pool of this plan: not audited")
             continue
@@ -496,9 +510,17 @@ def _mfa_text(value: Any) -> str:
 
 
 def read_cloudformation(path: Path, root: Path) -> FileFacts:
+    """A template whose properties have shapes CloudFormation refuses is one input error."""
+    try:
+        return _read_template(path, root)
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError) as exc:
+        raise InputError(f"CloudFormation template {relative(path, root)} has a property of an unexpected shape "
+                         f"({type(exc).__name__})") from None
+
+
+def _read_template(path: Path, root: Path) -> FileFacts:
     rel = relative(path, root)
-    docs = read_yaml(path, root, "CloudFormation template", read_input(path, "CloudFormation template",
-                                                                       MAX_CONFIG_BYTES))
+    docs = read_yaml(path, root, "CloudFormation template")
     doc = docs[0] if docs else None
     resources = doc.value.get("Resources") if doc is not None and isinstance(doc.value, dict) else None
     if doc is None or not isinstance(resources, dict):

@@ -26,8 +26,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-_PLACEHOLDER = re.compile(r"\$(\$?)\{([^}:\n]*)(?::-([^}\n]*))?\}")  # never across a line
+# Never across a line, and bounded: an unclosed `${` costs at most the bound, not the rest of the line.
+_PLACEHOLDER = re.compile(r"\$(\$?)\{([^}:\n]{0,256})(?::-([^}\n]{0,4096}))?\}")
+MAX_SUBSTITUTED = 2 * 1024 * 1024  # characters of openmetadata.yaml once its placeholders are resolved
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$")
+
+
+class SubstitutionTooLarge(ValueError):
+    """The resolved text would be larger than MAX_SUBSTITUTED."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,8 @@ def _unquote(value: str) -> str:
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         inner = value[1:-1]
         return inner.replace("\\n", "\n").replace('\\"', '"') if value[0] == '"' else inner
-    return re.split(r"\s+#", value, maxsplit=1)[0].strip()
+    comment = re.search(r"\s#", value)  # linear: `\s+#` is quadratic on a long run of spaces
+    return (value[:comment.start()] if comment else value).strip()
 
 
 _COMPOSE_VAR = re.compile(r"\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
@@ -144,32 +151,48 @@ def process_environment() -> dict[str, Variable]:
     return {key: Variable(value, Origin("process")) for key, value in os.environ.items()}
 
 
-def substitute(text: str, env: Mapping[str, Variable]) -> tuple[str, list[Substitution]]:
-    """`text` with every placeholder resolved as OpenMetadata resolves it, and what each one used."""
+def substitute(text: str, env: Mapping[str, Variable]) -> tuple[str, list[Substitution], list[int]]:
+    """`text` with every placeholder resolved as OpenMetadata resolves it, what each one used (at its
+    line in the resolved text, where YAML finds it), and the original line of each resolved line (a
+    value with newlines, a PEM key say, adds lines that belong to the placeholder's own)."""
     used: list[Substitution] = []
-    out: list[str] = []
+    pieces: list[tuple[str, bool]] = []  # (text, whether it replaced a placeholder)
     last = 0
-    line = 1
+    line = 1  # in the resolved text
+    size = 0
+
+    def put(piece: str, replaced: bool) -> None:
+        nonlocal line
+        pieces.append((piece, replaced))
+        line += piece.count("\n")
+
     for match in _PLACEHOLDER.finditer(text):
-        out.append(text[last:match.start()])
-        line += text.count("\n", last, match.start())
+        size += match.start() - last + sum(len(v.value) for v in (env.get(match.group(2).strip()),) if v)
+        if size > MAX_SUBSTITUTED:
+            raise SubstitutionTooLarge(f"grows past {MAX_SUBSTITUTED // (1024 * 1024)} MiB once its placeholders "
+                                       "are resolved")
+        put(text[last:match.start()], False)
         last = match.end()
         escaped, name, default = match.group(1), match.group(2).strip(), match.group(3)
-        if escaped:  # $${X} is the literal ${X}
-            out.append(match.group(0)[1:])
-            continue
         variable = env.get(name)
-        if variable is not None and variable.origin.kind == "unset":  # known only at deploy time
-            out.append(match.group(0))
+        if escaped:  # $${X} is the literal ${X}
+            put(match.group(0)[1:], False)
+        elif variable is not None and variable.origin.kind == "unset":  # known only at deploy time
             used.append(Substitution(name, line, variable.origin))
+            put(match.group(0), False)
         elif variable is not None:
-            out.append(variable.value)
             used.append(Substitution(name, line, variable.origin))
+            put(variable.value, True)
         elif default is not None:
-            out.append(default)
             used.append(Substitution(name, line, Origin("default")))
+            put(default, True)
         else:
-            out.append(match.group(0))
             used.append(Substitution(name, line, Origin("unset")))
-    out.append(text[last:])
-    return "".join(out), used
+            put(match.group(0), False)
+    put(text[last:], False)
+    original, at = [1], 1
+    for piece, replaced in pieces:
+        for _ in range(piece.count("\n")):
+            at += 0 if replaced else 1
+            original.append(at)
+    return "".join(p for p, _ in pieces), used, original

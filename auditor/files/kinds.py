@@ -42,16 +42,17 @@ def _template(name: str, head: str) -> bool:
 
 def _config(name: str, head: str) -> bool:
     return name.endswith(STRUCTURED) and bool(
-        re.search(r"(?m)^(authenticationConfiguration|authorizerConfiguration|jwtTokenConfiguration)\s*:", head))
+        re.search(r"(?m)^(authenticationConfiguration|authorizerConfiguration|jwtTokenConfiguration)[ \t]*:", head))
 
 
 def _values(name: str, head: str) -> bool:
-    return name.endswith(STRUCTURED) and bool(re.search(r"(?m)^openmetadata\s*:", head)) and bool(
-        re.search(r"(?m)^\s+config\s*:", head))
+    # [ \t], never \s: a newline-matching class makes these searches quadratic on blank lines.
+    return name.endswith(STRUCTURED) and bool(re.search(r"(?m)^openmetadata[ \t]*:", head)) and bool(
+        re.search(r"(?m)^[ \t]+config[ \t]*:", head))
 
 
 def _compose(name: str, head: str) -> bool:
-    return name.endswith(YAML) and bool(re.search(r"(?m)^services\s*:", head))
+    return name.endswith(YAML) and bool(re.search(r"(?m)^services[ \t]*:", head))
 
 
 KINDS: tuple[FileKind, ...] = (

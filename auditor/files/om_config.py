@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from auditor.errors import InputError
-from auditor.files.environment import Origin, Substitution, Variable, substitute
+from auditor.files.environment import Origin, Substitution, SubstitutionTooLarge, Variable, substitute
 from auditor.files.om_settings import SECRETS, SETTINGS, SecretFound, Setting, build, secret_state, unknown_inputs
-from auditor.files.result import FileFacts, read_yaml, relative
-from auditor.inputs import MAX_CONFIG_BYTES, read_input
+from auditor.files.result import MAX_YAML_BYTES, FileFacts, read_yaml, relative
+from auditor.inputs import read_input
 from auditor.model import Location
 
 WHAT = "OpenMetadata configuration"
@@ -18,7 +18,10 @@ WHAT = "OpenMetadata configuration"
 
 def read_om_config(path: Path, root: Path, env: Mapping[str, Variable]) -> FileFacts:
     rel = relative(path, root)
-    text, used = substitute(read_input(path, WHAT, MAX_CONFIG_BYTES), env)
+    try:
+        text, used, original = substitute(read_input(path, WHAT, MAX_YAML_BYTES), env)
+    except SubstitutionTooLarge as exc:
+        raise InputError(f"{WHAT} {rel} {exc}") from None
     docs = read_yaml(path, root, WHAT, text)
     doc = docs[0] if docs else None
     if doc is None or not isinstance(doc.value, dict):
@@ -40,7 +43,8 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable]) -> FileF
         if origin is not None and origin.file and origin.kind in ("env-file", "compose"):
             return Location(origin.file, origin.line), origin.describe()
         described = origin.describe() if origin is not None else f"written in {rel}"
-        return Location(rel, line), described
+        at = original[line - 1] if line is not None and 0 < line <= len(original) else line
+        return Location(rel, at), described
 
     settings: dict[str, Setting] = {}
     unknown: dict[str, str] = {}

@@ -7,8 +7,13 @@ from pathlib import Path
 
 from auditor.errors import InputError
 from auditor.files.yaml_doc import Doc, YamlError, load
-from auditor.inputs import MAX_CONFIG_BYTES, read_input
+from auditor.inputs import read_input
 from auditor.model import Location
+
+# YAML is composed node by node before it is walked (about 80 bytes of memory per byte of a dense
+# file): 2 MiB bounds that at about 160 MiB. Real files are far smaller: a chart's values are about
+# 30 KiB, openmetadata.yaml 25 KiB, and CloudFormation takes templates of at most 1 MB.
+MAX_YAML_BYTES = 2 * 1024 * 1024
 
 
 @dataclass
@@ -24,13 +29,13 @@ def relative(path: Path, root: Path) -> str:
     """A path as findings name it: relative to the scanned root when it is under it (SARIF wants that)."""
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the root, or a symbolic link loop
         return path.as_posix()
 
 
 def read_yaml(path: Path, root: Path, what: str, text: str | None = None) -> list[Doc]:
     """A YAML or JSON file's documents; one InputError line naming the file (and line) otherwise."""
-    body = read_input(path, what, MAX_CONFIG_BYTES) if text is None else text
+    body = read_input(path, what, MAX_YAML_BYTES) if text is None else text
     try:
         return load(body)
     except YamlError as exc:

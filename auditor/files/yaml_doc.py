@@ -10,7 +10,6 @@ counts every value it makes and stops at MAX_VALUES, and at MAX_DEPTH of nesting
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +39,7 @@ def nesting_bound(text: str) -> int:
 
 def _loader(text: str) -> Any:
     return _FAST if _FAST is not None and nesting_bound(text) <= _FAST_BOUND else _SAFE
+MERGE = "tag:yaml.org,2002:merge"  # the `<<` key of YAML's merge-key type, as the resolver tags it
 _BOOL = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 
 
@@ -124,21 +124,30 @@ def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], budget: _Budget, 
     tag = node.tag or ""
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
-        for key_node, value_node in _pairs(node):
+        merges: list[yaml.Node] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE:
+                merges.append(value_node)
+                continue
             key = (str(_scalar(key_node)) if isinstance(key_node, yaml.ScalarNode)
                    else f"<key at line {key_node.start_mark.line + 1}>")
             out[key] = _walk(value_node, (*path, key), lines, budget, depth + 1)
             lines[(*path, key)] = key_node.start_mark.line + 1
+        for merged in merges:  # `<<: *base` (or a list of them): keys the mapping does not set itself
+            for source in merged.value if isinstance(merged, yaml.SequenceNode) else [merged]:
+                if not isinstance(source, yaml.MappingNode):
+                    raise YamlError("a merge key (<<) must name a mapping", source.start_mark.line + 1)
+                found: dict[Path, int] = {}
+                values = _walk(source, path, found, budget, depth + 1)
+                for key, value in values.items() if isinstance(values, dict) else ():
+                    if key not in out:
+                        out[key] = value
+                        lines.update({p: n for p, n in found.items() if p[:len(path) + 1] == (*path, key)})
         return _intrinsic(tag, out)
     if isinstance(node, yaml.SequenceNode):
         items = [_walk(child, (*path, i), lines, budget, depth + 1) for i, child in enumerate(node.value)]
         return _intrinsic(tag, items)
     return _intrinsic(tag, _scalar(node))
-
-
-def _pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
-    """A mapping's pairs, with `<<` merge keys left as ordinary keys (values are never merged in)."""
-    yield from node.value
 
 
 def _intrinsic(tag: str, value: Any) -> Any:
