@@ -14,6 +14,7 @@ JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_
 AWS_ACCESS_KEY = re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b")
 MASK = "[REDACTED]"
 MIN_SECRET_LENGTH = 6
+MIN_EXACT_LENGTH = 12  # shorter values read from files could be ordinary words
 MIN_FRAGMENT = 8  # this many characters of a secret, anywhere in a text, are masked
 FRAGMENT_SECRET = 16  # secrets at least this long are also masked by fragment (tokens, AWS keys)
 LONG_FRAGMENT = 10  # a run this long is masked even when it is letters only
@@ -38,6 +39,14 @@ class Redactor:
             if len(secret) >= FRAGMENT_SECRET:
                 low = secret.lower()
                 self._windows.update(low[i:i + MIN_FRAGMENT] for i in range(len(low) - MIN_FRAGMENT + 1))
+
+    def add_exact(self, secret: str | None) -> None:
+        """Mask `secret` where it appears whole, never its fragments: for a value read from a file, which
+        no server echoes in pieces, and whose fragments (a password such as `openmetadata_prod_Pw`)
+        would blank ordinary words and file paths."""
+        if secret and len(secret) >= MIN_EXACT_LENGTH and secret not in self._secrets:
+            self._secrets.append(secret)
+            self._secrets.sort(key=len, reverse=True)
 
     def values(self) -> list[str]:
         """The registered secrets, for a worker process to hand to its parent (never to output)."""
@@ -117,6 +126,11 @@ def cut(text: str, width: int) -> str:
 def register(*secrets: str | None) -> None:
     for secret in secrets:
         SECRETS.add(secret)
+
+
+def register_exact(*secrets: str | None) -> None:
+    for secret in secrets:
+        SECRETS.add_exact(secret)
 
 
 def register_environment(environ: dict[str, str] | None = None) -> None:

@@ -435,3 +435,12 @@ def test_terraform_unknowns_module_instances_and_domains(plan: str, expected: di
     got = _status(report)
     assert {rule: got[rule] for rule in expected} == expected
     assert result.code == 0
+
+
+def test_a_parser_message_never_quotes_a_resolved_secret(tmp_path: Path) -> None:
+    """A secret that turns the resolved YAML invalid (`*x` is an alias) must not reach the error line."""
+    env = tmp_path / "a.env"
+    env.write_text("OIDC_CLIENT_SECRET=*Xq7CanaryAliasSecret99\n")
+    result = run_cli_in_process("scan", "--config", str(OM / "openmetadata.yaml"), "--env-file", str(env))
+    assert result.code == 2 and "openmetadata.yaml" in result.stderr and "line 46" in result.stderr
+    assert "Xq7Canary" not in result.stderr + result.stdout

@@ -52,6 +52,7 @@ def test_every_file_format_parses_and_carries_no_live_markup(lab_factory: object
     assert any(INJECTION[:10] in f["message"] or INJECTION[:10] in f["resource"] for f in report["findings"])
     json.loads((out / "report.sarif").read_text())
     ET.parse(out / "report.junit.xml")  # NUL, ESC and VT would make it unparseable
+    assert RAW_CONTROLS.search((out / "report.junit.xml").read_text()) is None  # bidi overrides too
     rows = list(csv.reader(io.StringIO((out / "report.csv").read_text())))
     cells = [cell for row in rows for cell in row]
     assert not [c for c in cells if RAW_CONTROLS.search(c)]  # `cat report.csv` runs nothing

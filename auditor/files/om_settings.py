@@ -121,11 +121,14 @@ def secret_state(kind: str, value: object, written: bool = True) -> str:
     environment). The value itself never leaves this function: no fact, message or note holds it,
     so it is not registered for redaction either (fragment masking of a password such as
     `openmetadata_prod_Pw` would blank every `openmetadata` in the report, file paths included)."""
+    from auditor.redact import register_exact
+
     text = "" if value is None else str(value).strip().strip('"')
     if not text:
         return "empty"
     if SHIPPED_SECRETS.get(kind) == text:
         return "shipped"
+    register_exact(text)  # only where it appears whole: a parser's message could quote it
     return "inline" if written else "reference"
 
 

@@ -10,6 +10,7 @@ counts every value it makes and stops at MAX_VALUES, and at MAX_DEPTH of nesting
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,7 +94,10 @@ def load(text: str) -> list[Doc]:
         nodes = list(yaml.compose_all(text, Loader=_loader(text)))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise YamlError(exc.problem or exc.context or "not valid YAML", mark.line + 1 if mark else None) from None
+        # The parser quotes what it found ("found undefined alias 'x'"): after placeholders are resolved
+        # that can be a secret's value, so quoted text is never shown.
+        problem = re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", exc.problem or exc.context or "not valid YAML")
+        raise YamlError(problem, mark.line + 1 if mark else None) from None
     except (yaml.YAMLError, RecursionError) as exc:
         reason = "nested too deeply" if isinstance(exc, RecursionError) else f"not valid YAML ({type(exc).__name__})"
         raise YamlError(reason) from None

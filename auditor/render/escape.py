@@ -15,7 +15,9 @@ import re
 _BIDI = "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u2028\u2029"
 _TERMINAL_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
 _TERMINAL_BLOCK = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")  # keeps \t and \n
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# What XML 1.0 cannot carry, and the bidi and line-separator characters every other sink escapes too
+# (a JUnit viewer shows text, and a right-to-left override reorders it).
+_XML_ILLEGAL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff{_BIDI}]")
 _MD_PUNCT = re.compile(r"([\\`*_{}\[\]()<>#!|~&])")
 _MD_AUTOLINK = re.compile(r"(?i)(://|www\.|@)")
 
@@ -36,7 +38,7 @@ def terminal_block(text: str) -> str:
 
 
 def xml_text(text: str) -> str:
-    """Characters XML 1.0 cannot carry, shown as escapes (ElementTree escapes the rest)."""
+    """Characters XML 1.0 cannot carry, and bidi controls, shown as escapes (ElementTree escapes the rest)."""
     return _XML_ILLEGAL.sub(_visible, text)
 
 
