@@ -444,3 +444,43 @@ def test_a_parser_message_never_quotes_a_resolved_secret(tmp_path: Path) -> None
     result = run_cli_in_process("scan", "--config", str(OM / "openmetadata.yaml"), "--env-file", str(env))
     assert result.code == 2 and "openmetadata.yaml" in result.stderr and "line 46" in result.stderr
     assert "Xq7Canary" not in result.stderr + result.stdout
+
+
+def test_a_plan_that_only_adds_a_client_to_a_pool_managed_elsewhere_judges_the_client(tmp_path: Path) -> None:
+    result, report = _scan(tmp_path, "--terraform-plan", str(REVIEW / "plan-client-only.json"))
+    assert result.code == 1
+    assert _failing_rules(report) == {"OMA301", "OMA303", "OMA304", "OMA306", "OMA310"}
+    pool = next(f for f in report["findings"] if f["rule_id"] == "OMA201")
+    assert pool["status"] == "SKIPPED" and "managed elsewhere" in pool["message"]
+
+
+def test_hostile_shapes_are_bounded_input_errors(tmp_path: Path) -> None:
+    """Found by an attack: each was a hang, an internal error (exit 4) or a memory spike. Each runs in a
+    child process under run_cli's deadline: a hang fails the test instead of stalling the suite."""
+    from tests.conftest import run_cli
+
+    placeholders = tmp_path / "openmetadata.yaml"
+    placeholders.write_text((OM / "openmetadata.yaml").read_text() + "# " + "${" * 30_000 + "\\n")
+    spaces = tmp_path / "spaces.env"
+    spaces.write_text("AUTHENTICATION_PROVIDER=a" + " " * 100_000 + "b\\n")
+    loop = tmp_path / "loop.yaml"
+    loop.symlink_to(loop)
+    bad_plan = tmp_path / "plan.json"
+    bad_plan.write_text(json.dumps({"format_version": "1.2", "planned_values": {"root_module": {
+        "resources": [{"mode": "managed", "type": "aws_cognito_user_pool", "address": "aws_cognito_user_pool.p",
+                       "values": {"schema": 7, "password_policy": "x"}}]}}}))
+    deep = tmp_path / "deep"
+    folder = deep
+    for _ in range(40):
+        folder = folder / "d"
+    folder.mkdir(parents=True)
+    (folder / "values.yaml").write_text((HELM / "values-defaults.yaml").read_text())
+    (deep / "values.yaml").write_text((HELM / "values-hardened.yaml").read_text())
+    cases = [(["--config", str(placeholders)], (0, 1)), (["--config", str(OM / "openmetadata.yaml"), "--env-file",
+                                                          str(spaces)], (0, 1)),
+             (["--helm-values", str(loop)], (2,)), (["--terraform-plan", str(bad_plan)], (2,)),
+             (["--dir", str(deep)], (0,))]
+    for args, codes in cases:
+        result = run_cli("scan", *args, "--format", "json", "--output-dir", str(tmp_path / "o"), timeout=60)
+        assert result.code in codes, (args, result.code, result.stderr)
+        assert "Traceback" not in result.stderr and "internal error" not in result.stderr

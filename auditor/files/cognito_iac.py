@@ -100,6 +100,21 @@ def facts_of(draft: PoolDraft, source: str, notes: list[str], rel: str) -> FileF
     return FileFacts(facts, locations, notes, rel, unknown)
 
 
+def _clients_only(clients: list[tuple[dict[str, Any], Location]], rel: str, what: str) -> FileFacts:
+    """App clients added to a pool this file does not define (managed elsewhere): the client rules run;
+    what needs the pool is SKIPPED, saying so."""
+    from auditor.collectors.cognito import parse_app_client
+
+    parsed = tuple(parse_app_client(raw) for raw, _ in clients)
+    locations = {f"cognito.clients#cognito:user-pool/?/client/{c.client_id}": where
+                 for c, (_, where) in zip(parsed, clients, strict=True)}
+    reason = f"the user pool is not in this {what}: it is managed elsewhere (a live scan reads it)"
+    unknown = {k: reason for k in ("cognito.user_pool", "cognito.mfa", "cognito.domain", "cognito.identity_providers",
+                                   "cognito.risk_configurations")}
+    return FileFacts({"cognito.clients": parsed}, {"cognito.clients": clients[0][1], **locations},
+                     [f"{rel}: app clients of a user pool this {what} does not define"], rel, unknown)
+
+
 def _one_pool(drafts: dict[str, PoolDraft], rel: str, what: str) -> tuple[PoolDraft | None, list[str]]:
     """The one pool audited: the first by address or logical id, the others named in a note."""
     if not drafts:
@@ -418,7 +433,9 @@ def _read_plan(path: Path, root: Path) -> FileFacts:
             draft.risks.append(({**_tf_risk(values), **({"ClientId": client} if client else {})}, client))
     chosen, more = _one_pool(pools, rel, "plan")
     if chosen is None:
-        return FileFacts(notes=notes + more, file=rel)
+        orphans = [(_tf_client(e["values"], e["address"]), where(e["address"])) for e in resources
+                   if e["type"] == "aws_cognito_user_pool_client"]
+        return _clients_only(orphans, rel, "plan") if orphans else FileFacts(notes=notes + more, file=rel)
     address = next(a for a, d in pools.items() if d is chosen)
     return _with_unknown(facts_of(chosen, "terraform-plan", notes + more, rel),
                          {k: v for k, v in unknown[address].items() if v}, "known only after apply")
@@ -598,6 +615,13 @@ def _read_template(path: Path, root: Path) -> FileFacts:
                                 | ({"ClientId": target} if target else {}), target))
     chosen, notes = _one_pool(pools, rel, "template")
     if chosen is None:
-        return FileFacts(notes=notes, file=rel)
+        orphans = []
+        for logical, resource in typed.items():
+            if resource["Type"] == "AWS::Cognito::UserPoolClient" and isinstance(resource.get("Properties"), dict):
+                props = _known(resource["Properties"], params, [], logical)
+                given = {k: v for k, v in props.items() if k not in ("UserPoolId", "GenerateSecret")}
+                orphans.append(({**CLIENT_DEFAULTS, **given, "ClientId": logical,
+                                 "ClientSecret": "generated" if props.get("GenerateSecret") else None}, where(logical)))
+        return _clients_only(orphans, rel, "template") if orphans else FileFacts(notes=notes, file=rel)
     pool_unknown = {k: v for k, v in unknown.items() if v} if chosen.key == sorted(pools)[0] else {}
     return _with_unknown(facts_of(chosen, "cloudformation", notes, rel), pool_unknown, "known only at deploy")
