@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -355,13 +356,18 @@ def _linked(entry: dict[str, Any], key: str, pools: dict[str, PoolDraft], by_id:
     return next(iter(pools)) if len(pools) == 1 and not entry["refs"].get(key) else None
 
 
-def read_terraform_plan(path: Path, root: Path) -> FileFacts:
-    """A plan (or state) whose entries have shapes Terraform never writes is one input error."""
+def _shapes_checked(what: str, reader: Callable[[Path, Path], FileFacts], path: Path, root: Path) -> FileFacts:
+    """A file whose entries have shapes its tool never writes (a number where a block belongs) is one
+    input error naming the file, not an internal error."""
     try:
-        return _read_plan(path, root)
+        return reader(path, root)
     except (TypeError, AttributeError, KeyError, IndexError, ValueError) as exc:
-        raise InputError(f"Terraform plan {relative(path, root)} has an entry of an unexpected shape "
+        raise InputError(f"{what} {relative(path, root)} has an entry of an unexpected shape "
                          f"({type(exc).__name__})") from None
+
+
+def read_terraform_plan(path: Path, root: Path) -> FileFacts:
+    return _shapes_checked("Terraform plan", _read_plan, path, root)
 
 
 def _read_plan(path: Path, root: Path) -> FileFacts:
@@ -527,12 +533,7 @@ def _mfa_text(value: Any) -> str:
 
 
 def read_cloudformation(path: Path, root: Path) -> FileFacts:
-    """A template whose properties have shapes CloudFormation refuses is one input error."""
-    try:
-        return _read_template(path, root)
-    except (TypeError, AttributeError, KeyError, IndexError, ValueError) as exc:
-        raise InputError(f"CloudFormation template {relative(path, root)} has a property of an unexpected shape "
-                         f"({type(exc).__name__})") from None
+    return _shapes_checked("CloudFormation template", _read_template, path, root)
 
 
 def _read_template(path: Path, root: Path) -> FileFacts:
