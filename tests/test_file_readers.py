@@ -78,3 +78,10 @@ def test_the_fast_loader_is_used_only_under_a_nesting_bound_quoting_cannot_lower
     assert nesting_bound('"]]]]]]" ' * 100 + "[" * 2000) > 2000  # closing brackets in quotes do not subtract
     with pytest.raises(YamlError, match="nested"):
         load("- " * 5000 + "x")  # refused by the pure-Python loader, not a crash in libyaml
+
+
+def test_json_surrogate_escapes_and_control_characters() -> None:
+    [doc] = load('{"Description": "lock \\ud83d\\udd12 and \\udc00"}')
+    assert doc.value == {"Description": "lock \U0001f512 and \ufffd"}
+    with pytest.raises(YamlError, match="line 2: a control character"):
+        load("a: b\nc: \x07d\n")

@@ -40,6 +40,19 @@ def nesting_bound(text: str) -> int:
 
 def _loader(text: str) -> Any:
     return _FAST if _FAST is not None and nesting_bound(text) <= _FAST_BOUND else _SAFE
+# JSON writes a character outside the Basic Multilingual Plane as two escapes (`\ud83d\udd12`), which
+# PyYAML refuses; in a JSON document they are joined here into the character they stand for, on the
+# same line (a lone one becomes U+FFFD).
+_SURROGATES = re.compile(r"\\u(d[89ab][0-9a-f]{2})(?:\\u(d[c-f][0-9a-f]{2}))?|\\u(d[c-f][0-9a-f]{2})", re.IGNORECASE)
+
+
+def _joined(match: re.Match[str]) -> str:
+    high, low = match.group(1), match.group(2)
+    if high and low:
+        return chr(0x10000 + ((int(high, 16) - 0xD800) << 10) + (int(low, 16) - 0xDC00))
+    return "\ufffd"
+
+
 MERGE = "tag:yaml.org,2002:merge"  # the `<<` key of YAML's merge-key type, as the resolver tags it
 _BOOL = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 
@@ -90,6 +103,8 @@ class Doc:
 
 def load(text: str) -> list[Doc]:
     """Every document in `text` (YAML 1.1, which JSON is nearly a subset of). YamlError on bad input."""
+    if text.lstrip().startswith(("{", "[")):  # JSON (in YAML's plain or single quotes it is literal text)
+        text = _SURROGATES.sub(_joined, text)
     try:
         nodes = list(yaml.compose_all(text, Loader=_loader(text)))
     except yaml.MarkedYAMLError as exc:
@@ -98,6 +113,8 @@ def load(text: str) -> list[Doc]:
         # that can be a secret's value, so quoted text is never shown.
         problem = re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", exc.problem or exc.context or "not valid YAML")
         raise YamlError(problem, mark.line + 1 if mark else None) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: say where, never which
+        raise YamlError("a control character YAML does not allow", text.count("\n", 0, exc.position) + 1) from None
     except (yaml.YAMLError, RecursionError) as exc:
         reason = "nested too deeply" if isinstance(exc, RecursionError) else f"not valid YAML ({type(exc).__name__})"
         raise YamlError(reason) from None
