@@ -34,8 +34,10 @@ from auditor.model import Location
 from auditor.untrusted import MalformedInput, load_json
 
 MAX_PLAN_BYTES = 64 * 1024 * 1024
-# The AWS Cognito default password policy (DescribeUserPool answers it for a pool created without one):
-# 8 characters, upper and lower case, numbers and symbols; temporary passwords 7 days.
+# The default password policy of a pool created without one: 8 characters, upper and lower case,
+# numbers and symbols; temporary passwords valid 7 days (AWS CDK aws_cognito.PasswordPolicy defaults,
+# docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_cognito.PasswordPolicy.html; AWS Config rule
+# cognito-user-pool-password-policy-check defaults; botocore 1.44.8 PasswordPolicyType for the 7 days).
 DEFAULT_PASSWORD_POLICY = {"MinimumLength": 8, "RequireUppercase": True, "RequireLowercase": True,
                            "RequireNumbers": True, "RequireSymbols": True, "TemporaryPasswordValidityDays": 7}
 CLIENT_DEFAULTS = {"AllowedOAuthFlowsUserPoolClient": False, "PreventUserExistenceErrors": "LEGACY",

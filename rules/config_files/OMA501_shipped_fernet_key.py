@@ -12,14 +12,15 @@ this key (no API serves it), so only the configuration tells.
 Generate a key (`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`),
 store it in a secret manager or a Kubernetes Secret, and pass it by reference: Helm
 `openmetadata.config.fernetkey.secretRef` / `secretKey`, or `FERNET_KEY` from the deployment's secret
-store. Then re-encrypt the stored secrets: `./bootstrap/openmetadata-ops.sh rotate` with the old key
-as `FERNET_KEY_OLD` (or re-enter them).
+store. Secrets already stored were encrypted with the shipped key, which anyone can use to read a
+copy of the database: treat them as exposed and rotate them (service connection passwords, bot
+credentials) once the new key is in place.
 
 ## References
 - open-metadata/OpenMetadata: conf/openmetadata.yaml, fernetConfiguration
 - open-metadata/openmetadata-helm-charts (tag openmetadata-1.13.1): charts/openmetadata/values.yaml,
   templates/secrets.yaml
-- OpenMetadata docs: Deployment > Secrets Manager / Fernet key rotation
+- Fernet's specification (github.com/fernet/spec): the key alone decrypts every token
 """
 
 from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
