@@ -59,9 +59,10 @@ class Source:
     name: str  # as reasons name it: "a running OpenMetadata (--om-url)"
     keys: tuple[str, ...]
     off: Callable[[ScanTarget], str | None]  # why it does not apply to a target; None: it applies
+    # Inputs it needs first. The live Cognito source waits for OpenMetadata's auth config (its pool is
+    # discovered from it): scan.collect_target starts its reads the moment that arrives.
     waits_for: tuple[str, ...] = ()
     read: Reader | None = None  # file sources only
-    options: tuple[str, ...] = field(default=())
 
     def applies(self, target: ScanTarget) -> bool:
         return self.off(target) is None
@@ -71,28 +72,9 @@ OM_CONFIG_KEYS = (OM_AUTH_CONFIG, OM_SECURITY_CONFIG, *CONF_KEYS)
 
 
 def _read_config(files: FileInputs) -> list[FileFacts]:
-    from auditor.files.environment import Variable, compose_environment, parse_env_file, process_environment
-    from auditor.files.om_config import read_om_config
-    from auditor.files.result import read_yaml, relative
-    from auditor.inputs import MAX_CONFIG_BYTES, read_input
+    from auditor.files.om_config import read_config_files
 
-    if not files.of("config"):
-        return []
-    env_files: dict[str, Variable] = {}
-    for path in files.of("env_files"):  # a later file wins, as with docker's env_file lists
-        env_files.update(parse_env_file(read_input(path, "env file", MAX_CONFIG_BYTES), relative(path, files.root)))
-    process = process_environment()
-    composes = files.of("compose_file")
-    if composes:  # the container's environment: environment: over env_file; no shell variable reaches it
-        lookup = {**{k: v.value for k, v in env_files.items()}, **{k: v.value for k, v in process.items()}}
-        env = dict(env_files)
-        docs = read_yaml(composes[0], files.root, "compose file")
-        if docs and isinstance(docs[0].value, dict):
-            env.update(compose_environment(docs[0].value.get("services"), relative(composes[0], files.root),
-                                           docs[0].lines, lookup))
-    else:
-        env = {**process, **env_files}
-    return [read_om_config(files.of("config")[0], files.root, env)]
+    return read_config_files(files)
 
 
 def _read_helm(files: FileInputs) -> list[FileFacts]:
@@ -136,17 +118,17 @@ def _read_templates(files: FileInputs) -> list[FileFacts]:
 
 
 SOURCES: tuple[Source, ...] = (
-    Source("a running OpenMetadata (--om-url)", OM_KEYS, _live_om, options=("--om-url",)),
+    Source("a running OpenMetadata (--om-url)", OM_KEYS, _live_om),
     Source("a Cognito user pool (--cognito-pool-id, or discovered)", COGNITO_KEYS, _live_cognito,
-           waits_for=(OM_AUTH_CONFIG,), options=("--cognito-pool-id",)),
+           waits_for=(OM_AUTH_CONFIG,)),
     Source("openmetadata.yaml (--config)", OM_CONFIG_KEYS, _file_option("config", "--config"),
-           read=_read_config, options=("--config", "--env-file", "--compose-file")),
+           read=_read_config),
     Source("Helm values (--helm-values)", OM_CONFIG_KEYS, _file_option("helm_values", "--helm-values"),
-           read=_read_helm, options=("--helm-values",)),
+           read=_read_helm),
     Source("a Terraform plan (--terraform-plan)", COGNITO_KEYS, _file_option("terraform_plan", "--terraform-plan"),
-           read=_read_plan, options=("--terraform-plan",)),
+           read=_read_plan),
     Source("a CloudFormation template (--cloudformation)", COGNITO_KEYS,
-           _file_option("cloudformation", "--cloudformation"), read=_read_templates, options=("--cloudformation",)),
+           _file_option("cloudformation", "--cloudformation"), read=_read_templates),
 )
 
 

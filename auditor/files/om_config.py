@@ -5,13 +5,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor.errors import InputError
-from auditor.files.environment import Origin, Substitution, SubstitutionTooLarge, Variable, substitute
+from auditor.files.environment import (
+    Origin,
+    Substitution,
+    SubstitutionTooLarge,
+    Variable,
+    compose_environment,
+    parse_env_file,
+    process_environment,
+    substitute,
+)
 from auditor.files.om_settings import SECRETS, SETTINGS, SecretFound, Setting, build, secret_state, unknown_inputs
 from auditor.files.result import MAX_YAML_BYTES, FileFacts, read_yaml, relative
-from auditor.inputs import read_input
+from auditor.inputs import MAX_CONFIG_BYTES, read_input
 from auditor.model import Location
+
+if TYPE_CHECKING:
+    from auditor.sources import FileInputs
 
 WHAT = "OpenMetadata configuration"
 
@@ -71,3 +84,25 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable]) -> FileF
     facts, locations = build(rel, settings, secrets)
     blocked = unknown_inputs(unknown)
     return FileFacts({k: v for k, v in facts.items() if k not in blocked}, locations, file=rel, unknown=blocked)
+
+
+def read_config_files(files: FileInputs) -> list[FileFacts]:
+    """openmetadata.yaml, resolved against the environment its env and compose files give the server
+    (auditor.files.environment says in which order)."""
+    if not files.of("config"):
+        return []
+    env_files: dict[str, Variable] = {}
+    for path in files.of("env_files"):  # a later file wins, as with docker's env_file lists
+        env_files.update(parse_env_file(read_input(path, "env file", MAX_CONFIG_BYTES), relative(path, files.root)))
+    process = process_environment()
+    composes = files.of("compose_file")
+    if composes:  # the container's environment: environment: over env_file; no shell variable reaches it
+        lookup = {**{k: v.value for k, v in env_files.items()}, **{k: v.value for k, v in process.items()}}
+        env = dict(env_files)
+        docs = read_yaml(composes[0], files.root, "compose file")
+        if docs and isinstance(docs[0].value, dict):
+            env.update(compose_environment(docs[0].value.get("services"), relative(composes[0], files.root),
+                                           docs[0].lines, lookup))
+    else:
+        env = {**process, **env_files}
+    return [read_om_config(files.of("config")[0], files.root, env)]

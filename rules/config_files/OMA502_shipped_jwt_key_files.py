@@ -25,6 +25,9 @@ from auditor.om_defaults import DEFAULT_KEY_ID
 from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
 
 META = RuleMeta(id="OMA502", name="shipped-jwt-key-files", severity=Severity.HIGH, needs=("conf.jwt",))
+# The repository's path, and the images' copies of it (OpenMetadata's Docker and Kubernetes JWT
+# configuration docs show /opt/openmetadata/conf and /openmetadata/conf; the exact pages are not
+# verified).
 SHIPPED_PRIVATE = ("./conf/private_key.der", "conf/private_key.der", "/opt/openmetadata/conf/private_key.der",
                    "/openmetadata/conf/private_key.der")
 
