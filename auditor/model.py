@@ -248,6 +248,7 @@ class Report:
     expired_suppressions: tuple[Mapping[str, JsonValue], ...] = ()
     rules: Mapping[str, RuleInfo] = field(default_factory=dict)  # in memory only, not in report.json
     shard: tuple[int, int] | None = None  # (K, N): this report is shard K (0-based) of N of an inventory
+    suppressions_file: str | None = None  # the suppressions file this run used, named in every report
     view: ReportView = field(default_factory=ReportView)  # in memory only
 
     def summary(self) -> dict[str, int]:
@@ -282,4 +283,6 @@ class Report:
             out["expired_suppressions"] = [dict(e) for e in self.expired_suppressions]
         if self.shard is not None:
             out["shard"] = {"index": self.shard[0], "count": self.shard[1]}
+        if self.suppressions_file is not None:
+            out["suppressions_file"] = self.suppressions_file
         return out

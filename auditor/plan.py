@@ -182,12 +182,13 @@ def build_gate(fail_on: str, suppressions: Path | None, no_suppressions: bool, b
 
     threshold = parse_fail_on(fail_on)
     entries = []
+    used: str | None = None
     if suppressions is not None and no_suppressions:
         raise InputError("--suppressions and --no-suppressions exclude each other")
     if not no_suppressions:
         path = suppressions or (Path(DEFAULT_FILE) if Path(DEFAULT_FILE).is_file() else None)
         if path is not None:
-            entries = load_suppressions(path)
+            entries, used = load_suppressions(path), str(path)
     previous = None
     if baseline is not None:
         path = DEFAULT_REPORTS / "latest" / "report.json" if baseline == "latest" else Path(baseline)
@@ -198,7 +199,7 @@ def build_gate(fail_on: str, suppressions: Path | None, no_suppressions: bool, b
             previous = load_baseline(path)
     if fail_on_new and previous is None:
         raise InputError("--fail-on-new needs --baseline")
-    return Gate(threshold, fail_on_new, AuditOptions(suppressions=entries, baseline=previous))
+    return Gate(threshold, fail_on_new, AuditOptions(suppressions=entries, suppressions_file=used, baseline=previous))
 
 
 def build_fleet(inventory: Path, names: list[str], tags: list[str], shard: str | None, *, active: bool,

@@ -248,6 +248,7 @@ def _collect_cognito(target: ScanTarget, auth: AuthConfig | None, calls: Executo
 @dataclass(frozen=True)
 class AuditOptions:
     suppressions: Sequence[Suppression] = ()
+    suppressions_file: str | None = None  # where they came from, named in the report
     baseline: Sequence[Finding] | None = None
     today: dt.date | None = None
 
@@ -266,4 +267,5 @@ def audit(snapshots: Sequence[Snapshot], rules: Sequence[Rule], started_at: str,
                           sorted(findings, key=Finding.sort_key))
     infos = {r.meta.id: r.info for r in rules}
     return dataclasses.replace(report, resolved=tuple(resolved) if resolved is not None else None,
-                               expired_suppressions=tuple(e.to_json() for e in expired), rules=infos)
+                               expired_suppressions=tuple(e.to_json() for e in expired), rules=infos,
+                               suppressions_file=options.suppressions_file)

@@ -1,9 +1,11 @@
 """The settings file: defaults for command-line options, below flags and environment variables.
 
-The file named by OMAUDIT_SETTINGS, else `omaudit.toml` in the working folder, else `[tool.omaudit]`
-of ./pyproject.toml. Keys are option names with underscores (`fail_on`, `format`, `aws_region`); a
-key at the top applies to every command that has that option, a key in a `[scan]`, `[audit]`,
-`[merge]`, `[collect]` or `[demo]` table to that command only. Precedence, as click applies it: the
+The file named by --settings, else by OMAUDIT_SETTINGS, else `omaudit.toml` in the working folder,
+else `[tool.omaudit]` of ./pyproject.toml. A file found in the working folder is not trusted (it may
+come with the repository being scanned): it may set only keys that cannot weaken the gate. Keys are
+option names with underscores (`fail_on`, `format`, `aws_region`); a key at the top applies to every
+command that has that option, a key in a `[scan]`, `[audit]`, `[merge]`, `[collect]` or `[demo]`
+table to that command only. Precedence, as click applies it: the
 command line, then OMAUDIT_<COMMAND>_<OPTION>, then this file, then the built-in default.
 """
 
@@ -12,27 +14,41 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from auditor.errors import InputError
 from auditor.inputs import MAX_CONFIG_BYTES, read_input
+from auditor.model import Severity
 
 FILE = "omaudit.toml"
 
 
-def find_settings(folder: Path) -> tuple[Path, Mapping[str, Any]] | None:
-    """(where, the settings table) or None when there is no settings file."""
-    named = os.environ.get("OMAUDIT_SETTINGS")
-    if named:
-        if not Path(named).is_file():
-            raise InputError(f"OMAUDIT_SETTINGS names {named}, which is not a file")
-        return Path(named), _table(Path(named), nested=False) or {}
+@dataclass(frozen=True)
+class Settings:
+    """A settings table, where it came from, and whether the user named it (trusted as the command
+    line) or omaudit found it in the working folder (it may come with the repository being scanned)."""
+
+    where: Path
+    table: Mapping[str, Any]
+    named: bool
+
+
+def find_settings(folder: Path, named: Path | None = None) -> Settings | None:
+    """The settings named by --settings, else by OMAUDIT_SETTINGS, else found in `folder`; None when
+    there is none."""
+    given = named or (Path(os.environ["OMAUDIT_SETTINGS"]) if os.environ.get("OMAUDIT_SETTINGS") else None)
+    if given is not None:
+        if not given.is_file():
+            source = "--settings" if named else "OMAUDIT_SETTINGS"
+            raise InputError(f"{source} names {given}, which is not a file")
+        return Settings(given, _table(given, nested=given.name == "pyproject.toml") or {}, named=True)
     for path, nested in ((folder / FILE, False), (folder / "pyproject.toml", True)):
         if path.is_file():
             table = _table(path, nested=nested)
             if table is not None:
-                return path, table
+                return Settings(path, table, named=False)
     return None
 
 
@@ -52,16 +68,62 @@ def _table(path: Path, *, nested: bool) -> dict[str, Any] | None:
     return data
 
 
-# A settings file in the working folder may come with a cloned repository: it never turns on active
-# probes, names a token file, moves the probe ledger or weakens TLS. Those stay on the command line.
-NOT_FROM_A_FILE = frozenset({"active", "om_token_file", "state_dir", "lockout_window", "insecure", "ca_bundle"})
+# The trust model (README, "Who controls what"). No settings file, named or found, may run code, name
+# where a credential goes, or turn on what the command line must ask for itself:
+NOT_FROM_A_FILE = {
+    "active": "it turns on active probes", "om_token_file": "it names a credential",
+    "state_dir": "it moves the probe ledger", "lockout_window": "it changes how often an account is probed",
+    "insecure": "it weakens TLS", "ca_bundle": "it changes which servers are trusted",
+    "rules_dir": "it names code to run", "inventory": "it names targets and their credentials",
+    "om_url": "it names where a credential is sent", "cognito_pool_id": "it names a target",
+    "cognito_client_id": "it names a target", "aws_profile": "it names a credential",
+    "aws_endpoint_url": "it names where AWS credentials are sent",
+}
+# A file found in the working folder may come with the repository a gate scans, whose author controls
+# it: it may set only what cannot weaken the gate. Everything else needs the file to be named
+# (--settings or OMAUDIT_SETTINGS), which only whoever writes the command line can do.
+FROM_THE_WORKING_FOLDER = frozenset({"format", "aws_region", "concurrency", "fail_on", "no_suppressions"})
+DEFAULT_FAIL_ON = Severity.HIGH
 
 
-def default_map(where: Path, table: Mapping[str, Any], commands: Mapping[str, set[str]]) -> dict[str, Any]:
-    """click's default_map for each command, from the settings table; unknown keys are an InputError."""
-    for key in (*table, *(k for v in table.values() if isinstance(v, dict) for k in v)):
+def _check_trust(settings: Settings) -> None:
+    table = settings.table
+    keys = [*table, *(k for v in table.values() if isinstance(v, dict) for k in v)]
+    for key in keys:
         if key in NOT_FROM_A_FILE:
-            raise InputError(f"{where}: {key!r} cannot be set in a settings file; give it on the command line")
+            raise InputError(f"{settings.where}: {key!r} cannot be set in a settings file ({NOT_FROM_A_FILE[key]}); "
+                             "give it on the command line")
+    if settings.named:
+        return
+    values = [*table.items(), *((k, v) for t in table.values() if isinstance(t, dict) for k, v in t.items())]
+    for key, value in values:
+        if isinstance(value, dict):
+            continue
+        if key not in FROM_THE_WORKING_FOLDER or not _strengthens(key, value):
+            raise InputError(f"{settings.where}: {key!r} is not taken from a settings file found in the working "
+                             "folder (it may come with the repository being scanned, whose author could weaken "
+                             "the gate with it); give it on the command line, or name the file with --settings "
+                             "or OMAUDIT_SETTINGS")
+
+
+def _strengthens(key: str, value: Any) -> bool:
+    """Whether a gate key from the working folder only makes the gate stricter than its default."""
+    if key == "no_suppressions":
+        return value is True
+    if key == "fail_on":
+        if not isinstance(value, str) or value.strip().lower() == "none":
+            return False
+        try:
+            return Severity.parse(value) <= DEFAULT_FAIL_ON
+        except ValueError:
+            return False
+    return True
+
+
+def default_map(settings: Settings, commands: Mapping[str, set[str]]) -> dict[str, Any]:
+    """click's default_map for each command, from the settings table; unknown keys, and keys the
+    file's origin may not set, are an InputError."""
+    where, table = settings.where, settings.table
     shared = {k: v for k, v in table.items() if not isinstance(v, dict)}
     every = set().union(*commands.values())
     for key in shared:
@@ -79,4 +141,5 @@ def default_map(where: Path, table: Mapping[str, Any], commands: Mapping[str, se
     for key, value in table.items():
         if isinstance(value, dict) and key not in commands:
             raise InputError(f"{where}: unknown table [{key}] (one of {', '.join(sorted(commands))})")
+    _check_trust(settings)
     return out

@@ -17,6 +17,7 @@ from typing import Any
 
 from auditor.inputs import MAX_INPUT_BYTES
 from auditor.model import Location, TargetInfo
+from auditor.redact import SECRETS, redact_values
 from auditor.untrusted import MalformedInput, load_json
 
 # Input keys. A rule's META.needs lists some of these.
@@ -495,7 +496,9 @@ SNAPSHOT_SCHEMA = 1
 
 
 def dump_snapshots(snaps: typing.Sequence[Snapshot]) -> str:
-    return json.dumps({"omaudit_snapshot": SNAPSHOT_SCHEMA, "snapshots": to_json(list(snaps))}, indent=2)
+    """The snapshots as JSON, every string redacted before it is encoded (the text stays JSON)."""
+    tree = redact_values({"omaudit_snapshot": SNAPSHOT_SCHEMA, "snapshots": to_json(list(snaps))})
+    return SECRETS.whole(json.dumps(tree, indent=2))
 
 
 def load_snapshots(text: str) -> tuple[Snapshot, ...]:

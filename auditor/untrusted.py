@@ -49,8 +49,9 @@ def _constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def load_json(data: bytes | str, what: str, *, max_bytes: int = MAX_JSON_BYTES) -> Any:
-    """Parse untrusted JSON; every string in the result is cleaned (see clean_text)."""
+def load_json(data: bytes | str, what: str, *, max_bytes: int = MAX_JSON_BYTES, clean: bool = True) -> Any:
+    """Parse untrusted JSON; every string in the result is cleaned (see clean_text), unless the caller
+    only checks the shape and keeps nothing (`clean=False`: each answer is cleaned once, where it is kept)."""
     if len(data) > max_bytes:
         raise MalformedInput(f"{what} is larger than {max_bytes // (1024 * 1024)} MiB")
     # Bytes are cheap, Python objects are not: 4 MiB of `{},{},...` would become ~300 MB of dicts. So the
@@ -72,17 +73,18 @@ def load_json(data: bytes | str, what: str, *, max_bytes: int = MAX_JSON_BYTES) 
         raise MalformedInput(f"{what} is not JSON (line {exc.lineno}: {exc.msg})") from None
     except ValueError as exc:
         raise MalformedInput(f"{what} holds {exc}") from None
-    return clean_tree(value, what)
+    return clean_tree(value, what, clean=clean)
 
 
-def clean_tree(value: Any, what: str) -> Any:
-    """The same tree with every string cleaned, refused past MAX_DEPTH. Iterative: no recursion to exhaust."""
+def clean_tree(value: Any, what: str, *, clean: bool = True) -> Any:
+    """The same tree with every string cleaned (unless not `clean`), refused past MAX_DEPTH.
+    Iterative: no recursion to exhaust."""
     root: list[Any] = [None]
     stack: list[tuple[Any, Any, Any, int]] = [(value, root, 0, 0)]  # (node, parent, key in parent, depth)
     while stack:
         node, parent, key, depth = stack.pop()
         if isinstance(node, str):
-            parent[key] = clean_text(node)
+            parent[key] = clean_text(node) if clean else node
         elif isinstance(node, dict | list | tuple):
             if depth >= MAX_DEPTH:
                 raise MalformedInput(f"{what} is nested more than {MAX_DEPTH} deep")
@@ -90,7 +92,7 @@ def clean_tree(value: Any, what: str) -> Any:
                 copy: Any = {}
                 parent[key] = copy
                 for k, v in node.items():
-                    name = clean_text(k) if isinstance(k, str) else k
+                    name = clean_text(k) if clean and isinstance(k, str) else k
                     copy[name] = None
                     stack.append((v, copy, name, depth + 1))
             else:

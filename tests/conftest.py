@@ -57,7 +57,8 @@ def run_cli_in_process(*args: str, env: dict[str, str] | None = None, cwd: Path 
     saved_env, saved_cwd = dict(os.environ), os.getcwd()
     # A child process starts with no registered secret: so does each run here (a canary registered by
     # one test must not mask another test's text).
-    saved_secrets, saved_windows = list(SECRETS._secrets), set(SECRETS._windows)
+    saved_secrets = SECRETS.state()
+    SECRETS.restore(())
     out, err = io.StringIO(), io.StringIO()
     os.environ.clear()
     os.environ.update({k: v for k, v in saved_env.items() if not k.startswith(("OMAUDIT_", "AWS_"))})
@@ -75,7 +76,7 @@ def run_cli_in_process(*args: str, env: dict[str, str] | None = None, cwd: Path 
         os.chdir(saved_cwd)
         os.environ.clear()
         os.environ.update(saved_env)
-        SECRETS._secrets[:], SECRETS._windows = saved_secrets, saved_windows
+        SECRETS.restore(saved_secrets)
     return CliResult(code, out.getvalue(), err.getvalue())
 
 

@@ -83,27 +83,34 @@ def test_shell_completion_is_offered() -> None:
     assert result.code == 0 and "_omaudit_completion" in result.stdout
 
 
-def test_every_option_from_the_environment_and_a_settings_file(tmp_path: Path) -> None:
-    """Precedence: the flag, then OMAUDIT_<COMMAND>_<OPTION>, then omaudit.toml, then the default."""
-    (tmp_path / "omaudit.toml").write_text('fail_on = "none"\n[audit]\nformat = ["json", "csv"]\n')
-    from_file = run_cli("audit", SNAPSHOT, "--output-dir", str(tmp_path / "a"), cwd=tmp_path)
+def test_every_option_from_the_environment_and_a_named_settings_file(tmp_path: Path) -> None:
+    """Precedence: the flag, then OMAUDIT_<COMMAND>_<OPTION>, then the settings file, then the default.
+    A file that can weaken the gate is taken only when named (--settings, OMAUDIT_SETTINGS)."""
+    settings = tmp_path / "omaudit.toml"
+    settings.write_text('fail_on = "none"\n[audit]\nformat = ["json", "csv"]\n')
+    from_file = run_cli("--settings", str(settings), "audit", SNAPSHOT, "--output-dir", str(tmp_path / "a"))
     assert from_file.code == 0 and sorted(p.name for p in (tmp_path / "a").glob("report.*")) == [
         "report.csv", "report.json"]
-    from_env = run_cli("audit", SNAPSHOT, "--output-dir", str(tmp_path / "b"), cwd=tmp_path,
-                       env={"OMAUDIT_AUDIT_FAIL_ON": "high"})
+    from_env = run_cli("audit", SNAPSHOT, "--output-dir", str(tmp_path / "b"),
+                       env={"OMAUDIT_AUDIT_FAIL_ON": "high", "OMAUDIT_SETTINGS": str(settings)})
     assert from_env.code == 1
-    from_flag = run_cli("audit", SNAPSHOT, "--fail-on", "critical", "--output-dir", str(tmp_path / "c"),
-                        cwd=tmp_path, env={"OMAUDIT_AUDIT_FAIL_ON": "none"})
+    from_flag = run_cli("audit", SNAPSHOT, f"--settings={settings}", "--fail-on", "critical", "--output-dir",
+                        str(tmp_path / "c"), env={"OMAUDIT_AUDIT_FAIL_ON": "none"})
     assert from_flag.code == 1  # seed-walkthrough fails two critical rules
-    (tmp_path / "omaudit.toml").write_text("[scan]\nfial_on = 1\n")
+    settings.write_text("[scan]\nfial_on = 1\n")
     typo = run_cli("audit", SNAPSHOT, cwd=tmp_path)
     assert typo.code == 2 and "[scan] has no option 'fial_on'" in typo.stderr
 
 
 def test_tool_omaudit_in_pyproject(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.omaudit]\nfail_on = "none"\n')
-    result = run_cli("audit", SNAPSHOT, "--format", "json", "--output-dir", str(tmp_path / "o"), cwd=tmp_path)
-    assert result.code == 0
+    """A pyproject.toml found in the working folder may only make the gate stricter."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.omaudit]\nfail_on = "critical"\n')
+    found = run_cli("audit", SNAPSHOT, "--format", "json", "--output-dir", str(tmp_path / "o"), cwd=tmp_path)
+    assert found.code == 2 and "'fail_on' is not taken from a settings file found in the working folder" in found.stderr
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.omaudit]\nfail_on = "low"\n'
+                                             '[tool.omaudit.audit]\nformat = ["json"]\n')
+    stricter = run_cli("audit", SNAPSHOT, "--output-dir", str(tmp_path / "p"), cwd=tmp_path)
+    assert stricter.code == 1 and (tmp_path / "p" / "report.json").is_file()
 
 
 def test_sarif_rules_carry_help_uri_and_markdown(tmp_path: Path) -> None:
@@ -135,10 +142,15 @@ def test_a_broken_settings_file_is_one_line(name: str, text: str, phrase: str, t
 
 
 @pytest.mark.parametrize("key", ["active = true", "om_token_file = 'x'", "[scan]\nstate_dir = '/tmp/x'",
-                                 "[scan]\ninsecure = true"])
-def test_a_settings_file_never_turns_on_probes_or_weakens_tls(key: str, tmp_path: Path) -> None:
-    """A cloned repository's omaudit.toml must not start active probes, send a file as the token,
-    move the probe ledger, or switch TLS checks off (found by an attack on this change)."""
+                                 "[scan]\ninsecure = true", "[scan]\nrules_dir = ['ci_rules']",
+                                 "inventory = 'fleet.toml'", "[scan]\nom_url = 'http://127.0.0.1:9'",
+                                 "[scan]\naws_endpoint_url = 'http://127.0.0.1:9'", "[scan]\naws_profile = 'p'"])
+@pytest.mark.parametrize("named", [False, True])
+def test_a_settings_file_never_runs_code_names_credentials_or_weakens_tls(key: str, named: bool,
+                                                                         tmp_path: Path) -> None:
+    """No settings file, found or named, may start active probes, send a file as the token, move the
+    probe ledger, switch TLS checks off, load rule code, or name targets and where credentials go."""
     (tmp_path / "omaudit.toml").write_text(key + "\n")
-    result = run_cli("audit", SNAPSHOT, cwd=tmp_path)
+    extra = ["--settings", str(tmp_path / "omaudit.toml")] if named else []
+    result = run_cli(*extra, "audit", SNAPSHOT, cwd=tmp_path)
     assert result.code == 2 and "cannot be set in a settings file" in result.stderr

@@ -336,16 +336,22 @@ def test_a_compose_file_is_interpolated_as_compose_does(tmp_path: Path) -> None:
     assert {"OMA501", "OMA503", "OMA103", "OMA505"} <= failing, result.stderr
     fernet = next(f for f in report["findings"] if f["rule_id"] == "OMA501")
     assert fernet["location"]["file"].endswith("compose-official-shape.yml")
+    deploy = tmp_path / "deploy.env"
+    deploy.write_text("FERNET_KEY=deploy-fernet-canary-77aa\n")
     chosen = _scan(tmp_path / "s", "--config", str(OM / "openmetadata.yaml"), "--compose-file",
-                   str(REVIEW / "compose-official-shape.yml"), env={"FERNET_KEY": "deploy-fernet-canary-77aa"})[1]
+                   str(REVIEW / "compose-official-shape.yml"), "--env-file", str(deploy))[1]
     assert "OMA501" not in _failing_rules(chosen)  # the deployment's own key, through the interpolation
+    # The process environment is the CI job's, never the deployment's: it is not read.
+    ignored = _scan(tmp_path / "p", "--config", str(OM / "openmetadata.yaml"), "--compose-file",
+                    str(REVIEW / "compose-official-shape.yml"), env={"FERNET_KEY": "deploy-fernet-canary-77aa"})[1]
+    assert "OMA501" in _failing_rules(ignored)
 
 
-def test_the_shipped_key_from_the_environment_fails_and_admin_passwords_never_show(tmp_path: Path) -> None:
-    shipped = {"FERNET_KEY": "jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=",
-               "DB_USER_PASSWORD": "openmetadata_password",
-               "AUTHORIZER_ADMIN_PRINCIPALS": "[admin:Sup3rSecretAdminPw, alice:AlicePw-canary-12345]"}
-    result, report = _scan(tmp_path, "--config", str(OM / "openmetadata.yaml"), env=shipped)
+def test_the_shipped_key_from_an_env_file_fails_and_admin_passwords_never_show(tmp_path: Path) -> None:
+    shipped = tmp_path / "shipped.env"
+    shipped.write_text("FERNET_KEY=jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=\nDB_USER_PASSWORD=openmetadata_password\n"
+                       "AUTHORIZER_ADMIN_PRINCIPALS=[admin:Sup3rSecretAdminPw, alice:AlicePw-canary-12345]\n")
+    result, report = _scan(tmp_path, "--config", str(OM / "openmetadata.yaml"), "--env-file", str(shipped))
     assert {"OMA501", "OMA503", "OMA505"} <= _failing_rules(report)
     text = _outputs(tmp_path / "out", result)
     assert "Sup3rSecretAdminPw" not in text and "AlicePw-canary" not in text

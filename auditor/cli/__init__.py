@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import typer
 
 from auditor.cli import lab_commands, rules_commands, scan_commands  # noqa: F401 - importing registers the commands
-from auditor.cli.app import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, app
+from auditor.cli.app import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, NAMED_SETTINGS, app
 from auditor.cli.console import FLAGS, say
-from auditor.errors import OmauditError, TargetError
+from auditor.errors import InputError, OmauditError, TargetError
 from auditor.redact import SECRETS, register_environment
 
 __all__ = ["main"]
@@ -48,6 +49,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             FLAGS[key].set()
     try:
         register_environment()
+        NAMED_SETTINGS.clear()
+        named = _take_value(args, "--settings")
+        if named is not None:
+            NAMED_SETTINGS.append(Path(named))
         code = app(args=args, prog_name="omaudit", standalone_mode=False)
         if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C into a returned 130
             say("omaudit: interrupted")
@@ -74,6 +79,26 @@ def _take_flag(args: list[str], names: tuple[str, ...]) -> bool:
     if found:
         args[:end] = [a for a in args[:end] if a not in names]
     return found
+
+
+def _take_value(args: list[str], name: str) -> str | None:
+    """A global option with a value (`--settings FILE` or `--settings=FILE`) anywhere before `--`:
+    removed from args; the last one given wins."""
+    end = args.index("--") if "--" in args else len(args)
+    value, kept, i = None, [], 0
+    while i < end:
+        if args[i] == name:
+            if i + 1 >= end:
+                raise InputError(f"{name} needs a value")
+            value, i = args[i + 1], i + 2
+            continue
+        if args[i].startswith(name + "="):
+            value = args[i].split("=", 1)[1]
+        else:
+            kept.append(args[i])
+        i += 1
+    args[:end] = kept
+    return value
 
 
 def _take_debug(args: list[str]) -> bool:

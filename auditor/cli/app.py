@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 
 EXIT_OK, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 2, 4, 130  # 1 and 3 come from Report.exit_code
+# --settings FILE, taken from the arguments before any command runs (main), so every command has it.
+NAMED_SETTINGS: list[Path] = []
 
 # -h as --help; every option also from the environment as OMAUDIT_<COMMAND>_<OPTION> (click's
 # auto_envvar_prefix: OMAUDIT_SCAN_FAIL_ON=medium, OMAUDIT_MERGE_FORMAT="json html"); precedence:
@@ -56,12 +58,12 @@ def _root(ctx: typer.Context,
     """omaudit audits a running OpenMetadata and its Cognito setup, and writes a report."""
     from auditor.settings import default_map, find_settings
 
-    found = find_settings(Path.cwd())
+    found = find_settings(Path.cwd(), NAMED_SETTINGS[0] if NAMED_SETTINGS else None)
     # typer vendors its own click: the group is known by its `commands`, not by a class.
     subcommands: dict[str, Any] = getattr(ctx.command, "commands", {})
     if found is not None:
         commands = {name: {p.name for p in cmd.params if p.name} for name, cmd in subcommands.items()
                     if not hasattr(cmd, "commands")}
-        ctx.default_map = default_map(*found, commands)
+        ctx.default_map = default_map(found, commands)
 
 

@@ -15,7 +15,7 @@ from auditor import plan
 from auditor.cli.console import FLAGS, QUIET, inform, say, tell
 from auditor.model import Report
 from auditor.plan import DEFAULT_REPORTS, Gate
-from auditor.redact import SECRETS, register
+from auditor.redact import SECRETS, redact_values, register
 
 if TYPE_CHECKING:
     from auditor.snapshot import Snapshot
@@ -39,9 +39,10 @@ def emit(report: Report, formats: Sequence[str], output_dir: Path | None, secret
     known = renderers()
     chosen = [known[f] for f in formats]
     register(*secrets)
-    redact = SECRETS
-    # Each format is rendered and redacted once, then written and, for one of them, printed.
-    texts = {r.name: redact(r.render(report)) for r in chosen}
+    # Every string is redacted before any format encodes it (a mask never lands inside an escape);
+    # the encoded text is then only checked for a whole secret, which no encoding can have made.
+    report = redact_values(report)
+    texts = {r.name: SECRETS.whole(r.render(report)) for r in chosen}
     paths, warnings = write_reports([(r.filename, texts[r.name]) for r in chosen if r.filename], output_dir,
                                     DEFAULT_REPORTS)
     if "table" in texts:

@@ -52,7 +52,6 @@ from auditor.errors import InputError
 from auditor.inputs import read_input
 from auditor.lockout import DEFAULT_WINDOW
 from auditor.plan import build_target
-from auditor.redact import SECRETS
 
 # ---- commands ---------------------------------------------------------------------------------
 
@@ -158,7 +157,7 @@ def collect(snapshot: Annotated[Path, typer.Option("--snapshot", help="Where to 
     for note in notes:
         tell(note)
     try:
-        write_atomic(snapshot, SECRETS(dump_snapshots([snap])))
+        write_atomic(snapshot, dump_snapshots([snap]))
     except OSError as exc:
         raise InputError(f"cannot write {snapshot}: {exc.strerror or exc}") from None
     inform(f"wrote {snapshot}")

@@ -143,7 +143,7 @@ def _check_json(body: bytes) -> None:
     if start not in (b"{", b"["):
         return
     try:
-        value = load_json(body, "the answer", max_bytes=MAX_BODY_BYTES)
+        value = load_json(body, "the answer", max_bytes=MAX_BODY_BYTES, clean=False)
     except MalformedInput as exc:
         raise CollectionError(str(exc)) from None
     if not isinstance(value, dict):

@@ -34,6 +34,10 @@ from auditor.model import Location
 from auditor.untrusted import MalformedInput, load_json
 
 MAX_PLAN_BYTES = 64 * 1024 * 1024
+# Bounds, as a live pool is bounded at MAX_CLIENTS (auditor.collectors.cognito): a file with more
+# Cognito resources, or a pool with more clients, is refused rather than judged at any cost.
+MAX_COGNITO_RESOURCES = 2_000
+MAX_CLIENTS = 1_000
 # The default password policy of a pool created without one: 8 characters, upper and lower case,
 # numbers and symbols; temporary passwords valid 7 days (AWS CDK aws_cognito.PasswordPolicy defaults,
 # docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_cognito.PasswordPolicy.html; AWS Config rule
@@ -275,6 +279,46 @@ def _tf_resources(plan: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _check_bounds(what: str, kinds: list[str]) -> None:
+    """Refuse a file whose Cognito resources exceed the bounds (InputError, one line)."""
+    if len(kinds) > MAX_COGNITO_RESOURCES:
+        raise InputError(f"{what} holds more than {MAX_COGNITO_RESOURCES} Cognito resources: not read")
+    clients = sum(k in ("aws_cognito_user_pool_client", "AWS::Cognito::UserPoolClient") for k in kinds)
+    if clients > MAX_CLIENTS:
+        raise InputError(f"{what} holds more than {MAX_CLIENTS} app clients: not read")
+
+
+def _first_lines(text: str, wanted: set[str]) -> dict[str, int]:
+    """The line of the first occurrence of each string in `wanted` (JSON-quoted addresses), in one
+    pass over the text: each occurrence of `"` starts at most one look-up (not one find per address
+    over a 64 MiB plan)."""
+    out: dict[str, int] = {}
+    starts = {w[:2] for w in wanted}  # `"a`, `"m`: a quote and the address's first character
+    line, last, i = 1, 0, text.find('"')
+    while i != -1 and len(out) < len(wanted):
+        end = text.find('"', i + 1)
+        while end != -1 and _escaped(text, end):
+            end = text.find('"', end + 1)
+        if end == -1:
+            break
+        if text[i:i + 2] in starts:
+            found = text[i:end + 1]
+            if found in wanted and found not in out:
+                line += text.count("\n", last, i)
+                last = i
+                out[found] = line
+        i = text.find('"', end + 1)
+    return out
+
+
+def _escaped(text: str, at: int) -> bool:
+    """Whether the quote at `at` is escaped (an odd run of backslashes before it)."""
+    run = at
+    while run > 0 and text[run - 1] == "\\":
+        run -= 1
+    return (at - run) % 2 == 1
+
+
 def _any_true(value: Any) -> bool:
     """after_unknown marks an unknown leaf `true`, also inside nested blocks."""
     if value is True:
@@ -384,10 +428,12 @@ def _read_plan(path: Path, root: Path) -> FileFacts:
     if "resource_changes" not in plan and "planned_values" not in plan and "values" not in plan:
         raise InputError(f"Terraform plan {rel} has no resource_changes, planned_values or values")
     resources = _tf_resources(plan)
+    cognito = [e for e in resources if str(e["type"]).startswith("aws_cognito_")]
+    _check_bounds(f"Terraform plan {rel}", [str(e["type"]) for e in cognito])
+    lines = _first_lines(text, {json.dumps(e["address"]) for e in cognito})
 
     def where(address: str) -> Location:
-        found = text.find(json.dumps(address))
-        return Location(rel, text.count("\n", 0, found) + 1 if found >= 0 else None)
+        return Location(rel, lines.get(json.dumps(address)))
 
     pools: dict[str, PoolDraft] = {}  # by address
     by_id: dict[str, str] = {}  # a known pool or client id -> its address
@@ -550,6 +596,8 @@ def _read_template(path: Path, root: Path) -> FileFacts:
         return Location(rel, doc.line(("Resources", logical)))
 
     typed = {k: v for k, v in resources.items() if isinstance(v, dict) and isinstance(v.get("Type"), str)}
+    _check_bounds(f"CloudFormation template {rel}", [v["Type"] for v in typed.values()
+                                                     if v["Type"].startswith("AWS::Cognito::")])
     declared = doc.value.get("Parameters") if isinstance(doc.value.get("Parameters"), dict) else {}
     params = {k: v["Default"] for k, v in declared.items() if isinstance(v, dict) and "Default" in v}
     unknown: dict[str, list[str]] = {}  # input key -> the properties known only at deploy

@@ -12,22 +12,22 @@ is the YAML list `[admin]` after substitution, as here.
 Where a variable's value comes from (documented in the README), as Docker gives a container its
 environment ("Environment variables precedence in Docker Compose", docs.docker.com):
 - with `--compose-file`: the OpenMetadata service's `environment:`, interpolated as Compose does
-  (`${VAR:-default}`, `${VAR-default}`, `${VAR}`, `$VAR`, `$$`; from the process environment, then
-  the `--env-file`s), over the `--env-file`s (taken as the service's `env_file:`; a later file wins).
+  (`${VAR:-default}`, `${VAR-default}`, `${VAR}`, `$VAR`, `$$`; from the `--env-file`s), over the
+  `--env-file`s (taken as the service's `env_file:`; a later file wins).
   A value that stays unresolved is known only at deploy time.
-- without: the `--env-file`s (a later file wins), over the process environment (the scan may run
-  where the server runs).
+- without: the `--env-file`s (a later file wins).
+The process environment is never read (README, "Who controls what"): in a gate it is the CI job's,
+with its secrets, and the repository's author chooses which variable a placeholder names.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-# Never across a line, and bounded: an unclosed `${` costs at most the bound, not the rest of the line.
-_PLACEHOLDER = re.compile(r"\$(\$?)\{([^}:\n]{0,256})(?::-([^}\n]{0,4096}))?\}")
+MAX_NAME = 256  # characters of a placeholder's variable name ...
+MAX_DEFAULT = 4096  # ... and of its default
 MAX_SUBSTITUTED = 2 * 1024 * 1024  # characters of openmetadata.yaml once its placeholders are resolved
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$")
 
@@ -38,7 +38,7 @@ class SubstitutionTooLarge(ValueError):
 
 @dataclass(frozen=True)
 class Origin:
-    """Where one value came from: `kind` is env-file, compose, process, default or unset."""
+    """Where one value came from: `kind` is env-file, compose, default or unset."""
 
     kind: str
     file: str | None = None
@@ -47,7 +47,7 @@ class Origin:
     def describe(self) -> str:
         where = f" {self.file}:{self.line}" if self.file else ""
         return {"env-file": f"env file{where}", "compose": f"compose environment{where}",
-                "process": "the process environment", "default": "the file's own default",
+                "default": "the file's own default",
                 "unset": "unset (no default)"}[self.kind]
 
 
@@ -79,6 +79,23 @@ def parse_env_file(text: str, name: str) -> dict[str, Variable]:
     return out
 
 
+def resolve_env_files(variables: Mapping[str, Variable]) -> dict[str, Variable]:
+    """Env file values interpolated as Compose interpolates them (`FERNET_KEY=${FERNET_KEY}` takes the
+    shell's variable where the deployment runs): from the env files' own variables only, never from
+    this process's environment; a value that cannot be resolved is set at deploy time (unset here)."""
+    lookup = {k: v.value for k, v in variables.items()}
+    out: dict[str, Variable] = {}
+    for key, variable in variables.items():
+        if "$" not in variable.value:
+            out[key] = variable
+            continue
+        others = {k: v for k, v in lookup.items() if k != key}  # KEY=${KEY} names the shell's KEY, not itself
+        resolved = interpolate(variable.value, others)
+        out[key] = (Variable(resolved, variable.origin) if resolved is not None
+                    else Variable("", Origin("unset", variable.origin.file, variable.origin.line)))
+    return out
+
+
 def _unquote(value: str) -> str:
     value = value.strip()
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
@@ -88,32 +105,120 @@ def _unquote(value: str) -> str:
     return (value[:comment.start()] if comment else value).strip()
 
 
-_COMPOSE_VAR = re.compile(r"\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+_VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class _Token:
+    """One `$$`, `$NAME`, `${NAME}` or `${NAME<op>default}` of a compose value, at [start, end)."""
+
+    start: int
+    end: int
+    name: str | None  # None for `$$`
+    op: str | None = None
+    default: str = ""
+
+
+def _compose_tokens(value: str) -> Iterator[_Token]:
+    """Compose's `$` forms, left to right, in linear time: each `$` is looked at once, and the `}`
+    closing a default is found once for every default that could use it (a value of a thousand
+    unclosed `${A:-` costs a thousand steps, not a million)."""
+    close = -2  # the first `}` at or after the last default's start; -1: there is none
+    i = value.find("$")
+    while i != -1:
+        after = value[i + 1:i + 2]
+        if after == "$":
+            yield _Token(i, i + 2, None)
+            i = value.find("$", i + 2)
+            continue
+        name = _VAR_NAME.match(value, i + 2 if after == "{" else i + 1)
+        if name is not None and after != "{":
+            yield _Token(i, name.end(), name.group())
+            i = value.find("$", name.end())
+            continue
+        if name is not None:
+            at = name.end()
+            op = next((o for o in (":-", ":?", "-", "?") if value.startswith(o, at)), None)
+            if op is None and value.startswith("}", at):
+                yield _Token(i, at + 1, name.group())
+                i = value.find("$", at + 1)
+                continue
+            if op is not None:
+                if close != -1 and close < at + len(op):
+                    close = value.find("}", at + len(op))
+                if close != -1:
+                    yield _Token(i, close + 1, name.group(), op, value[at + len(op):close])
+                    i = value.find("$", close + 1)
+                    continue
+        i = value.find("$", i + 1)
 
 
 def interpolate(value: str, lookup: Mapping[str, str]) -> str | None:
     """Compose's interpolation of one value; None when a variable without a default is unset (its
     value is known only where the deployment runs)."""
-    missing = False
+    pieces: list[str] = []
+    last = 0
+    for token in _compose_tokens(value):
+        pieces.append(value[last:token.start])
+        last = token.end
+        if token.name is None:
+            pieces.append("$")
+            continue
+        current = lookup.get(token.name)
+        if token.op == ":-":
+            pieces.append(current if current else token.default)
+        elif token.op == "-":
+            pieces.append(current if current is not None else token.default)
+        elif current is None or (token.op == ":?" and not current):
+            return None
+        else:
+            pieces.append(current)
+    pieces.append(value[last:])
+    return "".join(pieces)
 
-    def one(match: re.Match[str]) -> str:
-        nonlocal missing
-        if match.group(0) == "$$":
-            return "$"
-        name = match.group(1) or match.group(4)
-        op, default = match.group(2), match.group(3)
-        current = lookup.get(name)
-        if op == ":-":
-            return current if current else default
-        if op == "-":
-            return current if current is not None else default
-        if current is None or (op == ":?" and not current):
-            missing = True
-            return ""
-        return current
 
-    text = _COMPOSE_VAR.sub(one, value)
-    return None if missing else text
+@dataclass(frozen=True)
+class _Placeholder:
+    """One `${NAME}`, `${NAME:-default}` or `$${...}` of openmetadata.yaml, at [start, end)."""
+
+    start: int
+    end: int
+    escaped: bool
+    name: str
+    default: str | None
+
+    def text(self, source: str) -> str:
+        return source[self.start:self.end]
+
+
+def _placeholders(text: str) -> Iterator[_Placeholder]:
+    """commons-text's placeholders as OpenMetadata's substitutor finds them, never across a line, in
+    linear time: the next `}` and the next line end are each found once for all the `${` before them,
+    and a name or default longer than its bound is refused by arithmetic, not by scanning."""
+    close = newline = -2  # cached: the first `}` / line end at or after the last `${` looked at
+    last_end = 0
+    i = text.find("${")
+    while i != -1:
+        body = i + 2
+        if close != -1 and close < body:
+            close = text.find("}", body)
+        if close == -1:
+            return  # no `}` after here: nothing more can close
+        if newline != -1 and newline < body:
+            newline = text.find("\n", body)
+        if newline == -1 or newline > close:
+            colon = text.find(":", body, min(close, body + MAX_NAME + 1))
+            name_end = close if colon == -1 else colon
+            valid = name_end - body <= MAX_NAME and (colon == -1 or (
+                text.startswith(":-", colon) and close - (colon + 2) <= MAX_DEFAULT))
+            if valid:
+                escaped = i > last_end and text[i - 1] == "$"
+                default = None if colon == -1 else text[colon + 2:close]
+                yield _Placeholder(i - 1 if escaped else i, close + 1, escaped, text[body:name_end].strip(), default)
+                last_end = close + 1
+                i = text.find("${", last_end)
+                continue
+        i = text.find("${", i + 1)
 
 
 def compose_environment(services: object, name: str, lines: Mapping[tuple[str | int, ...], int],
@@ -147,10 +252,6 @@ def compose_environment(services: object, name: str, lines: Mapping[tuple[str | 
     return out
 
 
-def process_environment() -> dict[str, Variable]:
-    return {key: Variable(value, Origin("process")) for key, value in os.environ.items()}
-
-
 def substitute(text: str, env: Mapping[str, Variable]) -> tuple[str, list[Substitution], list[int]]:
     """`text` with every placeholder resolved as OpenMetadata resolves it, what each one used (at its
     line in the resolved text, where YAML finds it), and the original line of each resolved line (a
@@ -166,20 +267,20 @@ def substitute(text: str, env: Mapping[str, Variable]) -> tuple[str, list[Substi
         pieces.append((piece, replaced))
         line += piece.count("\n")
 
-    for match in _PLACEHOLDER.finditer(text):
-        size += match.start() - last + sum(len(v.value) for v in (env.get(match.group(2).strip()),) if v)
+    for match in _placeholders(text):
+        size += match.start - last + sum(len(v.value) for v in (env.get(match.name),) if v)
         if size > MAX_SUBSTITUTED:
             raise SubstitutionTooLarge(f"grows past {MAX_SUBSTITUTED // (1024 * 1024)} MiB once its placeholders "
                                        "are resolved")
-        put(text[last:match.start()], False)
-        last = match.end()
-        escaped, name, default = match.group(1), match.group(2).strip(), match.group(3)
+        put(text[last:match.start], False)
+        last = match.end
+        name, default = match.name, match.default
         variable = env.get(name)
-        if escaped:  # $${X} is the literal ${X}
-            put(match.group(0)[1:], False)
+        if match.escaped:  # $${X} is the literal ${X}
+            put(match.text(text)[1:], False)
         elif variable is not None and variable.origin.kind == "unset":  # known only at deploy time
             used.append(Substitution(name, line, variable.origin))
-            put(match.group(0), False)
+            put(match.text(text), False)
         elif variable is not None:
             used.append(Substitution(name, line, variable.origin))
             put(variable.value, True)
@@ -188,7 +289,7 @@ def substitute(text: str, env: Mapping[str, Variable]) -> tuple[str, list[Substi
             put(default, True)
         else:
             used.append(Substitution(name, line, Origin("unset")))
-            put(match.group(0), False)
+            put(match.text(text), False)
     put(text[last:], False)
     original, at = [1], 1
     for piece, replaced in pieces:

@@ -14,8 +14,8 @@ from auditor.files.environment import (
     SubstitutionTooLarge,
     Variable,
     compose_environment,
+    resolve_env_files,
     parse_env_file,
-    process_environment,
     substitute,
 )
 from auditor.files.om_settings import SECRETS, SETTINGS, SecretFound, Setting, build, secret_state, unknown_inputs
@@ -76,10 +76,8 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable]) -> FileF
         line = doc.line(spec.yaml)
         origin = origin_at(line)
         location, described = where(line)
-        if origin is not None and origin.kind == "unset":
-            state = "reference"  # set at deploy time: nothing in the files to judge
-        else:
-            state = secret_state(kind, doc.get(spec.yaml), written=origin is None or origin.kind != "process")
+        unset = origin is not None and origin.kind == "unset"  # set at deploy time: nothing in the files to judge
+        state = "reference" if unset else secret_state(kind, doc.get(spec.yaml))
         secrets.append(SecretFound(kind, ".".join(spec.yaml), state, location, described))
     facts, locations = build(rel, settings, secrets)
     blocked = unknown_inputs(unknown)
@@ -94,15 +92,17 @@ def read_config_files(files: FileInputs) -> list[FileFacts]:
     env_files: dict[str, Variable] = {}
     for path in files.of("env_files"):  # a later file wins, as with docker's env_file lists
         env_files.update(parse_env_file(read_input(path, "env file", MAX_CONFIG_BYTES), relative(path, files.root)))
-    process = process_environment()
+    env_files = resolve_env_files(env_files)
+    # The process environment is never read: in a gate it is the CI job's (its secrets), not the
+    # deployment's, and the repository's author chooses which variable a placeholder names.
     composes = files.of("compose_file")
     if composes:  # the container's environment: environment: over env_file; no shell variable reaches it
-        lookup = {**{k: v.value for k, v in env_files.items()}, **{k: v.value for k, v in process.items()}}
+        lookup = {k: v.value for k, v in env_files.items()}
         env = dict(env_files)
         docs = read_yaml(composes[0], files.root, "compose file")
         if docs and isinstance(docs[0].value, dict):
             env.update(compose_environment(docs[0].value.get("services"), relative(composes[0], files.root),
                                            docs[0].lines, lookup))
     else:
-        env = {**process, **env_files}
+        env = env_files
     return [read_om_config(files.of("config")[0], files.root, env)]

@@ -116,11 +116,12 @@ class SecretFound:
     origin: str
 
 
-def secret_state(kind: str, value: object, written: bool = True) -> str:
-    """shipped, empty, or else inline (`written` in a file) or reference (from the deployment's
-    environment). The value itself never leaves this function: no fact, message or note holds it,
-    so it is not registered for redaction either (fragment masking of a password such as
-    `openmetadata_prod_Pw` would blank every `openmetadata` in the report, file paths included)."""
+def secret_state(kind: str, value: object) -> str:
+    """shipped, empty, or else inline (written in a file; a value set where the server is deployed
+    is a reference, which the caller decides before there is a value). The value itself never leaves
+    this function: no fact, message or note holds it, so it is not registered for fragment
+    redaction either (fragment masking of a password such as `openmetadata_prod_Pw` would blank
+    every `openmetadata` in the report, file paths included)."""
     from auditor.redact import register_exact
 
     text = "" if value is None else str(value).strip().strip('"')
@@ -129,7 +130,7 @@ def secret_state(kind: str, value: object, written: bool = True) -> str:
     if SHIPPED_SECRETS.get(kind) == text:
         return "shipped"
     register_exact(text)  # only where it appears whole: a parser's message could quote it
-    return "inline" if written else "reference"
+    return "inline"
 
 
 def _text(value: object) -> str | None:

@@ -130,6 +130,8 @@ def _context(report: Report) -> str:
     if view.exit_code is not None:  # rendered by a scan or a merge, not re-rendered from a file
         parts.append(f'<span id="gate">fail on {escape(view.fail_on or "none (soft gate)")} · '
                      f"exit code {view.exit_code}</span>")
+    if report.suppressions_file:
+        parts.append(f'<span id="suppressions">suppressions from {escape(report.suppressions_file)}</span>')
     duration = _seconds(report.started_at, report.finished_at)
     if duration is not None:
         parts.append(f"took {duration} s")

@@ -17,7 +17,8 @@ def render(report: Report) -> str:
     summary = report.summary()
     lines = ["# omaudit report", "",
              f"Targets: {', '.join(md_code(t.name) for t in report.targets)} · "
-             f"scanned {md_text(report.started_at)}", "",
+             f"scanned {md_text(report.started_at)}"
+             + (f" · suppressions from {md_code(report.suppressions_file)}" if report.suppressions_file else ""), "",
              "| " + " | ".join(summary) + " |", "|" + "---|" * len(summary),
              "| " + " | ".join(str(v) for v in summary.values()) + " |", ""]
     failing = [f for f in report.findings if f.status is Status.FAIL]

@@ -93,6 +93,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
             "invocations": [{"executionSuccessful": not notifications, "startTimeUtc": report.started_at,
                              "endTimeUtc": report.finished_at, "toolExecutionNotifications": notifications}],
             "results": results,
+            **({"properties": {"suppressionsFile": report.suppressions_file}} if report.suppressions_file else {}),
         }],
     }
 

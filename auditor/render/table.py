@@ -74,6 +74,9 @@ def _hint(report: Report) -> list[str]:
         lines.append(f"How to fix: omaudit rules show {terminal(worst.rule_id)} (or any rule ID above).")
     if report.resolved:
         lines.append(f"Resolved since the baseline: {len(report.resolved)}.")
+    if report.suppressions_file:
+        muted = sum(f.status is Status.MUTED for f in report.findings)
+        lines.append(f"Suppressions from {terminal(report.suppressions_file)}: {muted} finding(s) muted.")
     if view.exit_code is not None:
         threshold = f"at or above {view.fail_on}" if view.fail_on else "(none gates: --fail-on none)"
         meaning = {0: f"no un-muted FAIL {threshold} and no ERROR", 1: f"an un-muted FAIL {threshold}",

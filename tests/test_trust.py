@@ -1,0 +1,203 @@
+"""The gate trusts nothing in the repository it scans (issue 18): each attack a pull request's author
+can make with the files of the checkout, with the exact exit code and text, and canary secrets of
+the CI job searched for in stdout, stderr and all 7 formats.
+
+The checkout is OpenMetadata's own conf/openmetadata.yaml (security part, verbatim): scanned alone it
+fails OMA103, OMA108, OMA501, OMA502, OMA503 and OMA505 (exit 1), so a green exit is a weakened gate.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import DATA, run_cli, run_cli_in_process
+from tests.rawhttp import RawServer
+
+OM_YAML = DATA / "files" / "om" / "openmetadata.yaml"
+ALL = [a for f in ("table", "json", "sarif", "junit", "markdown", "html", "csv") for a in ("--format", f)]
+CI_TOKEN = "ci-deploy-canary-7f3e9a1b5c2d4e6f8a0b"  # a secret the CI job holds in its environment
+EXPECTED_FAILS = {"OMA103", "OMA108", "OMA501", "OMA502", "OMA503", "OMA505"}
+
+
+def _checkout(tmp_path: Path, **files: str) -> Path:
+    tree = tmp_path / "checkout"
+    tree.mkdir()
+    shutil.copy(OM_YAML, tree / "openmetadata.yaml")
+    for name, text in files.items():
+        path = tree / name.replace("__", "/")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return tree
+
+
+def _everything(out: Path, result: Any) -> str:
+    files = "".join(p.read_text(errors="replace") for p in out.rglob("*") if p.is_file()) if out.is_dir() else ""
+    return str(result.stdout) + str(result.stderr) + files
+
+
+def _gate(tree: Path, tmp_path: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[Any, Path]:
+    out = tmp_path / "out"
+    result = run_cli_in_process("scan", "--dir", ".", *extra, *ALL, "--output-dir", str(out), cwd=tree,
+                                env={"CI_DEPLOY_TOKEN": CI_TOKEN, **(env or {})})
+    return result, out
+
+
+def _failing(out: Path) -> set[str]:
+    report = json.loads((out / "report.json").read_text())
+    return {f["rule_id"] for f in report["findings"] if f["status"] == "FAIL"}
+
+
+def test_the_checkout_alone_fails_the_gate(tmp_path: Path) -> None:
+    result, out = _gate(_checkout(tmp_path), tmp_path)
+    assert result.code == 1 and _failing(out) == EXPECTED_FAILS
+
+
+def test_a_rules_dir_in_the_checkout_settings_runs_no_code(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    evil = f"from pathlib import Path\nPath({str(marker)!r}).write_text('pwned')\n"
+    tree = _checkout(tmp_path, **{"omaudit.toml": '[scan]\nrules_dir = ["ci_rules"]\n', "ci_rules__oma999.py": evil})
+    result = run_cli("scan", "--dir", ".", cwd=tree)  # a child: an import would run there for real
+    assert result.code == 2 and not marker.exists()
+    assert result.stderr == (f"omaudit: error: {tree / 'omaudit.toml'}: 'rules_dir' cannot be set in a settings file "
+                             "(it names code to run); give it on the command line\n")
+
+
+def test_an_inventory_in_the_checkout_settings_sends_no_credential(tmp_path: Path) -> None:
+    with RawServer({}) as attacker:
+        fleet = f'[[target]]\nname = "x"\nom_url = "{attacker.url}"\ntoken_env = "CI_DEPLOY_TOKEN"\n'
+        tree = _checkout(tmp_path, **{"omaudit.toml": 'inventory = "fleet.toml"\n', "fleet.toml": fleet})
+        result = run_cli_in_process("scan", cwd=tree, env={"CI_DEPLOY_TOKEN": CI_TOKEN})
+        assert attacker.paths == []
+    assert result.code == 2 and "'inventory' cannot be set in a settings file (it names targets and their " \
+        "credentials)" in result.stderr and CI_TOKEN not in result.stderr
+
+
+@pytest.mark.parametrize(("name", "text", "key"), [
+    ("omaudit.toml", 'skip_rules = "config_files,openmetadata"\n', "skip_rules"),
+    ("omaudit.toml", '[scan]\nrules = "OMA216"\n', "rules"),
+    ("pyproject.toml", '[tool.omaudit.scan]\nrules = "OMA216"\n', "rules"),
+    ("omaudit.toml", 'fail_on = "none"\n', "fail_on"),
+    ("omaudit.toml", 'fail_on = "critical"\n', "fail_on"),
+    ("omaudit.toml", '[scan]\nconfig = "decoy.yaml"\n', "config"),
+    ("omaudit.toml", '[scan]\nsuppressions = "mute-all.toml"\n', "suppressions"),
+    ("omaudit.toml", '[scan]\nfail_on_new = true\nbaseline = "old.json"\n', "fail_on_new"),
+    ("omaudit.toml", '[scan]\noutput_dir = "elsewhere"\n', "output_dir"),
+    ("omaudit.toml", '[scan]\nno_cognito = true\n', "no_cognito"),
+])
+def test_the_checkout_settings_cannot_weaken_the_gate(name: str, text: str, key: str, tmp_path: Path) -> None:
+    tree = _checkout(tmp_path, **{name: text, "decoy.yaml": "authenticationConfiguration: {provider: basic}\n"})
+    result, out = _gate(tree, tmp_path)
+    assert result.code == 2 and not out.exists()
+    assert result.stderr == (f"omaudit: error: {tree / name}: {key!r} is not taken from a settings file found in "
+                             "the working folder (it may come with the repository being scanned, whose author "
+                             "could weaken the gate with it); give it on the command line, or name the file with "
+                             "--settings or OMAUDIT_SETTINGS\n")
+
+
+def test_the_checkout_settings_may_only_make_the_gate_stricter(tmp_path: Path) -> None:
+    tree = _checkout(tmp_path, **{"omaudit.toml": 'fail_on = "medium"\nno_suppressions = true\n'})
+    result, out = _gate(tree, tmp_path)
+    assert result.code == 1 and _failing(out) == EXPECTED_FAILS
+
+
+def test_a_named_settings_file_is_the_operator_s(tmp_path: Path) -> None:
+    policy = tmp_path / "gate.toml"
+    policy.write_text('[scan]\nskip_rules = "OMA108"\n')
+    result, out = _gate(_checkout(tmp_path), tmp_path, "--settings", str(policy))
+    assert result.code == 1 and _failing(out) == EXPECTED_FAILS - {"OMA108"}
+
+
+def test_the_suppressions_file_used_is_named_in_every_report(tmp_path: Path) -> None:
+    mute = '[[suppression]]\nrule = "OMA108"\nreason = "accepted by the review"\nexpires = 2099-01-31\n'
+    result, out = _gate(_checkout(tmp_path, **{"omaudit-suppressions.toml": mute}), tmp_path)
+    assert result.code == 1 and _failing(out) == EXPECTED_FAILS - {"OMA108"}
+    report = json.loads((out / "report.json").read_text())
+    assert report["suppressions_file"] == "omaudit-suppressions.toml"
+    sarif = json.loads((out / "report.sarif").read_text())
+    assert sarif["runs"][0]["properties"] == {"suppressionsFile": "omaudit-suppressions.toml"}
+    assert "Suppressions from omaudit-suppressions.toml: 1 finding(s) muted." in result.stdout
+    assert "suppressions from `omaudit-suppressions.toml`" in (out / "report.md").read_text()
+    assert 'id="suppressions">suppressions from omaudit-suppressions.toml<' in (out / "report.html").read_text()
+
+
+def test_a_placeholder_naming_a_ci_secret_is_never_resolved(tmp_path: Path) -> None:
+    text = OM_YAML.read_text().replace('${OIDC_CALLBACK:-"http://localhost:8585/callback"}',
+                                       "http://${CI_DEPLOY_TOKEN}/callback")
+    assert "CI_DEPLOY_TOKEN" in text
+    tree = _checkout(tmp_path)
+    (tree / "openmetadata.yaml").write_text(text)
+    result, out = _gate(tree, tmp_path)
+    assert result.code == 1 and CI_TOKEN not in _everything(out, result)
+    assert "ci-deploy-canary" not in _everything(out, result)
+
+
+def test_a_password_in_a_url_is_masked_everywhere(tmp_path: Path) -> None:
+    password = "Pr0d-callback-pw-canary"
+    env = tmp_path / "checkout.env"
+    env.write_text(f"AUTHENTICATION_CALLBACK_URL=http://svc:{password}@localhost:8585/callback\n")
+    tree = _checkout(tmp_path)
+    result, out = _gate(tree, tmp_path, "--env-file", str(env))
+    text = _everything(out, result)
+    assert result.code == 1 and password not in text and "svc:" not in text
+    assert "http://[REDACTED]@localhost:8585/callback" in (out / "report.json").read_text()
+
+
+# ---- live scans: what a hostile server echoes can neither corrupt a report nor leak in pieces ----------
+
+TOKEN = "e9f1c2d3a4b5c6d7e8f9a0b1c2d3e4f5"
+
+
+def _parse_all(out: Path) -> None:
+    """Each file parses with its format's standard parser."""
+    json.loads((out / "report.json").read_text())
+    json.loads((out / "report.sarif").read_text())
+    ET.fromstring((out / "report.junit.xml").read_text())  # noqa: S314 - our own file
+    list(csv.reader(io.StringIO((out / "report.csv").read_text())))
+    HTMLParser().feed((out / "report.html").read_text())
+
+
+def _report_with(message: str) -> Any:
+    from auditor.model import Finding, Report, Severity, Status, TargetInfo
+
+    finding = Finding(rule_id="OMA104", name="default-jwt-signing-key", status=Status.FAIL, severity=Severity.CRITICAL,
+                      target="lab", resource=message, message=message, evidence={"echo": message}, remediation="-")
+    return Report(tool_version="0", started_at="2026-12-02T00:00:00Z", finished_at="2026-12-02T00:00:01Z",
+                  targets=(TargetInfo(name="lab"),), findings=(finding,))
+
+
+def _emit(report: Any, out: Path) -> None:
+    from auditor.cli.run import emit
+    from auditor.redact import SECRETS
+
+    saved = SECRETS.state()
+    try:
+        emit(report, ["json", "sarif", "junit", "markdown", "html", "csv"], out, [TOKEN])
+    finally:
+        SECRETS.restore(saved)
+
+
+def test_an_echo_next_to_an_escape_leaves_every_report_parseable(tmp_path: Path) -> None:
+    """`é` is `\\u00e9` in JSON: masking the serialised text turned `e9f1c2d3` into `\\u00[REDACTED]`."""
+    _emit(_report_with("é" + TOKEN[2:9] + " and \u00e9" + TOKEN[2:9]), tmp_path)
+    _parse_all(tmp_path)
+    assert json.loads((tmp_path / "report.json").read_text())["findings"][0]["message"] == (
+        "é" + TOKEN[2:9] + " and é" + TOKEN[2:9])  # 7 characters of the token: not a secret's run
+
+
+def test_a_token_echoed_in_pieces_of_seven_never_comes_out_whole(tmp_path: Path) -> None:
+    pieces = [TOKEN[i:i + 7] for i in range(0, len(TOKEN), 7)]
+    _emit(_report_with("echo: " + " ".join(pieces) + " / " + "-".join(pieces)), tmp_path)
+    _parse_all(tmp_path)
+    text = "".join(p.read_text() for p in tmp_path.iterdir())
+    assert [p for p in pieces if p in text] == []
+    message = json.loads((tmp_path / "report.json").read_text())["findings"][0]["message"]
+    assert message == "echo: [REDACTED] / [REDACTED]"
