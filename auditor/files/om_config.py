@@ -14,8 +14,8 @@ from auditor.files.environment import (
     SubstitutionTooLarge,
     Variable,
     compose_environment,
-    resolve_env_files,
     parse_env_file,
+    resolve_env_files,
     substitute,
 )
 from auditor.files.om_settings import SECRETS, SETTINGS, SecretFound, Setting, build, secret_state, unknown_inputs
