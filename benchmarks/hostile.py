@@ -4,14 +4,17 @@ For each case one `omaudit` child process runs; the table gives its exit code, w
 (the process's own VmHWM, see tests/peak.py), whether "Traceback" appeared, and how many 8-character fragments
 of the planted canary secrets reached any output (stdout, stderr, files written).
 
-Run: .venv/bin/python benchmarks/hostile.py
+Run: .venv/bin/python benchmarks/hostile.py [--files]   (--files: only the 2 MiB file cases of issue 18,
+each a hostile checkout scanned as a gate with a CI secret in the environment)
 """
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -26,6 +29,8 @@ from tests.rawhttp import RawServer, header_drip, raw_body
 TOKEN = "s3cr3t-opaque-canary-0a1b2c3d4e5f6a7b8c9d"
 SESSION = "FwoGZXIvYXdzEBYaDcanary-session-token-9f8e7d6c5b4a39281706"
 ROOT = Path(__file__).resolve().parent.parent
+CI_SECRET = "ci-deploy-canary-7f3e9a1b5c2d4e6f8a0b"  # in the CI job's environment as CI_DEPLOY_TOKEN
+MIB2 = 2 * 1024 * 1024
 
 
 def _stream_300mb(sock: socket.socket, path: str, headers: dict[str, str]) -> None:
@@ -45,7 +50,7 @@ def _drip_5s(sock: socket.socket, path: str, headers: dict[str, str]) -> None:
 def run(args: list[str], cwd: Path, extra_env: dict[str, str] | None = None) -> tuple[int, float, float, str]:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(cwd), "AWS_ACCESS_KEY_ID": "testing",
            "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": SESSION, "AWS_EC2_METADATA_DISABLED": "true",
-           "OMAUDIT_OM_TOKEN": TOKEN, "PYTHONPATH": str(ROOT), **(extra_env or {})}
+           "OMAUDIT_OM_TOKEN": TOKEN, "CI_DEPLOY_TOKEN": CI_SECRET, "PYTHONPATH": str(ROOT), **(extra_env or {})}
     out, err = cwd / ".stdout", cwd / ".stderr"
     peak_file = Path(tempfile.mkdtemp()) / "kib"
     env["OMAUDIT_PEAK_FILE"] = str(peak_file)
@@ -60,11 +65,82 @@ def run(args: list[str], cwd: Path, extra_env: dict[str, str] | None = None) -> 
 
 
 def leaks(text: str) -> int:
-    return sum(secret[i:i + 8] in text for secret in (TOKEN, SESSION) for i in range(len(secret) - 7))
+    return sum(secret[i:i + 8] in text for secret in (TOKEN, SESSION, CI_SECRET) for i in range(len(secret) - 7))
+
+
+BASE_OM = "authenticationConfiguration:\n  provider: basic\n  callbackUrl: ${CB:-http://localhost:8585/callback}\n"
+
+
+def _fill(unit: str, size: int = MIB2 - 4096) -> str:
+    return unit * (size // len(unit))
+
+
+def _cfn(clients: int) -> str:
+    resources: dict[str, object] = {"Pool": {"Type": "AWS::Cognito::UserPool", "Properties": {}}}
+    for i in range(clients):
+        resources[f"Client{i}"] = {"Type": "AWS::Cognito::UserPoolClient", "Properties": {
+            "UserPoolId": {"Ref": "Pool"}, "CallbackURLs": [f"https://app{i}.example.com/callback"] * 8,
+            "AllowedOAuthFlows": ["code"], "AllowedOAuthScopes": ["openid", "email"]}}
+    return json.dumps({"Resources": resources})
+
+
+def _plan(clients: int) -> str:
+    changes = [{"address": "aws_cognito_user_pool.pool", "mode": "managed", "type": "aws_cognito_user_pool",
+                "change": {"actions": ["create"], "after": {"name": "p"}, "after_unknown": {"id": True}}}]
+    changes += [{"address": f"aws_cognito_user_pool_client.c{i}", "mode": "managed",
+                 "type": "aws_cognito_user_pool_client",
+                 "change": {"actions": ["create"], "after": {"name": f"c{i}", "callback_urls": ["https://x/cb"] * 8},
+                            "after_unknown": {"id": True, "user_pool_id": True}}} for i in range(clients)]
+    return json.dumps({"format_version": "1.2", "resource_changes": changes}, indent=1)
+
+
+# Each: (name, {file: text}, the scan's options). A hostile checkout of about 2 MiB per case.
+FILE_CASES: list[tuple[str, dict[str, str], list[str]]] = [
+    ("om yaml: 2 MiB of unclosed ${:-", {"openmetadata.yaml": BASE_OM + "  x: \"" + _fill("${:-") + "\"\n"},
+     ["--config", "openmetadata.yaml"]),
+    ("om yaml: 2 MiB of ${CI_DEPLOY_TOKEN}", {"openmetadata.yaml": BASE_OM + "  x: \"" + _fill("${CI_DEPLOY_TOKEN}")
+                                               + "\"\n"}, ["--config", "openmetadata.yaml"]),
+    ("compose: 2 MiB of unclosed ${A:-", {"openmetadata.yaml": BASE_OM, "docker-compose.yml":
+                                          "services:\n  openmetadata-server:\n    image: openmetadata/server:1.5\n"
+                                          "    environment:\n      CB: \"" + _fill("${A:-") + "\"\n"},
+     ["--config", "openmetadata.yaml", "--compose-file", "docker-compose.yml"]),
+    ("env file: 2 MiB of spaces", {"openmetadata.yaml": BASE_OM, "x.env": "CB=" + _fill(" ") + "x\n"},
+     ["--config", "openmetadata.yaml", "--env-file", "x.env"]),
+    ("env file: 2 MiB of CB=${CB}${CB}", {"openmetadata.yaml": BASE_OM, "x.env": "CB=" + _fill("${CB}") + "\n"},
+     ["--config", "openmetadata.yaml", "--env-file", "x.env"]),
+    ("Helm values: 2 MiB of extraEnvs", {"values.yaml": "openmetadata:\n  config:\n    authentication:\n"
+                                         "      callbackUrl: ${CI_DEPLOY_TOKEN}\nextraEnvs:\n"
+                                         + _fill("- name: X\n  value: ${CI_DEPLOY_TOKEN}\n")},
+     ["--helm-values", "values.yaml"]),
+    ("YAML: 2 MiB of aliases", {"values.yaml": "a: &a [" + ",".join(["x"] * 64) + "]\nb: &b ["
+                                + _fill("*a,", MIB2 - 8192) + "*a]\n"}, ["--helm-values", "values.yaml"]),
+    ("CloudFormation: 1,000 clients", {"t.json": _cfn(1000)}, ["--cloudformation", "t.json"]),
+    ("CloudFormation: 2,001 Cognito resources", {"t.json": _cfn(2000)}, ["--cloudformation", "t.json"]),
+    ("Terraform plan: 1,000 clients", {"plan.json": _plan(1000)}, ["--terraform-plan", "plan.json"]),
+    ("--dir: every case above in one tree", {}, ["--dir", "."]),
+]
+
+
+def file_cases(case: Callable[..., None]) -> None:
+    """The 2 MiB file cases: each scanned as a gate would (every format, a CI secret in the environment)."""
+    every: dict[str, str] = {}
+    for index, (name, files, _) in enumerate(FILE_CASES[:-1]):
+        every.update({f"case{index}/{path}": text for path, text in files.items() if not path.endswith(".json")
+                      or "2,001" not in name})
+    for name, files, options in FILE_CASES:
+        chosen = files or every
+
+        def setup(cwd: Path, chosen: dict[str, str] = chosen) -> None:
+            for path, text in chosen.items():
+                (cwd / path).parent.mkdir(parents=True, exist_ok=True)
+                (cwd / path).write_text(text)
+        case(name, ["scan", *options, "--format", "json", "--format", "sarif", "--format", "html", "--output-dir",
+                    "out"], setup=setup)
 
 
 def main() -> None:
     rows: list[tuple[str, int, float, float, bool, int]] = []
+    only_files = "--files" in sys.argv[1:]
 
     def case(name: str, args: list[str], env: dict[str, str] | None = None,
              setup: Callable[[Path], None] | None = None) -> None:
@@ -75,6 +151,10 @@ def main() -> None:
             code, wall, rss, text = run(args, cwd, env)
             rows.append((name, code, wall, rss, "Traceback" in text, leaks(text)))
 
+    file_cases(case)
+    if only_files:
+        _print(rows)
+        return
     with HostileServer() as hostile:
         case("hostile lab, --active, json", ["scan", "--om-url", hostile.url, "--active", "--format", "json",
                                              "--output-dir", "out"])
@@ -113,10 +193,14 @@ def main() -> None:
                  env={"OMAUDIT_STATE_DIR": state})
         failures = lab.failed_logins("admin@open-metadata.org")
 
+    _print(rows)
+    print(f"legacy-1.2 failed logins after the four scans: {failures} (locks at 3)")
+
+
+def _print(rows: list[tuple[str, int, float, float, bool, int]]) -> None:
     print(f"{'case':42} {'exit':>4} {'wall s':>7} {'RSS MiB':>8} {'traceback':>9} {'leaked':>6}")
     for name, code, wall, rss, trace, leaked in rows:
         print(f"{name:42} {code:>4} {wall:>7.1f} {rss:>8.0f} {'yes' if trace else 'no':>9} {leaked:>6}")
-    print(f"legacy-1.2 failed logins after the four scans: {failures} (locks at 3)")
 
 
 if __name__ == "__main__":

@@ -20,26 +20,12 @@ MAX_VALUES = 200_000  # values made from one file, aliases expanded
 MAX_DEPTH = 64
 Path = tuple[str | int, ...]
 
-# libyaml's composer (CSafeLoader) is about ten times faster, but it recurses in C: nesting deep enough
-# would overflow the C stack rather than raise. It is used only when an upper bound of the text's
-# nesting is small: every level of nesting costs a flow bracket, a step of indentation, or a compact
-# indicator (`- `, `: `, `? `) on the line, so counting all of those (never subtracting, so quoting
-# cannot hide a level) bounds the depth. Otherwise the pure-Python loader, whose recursion ends in
-# RecursionError.
+# libyaml's event parser (CSafeLoader) when it is built, else PyYAML's own; nodes are composed from the
+# events in _compose_all, never by PyYAML's recursive composer.
 _FAST: Any = getattr(yaml, "CSafeLoader", None)
 _SAFE: Any = yaml.SafeLoader
-_FAST_BOUND = 1000
 
 
-def nesting_bound(text: str) -> int:
-    flow = text.count("[") + text.count("{")
-    block = max((len(line) - len(line.lstrip(" ")) + line.count("- ") + line.count(": ") + line.count("? ") + 1
-                 for line in text.splitlines()), default=0)
-    return flow + block
-
-
-def _loader(text: str) -> Any:
-    return _FAST if _FAST is not None and nesting_bound(text) <= _FAST_BOUND else _SAFE
 # JSON writes a character outside the Basic Multilingual Plane as two escapes (`\ud83d\udd12`), which
 # PyYAML refuses; in a JSON document they are joined here into the character they stand for, on the
 # same line (a lone one becomes U+FFFD).
@@ -106,7 +92,7 @@ def load(text: str) -> list[Doc]:
     if text.lstrip().startswith(("{", "[")):  # JSON (in YAML's plain or single quotes it is literal text)
         text = _SURROGATES.sub(_joined, text)
     try:
-        nodes = list(yaml.compose_all(text, Loader=_loader(text)))
+        nodes = _compose_all(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         # The parser quotes what it found ("found undefined alias 'x'"): after placeholders are resolved
@@ -125,6 +111,64 @@ def load(text: str) -> list[Doc]:
         doc.value = _walk(node, (), doc.lines, budget, 0)
         docs.append(doc)
     return docs
+
+
+def _compose_all(text: str) -> list[yaml.Node]:
+    """The documents' node trees, composed here from the parser's events with an explicit stack:
+    libyaml's event parser is a state machine (no recursion), so its speed is always had, and no
+    nesting, however deep, can reach the C stack (PyYAML's own composer recurses, in C for libyaml).
+    The same nodes PyYAML's composer builds: tags resolved by the loader's resolver, anchors kept
+    for aliases (which are expanded under the walk's budget)."""
+    loader = (_FAST or _SAFE)(text)
+    try:
+        docs: list[yaml.Node] = []
+        anchors: dict[str, yaml.Node] = {}
+        stack: list[tuple[yaml.Node, list[Any]]] = []  # open collections and their children so far
+        while loader.check_event():
+            event = loader.get_event()
+            start: Any = event.start_mark  # libyaml's and PyYAML's marks: the same fields
+            end: Any = event.end_mark
+            node: yaml.Node | None = None
+            if isinstance(event, yaml.DocumentStartEvent):
+                anchors = {}
+            elif isinstance(event, yaml.AliasEvent):
+                if event.anchor not in anchors:
+                    raise yaml.composer.ComposerError(None, None, "found undefined alias", start)
+                node = anchors[event.anchor]
+            elif isinstance(event, yaml.ScalarEvent):
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+                node = yaml.ScalarNode(tag, event.value, start, end, style=event.style)
+            elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+                kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = loader.resolve(kind, None, event.implicit)
+                opened = kind(tag, [], start, None, flow_style=event.flow_style)
+                if event.anchor is not None:
+                    anchors[event.anchor] = opened
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlError(f"nested more than {MAX_DEPTH} levels: refused", start.line + 1)
+                stack.append((opened, []))
+                continue
+            elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+                closed, children = stack.pop()
+                closed.end_mark = end
+                closed.value = children if isinstance(closed, yaml.SequenceNode) else list(
+                    zip(children[0::2], children[1::2], strict=True))
+                node = closed
+            if node is None:
+                continue
+            if isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
+                anchors[event.anchor] = node
+            if stack:
+                stack[-1][1].append(node)
+            else:
+                docs.append(node)
+        return docs
+    finally:
+        loader.dispose()
 
 
 class _Budget:
