@@ -249,6 +249,7 @@ class Report:
     rules: Mapping[str, RuleInfo] = field(default_factory=dict)  # in memory only, not in report.json
     shard: tuple[int, int] | None = None  # (K, N): this report is shard K (0-based) of N of an inventory
     suppressions_file: str | None = None  # the suppressions file this run used, named in every report
+    notes: tuple[str, ...] = ()  # what this run did not judge and why (a folder not entered), in every report
     view: ReportView = field(default_factory=ReportView)  # in memory only
 
     def summary(self) -> dict[str, int]:
@@ -285,4 +286,6 @@ class Report:
             out["shard"] = {"index": self.shard[0], "count": self.shard[1]}
         if self.suppressions_file is not None:
             out["suppressions_file"] = self.suppressions_file
+        if self.notes:
+            out["notes"] = list(self.notes)
         return out

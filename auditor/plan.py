@@ -305,7 +305,7 @@ def _file_options(files: tuple[tuple[str, tuple[str, ...]], ...], base: Path) ->
 def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
     """One target made of configuration files: given one by one, or found under --dir (each named).
     A kind given on the command line is not also searched for under --dir."""
-    from auditor.files.finder import SKIPPED, find
+    from auditor.files.finder import find
     from auditor.files.kinds import BY_KEY
     from auditor.files.result import relative
     from auditor.scan import ScanTarget
@@ -313,11 +313,19 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
 
     root = options.dir or Path.cwd()
     paths = dict(options.paths)
+    notes: list[str] = []
     if options.dir is not None:
         found = find(options.dir)
-        for path in found.pop(SKIPPED, []):
+        if found.refused:
+            raise InputError("; ".join(f"{relative(p, root)} looks like a configuration file but {why}"
+                                       for p, why in found.refused[:5])
+                             + ": the gate cannot judge the tree without it (fix it, or move it out of --dir)")
+        for path in found.skipped:
             note(f"skipped {relative(path, root)}: not a configuration file omaudit knows")
-        for key, hits in found.items():
+        for path in found.not_entered:
+            notes.append(f"not entered: {relative(path, root)}/ (a folder tools generate); a configuration file "
+                         "there is not judged")
+        for key, hits in found.kinds.items():
             if key in paths:
                 continue
             if len(hits) > 1 and not BY_KEY[key].many:
@@ -325,10 +333,24 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
                 raise InputError(f"--dir found more than one file for {option} ("
                                  + ", ".join(relative(p, root) for p in hits) + f"): name one with {option}")
             paths[key] = tuple(hits)
+        found_env = [p for p in found.kinds.get("env_files", []) if "env_files" not in options.paths]
+        if found_env:
+            # An env file is the deployment's only beside its openmetadata.yaml or compose file (Compose
+            # reads .env from the compose file's folder): a decoy under docs/ must not resolve anything.
+            homes = {p.parent for k in ("config", "compose_file") for p in paths.get(k, ())}
+            used = tuple(p for p in found_env if p.parent in homes)
+            notes += [f"not used: {relative(p, root)} (an env file not beside the openmetadata.yaml or compose file)"
+                      for p in found_env if p not in used]
+            if used:
+                paths["env_files"] = used
+            else:
+                paths.pop("env_files", None)
     files = FileInputs(root=root, paths=paths)
     if not FileOptions(paths).given:
         raise InputError(f"no configuration file to scan under {root}" if options.dir else "no configuration file")
     for path in files.named() if options.dir is not None else ():
         note(f"using {relative(path, root)}")
     name = options.dir.resolve().name if options.dir is not None else "files"
-    return ScanTarget(name=name or "files", files=files)
+    for line in notes:
+        note(line)
+    return ScanTarget(name=name or "files", files=files, report_notes=tuple(notes))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -150,8 +151,16 @@ class Redactor:
 
     def spans(self, text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """What _fragments masks: merged runs of secret 8-grams that look like a secret, and chains of
-        pieces. Linear: each position inside a run of the secrets' characters is looked up once in a
-        hashed set."""
+        pieces."""
+        grams, pieces = self._scan(text)
+        return [s for s in grams if _secret_like(text[s[0]:s[1]])], _chains(pieces)
+
+    def gram_spans(self, text: str) -> list[tuple[int, int]]:
+        """Every run of the text made of secret 8-grams, merged (before _secret_like decides)."""
+        return self._scan(text)[0]
+
+    def _scan(self, text: str) -> tuple[list[tuple[int, int]], list[_Piece]]:
+        """Linear: each position inside a run of the secrets' characters is looked up once in a hashed set."""
         if self._runs is None:
             return [], []
         lowered = _lower(text)
@@ -170,7 +179,7 @@ class Redactor:
             if end - start >= width:
                 found.extend((i, i + width) for i in range(start, end - width + 1) if lowered[i:i + width] in grams)
             pieces.extend(self._pieces_in(lowered, start, end))
-        return [s for s in _merge(found) if _secret_like(text[s[0]:s[1]])], _chains(pieces)
+        return _merge(found), pieces
 
     def _pieces_in(self, lowered: str, start: int, end: int) -> Iterable[_Piece]:
         """The longest matches of MIN_PIECE or more characters of a secret in lowered[start:end], left to right."""
@@ -231,9 +240,10 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _chains(pieces: list[_Piece]) -> list[tuple[int, int]]:
-    """Spans of two or more pieces, each continuing the secret where the one before stopped (or as
-    many characters later as lie between them, for separators written over the secret), that cover
-    MIN_FRAGMENT characters or more."""
+    """Spans of two or more pieces, each continuing the secret exactly where the one before stopped
+    (separators inserted between them) or exactly as many characters later as lie between them
+    (separators written over the secret), that cover MIN_FRAGMENT characters or more. Anything looser
+    masks prose: "rejected the admin token" against a token ending "rejected-canary-token"."""
     out: list[tuple[int, int]] = []
     chain: list[_Piece] = []
 
@@ -246,7 +256,7 @@ def _chains(pieces: list[_Piece]) -> list[tuple[int, int]]:
             last = chain[-1]
             gap = piece.start - last.end
             follows = last.at + (last.end - last.start)
-            if piece.secret == last.secret and 0 <= gap <= MAX_PIECE_GAP and follows <= piece.at <= follows + gap:
+            if piece.secret == last.secret and 0 <= gap <= MAX_PIECE_GAP and piece.at in (follows, follows + gap):
                 chain.append(piece)
                 continue
             close()
@@ -256,9 +266,12 @@ def _chains(pieces: list[_Piece]) -> list[tuple[int, int]]:
 
 
 def _secret_like(run: str) -> bool:
-    """A matched run to mask: 10 characters or more, or 8-9 that mix letters and digits. A lone word
-    shared with a token ("rejected", "internal", "-canary-") stays, so ordinary text is not masked."""
-    return len(run) >= LONG_FRAGMENT or (any(c.isdigit() for c in run) and any(c.isalpha() for c in run))
+    """A matched run to mask: 10 characters or more, or 8-9 that mix letters and digits or change case
+    inside a word (`NOmjzGf-`). A lone word shared with a token ("rejected", "Internal", "-canary-",
+    "HTTPS-ON") stays, so ordinary text is not masked."""
+    if len(run) >= LONG_FRAGMENT or (any(c.isdigit() for c in run) and any(c.isalpha() for c in run)):
+        return True
+    return any(a.islower() and b.isupper() for a, b in itertools.pairwise(run))
 
 
 SECRETS = Redactor()

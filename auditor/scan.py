@@ -51,6 +51,7 @@ class ScanTarget:
     ledger: ProbeLedger | None = None
     no_cognito: bool = False  # --no-cognito: audit OpenMetadata only
     files: FileInputs | None = None  # a file scan: configuration files instead of a running server
+    report_notes: tuple[str, ...] = ()  # what the plan could not judge, named in every report
 
 
 WARNING = "warning: "  # a note that starts so is printed as a warning: a whole side of the target failed

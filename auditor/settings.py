@@ -95,10 +95,9 @@ def _check_trust(settings: Settings) -> None:
                              "give it on the command line")
     if settings.named:
         return
-    values = [*table.items(), *((k, v) for t in table.values() if isinstance(t, dict) for k, v in t.items())]
+    values = [*((k, v) for k, v in table.items() if not isinstance(v, dict)),
+              *((k, v) for t in table.values() if isinstance(t, dict) for k, v in t.items())]
     for key, value in values:
-        if isinstance(value, dict):
-            continue
         if key not in FROM_THE_WORKING_FOLDER or not _strengthens(key, value):
             raise InputError(f"{settings.where}: {key!r} is not taken from a settings file found in the working "
                              "folder (it may come with the repository being scanned, whose author could weaken "
@@ -134,9 +133,11 @@ def default_map(settings: Settings, commands: Mapping[str, set[str]]) -> dict[st
         section = table.get(command, {})
         if not isinstance(section, dict):
             raise InputError(f"{where}: [{command}] must be a table")
-        for key in section:
+        for key, value in section.items():
             if key not in names:
                 raise InputError(f"{where}: [{command}] has no option {key!r}")
+            if isinstance(value, dict):  # no option takes a table (it would reach the option as text)
+                raise InputError(f"{where}: [{command}] {key} must be a value, not a table")
         out[command] = {**{k: v for k, v in shared.items() if k in names}, **section}
     for key, value in table.items():
         if isinstance(value, dict) and key not in commands:

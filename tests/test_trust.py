@@ -201,3 +201,96 @@ def test_a_token_echoed_in_pieces_of_seven_never_comes_out_whole(tmp_path: Path)
     assert [p for p in pieces if p in text] == []
     message = json.loads((tmp_path / "report.json").read_text())["findings"][0]["message"]
     assert message == "echo: [REDACTED] / [REDACTED]"
+
+
+# ---- --dir: a file is taken by what it holds once parsed; what cannot be read stops the gate -------------
+
+def _disguised(kind: str) -> str:
+    text = OM_YAML.read_text()
+    if kind == "quoted keys":
+        return text.replace("authenticationConfiguration:", '"authenticationConfiguration":', 1).replace(
+            "authorizerConfiguration:", "'authorizerConfiguration':", 1)
+    if kind == "escaped keys":
+        return text.replace("authenticationConfiguration:", '"\\x61uthenticationConfiguration":', 1).replace(
+            "authorizerConfiguration:", '"\\u0061uthorizerConfiguration":', 1).replace(
+            "jwtTokenConfiguration:", '"\\x6awtTokenConfiguration":', 1).replace(
+            "fernetConfiguration:", '"\\x66ernetConfiguration":', 1)
+    if kind == "270 KB of comments first":
+        return "# padding\n" * 27_000 + text
+    if kind == "carriage returns only":
+        return text.replace("\n", "\r")
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind", ["quoted keys", "escaped keys", "270 KB of comments first", "carriage returns only"])
+def test_a_disguised_openmetadata_yaml_is_still_found_and_judged(kind: str, tmp_path: Path) -> None:
+    """The attack on this change: --dir recognised openmetadata.yaml by a text pattern in its first
+    256 KiB, so each disguise skipped it, and a hardened template beside it made the gate green."""
+    tree = _checkout(tmp_path, **{"infra__template.json": (DATA / "files" / "cloudformation" /
+                                                          "template-hardened.json").read_text()})
+    (tree / "openmetadata.yaml").write_text(_disguised(kind))
+    result, out = _gate(tree, tmp_path)
+    assert result.code == 1 and _failing(out) >= EXPECTED_FAILS
+
+
+def test_an_escaped_cognito_type_is_still_a_template(tmp_path: Path) -> None:
+    template = (DATA / "files" / "cloudformation" / "template-slips.yaml").read_text()
+    assert '"AWS::Cognito::UserPool"' not in template and "Type: AWS::Cognito::UserPool\n" in template
+    tree = tmp_path / "t"
+    tree.mkdir()
+    (tree / "stack.yaml").write_text(template.replace("Type: AWS::Cognito::UserPool\n",
+                                                      'Type: "AWS\\x3a\\x3aCognito\\x3a\\x3aUserPool"\n'))
+    result = run_cli_in_process("scan", "--dir", ".", "--format", "json", "--output-dir", str(tmp_path / "o"),
+                                cwd=tree)
+    assert result.code == 1 and "using stack.yaml" in result.stderr
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("authenticationConfiguration:\n  provider: basic\n" + "# pad\n" * 400_000, "is larger than 2 MiB"),
+    ("authenticationConfiguration:\n  provider: [basic\n", "cannot be parsed (line 3: "),
+])
+def test_a_configuration_file_that_cannot_be_read_stops_the_gate(text: str, why: str, tmp_path: Path) -> None:
+    tree = _checkout(tmp_path)
+    (tree / "openmetadata.yaml").write_text(text)
+    result, out = _gate(tree, tmp_path)
+    assert result.code == 2 and not out.exists()
+    assert result.stderr.startswith(f"omaudit: error: openmetadata.yaml looks like a configuration file but {why}")
+    assert result.stderr.endswith(": the gate cannot judge the tree without it (fix it, or move it out of --dir)\n")
+
+
+def test_hidden_folders_are_entered_and_generated_ones_are_named_in_every_report(tmp_path: Path) -> None:
+    tree = tmp_path / "checkout"
+    (tree / ".deploy").mkdir(parents=True)
+    shutil.copy(OM_YAML, tree / ".deploy" / "openmetadata.yaml")
+    (tree / "node_modules").mkdir()
+    result, out = _gate(tree, tmp_path)
+    assert result.code == 1 and _failing(out) == EXPECTED_FAILS
+    note = "not entered: node_modules/ (a folder tools generate); a configuration file there is not judged"
+    assert json.loads((out / "report.json").read_text())["notes"] == [note]
+    assert json.loads((out / "report.sarif").read_text())["runs"][0]["properties"] == {"notes": [note]}
+    assert f"Note: {note}" in result.stdout
+
+
+def test_a_decoy_env_file_elsewhere_in_the_tree_resolves_nothing(tmp_path: Path) -> None:
+    """The attack: docs/examples/example.env with hardened values turned the gate green."""
+    hardened = (DATA / "files" / "om" / "hardened.env").read_text()
+    result, out = _gate(_checkout(tmp_path, **{"docs__examples__example.env": hardened}), tmp_path)
+    assert result.code == 1 and _failing(out) == EXPECTED_FAILS
+    assert json.loads((out / "report.json").read_text())["notes"] == [
+        "not used: docs/examples/example.env (an env file not beside the openmetadata.yaml or compose file)"]
+
+
+def test_a_million_values_are_refused_while_parsing(tmp_path: Path) -> None:
+    tree = _checkout(tmp_path)
+    (tree / "openmetadata.yaml").write_text("authenticationConfiguration: [" + "1," * 1_000_000 + "1]\n")
+    result, _ = _gate(tree, tmp_path)
+    assert result.code == 2 and "cannot be parsed (line 1: more than 200000 values: refused)" in result.stderr
+
+
+def test_a_table_where_a_setting_takes_a_value_is_refused(tmp_path: Path) -> None:
+    """The attack: `baseline = {a = 1}` passed the trust check (tables were skipped) and became the text
+    "{'a': 1}"."""
+    tree = _checkout(tmp_path, **{"omaudit.toml": "[scan]\nbaseline = {a = 1}\n"})
+    result, _ = _gate(tree, tmp_path)
+    assert result.code == 2 and result.stderr == (f"omaudit: error: {tree / 'omaudit.toml'}: [scan] baseline must "
+                                                  "be a value, not a table\n")

@@ -79,6 +79,24 @@ def parse_env_file(text: str, name: str) -> dict[str, Variable]:
     return out
 
 
+class _Without(Mapping[str, str]):
+    """`lookup` without one key, without copying it (a copy per value was quadratic in the file)."""
+
+    def __init__(self, lookup: Mapping[str, str], key: str) -> None:
+        self._lookup, self._key = lookup, key
+
+    def __getitem__(self, name: str) -> str:
+        if name == self._key:
+            raise KeyError(name)
+        return self._lookup[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for k in self._lookup if k != self._key)
+
+    def __len__(self) -> int:
+        return len(self._lookup) - (self._key in self._lookup)
+
+
 def resolve_env_files(variables: Mapping[str, Variable]) -> dict[str, Variable]:
     """Env file values interpolated as Compose interpolates them (`FERNET_KEY=${FERNET_KEY}` takes the
     shell's variable where the deployment runs): from the env files' own variables only, never from
@@ -89,8 +107,7 @@ def resolve_env_files(variables: Mapping[str, Variable]) -> dict[str, Variable]:
         if "$" not in variable.value:
             out[key] = variable
             continue
-        others = {k: v for k, v in lookup.items() if k != key}  # KEY=${KEY} names the shell's KEY, not itself
-        resolved = interpolate(variable.value, others)
+        resolved = interpolate(variable.value, _Without(lookup, key))  # KEY=${KEY}: the shell's KEY, not itself
         out[key] = (Variable(resolved, variable.origin) if resolved is not None
                     else Variable("", Origin("unset", variable.origin.file, variable.origin.line)))
     return out

@@ -1,12 +1,15 @@
 """The kinds of configuration file omaudit reads: each one's key (in FileInputs and in inventories),
 its command-line option, whether several may be given, and how `--dir` recognises it by content.
 
-A file is taken by what it holds, not by its name alone: openmetadata.yaml has
-authenticationConfiguration (or authorizerConfiguration, jwtTokenConfiguration) at its top; the
-chart's values have `openmetadata:` with `config:`; a compose file has `services:`; a Terraform plan
-(JSON) has `format_version` and `planned_values` or `resource_changes`; a CloudFormation template
-names `AWS::Cognito::` resources; an env file is named `.env` or `*.env`. The first kind whose test
-matches wins, in the order below.
+A file is taken by what it holds once parsed, never by how its text looks (quoted keys, escapes,
+flow mappings, comments or line endings cannot hide a kind): openmetadata.yaml has
+authenticationConfiguration (or authorizerConfiguration, jwtTokenConfiguration,
+fernetConfiguration) at its top; the chart's values have `openmetadata` with `config`; a compose
+file has `services`; a Terraform plan (JSON) has `format_version` and `planned_values`,
+`resource_changes` or `values`; a CloudFormation template has a `Resources` entry of an
+`AWS::Cognito::` type; an env file is named `.env` or `*.env`. The first kind whose test matches
+wins, in the order below. `detect` (the text) only tells whether a file that cannot be parsed or is
+too large looks like one of these: then the scan stops rather than judge the tree without it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 YAML = (".yaml", ".yml")
 STRUCTURED = (*YAML, ".json", ".template")
@@ -24,7 +28,8 @@ class FileKind:
     key: str  # FileInputs key and inventory key
     option: str
     many: bool
-    detect: Callable[[str, str], bool]  # (the file name in lower case, the start of its text)
+    detect: Callable[[str, str], bool]  # (the file name in lower case, its text): does it look like one?
+    holds: Callable[[str, Any], bool]  # (the file name in lower case, a parsed document): is it one?
 
 
 def _env(name: str, head: str) -> bool:
@@ -32,36 +37,57 @@ def _env(name: str, head: str) -> bool:
 
 
 def _plan(name: str, head: str) -> bool:
-    return name.endswith(STRUCTURED) and '"format_version"' in head and bool(
-        re.search(r'"(planned_values|resource_changes|values)"', head))
+    return name.endswith(STRUCTURED) and ("plan" in name or "tfstate" in name or '"format_version"' in head)
 
 
 def _template(name: str, head: str) -> bool:
-    return name.endswith(STRUCTURED) and "AWS::Cognito::" in head
+    return name.endswith(STRUCTURED) and ("AWS::Cognito::" in head or "cognito" in name or "template" in name)
 
 
 def _config(name: str, head: str) -> bool:
-    return name.endswith(STRUCTURED) and bool(
-        re.search(r"(?m)^(authenticationConfiguration|authorizerConfiguration|jwtTokenConfiguration)[ \t]*:", head))
+    return name.endswith(STRUCTURED) and ("openmetadata" in name or any(k in head for k in CONFIG_KEYS))
 
 
 def _values(name: str, head: str) -> bool:
-    # [ \t], never \s: a newline-matching class makes these searches quadratic on blank lines.
-    return name.endswith(STRUCTURED) and bool(re.search(r"(?m)^openmetadata[ \t]*:", head)) and bool(
-        re.search(r"(?m)^[ \t]+config[ \t]*:", head))
+    return name.endswith(STRUCTURED) and ("values" in name or "openmetadata" in head)
 
 
 def _compose(name: str, head: str) -> bool:
-    return name.endswith(YAML) and bool(re.search(r"(?m)^services[ \t]*:", head))
+    return name.endswith(YAML) and ("compose" in name or bool(re.search(r"(?m)^services[ \t]*:", head)))
 
 
+def _holds_plan(name: str, doc: Any) -> bool:
+    return isinstance(doc, dict) and "format_version" in doc and any(
+        k in doc for k in ("planned_values", "resource_changes", "values"))
+
+
+def _holds_template(name: str, doc: Any) -> bool:
+    resources = doc.get("Resources") if isinstance(doc, dict) else None
+    return isinstance(resources, dict) and any(
+        isinstance(r, dict) and str(r.get("Type", "")).startswith("AWS::Cognito::") for r in resources.values())
+
+
+def _holds_config(name: str, doc: Any) -> bool:
+    return isinstance(doc, dict) and any(k in doc for k in CONFIG_KEYS)
+
+
+def _holds_values(name: str, doc: Any) -> bool:
+    return isinstance(doc, dict) and isinstance(doc.get("openmetadata"), dict) and "config" in doc["openmetadata"]
+
+
+def _holds_compose(name: str, doc: Any) -> bool:
+    return name.endswith(YAML) and isinstance(doc, dict) and isinstance(doc.get("services"), dict)
+
+
+CONFIG_KEYS = ("authenticationConfiguration", "authorizerConfiguration", "jwtTokenConfiguration",
+               "fernetConfiguration")
 KINDS: tuple[FileKind, ...] = (
-    FileKind("env_files", "--env-file", True, _env),
-    FileKind("terraform_plan", "--terraform-plan", False, _plan),
-    FileKind("cloudformation", "--cloudformation", True, _template),
-    FileKind("config", "--config", False, _config),
-    FileKind("helm_values", "--helm-values", True, _values),
-    FileKind("compose_file", "--compose-file", False, _compose),
+    FileKind("env_files", "--env-file", True, _env, lambda name, doc: False),
+    FileKind("terraform_plan", "--terraform-plan", False, _plan, _holds_plan),
+    FileKind("cloudformation", "--cloudformation", True, _template, _holds_template),
+    FileKind("config", "--config", False, _config, _holds_config),
+    FileKind("helm_values", "--helm-values", True, _values, _holds_values),
+    FileKind("compose_file", "--compose-file", False, _compose, _holds_compose),
 )
 BY_KEY = {kind.key: kind for kind in KINDS}
 # The order files are read in, and so which file comes first when two give the same input.

@@ -124,10 +124,15 @@ def _compose_all(text: str) -> list[yaml.Node]:
         docs: list[yaml.Node] = []
         anchors: dict[str, yaml.Node] = {}
         stack: list[tuple[yaml.Node, list[Any]]] = []  # open collections and their children so far
+        made = 0  # nodes made, counted as they are made: 1M values must not be built to be refused
         while loader.check_event():
             event = loader.get_event()
             start: Any = event.start_mark  # libyaml's and PyYAML's marks: the same fields
             end: Any = event.end_mark
+            if isinstance(event, yaml.NodeEvent):
+                made += 1
+                if made > MAX_VALUES:
+                    raise YamlError(f"more than {MAX_VALUES} values: refused", start.line + 1)
             node: yaml.Node | None = None
             if isinstance(event, yaml.DocumentStartEvent):
                 anchors = {}

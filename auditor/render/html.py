@@ -132,6 +132,7 @@ def _context(report: Report) -> str:
                      f"exit code {view.exit_code}</span>")
     if report.suppressions_file:
         parts.append(f'<span id="suppressions">suppressions from {escape(report.suppressions_file)}</span>')
+    parts += [f'<span class="note">note: {escape(n)}</span>' for n in report.notes]
     duration = _seconds(report.started_at, report.finished_at)
     if duration is not None:
         parts.append(f"took {duration} s")

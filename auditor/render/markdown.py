@@ -19,6 +19,7 @@ def render(report: Report) -> str:
              f"Targets: {', '.join(md_code(t.name) for t in report.targets)} · "
              f"scanned {md_text(report.started_at)}"
              + (f" · suppressions from {md_code(report.suppressions_file)}" if report.suppressions_file else ""), "",
+             *(f"Note: {md_text(n)}" for n in report.notes), *([""] if report.notes else []),
              "| " + " | ".join(summary) + " |", "|" + "---|" * len(summary),
              "| " + " | ".join(str(v) for v in summary.values()) + " |", ""]
     failing = [f for f in report.findings if f.status is Status.FAIL]

@@ -93,7 +93,9 @@ def to_sarif(report: Report) -> dict[str, Any]:
             "invocations": [{"executionSuccessful": not notifications, "startTimeUtc": report.started_at,
                              "endTimeUtc": report.finished_at, "toolExecutionNotifications": notifications}],
             "results": results,
-            **({"properties": {"suppressionsFile": report.suppressions_file}} if report.suppressions_file else {}),
+            **({"properties": {k: v for k, v in (("suppressionsFile", report.suppressions_file),
+                                                 ("notes", list(report.notes))) if v}}
+               if report.suppressions_file or report.notes else {}),
         }],
     }
 

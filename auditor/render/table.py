@@ -74,6 +74,7 @@ def _hint(report: Report) -> list[str]:
         lines.append(f"How to fix: omaudit rules show {terminal(worst.rule_id)} (or any rule ID above).")
     if report.resolved:
         lines.append(f"Resolved since the baseline: {len(report.resolved)}.")
+    lines += [f"Note: {terminal(n)}" for n in report.notes]
     if report.suppressions_file:
         muted = sum(f.status is Status.MUTED for f in report.findings)
         lines.append(f"Suppressions from {terminal(report.suppressions_file)}: {muted} finding(s) muted.")
