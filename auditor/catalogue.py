@@ -165,4 +165,6 @@ def select(rules: Iterable[Rule], only: Sequence[str] = (), skip: Sequence[str] 
                                  "see 'omaudit rules list')")
             into.update(found)
     chosen = [r for r in rules if (not only or r.meta.id in wanted) and r.meta.id not in dropped]
+    if not chosen:  # a gate that runs no rule judges nothing: never green
+        raise InputError("the selection leaves no rule to run (--rules and --skip-rules cancel out)")
     return tuple(chosen)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from auditor.catalogue import Params, Rule
 from auditor.model import Finding, Outcome, Report, Status, TargetInfo
-from auditor.snapshot import Snapshot
+from auditor.snapshot import Snapshot, Unknown, UnknownValue
 
 
 def default_resource(snap: Snapshot, rule: Rule) -> str:
@@ -49,12 +49,28 @@ def _evaluated(snap: Snapshot, rule: Rule, params: Params) -> tuple[list[Outcome
     merged = {**rule.meta.params, **params}
     try:
         outcomes = list(rule.check(snap, merged))
+        for outcome in outcomes:  # a value known only at deploy, put into evidence unread
+            _no_unknown(outcome.evidence)
+    except UnknownValue as exc:  # the rule read what only the deployment knows: that rule alone is SKIPPED
+        return [Outcome(Status.SKIPPED, default_resource(snap, rule), str(exc))], False
     except Exception as exc:  # noqa: BLE001 - a rule bug must not hide the other rules' results
         return [Outcome(Status.ERROR, default_resource(snap, rule),
                         f"rule {rule.meta.id} raised {type(exc).__name__}: {exc}")], False
     if not outcomes:
         return [Outcome(Status.SKIPPED, default_resource(snap, rule), "nothing to evaluate")], False
     return outcomes, True
+
+
+def _no_unknown(value: object) -> None:
+    """Raise UnknownValue if `value` holds an Unknown anywhere (evidence is small: a walk is cheap)."""
+    if isinstance(value, Unknown):
+        raise UnknownValue(value.what)
+    if isinstance(value, Mapping):
+        for item in value.values():
+            _no_unknown(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _no_unknown(item)
 
 
 def evaluate(snapshots: Iterable[Snapshot], rules: Sequence[Rule],

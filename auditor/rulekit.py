@@ -17,6 +17,8 @@ from auditor.snapshot import (
     RiskConfig,
     SecurityConfig,
     Snapshot,
+    Unknown,
+    UnknownValue,
     UserPool,
 )
 from auditor.urls import is_loopback_host, loopback_alias, url_host, url_scheme, where_loopback_points
@@ -26,6 +28,14 @@ T = TypeVar("T")
 
 class MissingInput(LookupError):
     """A rule read an input the engine should have checked for; the engine reports it as ERROR."""
+
+
+def known(value: T) -> T:
+    """The value, or UnknownValue when a file leaves it to deploy time: for identity tests (`is True`,
+    `is False`), which an Unknown cannot intercept (every other use of one raises by itself)."""
+    if isinstance(value, Unknown):
+        raise UnknownValue(value.what)
+    return value
 
 
 def need(value: T | None, what: str = "input") -> T:

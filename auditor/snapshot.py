@@ -55,6 +55,33 @@ class SnapshotFormatError(ValueError):
     """A snapshot file that is not one omaudit wrote."""
 
 
+class UnknownValue(LookupError):
+    """A rule used a value that is known only at deploy time (auditor.snapshot.Unknown): the engine
+    reports that rule SKIPPED, naming the attribute, and every other rule of the same input is judged."""
+
+
+class Unknown:
+    """A fact's attribute that a configuration file leaves to deploy time (a CloudFormation intrinsic,
+    a Terraform value known after apply). Any use of it (comparison, truth, iteration, text, hashing,
+    an attribute) raises UnknownValue, so exactly the rules that read it are SKIPPED: the "one
+    unknown hides everything" of a whole input is gone, and no rule can judge a default in its place."""
+
+    __slots__ = ("what",)
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.what!r})"
+
+    def _use(self, *_: object) -> Any:
+        raise UnknownValue(self.what)
+
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _use
+    __bool__ = __len__ = __iter__ = __contains__ = __hash__ = __str__ = __format__ = _use
+    __getitem__ = __getattr__ = __add__ = __radd__ = __int__ = __float__ = _use
+
+
 @dataclass(frozen=True)
 class Problem:
     """Why an input is missing: `error` (could not verify) or `skipped` (not applicable/configured)."""

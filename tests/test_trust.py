@@ -125,6 +125,8 @@ def test_the_suppressions_file_used_is_named_in_every_report(tmp_path: Path) -> 
     sarif = json.loads((out / "report.sarif").read_text())
     assert sarif["runs"][0]["properties"] == {"suppressionsFile": "omaudit-suppressions.toml"}
     assert "Suppressions from omaudit-suppressions.toml: 1 finding(s) muted." in result.stdout
+    # the table says why, as the other formats do
+    assert "muted until 2099-01-31: accepted by the review" in " ".join(result.stdout.split())
     assert "suppressions from `omaudit-suppressions.toml`" in (out / "report.md").read_text()
     assert 'id="suppressions">suppressions from omaudit-suppressions.toml<' in (out / "report.html").read_text()
 

@@ -19,6 +19,7 @@ id), with a note naming the others.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable
@@ -489,7 +490,9 @@ def _read_plan(path: Path, root: Path) -> FileFacts:
     if chosen is None:
         orphans = [(_tf_client(e["values"], e["address"]), where(e["address"])) for e in resources
                    if e["type"] == "aws_cognito_user_pool_client"]
-        return _clients_only(orphans, rel, "plan") if orphans else FileFacts(notes=notes + more, file=rel)
+        if not orphans:  # the wrong module or plan: judging nothing must not pass the gate
+            raise InputError(f"Terraform plan {rel} has no aws_cognito_user_pool or aws_cognito_user_pool_client")
+        return _clients_only(orphans, rel, "plan")
     address = next(a for a, d in pools.items() if d is chosen)
     return _with_unknown(facts_of(chosen, "terraform-plan", notes + more, rel),
                          {k: v for k, v in unknown[address].items() if v}, "known only after apply")
@@ -522,7 +525,9 @@ def _intrinsic(value: Any) -> str | None:
     """The intrinsic's name (Ref, Fn::If, ...) when `value` is one."""
     if isinstance(value, Tagged):
         return value.tag if value.tag == "Ref" else f"Fn::{value.tag}"
-    if isinstance(value, dict) and len(value) == 1 and next(iter(value)).startswith(("Fn::", "Ref")):
+    # Exactly `Ref` or `Fn::...`: `TokenValidityUnits: {RefreshToken: days}` is a property, not an intrinsic.
+    if isinstance(value, dict) and len(value) == 1 and (next(iter(value)) == "Ref" or next(iter(value)).startswith(
+            "Fn::")):
         return str(next(iter(value)))
     return None
 
@@ -536,6 +541,8 @@ def _known(value: Any, params: dict[str, Any], unknown: list[str], where: str, k
         name = value.value if isinstance(value, Tagged) else value["Ref"]
         if isinstance(name, str) and name in params:
             return _coerced(key, params[name])
+    if kind is not None and ".LambdaConfig." in f"{where}.":
+        return f"<{kind}>"  # a trigger's function ARN is known at deploy; that the trigger is set, now
     if kind is not None:
         if key not in _IGNORED:
             unknown.append(f"{where} ({kind})")
@@ -546,6 +553,16 @@ def _known(value: Any, params: dict[str, Any], unknown: list[str], where: str, k
     if isinstance(value, list):
         return [v for v in (_known(v, params, unknown, where, key) for v in value) if v is not None]
     return _coerced(key, value)
+
+
+def _parameter(declared: dict[str, Any]) -> Any:
+    """A parameter's Default as `!Ref` gives it: a CommaDelimitedList or List<...> is a list of its
+    comma-separated values, spaces around each trimmed (AWS CloudFormation User Guide, "Parameters":
+    "CommaDelimitedList: an array of literal strings that are separated by commas")."""
+    default, kind = declared["Default"], str(declared.get("Type", ""))
+    if (kind == "CommaDelimitedList" or kind.startswith("List<")) and isinstance(default, str):
+        return [part.strip() for part in default.split(",")]
+    return default
 
 
 def _ref(value: Any) -> str | None:
@@ -564,8 +581,90 @@ def _ref(value: Any) -> str | None:
     return None
 
 
-def _with_unknown(result: FileFacts, unknown: dict[str, list[str]], when: str) -> FileFacts:
-    """Inputs that read a property the file leaves to deploy (or apply) time: SKIPPED, naming them."""
+# Where each property a template may leave to deploy time lands in the typed facts: (input, field).
+# A property named here makes only the rules that read that field SKIPPED (auditor.snapshot.Unknown);
+# one not named here makes its whole input SKIPPED, as before.
+POOL_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "MfaConfiguration": (("cognito.user_pool", "mfa_configuration"), ("cognito.mfa", "mfa_configuration")),
+    "EnabledMfas": (("cognito.mfa", "software_token"), ("cognito.mfa", "sms"), ("cognito.mfa", "email")),
+    "DeletionProtection": (("cognito.user_pool", "deletion_protection"),),
+    "AdminCreateUserConfig": (("cognito.user_pool", "allow_admin_create_user_only"),),
+    "Policies": (("cognito.user_pool", "password_policy"), ("cognito.user_pool", "first_auth_factors")),
+    "Schema": (("cognito.user_pool", "schema"),),
+    "AutoVerifiedAttributes": (("cognito.user_pool", "auto_verified_attributes"),),
+    "UsernameAttributes": (("cognito.user_pool", "username_attributes"),),
+    "AliasAttributes": (("cognito.user_pool", "alias_attributes"),),
+    "UserAttributeUpdateSettings": (("cognito.user_pool", "verify_before_update"),),
+    "UserPoolAddOns": (("cognito.user_pool", "advanced_security_mode"), ("cognito.user_pool", "custom_auth_mode")),
+    "AccountRecoverySetting": (("cognito.user_pool", "account_recovery"),),
+    "UsernameConfiguration": (("cognito.user_pool", "case_sensitive"),),
+    "UserPoolTier": (("cognito.user_pool", "tier"),),
+    "WebAuthnUserVerification": (("cognito.mfa", "webauthn_user_verification"),),
+    "InviteMessageTemplate": (), "AdminCreateUserConfig.InviteMessageTemplate": (),  # read by no rule
+    "EmailVerificationMessage": (), "EmailVerificationSubject": (), "SmsVerificationMessage": (),
+    "SmsAuthenticationMessage": (), "UserPoolTags": (), "DeviceConfiguration": (),
+}
+CLIENT_FIELDS: dict[str, tuple[str, ...]] = {
+    "CallbackURLs": ("callback_urls",), "LogoutURLs": ("logout_urls",), "DefaultRedirectURI": ("default_redirect_uri",),
+    "AllowedOAuthFlows": ("allowed_oauth_flows",), "AllowedOAuthScopes": ("allowed_oauth_scopes",),
+    "AllowedOAuthFlowsUserPoolClient": ("allowed_oauth_flows_user_pool_client",),
+    "ExplicitAuthFlows": ("explicit_auth_flows",), "SupportedIdentityProviders": ("supported_identity_providers",),
+    "ReadAttributes": ("read_attributes",), "WriteAttributes": ("write_attributes",),
+    "PreventUserExistenceErrors": ("prevent_user_existence_errors",),
+    "EnableTokenRevocation": ("enable_token_revocation",), "GenerateSecret": ("has_secret",),
+    "RefreshTokenValidity": ("validity",), "AccessTokenValidity": ("validity",), "IdTokenValidity": ("validity",),
+    "TokenValidityUnits": ("validity",), "AuthSessionValidity": ("validity",),
+    "RefreshTokenRotation": ("refresh_rotation",), "AnalyticsConfiguration": (),
+    "EnablePropagateAdditionalUserContextData": (),
+}
+
+
+@dataclass(frozen=True)
+class Attributes:
+    """What a template leaves to deploy time, by where it lands: pool fields, client fields (by
+    client id), and inputs that must be SKIPPED whole (a property no table above knows)."""
+
+    pool: dict[tuple[str, str], str] = field(default_factory=dict)  # (input, field) -> what
+    clients: dict[tuple[str, str], str] = field(default_factory=dict)  # (client id, field) -> what
+    whole: dict[str, list[str]] = field(default_factory=dict)  # input key -> what
+
+
+def _attributes(unknown: dict[str, list[str]]) -> Attributes:
+    """`unknown` by "pool:<id>", "client:<id>" or an input key, each entry "Logical.Property... (Fn::X)"."""
+    out = Attributes()
+    for key, entries in unknown.items():
+        for entry in entries:
+            path = entry.split(" (", 1)[0].split(".")
+            prop = path[1] if len(path) > 1 else ""
+            if key.startswith("pool:") and prop in POOL_FIELDS:
+                out.pool.update({target: entry for target in POOL_FIELDS[prop]})
+            elif key.startswith("client:") and prop in CLIENT_FIELDS:
+                out.clients.update({(key[len("client:"):], name): entry for name in CLIENT_FIELDS[prop]})
+            else:
+                whole = {"pool": ("cognito.user_pool", "cognito.mfa"), "client": ("cognito.clients",)}.get(
+                    key.split(":", 1)[0], (key,))
+                for input_key in whole:
+                    out.whole.setdefault(input_key, []).append(entry)
+    return out
+
+
+def _with_unknown(result: FileFacts, unknown: dict[str, list[str]] | Attributes, when: str) -> FileFacts:
+    """Attributes a file leaves to deploy (or apply) time: each one Unknown in its fact (only the rules
+    that read it are SKIPPED); inputs it cannot place, SKIPPED whole, naming them."""
+    from auditor.snapshot import Unknown
+
+    if isinstance(unknown, Attributes):
+        for (input_key, name), what in unknown.pool.items():
+            fact = result.facts.get(input_key)
+            if fact is not None:
+                result.facts[input_key] = dataclasses.replace(  # type: ignore[type-var]
+                    fact, **{name: Unknown(f"{result.file}: {what}: {when}")})
+        clients = result.facts.get("cognito.clients")
+        if isinstance(clients, tuple) and unknown.clients:
+            result.facts["cognito.clients"] = tuple(
+                dataclasses.replace(c, **{name: Unknown(f"{result.file}: {what}: {when}") for (cid, name), what
+                                          in unknown.clients.items() if cid == c.client_id}) for c in clients)
+        unknown = unknown.whole
     for key, names in unknown.items():
         result.facts.pop(key, None)
         shown = ", ".join(sorted(set(names))[:6]) + (" and more" if len(set(names)) > 6 else "")
@@ -599,7 +698,7 @@ def _read_template(path: Path, root: Path) -> FileFacts:
     _check_bounds(f"CloudFormation template {rel}", [v["Type"] for v in typed.values()
                                                      if v["Type"].startswith("AWS::Cognito::")])
     declared = doc.value.get("Parameters") if isinstance(doc.value.get("Parameters"), dict) else {}
-    params = {k: v["Default"] for k, v in declared.items() if isinstance(v, dict) and "Default" in v}
+    params = {k: _parameter(v) for k, v in declared.items() if isinstance(v, dict) and "Default" in v}
     unknown: dict[str, list[str]] = {}  # input key -> the properties known only at deploy
     pools: dict[str, PoolDraft] = {}
     for logical, resource in typed.items():
@@ -608,8 +707,7 @@ def _read_template(path: Path, root: Path) -> FileFacts:
         missing: list[str] = []
         props = _known(resource.get("Properties") or {}, params, missing, logical)
         props = props if isinstance(props, dict) else {}
-        for key in ("cognito.user_pool", "cognito.mfa"):
-            unknown.setdefault(key, []).extend(missing)
+        unknown.setdefault(f"pool:{logical}", []).extend(missing)
         mfa_text = _mfa_text(props.get("MfaConfiguration"))
         enabled = props.get("EnabledMfas") or []
         pool = {**{k: v for k, v in props.items() if k not in ("Schema", "UserPoolName", "EnabledMfas")},
@@ -642,10 +740,13 @@ def _read_template(path: Path, root: Path) -> FileFacts:
         if owner is None or not isinstance(props, dict):
             continue
         draft = pools[owner]
-        if owner == sorted(pools)[0]:
-            key = {"AWS::Cognito::UserPoolClient": "cognito.clients", "AWS::Cognito::UserPoolDomain": "cognito.domain",
-                   }.get(kind, "cognito.user_pool")
-            unknown.setdefault(key, []).extend(missing)
+        # What each resource type fills; other types (groups, users, resource servers, identity pools) no
+        # rule reads, so what they leave to deploy hides nothing.
+        key = {"AWS::Cognito::UserPoolClient": f"client:{logical}", "AWS::Cognito::UserPoolDomain": "cognito.domain",
+               "AWS::Cognito::UserPoolIdentityProvider": "cognito.identity_providers",
+               "AWS::Cognito::UserPoolRiskConfigurationAttachment": "cognito.risk_configurations"}.get(kind)
+        if key is not None:
+            unknown.setdefault(f"{owner}>{key}", []).extend(missing)
         if kind == "AWS::Cognito::UserPoolClient":
             given = {k: v for k, v in props.items() if k not in ("UserPoolId", "GenerateSecret")}
             app = {**CLIENT_DEFAULTS, **given, "ClientId": logical,
@@ -673,6 +774,9 @@ def _read_template(path: Path, root: Path) -> FileFacts:
                 given = {k: v for k, v in props.items() if k not in ("UserPoolId", "GenerateSecret")}
                 orphans.append(({**CLIENT_DEFAULTS, **given, "ClientId": logical,
                                  "ClientSecret": "generated" if props.get("GenerateSecret") else None}, where(logical)))
-        return _clients_only(orphans, rel, "template") if orphans else FileFacts(notes=notes, file=rel)
-    pool_unknown = {k: v for k, v in unknown.items() if v} if chosen.key == sorted(pools)[0] else {}
-    return _with_unknown(facts_of(chosen, "cloudformation", notes, rel), pool_unknown, "known only at deploy")
+        if not orphans:  # a misspelt type (AWS::Cognito::UserPol) must not pass the gate with nothing judged
+            raise InputError(f"CloudFormation template {rel} has no AWS::Cognito::UserPool or UserPoolClient resource")
+        return _clients_only(orphans, rel, "template")
+    mine = {k.split(">", 1)[-1]: v for k, v in unknown.items()
+            if v and (k == f"pool:{chosen.key}" or k.startswith(f"{chosen.key}>"))}
+    return _with_unknown(facts_of(chosen, "cloudformation", notes, rel), _attributes(mine), "known only at deploy")

@@ -25,11 +25,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 MAX_NAME = 256  # characters of a placeholder's variable name ...
 MAX_DEFAULT = 4096  # ... and of its default
 MAX_SUBSTITUTED = 2 * 1024 * 1024  # characters of openmetadata.yaml once its placeholders are resolved
-_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$")
+# `KEY=value`, and the YAML-style `KEY: value` that Compose's env-file parser also takes (compose-go
+# dotenv, from joho/godotenv: "YAML(ish) style" lines).
+_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:=|:(?=\s|$))\s*(.*)$")
 
 
 class SubstitutionTooLarge(ValueError):
@@ -67,7 +70,7 @@ class Substitution:
 
 
 def parse_env_file(text: str, name: str) -> dict[str, Variable]:
-    """docker `.env` lines. A line that is not KEY=VALUE is ignored, as docker compose ignores it."""
+    """docker `.env` lines (KEY=VALUE or KEY: VALUE). Another line is ignored, as docker compose ignores it."""
     out: dict[str, Variable] = {}
     for number, raw in enumerate(text.splitlines(), 1):
         if raw.lstrip().startswith("#"):
@@ -238,17 +241,29 @@ def _placeholders(text: str) -> Iterator[_Placeholder]:
         i = text.find("${", i + 1)
 
 
+def server_service(services: Mapping[Any, Any]) -> Any:
+    """The service that runs OpenMetadata's server: its image is openmetadata/server (or its name has
+    "openmetadata"), and it is not the one-shot migration that the official compose files run first
+    on the same image (`execute-migrate-all`, command `./bootstrap/openmetadata-ops.sh migrate`, in
+    open-metadata/OpenMetadata docker/docker-compose-quickstart/docker-compose.yml at 1.1.1 and 1.13.1);
+    `openmetadata-server` by name when several remain. None when no service runs OpenMetadata."""
+    candidates = [name for name, spec in services.items() if isinstance(spec, dict)
+                  and ("openmetadata/server" in str(spec.get("image", "")) or "openmetadata" in str(name).lower())]
+    running = [name for name in candidates if "migrate" not in f"{name} {services[name].get('command', '')}".lower()]
+    named = [name for name in running if str(name) == "openmetadata-server"]
+    return (named or running or candidates or [None])[0]
+
+
 def compose_environment(services: object, name: str, lines: Mapping[tuple[str | int, ...], int],
                         lookup: Mapping[str, str] | None = None) -> dict[str, Variable]:
-    """The `environment:` of the compose file's OpenMetadata service (its image names
-    openmetadata/server, or its name has "openmetadata"); of every service when none does. Values are
-    interpolated from `lookup`; one that cannot be is recorded as unset (known at deploy time)."""
+    """The `environment:` of the compose file's OpenMetadata server (auditor.files.environment.server_service);
+    of every service when none runs OpenMetadata. Values are interpolated from `lookup`; one that
+    cannot be is recorded as unset (known at deploy time)."""
     if not isinstance(services, dict):
         return {}
-    chosen = [s for s, spec in services.items() if isinstance(spec, dict)
-              and ("openmetadata/server" in str(spec.get("image", "")) or "openmetadata" in str(s).lower())]
+    server = server_service(services)
     out: dict[str, Variable] = {}
-    for service in chosen or list(services):
+    for service in [server] if server is not None else list(services):
         env = services[service].get("environment") if isinstance(services[service], dict) else None
         pairs: list[tuple[str, object, tuple[str | int, ...]]] = []
         given: str | None

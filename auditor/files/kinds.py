@@ -64,7 +64,8 @@ def _holds_plan(name: str, doc: Any) -> bool:
 def _holds_template(name: str, doc: Any) -> bool:
     resources = doc.get("Resources") if isinstance(doc, dict) else None
     return isinstance(resources, dict) and any(
-        isinstance(r, dict) and str(r.get("Type", "")).startswith("AWS::Cognito::") for r in resources.values())
+        isinstance(r, dict) and r.get("Type") in ("AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient")
+        for r in resources.values())
 
 
 def _holds_config(name: str, doc: Any) -> bool:

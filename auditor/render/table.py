@@ -39,6 +39,9 @@ def _rule_rows(findings: list[Finding], view: ReportView, base: str | None) -> l
             + f"{terminal(first.rule_id)} {terminal(first.name)}")
     messages = list(dict.fromkeys(cut(terminal(f.message), MESSAGE_CHARS) for f in findings))
     message = messages[0] + (f" (and {len(messages) - 1} other messages)" if len(messages) > 1 else "")
+    marks_muted = list(dict.fromkeys(f"muted until {f.suppression.until}: {cut(terminal(f.suppression.reason), 200)}"
+                                     for f in findings if f.suppression is not None and f.status is Status.MUTED))
+    message += "".join(f" · {m}" for m in marks_muted)
     new = sum(f.baseline == "new" for f in findings)
     marks = f" [{new} new]" if new else ""
     resources = [cut(terminal(_relative(f.resource, base)), RESOURCE_CHARS)
@@ -81,7 +84,8 @@ def _hint(report: Report) -> list[str]:
     if view.exit_code is not None:
         threshold = f"at or above {view.fail_on}" if view.fail_on else "(none gates: --fail-on none)"
         meaning = {0: f"no un-muted FAIL {threshold} and no ERROR", 1: f"an un-muted FAIL {threshold}",
-                   3: "some rules could not verify (ERROR), and no FAIL reached the threshold"}
+                   3: "some rules could not verify (ERROR), and no FAIL reached the threshold" if report.judged()
+                   else "nothing was judged (every rule SKIPPED or ERROR): a gate that judged nothing is not green"}
         lines.append(f"Exit code {view.exit_code}: {meaning.get(view.exit_code, 'see the README')}.")
     return lines
 

@@ -40,6 +40,7 @@ from auditor.rulekit import (
     Snapshot,
     client_resource,
     client_tags,
+    known,
     need,
 )
 
@@ -59,7 +60,7 @@ def om_scopes(snap: Snapshot) -> tuple[list[str], str]:
 
 def user_facing(client: AppClient) -> bool:
     flows = set(client.allowed_oauth_flows or ())
-    return client.allowed_oauth_flows_user_pool_client is True and bool(flows - {"client_credentials"})
+    return known(client.allowed_oauth_flows_user_pool_client) is True and bool(flows - {"client_credentials"})
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:

@@ -15,7 +15,18 @@ settings).
 - RFC 9700, OAuth 2.0 Security Best Current Practice, section 2.1.2
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, client_resource, client_tags, need
+from auditor.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    client_resource,
+    client_tags,
+    known,
+    need,
+)
 
 META = RuleMeta(id="OMA303", name="implicit-grant-enabled", severity=Severity.MEDIUM, needs=("cognito.clients",))
 
@@ -23,7 +34,7 @@ META = RuleMeta(id="OMA303", name="implicit-grant-enabled", severity=Severity.ME
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     for client in need(snap.cognito.clients):
         flows = list(client.allowed_oauth_flows or ())
-        if "implicit" in flows and client.allowed_oauth_flows_user_pool_client is not True:
+        if "implicit" in flows and known(client.allowed_oauth_flows_user_pool_client) is not True:
             # AllowedOAuthFlowsUserPoolClient false: the client cannot use the OAuth flows it lists.
             yield META.passed(client_resource(snap, client), "implicit is listed, but OAuth is off for this client",
                               flows=flows, oauth_enabled=False, **client_tags(snap, client))

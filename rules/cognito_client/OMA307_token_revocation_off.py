@@ -12,14 +12,25 @@ CLI: `aws cognito-idp update-user-pool-client ... --enable-token-revocation` (wi
 - Prowler cognito_user_pool_client_token_revocation_enabled
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, client_resource, client_tags, need
+from auditor.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    client_resource,
+    client_tags,
+    known,
+    need,
+)
 
 META = RuleMeta(id="OMA307", name="token-revocation-off", severity=Severity.MEDIUM, needs=("cognito.clients",))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     for client in need(snap.cognito.clients):
-        if client.enable_token_revocation is False:
+        if known(client.enable_token_revocation) is False:
             yield META.failed(client_resource(snap, client), "token revocation is disabled",
                               **client_tags(snap, client))
         else:

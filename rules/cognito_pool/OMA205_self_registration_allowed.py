@@ -16,7 +16,18 @@ settings too: update-user-pool resets omitted ones).
 - Prowler cognito_user_pool_self_registration_disabled
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, federated_only, need, pool_resource
+from auditor.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    federated_only,
+    known,
+    need,
+    pool_resource,
+)
 
 META = RuleMeta(id="OMA205", name="self-registration-allowed", severity=Severity.HIGH,
                 needs=("cognito.user_pool", "cognito.clients", "cognito.identity_providers"))
@@ -27,7 +38,7 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     reason = federated_only(snap)
     if reason:
         yield META.skipped(pool_resource(snap), reason)
-    elif pool.allow_admin_create_user_only is True:
+    elif known(pool.allow_admin_create_user_only) is True:
         yield META.passed(pool_resource(snap), "only administrators can create users")
     else:
         yield META.failed(pool_resource(snap), "anyone can sign up to the pool (AllowAdminCreateUserOnly is not true)",

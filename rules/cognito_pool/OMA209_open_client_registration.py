@@ -21,7 +21,17 @@ what it is not given).
 - AWS Cognito API reference, DcrConfigurationType; RFC 7591 (OAuth 2.0 Dynamic Client Registration)
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, pool_resource
+from auditor.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    known,
+    need,
+    pool_resource,
+)
 
 META = RuleMeta(id="OMA209", name="open-client-registration", severity=Severity.HIGH, needs=("cognito.user_pool",))
 ADMIN_SCOPE = "aws.cognito.signin.user.admin"
@@ -34,9 +44,9 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
         return
     grants = list(dcr.open_grant_types) if dcr.open_grant_types is not None else ["code"]
     scopes = list(dcr.allowed_scopes or ())
-    evidence = {"enable_status": dcr.enable_status or "(absent: Enabled)", "open": dcr.open_enabled is True,
+    evidence = {"enable_status": dcr.enable_status or "(absent: Enabled)", "open": known(dcr.open_enabled) is True,
                 "open_grant_types": grants, "allowed_scopes": scopes}
-    if dcr.open_enabled is not True:
+    if known(dcr.open_enabled) is not True:
         yield META.passed(pool_resource(snap), "dynamic client registration needs an initial access token",
                           **evidence)
         return

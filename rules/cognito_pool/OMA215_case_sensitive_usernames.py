@@ -18,7 +18,18 @@ Create a new pool with case-insensitive usernames and migrate users (console: Cr
 - AWS Cognito API reference, UsernameConfigurationType
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, federated_only, need, pool_resource
+from auditor.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    federated_only,
+    known,
+    need,
+    pool_resource,
+)
 
 META = RuleMeta(id="OMA215", name="case-sensitive-usernames", severity=Severity.LOW,
                 needs=("cognito.user_pool", "cognito.clients", "cognito.identity_providers"))
@@ -29,7 +40,7 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     reason = federated_only(snap)
     if reason:
         yield META.skipped(pool_resource(snap), reason)
-    elif pool.case_sensitive is False:
+    elif known(pool.case_sensitive) is False:
         yield META.passed(pool_resource(snap), "usernames are case-insensitive")
     else:
         shown = "true" if pool.case_sensitive else "absent (AWS's default, true)"

@@ -32,6 +32,7 @@ from auditor.rulekit import (
     Severity,
     Snapshot,
     blocked_by,
+    known,
     need,
     om_resource,
     om_security,
@@ -50,7 +51,7 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     security, unknown = om_security(snap, "disablePkce")
     if security is None:
         yield blocked_by(unknown or META.errored(resource, "not collected"), resource)
-    elif security.disable_pkce is False:
+    elif known(security.disable_pkce) is False:
         yield META.passed(resource, "the confidential client uses PKCE (disablePkce false)", disable_pkce=False)
     else:
         shown = "true" if security.disable_pkce else "absent, so the default true"

@@ -78,3 +78,18 @@ def test_a_live_snapshot_skips_every_oma5xx_rule() -> None:
     for rule_id in ("OMA501", "OMA502", "OMA503", "OMA504", "OMA505", "OMA506"):
         [outcome] = run(rule_id, live)
         assert outcome.status is Status.SKIPPED and outcome.message == "needs files"
+
+
+def test_rules_test_flags_through_known_never_by_identity_alone() -> None:
+    """A value a file leaves to deploy time is an Unknown, which raises on every use but `is`: so a
+    rule that tests a fact's flag with `is True` / `is False` must pass it through rulekit.known, or it
+    would judge the Unknown as "not true" (OMA205 failed `AllowAdminCreateUserOnly: !If [...]`)."""
+    import re
+
+    from tests.conftest import ROOT
+
+    bare = re.compile(r"(?<!known\()\b[a-z_]+\.[a-z_]+\)? is (?:not )?(?:True|False)\b")
+    offenders = [f"{path.name}:{number}" for path in sorted((ROOT / "rules").rglob("OMA*.py"))
+                 for number, line in enumerate(path.read_text().splitlines(), 1)
+                 if bare.search(line) and "known(" not in line and "tags[" not in line]
+    assert offenders == []
