@@ -415,10 +415,12 @@ def test_helm_values_as_the_chart_renders_them(values: list[str], expected: dict
 
 def test_cloudformation_strings_parameters_and_intrinsics(tmp_path: Path) -> None:
     """Booleans and numbers given as strings are what CloudFormation makes of them; a parameter's
-    default is used; an Fn::If leaves what reads it SKIPPED (known only at deploy), never a default."""
+    default is used; an Fn::If leaves what reads it SKIPPED (known only at deploy), never a default,
+    and only what reads it (issue 21: OMA308 reads the refresh validity, set from a parameter, and is
+    judged although the same client's ExplicitAuthFlows is an Fn::If)."""
     _, report = _scan(tmp_path, "--cloudformation", str(REVIEW / "template-strings-and-intrinsics.yaml"))
     got = _status(report)
-    assert got["OMA304"] == "SKIPPED" and got["OMA308"] == "SKIPPED"
+    assert got["OMA304"] == "SKIPPED" and got["OMA308"] == "FAIL"
     skipped = next(f for f in report["findings"] if f["rule_id"] == "OMA304")
     assert "Client.ExplicitAuthFlows (Fn::If): known only at deploy" in skipped["message"]
     plain = tmp_path / "no-if.yaml"

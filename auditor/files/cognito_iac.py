@@ -452,13 +452,13 @@ def _read_plan(path: Path, root: Path) -> FileFacts:
     client_ids = {e["address"]: e["values"].get("id") if isinstance(e["values"].get("id"), str) else e["address"]
                   for e in resources if e["type"] == "aws_cognito_user_pool_client"}
     notes: list[str] = []
-    unknown: dict[str, dict[str, list[str]]] = {a: {} for a in pools}  # pool -> input key -> unknown attributes
+    unknown: dict[str, Attributes] = {a: Attributes() for a in pools}  # pool -> what is known only after apply
     for entry in resources:
         kind, values = entry["type"], entry["values"]
         if kind == "aws_cognito_user_pool":
-            for key in ("cognito.user_pool", "cognito.mfa"):
-                named = [f"{entry['address']}.{a}" for a in entry["unknown"]]
-                unknown[entry["address"]].setdefault(key, []).extend(named)
+            for name in entry["unknown"]:
+                _place(unknown[entry["address"]], "pool:", TF_POOL_PROPERTIES.get(name, name),
+                       f"{entry['address']}.{name}")
             continue
         if not str(kind).startswith("aws_cognito_"):
             continue
@@ -470,8 +470,14 @@ def _read_plan(path: Path, root: Path) -> FileFacts:
         input_key = {"aws_cognito_user_pool_client": "cognito.clients",
                      "aws_cognito_user_pool_domain": "cognito.domain",
                      "aws_cognito_risk_configuration": "cognito.risk_configurations"}.get(str(kind))
-        if input_key:
-            unknown[owner].setdefault(input_key, []).extend(f"{entry['address']}.{a}" for a in entry["unknown"])
+        if input_key == "cognito.clients":
+            client_id = values.get("id") if isinstance(values.get("id"), str) else entry["address"]
+            for name in entry["unknown"]:
+                _place(unknown[owner], f"client:{client_id}", TF_CLIENT_PROPERTIES.get(name, name),
+                       f"{entry['address']}.{name}")
+        elif input_key:
+            for name in entry["unknown"]:
+                _place(unknown[owner], input_key, "", f"{entry['address']}.{name}")
         if kind == "aws_cognito_user_pool_client":
             draft.clients.append((_tf_client(values, entry["address"]), where(entry["address"])))
         elif kind == "aws_cognito_user_pool_domain" and isinstance(values.get("domain"), str):
@@ -494,8 +500,8 @@ def _read_plan(path: Path, root: Path) -> FileFacts:
             raise InputError(f"Terraform plan {rel} has no aws_cognito_user_pool or aws_cognito_user_pool_client")
         return _clients_only(orphans, rel, "plan")
     address = next(a for a, d in pools.items() if d is chosen)
-    return _with_unknown(facts_of(chosen, "terraform-plan", notes + more, rel),
-                         {k: v for k, v in unknown[address].items() if v}, "known only after apply")
+    return _with_unknown(facts_of(chosen, "terraform-plan", notes + more, rel), unknown[address],
+                         "known only after apply")
 
 
 # ---- CloudFormation -------------------------------------------------------------------------------
@@ -510,7 +516,7 @@ _INTEGER = {"MinimumLength", "TemporaryPasswordValidityDays", "PasswordHistorySi
             "RetryGracePeriodSeconds"}
 # Properties no rule reads: an intrinsic there leaves the resource judgeable.
 _IGNORED = {"UserPoolName", "ClientName", "UserPoolTags", "Domain", "UserPoolId", "ClientId", "SmsConfiguration",
-            "EmailConfiguration", "VerificationMessageTemplate", "LambdaConfig", "KeyConfiguration"}
+            "EmailConfiguration", "VerificationMessageTemplate", "KeyConfiguration"}
 
 
 def _coerced(key: str, value: Any) -> Any:
@@ -541,7 +547,7 @@ def _known(value: Any, params: dict[str, Any], unknown: list[str], where: str, k
         name = value.value if isinstance(value, Tagged) else value["Ref"]
         if isinstance(name, str) and name in params:
             return _coerced(key, params[name])
-    if kind is not None and ".LambdaConfig." in f"{where}.":
+    if kind is not None and ".LambdaConfig." in where:
         return f"<{kind}>"  # a trigger's function ARN is known at deploy; that the trigger is set, now
     if kind is not None:
         if key not in _IGNORED:
@@ -600,6 +606,7 @@ POOL_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "UsernameConfiguration": (("cognito.user_pool", "case_sensitive"),),
     "UserPoolTier": (("cognito.user_pool", "tier"),),
     "WebAuthnUserVerification": (("cognito.mfa", "webauthn_user_verification"),),
+    "LambdaConfig": (("cognito.user_pool", "triggers"),),  # a whole LambdaConfig left to an Fn::If
     "InviteMessageTemplate": (), "AdminCreateUserConfig.InviteMessageTemplate": (),  # read by no rule
     "EmailVerificationMessage": (), "EmailVerificationSubject": (), "SmsVerificationMessage": (),
     "SmsAuthenticationMessage": (), "UserPoolTags": (), "DeviceConfiguration": (),
@@ -635,17 +642,53 @@ def _attributes(unknown: dict[str, list[str]]) -> Attributes:
     for key, entries in unknown.items():
         for entry in entries:
             path = entry.split(" (", 1)[0].split(".")
-            prop = path[1] if len(path) > 1 else ""
-            if key.startswith("pool:") and prop in POOL_FIELDS:
-                out.pool.update({target: entry for target in POOL_FIELDS[prop]})
-            elif key.startswith("client:") and prop in CLIENT_FIELDS:
-                out.clients.update({(key[len("client:"):], name): entry for name in CLIENT_FIELDS[prop]})
-            else:
-                whole = {"pool": ("cognito.user_pool", "cognito.mfa"), "client": ("cognito.clients",)}.get(
-                    key.split(":", 1)[0], (key,))
-                for input_key in whole:
-                    out.whole.setdefault(input_key, []).append(entry)
+            _place(out, key, path[1] if len(path) > 1 else "", entry)
     return out
+
+
+def _place(out: Attributes, key: str, prop: str, entry: str) -> None:
+    """Put one unknown API property of "pool:<id>", "client:<id>" or an input key where it lands."""
+    if key.startswith("pool:") and prop in POOL_FIELDS:
+        out.pool.update({target: entry for target in POOL_FIELDS[prop]})
+    elif key.startswith("client:") and prop in CLIENT_FIELDS:
+        out.clients.update({(key[len("client:"):], name): entry for name in CLIENT_FIELDS[prop]})
+    else:
+        whole = {"pool": ("cognito.user_pool", "cognito.mfa"), "client": ("cognito.clients",)}.get(
+            key.split(":", 1)[0], (key,))
+        for input_key in whole:
+            out.whole.setdefault(input_key, []).append(entry)
+
+
+# Terraform's attribute names for the API properties above (hashicorp/aws aws_cognito_user_pool and
+# aws_cognito_user_pool_client arguments).
+TF_POOL_PROPERTIES = {
+    "mfa_configuration": "MfaConfiguration", "deletion_protection": "DeletionProtection",
+    "admin_create_user_config": "AdminCreateUserConfig", "password_policy": "Policies", "sign_in_policy": "Policies",
+    "schema": "Schema", "auto_verified_attributes": "AutoVerifiedAttributes",
+    "username_attributes": "UsernameAttributes", "alias_attributes": "AliasAttributes",
+    "user_attribute_update_settings": "UserAttributeUpdateSettings", "user_pool_add_ons": "UserPoolAddOns",
+    "account_recovery_setting": "AccountRecoverySetting", "username_configuration": "UsernameConfiguration",
+    "user_pool_tier": "UserPoolTier", "software_token_mfa_configuration": "EnabledMfas",
+    "email_mfa_configuration": "EnabledMfas", "sms_configuration": "EnabledMfas",
+    "web_authn_configuration": "WebAuthnUserVerification", "tags": "UserPoolTags", "name": "UserPoolTags",
+    "email_verification_message": "EmailVerificationMessage", "email_verification_subject": "EmailVerificationSubject",
+    "sms_verification_message": "SmsVerificationMessage", "sms_authentication_message": "SmsAuthenticationMessage",
+    "device_configuration": "DeviceConfiguration",
+}
+TF_CLIENT_PROPERTIES = {
+    "callback_urls": "CallbackURLs", "logout_urls": "LogoutURLs", "default_redirect_uri": "DefaultRedirectURI",
+    "allowed_oauth_flows": "AllowedOAuthFlows", "allowed_oauth_scopes": "AllowedOAuthScopes",
+    "allowed_oauth_flows_user_pool_client": "AllowedOAuthFlowsUserPoolClient",
+    "explicit_auth_flows": "ExplicitAuthFlows", "supported_identity_providers": "SupportedIdentityProviders",
+    "read_attributes": "ReadAttributes", "write_attributes": "WriteAttributes",
+    "prevent_user_existence_errors": "PreventUserExistenceErrors", "enable_token_revocation": "EnableTokenRevocation",
+    "generate_secret": "GenerateSecret", "refresh_token_validity": "RefreshTokenValidity",
+    "access_token_validity": "AccessTokenValidity", "id_token_validity": "IdTokenValidity",
+    "token_validity_units": "TokenValidityUnits", "auth_session_validity": "AuthSessionValidity",
+    "refresh_token_rotation": "RefreshTokenRotation", "name": "AnalyticsConfiguration",
+    "analytics_configuration": "AnalyticsConfiguration",
+    "enable_propagate_additional_user_context_data": "EnablePropagateAdditionalUserContextData",
+}
 
 
 def _with_unknown(result: FileFacts, unknown: dict[str, list[str]] | Attributes, when: str) -> FileFacts:
