@@ -1,6 +1,6 @@
 """Benchmark: fleet scans of N lab targets behind injected latency, against the floor the latency sets.
 
-Run: .venv/bin/python benchmarks/fleet.py [--latency-ms 50] [--sizes 1,50,200] [--no-serial]
+Run: .venv/bin/python benchmarks/fleet.py [--latency-ms 50] [--sizes 1,50,200] [--no-serial] [--session-token]
 
 The lab runs in its own process (`omaudit lab serve --latency-ms L`): every OpenMetadata answer and
 every Cognito answer (through a delaying proxy in front of moto) waits L ms. Every inventory target
@@ -12,16 +12,23 @@ x ceil(N / concurrency); the same scan at --concurrency 1; CPU seconds of the sc
 (on a small machine the two share the cores, and the CPU, not the latency, sets the wall time); and
 the peak memory of the scan's processes. Results go to stdout as a Markdown table for
 benchmarks/README.md. Tests never assert timings; this is where speed is measured.
+
+--session-token adds realistic secrets: each N is also scanned with an assumed role's credentials
+(AWS_SESSION_TOKEN of 800 base64 characters, a 40-character AWS_SECRET_ACCESS_KEY; moto accepts any)
+next to the lab's admin token, and CPU per target is reported for both secret sets side by side.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import math
 import os
+import random
 import shutil
 import statistics
+import string
 import subprocess
 import sys
 import tempfile
@@ -35,6 +42,7 @@ PYTHON = sys.executable
 SCENARIO = "seed-walkthrough"  # OpenMetadata with 10 bots and an admin token, plus a Cognito pool and client
 TOKEN_ENV = "OMAUDIT_BENCH_TOKEN"
 SWEEP = (8, 16, 24, 32, 48, 64)
+SESSION_TOKEN_CHARS = 800  # an STS session token (assumed role) is base64, ~800 characters
 
 
 @dataclass
@@ -80,10 +88,20 @@ def write_inventory(path: Path, lab: Lab, n: int) -> Path:
     return path
 
 
-def scan(lab: Lab, inventory: Path, out: Path, concurrency: int | None) -> Run:
+def session_secrets(seed: int = 19) -> dict[str, str]:
+    """An assumed role's credentials (seeded, the same every run): a base64 session token and a
+    40-character secret access key. Every secret omaudit holds is redacted from its output."""
+    rng = random.Random(seed)  # noqa: S311 - a fake credential, the same every run
+    token = base64.b64encode(rng.randbytes(SESSION_TOKEN_CHARS * 3 // 4)).decode()
+    secret_key = "".join(rng.choice(string.ascii_letters + string.digits + "+/") for _ in range(40))
+    return {"AWS_SESSION_TOKEN": token, "AWS_SECRET_ACCESS_KEY": secret_key}
+
+
+def scan(lab: Lab, inventory: Path, out: Path, concurrency: int | None,
+         secrets: dict[str, str] | None = None) -> Run:
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), TOKEN_ENV: lab.admin_token,
            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_EC2_METADATA_DISABLED": "true",
-           "HOME": str(out)}
+           "HOME": str(out), **(secrets or {})}
     cmd = [PYTHON, "-m", "auditor", "scan", "--inventory", str(inventory), "--format", "json",
            "--output-dir", str(out), "--quiet"]
     if concurrency is not None:
@@ -147,6 +165,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs at the default concurrency; the median is kept")
     parser.add_argument("--no-serial", action="store_true", help="skip the --concurrency 1 runs (minutes)")
     parser.add_argument("--no-sweep", action="store_true", help="skip the concurrency sweep at the largest N")
+    parser.add_argument("--session-token", action="store_true",
+                        help="also scan each N with an assumed role's session token (800 characters) and a "
+                             "40-character secret key; CPU per target side by side")
     args = parser.parse_args()
     sizes = [int(n) for n in args.sizes.split(",")]
     latency = args.latency_ms / 1000
@@ -163,6 +184,7 @@ def main() -> None:
     print(f"longest chain of dependent calls per target: measured {chain:.2f} round trips -> {chain_used}")
     lab = start_lab(args.latency_ms)
     rows = []
+    session_rows = []
     try:
         print(prowler(lab, work))
         for n in sizes:
@@ -176,6 +198,13 @@ def main() -> None:
                   f"x{fast.wall / floor:.2f}; serial {serial.wall if serial else float('nan'):.2f} s; "
                   f"scan CPU {fast.cpu:.2f} s, lab CPU {fast.lab_cpu:.2f} s, peak RSS {fast.peak_rss_mb:.0f} MB",
                   flush=True)
+            if args.session_token:
+                with_token = sorted((scan(lab, inventory, work / "out", None, session_secrets())
+                                     for _ in range(args.runs)), key=lambda r: r.cpu)[args.runs // 2]
+                session_rows.append((n, fast, with_token))
+                print(f"N={n} with a session token: {with_token.wall:.2f} s (exit {with_token.exit_code}), "
+                      f"scan CPU {with_token.cpu:.2f} s = {with_token.cpu / n * 1000:.1f} ms per target against "
+                      f"{fast.cpu / n * 1000:.1f} ms without (x{with_token.cpu / fast.cpu:.2f})", flush=True)
         sweep = []
         if not args.no_sweep:
             inventory = write_inventory(work / "sweep.toml", lab, max(sizes))
@@ -195,6 +224,14 @@ def main() -> None:
         serial_cells = (f"{serial.wall:.2f} s | {serial.wall / fast.wall:.1f}x" if serial else "- | -")
         print(f"| {n} | {processes} | {fast.wall:.2f} s | {floor:.2f} s | {fast.wall / floor:.2f} | {serial_cells} "
               f"| {fast.cpu:.2f} s | {fast.lab_cpu:.2f} s | {fast.peak_rss_mb:.0f} MB |")
+    if session_rows:
+        print()
+        print("| N | CPU per target, admin token | CPU per target, + session token | ratio | wall, admin token "
+              "| wall, + session token |")
+        print("|---|---|---|---|---|---|")
+        for n, plain, with_token in session_rows:
+            print(f"| {n} | {plain.cpu / n * 1000:.1f} ms | {with_token.cpu / n * 1000:.1f} ms "
+                  f"| {with_token.cpu / plain.cpu:.2f}x | {plain.wall:.2f} s | {with_token.wall:.2f} s |")
     if sweep:
         print()
         print(f"| --concurrency (N={max(sizes)}) | wall | floor | wall / floor | scan CPU | lab CPU |")
