@@ -108,6 +108,8 @@ FILE_CASES: list[tuple[str, dict[str, str], list[str]]] = [
      ["--config", "openmetadata.yaml", "--env-file", "x.env"]),
     ("env file: 2 MiB of CB=${CB}${CB}", {"openmetadata.yaml": BASE_OM, "x.env": "CB=" + _fill("${CB}") + "\n"},
      ["--config", "openmetadata.yaml", "--env-file", "x.env"]),
+    ("env file: 40,000 lines of A{i}=$B", {"openmetadata.yaml": BASE_OM, "x.env": "".join(
+        f"A{i}=$B\n" for i in range(40_000))}, ["--config", "openmetadata.yaml", "--env-file", "x.env"]),
     ("Helm values: 2 MiB of extraEnvs", {"values.yaml": "openmetadata:\n  config:\n    authentication:\n"
                                          "      callbackUrl: ${CI_DEPLOY_TOKEN}\nextraEnvs:\n"
                                          + _fill("- name: X\n  value: ${CI_DEPLOY_TOKEN}\n")},
