@@ -154,3 +154,12 @@ def test_a_settings_file_never_runs_code_names_credentials_or_weakens_tls(key: s
     extra = ["--settings", str(tmp_path / "omaudit.toml")] if named else []
     result = run_cli(*extra, "audit", SNAPSHOT, cwd=tmp_path)
     assert result.code == 2 and "cannot be set in a settings file" in result.stderr
+
+
+@pytest.mark.parametrize("variable", ["OMAUDIT_VERSION", "OMAUDIT_HELP", "OMAUDIT_AUDIT_HELP",
+                                      "OMAUDIT_INSTALL_COMPLETION"])
+def test_eager_options_never_come_from_the_environment(variable: str, tmp_path: Path) -> None:
+    """Issue 24, point 2: OMAUDIT_VERSION=0.1.0 (a pin in CI) printed the version and exited 0 without
+    scanning: a green gate that judged nothing."""
+    result = run_cli("audit", SNAPSHOT, "--format", "json", "--output-dir", str(tmp_path), env={variable: "0.1.0"})
+    assert result.code == 1 and (tmp_path / "report.json").is_file() and "omaudit 0.1.0" not in result.stdout

@@ -49,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             FLAGS[key].set()
     try:
         register_environment()
+        _drop_eager_environment()
         NAMED_SETTINGS.clear()
         named = _take_value(args, "--settings")
         if named is not None:
@@ -79,6 +80,17 @@ def _take_flag(args: list[str], names: tuple[str, ...]) -> bool:
     if found:
         args[:end] = [a for a in args[:end] if a not in names]
     return found
+
+
+EAGER = ("VERSION", "HELP", "INSTALL_COMPLETION", "SHOW_COMPLETION")
+
+
+def _drop_eager_environment() -> None:
+    """Eager options (--version, --help, completion) never come from the environment: click's
+    auto_envvar_prefix would read OMAUDIT_VERSION=0.1.0 (a natural pin in CI) or OMAUDIT_SCAN_HELP=1 and
+    end the run with exit 0 before anything is scanned, a green gate that judged nothing."""
+    for name in [n for n in os.environ if n.startswith("OMAUDIT_") and n.endswith(EAGER)]:
+        del os.environ[name]
 
 
 def _take_value(args: list[str], name: str) -> str | None:
