@@ -277,8 +277,9 @@ class FileOptions:
 
     @property
     def given(self) -> bool:
-        """A file scan: --dir, or a file that is audited (env and compose files only resolve --config)."""
-        return self.dir is not None or any(v for k, v in self.paths.items() if k not in ("env_files", "compose_file"))
+        """A file scan: --dir, or a file that is audited (a compose or env file alone configures the
+        openmetadata.yaml of OpenMetadata's image)."""
+        return self.dir is not None or any(v for v in self.paths.values())
 
 
 def file_options(given: dict[str, Path | Sequence[Path] | None], directory: Path | None) -> FileOptions:

@@ -105,6 +105,16 @@ def _file_option(kind: str, option: str) -> Callable[[ScanTarget], str | None]:
     return off
 
 
+def _config_off(target: ScanTarget) -> str | None:
+    """openmetadata.yaml applies when given, or (the image's own) when a compose or env file configures
+    it and no Helm values do (the chart's values are then the server's configuration)."""
+    files = target.files
+    if files is not None and (files.of("config") or (not files.of("helm_values") and (
+            files.of("compose_file") or files.of("env_files")))):
+        return None
+    return "no --config was given"
+
+
 def _read_plan(files: FileInputs) -> list[FileFacts]:
     from auditor.files.cognito_iac import read_terraform_plan
 
@@ -121,8 +131,8 @@ SOURCES: tuple[Source, ...] = (
     Source("a running OpenMetadata (--om-url)", OM_KEYS, _live_om),
     Source("a Cognito user pool (--cognito-pool-id, or discovered)", COGNITO_KEYS, _live_cognito,
            waits_for=(OM_AUTH_CONFIG,)),
-    Source("openmetadata.yaml (--config)", OM_CONFIG_KEYS, _file_option("config", "--config"),
-           read=_read_config),
+    Source("openmetadata.yaml (--config), or the image's own with a compose or env file", OM_CONFIG_KEYS,
+           _config_off, read=_read_config),
     Source("Helm values (--helm-values)", OM_CONFIG_KEYS, _file_option("helm_values", "--helm-values"),
            read=_read_helm),
     Source("a Terraform plan (--terraform-plan)", COGNITO_KEYS, _file_option("terraform_plan", "--terraform-plan"),

@@ -134,3 +134,36 @@ def test_yaml_style_env_lines_are_read_as_compose_reads_them(tmp_path: Path) -> 
     env.write_text("FERNET_KEY: deploy-fernet-canary-0a1b2c3d\nAUTHORIZER_ADMIN_PRINCIPALS: [alice]\n")
     _, report = _scan(tmp_path, "--config", str(DATA / "files" / "om" / "openmetadata.yaml"), "--env-file", str(env))
     assert _status(report, "OMA501")[0] == "PASS" and _status(report, "OMA503")[0] == "PASS"
+
+
+def test_the_official_compose_alone_is_judged_with_the_image_s_openmetadata_yaml(tmp_path: Path) -> None:
+    """Issue 21, class 4: the guide's Docker path has no openmetadata.yaml in the repository (it is in
+    the image); `--compose-file` alone said "give --config", and --dir checked nothing. The image's
+    own file (embedded) is now resolved against the server service's environment, with the same
+    findings at the same lines as with the file given."""
+    compose = REAL / "compose" / "openmetadata-1.13.1-quickstart-docker-compose.yml"
+    result, report = _scan(tmp_path, "--compose-file", str(compose))
+    assert result.code == 1, result.stderr
+    lines = {(f["rule_id"], f["location"]["line"]) for f in report["findings"] if f["status"] == "FAIL"}
+    assert lines == {("OMA501", 436), ("OMA502", 377), ("OMA503", 297), ("OMA103", 304), ("OMA108", 313),
+                     ("OMA505", 391), ("OMA505", 432)}
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "docker-compose.yml").write_text(compose.read_text())
+    found = run_cli_in_process("scan", "--dir", ".", "--format", "json", "--output-dir", str(tmp_path / "d"),
+                               cwd=tree)
+    assert found.code == 1 and "using docker-compose.yml" in found.stderr
+
+
+def test_an_env_file_alone_configures_the_image_s_openmetadata_yaml(tmp_path: Path) -> None:
+    env = tmp_path / "openmetadata.env"
+    env.write_text("AUTHENTICATION_PROVIDER=aws-cognito\nAUTHENTICATION_ENABLE_SELF_SIGNUP=false\n"
+                   "FERNET_KEY=${FERNET_KEY}\n")
+    result, report = _scan(tmp_path, "--env-file", str(env))
+    assert _status(report, "OMA501")[0] == "PASS" and _status(report, "OMA103")[0] == "PASS"
+    admins = next(f for f in report["findings"] if f["rule_id"] == "OMA503")
+    assert admins["status"] == "FAIL" and admins["location"] == {"file": str(env), "line": 1}
+    fernet = next(f for f in report["findings"] if f["rule_id"] == "OMA501")
+    assert fernet["evidence"]["given_as"] == "reference"  # FERNET_KEY=${FERNET_KEY}: set where it runs
+    key = next(f for f in report["findings"] if f["rule_id"] == "OMA502")
+    assert key["status"] == "FAIL" and "the image's shipped file" in key["message"]

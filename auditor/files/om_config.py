@@ -4,6 +4,7 @@ resolves them (auditor.files.environment), read into the same facts a live scan 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from auditor.files.environment import (
     compose_environment,
     parse_env_file,
     resolve_env_files,
+    server_service,
     substitute,
 )
 from auditor.files.om_settings import SECRETS, SETTINGS, SecretFound, Setting, build, secret_state, unknown_inputs
@@ -29,8 +31,29 @@ if TYPE_CHECKING:
 WHAT = "OpenMetadata configuration"
 
 
-def read_om_config(path: Path, root: Path, env: Mapping[str, Variable]) -> FileFacts:
-    rel = relative(path, root)
+# OpenMetadata's own conf/openmetadata.yaml, verbatim (open-metadata/OpenMetadata at
+# 5dc95e06b52d29a737c4614d41713269db1ba2d6, about release 1.1.1): the file inside the
+# openmetadata/server image, which a compose project or an env file configures through its
+# placeholders when the deployment mounts no openmetadata.yaml of its own (OpenMetadata's Docker
+# guide). Only one release is embedded: its security settings' variables and defaults are those the
+# 1.13.1 quickstart compose still sets (the same names); a setting added later that no variable of the
+# deployment sets is judged as this file has it, or not at all.
+IMAGE_DEFAULT = Path(__file__).resolve().parent / "defaults" / "openmetadata-1.1.1.yaml"
+IMAGE_RELEASE = "1.1.1"
+
+
+@dataclass(frozen=True)
+class ImageDefault:
+    """openmetadata.yaml is the image's own: findings point at the deployment's file that would set
+    the value (`where`), and name the image's file as the value's origin."""
+
+    shown: str  # the deployment file findings name as their resource (the compose or env file)
+    where: Location  # where a value the image's file decides should be set (the server service)
+
+
+def read_om_config(path: Path, root: Path, env: Mapping[str, Variable], image: ImageDefault | None = None
+                   ) -> FileFacts:
+    rel = relative(path, root) if image is None else image.shown
     try:
         text, used, original = substitute(read_input(path, WHAT, MAX_YAML_BYTES), env)
     except SubstitutionTooLarge as exc:
@@ -56,6 +79,9 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable]) -> FileF
         if origin is not None and origin.file and origin.kind in ("env-file", "compose"):
             return Location(origin.file, origin.line), origin.describe()
         described = origin.describe() if origin is not None else f"written in {rel}"
+        if image is not None:
+            return image.where, (f"{described.replace(' own', '')} in the image's openmetadata.yaml (OpenMetadata "
+                                 f"{IMAGE_RELEASE}'s conf/openmetadata.yaml), not set by the deployment")
         at = original[line - 1] if line is not None and 0 < line <= len(original) else line
         return Location(rel, at), described
 
@@ -87,7 +113,8 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable]) -> FileF
 def read_config_files(files: FileInputs) -> list[FileFacts]:
     """openmetadata.yaml, resolved against the environment its env and compose files give the server
     (auditor.files.environment says in which order)."""
-    if not files.of("config"):
+    configs, composes, envs = files.of("config"), files.of("compose_file"), files.of("env_files")
+    if not configs and not composes and not envs:
         return []
     env_files: dict[str, Variable] = {}
     for path in files.of("env_files"):  # a later file wins, as with docker's env_file lists
@@ -95,14 +122,23 @@ def read_config_files(files: FileInputs) -> list[FileFacts]:
     env_files = resolve_env_files(env_files)
     # The process environment is never read: in a gate it is the CI job's (its secrets), not the
     # deployment's, and the repository's author chooses which variable a placeholder names.
-    composes = files.of("compose_file")
+    image = None
     if composes:  # the container's environment: environment: over env_file; no shell variable reaches it
         lookup = {k: v.value for k, v in env_files.items()}
         env = dict(env_files)
+        rel = relative(composes[0], files.root)
         docs = read_yaml(composes[0], files.root, "compose file")
-        if docs and isinstance(docs[0].value, dict):
-            env.update(compose_environment(docs[0].value.get("services"), relative(composes[0], files.root),
-                                           docs[0].lines, lookup))
+        services = docs[0].value.get("services") if docs and isinstance(docs[0].value, dict) else None
+        env.update(compose_environment(services, rel, docs[0].lines if docs else {}, lookup))
+        server = server_service(services) if isinstance(services, dict) else None
+        if not configs and server is None:
+            raise InputError(f"compose file {rel} has no service running OpenMetadata's server (image "
+                             "openmetadata/server): give --config, or the compose file of the deployment")
+        image = ImageDefault(rel, Location(rel, docs[0].lines.get(("services", str(server))) if docs else None))
     else:
         env = env_files
-    return [read_om_config(files.of("config")[0], files.root, env)]
+        shown = relative(envs[0], files.root) if envs else ""
+        image = ImageDefault(shown, Location(shown, 1)) if envs else None
+    if configs:
+        return [read_om_config(configs[0], files.root, env)]
+    return [read_om_config(IMAGE_DEFAULT, files.root, env, image)]
