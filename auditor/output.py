@@ -68,6 +68,23 @@ def _claim(base: Path) -> Path:
 MANIFEST = ".omaudit-files"  # the report files of the last run into a folder, one name a line
 
 
+def _no_link_in_the_working_folder(path: Path) -> None:
+    """Refuse an output folder reached through a symbolic link inside the working folder: a checkout can
+    commit `out -> /somewhere` and have a gate write (and overwrite) reports there (found by an attack)."""
+    here = Path.cwd()
+    full = path if path.is_absolute() else here / path
+    try:
+        inside = full.relative_to(here)
+    except ValueError:
+        return  # outside the working folder: the operator named it
+    step = here
+    for part in inside.parts:
+        step = step / part
+        if step.is_symlink():
+            raise InputError(f"the output folder {path} goes through the symbolic link {step.relative_to(here)} in "
+                             "the working folder: refused (a checkout could point it anywhere); name a real folder")
+
+
 def write_reports(rendered: Sequence[tuple[str, str]], out_dir: Path | None, base: Path
                   ) -> tuple[list[Path], list[str]]:
     """Write (file name, redacted text) pairs: into `out_dir`, or into a new time-stamped folder under
@@ -78,6 +95,7 @@ def write_reports(rendered: Sequence[tuple[str, str]], out_dir: Path | None, bas
     """
     if not rendered:
         return [], []
+    _no_link_in_the_working_folder(out_dir if out_dir is not None else base)
     warnings: list[str] = []
     stage: Path | None = None
     target = out_dir

@@ -186,6 +186,9 @@ def build_gate(fail_on: str, suppressions: Path | None, no_suppressions: bool, b
     if suppressions is not None and no_suppressions:
         raise InputError("--suppressions and --no-suppressions exclude each other")
     if not no_suppressions:
+        if suppressions is None and Path(DEFAULT_FILE).is_symlink():
+            raise InputError(f"{DEFAULT_FILE} is a symbolic link: a suppressions file found in the working folder "
+                             "must be a regular file (name it with --suppressions to use it)")
         path = suppressions or (Path(DEFAULT_FILE) if Path(DEFAULT_FILE).is_file() else None)
         if path is not None:
             entries, used = load_suppressions(path), str(path)
@@ -326,6 +329,16 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
         for path in found.not_entered:
             notes.append(f"not entered: {relative(path, root)}/ (a folder tools generate); a configuration file "
                          "there is not judged")
+        helm = found.kinds.get("helm_values", [])
+        if "helm_values" not in paths and len({p.parent for p in helm}) > 1:
+            # Helm layers an overlay on its base, never on a sibling release's values (a decoy values.yaml
+            # elsewhere in the tree must not be layered over the real one: found by an attack).
+            raise InputError("--dir found Helm values in several folders (" + ", ".join(
+                sorted({relative(p.parent, root) or "." for p in helm})) + "): give each release's files with "
+                "--helm-values, base first")
+        if helm:  # the base values.yaml first, then the overlays beside it (helm -f base -f overlay)
+            found.kinds["helm_values"] = sorted(helm, key=lambda p: (p.name not in ("values.yaml", "values.yml"),
+                                                                      p.name))
         for key, hits in found.kinds.items():
             if key in paths:
                 continue
@@ -355,3 +368,31 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
     for line in notes:
         note(line)
     return ScanTarget(name=name or "files", files=files, report_notes=tuple(notes))
+
+
+def build_file_targets(options: FileOptions, note: Note = _silent) -> list[ScanTarget]:
+    """The file scan's targets: one, or under --dir with several Cognito deployments (templates or a
+    plan beside templates), one per deployment and one for OpenMetadata's side, each judged alone (a
+    first template judged while a second, prod, one was dropped let a gate pass: issue 21)."""
+    import dataclasses
+
+    from auditor.files.result import relative
+    from auditor.scan import ScanTarget
+    from auditor.sources import FileInputs
+
+    target = build_file_target(options, note)
+    files = target.files
+    assert files is not None
+    cognito = [(kind, path) for kind in ("terraform_plan", "cloudformation") for path in files.of(kind)]
+    if options.dir is None or len(cognito) < 2:
+        return [target]
+    why = ("several Cognito deployments under --dir (" + ", ".join(relative(p, files.root) for _, p in cognito)
+           + "): each is its own target, judged alone; the cross-file rules are SKIPPED, as the files do not say "
+           "which user pool OpenMetadata uses")
+    note(why)
+    om = {k: files.of(k) for k in ("config", "env_files", "compose_file", "helm_values") if files.of(k)}
+    targets = [dataclasses.replace(target, files=FileInputs(root=files.root, paths=om),
+                                   report_notes=(*target.report_notes, why))] if om else []
+    return targets + [ScanTarget(name=relative(path, files.root), report_notes=(*target.report_notes, why),
+                                 files=FileInputs(root=files.root, paths={kind: (path,)})) for kind, path in cognito]
+

@@ -45,6 +45,9 @@ def find_settings(folder: Path, named: Path | None = None) -> Settings | None:
             raise InputError(f"{source} names {given}, which is not a file")
         return Settings(given, _table(given, nested=given.name == "pyproject.toml") or {}, named=True)
     for path, nested in ((folder / FILE, False), (folder / "pyproject.toml", True)):
+        if path.is_symlink():  # found, not named: it must be the checkout's own file, not a way to read others
+            raise InputError(f"{path} is a symbolic link: a settings file found in the working folder must be a "
+                             "regular file (name it with --settings to use it)")
         if path.is_file():
             table = _table(path, nested=nested)
             if table is not None:

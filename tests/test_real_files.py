@@ -159,7 +159,7 @@ def test_an_env_file_alone_configures_the_image_s_openmetadata_yaml(tmp_path: Pa
     env = tmp_path / "openmetadata.env"
     env.write_text("AUTHENTICATION_PROVIDER=aws-cognito\nAUTHENTICATION_ENABLE_SELF_SIGNUP=false\n"
                    "FERNET_KEY=${FERNET_KEY}\n")
-    result, report = _scan(tmp_path, "--env-file", str(env))
+    _result, report = _scan(tmp_path, "--env-file", str(env))
     assert _status(report, "OMA501")[0] == "PASS" and _status(report, "OMA103")[0] == "PASS"
     admins = next(f for f in report["findings"] if f["rule_id"] == "OMA503")
     assert admins["status"] == "FAIL" and admins["location"] == {"file": str(env), "line": 1}

@@ -296,3 +296,95 @@ def test_a_table_where_a_setting_takes_a_value_is_refused(tmp_path: Path) -> Non
     result, _ = _gate(tree, tmp_path)
     assert result.code == 2 and result.stderr == (f"omaudit: error: {tree / 'omaudit.toml'}: [scan] baseline must "
                                                   "be a value, not a table\n")
+
+
+# ---- the second attack on this change ----------------------------------------------------------------
+
+def test_a_dev_template_beside_prod_never_hides_prod(tmp_path: Path) -> None:
+    """Issue 21, class 1, and the attack: --dir judged the first template and named the others as not
+    used, so a clean `a-cognito.yaml` (or dev) beside the real one made the gate green. Each Cognito
+    deployment is now its own target, and every report says so."""
+    tree = _checkout(tmp_path, **{"dev__template.json": (DATA / "files" / "cloudformation" /
+                                                          "template-hardened.json").read_text(),
+                                  "prod__template.yaml": (DATA / "real" / "cloudformation" /
+                                                           "aws-serverless-shopping-cart-auth.yaml").read_text()})
+    result, out = _gate(tree, tmp_path)
+    report = json.loads((out / "report.json").read_text())
+    assert result.code == 1 and [t["name"] for t in report["targets"]] == ["checkout", "dev/template.json",
+                                                                           "prod/template.yaml"]
+    prod = {f["rule_id"] for f in report["findings"] if f["target"] == "prod/template.yaml" and f["status"] == "FAIL"}
+    assert {"OMA201", "OMA205"} <= prod
+    assert report["notes"][0].startswith("several Cognito deployments under --dir (dev/template.json, "
+                                         "prod/template.yaml): each is its own target")
+
+
+def test_a_decoy_helm_values_file_elsewhere_stops_the_gate(tmp_path: Path) -> None:
+    values = (DATA / "files" / "helm" / "values-cognito.yaml").read_text()
+    tree = tmp_path / "checkout"
+    (tree / "zz").mkdir(parents=True)
+    (tree / "values.yaml").write_text(values)
+    (tree / "zz" / "values.yaml").write_text(values)
+    result, _out = _gate(tree, tmp_path)
+    assert result.code == 2 and "--dir found Helm values in several folders (., zz)" in result.stderr
+
+
+def test_a_service_named_like_the_server_is_not_the_server(tmp_path: Path) -> None:
+    compose = ("services:\n  openmetadata-server:\n    image: busybox\n    profiles: [never]\n"
+               "    environment:\n      FERNET_KEY: deploy-fernet-canary-0a1b2c3d\n"
+               "  om:\n    image: docker.getcollate.io/openmetadata/server:1.13.1\n"
+               "    environment:\n      FERNET_KEY: ${FERNET_KEY:-jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=}\n")
+    result, out = _gate(_checkout(tmp_path, **{"docker-compose.yml": compose}), tmp_path)
+    assert result.code == 1 and "OMA501" in _failing(out)
+
+
+def test_a_dot_env_beside_compose_fills_in_the_compose_file_only(tmp_path: Path) -> None:
+    compose = ("services:\n  om:\n    image: openmetadata/server:1.13.1\n    environment:\n"
+               "      AUTHENTICATION_PROVIDER: ${AUTHENTICATION_PROVIDER:-basic}\n")
+    dotenv = (DATA / "files" / "om" / "hardened.env").read_text()
+    result, out = _gate(_checkout(tmp_path, **{"docker-compose.yml": compose, ".env": dotenv}), tmp_path)
+    failing = _failing(out)
+    assert result.code == 1 and "OMA503" in failing and "OMA103" not in failing  # interpolated, not the container's
+
+
+def test_an_output_folder_through_a_link_in_the_checkout_is_refused(tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    tree = _checkout(tmp_path)
+    (tree / "out").symlink_to(victim)
+    result = run_cli_in_process("scan", "--dir", ".", "--format", "json", "--output-dir", "out", cwd=tree)
+    assert result.code == 2 and list(victim.iterdir()) == []
+    assert "goes through the symbolic link out in the working folder: refused" in result.stderr
+
+
+def test_found_settings_and_suppressions_may_not_be_links(tmp_path: Path) -> None:
+    tree = _checkout(tmp_path)
+    (tree / "omaudit-suppressions.toml").symlink_to("/proc/self/environ")
+    result, _ = _gate(tree, tmp_path)
+    assert result.code == 2 and "omaudit-suppressions.toml is a symbolic link" in result.stderr
+    (tree / "omaudit-suppressions.toml").unlink()
+    (tree / "omaudit.toml").symlink_to("/proc/self/environ")
+    result, _ = _gate(tree, tmp_path)
+    assert result.code == 2 and "omaudit.toml is a symbolic link" in result.stderr
+
+
+def test_a_client_decided_whole_at_deploy_is_skipped_not_dropped(tmp_path: Path) -> None:
+    template = tmp_path / "t.yaml"
+    template.write_text("Conditions:\n  C: !Equals [a, b]\nResources:\n  Pool:\n    Type: AWS::Cognito::UserPool\n"
+                        "    Properties: {AdminCreateUserConfig: {AllowAdminCreateUserOnly: true}}\n"
+                        "  Client:\n    Type: AWS::Cognito::UserPoolClient\n    Properties: !If\n      - C\n"
+                        "      - {UserPoolId: !Ref Pool, CallbackURLs: ['http://localhost/cb']}\n"
+                        "      - {UserPoolId: !Ref Pool}\n")
+    result = run_cli_in_process("scan", "--cloudformation", str(template), "--format", "json", "--output-dir",
+                                str(tmp_path / "o"), cwd=tmp_path)
+    report = json.loads((tmp_path / "o" / "report.json").read_text())
+    oma301 = next(f for f in report["findings"] if f["rule_id"] == "OMA301")
+    assert oma301["status"] == "SKIPPED" and "Client.Properties (Fn::If)" in oma301["message"], result.stderr
+
+
+def test_fn_foreach_is_refused_not_ignored(tmp_path: Path) -> None:
+    template = tmp_path / "t.yaml"
+    template.write_text("Transform: AWS::LanguageExtensions\nResources:\n  Pool:\n    Type: AWS::Cognito::UserPool\n"
+                        "  Fn::ForEach::Clients:\n    - Name\n    - [a, b]\n    - Client${Name}:\n"
+                        "        Type: AWS::Cognito::UserPoolClient\n        Properties: {UserPoolId: !Ref Pool}\n")
+    result = run_cli_in_process("scan", "--cloudformation", str(template), cwd=tmp_path)
+    assert result.code == 2 and "makes resources with Fn::ForEach::Clients" in result.stderr

@@ -82,7 +82,8 @@ def execute_scan(scan_plan: plan.ScanPlan, output_dir: Path | None) -> int:
     for note in notes:
         tell(note)
     report = dataclasses.replace(audit(snapshots, scan_plan.rules, started, options=scan_plan.gate.options),
-                                 shard=scan_plan.shard, notes=tuple(n for t in targets for n in t.report_notes))
+                                 shard=scan_plan.shard,
+                                 notes=tuple(dict.fromkeys(n for t in targets for n in t.report_notes)))
     return emit(report, scan_plan.formats, output_dir, [t.om_token for t in targets], scan_plan.gate)
 
 

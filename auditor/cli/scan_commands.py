@@ -107,10 +107,11 @@ def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active =
                                "cloudformation": cloudformation}, dir)
     if files.given:
         if om_url or inventory or cognito_pool_id or active or om_token_file:
-            raise InputError("a file scan (--config, --helm-values, --terraform-plan, --cloudformation, --dir) "
+            raise InputError("a file scan (--config, --env-file, --compose-file, --helm-values, --terraform-plan, "
+                             "--cloudformation, --dir) "
                              "contacts no server: leave out --om-url, --inventory, --cognito-pool-id, --active "
                              "and --om-token-file")
-        targets_ = [plan.build_file_target(files, tell)]
+        targets_ = plan.build_file_targets(files, tell)
         split = None
     elif inventory is not None:
         if om_url or cognito_pool_id or cognito_client_id or om_token_file:
@@ -133,7 +134,7 @@ def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active =
         split = None
     scan_plan = plan.ScanPlan(targets=targets_, rules=plan.load_selected(rules, skip_rules, rules_dir, gate, tell),
                               gate=gate, formats=plan.check_formats(format or ["table"]), shard=split,
-                              fleet=inventory is not None, concurrency=concurrency)
+                              fleet=inventory is not None or len(targets_) > 1, concurrency=concurrency)
     return execute_scan(scan_plan, output_dir)
 
 

@@ -704,9 +704,11 @@ def _with_unknown(result: FileFacts, unknown: dict[str, list[str]] | Attributes,
                     fact, **{name: Unknown(f"{result.file}: {what}: {when}")})
         clients = result.facts.get("cognito.clients")
         if isinstance(clients, tuple) and unknown.clients:
+            by_client: dict[str, dict[str, Unknown]] = {}  # one pass: clients x fields, not clients squared
+            for (cid, name), what in unknown.clients.items():
+                by_client.setdefault(cid, {})[name] = Unknown(f"{result.file}: {what}: {when}")
             result.facts["cognito.clients"] = tuple(
-                dataclasses.replace(c, **{name: Unknown(f"{result.file}: {what}: {when}") for (cid, name), what
-                                          in unknown.clients.items() if cid == c.client_id}) for c in clients)
+                dataclasses.replace(c, **by_client[c.client_id]) if c.client_id in by_client else c for c in clients)
         unknown = unknown.whole
     for key, names in unknown.items():
         result.facts.pop(key, None)
@@ -737,6 +739,11 @@ def _read_template(path: Path, root: Path) -> FileFacts:
     def where(logical: str) -> Location:
         return Location(rel, doc.line(("Resources", logical)))
 
+    loops = [k for k in resources if str(k).startswith("Fn::ForEach")]
+    if loops:  # AWS::LanguageExtensions: resources made by a loop would be judged by no rule
+        raise InputError(f"CloudFormation template {rel} makes resources with {loops[0]} (the "
+                         "AWS::LanguageExtensions transform), which omaudit does not expand: judge the processed "
+                         "template (aws cloudformation get-template --template-stage Processed)")
     typed = {k: v for k, v in resources.items() if isinstance(v, dict) and isinstance(v.get("Type"), str)}
     _check_bounds(f"CloudFormation template {rel}", [v["Type"] for v in typed.values()
                                                      if v["Type"].startswith("AWS::Cognito::")])
@@ -773,6 +780,13 @@ def _read_template(path: Path, root: Path) -> FileFacts:
         pools[logical] = PoolDraft(logical, pool, mfa, where(logical))
     for logical, resource in typed.items():
         kind, raw_props = resource["Type"], resource.get("Properties") or {}
+        if kind == "AWS::Cognito::UserPoolClient" and _intrinsic(raw_props) is not None:
+            # The whole client is decided at deploy (`Properties: !If [...]`): its pool cannot be told
+            # either, so every pool's clients are unknown, never judged without it.
+            for pool_key in pools:
+                unknown.setdefault(f"{pool_key}>cognito.clients", []).append(
+                    f"{logical}.Properties ({_intrinsic(raw_props)})")
+            continue
         if kind == "AWS::Cognito::UserPool" or not kind.startswith("AWS::Cognito::") or not isinstance(raw_props,
                                                                                                         dict):
             continue

@@ -247,11 +247,15 @@ def server_service(services: Mapping[Any, Any]) -> Any:
     on the same image (`execute-migrate-all`, command `./bootstrap/openmetadata-ops.sh migrate`, in
     open-metadata/OpenMetadata docker/docker-compose-quickstart/docker-compose.yml at 1.1.1 and 1.13.1);
     `openmetadata-server` by name when several remain. None when no service runs OpenMetadata."""
-    candidates = [name for name, spec in services.items() if isinstance(spec, dict)
-                  and ("openmetadata/server" in str(spec.get("image", "")) or "openmetadata" in str(name).lower())]
-    running = [name for name in candidates if "migrate" not in f"{name} {services[name].get('command', '')}".lower()]
-    named = [name for name in running if str(name) == "openmetadata-server"]
-    return (named or running or candidates or [None])[0]
+    specs = {name: spec for name, spec in services.items() if isinstance(spec, dict)}
+    imaged = [name for name, spec in specs.items() if "openmetadata/server" in str(spec.get("image", ""))]
+    # By image first: a service merely *named* openmetadata-server (a busybox under a profile nobody
+    # enables) must not stand in for the one that runs the server (found by an attack on this change).
+    candidates = imaged or [name for name in specs if "openmetadata" in str(name).lower()]
+    running = [name for name in candidates if "migrate" not in f"{name} {specs[name].get('command', '')}".lower()]
+    started = [name for name in running if not specs[name].get("profiles")]  # profiles start only on request
+    named = [name for name in started or running if str(name) == "openmetadata-server"]
+    return (named or started or running or candidates or [None])[0]
 
 
 def compose_environment(services: object, name: str, lines: Mapping[tuple[str | int, ...], int],

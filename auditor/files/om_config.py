@@ -125,7 +125,11 @@ def read_config_files(files: FileInputs) -> list[FileFacts]:
     image = None
     if composes:  # the container's environment: environment: over env_file; no shell variable reaches it
         lookup = {k: v.value for k, v in env_files.items()}
-        env = dict(env_files)
+        # A file named `.env` only fills in the compose file itself (Docker's "Set environment variables
+        # within your container's environment" / ".env file" pages): the container gets what the
+        # service's environment: names, so a `.env` of hardened values nobody references hides nothing.
+        env = {k: v for k, v in env_files.items() if v.origin.file is None
+               or Path(v.origin.file).name != ".env"}
         rel = relative(composes[0], files.root)
         docs = read_yaml(composes[0], files.root, "compose file")
         services = docs[0].value.get("services") if docs and isinstance(docs[0].value, dict) else None
