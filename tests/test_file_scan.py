@@ -286,10 +286,13 @@ def test_dir_takes_plans_and_templates_by_what_they_hold(tmp_path: Path) -> None
     result = run_cli_in_process("scan", "--dir", str(repo), "--format", "json", "--output-dir", str(tmp_path / "o"))
     assert "using infra/tfplan.json" in result.stderr and "using infra/cognito.template" in result.stderr
     assert "skipped package.json" in result.stderr
-    assert "infra/cognito.template: not used for cognito.user_pool, cognito.mfa" in result.stderr
+    # A plan beside a template: two Cognito deployments, each its own target (issue 21: the template
+    # was named "not used" and never judged); the template's pool is not mixed into the plan's.
+    assert "several Cognito deployments under --dir (infra/tfplan.json, infra/cognito.template)" in result.stderr
     report = json.loads((tmp_path / "o" / "report.json").read_text())
-    # The plan comes first and gives the Cognito facts; the template's pool is not mixed in.
+    assert [t["name"] for t in report["targets"]] == ["infra/tfplan.json", "infra/cognito.template"]
     assert {f["location"]["file"] for f in report["findings"] if f["status"] == "FAIL"} == {"infra/tfplan.json"}
+    assert any(f["target"] == "infra/cognito.template" and f["status"] == "PASS" for f in report["findings"])
 
 
 def test_an_inventory_target_may_be_files(tmp_path: Path) -> None:
