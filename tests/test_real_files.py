@@ -4,10 +4,12 @@ deployment knows it.
 
 How the expectations were made: each template was read against every OMA2xx/OMA3xx rule's
 documentation. For the shopping-cart and password-manager templates the reading agreed with the first
-run. For aws-lex-web-ui the reading disagreed with it: OMA205 (self-registration) FAILed although
-`AllowAdminCreateUserOnly` is an `!If` decided at deploy, because the rule tested the Unknown with
-`is True`; and the whole pool was SKIPPED before per-attribute unknowns (issue 21, class 5). Both were
-fixed before the expectations below were written down.
+run. For aws-lex-web-ui it did not: OMA205 (self-registration) FAILed although
+`AllowAdminCreateUserOnly` is an `!If`, because the rule tested the Unknown with `is True`; before
+per-attribute unknowns (issue 21, class 5) the whole pool was SKIPPED. Then a second attack showed
+that intrinsics a template decides by itself must be evaluated: the `!If`'s condition compares a
+parameter whose default is '' with '', so as written (defaults) the pool is admin-only (PASS), and
+SKIPPED only when the parameter is left to deploy. The expectations below are the final reading.
 """
 
 from __future__ import annotations
@@ -67,15 +69,24 @@ def test_public_cloudformation_templates_are_judged_as_written(name: str, pool: 
 
 def test_an_intrinsic_hides_only_the_rules_that_read_it(tmp_path: Path) -> None:
     """Issue 21, class 5: `AllowAdminCreateUserOnly: !If [...]` and `LambdaConfig: !If [...]` made every
-    pool rule SKIPPED (52 SKIPPED, exit 0 on a pool with MFA off). Now only OMA205 and OMA216 are, each
-    naming the property; the pool's other rules are judged."""
-    _, report = _scan(tmp_path, "--cloudformation", str(REAL / "cloudformation" / "aws-lex-web-ui-cognito.yaml"))
-    where = "cloudformation/aws-lex-web-ui-cognito.yaml"
-    assert _status(report, "OMA205") == ("SKIPPED", f"tests/data/real/{where}: CognitoUserPool.AdminCreateUserConfig"
+    pool rule SKIPPED (52 SKIPPED, exit 0 on a pool with MFA off). With the template's own default
+    (`AllowedSignUpEmailDomain: ''`) the condition is false: admin-only sign-up (OMA205 PASS) and no
+    trigger (`!Ref AWS::NoValue`: OMA216 PASS). Left to deploy (no default), only OMA205 and OMA216 are
+    SKIPPED, each naming the property; the pool's other rules are judged."""
+    real = REAL / "cloudformation" / "aws-lex-web-ui-cognito.yaml"
+    _, report = _scan(tmp_path, "--cloudformation", str(real))
+    assert _status(report, "OMA205")[0] == "PASS" and _status(report, "OMA216")[0] == "PASS"
+    deployed = tmp_path / "lex.yaml"
+    text = real.read_text()
+    assert "  AllowedSignUpEmailDomain:\n    Type: String\n    Default: ''\n" in text
+    deployed.write_text(text.replace("  AllowedSignUpEmailDomain:\n    Type: String\n    Default: ''\n",
+                                     "  AllowedSignUpEmailDomain:\n    Type: String\n"))
+    _, report = _scan(tmp_path / "d", "--cloudformation", str(deployed))
+    assert _status(report, "OMA205") == ("SKIPPED", f"{deployed}: CognitoUserPool.AdminCreateUserConfig"
                                          ".AllowAdminCreateUserOnly (Fn::If): known only at deploy")
-    assert _status(report, "OMA216") == ("SKIPPED", f"tests/data/real/{where}: CognitoUserPool.LambdaConfig (Fn::If):"
-                                         " known only at deploy")
-    assert _status(report, "OMA201")[0] == "PASS" and _status(report, "OMA202")[0] == "PASS"
+    assert _status(report, "OMA216") == ("SKIPPED", f"{deployed}: CognitoUserPool.LambdaConfig (Fn::If): known only "
+                                         "at deploy")
+    assert _status(report, "OMA201")[0] == "PASS" and _status(report, "OMA203")[0] == "FAIL"
 
 
 def test_a_comma_delimited_list_parameter_is_a_list(tmp_path: Path) -> None:
@@ -167,3 +178,30 @@ def test_an_env_file_alone_configures_the_image_s_openmetadata_yaml(tmp_path: Pa
     assert fernet["evidence"]["given_as"] == "reference"  # FERNET_KEY=${FERNET_KEY}: set where it runs
     key = next(f for f in report["findings"] if f["rule_id"] == "OMA502")
     assert key["status"] == "FAIL" and "the image's shipped file" in key["message"]
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("!Join ['', [!Ref AdminCreateUser]]", "FAIL"),  # the parameter's default, false
+    ("!Sub 'false'", "FAIL"),
+    ("!Select [0, [false]]", "FAIL"),
+    ("!If [Always, false, false]", "FAIL"),  # both branches alike
+    ("!If [Always, false, true]", "FAIL"),  # a condition the template decides: Always is true
+    ("!If [Never, false, true]", "PASS"),
+    ("!FindInMap [Settings, Prod, AdminOnly]", "FAIL"),
+    ("!Ref AWS::NoValue", "FAIL"),  # removed: AWS's default, false
+    ("!If [Deployed, false, true]", "SKIPPED"),  # decided by a parameter without a default
+])
+def test_intrinsics_the_template_decides_are_evaluated(written: str, expected: str, tmp_path: Path) -> None:
+    """The second attack: an intrinsic that always gives the bad value (`!Sub 'false'`) was SKIPPED, so
+    a pull request could hide OMA205 without changing what deploys. CloudFormation User Guide,
+    "Intrinsic function reference"."""
+    text = (REAL / "cloudformation" / "kojji-password-manager-cognito.yaml").read_text()
+    text = text.replace("AllowAdminCreateUserOnly: !Ref AdminCreateUser", f"AllowAdminCreateUserOnly: {written}")
+    text = text.replace("Resources:\n", "Conditions:\n  Always: !Equals [a, a]\n  Never: !Not [!Condition Always]\n"
+                        "  Deployed: !Equals [!Ref Stage, prod]\nMappings:\n  Settings:\n    Prod:\n"
+                        "      AdminOnly: 'false'\nResources:\n", 1)
+    text = text.replace("Parameters:\n", "Parameters:\n  Stage:\n    Type: String\n", 1)
+    template = tmp_path / "t.yaml"
+    template.write_text(text)
+    _, report = _scan(tmp_path, "--cloudformation", str(template))
+    assert _status(report, "OMA205")[0] == expected

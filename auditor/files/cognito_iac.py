@@ -19,6 +19,7 @@ id), with a note naming the others.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 import re
@@ -538,15 +539,156 @@ def _intrinsic(value: Any) -> str | None:
     return None
 
 
-def _known(value: Any, params: dict[str, Any], unknown: list[str], where: str, key: str = "") -> Any:
+class Template(dict[str, Any]):
+    """A template's parameters (name -> the value `!Ref` gives: its Default, or its only AllowedValue),
+    with its Conditions and Mappings: what intrinsics can be evaluated with before deploy."""
+
+    def __init__(self, params: dict[str, Any], conditions: Any, mappings: Any) -> None:
+        super().__init__(params)
+        self.conditions: dict[str, Any] = conditions if isinstance(conditions, dict) else {}
+        self.mappings: dict[str, Any] = mappings if isinstance(mappings, dict) else {}
+
+
+NO_VALUE = object()  # `!Ref AWS::NoValue`: CloudFormation removes the property (AWS's default applies)
+_UNSOLVED = object()
+_MAX_DEPTH = 16
+
+
+def _args(value: Any) -> tuple[str, Any] | None:
+    """(name without Fn::, arguments) of an intrinsic, in either spelling."""
+    if isinstance(value, Tagged):
+        return value.tag.removeprefix("Fn::"), value.value
+    if isinstance(value, dict) and len(value) == 1:
+        name, args = next(iter(value.items()))
+        if name == "Ref" or str(name).startswith("Fn::") or name == "Condition":
+            return str(name).removeprefix("Fn::"), args
+    return None
+
+
+def _solve(value: Any, ctx: Template, depth: int = 0) -> Any:
+    """The value an intrinsic gives whatever the stack's inputs are (literals, parameter defaults or
+    their only allowed value, constant conditions, literal mappings), NO_VALUE, or _UNSOLVED. A value
+    that merely *looks* deploy-time (`!Sub 'false'`, `!If [Always, false, false]`) must not hide a
+    finding (found by an attack on per-attribute unknowns). CloudFormation User Guide, "Intrinsic
+    function reference" (Ref, Fn::Sub, Fn::Join, Fn::Select, Fn::FindInMap, Fn::If, Fn::Base64,
+    condition functions)."""
+    call = _args(value)
+    if call is None:
+        if isinstance(value, list):
+            items = [_solve(v, ctx, depth + 1) for v in value]
+            return _UNSOLVED if any(i is _UNSOLVED for i in items) else [i for i in items if i is not NO_VALUE]
+        if isinstance(value, dict):
+            pairs = {k: _solve(v, ctx, depth + 1) for k, v in value.items()}
+            return _UNSOLVED if any(v is _UNSOLVED for v in pairs.values()) else {
+                k: v for k, v in pairs.items() if v is not NO_VALUE}
+        return value
+    if depth > _MAX_DEPTH:
+        return _UNSOLVED
+    name, args = call
+    if name == "Condition":  # a condition used as a value: its truth
+        truth = _condition(args, ctx, depth + 1)
+        return _UNSOLVED if truth is None else truth
+    if name == "Ref":
+        if args == "AWS::NoValue":
+            return NO_VALUE
+        if isinstance(args, str) and args in ctx:
+            return ctx[args]
+        # Inside a structure, a Ref to another resource (`UserPoolId: !Ref Pool`) stays for the reader.
+        return value if depth > 0 and isinstance(args, str) and not args.startswith("AWS::") else _UNSOLVED
+    if name == "Sub":
+        text, names = (args[0], args[1]) if isinstance(args, list) and len(args) == 2 else (args, {})
+        if not isinstance(text, str) or not isinstance(names, dict):
+            return _UNSOLVED
+        known = {k: _solve(v, ctx, depth + 1) for k, v in names.items()}
+
+        def one(match: re.Match[str]) -> str:
+            key = match.group(1)
+            if key.startswith("!"):
+                return "${" + key[1:] + "}"
+            found = known[key] if key in known else ctx.get(key, _UNSOLVED)
+            if not isinstance(found, str | int | float | bool):
+                raise LookupError(key)
+            return _text(found)
+        try:
+            return re.sub(r"\$\{([^}]{1,256})\}", one, text)
+        except LookupError:
+            return _UNSOLVED
+    if name == "Join" and isinstance(args, list) and len(args) == 2 and isinstance(args[0], str):
+        items = _solve(args[1], ctx, depth + 1)
+        if isinstance(items, list) and all(isinstance(i, str | int | float | bool) for i in items):
+            return args[0].join(_text(i) for i in items)
+        return _UNSOLVED
+    if name == "Select" and isinstance(args, list) and len(args) == 2:
+        index, items = _solve(args[0], ctx, depth + 1), _solve(args[1], ctx, depth + 1)
+        try:
+            return items[int(index)] if isinstance(items, list) else _UNSOLVED
+        except (ValueError, TypeError, IndexError):
+            return _UNSOLVED
+    if name == "FindInMap" and isinstance(args, list) and len(args) == 3:
+        keys = [_solve(a, ctx, depth + 1) for a in args]
+        found: Any = ctx.mappings
+        for key in keys:
+            if not isinstance(found, dict) or not isinstance(key, str) or key not in found:
+                return _UNSOLVED
+            found = found[key]
+        return _solve(found, ctx, depth + 1)
+    if name == "If" and isinstance(args, list) and len(args) == 3:
+        chosen = _condition(args[0], ctx, depth + 1)
+        if chosen is not None:
+            return _solve(args[1] if chosen else args[2], ctx, depth + 1)
+        left, right = _solve(args[1], ctx, depth + 1), _solve(args[2], ctx, depth + 1)
+        return left if left is not _UNSOLVED and left == right else _UNSOLVED
+    if name == "Base64":
+        text = _solve(args, ctx, depth + 1)
+        return base64.b64encode(text.encode()).decode() if isinstance(text, str) else _UNSOLVED
+    return _UNSOLVED
+
+
+def _text(value: str | int | float | bool) -> str:
+    """A parameter or literal as CloudFormation's string functions see it (parameters are strings;
+    a YAML `false` default is "false")."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _condition(value: Any, ctx: Template, depth: int) -> bool | None:
+    """A condition's truth when the template decides it alone, else None."""
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(value, str):  # a condition's name
+        return _condition(ctx.conditions[value], ctx, depth + 1) if value in ctx.conditions else None
+    call = _args(value)
+    if call is None:
+        return None
+    name, args = call
+    if name == "Condition":
+        return _condition(args, ctx, depth + 1)
+    if name == "Equals" and isinstance(args, list) and len(args) == 2:
+        left, right = _solve(args[0], ctx, depth + 1), _solve(args[1], ctx, depth + 1)
+        if left is _UNSOLVED or right is _UNSOLVED or _args(left) is not None or _args(right) is not None:
+            return None  # a parameter without a default, another resource: decided at deploy
+        return str(left).lower() == str(right).lower() if isinstance(left, bool) or isinstance(right, bool) \
+            else left == right
+    if name in ("Not", "And", "Or") and isinstance(args, list):
+        parts = [_condition(a, ctx, depth + 1) for a in args]
+        if name == "Not":
+            return None if len(parts) != 1 or parts[0] is None else not parts[0]
+        if name == "And":
+            return False if False in parts else (None if None in parts else True)
+        return True if True in parts else (None if None in parts else False)
+    return None
+
+
+def _known(value: Any, params: Template, unknown: list[str], where: str, key: str = "") -> Any:
     """A property with parameters resolved to their Default, strings coerced where CloudFormation would,
     and anything else intrinsic (Fn::If, Fn::ImportValue, a parameter without a default, ...) unknown
     until deploy: recorded in `unknown` (unless no rule reads it) and left out."""
     kind = _intrinsic(value)
-    if kind == "Ref":
-        name = value.value if isinstance(value, Tagged) else value["Ref"]
-        if isinstance(name, str) and name in params:
-            return _coerced(key, params[name])
+    if kind is not None:
+        solved = _solve(value, params)
+        if solved is NO_VALUE:
+            return None  # the property is removed: what AWS applies without it
+        if solved is not _UNSOLVED and solved is not value:
+            return _known(solved, params, unknown, where, key)
     if kind is not None and ".LambdaConfig." in where:
         return f"<{kind}>"  # a trigger's function ARN is known at deploy; that the trigger is set, now
     if kind is not None:
@@ -565,7 +707,9 @@ def _parameter(declared: dict[str, Any]) -> Any:
     """A parameter's Default as `!Ref` gives it: a CommaDelimitedList or List<...> is a list of its
     comma-separated values, spaces around each trimmed (AWS CloudFormation User Guide, "Parameters":
     "CommaDelimitedList: an array of literal strings that are separated by commas")."""
-    default, kind = declared["Default"], str(declared.get("Type", ""))
+    allowed = declared.get("AllowedValues") or []
+    default = declared["Default"] if "Default" in declared else allowed[0]  # the only value it can take
+    kind = str(declared.get("Type", ""))
     if (kind == "CommaDelimitedList" or kind.startswith("List<")) and isinstance(default, str):
         return [part.strip() for part in default.split(",")]
     return default
@@ -748,7 +892,13 @@ def _read_template(path: Path, root: Path) -> FileFacts:
     _check_bounds(f"CloudFormation template {rel}", [v["Type"] for v in typed.values()
                                                      if v["Type"].startswith("AWS::Cognito::")])
     declared = doc.value.get("Parameters") if isinstance(doc.value.get("Parameters"), dict) else {}
-    params = {k: _parameter(v) for k, v in declared.items() if isinstance(v, dict) and "Default" in v}
+    params = Template({k: _parameter(v) for k, v in declared.items() if isinstance(v, dict) and (
+        "Default" in v or len(v.get("AllowedValues") or []) == 1)}, doc.value.get("Conditions"),
+        doc.value.get("Mappings"))
+    # A resource whose Condition the template decides false is never created (an attack hid the real
+    # pool behind a clean one under `Condition: Never`).
+    typed = {k: v for k, v in typed.items()
+             if "Condition" not in v or _condition(v["Condition"], params, 0) is not False}
     unknown: dict[str, list[str]] = {}  # input key -> the properties known only at deploy
     pools: dict[str, PoolDraft] = {}
     for logical, resource in typed.items():
@@ -780,6 +930,8 @@ def _read_template(path: Path, root: Path) -> FileFacts:
         pools[logical] = PoolDraft(logical, pool, mfa, where(logical))
     for logical, resource in typed.items():
         kind, raw_props = resource["Type"], resource.get("Properties") or {}
+        if _intrinsic(raw_props) is not None and isinstance(_solve(raw_props, params), dict):
+            raw_props = _solve(raw_props, params)  # `Properties: !If [Always, {...}, {...}]`
         if kind == "AWS::Cognito::UserPoolClient" and _intrinsic(raw_props) is not None:
             # The whole client is decided at deploy (`Properties: !If [...]`): its pool cannot be told
             # either, so every pool's clients are unknown, never judged without it.

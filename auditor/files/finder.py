@@ -86,6 +86,9 @@ def _kind(path: Path) -> tuple[str | None, str]:
     cap = MAX_PLAN_BYTES if name.endswith(".json") else MAX_YAML_BYTES
     if size > cap:
         return (REFUSING, f"is larger than {cap // (1024 * 1024)} MiB") if looks else (SKIPPED, "")
+    plain = next((kind.key for kind in KINDS if kind.plain(name, head)), None)
+    if plain is not None:  # its reader parses it, and refuses it if it is not this kind: no second parse
+        return plain, ""
     try:
         text = read_input(path, "file", cap)
         json_text = name.endswith(".json") and text.lstrip().startswith("{")

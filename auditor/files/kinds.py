@@ -30,6 +30,9 @@ class FileKind:
     many: bool
     detect: Callable[[str, str], bool]  # (the file name in lower case, its text): does it look like one?
     holds: Callable[[str, Any], bool]  # (the file name in lower case, a parsed document): is it one?
+    # The plain shape (a top-level key at a line's start): taken without parsing twice; the reader
+    # parses it anyway, and refuses it (exit 2) if it is not what it looked like.
+    plain: Callable[[str, str], bool] = lambda name, head: False
 
 
 def _env(name: str, head: str) -> bool:
@@ -54,6 +57,31 @@ def _values(name: str, head: str) -> bool:
 
 def _compose(name: str, head: str) -> bool:
     return name.endswith(YAML) and ("compose" in name or bool(re.search(r"(?m)^services[ \t]*:", head)))
+
+
+def _plain_plan(name: str, head: str) -> bool:
+    return name.endswith(STRUCTURED) and '"format_version"' in head and bool(
+        re.search(r'"(planned_values|resource_changes|values)"', head))
+
+
+def _plain_template(name: str, head: str) -> bool:
+    return name.endswith(STRUCTURED) and bool(
+        re.search(r"(?m)^[ \t]*\"?Type\"?[ \t]*:[ \t]*\"?AWS::Cognito::UserPool", head))
+
+
+def _plain_config(name: str, head: str) -> bool:
+    return name.endswith(YAML) and bool(
+        re.search(r"(?m)^(authenticationConfiguration|authorizerConfiguration|jwtTokenConfiguration)[ \t]*:", head))
+
+
+def _plain_values(name: str, head: str) -> bool:
+    # [ \t], never \s: a newline-matching class makes these searches quadratic on blank lines.
+    return name.endswith(YAML) and bool(re.search(r"(?m)^openmetadata[ \t]*:", head)) and bool(
+        re.search(r"(?m)^[ \t]+config[ \t]*:", head))
+
+
+def _plain_compose(name: str, head: str) -> bool:
+    return name.endswith(YAML) and bool(re.search(r"(?m)^services[ \t]*:", head)) and "openmetadata" in head
 
 
 def _holds_plan(name: str, doc: Any) -> bool:
@@ -84,11 +112,11 @@ CONFIG_KEYS = ("authenticationConfiguration", "authorizerConfiguration", "jwtTok
                "fernetConfiguration")
 KINDS: tuple[FileKind, ...] = (
     FileKind("env_files", "--env-file", True, _env, lambda name, doc: False),
-    FileKind("terraform_plan", "--terraform-plan", False, _plan, _holds_plan),
-    FileKind("cloudformation", "--cloudformation", True, _template, _holds_template),
-    FileKind("config", "--config", False, _config, _holds_config),
-    FileKind("helm_values", "--helm-values", True, _values, _holds_values),
-    FileKind("compose_file", "--compose-file", False, _compose, _holds_compose),
+    FileKind("terraform_plan", "--terraform-plan", False, _plan, _holds_plan, _plain_plan),
+    FileKind("cloudformation", "--cloudformation", True, _template, _holds_template, _plain_template),
+    FileKind("config", "--config", False, _config, _holds_config, _plain_config),
+    FileKind("helm_values", "--helm-values", True, _values, _holds_values, _plain_values),
+    FileKind("compose_file", "--compose-file", False, _compose, _holds_compose, _plain_compose),
 )
 BY_KEY = {kind.key: kind for kind in KINDS}
 # The order files are read in, and so which file comes first when two give the same input.
