@@ -424,9 +424,14 @@ def test_cloudformation_strings_parameters_and_intrinsics(tmp_path: Path) -> Non
     judged although the same client's ExplicitAuthFlows is an Fn::If)."""
     _, report = _scan(tmp_path, "--cloudformation", str(REVIEW / "template-strings-and-intrinsics.yaml"))
     got = _status(report)
-    assert got["OMA304"] == "SKIPPED" and got["OMA308"] == "FAIL"
-    skipped = next(f for f in report["findings"] if f["rule_id"] == "OMA304")
-    assert "Client.ExplicitAuthFlows (Fn::If): known only at deploy" in skipped["message"]
+    # The Fn::If's condition compares a parameter's default ("true") with "true": the template decides it
+    # (the second attack on issue 18's change), so the password flow is on.
+    assert got["OMA304"] == "FAIL" and got["OMA308"] == "FAIL"
+    undecided = tmp_path / "undecided.yaml"
+    undecided.write_text((REVIEW / "template-strings-and-intrinsics.yaml").read_text().replace(
+        'AllowPasswordFlow: {Type: String, Default: "true"}', "AllowPasswordFlow: {Type: String}"))
+    got_u = _status(_scan(tmp_path / "u", "--cloudformation", str(undecided))[1])
+    assert got_u["OMA304"] == "SKIPPED" and got_u["OMA308"] == "FAIL"
     plain = tmp_path / "no-if.yaml"
     plain.write_text("".join(line for line in (REVIEW / "template-strings-and-intrinsics.yaml").read_text()
                              .splitlines(keepends=True) if "ExplicitAuthFlows" not in line))

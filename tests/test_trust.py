@@ -247,17 +247,19 @@ def test_an_escaped_cognito_type_is_still_a_template(tmp_path: Path) -> None:
     assert result.code == 1 and "using stack.yaml" in result.stderr
 
 
-@pytest.mark.parametrize(("text", "why"), [
-    ("authenticationConfiguration:\n  provider: basic\n" + "# pad\n" * 400_000, "is larger than 2 MiB"),
-    ("authenticationConfiguration:\n  provider: [basic\n", "cannot be parsed (line 3: "),
-])
-def test_a_configuration_file_that_cannot_be_read_stops_the_gate(text: str, why: str, tmp_path: Path) -> None:
+def test_a_configuration_file_that_cannot_be_read_stops_the_gate(tmp_path: Path) -> None:
     tree = _checkout(tmp_path)
-    (tree / "openmetadata.yaml").write_text(text)
+    (tree / "openmetadata.yaml").write_text("authenticationConfiguration:\n  provider: basic\n" + "# pad\n" * 400_000)
     result, out = _gate(tree, tmp_path)
     assert result.code == 2 and not out.exists()
-    assert result.stderr.startswith(f"omaudit: error: openmetadata.yaml looks like a configuration file but {why}")
-    assert result.stderr.endswith(": the gate cannot judge the tree without it (fix it, or move it out of --dir)\n")
+    assert result.stderr == ("omaudit: error: openmetadata.yaml looks like a configuration file but is larger than "
+                             "2 MiB: the gate cannot judge the tree without it (fix it, or move it out of --dir)\n")
+    # One of a plain known shape is taken without a second parse: its reader refuses it, naming the line.
+    (tree / "openmetadata.yaml").write_text("authenticationConfiguration:\n  provider: [basic\n")
+    result, out = _gate(tree, tmp_path)
+    assert result.code == 2 and not out.exists()
+    assert result.stderr.endswith("omaudit: error: OpenMetadata configuration openmetadata.yaml: line 3: did not "
+                                  "find expected '…' or '…'\n")
 
 
 def test_hidden_folders_are_entered_and_generated_ones_are_named_in_every_report(tmp_path: Path) -> None:
@@ -286,7 +288,7 @@ def test_a_million_values_are_refused_while_parsing(tmp_path: Path) -> None:
     tree = _checkout(tmp_path)
     (tree / "openmetadata.yaml").write_text("authenticationConfiguration: [" + "1," * 1_000_000 + "1]\n")
     result, _ = _gate(tree, tmp_path)
-    assert result.code == 2 and "cannot be parsed (line 1: more than 200000 values: refused)" in result.stderr
+    assert result.code == 2 and "openmetadata.yaml: line 1: more than 200000 values: refused" in result.stderr
 
 
 def test_a_table_where_a_setting_takes_a_value_is_refused(tmp_path: Path) -> None:
@@ -369,7 +371,8 @@ def test_found_settings_and_suppressions_may_not_be_links(tmp_path: Path) -> Non
 
 def test_a_client_decided_whole_at_deploy_is_skipped_not_dropped(tmp_path: Path) -> None:
     template = tmp_path / "t.yaml"
-    template.write_text("Conditions:\n  C: !Equals [a, b]\nResources:\n  Pool:\n    Type: AWS::Cognito::UserPool\n"
+    template.write_text("Parameters:\n  Stage: {Type: String}\nConditions:\n  C: !Equals [!Ref Stage, prod]\n"
+                        "Resources:\n  Pool:\n    Type: AWS::Cognito::UserPool\n"
                         "    Properties: {AdminCreateUserConfig: {AllowAdminCreateUserOnly: true}}\n"
                         "  Client:\n    Type: AWS::Cognito::UserPoolClient\n    Properties: !If\n      - C\n"
                         "      - {UserPoolId: !Ref Pool, CallbackURLs: ['http://localhost/cb']}\n"
