@@ -22,10 +22,9 @@ from typing import Any
 
 import botocore.awsrequest
 import botocore.exceptions
-import requests
 import urllib3
 
-from auditor.collectors.deadline import REQUEST_DEADLINE, DeadlineAdapter, deadline, too_slow
+from auditor.collectors.deadline import REQUEST_DEADLINE, GuardedPools, deadline, read_capped, too_slow
 from auditor.errors import Cause, CollectionError
 from auditor.untrusted import MalformedInput, load_json
 
@@ -34,25 +33,23 @@ CONNECT_TIMEOUT = 5.0
 POOL_SIZE = 256  # one adapter serves a fleet's calls in flight
 
 _local = threading.local()
-_adapter: DeadlineAdapter | None = None
-_adapter_lock = threading.Lock()
+_pools: dict[bool | str, GuardedPools] = {}  # by TLS verification: one client per CA bundle
+_pools_lock = threading.Lock()
 
 
 def _reset_after_fork() -> None:
-    global _adapter
-    _adapter = None  # a forked worker never shares the parent's pooled connections
+    _pools.clear()  # a forked worker never shares the parent's pooled connections
     _local.__dict__.clear()
 
 
 os.register_at_fork(after_in_child=_reset_after_fork)
 
 
-def _shared_adapter() -> DeadlineAdapter:
-    global _adapter
-    with _adapter_lock:
-        if _adapter is None:
-            _adapter = DeadlineAdapter(pool_connections=4, pool_maxsize=POOL_SIZE)
-        return _adapter
+def _shared_pools(verify: bool | str) -> GuardedPools:
+    with _pools_lock:
+        if verify not in _pools:
+            _pools[verify] = GuardedPools(verify, maxsize=POOL_SIZE, pools=4)
+        return _pools[verify]
 
 
 @contextlib.contextmanager
@@ -94,44 +91,31 @@ def send(request: botocore.awsrequest.AWSPreparedRequest, verify: bool | str = T
     if remaining <= 0:
         raise CollectionError("not sent: the time budget for this target is spent", Cause.TIMEOUT)
     limit_s = min(REQUEST_DEADLINE, remaining)
-    if "@" in request.url.split("/", 3)[2]:  # requests would replace the signature with Basic auth
+    if "@" in request.url.split("/", 3)[2]:  # a password in the endpoint URL would be sent, not the signature
         raise CollectionError("the AWS endpoint URL carries a user name or password; not sent", Cause.CREDENTIALS)
-    prepared = requests.Request(request.method, request.url, headers=dict(request.headers.items()),
-                                data=request.body).prepare()
+    body = request.body
+    if body is not None and not isinstance(body, bytes | str):  # cognito-idp's JSON protocol sends bytes
+        raise CollectionError(f"a request body of type {type(body).__name__} is not sent")
     with deadline(limit_s) as limit:
         try:
-            with _shared_adapter().send(prepared, stream=True, timeout=(min(CONNECT_TIMEOUT, limit_s), limit_s),
-                                        verify=verify, proxies=requests.utils.get_environ_proxies(request.url),
-                                        ) as resp:
-                body = _read_capped(resp)
-                status, headers = resp.status_code, dict(resp.headers.items())
+            resp = _shared_pools(verify).urlopen(request.method, request.url, dict(request.headers.items()), body,
+                                                 (min(CONNECT_TIMEOUT, limit_s), limit_s))
+            answer = read_capped(resp, MAX_BODY_BYTES, f"answered more than {MAX_BODY_BYTES // (1024 * 1024)} MiB; "
+                                                       "not read")
+            status, headers = resp.status, dict(resp.headers)
             if limit.expired:  # cut off by the watchdog: what arrived is a fragment, not an answer
                 raise CollectionError(too_slow(limit_s), Cause.TIMEOUT)
         except CollectionError:
             raise
-        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException,
-                OSError, ValueError) as exc:
+        except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError) as exc:
             if limit.expired:
                 raise CollectionError(too_slow(limit_s), Cause.TIMEOUT) from None
             # botocore's own connection error: retried with backoff, then reported as unreachable.
             raise botocore.exceptions.EndpointConnectionError(endpoint_url=_origin(request.url),
                                                               error=type(exc).__name__) from None
-    _check_json(body)
+    _check_json(answer)
     # botocore wraps any mapping in its own HeadersDict; its stubs name only HTTPHeaders.
-    return botocore.awsrequest.AWSResponse(request.url, status, headers, _Body(body))  # type: ignore[arg-type]
-
-
-def _read_capped(resp: requests.Response) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        chunk = resp.raw.read1(65536, decode_content=True)
-        if not chunk:
-            return b"".join(chunks)
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise CollectionError(f"answered more than {MAX_BODY_BYTES // (1024 * 1024)} MiB; not read")
-        chunks.append(chunk)
+    return botocore.awsrequest.AWSResponse(request.url, status, headers, _Body(answer))  # type: ignore[arg-type]
 
 
 def _check_json(body: bytes) -> None:

@@ -20,12 +20,17 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
+from urllib.parse import unquote
 
-import requests.adapters
+import requests.utils
+import urllib3
 import urllib3.connection
 import urllib3.connectionpool
+import urllib3.util
+
+from auditor.errors import CollectionError
 
 _local = threading.local()
 
@@ -93,11 +98,15 @@ class _Watchdog:
 
     def add(self, deadline: Deadline) -> None:
         with self._cond:
+            earliest = not self._heap or deadline.at < self._heap[0][0]
             heapq.heappush(self._heap, (deadline.at, next(self._count), deadline))
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="omaudit-deadlines", daemon=True)
                 self._thread.start()
-            self._cond.notify()
+            elif earliest:
+                # The thread sleeps until the earliest deadline; a later one needs no wake-up (each
+                # wake-up cost about a dozen futex calls per request, measured with strace -c).
+                self._cond.notify()
 
     def _run(self) -> None:
         with self._cond:
@@ -182,14 +191,92 @@ class _HTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
 _POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
 
 
-class DeadlineAdapter(requests.adapters.HTTPAdapter):
-    """requests' transport adapter whose connections honour `deadline()`, proxied or not."""
+class GuardedPools:
+    """urllib3's pool managers whose connections honour `deadline()`, one per proxy, shared by threads.
 
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _POOLS
+    urllib3 directly rather than requests' adapter: the adapter's request preparation and response
+    wrapping cost about half a millisecond of CPU per request (benchmarks/README.md, issue 19), more
+    than everything else a request costs us. What requests gave is kept: the proxy the environment
+    names for a URL (HTTP(S)_PROXY, NO_PROXY, read with requests' own rules, once per origin), proxy
+    credentials from the proxy URL, and TLS verified against certifi's bundle unless `verify` names
+    another bundle or folder, or is False. Nothing else of the environment (no ~/.netrc, no cookies)
+    is read.
+    """
 
-    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
-        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+    def __init__(self, verify: bool | str = True, maxsize: int = 10, pools: int = 1) -> None:
+        if verify is False:
+            self._tls: dict[str, Any] = {"cert_reqs": "CERT_NONE"}
+        elif verify is True:
+            self._tls = {"cert_reqs": "CERT_REQUIRED", "ca_certs": requests.utils.DEFAULT_CA_BUNDLE_PATH}
+        else:
+            where = "ca_cert_dir" if os.path.isdir(verify) else "ca_certs"
+            self._tls = {"cert_reqs": "CERT_REQUIRED", where: verify}
+        self._maxsize, self._pools = maxsize, pools
+        self._managers: dict[str | None, urllib3.PoolManager] = {}
+        self._proxy_of: dict[str, str | None] = {}
+        self._lock = threading.Lock()
+
+    def urlopen(self, method: str, url: str, headers: Mapping[str, str | bytes], body: bytes | str | None,
+                timeout: tuple[float, float]) -> urllib3.BaseHTTPResponse:
+        """One exchange, never retried or redirected here; the body is left to read (read_capped)."""
+        return self._manager(url).urlopen(
+            method, url, headers=dict(headers), body=body, retries=False, redirect=False,
+            preload_content=False, decode_content=True, timeout=urllib3.Timeout(connect=timeout[0], read=timeout[1]))
+
+    def _manager(self, url: str) -> urllib3.PoolManager:
+        origin = url.split("/", 3)[2] if url.count("/") >= 2 else url
+        with self._lock:
+            if origin not in self._proxy_of:
+                self._proxy_of[origin] = requests.utils.select_proxy(url, requests.utils.get_environ_proxies(url))
+            proxy = self._proxy_of[origin]
+            manager = self._managers.get(proxy)
+            if manager is None:
+                manager = self._managers[proxy] = self._new_manager(proxy)
+            return manager
+
+    def _new_manager(self, proxy: str | None) -> urllib3.PoolManager:
+        manager: urllib3.PoolManager
+        if proxy is None:
+            manager = urllib3.PoolManager(num_pools=self._pools, maxsize=self._maxsize, **self._tls)
+        else:
+            parsed = urllib3.util.parse_url(proxy if "://" in proxy else f"http://{proxy}")
+            headers = urllib3.make_headers(proxy_basic_auth=unquote(parsed.auth)) if parsed.auth else None
+            manager = urllib3.ProxyManager(parsed._replace(auth=None).url, num_pools=self._pools,
+                                           maxsize=self._maxsize, proxy_headers=headers, **self._tls)
         manager.pool_classes_by_scheme = _POOLS
         return manager
+
+    def clear(self) -> None:
+        with self._lock:
+            for manager in self._managers.values():
+                manager.clear()
+            self._managers.clear()
+
+
+def read_capped(resp: urllib3.BaseHTTPResponse, max_bytes: int, too_large: str) -> bytes:
+    """The decoded body, at most `max_bytes` (CollectionError `too_large` beyond); the request's deadline
+    stops a slow drip. The connection goes back to its pool only when the body was read to its end."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while True:
+            chunk = resp.read1(65536, decode_content=True)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > max_bytes:
+                raise CollectionError(too_large)
+            chunks.append(chunk)
+    except BaseException:
+        discard(resp)
+        raise
+    resp.release_conn()
+    return b"".join(chunks)
+
+
+def discard(resp: urllib3.BaseHTTPResponse) -> None:
+    """Close an answer not read to its end: its connection is dropped, never reused mid-body."""
+    with contextlib.suppress(Exception):
+        resp.close()
+    with contextlib.suppress(Exception):
+        resp.release_conn()

@@ -15,10 +15,17 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import requests
 import urllib3
 
-from auditor.collectors.deadline import REQUEST_DEADLINE, Deadline, DeadlineAdapter, deadline, too_slow
+from auditor.collectors.deadline import (
+    REQUEST_DEADLINE,
+    Deadline,
+    GuardedPools,
+    deadline,
+    discard,
+    read_capped,
+    too_slow,
+)
 from auditor.errors import Cause, CollectionError, TargetError
 from auditor.redact import cut
 from auditor.untrusted import MalformedInput, clean_text, load_json
@@ -33,6 +40,7 @@ GET_RETRIES = 2
 BACKOFF = 0.5
 MAX_BACKOFF = 5.0
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+REDIRECTS = frozenset({301, 302, 303, 307, 308})  # with a Location: followed within the origin (as requests did)
 POOL_SIZE = 10  # kept-alive connections to one target; at least the collector's parallel calls
 
 
@@ -80,19 +88,18 @@ class ReadOnlyClient:
                  budget: float = TARGET_BUDGET) -> None:
         self.base_url = base_url.rstrip("/")
         self._token = token
-        # One connection pool per target, used through requests' transport adapter rather than a
-        # Session: no cookie jar (a cookie set by one answer would ride along on the anonymous-access
-        # probe), no ~/.netrc (requests could attach its credentials as Basic auth), and no
-        # environment lookups on every request (a third of a Session's cost). Proxies and a CA bundle
-        # from the environment are still honoured, read once here.
-        self._adapter = DeadlineAdapter(pool_connections=1, pool_maxsize=POOL_SIZE)
-        self._proxies = requests.utils.get_environ_proxies(self.base_url)
+        # One connection pool per target, through urllib3 directly (auditor.collectors.deadline.GuardedPools):
+        # no cookie jar (a cookie set by one answer would ride along on the anonymous-access probe), no
+        # ~/.netrc (its credentials could be sent as Basic auth). Proxies and a CA bundle from the
+        # environment are still honoured, read once.
         if verify is True:
             verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
         self._verify = verify
+        self._pools = GuardedPools(verify, maxsize=POOL_SIZE)
         if verify is False:  # reported as finding OMA115 instead of a warning per request
             urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
-        self._headers = {"User-Agent": "omaudit (read-only security audit)", "Accept": "application/json"}
+        self._headers = {"User-Agent": "omaudit (read-only security audit)", "Accept": "application/json",
+                         "Accept-Encoding": "gzip, deflate"}
         self._deadline = time.monotonic() + budget
 
     @property
@@ -100,7 +107,7 @@ class ReadOnlyClient:
         return bool(self._token)
 
     def close(self) -> None:
-        self._adapter.close()
+        self._pools.clear()
 
     def get(self, path: str, *, auth: bool = False, bearer: str | None = None) -> HttpAnswer:
         """GET base_url+path, retried with backoff on 429/502/503/504 and dropped connections.
@@ -149,7 +156,7 @@ class ReadOnlyClient:
             try:
                 url = urljoin(url, location)
                 origin = _origin(url)
-                credentials = "@" in urlsplit(url).netloc  # requests would send them as Basic auth
+                credentials = "@" in urlsplit(url).netloc  # a password in a Location is never followed
             except ValueError:
                 raise CollectionError(f"{method} {path} redirected to a Location that cannot be parsed") from None
             if credentials:
@@ -169,13 +176,16 @@ class ReadOnlyClient:
         limit_s = min(REQUEST_DEADLINE, remaining)
         with deadline(limit_s) as limit:
             try:
-                request = requests.Request(method, url, headers={**self._headers, **headers}, data=data).prepare()
-                with self._adapter.send(request, stream=True, timeout=timeout, verify=self._verify,
-                                        proxies=self._proxies) as resp:
-                    location = resp.headers.get("Location") if resp.is_redirect else None
-                    body = b"" if location else _read_capped(resp, method, path)
-                    answer = HttpAnswer(method, path, resp.status_code, resp.headers.get("Content-Type", ""), body,
-                                        _retry_after(resp.headers.get("Retry-After")))
+                resp = self._pools.urlopen(method, url, {**self._headers, **headers}, data, timeout)
+                location = resp.headers.get("Location") if resp.status in REDIRECTS else None
+                if location:
+                    discard(resp)
+                    body = b""
+                else:
+                    body = read_capped(resp, MAX_BODY_BYTES, f"{method} {path} answered more than "
+                                                             f"{MAX_BODY_BYTES // (1024 * 1024)} MiB; not read")
+                answer = HttpAnswer(method, path, resp.status, resp.headers.get("Content-Type", ""), body,
+                                    _retry_after(resp.headers.get("Retry-After")))
                 if limit.expired:  # cut off by the watchdog: what arrived is a fragment, not an answer
                     raise CollectionError(f"{method} {path} {too_slow(limit_s)}", Cause.TIMEOUT)
                 return answer, location
@@ -190,21 +200,20 @@ class ReadOnlyClient:
             return CollectionError(f"{method} {path} {too_slow(limit_s)}", Cause.TIMEOUT)
         if _never_connected(exc):
             return TargetError(f"cannot connect to {self.base_url}: {_reason(exc)}")
-        if isinstance(exc, requests.exceptions.Timeout | urllib3.exceptions.TimeoutError | TimeoutError):
+        if isinstance(exc, urllib3.exceptions.TimeoutError | TimeoutError):
             return CollectionError(f"{method} {path} timed out", Cause.TIMEOUT)
         return CollectionError(f"{method} {path} failed: {_reason(exc)}", Cause.UNREACHABLE)
 
 
-# Everything requests, urllib3 and http.client raise for a broken exchange: a reset mid-body, an
+# Everything urllib3 and http.client raise for a broken exchange: a reset mid-body, an
 # invalid gzip stream, a header line that cannot be parsed, a socket error.
-TRANSPORT_ERRORS = (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException,
-                    OSError, ValueError)
+TRANSPORT_ERRORS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError)
 
 
 def _never_connected(exc: BaseException) -> bool:
     """True when no connection was made at all (refused, no route, DNS): the target is unreachable.
 
-    Decided on urllib3's exception types, found through requests' wrapping (`args`, MaxRetryError's
+    Decided on urllib3's exception types, found through any wrapping (`args`, MaxRetryError's
     `reason`) and the exception chain; a connection that broke mid-answer is not among them.
     """
     seen: set[int] = set()
@@ -219,23 +228,6 @@ def _never_connected(exc: BaseException) -> bool:
             return True
         todo.extend([*item.args, getattr(item, "reason", None), item.__cause__, item.__context__])
     return False
-
-
-def _read_capped(resp: requests.Response, method: str, path: str) -> bytes:
-    """Read at most MAX_BODY_BYTES; the request's deadline stops a slow drip."""
-    chunks: list[bytes] = []
-    size = 0
-    raw = resp.raw
-    while True:
-        chunk = raw.read1(65536, decode_content=True) if hasattr(raw, "read1") else raw.read(65536)
-        if not chunk:
-            break
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise CollectionError(f"{method} {path} answered more than {MAX_BODY_BYTES // (1024 * 1024)} MiB; "
-                                  "not read")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _origin(url: str) -> str:
