@@ -110,3 +110,25 @@ def test_canaries_leak_from_no_format_whole_prefixed_or_in_pieces(length: int, t
     leaked = [canary[i:i + 8] for i in range(len(canary) - 7) if canary[i:i + 8].lower() in lowered]
     assert leaked == []
     json.loads((tmp_path / "report.json").read_text())
+
+
+def test_the_whole_secret_check_finds_what_the_case_blind_pattern_finds() -> None:
+    """`whole` looks for a secret with lower() and find on ASCII text, and with the case-blind pattern
+    otherwise: on random texts (characters whose case folding differs included: ſ, the Kelvin sign)
+    it masks exactly what the pattern masks."""
+    rng = random.Random(23)
+    redactor = Redactor(["abcdefghijklmnopXYZ123", "Zz" * 10, "sKsK-secret-sKsK"])
+    pattern = re.compile("|".join(re.escape(s) for s in sorted(redactor.values(), key=len, reverse=True)),
+                         re.IGNORECASE)
+    masked = 0
+    for _ in range(5000):
+        text = "".join(rng.choice("abcXYZ123zZsk- \u017f\u212a\u00e9") for _ in range(rng.randint(0, 60)))
+        if rng.random() < 0.4:
+            at = rng.randint(0, len(text))
+            echo = rng.choice(["ABCDEFGHIJKLMNOPxyz123", "zZ" * 10, "SKSK-SECRET-SKSK", "\u017fKsK-secret-sKsK",
+                               "sKsK-secret-sK\u212a"])
+            text = text[:at] + echo + text[at:]
+        expected = pattern.sub("[REDACTED]", text)
+        assert redactor.whole(text) == expected, text
+        masked += expected != text
+    assert masked > 1000  # the corpus holds secrets in every spelling, not only clean text
