@@ -320,17 +320,17 @@ def redact_values(value: Any, redact: Redactor = SECRETS) -> Any:
     if isinstance(value, enum.Enum):  # before str: a str enum stays itself
         return value
     if isinstance(value, str):
-        redacted = redact(value)
-        return value if redacted == value else redacted  # the same object: its container is not rebuilt
+        text = redact(value)
+        return value if text == value else text  # the same object: its container is not rebuilt
     if value is None or isinstance(value, int | float):
         return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {}
+        changes: dict[str, Any] = {}
         for name in _init_fields(type(value)):
             field = getattr(value, name)
-            redacted = redact_values(field, redact)
-            if redacted is not field:
-                changes[name] = redacted
+            new = redact_values(field, redact)
+            if new is not field:
+                changes[name] = new
         return dataclasses.replace(value, **changes) if changes else value
     if isinstance(value, Mapping):
         items = [(redact_values(k, redact), redact_values(v, redact)) for k, v in value.items()]

@@ -13,7 +13,6 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.collectors.cognito import parse_app_client, parse_user_pool
 from auditor.collectors.http import HttpAnswer
 from auditor.collectors.openmetadata import (
     _version_body,
@@ -26,6 +25,7 @@ from auditor.collectors.openmetadata import (
     parse_user,
 )
 from auditor.errors import CollectionError
+from auditor.parsers.cognito import parse_app_client, parse_user_pool
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),

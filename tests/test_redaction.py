@@ -114,7 +114,7 @@ def test_canaries_leak_from_no_format_whole_prefixed_or_in_pieces(length: int, t
 
 def test_the_whole_secret_check_finds_what_the_case_blind_pattern_finds() -> None:
     """`whole` looks for a secret with lower() and find on ASCII text, and with the case-blind pattern
-    otherwise: on random texts (characters whose case folding differs included: ſ, the Kelvin sign)
+    otherwise: on random texts (characters whose case folding differs included: the long s, the Kelvin sign)
     it masks exactly what the pattern masks."""
     rng = random.Random(23)
     redactor = Redactor(["abcdefghijklmnopXYZ123", "Zz" * 10, "sKsK-secret-sKsK"])

@@ -23,6 +23,15 @@ import botocore.exceptions
 
 from auditor.collectors import aws_transport
 from auditor.errors import Cause, CollectionError, InputError, OmauditError
+from auditor.parsers.cognito import (
+    dict_of,
+    parse_app_client,
+    parse_domain,
+    parse_mfa,
+    parse_risk,
+    parse_user_pool,
+    str_of,
+)
 from auditor.redact import cut, register
 from auditor.snapshot import (
     COGNITO_CLIENTS,
@@ -33,17 +42,12 @@ from auditor.snapshot import (
     COGNITO_RISK,
     AppClient,
     CognitoFacts,
-    DcrConfig,
     DomainInfo,
     IdentityProvider,
     MfaConfig,
-    PasswordPolicy,
     PoolRef,
     Problem,
-    RecoveryOption,
     RiskConfig,
-    SchemaAttribute,
-    TokenValidity,
     UserPool,
 )
 from auditor.untrusted import MalformedInput, clean_text, clean_tree
@@ -319,7 +323,7 @@ class CognitoCollector:
             return DomainInfo(domain=None, status=None, custom=False)
 
         def fetch() -> DomainInfo:
-            raw = _d(self._call("DescribeUserPoolDomain", Domain=name).get("DomainDescription"))
+            raw = dict_of(self._call("DescribeUserPoolDomain", Domain=name).get("DomainDescription"))
             return parse_domain(raw, name, custom=pool.custom_domain is not None)
         return self._guard(COGNITO_DOMAIN, fetch)
 
@@ -359,169 +363,18 @@ class CognitoCollector:
 
     def _risk(self, client_id: str | None) -> RiskConfig:
         params = {"UserPoolId": self.ref.pool_id, **({"ClientId": client_id} if client_id else {})}
-        return parse_risk(_d(self._call("DescribeRiskConfiguration", **params).get("RiskConfiguration")), client_id)
+        answer = self._call("DescribeRiskConfiguration", **params)
+        return parse_risk(dict_of(answer.get("RiskConfiguration")), client_id)
 
     def _client(self, client_id: str) -> AppClient:
         raw = self._call("DescribeUserPoolClient", UserPoolId=self.ref.pool_id, ClientId=client_id)
-        return parse_app_client(_d(raw.get("UserPoolClient")))
+        return parse_app_client(dict_of(raw.get("UserPoolClient")))
 
     def _identity_providers(self) -> tuple[IdentityProvider, ...]:
-        return tuple(IdentityProvider(name=str(p.get("ProviderName")), type=_s(p.get("ProviderType")))
+        return tuple(IdentityProvider(name=str(p.get("ProviderName")), type=str_of(p.get("ProviderType")))
                      for p in self._pages("ListIdentityProviders", "Providers", UserPoolId=self.ref.pool_id,
                                           MaxResults=60))
 
 
-# ---- parsers: DescribeUserPool / DescribeUserPoolClient dicts to typed facts ----------------------
-
-def parse_user_pool(raw: dict[str, Any]) -> UserPool:
-    pool_id = raw.get("Id")
-    if not isinstance(pool_id, str):
-        raise CollectionError("DescribeUserPool answered a pool without an Id")
-    policy = _d(_d(raw.get("Policies")).get("PasswordPolicy"))
-    schema = tuple(SchemaAttribute(name=str(a["Name"]), required=a.get("Required") is True,
-                                   mutable=a.get("Mutable") is not False)
-                   for a in raw.get("SchemaAttributes") or [] if isinstance(a, dict) and isinstance(a.get("Name"), str))
-    return UserPool(
-        id=pool_id, name=_s(raw.get("Name")), arn=_s(raw.get("Arn")), schema=schema,
-        auto_verified_attributes=_strs(raw.get("AutoVerifiedAttributes")),
-        username_attributes=_strs(raw.get("UsernameAttributes")),
-        alias_attributes=_strs(raw.get("AliasAttributes")),
-        verify_before_update=_strs(_d(raw.get("UserAttributeUpdateSettings")).get(
-            "AttributesRequireVerificationBeforeUpdate")),
-        password_policy=PasswordPolicy(
-            minimum_length=_i(policy.get("MinimumLength")), require_uppercase=_b(policy.get("RequireUppercase")),
-            require_lowercase=_b(policy.get("RequireLowercase")), require_numbers=_b(policy.get("RequireNumbers")),
-            require_symbols=_b(policy.get("RequireSymbols")),
-            temporary_password_validity_days=_i(policy.get("TemporaryPasswordValidityDays"))) if policy else None,
-        mfa_configuration=_s(raw.get("MfaConfiguration")),
-        deletion_protection=_s(raw.get("DeletionProtection")),
-        advanced_security_mode=_s(_d(raw.get("UserPoolAddOns")).get("AdvancedSecurityMode")),
-        allow_admin_create_user_only=_b(_d(raw.get("AdminCreateUserConfig")).get("AllowAdminCreateUserOnly")),
-        domain=_s(raw.get("Domain")), custom_domain=_s(raw.get("CustomDomain")),
-        estimated_users=_i(raw.get("EstimatedNumberOfUsers")), tier=_s(raw.get("UserPoolTier")),
-        issuer_type=_s(_d(raw.get("IssuerConfiguration")).get("Type")),
-        first_auth_factors=_strs(_d(_d(raw.get("Policies")).get("SignInPolicy")).get("AllowedFirstAuthFactors")),
-        custom_auth_mode=_s(_d(_d(_d(raw.get("UserPoolAddOns")).get("AdvancedSecurityAdditionalFlows"))).get(
-            "CustomAuthMode")),
-        triggers=_triggers(raw.get("LambdaConfig")),
-        account_recovery=_recovery(raw.get("AccountRecoverySetting")),
-        case_sensitive=_b(_d(raw.get("UsernameConfiguration")).get("CaseSensitive")),
-        dcr=_dcr(raw.get("DcrConfiguration")),
-    )
-
-
-def _triggers(value: object) -> tuple[str, ...] | None:
-    """LambdaConfig members that name a function: plain ARNs, or {LambdaArn, LambdaVersion} structs
-    (PreTokenGenerationConfig, CustomSMSSender, CustomEmailSender, InboundFederation). KMSKeyID is no
-    trigger. PreTokenGenerationConfig is reported as PreTokenGeneration (AWS: both must be identical)."""
-    if not isinstance(value, dict):
-        return None
-    names = set()
-    for key, item in value.items():
-        arn = item.get("LambdaArn") if isinstance(item, dict) else item
-        if key != "KMSKeyID" and isinstance(arn, str) and arn:
-            names.add("PreTokenGeneration" if key == "PreTokenGenerationConfig" else str(key))
-    return tuple(sorted(names))
-
-
-def _recovery(value: object) -> tuple[RecoveryOption, ...] | None:
-    mechanisms = _d(value).get("RecoveryMechanisms")
-    if not isinstance(mechanisms, list):
-        return None
-    found = [RecoveryOption(priority=m["Priority"], name=m["Name"]) for m in mechanisms
-             if isinstance(m, dict) and _i(m.get("Priority")) is not None and isinstance(m.get("Name"), str)]
-    return tuple(sorted(found, key=lambda o: o.priority))
-
-
-def _dcr(value: object) -> DcrConfig | None:
-    if not isinstance(value, dict):
-        return None
-    return DcrConfig(enable_status=_s(value.get("EnableStatus")), open_enabled=_b(value.get("OpenDcrEnabled")),
-                     open_grant_types=_strs(value.get("OpenDcrGrantTypes")),
-                     allowed_scopes=_strs(value.get("AllowedScopes")))
-
-
-def parse_domain(raw: dict[str, Any], name: str, *, custom: bool) -> DomainInfo:
-    """DescribeUserPoolDomain's DomainDescription (CustomDomainConfig.SecurityPolicy: TLS_V1 |
-    TLS_V1_2_2021 | TLS_V1_3_2025, botocore 1.44.8)."""
-    return DomainInfo(domain=name, status=_s(raw.get("Status")), custom=custom,
-                      security_policy=_s(_d(raw.get("CustomDomainConfig")).get("SecurityPolicy")),
-                      managed_login_version=_i(raw.get("ManagedLoginVersion")))
-
-
-def parse_risk(raw: dict[str, Any], asked: str | None) -> RiskConfig:
-    """RiskConfigurationType (botocore 1.44.8): ClientId is present for a client-level configuration."""
-    takeover = _d(_d(raw.get("AccountTakeoverRiskConfiguration")).get("Actions"))
-    actions = tuple(str(_d(takeover.get(level)).get("EventAction")) for level in ("LowAction", "MediumAction",
-                                                                                   "HighAction")
-                    if isinstance(_d(takeover.get(level)).get("EventAction"), str))
-    compromised = _s(_d(_d(raw.get("CompromisedCredentialsRiskConfiguration")).get("Actions")).get("EventAction"))
-    return RiskConfig(asked_client=asked, client_level=isinstance(raw.get("ClientId"), str),
-                      compromised_action=compromised, takeover_actions=actions)
-
-
-def parse_mfa(raw: dict[str, Any]) -> MfaConfig:
-    """GetUserPoolMfaConfig. EmailMfaConfigType holds only message templates, so email MFA is on when
-    the member is present at all, `{}` included (botocore 1.44.8 model)."""
-    webauthn = raw.get("WebAuthnConfiguration")
-    webauthn = webauthn if isinstance(webauthn, dict) else None
-    return MfaConfig(mfa_configuration=_s(raw.get("MfaConfiguration")),
-                     software_token=_d(raw.get("SoftwareTokenMfaConfiguration")).get("Enabled") is True,
-                     sms=bool(_d(raw.get("SmsMfaConfiguration")).get("SmsConfiguration")),
-                     email=isinstance(raw.get("EmailMfaConfiguration"), dict),
-                     webauthn_user_verification=_s(webauthn.get("UserVerification")) if webauthn else None,
-                     webauthn_factor=_s(webauthn.get("FactorConfiguration")) if webauthn else None)
-
-
-def parse_app_client(raw: dict[str, Any]) -> AppClient:
-    """Everything but the secret: `ClientSecret` is read only as 'present or not', then dropped."""
-    client_id = raw.get("ClientId")
-    if not isinstance(client_id, str):
-        raise CollectionError("DescribeUserPoolClient answered a client without a ClientId")
-    units = _d(raw.get("TokenValidityUnits"))
-    return AppClient(
-        client_id=client_id, name=_s(raw.get("ClientName")),
-        # Secrets Manager-published secrets come back as ClientSecretArn instead (botocore 1.44.8).
-        has_secret=bool(raw.get("ClientSecret") or raw.get("ClientSecretArn")),
-        read_attributes=_strs(raw.get("ReadAttributes")), write_attributes=_strs(raw.get("WriteAttributes")),
-        explicit_auth_flows=_strs(raw.get("ExplicitAuthFlows")),
-        supported_identity_providers=_strs(raw.get("SupportedIdentityProviders")),
-        callback_urls=_strs(raw.get("CallbackURLs")), logout_urls=_strs(raw.get("LogoutURLs")),
-        default_redirect_uri=_s(raw.get("DefaultRedirectURI")),
-        allowed_oauth_flows=_strs(raw.get("AllowedOAuthFlows")),
-        allowed_oauth_scopes=_strs(raw.get("AllowedOAuthScopes")),
-        allowed_oauth_flows_user_pool_client=_b(raw.get("AllowedOAuthFlowsUserPoolClient")),
-        prevent_user_existence_errors=_s(raw.get("PreventUserExistenceErrors")),
-        enable_token_revocation=_b(raw.get("EnableTokenRevocation")),
-        validity=TokenValidity(refresh=_i(raw.get("RefreshTokenValidity")), access=_i(raw.get("AccessTokenValidity")),
-                               id=_i(raw.get("IdTokenValidity")), refresh_unit=_s(units.get("RefreshToken")),
-                               access_unit=_s(units.get("AccessToken")), id_unit=_s(units.get("IdToken"))),
-        client_type=_s(raw.get("ClientType")),
-        refresh_rotation=_s(_d(raw.get("RefreshTokenRotation")).get("Feature")),
-    )
-
-
 def _snake(operation: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in operation).lstrip("_")
-
-
-def _d(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _s(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _b(value: object) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
-def _i(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _strs(value: object) -> tuple[str, ...] | None:
-    if not isinstance(value, list):
-        return None
-    return tuple(v for v in value if isinstance(v, str))

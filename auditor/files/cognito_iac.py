@@ -3,7 +3,7 @@ read into the same facts DescribeUserPool, GetUserPoolMfaConfig, DescribeUserPoo
 DescribeUserPoolDomain, ListIdentityProviders and DescribeRiskConfiguration give a live scan.
 
 Each resource is first put in the shape the API answers with, then parsed by the live collector's own
-parsers (auditor.collectors.cognito), so a rule sees one kind of fact whatever the source. What the
+parsers (auditor.parsers.cognito), so a rule sees one kind of fact whatever the source. What the
 API fills in for a property left out is filled in here too, as AWS documents it (botocore 1.44.8
 cognito-idp model: MfaConfiguration OFF, DeletionProtection INACTIVE, AllowAdminCreateUserOnly false,
 UserPoolTier ESSENTIALS, PreventUserExistenceErrors LEGACY, EnableTokenRevocation true, refresh tokens
@@ -33,6 +33,8 @@ from auditor.files.result import FileFacts, read_yaml, relative
 from auditor.files.yaml_doc import Tagged
 from auditor.inputs import read_input
 from auditor.model import Location
+from auditor.parsers.cognito import parse_app_client, parse_domain, parse_mfa, parse_risk, parse_user_pool
+from auditor.snapshot import IdentityProvider, PoolRef
 from auditor.untrusted import MalformedInput, load_json
 
 MAX_PLAN_BYTES = 64 * 1024 * 1024
@@ -67,9 +69,6 @@ class PoolDraft:
 
 def facts_of(draft: PoolDraft, source: str, notes: list[str], rel: str) -> FileFacts:
     """The drafted pool as snapshot facts, through the live collector's parsers."""
-    from auditor.collectors.cognito import parse_app_client, parse_domain, parse_mfa, parse_risk, parse_user_pool
-    from auditor.snapshot import IdentityProvider, PoolRef
-
     pool = parse_user_pool({**draft.pool, "Id": draft.key})
     clients = tuple(parse_app_client(raw) for raw, _ in draft.clients)
     facts: dict[str, object] = {
@@ -112,8 +111,6 @@ def facts_of(draft: PoolDraft, source: str, notes: list[str], rel: str) -> FileF
 def _clients_only(clients: list[tuple[dict[str, Any], Location]], rel: str, what: str) -> FileFacts:
     """App clients added to a pool this file does not define (managed elsewhere): the client rules run;
     what needs the pool is SKIPPED, saying so."""
-    from auditor.collectors.cognito import parse_app_client
-
     parsed = tuple(parse_app_client(raw) for raw, _ in clients)
     locations = {f"cognito.clients#cognito:user-pool/?/client/{c.client_id}": where
                  for c, (_, where) in zip(parsed, clients, strict=True)}
