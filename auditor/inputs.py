@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import stat
+import tomllib
 from pathlib import Path
+from typing import Any
 
 from auditor.errors import InputError
 
@@ -54,6 +56,22 @@ def read_input(path: Path, what: str, max_bytes: int = MAX_INPUT_BYTES) -> str:
         return read_bytes(path, what, max_bytes).decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(f"{what} {path} is not UTF-8 text") from None
+
+
+def toml_tables(text: str, source: str, allowed: set[str], hint: str) -> dict[str, Any]:
+    """A TOML file of omaudit's (inventory, suppressions) whose top level has only `allowed` tables.
+
+    Every problem is an InputError naming `source`; `hint` says what the file should hold."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{source}: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{source}: nested too deeply") from None
+    unknown = set(data) - allowed
+    if unknown:
+        raise InputError(f"{source}: unknown table(s) {', '.join(sorted(unknown))}; use {hint}")
+    return data
 
 
 def read_secret(path: Path, what: str) -> str:

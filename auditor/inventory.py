@@ -27,7 +27,6 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +34,7 @@ from typing import Any
 
 from auditor.errors import InputError
 from auditor.files.kinds import KINDS
-from auditor.inputs import MAX_CONFIG_BYTES, read_input, read_token
+from auditor.inputs import MAX_CONFIG_BYTES, read_input, read_token, toml_tables
 
 # A file target's keys (auditor.files.kinds), and whether each is a list of paths.
 FILE_KEYS = {**{kind.key: kind.many for kind in KINDS}, "dir": False}
@@ -85,15 +84,7 @@ def _string(entry: dict[str, Any], key: str, where: str) -> str | None:
 
 
 def parse_inventory(text: str, source: str) -> list[InventoryTarget]:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{source}: {exc}") from None
-    except RecursionError:
-        raise InputError(f"{source}: nested too deeply") from None
-    unknown = set(data) - {"defaults", "target"}
-    if unknown:
-        raise InputError(f"{source}: unknown table(s) {', '.join(sorted(unknown))}; use [defaults] and [[target]]")
+    data = toml_tables(text, source, {"defaults", "target"}, "[defaults] and [[target]]")
     defaults = data.get("defaults", {})
     if not isinstance(defaults, dict) or set(defaults) - DEFAULT_KEYS:
         bad = sorted(set(defaults) - DEFAULT_KEYS) if isinstance(defaults, dict) else ["(not a table)"]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import TypeVar
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple, TypeVar
 
 from auditor.catalogue import Params
 from auditor.discovery import names_cognito
@@ -188,6 +188,53 @@ def om_cognito_client(snap: Snapshot) -> tuple[str, AuthConfig, AppClient | None
     return resource, auth, client, skip
 
 
+def each_client(snap: Snapshot) -> Iterator[tuple[AppClient, str, dict[str, object]]]:
+    """Every app client of the pool with its resource and the evidence every per-client finding carries."""
+    for client in need(snap.cognito.clients):
+        yield client, client_resource(snap, client), client_tags(snap, client)
+
+
+def local_users_pool(snap: Snapshot, meta: RuleMeta) -> tuple[UserPool, str, Outcome | None]:
+    """For checks of local users' sign-in: (the pool, its resource, SKIPPED when it is federated-only)."""
+    pool = need(snap.cognito.user_pool)
+    resource = pool_resource(snap)
+    reason = federated_only(snap)
+    return pool, resource, meta.skipped(resource, reason) if reason else None
+
+
+def om_callback_judged(snap: Snapshot, meta: RuleMeta) -> tuple[str, str, str, Outcome | None]:
+    """For checks of OpenMetadata's own callback URL: (resource, field, URL, the outcome that ends the
+    check when the URL is decided only at deploy or not configured)."""
+    auth = need(snap.om.auth_config)
+    resource = om_resource(snap, auth.path)
+    field, url, unknown = om_callback(snap)
+    if unknown:
+        return resource, field, "", blocked_by(unknown, resource)
+    if not url:
+        return resource, field, "", meta.skipped(resource, f"no {field} is configured (provider {auth.provider})")
+    return resource, field, url, None
+
+
+class ClientCallback(NamedTuple):
+    """OpenMetadata's callback and its own app client, for the checks that compare them."""
+
+    resource: str
+    client: AppClient | None
+    field: str
+    url: str | None
+    stop: Outcome | None  # ends the check: no client to judge, or a callback decided only at deploy
+
+
+def om_client_callback(snap: Snapshot, meta: RuleMeta) -> ClientCallback:
+    resource, _, client, skip = om_cognito_client(snap)
+    field, callback, unknown = om_callback(snap)
+    if skip or client is None:
+        return ClientCallback(resource, None, field, callback, meta.skipped(resource, skip or "no client"))
+    if unknown:
+        return ClientCallback(resource, client, field, callback, blocked_by(unknown, resource))
+    return ClientCallback(resource, client, field, callback, None)
+
+
 __all__ = [
     "COGNITO_RISK",
     "LOCAL_SIGN_IN_FLOWS",
@@ -203,13 +250,17 @@ __all__ = [
     "blocked_by",
     "client_resource",
     "client_tags",
+    "each_client",
     "effective_auth_flows",
     "federated_only",
     "first_factors",
     "is_loopback_host",
+    "local_users_pool",
     "loopback_alias",
     "need",
     "om_callback",
+    "om_callback_judged",
+    "om_client_callback",
     "om_security",
     "pool_issuer",
     "pool_resource",

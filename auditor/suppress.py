@@ -17,14 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from auditor.errors import InputError
-from auditor.inputs import MAX_CONFIG_BYTES, read_input
+from auditor.inputs import MAX_CONFIG_BYTES, read_input, toml_tables
 from auditor.model import Finding, JsonValue, Status, SuppressionMark
 
 DEFAULT_FILE = "omaudit-suppressions.toml"
@@ -56,15 +55,7 @@ def _entry_lines(text: str) -> list[int]:
 
 def parse_suppressions(text: str, source: str) -> list[Suppression]:
     """Parse and validate; every problem is an InputError that names the file and line."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{source}: {exc}") from None
-    except RecursionError:
-        raise InputError(f"{source}: nested too deeply") from None
-    unknown = set(data) - {"suppression"}
-    if unknown:
-        raise InputError(f"{source}: unknown table(s) {', '.join(sorted(unknown))}; use [[suppression]] entries")
+    data = toml_tables(text, source, {"suppression"}, "[[suppression]] entries")
     entries = data.get("suppression", [])
     if not isinstance(entries, list):
         raise InputError(f"{source}: 'suppression' must be an array of tables ([[suppression]])")

@@ -22,6 +22,7 @@ import botocore.config
 import botocore.exceptions
 
 from auditor.collectors import aws_transport
+from auditor.collectors.guard import guarded
 from auditor.errors import Cause, CollectionError, InputError, OmauditError
 from auditor.parsers.cognito import (
     dict_of,
@@ -260,11 +261,7 @@ class CognitoCollector:
         raise CollectionError(f"{operation}: more than 100 pages; stopped")
 
     def _guard(self, key: str, fn: Callable[[], T]) -> T | None:
-        try:
-            return fn()
-        except CollectionError as exc:
-            self.problems[key] = Problem("error", str(exc), exc.cause)
-            return None
+        return guarded(self.problems, key, fn)
 
     def collect(self, calls: Executor | None = None) -> tuple[CognitoFacts, dict[str, Problem]]:
         """The pool, MFA, clients and identity providers are read side by side; the domain waits for

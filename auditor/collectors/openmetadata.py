@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 from auditor import om_defaults
+from auditor.collectors.guard import guarded
 from auditor.collectors.http import HttpAnswer, ReadOnlyClient
 from auditor.errors import Cause, CollectionError, OmauditError, TargetError
 from auditor.lockout import ProbeLedger
@@ -141,14 +142,7 @@ class OpenMetadataCollector:
     # ---- plumbing -------------------------------------------------------------------------
 
     def _guard(self, key: str, fn: Callable[[], T]) -> T | None:
-        try:
-            return fn()
-        except CollectionError as exc:
-            self.problems[key] = Problem("error", str(exc), exc.cause)
-            return None
-        except OmauditError as exc:
-            self.problems[key] = Problem("error", str(exc))
-            return None
+        return guarded(self.problems, key, fn, any_error=True)
 
     def _with_token(self, key: str, fn: Callable[[], T]) -> T | None:
         if not self.client.has_token:

@@ -28,11 +28,9 @@ from auditor.rulekit import (
     RuleMeta,
     Severity,
     Snapshot,
-    client_resource,
-    client_tags,
+    each_client,
     is_loopback_host,
     loopback_alias,
-    need,
     url_host,
 )
 
@@ -40,7 +38,7 @@ META = RuleMeta(id="OMA301", name="client-callback-localhost", severity=Severity
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
-    for client in need(snap.cognito.clients):
+    for client, resource, tags in each_client(snap):
         urls = [("CallbackURLs", u) for u in client.callback_urls or ()]
         urls += [("LogoutURLs", u) for u in client.logout_urls or ()]
         if client.default_redirect_uri:
@@ -48,8 +46,6 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
         loopback = [f"{field}: {url}" + (f" ({alias})" if (alias := loopback_alias(url_host(url) or "")) else "")
                     for field, url in urls if is_loopback_host(url_host(url) or "")]
         if loopback:
-            yield META.failed(client_resource(snap, client), "points at this machine: " + "; ".join(loopback),
-                              urls=loopback, **client_tags(snap, client))
+            yield META.failed(resource, "points at this machine: " + "; ".join(loopback), urls=loopback, **tags)
         else:
-            yield META.passed(client_resource(snap, client), f"no loopback URL among {len(urls)} registered",
-                              **client_tags(snap, client))
+            yield META.passed(resource, f"no loopback URL among {len(urls)} registered", **tags)

@@ -38,10 +38,8 @@ from auditor.rulekit import (
     RuleMeta,
     Severity,
     Snapshot,
-    client_resource,
-    client_tags,
+    each_client,
     known,
-    need,
 )
 
 META = RuleMeta(id="OMA302", name="client-email-not-readable", severity=Severity.HIGH, needs=("cognito.clients",))
@@ -65,9 +63,7 @@ def user_facing(client: AppClient) -> bool:
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     requested, origin = om_scopes(snap)
-    for client in need(snap.cognito.clients):
-        tags = client_tags(snap, client)
-        resource = client_resource(snap, client)
+    for client, resource, tags in each_client(snap):
         ours = tags["openmetadata_client"] is True
         scopes = list(client.allowed_oauth_scopes or ())
         evidence = {**tags, "read_attributes": list(client.read_attributes or ["(all standard)"]), "scopes": scopes}

@@ -31,10 +31,8 @@ from auditor.rulekit import (
     RuleMeta,
     Severity,
     Snapshot,
-    client_resource,
-    client_tags,
+    each_client,
     first_factors,
-    need,
 )
 
 META = RuleMeta(id="OMA304", name="user-password-auth-enabled", severity=Severity.MEDIUM,
@@ -44,10 +42,9 @@ PASSWORD_FLOWS = ("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH")
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     pool = snap.cognito.user_pool
-    for client in need(snap.cognito.clients):
-        resource = client_resource(snap, client)
+    for client, resource, tags in each_client(snap):
         flows = list(client.explicit_auth_flows or ())
-        evidence = {**client_tags(snap, client), "flows": flows or ["(AWS default)"]}
+        evidence = {**tags, "flows": flows or ["(AWS default)"]}
         found = [f for f in flows if f in PASSWORD_FLOWS]
         if found:
             yield META.failed(resource, f"{found[0]} is enabled", via=found[0], **evidence)

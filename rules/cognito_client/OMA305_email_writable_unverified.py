@@ -41,8 +41,7 @@ from auditor.rulekit import (
     RuleMeta,
     Severity,
     Snapshot,
-    client_resource,
-    client_tags,
+    each_client,
     effective_auth_flows,
     need,
 )
@@ -69,12 +68,11 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     email = pool.attribute("email")
     mutable = email.mutable if email is not None else True
     verified_update = "email" in (pool.verify_before_update or ())
-    for client in need(snap.cognito.clients):
+    for client, resource, tags in each_client(snap):
         writable = client.write_attributes is None or "email" in client.write_attributes
         paths = token_paths(client)
-        evidence = {**client_tags(snap, client), "client_writes_email": writable, "email_mutable": mutable,
+        evidence = {**tags, "client_writes_email": writable, "email_mutable": mutable,
                     "verify_before_update": list(pool.verify_before_update or ()), "token_paths": paths}
-        resource = client_resource(snap, client)
         if not (writable and mutable and not verified_update):
             yield META.passed(resource, "users cannot take over another email", **evidence)
         elif not paths:

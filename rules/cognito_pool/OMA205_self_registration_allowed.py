@@ -23,10 +23,8 @@ from auditor.rulekit import (
     RuleMeta,
     Severity,
     Snapshot,
-    federated_only,
     known,
-    need,
-    pool_resource,
+    local_users_pool,
 )
 
 META = RuleMeta(id="OMA205", name="self-registration-allowed", severity=Severity.HIGH,
@@ -34,12 +32,11 @@ META = RuleMeta(id="OMA205", name="self-registration-allowed", severity=Severity
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
-    pool = need(snap.cognito.user_pool)
-    reason = federated_only(snap)
-    if reason:
-        yield META.skipped(pool_resource(snap), reason)
+    pool, resource, federated = local_users_pool(snap, META)
+    if federated is not None:
+        yield federated
     elif known(pool.allow_admin_create_user_only) is True:
-        yield META.passed(pool_resource(snap), "only administrators can create users")
+        yield META.passed(resource, "only administrators can create users")
     else:
-        yield META.failed(pool_resource(snap), "anyone can sign up to the pool (AllowAdminCreateUserOnly is not true)",
+        yield META.failed(resource, "anyone can sign up to the pool (AllowAdminCreateUserOnly is not true)",
                           field_absent=pool.allow_admin_create_user_only is None)

@@ -25,10 +25,8 @@ from auditor.rulekit import (
     RuleMeta,
     Severity,
     Snapshot,
-    federated_only,
     known,
-    need,
-    pool_resource,
+    local_users_pool,
 )
 
 META = RuleMeta(id="OMA215", name="case-sensitive-usernames", severity=Severity.LOW,
@@ -36,13 +34,12 @@ META = RuleMeta(id="OMA215", name="case-sensitive-usernames", severity=Severity.
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
-    pool = need(snap.cognito.user_pool)
-    reason = federated_only(snap)
-    if reason:
-        yield META.skipped(pool_resource(snap), reason)
+    pool, resource, federated = local_users_pool(snap, META)
+    if federated is not None:
+        yield federated
     elif known(pool.case_sensitive) is False:
-        yield META.passed(pool_resource(snap), "usernames are case-insensitive")
+        yield META.passed(resource, "usernames are case-insensitive")
     else:
         shown = "true" if pool.case_sensitive else "absent (AWS's default, true)"
-        yield META.failed(pool_resource(snap), f"usernames are case-sensitive (CaseSensitive {shown})",
+        yield META.failed(resource, f"usernames are case-sensitive (CaseSensitive {shown})",
                           case_sensitive=pool.case_sensitive)

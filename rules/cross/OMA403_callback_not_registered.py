@@ -21,9 +21,7 @@ from auditor.rulekit import (
     RuleMeta,
     Severity,
     Snapshot,
-    blocked_by,
-    om_callback,
-    om_cognito_client,
+    om_client_callback,
 )
 
 META = RuleMeta(id="OMA403", name="callback-not-registered", severity=Severity.MEDIUM,
@@ -31,13 +29,10 @@ META = RuleMeta(id="OMA403", name="callback-not-registered", severity=Severity.M
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
-    resource, _, client, skip = om_cognito_client(snap)
-    field, callback, unknown = om_callback(snap)
-    if skip or client is None:
-        yield META.skipped(resource, skip or "no client")
-    elif unknown:
-        yield blocked_by(unknown, resource)
-    elif not callback:
+    resource, client, field, callback, stop = om_client_callback(snap, META)
+    if stop is not None:
+        yield stop
+    elif client is None or not callback:
         yield META.skipped(resource, f"OpenMetadata has no {field} configured")
     elif callback in (client.callback_urls or ()):
         yield META.passed(resource, f"{callback} is registered on client {client.client_id}")

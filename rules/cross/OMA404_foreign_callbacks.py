@@ -21,11 +21,9 @@ from auditor.rulekit import (
     RuleMeta,
     Severity,
     Snapshot,
-    blocked_by,
     client_resource,
     loopback_alias,
-    om_callback,
-    om_cognito_client,
+    om_client_callback,
     url_host,
 )
 
@@ -34,13 +32,9 @@ META = RuleMeta(id="OMA404", name="foreign-callbacks", severity=Severity.MEDIUM,
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
-    resource, _, client, skip = om_cognito_client(snap)
-    _, callback, unknown = om_callback(snap)
-    if skip or client is None:
-        yield META.skipped(resource, skip or "no client")
-        return
-    if unknown:
-        yield blocked_by(unknown, resource)
+    resource, client, _, callback, stop = om_client_callback(snap, META)
+    if stop is not None or client is None:
+        yield stop or META.skipped(resource, "no client")
         return
     own = {h.lower().rstrip(".") for h in (url_host(callback or ""), url_host(snap.target.om_url or "")) if h}
     foreign = sorted({u for u in client.callback_urls or () if (url_host(u) or "").lower().rstrip(".") not in own})

@@ -25,11 +25,8 @@ from auditor.rulekit import (
     RuleMeta,
     Severity,
     Snapshot,
-    blocked_by,
     is_loopback_host,
-    need,
-    om_callback,
-    om_resource,
+    om_callback_judged,
     url_host,
     where_loopback_points,
 )
@@ -38,14 +35,9 @@ META = RuleMeta(id="OMA106", name="callback-url-localhost", severity=Severity.HI
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
-    auth = need(snap.om.auth_config)
-    resource = om_resource(snap, auth.path)
-    field, url, unknown = om_callback(snap)
-    if unknown:
-        yield blocked_by(unknown, resource)
-        return
-    if not url:
-        yield META.skipped(resource, f"no {field} is configured (provider {auth.provider})")
+    resource, field, url, stop = om_callback_judged(snap, META)
+    if stop is not None:
+        yield stop
         return
     host = url_host(url)
     if host is None:

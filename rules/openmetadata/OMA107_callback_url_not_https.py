@@ -20,10 +20,7 @@ from auditor.rulekit import (
     RuleMeta,
     Severity,
     Snapshot,
-    blocked_by,
-    need,
-    om_callback,
-    om_resource,
+    om_callback_judged,
     url_scheme,
 )
 
@@ -31,13 +28,9 @@ META = RuleMeta(id="OMA107", name="callback-url-not-https", severity=Severity.ME
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
-    auth = need(snap.om.auth_config)
-    resource = om_resource(snap, auth.path)
-    field, url, unknown = om_callback(snap)
-    if unknown:
-        yield blocked_by(unknown, resource)
-    elif not url:
-        yield META.skipped(resource, f"no {field} is configured (provider {auth.provider})")
+    resource, field, url, stop = om_callback_judged(snap, META)
+    if stop is not None:
+        yield stop
     elif url_scheme(url) == "https":
         yield META.passed(resource, f"{field} uses https", callback_url=url)
     else:
