@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 
 from auditor import inputs
 from auditor.errors import InputError
-from auditor.lockout import DEFAULT_WINDOW
+from auditor.lockout import DEFAULT_WINDOW, ProbeLedger, default_state_dir
 from auditor.model import Report, Severity
 
 if TYPE_CHECKING:
     from auditor.catalogue import Rule
-    from auditor.scan import AuditOptions, ScanTarget
+    from auditor.target import AuditOptions, ScanTarget
 
 Note = Callable[[str], None]
 TOKEN_ENV = "OMAUDIT_OM_TOKEN"
@@ -93,7 +93,7 @@ def target_name(url: str) -> str:
 
 def check_formats(formats: Sequence[str]) -> list[str]:
     """Format names, case-insensitive, each once, checked against the renderers."""
-    from auditor.render import renderers
+    from auditor.render import renderers  # lazy: --version and --help need no renderer
 
     known = renderers()
     names = [name.strip().lower() for name in formats]
@@ -107,7 +107,7 @@ def load_selected(rules: str | None, skip_rules: str | None, rules_dir: list[Pat
                   gate: Gate | None = None, note: Note = _silent) -> tuple[Rule, ...]:
     """The rules to run; warns of suppressions that name a rule the catalogue does not have (a typo
     would otherwise mute nothing, silently)."""
-    from auditor.catalogue import load_rules, select
+    from auditor.catalogue import load_rules, select  # lazy: 2 ms that --version does not need
 
     catalogue = load_rules(rules_dir or ())
     known = {r.meta.id for r in catalogue}
@@ -123,10 +123,9 @@ def build_target(om_url: str | None, *, token: str | None, active: bool = False,
                  lockout_window: float = DEFAULT_WINDOW, state_dir: Path | str | None = None,
                  no_cognito: bool = False) -> ScanTarget:
     """Validate the target options (InputError on any problem) before anything is sent."""
-    from auditor.collectors.openmetadata import parse_om_url
-    from auditor.discovery import CognitoRequest, validate_request
-    from auditor.lockout import ProbeLedger, default_state_dir
-    from auditor.scan import ScanTarget
+    from auditor.discovery import CognitoRequest, validate_request  # lazy: the snapshot types, 30 ms
+    from auditor.target import ScanTarget
+    from auditor.urls import parse_om_url
 
     if not om_url and not pool_id:
         raise InputError("give --om-url, --cognito-pool-id, or both")
@@ -149,7 +148,7 @@ def build_target(om_url: str | None, *, token: str | None, active: bool = False,
         except ValueError as exc:
             raise InputError(str(exc)) from None
     if profile is not None:
-        from auditor.collectors.cognito import check_profile
+        from auditor.collectors.cognito import check_profile  # lazy: boto3, 350 ms, only with --aws-profile
 
         check_profile(profile)
     name = target_name(url) if url else str(pool_id)
@@ -176,9 +175,12 @@ class Gate:
 def build_gate(fail_on: str, suppressions: Path | None, no_suppressions: bool, baseline: str | None,
                fail_on_new: bool, note: Note = _silent) -> Gate:
     """Parse the gate options; every problem is an InputError before anything is sent."""
-    from auditor.baseline import load_baseline
-    from auditor.scan import AuditOptions
-    from auditor.suppress import DEFAULT_FILE, load_suppressions
+    from auditor.baseline import load_baseline  # lazy: only with --baseline
+    from auditor.suppress import (  # lazy: the snapshot types, 30 ms --version does not need
+        DEFAULT_FILE,
+        load_suppressions,
+    )
+    from auditor.target import AuditOptions
 
     threshold = parse_fail_on(fail_on)
     entries = []
@@ -210,9 +212,8 @@ def build_fleet(inventory: Path, names: list[str], tags: list[str], shard: str |
                 profile: str | None, endpoint: str | None, no_cognito: bool = False,
                 note: Note = _silent) -> list[ScanTarget]:
     """The selected inventory targets as ScanTargets; every problem is an InputError before any scan."""
-    import dataclasses
 
-    from auditor.inventory import load_inventory, parse_shard, select
+    from auditor.inventory import load_inventory, parse_shard, select  # lazy: 5 ms, only for inventories
 
     every = load_inventory(inventory)
     if (names or tags) and not select(every, names, tags):
@@ -247,6 +248,7 @@ def build_fleet(inventory: Path, names: list[str], tags: list[str], shard: str |
 def merge_shards(paths: Sequence[Path], gate: Gate, *, allow_partial: bool, note: Note = _silent) -> Report:
     """The shard reports at `paths` as one report: refused when shards are missing (unless
     `allow_partial`), compared with the gate's baseline, and documented by this catalogue."""
+    # lazy: `merge` alone needs these (6 ms together)
     from auditor.baseline import compare
     from auditor.catalogue import load_rules
     from auditor.report_io import load_report, merge_reports, missing_shards
@@ -287,7 +289,7 @@ class FileOptions:
 
 def file_options(given: dict[str, Path | Sequence[Path] | None], directory: Path | None) -> FileOptions:
     """FileOptions from option values by kind key (one path, several, or None), checked for count."""
-    from auditor.files.kinds import BY_KEY
+    from auditor.files.kinds import BY_KEY  # lazy: 4 ms --version does not need
 
     paths: dict[str, tuple[Path, ...]] = {}
     for key, value in given.items():
@@ -301,6 +303,7 @@ def file_options(given: dict[str, Path | Sequence[Path] | None], directory: Path
 
 def _file_options(files: tuple[tuple[str, tuple[str, ...]], ...], base: Path) -> FileOptions:
     """An inventory target's files (paths relative to the inventory's folder) as options."""
+
     given = {key: tuple(base / p for p in paths) for key, paths in files}
     directory = given.pop("dir", ())
     return FileOptions(given, directory[0] if directory else None)
@@ -309,11 +312,10 @@ def _file_options(files: tuple[tuple[str, tuple[str, ...]], ...], base: Path) ->
 def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
     """One target made of configuration files: given one by one, or found under --dir (each named).
     A kind given on the command line is not also searched for under --dir."""
-    from auditor.files.finder import find
-    from auditor.files.kinds import BY_KEY
-    from auditor.files.result import relative
-    from auditor.scan import ScanTarget
-    from auditor.sources import FileInputs
+    from auditor.files.finder import find  # lazy: the YAML stack, 49 ms, only with --dir
+    from auditor.files.kinds import BY_KEY  # lazy: 4 ms --version does not need
+    from auditor.files.result import relative  # lazy: the YAML stack, 22 ms, only for files
+    from auditor.target import FileInputs, ScanTarget
 
     root = options.dir or Path.cwd()
     paths = dict(options.paths)
@@ -374,11 +376,8 @@ def build_file_targets(options: FileOptions, note: Note = _silent) -> list[ScanT
     """The file scan's targets: one, or under --dir with several Cognito deployments (templates or a
     plan beside templates), one per deployment and one for OpenMetadata's side, each judged alone (a
     first template judged while a second, prod, one was dropped let a gate pass: issue 21)."""
-    import dataclasses
-
-    from auditor.files.result import relative
-    from auditor.scan import ScanTarget
-    from auditor.sources import FileInputs
+    from auditor.files.result import relative  # lazy: the YAML stack, 22 ms, only for files
+    from auditor.target import FileInputs, ScanTarget  # lazy: the snapshot types, 30 ms --version does not need
 
     target = build_file_target(options, note)
     files = target.files

@@ -6,15 +6,13 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
 
 from auditor import __version__
 from auditor.baseline import compare
 from auditor.catalogue import Params, Rule
-from auditor.discovery import CognitoRequest, DiscoveryError, resolve
+from auditor.discovery import DiscoveryError, resolve
 from auditor.engine import build_report, evaluate
 from auditor.errors import Cause, OmauditError, TargetError
-from auditor.lockout import ProbeLedger
 from auditor.model import Finding, Report, TargetInfo
 from auditor.snapshot import (
     COGNITO_KEYS,
@@ -28,39 +26,16 @@ from auditor.snapshot import (
     Problem,
     Snapshot,
 )
-from auditor.sources import FileInputs, keys_of, unfilled
-from auditor.suppress import Suppression, apply_suppressions
+from auditor.sources import SOURCES, every_input, failed_target, merge, problems_for, unfilled, utc_now
+from auditor.suppress import apply_suppressions
+from auditor.target import AuditOptions, ScanTarget
+from auditor.workers import collect_in_processes, process_count
 
 COGNITO_THREADS = 6  # warm-up, collector, and the collector's 4 parallel reads (cognito.PARALLEL_CALLS)
 
 
-def utc_now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@dataclass(frozen=True)
-class ScanTarget:
-    name: str
-    om_url: str | None = None
-    om_token: str | None = field(default=None, repr=False)
-    active: bool = False
-    verify: bool | str = True
-    cognito: CognitoRequest = field(default_factory=CognitoRequest)
-    aws_profile: str | None = None
-    aws_endpoint_url: str | None = None
-    ledger: ProbeLedger | None = None
-    no_cognito: bool = False  # --no-cognito: audit OpenMetadata only
-    files: FileInputs | None = None  # a file scan: configuration files instead of a running server
-    report_notes: tuple[str, ...] = ()  # what the plan could not judge, named in every report
-
-
 WARNING = "warning: "  # a note that starts so is printed as a warning: a whole side of the target failed
 FATAL_COGNITO = (Cause.NOT_FOUND, Cause.CREDENTIALS, Cause.UNREACHABLE)
-
-
-def _every(keys: Sequence[str], kind: str, reason: str) -> dict[str, Problem]:
-    """The same problem for every input in `keys`: a whole side of the target is in error or skipped."""
-    return {k: Problem(kind, reason) for k in keys}
 
 
 def collect_many(targets: Sequence[ScanTarget], concurrency: int,
@@ -70,8 +45,6 @@ def collect_many(targets: Sequence[ScanTarget], concurrency: int,
     Large fleets are spread over worker processes (see auditor.workers), small ones over threads.
     The result is in target order whatever the concurrency, so reports do not depend on it.
     """
-    from auditor.workers import collect_in_processes, process_count
-
     results: dict[int, tuple[Snapshot, list[str]]] = {}
 
     def done(index: int, result: tuple[Snapshot, list[str]]) -> None:
@@ -82,7 +55,8 @@ def collect_many(targets: Sequence[ScanTarget], concurrency: int,
 
     processes = process_count(len(targets), concurrency)
     if processes > 1:
-        # Loaded once here, not once per worker: the forked workers inherit the imported modules.
+        # Loaded once here, not once per worker (the forked workers inherit them); lazy: a file scan
+        # imports neither boto3 nor urllib3.
         import auditor.collectors.cognito
         import auditor.collectors.openmetadata  # noqa: F401
 
@@ -109,14 +83,6 @@ def _collect_lenient(target: ScanTarget) -> tuple[Snapshot, list[str]]:
         return failed_target(target, f"internal error ({type(exc).__name__}): {exc}"), []
 
 
-def failed_target(target: ScanTarget, reason: str) -> Snapshot:
-    """A target whose every input is in ERROR for one reason (its collector was lost)."""
-    problems = {**unfilled(target), **_every(keys_of(target), "error", reason)}
-    info = TargetInfo(name=target.name, om_url=target.om_url, cognito_pool_id=target.cognito.pool_id,
-                      region=target.cognito.region, active=target.active, token_given=target.om_token is not None)
-    return Snapshot(target=info, collected_at=utc_now(), problems=problems)
-
-
 def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot, list[str]]:
     """Collect one target; returns the snapshot and notes for the user (discovery disagreements).
 
@@ -140,7 +106,7 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
                 started.append(side.submit(_collect_cognito, target, auth, side))
 
         if target.om_url is not None:
-            from auditor.collectors.openmetadata import OMOptions, OpenMetadataCollector
+            from auditor.collectors.openmetadata import OMOptions, OpenMetadataCollector  # lazy: urllib3
 
             collector = OpenMetadataCollector(OMOptions(url=target.om_url, token=target.om_token,
                                                         active=target.active, verify=target.verify,
@@ -150,7 +116,7 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
             except TargetError as exc:
                 if strict:
                     raise
-                om_problems = _every(OM_KEYS, "error", str(exc))
+                om_problems = every_input(OM_KEYS, "error", str(exc))
             problems.update(om_problems)
         notes: list[str] = []
         if target.no_cognito:
@@ -171,10 +137,6 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
 def collect_files(target: ScanTarget) -> tuple[Snapshot, list[str]]:
     """A file scan: every file source that applies reads its files into the snapshot's facts; an
     input no given file sets is SKIPPED, saying which source would give it."""
-    import dataclasses
-
-    from auditor.sources import SOURCES, merge, problems_for
-
     files = target.files
     assert files is not None
     results = [r for s in SOURCES if s.read is not None and s.applies(target) for r in s.read(files)]
@@ -220,7 +182,7 @@ def _whole_side_failures(target: ScanTarget, problems: dict[str, Problem], stric
 
 
 def _warm_up_cognito(profile: str | None) -> None:
-    from auditor.collectors.cognito import warm_up
+    from auditor.collectors.cognito import warm_up  # lazy: boto3
 
     warm_up(profile)
 
@@ -230,28 +192,20 @@ def _collect_cognito(target: ScanTarget, auth: AuthConfig | None, calls: Executo
     try:
         ref: PoolRef | None = resolve(target.cognito, auth)
     except DiscoveryError as exc:
-        return CognitoFacts(), _every(COGNITO_KEYS, "error", str(exc)), []
+        return CognitoFacts(), every_input(COGNITO_KEYS, "error", str(exc)), []
     if ref is None:
         if target.om_url is not None and auth is None:
             reason = "cannot discover the Cognito pool: OpenMetadata's auth config was not collected"
-            return CognitoFacts(), _every(COGNITO_KEYS, "error", reason), []
+            return CognitoFacts(), every_input(COGNITO_KEYS, "error", reason), []
         provider = auth.provider if auth else None
         reason = (f"no Cognito user pool: OpenMetadata's provider is {provider} and no --cognito-pool-id was given"
                   if provider else "no Cognito user pool was given")
-        return CognitoFacts(), _every(COGNITO_KEYS, "skipped", reason), []
-    from auditor.collectors.cognito import AwsOptions, CognitoCollector
+        return CognitoFacts(), every_input(COGNITO_KEYS, "skipped", reason), []
+    from auditor.collectors.cognito import AwsOptions, CognitoCollector  # lazy: boto3
 
     aws = AwsOptions(region=ref.region, profile=target.aws_profile, endpoint_url=target.aws_endpoint_url)
     facts, problems = CognitoCollector(ref, aws).collect(calls)
     return facts, problems, list(ref.notes)
-
-
-@dataclass(frozen=True)
-class AuditOptions:
-    suppressions: Sequence[Suppression] = ()
-    suppressions_file: str | None = None  # where they came from, named in the report
-    baseline: Sequence[Finding] | None = None
-    today: dt.date | None = None
 
 
 def audit(snapshots: Sequence[Snapshot], rules: Sequence[Rule], started_at: str,

@@ -12,12 +12,12 @@ its option in auditor/cli/options.py; inventories, --dir and the reasons follow 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from auditor.model import Location
+from auditor.model import Location, TargetInfo
 from auditor.snapshot import (
     COGNITO_KEYS,
     CONF_KEYS,
@@ -26,29 +26,12 @@ from auditor.snapshot import (
     OM_KEYS,
     OM_SECURITY_CONFIG,
     Problem,
+    Snapshot,
 )
+from auditor.target import FileInputs, ScanTarget
 
 if TYPE_CHECKING:
     from auditor.files.result import FileFacts
-    from auditor.scan import ScanTarget
-
-
-@dataclass(frozen=True)
-class FileInputs:
-    """The configuration files of one target (a file scan), by kind (auditor.files.kinds). Paths in
-    findings are relative to `root`."""
-
-    root: Path
-    paths: Mapping[str, tuple[Path, ...]] = field(default_factory=dict)
-
-    def of(self, kind: str) -> tuple[Path, ...]:
-        return self.paths.get(kind, ())
-
-    def named(self) -> list[Path]:
-        """Every file given, in the order they are read."""
-        from auditor.files.kinds import READ_ORDER
-
-        return [path for kind in READ_ORDER for path in self.of(kind)]
 
 
 Reader = Callable[[FileInputs], "list[FileFacts]"]
@@ -207,3 +190,20 @@ def problems_for(facts: Mapping[str, object], target: ScanTarget, unknown: Mappi
             if key not in facts and key not in out:
                 out[key] = Problem("skipped", NOT_IN_FILES.get(key, f"the files given do not set {key}"))
     return out
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def failed_target(target: ScanTarget, reason: str) -> Snapshot:
+    """A target whose every input is in ERROR for one reason (its collector was lost)."""
+    problems = {**unfilled(target), **every_input(keys_of(target), "error", reason)}
+    info = TargetInfo(name=target.name, om_url=target.om_url, cognito_pool_id=target.cognito.pool_id,
+                      region=target.cognito.region, active=target.active, token_given=target.om_token is not None)
+    return Snapshot(target=info, collected_at=utc_now(), problems=problems)
+
+
+def every_input(keys: Sequence[str], kind: str, reason: str) -> dict[str, Problem]:
+    """The same problem for every input in `keys`: a whole side of the target is in error or skipped."""
+    return {k: Problem(kind, reason) for k in keys}

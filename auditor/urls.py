@@ -1,10 +1,13 @@
-"""URL facts shared by collectors and rules: what counts as loopback, in any spelling."""
+"""URL facts shared by the plan, collectors and rules: a base URL the user gave, checked; what counts as
+loopback, in any spelling."""
 
 from __future__ import annotations
 
 import ipaddress
 import socket
 from urllib.parse import urlsplit
+
+from auditor.snapshot import Endpoint
 
 
 def _as_ip(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -110,3 +113,27 @@ def where_loopback_points(host: str) -> str:
     """The words a finding uses for a loopback host: this machine, or a third party's name for it."""
     alias = loopback_alias(host)
     return f"this machine ({host}; {alias})" if alias else f"this machine ({host})"
+
+
+def parse_om_url(url: str, what: str = "--om-url") -> Endpoint:
+    """Validate a user-given base URL; raises ValueError with a one-line reason."""
+    try:
+        parts = urlsplit(url.strip())
+        userinfo = "@" in url  # anywhere: a typo such as http:user:pw@host must not be echoed either
+    except ValueError:
+        raise ValueError(f"{what} cannot be parsed (check brackets and the port)") from None
+    if userinfo:
+        # Never echoed: the part before '@' is a user name and password.
+        raise ValueError(f"{what} must not carry a user name or password (user:pass@host): give the host only, "
+                         "and credentials through OMAUDIT_OM_TOKEN, a token file or the AWS credential chain")
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"{what} must start with http:// or https:// (got {url!r})")
+    if not parts.hostname:
+        raise ValueError(f"{what} has no host: {url!r}")
+    try:
+        _ = parts.port
+    except ValueError:
+        raise ValueError(f"{what} has an invalid port: {url!r}") from None
+    if parts.query or parts.fragment:
+        raise ValueError(f"{what} must be a base URL without query or fragment: {url!r}")
+    return Endpoint(url=url.strip().rstrip("/"), scheme=parts.scheme, host=parts.hostname)

@@ -20,10 +20,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from auditor import redact
+from auditor.sources import failed_target
 
 if TYPE_CHECKING:
-    from auditor.scan import ScanTarget
     from auditor.snapshot import Snapshot
+    from auditor.target import ScanTarget
 
 MAX_PROCESSES = 4  # each worker holds its own interpreter (~60 MB); more rarely pays on a scan box
 TARGETS_PER_PROCESS = 25  # below this a fork costs more than it saves
@@ -129,8 +130,6 @@ def _picklable(exc: BaseException) -> BaseException:
 def _lost(workers: Sequence[multiprocessing.process.BaseProcess], shares: list[list[int]], pending: set[int],
           targets: Sequence[ScanTarget], on_done: Callable[[int, Collected], None]) -> None:
     """Every worker has exited with targets unfinished: those become ERROR, named with the exit code."""
-    from auditor.scan import failed_target
-
     codes = {i: w.exitcode for w, share in zip(workers, shares, strict=True) for i in share}
     for index in sorted(pending):
         reason = f"the collector process stopped (exit code {codes[index]}) before this target finished"

@@ -501,3 +501,25 @@ def test_hostile_shapes_are_bounded_input_errors(tmp_path: Path) -> None:
         result = run_cli("scan", *args, "--format", "json", "--output-dir", str(tmp_path / "o"), timeout=60)
         assert result.code in codes, (args, result.code, result.stderr)
         assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["--cloudformation", str(FILES / "cloudformation" / "template-slips.yaml")],
+    ["--terraform-plan", str(FILES / "terraform" / "plan-slips.json")],
+    ["--config", str(FILES / "om" / "openmetadata.yaml")],
+    ["--helm-values", str(FILES / "helm" / "values-defaults.yaml")],
+    ["--dir", str(FILES / "cloudformation")],
+])
+def test_a_file_scan_imports_no_network_client(args: list[str], tmp_path: Path) -> None:
+    """A gate reads files only: boto3, botocore, requests and urllib3 are not even imported (they were
+    350 ms of a template scan's start-up, through the Cognito parsers)."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "auditor", "scan", *args, "-f", "json", "-q",
+                           "-o", str(tmp_path)], capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr[-2000:]  # each of these files has a finding at or above high
+    imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time")}
+    assert "auditor.files.finder" in imported or "auditor.files.result" in imported
+    for network in ("boto3", "botocore", "requests", "urllib3", "auditor.collectors.cognito", "auditor.collectors.http"):
+        assert network not in imported, network

@@ -18,7 +18,8 @@ import pytest
 from auditor.catalogue import load_rules
 from auditor.model import Report
 from auditor.render import renderers
-from auditor.scan import AuditOptions, audit
+from auditor.scan import audit
+from auditor.target import AuditOptions
 from auditor.snapshot import load_snapshots
 from tests.conftest import DATA, ROOT
 

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from auditor.collectors.openmetadata import b64url_to_int, parse_jwk, parse_om_url
+from auditor.collectors.openmetadata import b64url_to_int, parse_jwk
+from auditor.urls import parse_om_url
 from auditor.errors import CollectionError
 from auditor.om_defaults import DEFAULT_KEY_MODULUS
 from tests.conftest import DATA

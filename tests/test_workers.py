@@ -9,7 +9,7 @@ import pytest
 from auditor import redact
 from auditor.collectors.cognito import WriteRefused
 from auditor.model import TargetInfo
-from auditor.scan import ScanTarget
+from auditor.target import ScanTarget
 from auditor.snapshot import Snapshot
 from auditor.workers import Collect, collect_in_processes, default_concurrency, process_count
 

@@ -67,7 +67,8 @@ def emit(report: Report, formats: Sequence[str], output_dir: Path | None, secret
 
 def execute_scan(scan_plan: plan.ScanPlan, output_dir: Path | None) -> int:
     """The main job, shared by `scan` (one target or an inventory) and `demo`: collect, audit, emit."""
-    from auditor.scan import audit, collect_many, collect_target, utc_now
+    from auditor.scan import audit, collect_many, collect_target
+    from auditor.sources import utc_now
     from auditor.workers import default_concurrency
 
     started = utc_now()

@@ -172,8 +172,9 @@ def audit_cmd(snapshot: Annotated[Path, typer.Argument(help="A snapshot saved by
               rules_dir: RulesDirs = None, suppressions: Suppressions = None, no_suppressions: NoSuppressions = False,
               baseline: Baseline = None, fail_on_new: FailOnNew = False) -> int:
     """Evaluate a saved snapshot offline: no network."""
-    from auditor.scan import audit, utc_now
+    from auditor.scan import audit
     from auditor.snapshot import SnapshotFormatError, load_snapshots
+    from auditor.sources import utc_now
 
     formats = plan.check_formats(format or ["table"])
     gate = plan.build_gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new, tell)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from auditor import om_defaults
 from auditor.collectors.guard import guarded
@@ -36,7 +36,6 @@ from auditor.snapshot import (
     AuthConfig,
     AuthorizerConfig,
     BotInfo,
-    Endpoint,
     JwkKey,
     Jwks,
     OMFacts,
@@ -46,6 +45,7 @@ from auditor.snapshot import (
     UserInfo,
     VersionInfo,
 )
+from auditor.urls import parse_om_url
 
 T = TypeVar("T")
 
@@ -68,30 +68,6 @@ class OMOptions:
     active: bool = False
     verify: bool | str = True
     ledger: ProbeLedger | None = None  # with --active: where login attempts are recorded before they are sent
-
-
-def parse_om_url(url: str, what: str = "--om-url") -> Endpoint:
-    """Validate a user-given base URL; raises ValueError with a one-line reason."""
-    try:
-        parts = urlsplit(url.strip())
-        userinfo = "@" in url  # anywhere: a typo such as http:user:pw@host must not be echoed either
-    except ValueError:
-        raise ValueError(f"{what} cannot be parsed (check brackets and the port)") from None
-    if userinfo:
-        # Never echoed: the part before '@' is a user name and password.
-        raise ValueError(f"{what} must not carry a user name or password (user:pass@host): give the host only, "
-                         "and credentials through OMAUDIT_OM_TOKEN, a token file or the AWS credential chain")
-    if parts.scheme not in ("http", "https"):
-        raise ValueError(f"{what} must start with http:// or https:// (got {url!r})")
-    if not parts.hostname:
-        raise ValueError(f"{what} has no host: {url!r}")
-    try:
-        _ = parts.port
-    except ValueError:
-        raise ValueError(f"{what} has an invalid port: {url!r}") from None
-    if parts.query or parts.fragment:
-        raise ValueError(f"{what} must be a base URL without query or fragment: {url!r}")
-    return Endpoint(url=url.strip().rstrip("/"), scheme=parts.scheme, host=parts.hostname)
 
 
 class OpenMetadataCollector:

@@ -26,7 +26,7 @@ from auditor.inputs import MAX_CONFIG_BYTES, read_input
 from auditor.model import Location
 
 if TYPE_CHECKING:
-    from auditor.sources import FileInputs
+    from auditor.target import FileInputs
 
 WHAT = "OpenMetadata configuration"
 

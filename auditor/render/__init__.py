@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from auditor.model import Report
-
-
-@dataclass(frozen=True)
-class Renderer:
-    name: str
-    filename: str | None  # None: stdout only
-    render: Callable[[Report], str]
+from auditor.render.base import Renderer
 
 
 def renderers() -> dict[str, Renderer]:
+    # Imported when a report is rendered, not when the CLI starts: the HTML and SARIF modules are large.
     from auditor.render import csv_report, html, json_report, junit, markdown, sarif, table
 
     return {r.name: r for r in (table.RENDERER, json_report.RENDERER, sarif.RENDERER, junit.RENDERER,
                                 markdown.RENDERER, html.RENDERER, csv_report.RENDERER)}
+
+
+__all__ = ["Renderer", "renderers"]

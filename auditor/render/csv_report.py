@@ -8,7 +8,7 @@ import csv
 import io
 
 from auditor.model import Report
-from auditor.render import Renderer
+from auditor.render.base import Renderer
 from auditor.render.escape import terminal_block
 
 COLUMNS = ("target", "rule_id", "name", "status", "severity", "resource", "message", "baseline", "muted_reason",

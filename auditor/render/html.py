@@ -16,7 +16,7 @@ import re
 from collections import Counter
 
 from auditor.model import STATUS_ORDER, Finding, Report, Severity, Status
-from auditor.render import Renderer
+from auditor.render.base import Renderer
 from auditor.render.escape import terminal_block
 
 

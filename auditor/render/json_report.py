@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from auditor.model import Report
-from auditor.render import Renderer
+from auditor.render.base import Renderer
 
 
 def render(report: Report) -> str:

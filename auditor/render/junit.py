@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from itertools import groupby
 
 from auditor.model import Finding, Report, Status
-from auditor.render import Renderer
+from auditor.render.base import Renderer
 from auditor.render.escape import xml_text as x
 
 

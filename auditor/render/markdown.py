@@ -5,7 +5,7 @@ baseline."""
 from __future__ import annotations
 
 from auditor.model import Finding, Report, Severity, Status
-from auditor.render import Renderer
+from auditor.render.base import Renderer
 from auditor.render.escape import md_code, md_text
 
 # A GitHub comment holds at most 65,536 characters: the findings table stops well before, leaving room

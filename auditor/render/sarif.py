@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from auditor import __version__
 from auditor.model import Finding, Report, Severity, Status
-from auditor.render import Renderer
+from auditor.render.base import Renderer
 
 LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note",
          Severity.INFO: "note"}

@@ -9,7 +9,7 @@ from itertools import groupby
 
 from auditor.model import Finding, Report, ReportView, Severity, Status
 from auditor.redact import cut
-from auditor.render import Renderer
+from auditor.render.base import Renderer
 from auditor.render.escape import terminal
 
 MESSAGE_CHARS = 300  # of one finding's message (a redaction-aware cut), then wrapped

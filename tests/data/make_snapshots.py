@@ -13,7 +13,8 @@ from auditor.lab.cognito import MotoServer
 from auditor.lab.scenarios import SCENARIOS
 from auditor.lab.server import LabServer
 from auditor.lockout import ProbeLedger
-from auditor.scan import ScanTarget, collect_target
+from auditor.scan import collect_target
+from auditor.target import ScanTarget
 from auditor.snapshot import dump_snapshots
 
 OUT = Path(__file__).resolve().parent / "snapshots"
