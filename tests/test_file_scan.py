@@ -521,5 +521,6 @@ def test_a_file_scan_imports_no_network_client(args: list[str], tmp_path: Path) 
     assert proc.returncode == 1, proc.stderr[-2000:]  # each of these files has a finding at or above high
     imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time")}
     assert "auditor.files.finder" in imported or "auditor.files.result" in imported
-    for network in ("boto3", "botocore", "requests", "urllib3", "auditor.collectors.cognito", "auditor.collectors.http"):
+    for network in ("boto3", "botocore", "requests", "urllib3",
+                    "auditor.collectors.cognito", "auditor.collectors.http"):
         assert network not in imported, network

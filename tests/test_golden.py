@@ -19,8 +19,8 @@ from auditor.catalogue import load_rules
 from auditor.model import Report
 from auditor.render import renderers
 from auditor.scan import audit
-from auditor.target import AuditOptions
 from auditor.snapshot import load_snapshots
+from auditor.target import AuditOptions
 from tests.conftest import DATA, ROOT
 
 SCENARIOS = sorted(p.stem for p in (DATA / "snapshots").glob("*.json"))

@@ -9,8 +9,8 @@ import pytest
 from auditor import redact
 from auditor.collectors.cognito import WriteRefused
 from auditor.model import TargetInfo
-from auditor.target import ScanTarget
 from auditor.snapshot import Snapshot
+from auditor.target import ScanTarget
 from auditor.workers import Collect, collect_in_processes, default_concurrency, process_count
 
 TARGETS = [ScanTarget(name=f"t{i}", om_url=f"http://127.0.0.1:9/{i}") for i in range(8)]

@@ -14,8 +14,8 @@ from auditor.lab.scenarios import SCENARIOS
 from auditor.lab.server import LabServer
 from auditor.lockout import ProbeLedger
 from auditor.scan import collect_target
-from auditor.target import ScanTarget
 from auditor.snapshot import dump_snapshots
+from auditor.target import ScanTarget
 
 OUT = Path(__file__).resolve().parent / "snapshots"
 GOLDEN = ("insecure-defaults", "sso-leftovers", "seed-walkthrough", "legacy-1.2", "hardened")
