@@ -172,7 +172,7 @@ def main() -> None:
     sizes = [int(n) for n in args.sizes.split(",")]
     latency = args.latency_ms / 1000
     sys.path.insert(0, str(ROOT))
-    from auditor.workers import default_concurrency, process_count, usable_cpus
+    from auditor.scan.workers import default_concurrency, process_count, usable_cpus
 
     concurrency = default_concurrency()
     work = Path(tempfile.mkdtemp(prefix="omaudit-fleet-"))

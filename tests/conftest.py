@@ -52,7 +52,7 @@ def run_cli_in_process(*args: str, env: dict[str, str] | None = None, cwd: Path 
     import io
 
     from auditor.cli import main
-    from auditor.redact import SECRETS
+    from auditor.common.redact import SECRETS
 
     saved_env, saved_cwd = dict(os.environ), os.getcwd()
     # A child process starts with no registered secret: so does each run here (a canary registered by

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from auditor.catalogue import Rule, load_rules
-from auditor.engine import evaluate_rule
-from auditor.model import Outcome, Status, TargetInfo
-from auditor.snapshot import OMFacts, Problem, Snapshot
+from auditor.engine.catalogue import Rule, load_rules
+from auditor.engine.evaluate import evaluate_rule
+from auditor.facts.snapshot import OMFacts, Problem, Snapshot
+from auditor.report.model import Outcome, Status, TargetInfo
 
 URL = "https://om.example.com"
 _RULES = {r.meta.id: r for r in load_rules()}
@@ -38,7 +38,7 @@ def write_rule(folder: Path, rule_id: str, name: str, needs: str) -> Path:
     """A minimal user rule file in `folder`, as a security team would add one with --rules-dir."""
     path = folder / f"{rule_id}_{name.replace('-', '_')}.py"
     path.write_text(f'"""{rule_id}: a team rule.\n\n## Why this matters\nx\n## Fix\ny\n"""\n'
-                    "from auditor.rulekit import RuleMeta, Severity\n"
+                    "from auditor.engine.rulekit import RuleMeta, Severity\n"
                     f'META = RuleMeta(id="{rule_id}", name="{name}", severity=Severity.LOW, needs=("{needs}",))\n'
                     "def check(snap, params):\n    return []\n")
     return path

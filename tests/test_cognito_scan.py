@@ -15,8 +15,8 @@ import boto3
 import pytest
 import requests
 
-from auditor.collectors.cognito import AwsOptions, WriteRefused, cognito_client
 from auditor.lab.server import LabServer
+from auditor.sources.cognito.collector import AwsOptions, WriteRefused, cognito_client
 from tests.conftest import failing, run_cli, scan_args, statuses
 
 Lab = Callable[[str], LabServer]

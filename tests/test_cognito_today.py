@@ -10,7 +10,7 @@ from typing import Any
 from auditor.lab.cognito import HARDENED, CognitoSeed
 from auditor.lab.scenarios import SCENARIOS
 from auditor.lab.server import LabServer
-from auditor.parsers.cognito import parse_app_client, parse_domain, parse_mfa, parse_user_pool
+from auditor.sources.cognito.parsers import parse_app_client, parse_domain, parse_mfa, parse_user_pool
 from tests.conftest import run_cli, scan_args, statuses
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:"

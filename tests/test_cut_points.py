@@ -18,7 +18,7 @@ from tests.conftest import run_cli
 from tests.rawhttp import RawServer, echo_token, raw_body
 
 ALL = [arg for fmt in ("table", "json", "sarif", "junit", "markdown", "html", "csv") for arg in ("--format", fmt)]
-FRAGMENT = 8  # auditor.redact.FRAGMENT: the shortest fragment of a secret that counts as a leak
+FRAGMENT = 8  # auditor.common.redact.FRAGMENT: the shortest fragment of a secret that counts as a leak
 TOKEN = "s3cr3t-opaque-canary-0a1b2c3d4e5f6a7b8c9d"
 SESSION = "FwoGZXIvYXdzEBYaDcanary-session-token-9f8e7d6c5b4a39281706"
 
@@ -74,7 +74,7 @@ def test_a_partial_session_token_in_an_aws_error_is_masked(tmp_path: Path) -> No
 
 
 def test_cut_masks_a_trailing_fragment_of_a_registered_secret() -> None:
-    from auditor.redact import MIN_FRAGMENT, Redactor
+    from auditor.common.redact import MIN_FRAGMENT, Redactor
 
     assert MIN_FRAGMENT == FRAGMENT
     redact = Redactor([TOKEN])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.discovery import CognitoRequest, DiscoveryError, resolve, validate_request
-from auditor.rulekit import pool_issuer
-from auditor.snapshot import AuthConfig
+from auditor.engine.rulekit import pool_issuer
+from auditor.facts.snapshot import AuthConfig
+from auditor.scan.discovery import CognitoRequest, DiscoveryError, resolve, validate_request
 
 POOL = "us-west-1_DL8xfTzj8"
 AUTHORITY = f"https://cognito-idp.us-west-1.amazonaws.com/{POOL}"

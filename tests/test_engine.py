@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from auditor.catalogue import Params, Rule, load_rules
-from auditor.engine import evaluate
-from auditor.errors import InputError
-from auditor.model import Finding, Outcome, Report, RuleMeta, Severity, Status
-from auditor.snapshot import Problem, Snapshot
+from auditor.common.errors import InputError
+from auditor.engine.catalogue import Params, Rule, load_rules
+from auditor.engine.evaluate import evaluate
+from auditor.facts.snapshot import Problem, Snapshot
+from auditor.report.model import Finding, Outcome, Report, RuleMeta, Severity, Status
 from tests.helpers import snap, write_rule
 
 META = RuleMeta(id="OMA199", name="always-raises", severity=Severity.LOW, needs=("om.endpoint",))
@@ -26,7 +26,7 @@ def _finding(status: Status, severity: Severity) -> Finding:
 
 
 def test_a_raising_rule_is_error_and_the_others_still_run() -> None:
-    from auditor.snapshot import Endpoint
+    from auditor.facts.snapshot import Endpoint
 
     broken = Rule(meta=META, check=_raises, doc="OMA199: x\n## Why this matters\n## Fix\n", path=Path("x.py"))
     good = next(r for r in load_rules() if r.meta.id == "OMA110")
@@ -89,7 +89,7 @@ def test_user_rules_dir_loads_and_duplicates_are_refused(tmp_path: Path) -> None
 def test_a_rule_without_fix_docs_is_refused(tmp_path: Path) -> None:
     (tmp_path / "OMA191_bad.py").write_text(
         '"""OMA191: no fix section.\n\n## Why this matters\nx\n"""\n'
-        "from auditor.rulekit import RuleMeta, Severity\n"
+        "from auditor.engine.rulekit import RuleMeta, Severity\n"
         'META = RuleMeta(id="OMA191", name="bad", severity=Severity.LOW, needs=("om.endpoint",))\n'
         "def check(snap, params):\n    return []\n")
     with pytest.raises(InputError, match="Fix"):

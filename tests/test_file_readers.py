@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.files.environment import Origin, Variable, compose_environment, parse_env_file, substitute
-from auditor.files.yaml_doc import Tagged, YamlError, load
+from auditor.sources.files.environment import Origin, Variable, compose_environment, parse_env_file, substitute
+from auditor.sources.files.yaml_doc import Tagged, YamlError, load
 
 
 def test_placeholders_resolve_like_dropwizard() -> None:

@@ -520,7 +520,7 @@ def test_a_file_scan_imports_no_network_client(args: list[str], tmp_path: Path) 
                            "-o", str(tmp_path)], capture_output=True, text=True, check=False, cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr[-2000:]  # each of these files has a finding at or above high
     imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time")}
-    assert "auditor.files.finder" in imported or "auditor.files.result" in imported
+    assert "auditor.sources.files.finder" in imported or "auditor.sources.files.result" in imported
     for network in ("boto3", "botocore", "requests", "urllib3",
-                    "auditor.collectors.cognito", "auditor.collectors.http"):
+                    "auditor.sources.cognito.collector", "auditor.sources.openmetadata.http"):
         assert network not in imported, network

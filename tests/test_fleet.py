@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from auditor.errors import InputError
-from auditor.inventory import parse_inventory, select, shard_of
+from auditor.common.errors import InputError
 from auditor.lab.server import LabServer
+from auditor.plan.inventory import parse_inventory, select, shard_of
 from tests.conftest import SCRATCH, run_cli, run_cli_in_process
 
 Lab = Callable[[str], LabServer]

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from auditor.catalogue import load_rules
-from auditor.docs import rules_markdown
-from auditor.errors import InputError
+from auditor.common.errors import InputError
+from auditor.common.redact import Redactor
+from auditor.engine.catalogue import load_rules
+from auditor.engine.docs import rules_markdown
 from auditor.lab.scenarios import SCENARIOS
 from auditor.lab.server import LabServer
-from auditor.model import Report, Status
-from auditor.output import write_reports
-from auditor.redact import Redactor
 from auditor.render import renderers
-from auditor.suppress import apply_suppressions, parse_suppressions
+from auditor.render.output import write_reports
+from auditor.report.model import Report, Status
+from auditor.report.suppress import apply_suppressions, parse_suppressions
 from tests.conftest import ROOT, run_cli, run_cli_in_process
 from tests.test_golden import recorded_report
 
@@ -172,7 +172,7 @@ def test_crash_while_writing_leaves_no_partial_folder(tmp_path: Path, monkeypatc
             raise KeyboardInterrupt("injected crash")
         real_fsync(fd)
 
-    monkeypatch.setattr("auditor.output.os.fsync", crash_on_third)
+    monkeypatch.setattr("auditor.render.output.os.fsync", crash_on_third)
     base = tmp_path / "reports"
     with pytest.raises(KeyboardInterrupt):
         write_reports(_rendered(report), None, base)
@@ -193,7 +193,7 @@ def test_crash_in_an_existing_folder_leaves_only_whole_files(tmp_path: Path,
     def crash(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("auditor.output.os.fsync", crash)
+    monkeypatch.setattr("auditor.render.output.os.fsync", crash)
     with pytest.raises(InputError, match="No space left"):
         write_reports(_rendered(report), out, tmp_path / "reports")
     assert [p.name for p in out.iterdir()] == ["report.json"]

@@ -15,12 +15,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from auditor.catalogue import load_rules
-from auditor.model import Report
+from auditor.engine.catalogue import load_rules
+from auditor.facts.snapshot import load_snapshots
 from auditor.render import renderers
-from auditor.scan import audit
-from auditor.snapshot import load_snapshots
-from auditor.target import AuditOptions
+from auditor.report.model import Report
+from auditor.scan.service import audit
+from auditor.scan.target import AuditOptions
 from tests.conftest import DATA, ROOT
 
 SCENARIOS = sorted(p.stem for p in (DATA / "snapshots").glob("*.json"))

@@ -76,7 +76,7 @@ def test_a_header_drip_ends_within_the_request_deadline(tmp_path: Path) -> None:
 
 
 def test_a_request_cut_by_the_budget_says_so_not_stopped_after_0_s() -> None:
-    from auditor.collectors.deadline import too_slow
+    from auditor.sources.deadline import too_slow
 
     assert too_slow(0.3) == "answered too slowly; stopped when the target's time budget ran out (0.3 s were left)"
     assert too_slow(10.0) == "answered too slowly; stopped at the 10 s request deadline"
@@ -182,7 +182,7 @@ def test_an_internal_error_is_one_redacted_line_exit_4(monkeypatch: pytest.Monke
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     from auditor import cli
     from auditor.cli import scan_commands
-    from auditor.redact import register
+    from auditor.common.redact import register
 
     canary = "opaque-internal-canary-7f3e9a1c"
     register(canary)
@@ -306,8 +306,8 @@ def test_deep_toml_and_forged_shard_reports_are_input_errors(tmp_path: Path) -> 
 
 
 def test_the_ledger_knows_an_ipv4_mapped_address_and_a_token_echoed_in_another_case() -> None:
-    from auditor.lockout import Origin
-    from auditor.redact import Redactor
+    from auditor.common.redact import Redactor
+    from auditor.scan.lockout import Origin
 
     assert "127.0.0.1" in Origin.of("http://[::ffff:127.0.0.1]:8585").addresses
     assert Origin.of("http://[::ffff:127.0.0.1]:8585").same_server({"host": "127.0.0.1", "port": 8585})

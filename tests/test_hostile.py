@@ -50,8 +50,8 @@ def test_hostile_lab_gives_errors_exit_3_no_traceback_no_secret(tmp_path: Path) 
 def test_client_stops_redirect_loops_and_retries_429_boundedly() -> None:
     import pytest
 
-    from auditor.collectors.http import ReadOnlyClient
-    from auditor.errors import CollectionError
+    from auditor.common.errors import CollectionError
+    from auditor.sources.openmetadata.http import ReadOnlyClient
 
     with HostileServer() as lab:
         client = ReadOnlyClient(lab.url, token=lab.admin_token)

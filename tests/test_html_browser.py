@@ -66,7 +66,7 @@ def test_a_fleet_page_has_a_matrix_and_a_target_filter(chromium_path: str, tmp_p
 
     from playwright.sync_api import sync_playwright
 
-    from auditor.model import TargetInfo
+    from auditor.report.model import TargetInfo
 
     one = recorded_report("seed-walkthrough")
     two = recorded_report("insecure-defaults")

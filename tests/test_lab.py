@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 import requests
 
+from auditor.facts.om_defaults import DEFAULT_ADMIN_TOKEN
 from auditor.lab.releases import RELEASES, on_release
 from auditor.lab.scenarios import SCENARIOS
 from auditor.lab.server import LabServer
-from auditor.om_defaults import DEFAULT_ADMIN_TOKEN
 from tests.conftest import DATA
 
 Lab = Callable[[str], LabServer]

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from auditor.catalogue import load_rules
-from auditor.model import TargetInfo
+from auditor.engine.catalogue import load_rules
+from auditor.facts.snapshot import load_snapshots
 from auditor.render.markdown import render
-from auditor.scan import audit
-from auditor.snapshot import load_snapshots
+from auditor.report.model import TargetInfo
+from auditor.scan.service import audit
 from tests.conftest import DATA
 
 

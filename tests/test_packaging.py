@@ -20,7 +20,7 @@ def test_wheel_layout_and_packaged_catalogue_loads(tmp_path: Path) -> None:
     assert "auditor/_catalogue/openmetadata/OMA104_default_jwt_signing_key.py" in names
     unpacked = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)
-    probe = ("import auditor.catalogue as c; p = c.builtin_rules_dir(); "
+    probe = ("import auditor.engine.catalogue as c; p = c.builtin_rules_dir(); "
              "print(p.name, len(c.load_rules()))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
                          cwd=tmp_path, env={"PYTHONPATH": str(unpacked)}, timeout=60).stdout.split()

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from auditor.collectors.openmetadata import b64url_to_int, parse_jwk
-from auditor.errors import CollectionError
-from auditor.om_defaults import DEFAULT_KEY_MODULUS
-from auditor.urls import parse_om_url
+from auditor.common.errors import CollectionError
+from auditor.common.urls import parse_om_url
+from auditor.facts.om_defaults import DEFAULT_KEY_MODULUS
+from auditor.sources.openmetadata.collector import b64url_to_int, parse_jwk
 from tests.conftest import DATA
 
 OM_N = json.loads((DATA / "default-jwks.json").read_text())["keys"][0]["n"]

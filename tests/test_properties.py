@@ -13,8 +13,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.collectors.http import HttpAnswer
-from auditor.collectors.openmetadata import (
+from auditor.common.errors import CollectionError
+from auditor.sources.cognito.parsers import parse_app_client, parse_user_pool
+from auditor.sources.openmetadata.collector import (
     _version_body,
     b64url_to_int,
     parse_auth_config,
@@ -24,8 +25,7 @@ from auditor.collectors.openmetadata import (
     parse_page,
     parse_user,
 )
-from auditor.errors import CollectionError
-from auditor.parsers.cognito import parse_app_client, parse_user_pool
+from auditor.sources.openmetadata.http import HttpAnswer
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),

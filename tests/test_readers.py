@@ -14,15 +14,15 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.collectors.aws_transport import _check_json
-from auditor.errors import CollectionError, InputError
-from auditor.inputs import read_secret
-from auditor.inventory import parse_inventory
-from auditor.lockout import ProbeLedger
-from auditor.report_io import load_report
-from auditor.snapshot import SnapshotFormatError, load_snapshots
-from auditor.suppress import parse_suppressions
-from auditor.untrusted import MAX_DEPTH, MalformedInput, load_json
+from auditor.common.errors import CollectionError, InputError
+from auditor.common.inputs import read_secret
+from auditor.common.untrusted import MAX_DEPTH, MalformedInput, load_json
+from auditor.facts.snapshot import SnapshotFormatError, load_snapshots
+from auditor.plan.inventory import parse_inventory
+from auditor.report.merge import load_report
+from auditor.report.suppress import parse_suppressions
+from auditor.scan.lockout import ProbeLedger
+from auditor.sources.cognito.transport import _check_json
 
 SETTINGS = settings(max_examples=200, deadline=None)
 json_values = st.recursive(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.redact import Redactor, _merge
+from auditor.common.redact import Redactor, _merge
 from tests.conftest import DATA
 
 ALPHABET = string.ascii_letters + string.digits + "-_"
@@ -88,8 +88,8 @@ def test_pieces_mask_nothing_in_ordinary_reports() -> None:
 @pytest.mark.parametrize("length", [16, 600, 1200])
 def test_canaries_leak_from_no_format_whole_prefixed_or_in_pieces(length: int, tmp_path: Path) -> None:
     from auditor.cli.run import emit
-    from auditor.model import Finding, Report, Severity, Status, TargetInfo
-    from auditor.redact import SECRETS
+    from auditor.common.redact import SECRETS
+    from auditor.report.model import Finding, Report, Severity, Status, TargetInfo
 
     rng = random.Random(length)
     canary = _secret(rng, length)

@@ -11,9 +11,9 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from auditor.collectors.openmetadata import parse_authorizer
-from auditor.model import Status
-from auditor.snapshot import AdminAccount, AuthConfig, BotInfo, UserInfo
+from auditor.facts.snapshot import AdminAccount, AuthConfig, BotInfo, UserInfo
+from auditor.report.model import Status
+from auditor.sources.openmetadata.collector import parse_authorizer
 from tests.conftest import run_cli
 from tests.helpers import only_status, snap
 from tests.rawhttp import RawServer, answer

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from auditor.common.redact import Redactor
 from auditor.lab.server import LabServer
-from auditor.redact import Redactor
 from tests.conftest import run_cli
 
 Lab = Callable[[str], LabServer]

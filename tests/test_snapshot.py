@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.om_defaults import DEFAULT_KEY_MODULUS
-from auditor.snapshot import (
+from auditor.facts.om_defaults import DEFAULT_KEY_MODULUS
+from auditor.facts.snapshot import (
     AdminAccount,
     BotInfo,
     JwkKey,
@@ -31,7 +31,7 @@ def test_round_trip_keeps_every_fact() -> None:
 
 
 def test_a_snapshot_from_before_file_scans_has_its_conf_inputs_skipped_not_error() -> None:
-    from auditor.snapshot import CONF_KEYS, LIVE_CONF
+    from auditor.facts.snapshot import CONF_KEYS, LIVE_CONF
 
     [loaded] = load_snapshots(dump_snapshots([snap()]))
     assert {k: loaded.problems[k] for k in CONF_KEYS} == {k: Problem("skipped", LIVE_CONF) for k in CONF_KEYS}

@@ -168,7 +168,7 @@ def _parse_all(out: Path) -> None:
 
 
 def _report_with(message: str) -> Any:
-    from auditor.model import Finding, Report, Severity, Status, TargetInfo
+    from auditor.report.model import Finding, Report, Severity, Status, TargetInfo
 
     finding = Finding(rule_id="OMA104", name="default-jwt-signing-key", status=Status.FAIL, severity=Severity.CRITICAL,
                       target="lab", resource=message, message=message, evidence={"echo": message}, remediation="-")
@@ -178,7 +178,7 @@ def _report_with(message: str) -> Any:
 
 def _emit(report: Any, out: Path) -> None:
     from auditor.cli.run import emit
-    from auditor.redact import SECRETS
+    from auditor.common.redact import SECRETS
 
     saved = SECRETS.state()
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.urls import is_loopback_host, url_host
+from auditor.common.urls import is_loopback_host, url_host
 
 
 @pytest.mark.parametrize("host", ["localhost", "LOCALHOST", "localhost.", "app.localhost", "127.0.0.1",

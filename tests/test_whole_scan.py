@@ -50,7 +50,7 @@ def test_a_selection_that_matches_nothing_is_exit_2(lab_factory: Lab, tmp_path: 
                                     "--output-dir", str(tmp_path / "o"))
         assert result.code == 2 and "matches" in result.stderr, selection
     # An empty shard of a real selection is fine: hashing may leave a shard without targets.
-    from auditor.inventory import shard_of
+    from auditor.plan.inventory import shard_of
 
     empty = next(k for k in range(8) if shard_of("prod-eu", 8) != k)
     result = run_cli_in_process("scan", "--inventory", str(inventory), "--tag", "prod", "--shard", f"{empty}/8",
@@ -107,7 +107,7 @@ def test_merge_refuses_boolean_shard_marks(tmp_path: Path) -> None:
 
 def test_every_spelling_of_this_machine_is_one_server_for_the_ledger() -> None:
     """127.0.0.1, 127.0.0.2, 0.0.0.0, [::1] and [::] reach the same local listener (found by an attack)."""
-    from auditor.lockout import Origin
+    from auditor.scan.lockout import Origin
 
     first = Origin.of("http://127.0.0.1:8585")
     record = {"host": first.host, "port": first.port, "addresses": list(first.addresses)}

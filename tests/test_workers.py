@@ -6,12 +6,12 @@ import os
 
 import pytest
 
-from auditor import redact
-from auditor.collectors.cognito import WriteRefused
-from auditor.model import TargetInfo
-from auditor.snapshot import Snapshot
-from auditor.target import ScanTarget
-from auditor.workers import Collect, collect_in_processes, default_concurrency, process_count
+from auditor.common import redact
+from auditor.facts.snapshot import Snapshot
+from auditor.report.model import TargetInfo
+from auditor.scan.target import ScanTarget
+from auditor.scan.workers import Collect, collect_in_processes, default_concurrency, process_count
+from auditor.sources.cognito.collector import WriteRefused
 
 TARGETS = [ScanTarget(name=f"t{i}", om_url=f"http://127.0.0.1:9/{i}") for i in range(8)]
 
@@ -47,7 +47,7 @@ def test_a_worker_that_dies_turns_its_unfinished_targets_into_errors() -> None:
     lost = {i for i, (snap, _) in done.items() if snap.problems}
     assert 3 in lost
     assert lost <= {1, 3, 5, 7}  # only the dead worker's share (targets 1, 3, 5, 7 with two workers)
-    from auditor.snapshot import COGNITO_KEYS, CONF_KEYS, OM_KEYS
+    from auditor.facts.snapshot import COGNITO_KEYS, CONF_KEYS, OM_KEYS
 
     for i in lost:
         problems = done[i][0].problems

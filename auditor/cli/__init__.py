@@ -16,8 +16,8 @@ import typer
 from auditor.cli import lab_commands, rules_commands, scan_commands  # noqa: F401 - importing registers the commands
 from auditor.cli.app import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, NAMED_SETTINGS, app
 from auditor.cli.console import FLAGS, say
-from auditor.errors import InputError, OmauditError, TargetError
-from auditor.redact import SECRETS, register_environment
+from auditor.common.errors import InputError, OmauditError, TargetError
+from auditor.common.redact import SECRETS, register_environment
 
 __all__ = ["main"]
 

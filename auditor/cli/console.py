@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from auditor.redact import SECRETS
+from auditor.common.redact import SECRETS
 
 if TYPE_CHECKING:
     pass
@@ -23,7 +23,7 @@ QUIET = FLAGS["quiet"]
 
 
 def tell(note: str) -> None:
-    from auditor.scan import WARNING
+    from auditor.scan.service import WARNING
 
     if note.startswith(WARNING):
         say(f"omaudit: {note}")

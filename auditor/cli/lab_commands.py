@@ -15,7 +15,7 @@ import typer
 from auditor import plan
 from auditor.cli.app import EXIT_OK, app, lab_app
 from auditor.cli.run import execute_scan
-from auditor.errors import InputError
+from auditor.common.errors import InputError
 from auditor.plan import Gate, build_target
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ import typer
 
 from auditor.cli.app import EXIT_OK, rules_app
 from auditor.cli.options import RulesDirs
-from auditor.errors import InputError
+from auditor.common.errors import InputError
 
 if TYPE_CHECKING:
     pass
@@ -20,7 +20,7 @@ def rules_list(rules_dir: RulesDirs = None) -> int:
     """One line per rule: ID, severity, name, and whether it is an active probe."""
     from tabulate import tabulate
 
-    from auditor.catalogue import load_rules
+    from auditor.engine.catalogue import load_rules
 
     rows = [(r.meta.id, r.meta.severity.label, r.meta.name, "active" if r.meta.active else "", r.title)
             for r in load_rules(rules_dir or ())]
@@ -32,7 +32,7 @@ def rules_list(rules_dir: RulesDirs = None) -> int:
 def rules_show(rule_id: Annotated[str, typer.Argument(help="A rule ID such as OMA104.")],
                rules_dir: RulesDirs = None) -> int:
     """Print a rule's documentation: why it matters and how to fix it."""
-    from auditor.catalogue import load_rules
+    from auditor.engine.catalogue import load_rules
 
     wanted = rule_id.strip().upper()
     for rule in load_rules(rules_dir or ()):
@@ -47,8 +47,8 @@ def rules_show(rule_id: Annotated[str, typer.Argument(help="A rule ID such as OM
 @rules_app.command("docs")
 def rules_docs() -> int:
     """Print docs/rules.md: every built-in rule's documentation, generated from the catalogue."""
-    from auditor.catalogue import load_rules
-    from auditor.docs import rules_markdown
+    from auditor.engine.catalogue import load_rules
+    from auditor.engine.docs import rules_markdown
 
     sys.stdout.write(rules_markdown(load_rules()))
     return EXIT_OK

@@ -13,21 +13,21 @@ from typing import TYPE_CHECKING
 
 from auditor import plan
 from auditor.cli.console import FLAGS, QUIET, inform, say, tell
-from auditor.model import Report
+from auditor.common.redact import SECRETS, redact_values, register
 from auditor.plan import DEFAULT_REPORTS, Gate
-from auditor.redact import SECRETS, redact_values, register
+from auditor.report.model import Report
 
 if TYPE_CHECKING:
-    from auditor.snapshot import Snapshot
+    from auditor.facts.snapshot import Snapshot
 
 
 
 def emit(report: Report, formats: Sequence[str], output_dir: Path | None, secrets: Sequence[str | None],
           gate: Gate | None = None) -> int:
     """Render, write and print the report; returns its exit code under `gate`."""
-    from auditor.model import ReportView
-    from auditor.output import write_reports
     from auditor.render import renderers
+    from auditor.render.output import write_reports
+    from auditor.report.model import ReportView
 
     gate = gate or Gate()
     code = report.exit_code(gate.fail_on, only_new=gate.fail_on_new)
@@ -67,9 +67,9 @@ def emit(report: Report, formats: Sequence[str], output_dir: Path | None, secret
 
 def execute_scan(scan_plan: plan.ScanPlan, output_dir: Path | None) -> int:
     """The main job, shared by `scan` (one target or an inventory) and `demo`: collect, audit, emit."""
-    from auditor.scan import audit, collect_many, collect_target
-    from auditor.sources import utc_now
-    from auditor.workers import default_concurrency
+    from auditor.scan.registry import utc_now
+    from auditor.scan.service import audit, collect_many, collect_target
+    from auditor.scan.workers import default_concurrency
 
     started = utc_now()
     targets = list(scan_plan.targets)

@@ -48,10 +48,10 @@ from auditor.cli.options import (
     TokenFile,
 )
 from auditor.cli.run import emit, execute_scan
-from auditor.errors import InputError
-from auditor.inputs import read_input
-from auditor.lockout import DEFAULT_WINDOW
+from auditor.common.errors import InputError
+from auditor.common.inputs import read_input
 from auditor.plan import build_target
+from auditor.scan.lockout import DEFAULT_WINDOW
 
 # ---- commands ---------------------------------------------------------------------------------
 
@@ -116,7 +116,7 @@ def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active =
     elif inventory is not None:
         if om_url or cognito_pool_id or cognito_client_id or om_token_file:
             raise InputError("--inventory replaces --om-url, --om-token-file and --cognito-*; give one or the other")
-        from auditor.inventory import parse_shard
+        from auditor.plan.inventory import parse_shard
 
         targets_ = plan.build_fleet(inventory, targets or [], tag or [], shard, active=active, verify=verify,
                                     lockout_window=lockout_window, state_dir=state_dir, region=aws_region,
@@ -146,9 +146,9 @@ def collect(snapshot: Annotated[Path, typer.Option("--snapshot", help="Where to 
             aws_endpoint_url: AwsEndpoint = None, lockout_window: LockoutWindow = DEFAULT_WINDOW,
             state_dir: StateDir = None) -> int:
     """Collect only, and save the snapshot for `omaudit audit` (it holds no secret)."""
-    from auditor.output import write_atomic
-    from auditor.scan import collect_target
-    from auditor.snapshot import dump_snapshots
+    from auditor.facts.snapshot import dump_snapshots
+    from auditor.render.output import write_atomic
+    from auditor.scan.service import collect_target
 
     target = build_target(om_url, token=plan.read_token(om_token_file), active=active,
                           verify=plan.verify_option(ca_bundle, insecure), pool_id=cognito_pool_id,
@@ -172,9 +172,9 @@ def audit_cmd(snapshot: Annotated[Path, typer.Argument(help="A snapshot saved by
               rules_dir: RulesDirs = None, suppressions: Suppressions = None, no_suppressions: NoSuppressions = False,
               baseline: Baseline = None, fail_on_new: FailOnNew = False) -> int:
     """Evaluate a saved snapshot offline: no network."""
-    from auditor.scan import audit
-    from auditor.snapshot import SnapshotFormatError, load_snapshots
-    from auditor.sources import utc_now
+    from auditor.facts.snapshot import SnapshotFormatError, load_snapshots
+    from auditor.scan.registry import utc_now
+    from auditor.scan.service import audit
 
     formats = plan.check_formats(format or ["table"])
     gate = plan.build_gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new, tell)

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditor.errors import InputError
+from auditor.common.errors import InputError
 
 REGION = "us-east-1"
 LAB_KEY = "testing"  # moto accepts any credentials

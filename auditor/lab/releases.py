@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from auditor import om_defaults
+from auditor.facts import om_defaults
 from auditor.lab.scenarios import REVOKED_AUTH_MECHANISM, LabUser, Scenario, recent_authorizer, yaml_authorizer
 
 

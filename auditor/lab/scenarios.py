@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from auditor import om_defaults
+from auditor.facts import om_defaults
 from auditor.lab.cognito import HARDENED, WALKTHROUGH, CognitoSeed
 
 JWT_CLAIMS = ["email", "preferred_username", "sub"]  # conf/openmetadata.yaml default

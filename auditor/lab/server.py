@@ -27,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from auditor import om_defaults
+from auditor.facts import om_defaults
 from auditor.lab.cognito import MotoServer, SeededPool, seed
 from auditor.lab.delay import DelayProxy
 from auditor.lab.jwt import LabKey, TokenRejected, UnknownKeyId, verify

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from auditor.model import Report
+from auditor.report.model import Report
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import csv
 import io
 
-from auditor.model import Report
 from auditor.render.base import Renderer
 from auditor.render.escape import terminal_block
+from auditor.report.model import Report
 
 COLUMNS = ("target", "rule_id", "name", "status", "severity", "resource", "message", "baseline", "muted_reason",
            "muted_until", "fingerprint", "remediation", "location")

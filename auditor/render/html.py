@@ -15,9 +15,9 @@ import json
 import re
 from collections import Counter
 
-from auditor.model import STATUS_ORDER, Finding, Report, Severity, Status
 from auditor.render.base import Renderer
 from auditor.render.escape import terminal_block
+from auditor.report.model import STATUS_ORDER, Finding, Report, Severity, Status
 
 
 def escape(text: str) -> str:

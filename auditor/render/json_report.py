@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from auditor.model import Report
 from auditor.render.base import Renderer
+from auditor.report.model import Report
 
 
 def render(report: Report) -> str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from itertools import groupby
 
-from auditor.model import Finding, Report, Status
 from auditor.render.base import Renderer
 from auditor.render.escape import xml_text as x
+from auditor.report.model import Finding, Report, Status
 
 
 def render(report: Report) -> str:

@@ -4,9 +4,9 @@ baseline."""
 
 from __future__ import annotations
 
-from auditor.model import Finding, Report, Severity, Status
 from auditor.render.base import Renderer
 from auditor.render.escape import md_code, md_text
+from auditor.report.model import Finding, Report, Severity, Status
 
 # A GitHub comment holds at most 65,536 characters: the findings table stops well before, leaving room
 # for the summary, the fixes (once per rule) and the other sections.

@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import quote
 
 from auditor import __version__
-from auditor.model import Finding, Report, Severity, Status
 from auditor.render.base import Renderer
+from auditor.report.model import Finding, Report, Severity, Status
 
 LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note",
          Severity.INFO: "note"}

@@ -7,10 +7,10 @@ from __future__ import annotations
 import textwrap
 from itertools import groupby
 
-from auditor.model import Finding, Report, ReportView, Severity, Status
-from auditor.redact import cut
+from auditor.common.redact import cut
 from auditor.render.base import Renderer
 from auditor.render.escape import terminal
+from auditor.report.model import Finding, Report, ReportView, Severity, Status
 
 MESSAGE_CHARS = 300  # of one finding's message (a redaction-aware cut), then wrapped
 RESOURCE_CHARS = 200

@@ -6,7 +6,7 @@ authorization codes and ID tokens to whatever listens on that port of the user's
 process, or a page an attacker gets the user to run. Cognito allows plain http only for localhost, so
 these entries are also how http stays in a production client. Loopback is matched in any spelling,
 and so are public names that resolve to it (`localtest.me`, `lvh.me`, `127.0.0.1.nip.io`,
-`127-0-0-1.sslip.io`, ...: auditor/urls.py): those are a third party's domains, which their owners
+`127-0-0-1.sslip.io`, ...: auditor/common/urls.py): those are a third party's domains, which their owners
 can repoint at a host of their own, and then they receive the codes. Names are matched statically;
 the audit never resolves DNS to decide.
 
@@ -21,7 +21,7 @@ omitted settings: pass the current ones too).
 - AWS Cognito docs, app client settings: callback URLs must be https except for localhost
 """
 
-from auditor.rulekit import (
+from auditor.engine.rulekit import (
     Iterable,
     Outcome,
     Params,

@@ -30,7 +30,7 @@ OpenID Connect scopes: `openid`, `email`, `profile`. CLI: `aws cognito-idp updat
 - AWS Cognito docs, "The user attributes endpoint" (scope combinations)
 """
 
-from auditor.rulekit import (
+from auditor.engine.rulekit import (
     AppClient,
     Iterable,
     Outcome,

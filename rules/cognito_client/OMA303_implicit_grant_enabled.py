@@ -15,7 +15,7 @@ settings).
 - RFC 9700, OAuth 2.0 Security Best Current Practice, section 2.1.2
 """
 
-from auditor.rulekit import (
+from auditor.engine.rulekit import (
     Iterable,
     Outcome,
     Params,

@@ -24,7 +24,7 @@ update-user-pool --user-pool-id <id> --policies 'SignInPolicy={AllowedFirstAuthF
 - AWS Cognito API reference, SignInPolicyType, RespondToAuthChallenge
 """
 
-from auditor.rulekit import (
+from auditor.engine.rulekit import (
     Iterable,
     Outcome,
     Params,

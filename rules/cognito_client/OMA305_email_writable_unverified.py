@@ -32,7 +32,7 @@ from its allowed OAuth scopes instead.
 - AWS Cognito API reference, UpdateUserAttributes; UserPoolClientType.WriteAttributes
 """
 
-from auditor.rulekit import (
+from auditor.engine.rulekit import (
     LOCAL_SIGN_IN_FLOWS,
     AppClient,
     Iterable,

@@ -13,7 +13,17 @@ CLI: `aws cognito-idp update-user-pool-client ... --prevent-user-existence-error
 - Prowler cognito_user_pool_client_prevent_user_existence_errors
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, client_resource, client_tags, need
+from auditor.engine.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    client_resource,
+    client_tags,
+    need,
+)
 
 META = RuleMeta(id="OMA306", name="user-existence-errors", severity=Severity.MEDIUM, needs=("cognito.clients",))
 

@@ -12,7 +12,7 @@ CLI: `aws cognito-idp update-user-pool-client ... --enable-token-revocation` (wi
 - Prowler cognito_user_pool_client_token_revocation_enabled
 """
 
-from auditor.rulekit import (
+from auditor.engine.rulekit import (
     Iterable,
     Outcome,
     Params,

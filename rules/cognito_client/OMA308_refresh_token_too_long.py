@@ -13,7 +13,17 @@ CLI: `aws cognito-idp update-user-pool-client ... --refresh-token-validity 12
 - AWS Cognito API reference: UserPoolClientType.RefreshTokenValidity
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, client_resource, client_tags, need
+from auditor.engine.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    client_resource,
+    client_tags,
+    need,
+)
 
 META = RuleMeta(id="OMA308", name="refresh-token-too-long", severity=Severity.LOW, needs=("cognito.clients",),
                 params={"max_days": 30})

@@ -18,7 +18,17 @@ ALLOW_USER_SRP_AUTH ALLOW_REFRESH_TOKEN_AUTH` (with the other current settings).
 - AWS Cognito API reference, GetDerivedToken; ExplicitAuthFlowsType; RFC 8693 (OAuth 2.0 Token Exchange)
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, client_resource, client_tags, need
+from auditor.engine.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    client_resource,
+    client_tags,
+    need,
+)
 
 META = RuleMeta(id="OMA309", name="token-exchange-impersonation", severity=Severity.MEDIUM, needs=("cognito.clients",))
 FLOW = "ALLOW_TOKEN_EXCHANGE_IMPERSONATION"

@@ -18,7 +18,17 @@ Console: App clients > <client> > App client information > Edit: Refresh token r
 - RFC 9700 (OAuth 2.0 Security Best Current Practice) 4.14.2, refresh token rotation
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, client_resource, client_tags, need
+from auditor.engine.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    client_resource,
+    client_tags,
+    need,
+)
 
 META = RuleMeta(id="OMA310", name="refresh-token-rotation-off", severity=Severity.LOW, needs=("cognito.clients",))
 

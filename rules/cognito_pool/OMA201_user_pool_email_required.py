@@ -19,7 +19,7 @@ Required attributes are fixed at pool creation: create a new pool with `email` r
 - AWS Cognito API reference: SchemaAttributeType
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, pool_resource
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, pool_resource
 
 META = RuleMeta(id="OMA201", name="user-pool-email-required", severity=Severity.HIGH, needs=("cognito.user_pool",))
 

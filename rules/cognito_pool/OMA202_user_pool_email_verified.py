@@ -15,7 +15,17 @@ message, verify email address". CLI: `aws cognito-idp update-user-pool --user-po
 - AWS Cognito docs, "Verifying contact information at sign-up"
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, federated_only, need, pool_resource
+from auditor.engine.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    federated_only,
+    need,
+    pool_resource,
+)
 
 META = RuleMeta(id="OMA202", name="user-pool-email-verified", severity=Severity.HIGH,
                 needs=("cognito.user_pool", "cognito.clients", "cognito.identity_providers"))

@@ -14,7 +14,17 @@ Console: Sign-in experience > Multi-factor authentication > Require MFA. CLI:
 - Prowler cognito_user_pool_mfa_enabled; AWS FSBP Cognito.5
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, federated_only, need, pool_resource
+from auditor.engine.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    federated_only,
+    need,
+    pool_resource,
+)
 
 META = RuleMeta(id="OMA203", name="mfa-not-enforced", severity=Severity.MEDIUM,
                 needs=("cognito.mfa", "cognito.clients", "cognito.identity_providers"))

@@ -15,7 +15,17 @@ RequireLowercase=true,RequireNumbers=true,RequireSymbols=true,TemporaryPasswordV
 - Prowler cognito_user_pool_password_policy_*; AWS FSBP Cognito.3
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, federated_only, need, pool_resource
+from auditor.engine.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    federated_only,
+    need,
+    pool_resource,
+)
 
 META = RuleMeta(id="OMA204", name="weak-password-policy", severity=Severity.MEDIUM,
                 needs=("cognito.user_pool", "cognito.clients", "cognito.identity_providers"),

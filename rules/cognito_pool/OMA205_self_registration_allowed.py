@@ -16,7 +16,7 @@ settings too: update-user-pool resets omitted ones).
 - Prowler cognito_user_pool_self_registration_disabled
 """
 
-from auditor.rulekit import (
+from auditor.engine.rulekit import (
     Iterable,
     Outcome,
     Params,

@@ -39,7 +39,7 @@ set-risk-configuration --user-pool-id <id> [--client-id <client>]
 - AWS Config managed rule cognito-userpool-cust-auth-threat-full-check
 """
 
-from auditor.rulekit import (
+from auditor.engine.rulekit import (
     COGNITO_RISK,
     Iterable,
     Outcome,

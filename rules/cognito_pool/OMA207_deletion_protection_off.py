@@ -13,7 +13,7 @@ Console: User pool properties > Deletion protection > Activate. CLI: `aws cognit
 - Prowler cognito_user_pool_deletion_protection_enabled
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, pool_resource
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, pool_resource
 
 META = RuleMeta(id="OMA207", name="deletion-protection-off", severity=Severity.LOW, needs=("cognito.user_pool",))
 

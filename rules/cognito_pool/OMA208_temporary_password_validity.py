@@ -13,7 +13,17 @@ CLI: `aws cognito-idp update-user-pool --user-pool-id <id> --policies
 - Prowler cognito_user_pool_temporary_password_expiration
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, federated_only, need, pool_resource
+from auditor.engine.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    federated_only,
+    need,
+    pool_resource,
+)
 
 META = RuleMeta(id="OMA208", name="temporary-password-validity", severity=Severity.LOW,
                 needs=("cognito.user_pool", "cognito.clients", "cognito.identity_providers"), params={"max_days": 7})

@@ -21,7 +21,7 @@ what it is not given).
 - AWS Cognito API reference, DcrConfigurationType; RFC 7591 (OAuth 2.0 Dynamic Client Registration)
 """
 
-from auditor.rulekit import (
+from auditor.engine.rulekit import (
     Iterable,
     Outcome,
     Params,

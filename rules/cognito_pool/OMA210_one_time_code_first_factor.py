@@ -20,7 +20,7 @@ current settings).
 - AWS Cognito API reference, SignInPolicyType
 """
 
-from auditor.rulekit import (
+from auditor.engine.rulekit import (
     Iterable,
     Outcome,
     Params,

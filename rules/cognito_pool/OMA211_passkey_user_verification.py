@@ -19,7 +19,17 @@ RelyingPartyId=<domain>,UserVerification=required` (with the current MFA setting
 - AWS Cognito API reference, WebAuthnConfigurationType; W3C WebAuthn Level 2, user verification
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, first_factors, need, pool_resource
+from auditor.engine.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    first_factors,
+    need,
+    pool_resource,
+)
 
 META = RuleMeta(id="OMA211", name="passkey-user-verification", severity=Severity.MEDIUM,
                 needs=("cognito.user_pool", "cognito.mfa"))

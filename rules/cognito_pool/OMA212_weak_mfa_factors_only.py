@@ -19,7 +19,17 @@ email settings).
 - AWS Cognito docs, "Adding MFA to a user pool"; NIST SP 800-63B 5.1.3.3 (restricted authenticators: SMS)
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, federated_only, need, pool_resource
+from auditor.engine.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    federated_only,
+    need,
+    pool_resource,
+)
 
 META = RuleMeta(id="OMA212", name="weak-mfa-factors-only", severity=Severity.MEDIUM,
                 needs=("cognito.mfa", "cognito.clients", "cognito.identity_providers"))

@@ -17,7 +17,7 @@ TLS_V1_3_2025. CLI: `aws cognito-idp update-user-pool-domain --user-pool-id <id>
 - AWS Cognito API reference, CustomDomainConfigType; NIST SP 800-52r2 (TLS 1.2 or later)
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, pool_resource
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, pool_resource
 
 META = RuleMeta(id="OMA213", name="custom-domain-tls-v1", severity=Severity.MEDIUM, needs=("cognito.domain",))
 

@@ -17,7 +17,17 @@ otherwise SMS"). CLI: `aws cognito-idp update-user-pool --user-pool-id <id> --ac
 - AWS Cognito API reference, AccountRecoverySettingType; AWS Cognito docs, "Recovering user accounts"
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, federated_only, need, pool_resource
+from auditor.engine.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    federated_only,
+    need,
+    pool_resource,
+)
 
 META = RuleMeta(id="OMA214", name="account-recovery-sms", severity=Severity.LOW,
                 needs=("cognito.user_pool", "cognito.clients", "cognito.identity_providers"))

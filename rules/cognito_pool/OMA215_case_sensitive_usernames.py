@@ -18,7 +18,7 @@ Create a new pool with case-insensitive usernames and migrate users (console: Cr
 - AWS Cognito API reference, UsernameConfigurationType
 """
 
-from auditor.rulekit import (
+from auditor.engine.rulekit import (
     Iterable,
     Outcome,
     Params,

@@ -19,7 +19,7 @@ e-mail, and that only the deployment role may update it (`aws lambda get-policy`
   pre sign-up, migrate user, inbound federation)
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, pool_resource
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, pool_resource
 
 META = RuleMeta(id="OMA216", name="identity-rewriting-triggers", severity=Severity.INFO, needs=("cognito.user_pool",))
 IDENTITY_TRIGGERS = {"PreTokenGeneration": "can change the email claim of every ID token",

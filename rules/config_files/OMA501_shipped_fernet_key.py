@@ -23,7 +23,7 @@ credentials) once the new key is in place.
 - Fernet's specification (github.com/fernet/spec): the key alone decrypts every token
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
 
 META = RuleMeta(id="OMA501", name="shipped-fernet-key", severity=Severity.CRITICAL, needs=("conf.fernet",))
 

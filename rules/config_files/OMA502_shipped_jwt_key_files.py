@@ -21,8 +21,8 @@ at a path of its own, point `RSA_PRIVATE_KEY_FILE_PATH` / `RSA_PUBLIC_KEY_FILE_P
 - OpenMetadata docs: Deployment > Enable JWT Tokens ("should NEVER be used in a production installation")
 """
 
-from auditor.om_defaults import DEFAULT_KEY_ID
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.facts.om_defaults import DEFAULT_KEY_ID
 
 META = RuleMeta(id="OMA502", name="shipped-jwt-key-files", severity=Severity.HIGH, needs=("conf.jwt",))
 # The repository's path, and the images' copies of it (OpenMetadata's Docker and Kubernetes JWT

@@ -19,7 +19,7 @@ delete the default `admin` user.
   authorizer.initialAdmins
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
 
 META = RuleMeta(id="OMA503", name="admin-in-initial-admins", severity=Severity.HIGH, needs=("conf.initial_admins",))
 

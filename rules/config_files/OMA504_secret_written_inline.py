@@ -18,7 +18,7 @@ it: it has been exposed.
 - open-metadata/OpenMetadata: conf/openmetadata.yaml placeholders for secrets
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
 
 META = RuleMeta(id="OMA504", name="secret-written-inline", severity=Severity.HIGH, needs=("conf.secrets",))
 

@@ -20,7 +20,7 @@ reference (`DB_USER_PASSWORD`, `AIRFLOW_PASSWORD`; Helm `openmetadata.config.dat
   openmetadata_password and admin)
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
 
 META = RuleMeta(id="OMA505", name="shipped-service-passwords", severity=Severity.MEDIUM, needs=("conf.secrets",))
 JUDGED = ("database-password", "pipeline-password")

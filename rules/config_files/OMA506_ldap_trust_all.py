@@ -18,7 +18,7 @@ and `sslEnabled: true`.
   JVMDefault, TrustAll)
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
 
 META = RuleMeta(id="OMA506", name="ldap-trust-all", severity=Severity.HIGH, needs=("conf.ldap",))
 

@@ -26,7 +26,17 @@ pool > Overview, "Token signing key URL"; CLI: `aws cognito-idp describe-user-po
 - AWS Cognito API reference, IssuerConfigurationType
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_cognito, pool_issuer
+from auditor.engine.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    need,
+    om_cognito,
+    pool_issuer,
+)
 
 META = RuleMeta(id="OMA401", name="authority-mismatch", severity=Severity.HIGH,
                 needs=("om.auth_config", "cognito.ref", "cognito.user_pool"))

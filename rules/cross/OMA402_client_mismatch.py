@@ -13,7 +13,7 @@ Set `AUTHENTICATION_CLIENT_ID` to the app client of this pool (`aws cognito-idp 
 - OpenMetadata docs, Amazon Cognito SSO
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_cognito
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_cognito
 
 META = RuleMeta(id="OMA402", name="client-mismatch", severity=Severity.HIGH,
                 needs=("om.auth_config", "cognito.clients", "cognito.ref"))

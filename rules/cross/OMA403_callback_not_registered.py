@@ -14,7 +14,7 @@ or set `AUTHENTICATION_CALLBACK_URL` to the registered one.
 - AWS Cognito docs, app client settings (callback URLs); OpenMetadata docs, Amazon Cognito SSO
 """
 
-from auditor.rulekit import (
+from auditor.engine.rulekit import (
     Iterable,
     Outcome,
     Params,

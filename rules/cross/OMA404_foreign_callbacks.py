@@ -14,7 +14,7 @@ applications their own app clients.
 - AWS Cognito docs, app client settings (callback URLs)
 """
 
-from auditor.rulekit import (
+from auditor.engine.rulekit import (
     Iterable,
     Outcome,
     Params,

@@ -18,7 +18,7 @@ an admin principal, so an operator who changed the domain and then dropped `admi
 principals leaves the old address. Never two attempts on one account, never more accounts than
 needed. The returned tokens are discarded unread. A locked account is reported as ERROR and is never
 retried. Every attempt is first recorded in the probe ledger of the state folder (`--state-dir`,
-`$OMAUDIT_STATE_DIR`, else `$XDG_STATE_HOME/omaudit`; see auditor/lockout.py). When the ledger shows
+`$OMAUDIT_STATE_DIR`, else `$XDG_STATE_HOME/omaudit`; see auditor/scan/lockout.py). When the ledger shows
 an attempt on the same account and server within the lockout window (`--lockout-window`, default
 600 s), or cannot be read, no request is sent and the finding is SKIPPED with the reason, so
 repeated or parallel scans can never lock the real admin out.
@@ -38,7 +38,7 @@ identity provider so password login is refused altogether.
 - projectdiscovery/nuclei-templates: http/default-logins/openmetadata/openmetadata-default-login.yaml
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
 
 META = RuleMeta(id="OMA101", name="default-admin-login", severity=Severity.CRITICAL,
                 needs=("om.login_probe",), active=True)

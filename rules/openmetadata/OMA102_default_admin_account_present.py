@@ -23,8 +23,8 @@ and list your own SSO admins there, restart, then delete the account:
   point 6
 """
 
-from auditor.om_defaults import PASSWORD_PROVIDERS
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
+from auditor.facts.om_defaults import PASSWORD_PROVIDERS
 
 META = RuleMeta(id="OMA102", name="default-admin-account-present", severity=Severity.HIGH,
                 needs=("om.admin_user", "om.auth_config"))

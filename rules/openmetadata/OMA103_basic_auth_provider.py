@@ -22,8 +22,8 @@ Configure SSO: `AUTHENTICATION_PROVIDER=aws-cognito`,
   (BASIC and OPENMETADATA -> BasicAuthServletHandler, LDAP -> LdapAuthServletHandler)
 """
 
-from auditor.om_defaults import LOCAL_PASSWORD_PROVIDERS, PASSWORD_PROVIDERS
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
+from auditor.facts.om_defaults import LOCAL_PASSWORD_PROVIDERS, PASSWORD_PROVIDERS
 
 META = RuleMeta(id="OMA103", name="basic-auth-provider", severity=Severity.MEDIUM, needs=("om.auth_config",))
 

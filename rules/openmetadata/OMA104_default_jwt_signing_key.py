@@ -23,8 +23,8 @@ restart, and regenerate every bot token (Settings > Bots > Revoke / Generate tok
   point 2)
 """
 
-from auditor.om_defaults import DEFAULT_KEY_MODULUS, DEFAULT_KEY_SPKI_SHA256
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
+from auditor.facts.om_defaults import DEFAULT_KEY_MODULUS, DEFAULT_KEY_SPKI_SHA256
 
 META = RuleMeta(id="OMA104", name="default-jwt-signing-key", severity=Severity.CRITICAL, needs=("om.jwks",))
 

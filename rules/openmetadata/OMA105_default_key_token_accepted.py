@@ -41,7 +41,7 @@ Also remove the default key's JWKS URL from any other service's trust list.
 - docs/research/issue-11-openmetadata-source.md, point 2
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
 
 META = RuleMeta(id="OMA105", name="default-key-token-accepted", severity=Severity.CRITICAL,
                 needs=("om.token_probe",), active=True)

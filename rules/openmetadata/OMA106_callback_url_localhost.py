@@ -18,7 +18,7 @@ and only that, as the app client's callback URL in Cognito (see OMA301, OMA403).
 - OpenMetadata docs, Amazon Cognito SSO, docker/bare-metal/kubernetes pages
 """
 
-from auditor.rulekit import (
+from auditor.engine.rulekit import (
     Iterable,
     Outcome,
     Params,

@@ -13,7 +13,7 @@ the same https URL in the Cognito app client (`aws cognito-idp update-user-pool-
 - OpenMetadata docs, Amazon Cognito SSO; AWS Cognito docs: callback URLs must use HTTPS except for localhost
 """
 
-from auditor.rulekit import (
+from auditor.engine.rulekit import (
     Iterable,
     Outcome,
     Params,

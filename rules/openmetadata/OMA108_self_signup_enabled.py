@@ -15,7 +15,7 @@ on 1.5+ also turn it off in Settings, because the stored setting overrides the e
 - open-metadata/OpenMetadata: openmetadata-service/.../security/auth/BasicAuthenticator.java (501 when off)
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
 
 META = RuleMeta(id="OMA108", name="self-signup-enabled", severity=Severity.MEDIUM, needs=("om.auth_config",))
 

@@ -36,7 +36,7 @@ advisories above applies.
 
 import re
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
 
 META = RuleMeta(id="OMA109", name="known-vulnerable-version", severity=Severity.HIGH, needs=("om.version",))
 

@@ -14,7 +14,7 @@ connector in openmetadata.yaml, redirect port 80 to 443, and scan the https URL.
 - OpenMetadata docs, "Enable Security" / "Enable SSL" pages
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, is_loopback_host, need
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, is_loopback_host, need
 
 META = RuleMeta(id="OMA110", name="plain-http-endpoint", severity=Severity.MEDIUM, needs=("om.endpoint",))
 

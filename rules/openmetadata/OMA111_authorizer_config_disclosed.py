@@ -26,7 +26,7 @@ anonymous callers at the reverse proxy.
 - docs/research/issue-11-openmetadata-source.md, point 1
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
 
 META = RuleMeta(id="OMA111", name="authorizer-config-disclosed", severity=Severity.MEDIUM,
                 needs=("om.authorizer",))

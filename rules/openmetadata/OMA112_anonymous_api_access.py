@@ -13,7 +13,7 @@ Set `AUTHORIZER_REQUEST_FILTER=org.openmetadata.service.security.JwtFilter` and
 - open-metadata/OpenMetadata: openmetadata-service/.../security/JwtFilter.java, NoopFilter.java
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
 
 META = RuleMeta(id="OMA112", name="anonymous-api-access", severity=Severity.CRITICAL,
                 needs=("om.anonymous_access",))

@@ -19,7 +19,7 @@ ingestion configuration before it expires.
   docs/research/issue-11-openmetadata-source.md, point 5
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
 
 META = RuleMeta(id="OMA113", name="bot-token-never-expires", severity=Severity.MEDIUM, needs=("om.bots",))
 

@@ -13,8 +13,8 @@ Set `JWT_KEY_ID` to a fresh random UUID, restart, and regenerate the bot tokens.
 - OpenMetadata docs, Enable JWT Tokens: "KeyID is random generated UUID string"
 """
 
-from auditor.om_defaults import DEFAULT_KEY_ID, DEFAULT_KEY_MODULUS
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource
+from auditor.facts.om_defaults import DEFAULT_KEY_ID, DEFAULT_KEY_MODULUS
 
 META = RuleMeta(id="OMA114", name="default-jwt-key-id", severity=Severity.LOW, needs=("om.jwks",))
 

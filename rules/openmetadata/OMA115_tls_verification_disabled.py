@@ -14,7 +14,7 @@ the system store); for a self-signed lab server, put its certificate in a bundle
 - requests documentation, "SSL Cert Verification"
 """
 
-from auditor.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
+from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need
 
 META = RuleMeta(id="OMA115", name="tls-verification-disabled", severity=Severity.MEDIUM, needs=("om.endpoint",))
 

@@ -24,7 +24,7 @@ Set `disablePkce: false` in the OIDC configuration: `OIDC_DISABLE_PKCE=false` (d
 - docs/research/issue-11-openmetadata-source.md, point 4
 """
 
-from auditor.rulekit import (
+from auditor.engine.rulekit import (
     Iterable,
     Outcome,
     Params,

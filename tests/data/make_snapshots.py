@@ -9,13 +9,13 @@ import os
 import tempfile
 from pathlib import Path
 
+from auditor.facts.snapshot import dump_snapshots
 from auditor.lab.cognito import MotoServer
 from auditor.lab.scenarios import SCENARIOS
 from auditor.lab.server import LabServer
-from auditor.lockout import ProbeLedger
-from auditor.scan import collect_target
-from auditor.snapshot import dump_snapshots
-from auditor.target import ScanTarget
+from auditor.scan.lockout import ProbeLedger
+from auditor.scan.service import collect_target
+from auditor.scan.target import ScanTarget
 
 OUT = Path(__file__).resolve().parent / "snapshots"
 GOLDEN = ("insecure-defaults", "sso-leftovers", "seed-walkthrough", "legacy-1.2", "hardened")

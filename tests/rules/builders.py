@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from auditor.snapshot import (
+from auditor.facts.snapshot import (
     AppClient,
     AuthConfig,
     CognitoFacts,

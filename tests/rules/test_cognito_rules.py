@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from auditor.model import Status
-from auditor.snapshot import MfaConfig, PasswordPolicy, SchemaAttribute, TokenValidity
+from auditor.facts.snapshot import MfaConfig, PasswordPolicy, SchemaAttribute, TokenValidity
+from auditor.report.model import Status
 from tests.helpers import _RULES, only_status, run
 from tests.rules.builders import (
     FEDERATED_CLIENT,

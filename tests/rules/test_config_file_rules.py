@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from auditor.model import Severity, Status
-from auditor.snapshot import ConfFacts, JwtSettings, LdapSettings, Problem, SecretSetting
+from auditor.facts.snapshot import ConfFacts, JwtSettings, LdapSettings, Problem, SecretSetting
+from auditor.report.model import Severity, Status
 from tests.helpers import run, snap
 
 SHIPPED_JWT = JwtSettings("./conf/public_key.der", "./conf/private_key.der", "open-metadata.org",

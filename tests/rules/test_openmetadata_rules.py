@@ -6,9 +6,8 @@ from typing import Any
 
 import pytest
 
-from auditor.model import Severity, Status
-from auditor.om_defaults import DEFAULT_KEY_ID, DEFAULT_KEY_MODULUS
-from auditor.snapshot import (
+from auditor.facts.om_defaults import DEFAULT_KEY_ID, DEFAULT_KEY_MODULUS
+from auditor.facts.snapshot import (
     AdminAccount,
     AuthConfig,
     AuthorizerConfig,
@@ -22,6 +21,7 @@ from auditor.snapshot import (
     UserInfo,
     VersionInfo,
 )
+from auditor.report.model import Severity, Status
 from tests.helpers import only_status, run, snap
 
 ADMIN = UserInfo(name="admin", email="admin@open-metadata.org", is_admin=True, is_bot=False, deleted=False,

@@ -7,8 +7,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from auditor.model import Status
-from auditor.snapshot import (
+from auditor.facts.snapshot import (
     COGNITO_RISK,
     DcrConfig,
     DomainInfo,
@@ -19,6 +18,7 @@ from auditor.snapshot import (
     SchemaAttribute,
     SecurityConfig,
 )
+from auditor.report.model import Status
 from tests.rules.builders import BLOCKING, OKTA, POOL_ID, client, cognito, om_auth, pool
 
 # OpenMetadata's client federated through Okta; a second client of the same pool signs users in with passwords.

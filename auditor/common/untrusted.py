@@ -1,0 +1,111 @@
+"""The one reader of bytes omaudit did not write: bounded, cleaned and redacted where they enter.
+
+Server answers (OpenMetadata's and Cognito's) and files a user hands in (snapshots, reports,
+baselines, probe records) may be hostile. `load_json` bounds their size, nesting depth and number
+lengths, replaces lone UTF-16 surrogates (they would fail later, when a report is written), and
+passes every string through the redaction layer *before* anything can cut it. Its only exception is
+MalformedInput, which each caller turns into its own error (CollectionError, InputError).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+from auditor.common.errors import OmauditError
+from auditor.common.redact import SECRETS
+
+MAX_JSON_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 64  # OpenMetadata's and Cognito's answers nest about 6 deep; a report about 5
+BYTES_PER_ELEMENT = 64  # a 4 MiB answer may hold 65,536 elements; a page of 100 users holds a few thousand
+MIN_ELEMENTS = 10_000
+MAX_NUMBER_CHARS = 40  # an epoch in ms has 13 digits; Python refuses ints over 4300 digits anyway
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class MalformedInput(OmauditError):
+    """Untrusted bytes that are not what they claim to be; the message names no secret."""
+
+
+def clean_text(text: str) -> str:
+    """A string from outside, safe to keep: lone surrogates replaced, known secrets masked."""
+    return SECRETS(SURROGATE.sub("\ufffd", text))
+
+
+def _number(kind: type[int] | type[float]) -> Any:
+    def parse(text: str) -> int | float:
+        if len(text) > MAX_NUMBER_CHARS:
+            raise ValueError(f"a number of {len(text)} characters")
+        value = kind(text)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError("a number out of range")
+        return value
+    return parse
+
+
+def _constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def load_json(data: bytes | str, what: str, *, max_bytes: int = MAX_JSON_BYTES, clean: bool = True) -> Any:
+    """Parse untrusted JSON; every string in the result is cleaned (see clean_text), unless the caller
+    only checks the shape and keeps nothing (`clean=False`: each answer is cleaned once, where it is kept)."""
+    if len(data) > max_bytes:
+        raise MalformedInput(f"{what} is larger than {max_bytes // (1024 * 1024)} MiB")
+    # Bytes are cheap, Python objects are not: 4 MiB of `{},{},...` would become ~300 MB of dicts. So the
+    # number of elements (objects and separators; an over-count, as those inside strings count too) is
+    # bounded before parsing. Depth is bounded by the parser (RecursionError) and clean_tree.
+    raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+    if raw.count(b"{") + raw.count(b",") > max(MIN_ELEMENTS, max_bytes // BYTES_PER_ELEMENT):
+        raise MalformedInput(f"{what} holds too many elements for its size")
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise MalformedInput(f"{what} is not UTF-8") from None
+    try:
+        value = json.loads(data, parse_int=_number(int), parse_float=_number(float), parse_constant=_constant)
+    except RecursionError:
+        raise MalformedInput(f"{what} is nested too deeply") from None
+    except json.JSONDecodeError as exc:
+        raise MalformedInput(f"{what} is not JSON (line {exc.lineno}: {exc.msg})") from None
+    except ValueError as exc:
+        raise MalformedInput(f"{what} holds {exc}") from None
+    return clean_tree(value, what, clean=clean)
+
+
+def clean_tree(value: Any, what: str, *, clean: bool = True) -> Any:
+    """The same tree with every string cleaned (unless not `clean`), refused past MAX_DEPTH.
+    Iterative: no recursion to exhaust."""
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any, int]] = [(value, root, 0, 0)]  # (node, parent, key in parent, depth)
+    while stack:
+        node, parent, key, depth = stack.pop()
+        if isinstance(node, str):
+            parent[key] = clean_text(node) if clean else node
+        elif isinstance(node, dict | list | tuple):
+            if depth >= MAX_DEPTH:
+                raise MalformedInput(f"{what} is nested more than {MAX_DEPTH} deep")
+            if isinstance(node, dict):
+                copy: Any = {}
+                parent[key] = copy
+                for k, v in node.items():
+                    name = clean_text(k) if clean and isinstance(k, str) else k
+                    copy[name] = None
+                    stack.append((v, copy, name, depth + 1))
+            else:
+                copy = [None] * len(node)
+                parent[key] = copy
+                stack.extend((v, copy, i, depth + 1) for i, v in enumerate(node))
+        else:
+            parent[key] = node
+    return root[0]
+
+
+def load_json_object(data: bytes | str, what: str, *, max_bytes: int = MAX_JSON_BYTES) -> dict[str, Any]:
+    value = load_json(data, what, max_bytes=max_bytes)
+    if not isinstance(value, dict):
+        raise MalformedInput(f"{what} is JSON but not an object")
+    return value

@@ -1,0 +1,1 @@
+"""Rules: loading and checking the catalogue, the rule kit, evaluation over snapshots, rule documentation."""

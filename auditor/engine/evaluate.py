@@ -1,0 +1,97 @@
+"""Evaluates rules over snapshots: the only place that turns inputs and outcomes into findings.
+
+A rule whose input failed to collect is not called: it becomes ERROR with the collection error.
+A rule whose input was not applicable becomes SKIPPED with the reason. A rule that raises becomes
+ERROR naming the exception; the other rules still run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from auditor.engine.catalogue import Params, Rule
+from auditor.facts.snapshot import Snapshot, Unknown, UnknownValue
+from auditor.report.model import Finding, Outcome, Report, Status, TargetInfo
+
+
+def default_resource(snap: Snapshot, rule: Rule) -> str:
+    """Where a rule's ERROR/SKIPPED finding points when it never reached a resource."""
+    section = rule.meta.needs[0].split(".", 1)[0] if rule.meta.needs else "om"
+    if section == "om" and snap.target.om_url:
+        return snap.target.om_url
+    if snap.target.cognito_pool_id:
+        return snap.target.cognito_pool_id
+    return snap.target.om_url or snap.target.name
+
+
+def _blocked(snap: Snapshot, rule: Rule) -> Outcome | None:
+    """ERROR if any input failed, else SKIPPED if any input is not applicable, else None."""
+    problems = [(need, snap.problem(need)) for need in rule.meta.needs]
+    resource = default_resource(snap, rule)
+    errors = [f"{need}: {p.reason}" for need, p in problems if p is not None and p.kind == "error"]
+    if errors:
+        return Outcome(Status.ERROR, resource, "could not verify: " + "; ".join(errors))
+    skipped = [p.reason for _, p in problems if p is not None]
+    if skipped:
+        return Outcome(Status.SKIPPED, resource, "; ".join(dict.fromkeys(skipped)))
+    return None
+
+
+def evaluate_rule(snap: Snapshot, rule: Rule, params: Params) -> list[Outcome]:
+    return _evaluated(snap, rule, params)[0]
+
+
+def _evaluated(snap: Snapshot, rule: Rule, params: Params) -> tuple[list[Outcome], bool]:
+    """The outcomes, and whether the rule ran (a rule blocked by its inputs points at no file line)."""
+    blocked = _blocked(snap, rule)
+    if blocked is not None:
+        return [blocked], False
+    merged = {**rule.meta.params, **params}
+    try:
+        outcomes = list(rule.check(snap, merged))
+        for outcome in outcomes:  # a value known only at deploy, put into evidence unread
+            _no_unknown(outcome.evidence)
+    except UnknownValue as exc:  # the rule read what only the deployment knows: that rule alone is SKIPPED
+        return [Outcome(Status.SKIPPED, default_resource(snap, rule), str(exc))], False
+    except Exception as exc:  # noqa: BLE001 - a rule bug must not hide the other rules' results
+        return [Outcome(Status.ERROR, default_resource(snap, rule),
+                        f"rule {rule.meta.id} raised {type(exc).__name__}: {exc}")], False
+    if not outcomes:
+        return [Outcome(Status.SKIPPED, default_resource(snap, rule), "nothing to evaluate")], False
+    return outcomes, True
+
+
+def _no_unknown(value: object) -> None:
+    """Raise UnknownValue if `value` holds an Unknown anywhere (evidence is small: a walk is cheap)."""
+    if isinstance(value, Unknown):
+        raise UnknownValue(value.what)
+    if isinstance(value, Mapping):
+        for item in value.values():
+            _no_unknown(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _no_unknown(item)
+
+
+def evaluate(snapshots: Iterable[Snapshot], rules: Sequence[Rule],
+             params: Mapping[str, Params] | None = None) -> tuple[Finding, ...]:
+    """Every (rule, resource) finding, PASS included, sorted deterministically."""
+    params = params or {}
+    findings: list[Finding] = []
+    for snap in snapshots:
+        for rule in rules:
+            outcomes, ran = _evaluated(snap, rule, params.get(rule.meta.id, {}))
+            for outcome in outcomes:
+                findings.append(Finding(
+                    rule_id=rule.meta.id, name=rule.meta.name, status=outcome.status,
+                    severity=outcome.severity or rule.meta.severity, target=snap.target.name, resource=outcome.resource,
+                    message=outcome.message, evidence=dict(outcome.evidence), remediation=rule.remediation,
+                    location=snap.locate(outcome.fields, rule.meta.needs, outcome.resource, outcome.evidence)
+                    if ran and snap.locations else None))
+    return tuple(sorted(findings, key=Finding.sort_key))
+
+
+def build_report(version: str, started_at: str, finished_at: str, targets: Sequence[TargetInfo],
+                 findings: Sequence[Finding]) -> Report:
+    return Report(tool_version=version, started_at=started_at, finished_at=finished_at,
+                  targets=tuple(targets), findings=tuple(findings))

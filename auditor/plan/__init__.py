@@ -1,0 +1,397 @@
+"""The scan plan: what the command line asked for, validated, before anything is sent.
+
+The CLI parses options and prints; this module turns the options into targets (single or from an
+inventory), the rules to run, the gate (threshold, suppressions, baseline) and the formats, checked
+against the renderers. Every problem is an InputError with one line. Notes for the user go to the
+`note` callback ("warning: ..." for a warning).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from auditor.common import inputs
+from auditor.common.errors import InputError
+from auditor.report.model import Report, Severity
+from auditor.scan.lockout import DEFAULT_WINDOW, ProbeLedger, default_state_dir
+
+if TYPE_CHECKING:
+    from auditor.engine.catalogue import Rule
+    from auditor.scan.target import AuditOptions, ScanTarget
+
+Note = Callable[[str], None]
+TOKEN_ENV = "OMAUDIT_OM_TOKEN"
+DEFAULT_REPORTS = Path("reports")
+MAX_CONCURRENCY = 256
+
+
+def _silent(line: str) -> None:
+    """The default `note`: say nothing."""
+
+
+@dataclass(frozen=True)
+class ScanPlan:
+    """One run: its targets, the rules, the gate and the formats (checked against the renderers)."""
+
+    targets: Sequence[ScanTarget]
+    rules: Sequence[Rule]
+    gate: Gate
+    formats: Sequence[str]
+    shard: tuple[int, int] | None = None
+    fleet: bool = False
+    concurrency: int | None = None
+
+
+def rule_list(text: str | None) -> list[str]:
+    """Comma-separated rule IDs, globs (OMA2*) or categories (openmetadata, cognito, ...)."""
+    return [p.strip() for p in (text or "").split(",") if p.strip()]
+
+
+def read_token(token_file: Path | None) -> str | None:
+    """--om-token-file, else $OMAUDIT_OM_TOKEN (auditor.common.inputs.read_token, as for inventories)."""
+    return inputs.read_token(file=token_file, env=TOKEN_ENV, what="--om-token-file")
+
+
+def check_concurrency(concurrency: int | None) -> None:
+    if concurrency is not None and not 1 <= concurrency <= MAX_CONCURRENCY:
+        raise InputError(f"--concurrency must be between 1 and {MAX_CONCURRENCY}")
+
+
+def verify_option(ca_bundle: Path | None, insecure: bool) -> bool | str:
+    if insecure:
+        return False
+    if ca_bundle is not None:
+        if not ca_bundle.is_file():
+            raise InputError(f"--ca-bundle {ca_bundle} is not a file")
+        return str(ca_bundle)
+    return True
+
+
+def parse_fail_on(text: str) -> Severity | None:
+    if text.strip().lower() == "none":
+        return None
+    try:
+        return Severity.parse(text)
+    except ValueError as exc:
+        raise InputError(f"--fail-on: {exc}") from None
+
+
+def target_name(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.netloc or url
+
+
+# ---- output -----------------------------------------------------------------------------------
+
+def check_formats(formats: Sequence[str]) -> list[str]:
+    """Format names, case-insensitive, each once, checked against the renderers."""
+    from auditor.render import renderers  # lazy: --version and --help need no renderer
+
+    known = renderers()
+    names = [name.strip().lower() for name in formats]
+    for name, given in zip(names, formats, strict=True):
+        if name not in known:
+            raise InputError(f"unknown --format {given!r} (choose from {', '.join(known)})")
+    return list(dict.fromkeys(names))
+
+
+def load_selected(rules: str | None, skip_rules: str | None, rules_dir: list[Path] | None,
+                  gate: Gate | None = None, note: Note = _silent) -> tuple[Rule, ...]:
+    """The rules to run; warns of suppressions that name a rule the catalogue does not have (a typo
+    would otherwise mute nothing, silently)."""
+    from auditor.engine.catalogue import load_rules, select  # lazy: 2 ms that --version does not need
+
+    catalogue = load_rules(rules_dir or ())
+    known = {r.meta.id for r in catalogue}
+    for entry in gate.options.suppressions if gate and gate.options else ():
+        if entry.rule not in known:
+            note(f"warning: a suppression names rule {entry.rule}, which no loaded rule has; it mutes nothing")
+    return select(catalogue, rule_list(rules), rule_list(skip_rules))
+
+
+def build_target(om_url: str | None, *, token: str | None, active: bool = False, verify: bool | str = True,
+                 pool_id: str | None = None, client_id: str | None = None, region: str | None = None,
+                 profile: str | None = None, endpoint: str | None = None,
+                 lockout_window: float = DEFAULT_WINDOW, state_dir: Path | str | None = None,
+                 no_cognito: bool = False) -> ScanTarget:
+    """Validate the target options (InputError on any problem) before anything is sent."""
+    from auditor.common.urls import parse_om_url
+    from auditor.scan.discovery import CognitoRequest, validate_request  # lazy: the snapshot types, 30 ms
+    from auditor.scan.target import ScanTarget
+
+    if not om_url and not pool_id:
+        raise InputError("give --om-url, --cognito-pool-id, or both")
+    if no_cognito and (pool_id or client_id or not om_url):
+        raise InputError("--no-cognito audits OpenMetadata only: give --om-url, and no --cognito-* option")
+    request = CognitoRequest(pool_id=pool_id, client_id=client_id, region=region)
+    try:
+        url = parse_om_url(om_url).url if om_url else None
+        validate_request(request)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    if endpoint is None and os.environ.get("AWS_ENDPOINT_URL"):
+        try:
+            parse_om_url(os.environ["AWS_ENDPOINT_URL"], "$AWS_ENDPOINT_URL")
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+    if endpoint is not None:
+        try:
+            parse_om_url(endpoint, "--aws-endpoint-url")
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+    if profile is not None:
+        from auditor.sources.cognito.collector import check_profile  # lazy: boto3, 350 ms, only with --aws-profile
+
+        check_profile(profile)
+    name = target_name(url) if url else str(pool_id)
+    if not math.isfinite(lockout_window) or lockout_window < 0:
+        raise InputError("--lockout-window must be zero or more seconds")
+    if isinstance(state_dir, str):  # from the command line: "" would otherwise become the working folder
+        if not state_dir.strip():
+            raise InputError("--state-dir must name a folder")
+        state_dir = Path(state_dir)
+    ledger = ProbeLedger(state_dir or default_state_dir(), lockout_window) if active and url else None
+    return ScanTarget(name=name, om_url=url, om_token=token, active=active, verify=verify, cognito=request,
+                      aws_profile=profile, aws_endpoint_url=endpoint, ledger=ledger, no_cognito=no_cognito)
+
+
+@dataclass(frozen=True)
+class Gate:
+    """How a run is judged and compared: threshold, suppressions, baseline."""
+
+    fail_on: Severity | None = Severity.HIGH  # None: --fail-on none, FAILs never exit 1
+    fail_on_new: bool = False
+    options: AuditOptions | None = None
+
+
+def build_gate(fail_on: str, suppressions: Path | None, no_suppressions: bool, baseline: str | None,
+               fail_on_new: bool, note: Note = _silent) -> Gate:
+    """Parse the gate options; every problem is an InputError before anything is sent."""
+    from auditor.report.baseline import load_baseline  # lazy: only with --baseline
+    from auditor.report.suppress import (  # lazy: the snapshot types, 30 ms --version does not need
+        DEFAULT_FILE,
+        load_suppressions,
+    )
+    from auditor.scan.target import AuditOptions
+
+    threshold = parse_fail_on(fail_on)
+    entries = []
+    used: str | None = None
+    if suppressions is not None and no_suppressions:
+        raise InputError("--suppressions and --no-suppressions exclude each other")
+    if not no_suppressions:
+        if suppressions is None and Path(DEFAULT_FILE).is_symlink():
+            raise InputError(f"{DEFAULT_FILE} is a symbolic link: a suppressions file found in the working folder "
+                             "must be a regular file (name it with --suppressions to use it)")
+        path = suppressions or (Path(DEFAULT_FILE) if Path(DEFAULT_FILE).is_file() else None)
+        if path is not None:
+            entries, used = load_suppressions(path), str(path)
+    previous = None
+    if baseline is not None:
+        path = DEFAULT_REPORTS / "latest" / "report.json" if baseline == "latest" else Path(baseline)
+        if baseline == "latest" and not path.is_file():
+            note("no previous report in reports/latest; every finding is new")
+            previous = []
+        else:
+            previous = load_baseline(path)
+    if fail_on_new and previous is None:
+        raise InputError("--fail-on-new needs --baseline")
+    return Gate(threshold, fail_on_new, AuditOptions(suppressions=entries, suppressions_file=used, baseline=previous))
+
+
+def build_fleet(inventory: Path, names: list[str], tags: list[str], shard: str | None, *, active: bool,
+                verify: bool | str, lockout_window: float, state_dir: str | None, region: str | None,
+                profile: str | None, endpoint: str | None, no_cognito: bool = False,
+                note: Note = _silent) -> list[ScanTarget]:
+    """The selected inventory targets as ScanTargets; every problem is an InputError before any scan."""
+
+    from auditor.plan.inventory import load_inventory, parse_shard, select  # lazy: 5 ms, only for inventories
+
+    every = load_inventory(inventory)
+    if (names or tags) and not select(every, names, tags):
+        wanted = " ".join([*(f"--targets {n}" for n in names), *(f"--tag {t}" for t in tags)])
+        raise InputError(f"no target of {inventory} matches {wanted}")
+    entries = select(every, names, tags, parse_shard(shard) if shard else None)
+    built = []
+    for entry in entries:
+        if entry.files:
+            try:
+                target = build_file_target(_file_options(entry.files, inventory.parent))
+            except InputError as exc:
+                raise InputError(f"{inventory}, line {entry.line} (target {entry.name}): {exc}") from None
+            built.append(dataclasses.replace(target, name=entry.name))
+            continue
+        token = entry.read_token()
+        try:
+            target = build_target(entry.om_url, token=token, active=active, verify=verify,
+                                  pool_id=None if no_cognito else entry.cognito_pool_id,
+                                  client_id=None if no_cognito else entry.cognito_client_id,
+                                  region=entry.aws_region or region, profile=entry.aws_profile or profile,
+                                  endpoint=entry.aws_endpoint_url or endpoint, lockout_window=lockout_window,
+                                  state_dir=state_dir, no_cognito=no_cognito)
+        except InputError as exc:
+            raise InputError(f"{inventory}, line {entry.line} (target {entry.name}): {exc}") from None
+        built.append(dataclasses.replace(target, name=entry.name))
+    if not built:
+        note("this shard holds no target of the selection")
+    return built
+
+
+def merge_shards(paths: Sequence[Path], gate: Gate, *, allow_partial: bool, note: Note = _silent) -> Report:
+    """The shard reports at `paths` as one report: refused when shards are missing (unless
+    `allow_partial`), compared with the gate's baseline, and documented by this catalogue."""
+    # lazy: `merge` alone needs these (6 ms together)
+    from auditor.engine.catalogue import load_rules
+    from auditor.report.baseline import compare
+    from auditor.report.merge import load_report, merge_reports, missing_shards
+
+    loaded = [load_report(p) for p in paths]
+    missing = missing_shards(loaded)
+    if missing:
+        count = next(r.shard[1] for r in loaded if r.shard is not None)
+        names = ", ".join(f"{i}/{count}" for i in missing)
+        if not allow_partial:
+            raise InputError(f"shard(s) {names} are missing: merge all {count}, or pass --allow-partial")
+        note(f"warning: shard(s) {names} are missing: their targets are not in this report")
+    merged = merge_reports(loaded)
+    if gate.options is not None and gate.options.baseline is not None:
+        marked, resolved = compare(merged.findings, gate.options.baseline)
+        merged = dataclasses.replace(merged, findings=tuple(marked), resolved=tuple(resolved))
+    docs = {r.meta.id: r.info for r in load_rules()}
+    # A shard report is a file like any other: the fix text shown is this catalogue's, never the file's.
+    findings = tuple(dataclasses.replace(f, remediation=docs[f.rule_id].fix if f.rule_id in docs else
+                                         "See the documentation of the rule set that reported this finding.")
+                     for f in merged.findings)
+    return dataclasses.replace(merged, rules=docs, findings=findings)
+
+
+@dataclass(frozen=True)
+class FileOptions:
+    """The file-scan options as given: paths by kind (auditor.sources.files.kinds), and --dir."""
+
+    paths: dict[str, tuple[Path, ...]] = field(default_factory=dict)
+    dir: Path | None = None
+
+    @property
+    def given(self) -> bool:
+        """A file scan: --dir, or a file that is audited (a compose or env file alone configures the
+        openmetadata.yaml of OpenMetadata's image)."""
+        return self.dir is not None or any(v for v in self.paths.values())
+
+
+def file_options(given: dict[str, Path | Sequence[Path] | None], directory: Path | None) -> FileOptions:
+    """FileOptions from option values by kind key (one path, several, or None), checked for count."""
+    from auditor.sources.files.kinds import BY_KEY  # lazy: 4 ms --version does not need
+
+    paths: dict[str, tuple[Path, ...]] = {}
+    for key, value in given.items():
+        many = tuple(value) if isinstance(value, Sequence) else (value,) if value is not None else ()
+        if len(many) > 1 and not BY_KEY[key].many:
+            raise InputError(f"{BY_KEY[key].option} takes one file")
+        if many:
+            paths[key] = many
+    return FileOptions(paths, directory)
+
+
+def _file_options(files: tuple[tuple[str, tuple[str, ...]], ...], base: Path) -> FileOptions:
+    """An inventory target's files (paths relative to the inventory's folder) as options."""
+
+    given = {key: tuple(base / p for p in paths) for key, paths in files}
+    directory = given.pop("dir", ())
+    return FileOptions(given, directory[0] if directory else None)
+
+
+def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
+    """One target made of configuration files: given one by one, or found under --dir (each named).
+    A kind given on the command line is not also searched for under --dir."""
+    from auditor.scan.target import FileInputs, ScanTarget
+    from auditor.sources.files.finder import find  # lazy: the YAML stack, 49 ms, only with --dir
+    from auditor.sources.files.kinds import BY_KEY  # lazy: 4 ms --version does not need
+    from auditor.sources.files.result import relative  # lazy: the YAML stack, 22 ms, only for files
+
+    root = options.dir or Path.cwd()
+    paths = dict(options.paths)
+    notes: list[str] = []
+    if options.dir is not None:
+        found = find(options.dir)
+        if found.refused:
+            raise InputError("; ".join(f"{relative(p, root)} looks like a configuration file but {why}"
+                                       for p, why in found.refused[:5])
+                             + ": the gate cannot judge the tree without it (fix it, or move it out of --dir)")
+        for path in found.skipped:
+            note(f"skipped {relative(path, root)}: not a configuration file omaudit knows")
+        for path in found.not_entered:
+            notes.append(f"not entered: {relative(path, root)}/ (a folder tools generate); a configuration file "
+                         "there is not judged")
+        helm = found.kinds.get("helm_values", [])
+        if "helm_values" not in paths and len({p.parent for p in helm}) > 1:
+            # Helm layers an overlay on its base, never on a sibling release's values (a decoy values.yaml
+            # elsewhere in the tree must not be layered over the real one: found by an attack).
+            raise InputError("--dir found Helm values in several folders (" + ", ".join(
+                sorted({relative(p.parent, root) or "." for p in helm})) + "): give each release's files with "
+                "--helm-values, base first")
+        if helm:  # the base values.yaml first, then the overlays beside it (helm -f base -f overlay)
+            found.kinds["helm_values"] = sorted(helm, key=lambda p: (p.name not in ("values.yaml", "values.yml"),
+                                                                      p.name))
+        for key, hits in found.kinds.items():
+            if key in paths:
+                continue
+            if len(hits) > 1 and not BY_KEY[key].many:
+                option = BY_KEY[key].option
+                raise InputError(f"--dir found more than one file for {option} ("
+                                 + ", ".join(relative(p, root) for p in hits) + f"): name one with {option}")
+            paths[key] = tuple(hits)
+        found_env = [p for p in found.kinds.get("env_files", []) if "env_files" not in options.paths]
+        if found_env:
+            # An env file is the deployment's only beside its openmetadata.yaml or compose file (Compose
+            # reads .env from the compose file's folder): a decoy under docs/ must not resolve anything.
+            homes = {p.parent for k in ("config", "compose_file") for p in paths.get(k, ())}
+            used = tuple(p for p in found_env if p.parent in homes)
+            notes += [f"not used: {relative(p, root)} (an env file not beside the openmetadata.yaml or compose file)"
+                      for p in found_env if p not in used]
+            if used:
+                paths["env_files"] = used
+            else:
+                paths.pop("env_files", None)
+    files = FileInputs(root=root, paths=paths)
+    if not FileOptions(paths).given:
+        raise InputError(f"no configuration file to scan under {root}" if options.dir else "no configuration file")
+    for path in files.named() if options.dir is not None else ():
+        note(f"using {relative(path, root)}")
+    name = options.dir.resolve().name if options.dir is not None else "files"
+    for line in notes:
+        note(line)
+    return ScanTarget(name=name or "files", files=files, report_notes=tuple(notes))
+
+
+def build_file_targets(options: FileOptions, note: Note = _silent) -> list[ScanTarget]:
+    """The file scan's targets: one, or under --dir with several Cognito deployments (templates or a
+    plan beside templates), one per deployment and one for OpenMetadata's side, each judged alone (a
+    first template judged while a second, prod, one was dropped let a gate pass: issue 21)."""
+    from auditor.scan.target import FileInputs, ScanTarget  # lazy: the snapshot types, 30 ms --version does not need
+    from auditor.sources.files.result import relative  # lazy: the YAML stack, 22 ms, only for files
+
+    target = build_file_target(options, note)
+    files = target.files
+    assert files is not None
+    cognito = [(kind, path) for kind in ("terraform_plan", "cloudformation") for path in files.of(kind)]
+    if options.dir is None or len(cognito) < 2:
+        return [target]
+    why = ("several Cognito deployments under --dir (" + ", ".join(relative(p, files.root) for _, p in cognito)
+           + "): each is its own target, judged alone; the cross-file rules are SKIPPED, as the files do not say "
+           "which user pool OpenMetadata uses")
+    note(why)
+    om = {k: files.of(k) for k in ("config", "env_files", "compose_file", "helm_values") if files.of(k)}
+    targets = [dataclasses.replace(target, files=FileInputs(root=files.root, paths=om),
+                                   report_notes=(*target.report_notes, why))] if om else []
+    return targets + [ScanTarget(name=relative(path, files.root), report_notes=(*target.report_notes, why),
+                                 files=FileInputs(root=files.root, paths={kind: (path,)})) for kind, path in cognito]
+

@@ -1,0 +1,1 @@
+"""The report and what changes it after evaluation: suppressions, baselines, merged shards."""

@@ -1,0 +1,226 @@
+"""The scan service: targets in, snapshots out, report out. No printing, no exit codes."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
+
+from auditor import __version__
+from auditor.common.errors import Cause, OmauditError, TargetError
+from auditor.engine.catalogue import Params, Rule
+from auditor.engine.evaluate import build_report, evaluate
+from auditor.facts.snapshot import (
+    COGNITO_KEYS,
+    COGNITO_POOL,
+    OM_KEYS,
+    AuthConfig,
+    CognitoFacts,
+    ConfFacts,
+    OMFacts,
+    PoolRef,
+    Problem,
+    Snapshot,
+)
+from auditor.report.baseline import compare
+from auditor.report.model import Finding, Report, TargetInfo
+from auditor.report.suppress import apply_suppressions
+from auditor.scan.discovery import DiscoveryError, resolve
+from auditor.scan.registry import SOURCES, every_input, failed_target, merge, problems_for, unfilled, utc_now
+from auditor.scan.target import AuditOptions, ScanTarget
+from auditor.scan.workers import collect_in_processes, process_count
+
+COGNITO_THREADS = 6  # warm-up, collector, and the collector's 4 parallel reads (cognito.PARALLEL_CALLS)
+
+
+WARNING = "warning: "  # a note that starts so is printed as a warning: a whole side of the target failed
+FATAL_COGNITO = (Cause.NOT_FOUND, Cause.CREDENTIALS, Cause.UNREACHABLE)
+
+
+def collect_many(targets: Sequence[ScanTarget], concurrency: int,
+                 on_done: Callable[[Snapshot], None] | None = None) -> tuple[list[Snapshot], list[str]]:
+    """Collect every target, `concurrency` at a time; one target's failure never stops the others.
+
+    Large fleets are spread over worker processes (see auditor.scan.workers), small ones over threads.
+    The result is in target order whatever the concurrency, so reports do not depend on it.
+    """
+    results: dict[int, tuple[Snapshot, list[str]]] = {}
+
+    def done(index: int, result: tuple[Snapshot, list[str]]) -> None:
+        snapshot, notes = result
+        results[index] = (snapshot, [n if n.startswith(WARNING) else f"{snapshot.target.name}: {n}" for n in notes])
+        if on_done is not None:
+            on_done(snapshot)
+
+    processes = process_count(len(targets), concurrency)
+    if processes > 1:
+        # Loaded once here, not once per worker (the forked workers inherit them); lazy: a file scan
+        # imports neither boto3 nor urllib3.
+        import auditor.sources.cognito.collector
+        import auditor.sources.openmetadata.collector  # noqa: F401
+
+        collect_in_processes(targets, processes, concurrency, _collect_lenient, done)
+    else:
+        pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="omaudit-target")
+        try:
+            futures = {pool.submit(_collect_lenient, t): i for i, t in enumerate(targets)}
+            for future in as_completed(futures):
+                done(futures[future], future.result())
+        finally:  # on Ctrl-C, targets not yet started are dropped rather than scanned first
+            pool.shutdown(wait=False, cancel_futures=True)
+    ordered = [results[i] for i in range(len(targets))]
+    return [s for s, _ in ordered], [n for _, notes in ordered for n in notes]
+
+
+def _collect_lenient(target: ScanTarget) -> tuple[Snapshot, list[str]]:
+    """A fleet's collection of one target: whatever goes wrong stays that target's ERROR."""
+    try:
+        return collect_target(target, strict=False)
+    except OmauditError as exc:
+        return failed_target(target, str(exc)), []
+    except Exception as exc:  # noqa: BLE001 - one target's bug must not stop the fleet; it is reported
+        return failed_target(target, f"internal error ({type(exc).__name__}): {exc}"), []
+
+
+def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot, list[str]]:
+    """Collect one target; returns the snapshot and notes for the user (discovery disagreements).
+
+    An unreachable URL, or one that is not OpenMetadata, raises TargetError when `strict` (a single
+    scan: nothing to report); in a fleet (`strict=False`) it makes that target's inputs ERROR instead.
+    """
+    if target.files is not None:
+        return collect_files(target)
+    collected_at = utc_now()
+    problems: dict[str, Problem] = unfilled(target)
+    om = OMFacts()
+    # Cognito discovery needs only OpenMetadata's auth config: the Cognito reads start the moment it
+    # is known and run alongside OpenMetadata's other reads, on one pool for the target's Cognito side
+    # (the model warm-up, the collector, and its four reads).
+    with ThreadPoolExecutor(max_workers=COGNITO_THREADS, thread_name_prefix="omaudit-cognito") as side:
+        started: list[Future[tuple[CognitoFacts, dict[str, Problem], list[str]]]] = []
+        side.submit(_warm_up_cognito, target.aws_profile)
+
+        def start_cognito(auth: AuthConfig | None) -> None:
+            if not target.no_cognito:
+                started.append(side.submit(_collect_cognito, target, auth, side))
+
+        if target.om_url is not None:
+            from auditor.sources.openmetadata.collector import OMOptions, OpenMetadataCollector  # lazy: urllib3
+
+            collector = OpenMetadataCollector(OMOptions(url=target.om_url, token=target.om_token,
+                                                        active=target.active, verify=target.verify,
+                                                        ledger=target.ledger))
+            try:
+                om, om_problems = collector.collect(on_auth_config=start_cognito)
+            except TargetError as exc:
+                if strict:
+                    raise
+                om_problems = every_input(OM_KEYS, "error", str(exc))
+            problems.update(om_problems)
+        notes: list[str] = []
+        if target.no_cognito:
+            cognito, cognito_problems = CognitoFacts(), dict[str, Problem]()
+        else:
+            if not started:  # no OpenMetadata, or it never answered its auth config
+                start_cognito(None)
+            cognito, cognito_problems, notes = started[0].result()
+    problems.update(cognito_problems)
+    notes = [*notes, *_whole_side_failures(target, problems, strict)]
+    ref = cognito.ref
+    info = TargetInfo(name=target.name, om_url=target.om_url, cognito_pool_id=ref.pool_id if ref else None,
+                      region=ref.region if ref else None, active=target.active,
+                      token_given=target.om_token is not None)
+    return Snapshot(target=info, collected_at=collected_at, om=om, cognito=cognito, problems=problems), notes
+
+
+def collect_files(target: ScanTarget) -> tuple[Snapshot, list[str]]:
+    """A file scan: every file source that applies reads its files into the snapshot's facts; an
+    input no given file sets is SKIPPED, saying which source would give it."""
+    files = target.files
+    assert files is not None
+    results = [r for s in SOURCES if s.read is not None and s.applies(target) for r in s.read(files)]
+    facts, locations, notes, unknown = merge(results)
+    if "om.auth_config" in facts:
+        notes.append("the SSO settings found in the files apply when a server first starts: recent OpenMetadata "
+                     "releases keep them in their database afterwards (Settings > SSO), so a live scan shows what "
+                     "a running server uses")
+    sections: dict[str, dict[str, object]] = {"om": {}, "cognito": {}, "conf": {}}
+    for key, value in facts.items():
+        section, _, name = key.partition(".")
+        sections[section][name] = value
+    snapshot = Snapshot(target=TargetInfo(name=target.name), collected_at=utc_now(),
+                        om=dataclasses.replace(OMFacts(), **sections["om"]),  # type: ignore[arg-type]
+                        cognito=dataclasses.replace(CognitoFacts(), **sections["cognito"]),  # type: ignore[arg-type]
+                        conf=dataclasses.replace(ConfFacts(), **sections["conf"]),  # type: ignore[arg-type]
+                        problems=problems_for(facts, target, unknown), locations=locations)
+    return snapshot, notes
+
+
+def _whole_side_failures(target: ScanTarget, problems: dict[str, Problem], strict: bool) -> list[str]:
+    """One line for each side of the target that could not be read at all, naming the way out.
+
+    In a single scan (`strict`) a Cognito-only scan whose pool cannot be read (no such pool, no or
+    rejected credentials, endpoint unreachable) is TargetError, as an unreachable OpenMetadata is: one
+    line, exit 2, no report. Otherwise the rows stay ERROR (so the exit is never 0) and the line is a
+    warning on stderr: a rejected admin token (HTTP 401 from JwtFilter) is such a line, and the
+    passive findings of that target are still reported."""
+    lines = []
+    token = next((p for k, p in problems.items() if k in OM_KEYS and p.cause == Cause.CREDENTIALS), None)
+    if token is not None:
+        lines.append(f"OpenMetadata rejected the admin token ({token.reason}); the rules that need it are ERROR: "
+                     "check OMAUDIT_OM_TOKEN or --om-token-file, or scan without a token")
+    pool = problems.get(COGNITO_POOL)
+    if pool is not None and pool.kind == "error" and pool.cause in FATAL_COGNITO:
+        line = f"the Cognito pool could not be read: {pool.reason}"
+        if target.om_url is None and strict:
+            raise TargetError(line)
+        if target.om_url is not None:
+            line += "; fix that, or pass --no-cognito to audit OpenMetadata only"
+        lines.append(line)
+    return [f"{WARNING}{target.name}: {line}" for line in lines]
+
+
+def _warm_up_cognito(profile: str | None) -> None:
+    from auditor.sources.cognito.collector import warm_up  # lazy: boto3
+
+    warm_up(profile)
+
+
+def _collect_cognito(target: ScanTarget, auth: AuthConfig | None, calls: Executor | None = None
+                     ) -> tuple[CognitoFacts, dict[str, Problem], list[str]]:
+    try:
+        ref: PoolRef | None = resolve(target.cognito, auth)
+    except DiscoveryError as exc:
+        return CognitoFacts(), every_input(COGNITO_KEYS, "error", str(exc)), []
+    if ref is None:
+        if target.om_url is not None and auth is None:
+            reason = "cannot discover the Cognito pool: OpenMetadata's auth config was not collected"
+            return CognitoFacts(), every_input(COGNITO_KEYS, "error", reason), []
+        provider = auth.provider if auth else None
+        reason = (f"no Cognito user pool: OpenMetadata's provider is {provider} and no --cognito-pool-id was given"
+                  if provider else "no Cognito user pool was given")
+        return CognitoFacts(), every_input(COGNITO_KEYS, "skipped", reason), []
+    from auditor.sources.cognito.collector import AwsOptions, CognitoCollector  # lazy: boto3
+
+    aws = AwsOptions(region=ref.region, profile=target.aws_profile, endpoint_url=target.aws_endpoint_url)
+    facts, problems = CognitoCollector(ref, aws).collect(calls)
+    return facts, problems, list(ref.notes)
+
+
+def audit(snapshots: Sequence[Snapshot], rules: Sequence[Rule], started_at: str,
+          params: dict[str, Params] | None = None, options: AuditOptions | None = None) -> Report:
+    """Evaluate, then mute by suppressions, then compare with the baseline."""
+    options = options or AuditOptions()
+    findings = list(evaluate(snapshots, rules, params))
+    today = options.today or dt.datetime.now(dt.UTC).date()
+    findings, expired = apply_suppressions(findings, options.suppressions, today)
+    resolved = None
+    if options.baseline is not None:
+        findings, resolved = compare(findings, options.baseline)
+    report = build_report(__version__, started_at, utc_now(), [s.target for s in snapshots],
+                          sorted(findings, key=Finding.sort_key))
+    infos = {r.meta.id: r.info for r in rules}
+    return dataclasses.replace(report, resolved=tuple(resolved) if resolved is not None else None,
+                               expired_suppressions=tuple(e.to_json() for e in expired), rules=infos,
+                               suppressions_file=options.suppressions_file)

@@ -1,0 +1,58 @@
+"""What one target of a scan is, and how its report is audited: the records every stage passes on.
+
+The plan builds them, the sources read by them, the scan and its worker processes carry them. They
+live here, apart from any stage, so no stage imports another for its types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from auditor.report.model import Finding
+from auditor.report.suppress import Suppression
+from auditor.scan.discovery import CognitoRequest
+from auditor.scan.lockout import ProbeLedger
+from auditor.sources.files.kinds import READ_ORDER
+
+
+@dataclass(frozen=True)
+class FileInputs:
+    """The configuration files of one target (a file scan), by kind (auditor.sources.files.kinds). Paths in
+    findings are relative to `root`."""
+
+    root: Path
+    paths: Mapping[str, tuple[Path, ...]] = field(default_factory=dict)
+
+    def of(self, kind: str) -> tuple[Path, ...]:
+        return self.paths.get(kind, ())
+
+    def named(self) -> list[Path]:
+        """Every file given, in the order they are read."""
+        return [path for kind in READ_ORDER for path in self.of(kind)]
+
+
+@dataclass(frozen=True)
+class ScanTarget:
+    name: str
+    om_url: str | None = None
+    om_token: str | None = field(default=None, repr=False)
+    active: bool = False
+    verify: bool | str = True
+    cognito: CognitoRequest = field(default_factory=CognitoRequest)
+    aws_profile: str | None = None
+    aws_endpoint_url: str | None = None
+    ledger: ProbeLedger | None = None
+    no_cognito: bool = False  # --no-cognito: audit OpenMetadata only
+    files: FileInputs | None = None  # a file scan: configuration files instead of a running server
+    report_notes: tuple[str, ...] = ()  # what the plan could not judge, named in every report
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    suppressions: Sequence[Suppression] = ()
+    suppressions_file: str | None = None  # where they came from, named in the report
+    baseline: Sequence[Finding] | None = None
+    today: dt.date | None = None

@@ -1,0 +1,1 @@
+"""Where facts come from: live OpenMetadata and Cognito reads, and configuration files."""

@@ -1,0 +1,377 @@
+"""Collects a Cognito user pool and its app clients into CognitoFacts, read-only, through boto3.
+
+Only the audit's own read calls leave this process: a botocore `before-call` hook refuses every
+other operation (an allowlist, READ_OPERATIONS). Each call is collected on its own; AccessDenied on
+one call makes only the rules that need that call ERROR, naming the missing IAM action. Client
+secrets are dropped here, at collection.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import boto3
+import botocore.config
+import botocore.exceptions
+
+from auditor.common.errors import Cause, CollectionError, InputError, OmauditError
+from auditor.common.redact import cut, register
+from auditor.common.untrusted import MalformedInput, clean_text, clean_tree
+from auditor.facts.snapshot import (
+    COGNITO_CLIENTS,
+    COGNITO_DOMAIN,
+    COGNITO_IDPS,
+    COGNITO_MFA,
+    COGNITO_POOL,
+    COGNITO_RISK,
+    AppClient,
+    CognitoFacts,
+    DomainInfo,
+    IdentityProvider,
+    MfaConfig,
+    PoolRef,
+    Problem,
+    RiskConfig,
+    UserPool,
+)
+from auditor.sources.cognito import transport as aws_transport
+from auditor.sources.cognito.parsers import (
+    dict_of,
+    parse_app_client,
+    parse_domain,
+    parse_mfa,
+    parse_risk,
+    parse_user_pool,
+    str_of,
+)
+from auditor.sources.guard import guarded
+
+T = TypeVar("T")
+
+# The only operations this client may send: the audit's own reads. An allowlist, not a prefix rule:
+# botocore 1.44.8 has Get*/List* calls that mint tokens (GetClientToken, GetDerivedToken,
+# GetTokensFromRefreshToken), send a message (GetUserAttributeVerificationCode) or return secrets
+# (ListUserPoolClientSecrets); docs/research/issue-12-cognito-api.md lists all 48 read-named ones.
+READ_OPERATIONS = frozenset({"DescribeUserPool", "GetUserPoolMfaConfig", "DescribeUserPoolDomain",
+                             "ListUserPoolClients", "DescribeUserPoolClient", "ListIdentityProviders",
+                             "DescribeRiskConfiguration"})
+TARGET_BUDGET = 120.0  # wall time for all Cognito calls of one target, as on the OpenMetadata side
+MESSAGE_CHARS = 200  # of an AWS error message kept in a finding
+MAX_ATTEMPTS = 3
+PARALLEL_CALLS = 4  # calls in flight to one pool at once
+MAX_CLIENTS = 1000  # app clients described per pool
+# One client serves every target in the same account, region and endpoint: its connection pool must
+# hold a fleet's calls in flight (--concurrency targets x PARALLEL_CALLS), or urllib3 discards and
+# reopens connections.
+MAX_POOL_CONNECTIONS = 256
+CREDENTIAL_ERRORS = frozenset({"UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException",
+                               "ExpiredTokenException", "SignatureDoesNotMatch", "AuthFailure"})
+ACCESS_DENIED = frozenset({"AccessDeniedException", "AccessDenied", "UnauthorizedOperation"})
+THROTTLING = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling", "LimitExceededException"})
+
+
+class WriteRefused(OmauditError):
+    """A non-read AWS call was attempted; omaudit never writes to a target."""
+
+
+@dataclass(frozen=True)
+class AwsOptions:
+    region: str
+    profile: str | None = None
+    endpoint_url: str | None = None
+
+
+def refuse_writes(model: Any, **_: Any) -> None:
+    """botocore before-call hook: only the operations in READ_OPERATIONS may be sent."""
+    name = getattr(model, "name", "")
+    if name not in READ_OPERATIONS:
+        raise WriteRefused(f"refused to send cognito-idp {name}: omaudit sends only its own reads")
+
+
+_clients: dict[tuple[str | None, str, str | None], Any] = {}
+_sessions: dict[str | None, Any] = {}  # one boto3 Session per profile: its loader caches the service model
+_warmed: set[str | None] = set()
+_clients_lock = threading.Lock()
+# A forked fleet worker must not share the parent's pooled connections: it builds its own clients.
+os.register_at_fork(after_in_child=_clients.clear)
+
+
+def _session(profile: str | None) -> Any:
+    """The profile's Session (call with the lock held: Sessions are not thread-safe)."""
+    if profile not in _sessions:
+        try:
+            _sessions[profile] = boto3.session.Session(profile_name=profile)
+        except botocore.exceptions.ProfileNotFound:
+            raise InputError(f"AWS profile {profile!r} is not configured") from None
+    return _sessions[profile]
+
+
+def check_profile(profile: str) -> None:
+    """InputError now, before anything is sent, when the named AWS profile is not configured."""
+    with _clients_lock:
+        _session(profile)
+
+
+def _config() -> botocore.config.Config:
+    """`total_max_attempts` counts the first request; `max_attempts` would count retries only (botocore
+    Config docs, "retries"; botocore/config.py), which sent 4 requests per failing call."""
+    return botocore.config.Config(retries={"mode": "adaptive", "total_max_attempts": MAX_ATTEMPTS}, connect_timeout=5,
+                                  read_timeout=20, user_agent_extra="omaudit",
+                                  max_pool_connections=MAX_POOL_CONNECTIONS)
+
+
+def cognito_client(options: AwsOptions) -> Any:
+    """One guarded client per (profile, region, endpoint), created under a lock (Sessions are not thread-safe)."""
+    key = (options.profile, options.region, options.endpoint_url)
+    with _clients_lock:
+        if key in _clients:
+            return _clients[key]
+        session = _session(options.profile)
+        try:
+            client = session.client("cognito-idp", region_name=options.region, endpoint_url=options.endpoint_url,
+                                    config=_config())
+        except ValueError as exc:
+            raise InputError(f"--aws-endpoint-url is not usable: {exc}") from None
+        client.meta.events.register("before-call", refuse_writes)
+        # boto3 keeps botocore's session private; its resolved `ca_bundle` is read from there.
+        ca_bundle = session._session.get_config_variable("ca_bundle")
+        client.meta.events.register("before-send.cognito-idp", aws_transport.handler(ca_bundle))
+        _register_credentials(session)
+        _clients[key] = client
+        return client
+
+
+def warm_up(profile: str | None) -> None:
+    """Load botocore's cognito-idp model and endpoint rules before they are needed.
+
+    Run in the background while OpenMetadata answers: the first client otherwise costs ~100 ms of
+    model loading on the target's critical path. Sends nothing, and resolves no credentials (the
+    throw-away client gets placeholder keys, so a target without Cognito never waits on the
+    credential chain or instance metadata); any problem is left for the real call to report.
+    """
+    with _clients_lock:
+        if profile in _warmed:
+            return
+        _warmed.add(profile)
+        try:
+            _session(profile).client("cognito-idp", region_name="us-east-1", config=_config(),
+                                     aws_access_key_id="warm-up", aws_secret_access_key="warm-up")
+        except (OmauditError, botocore.exceptions.BotoCoreError, ValueError):
+            return
+
+
+def _register_credentials(session: Any) -> None:
+    """Whatever keys the standard chain resolved are secrets for the redaction layer."""
+    try:
+        creds = session.get_credentials()
+    except botocore.exceptions.BotoCoreError:
+        return
+    if creds is not None:
+        frozen = creds.get_frozen_credentials()
+        register(frozen.access_key, frozen.secret_key, frozen.token)
+
+
+def describe_error(operation: str, exc: Exception) -> tuple[str, Cause]:
+    """One sentence for an AWS failure, naming the IAM action where permission is missing, and its cause."""
+    if isinstance(exc, botocore.exceptions.ClientError):
+        error = exc.response.get("Error", {}) if isinstance(exc.response, dict) else {}
+        error = error if isinstance(error, dict) else {}
+        code = clean_text(str(error.get("Code") or "Unknown"))
+        message = clean_text(str(error.get("Message") or ""))
+        if code.isdigit() and "<Code>" in message:
+            # An XML error body on this JSON API (moto's IAM layer answers so): read the code out of it.
+            found_code = re.search(r"<Code>([^<]+)</Code>", message)
+            found = re.search(r"<Message>([^<]*)</Message>", message)
+            code = found_code.group(1) if found_code else code
+            message = found.group(1) if found else ""
+        message = cut(message, MESSAGE_CHARS)
+        code = cut(code, 80)
+        if code in ACCESS_DENIED:
+            return f"AccessDenied: missing IAM permission cognito-idp:{operation}", Cause.DENIED
+        if code in CREDENTIAL_ERRORS:
+            return f"{operation}: the AWS credentials were rejected ({code})", Cause.CREDENTIALS
+        if code == "ResourceNotFoundException":
+            return f"{operation}: {message or 'not found'}", Cause.NOT_FOUND
+        if code in THROTTLING:
+            return f"{operation} was throttled ({code}) after {MAX_ATTEMPTS} attempts", Cause.THROTTLED
+        if code.isdigit():
+            return f"{operation} is not available from this endpoint (HTTP {code})", Cause.BAD_ANSWER
+        return f"{operation} failed: {code}" + (f": {message}" if message else ""), Cause.BAD_ANSWER
+    if isinstance(exc, botocore.exceptions.NoCredentialsError | botocore.exceptions.PartialCredentialsError):
+        return ("no AWS credentials found (environment, --aws-profile, shared config or instance role)",
+                Cause.CREDENTIALS)
+    if isinstance(exc, botocore.exceptions.EndpointConnectionError | botocore.exceptions.ConnectionClosedError):
+        return f"{operation}: cannot reach the AWS endpoint", Cause.UNREACHABLE
+    if isinstance(exc, botocore.exceptions.ReadTimeoutError | botocore.exceptions.ConnectTimeoutError):
+        return f"{operation} timed out", Cause.TIMEOUT
+    return f"{operation} failed: {type(exc).__name__}", Cause.BAD_ANSWER
+
+
+class CognitoCollector:
+    def __init__(self, ref: PoolRef, aws: AwsOptions, budget: float = TARGET_BUDGET) -> None:
+        self.ref = ref
+        self.aws = aws
+        self.problems: dict[str, Problem] = {}
+        self.until = time.monotonic() + budget
+
+    def _call(self, operation: str, **params: Any) -> dict[str, Any]:
+        """One read, within the target's budget; its answer cleaned and redacted where it enters.
+
+        botocore parses what a hostile endpoint sends with parsers that can fail in any way (an
+        AttributeError on a JSON list, a RecursionError on deep XML). Whatever escapes botocore here
+        is this call's CollectionError; everything else (WriteRefused included) goes on up.
+        """
+        try:
+            client = cognito_client(self.aws)
+        except InputError as exc:
+            raise CollectionError(str(exc), Cause.CREDENTIALS) from None
+        method = getattr(client, _snake(operation))
+        try:
+            with aws_transport.budget(self.until):
+                result = method(**params)
+        except WriteRefused:
+            raise
+        except CollectionError as exc:
+            raise CollectionError(f"{operation}: {exc}", exc.cause) from None
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
+            raise CollectionError(*describe_error(operation, exc)) from None
+        except Exception as exc:  # noqa: BLE001 - botocore's parsers of hostile bodies (see docstring)
+            raise CollectionError(f"{operation}: the answer could not be parsed ({type(exc).__name__})") from None
+        try:
+            cleaned = clean_tree(result, f"the {operation} answer")
+        except MalformedInput as exc:
+            raise CollectionError(str(exc)) from None
+        return cleaned if isinstance(cleaned, dict) else {}
+
+    def _pages(self, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
+        token: str | None = None
+        for _ in range(100):
+            page = self._call(operation, **params, **({"NextToken": token} if token else {}))
+            yield from (x for x in page.get(key) or [] if isinstance(x, dict))
+            token = page.get("NextToken")
+            if not token:
+                return
+        raise CollectionError(f"{operation}: more than 100 pages; stopped")
+
+    def _guard(self, key: str, fn: Callable[[], T]) -> T | None:
+        return guarded(self.problems, key, fn)
+
+    def collect(self, calls: Executor | None = None) -> tuple[CognitoFacts, dict[str, Problem]]:
+        """The pool, MFA, clients and identity providers are read side by side; the domain waits for
+        the pool's domain name, and the risk configurations (ENFORCED pools only) for the clients.
+
+        `calls` runs the four reads (it needs PARALLEL_CALLS workers besides this one's own thread);
+        without it the collector uses a pool of its own.
+        """
+        if calls is None:
+            with ThreadPoolExecutor(max_workers=PARALLEL_CALLS, thread_name_prefix="omaudit-cognito") as own:
+                return self._collect(own)
+        return self._collect(calls)
+
+    def _collect(self, calls: Executor) -> tuple[CognitoFacts, dict[str, Problem]]:
+        pool_read = calls.submit(self._guard, COGNITO_POOL, self._user_pool)
+        mfa = calls.submit(self._guard, COGNITO_MFA, self._mfa)
+        clients = calls.submit(self._guard, COGNITO_CLIENTS, self._clients)
+        idps = calls.submit(self._guard, COGNITO_IDPS, self._identity_providers)
+        pool = pool_read.result()
+        if pool is None and self._fatal(self.problems[COGNITO_POOL]):
+            # The pool does not exist or the credentials are refused: that is the one reason to give.
+            for other in (mfa, clients, idps):
+                other.result()
+            for key in (COGNITO_MFA, COGNITO_DOMAIN, COGNITO_CLIENTS, COGNITO_IDPS, COGNITO_RISK):
+                self.problems[key] = self.problems[COGNITO_POOL]
+            return CognitoFacts(ref=self.ref), dict(sorted(self.problems.items()))
+        listed = clients.result()
+        facts = CognitoFacts(ref=self.ref, user_pool=pool, mfa=mfa.result(), domain=self._domain(pool),
+                             clients=listed, identity_providers=idps.result(),
+                             risk_configurations=self._risks(pool, listed))
+        return facts, dict(sorted(self.problems.items()))
+
+    @staticmethod
+    def _fatal(problem: Problem) -> bool:
+        """The pool does not exist, or nothing can be read at all: one reason for every input."""
+        return problem.cause in (Cause.NOT_FOUND, Cause.CREDENTIALS, Cause.UNREACHABLE)
+
+    # ---- calls ----------------------------------------------------------------------------
+
+    def _user_pool(self) -> UserPool:
+        raw = self._call("DescribeUserPool", UserPoolId=self.ref.pool_id).get("UserPool")
+        if not isinstance(raw, dict):
+            raise CollectionError("DescribeUserPool answered without a UserPool")
+        return parse_user_pool(raw)
+
+    def _mfa(self) -> MfaConfig:
+        raw = self._call("GetUserPoolMfaConfig", UserPoolId=self.ref.pool_id)
+        return parse_mfa(raw)
+
+    def _domain(self, pool: UserPool | None) -> DomainInfo | None:
+        if pool is None:
+            self.problems[COGNITO_DOMAIN] = Problem("error", "needs DescribeUserPool, which failed")
+            return None
+        name = pool.custom_domain or pool.domain
+        if not name:
+            return DomainInfo(domain=None, status=None, custom=False)
+
+        def fetch() -> DomainInfo:
+            raw = dict_of(self._call("DescribeUserPoolDomain", Domain=name).get("DomainDescription"))
+            return parse_domain(raw, name, custom=pool.custom_domain is not None)
+        return self._guard(COGNITO_DOMAIN, fetch)
+
+    def _clients(self) -> tuple[AppClient, ...]:
+        """Every app client of the pool, OpenMetadata's first: pool-level rules weigh them all (a
+        password client beside a federated OpenMetadata client still exposes the pool). Bounded by
+        MAX_CLIENTS: a pool with more (open dynamic registration can make thousands) is an ERROR, not
+        a judgement on a sample."""
+        ids = [str(c["ClientId"]) for c in self._pages("ListUserPoolClients", "UserPoolClients",
+                                                          UserPoolId=self.ref.pool_id, MaxResults=60)
+               if isinstance(c.get("ClientId"), str)]
+        ids = list(dict.fromkeys(ids))
+        if len(ids) > MAX_CLIENTS:
+            raise CollectionError(f"ListUserPoolClients: the pool has more than {MAX_CLIENTS} app clients; "
+                                  "not all were read", Cause.BAD_ANSWER)
+        if self.ref.client_id in ids:
+            ids.remove(self.ref.client_id)
+            ids.insert(0, self.ref.client_id)
+        with ThreadPoolExecutor(max_workers=PARALLEL_CALLS, thread_name_prefix="omaudit-clients") as calls:
+            return tuple(calls.map(self._client, ids))
+
+    def _risks(self, pool: UserPool | None, clients: tuple[AppClient, ...] | None) -> tuple[RiskConfig, ...] | None:
+        """The pool's and each client's risk configuration, read only where threat protection is ENFORCED:
+        that is where NO_ACTION everywhere would make it enforced in name only (OMA206)."""
+        if pool is None or pool.advanced_security_mode != "ENFORCED":
+            self.problems[COGNITO_RISK] = Problem("skipped", "threat protection is not ENFORCED")
+            return None
+        if clients is None:
+            self.problems[COGNITO_RISK] = Problem("error", "needs the app clients, which could not be read")
+            return None
+
+        def read() -> tuple[RiskConfig, ...]:
+            asked: list[str | None] = [None, *(c.client_id for c in clients)]
+            with ThreadPoolExecutor(max_workers=PARALLEL_CALLS, thread_name_prefix="omaudit-risk") as calls:
+                return tuple(calls.map(self._risk, asked))
+        return self._guard(COGNITO_RISK, read)
+
+    def _risk(self, client_id: str | None) -> RiskConfig:
+        params = {"UserPoolId": self.ref.pool_id, **({"ClientId": client_id} if client_id else {})}
+        answer = self._call("DescribeRiskConfiguration", **params)
+        return parse_risk(dict_of(answer.get("RiskConfiguration")), client_id)
+
+    def _client(self, client_id: str) -> AppClient:
+        raw = self._call("DescribeUserPoolClient", UserPoolId=self.ref.pool_id, ClientId=client_id)
+        return parse_app_client(dict_of(raw.get("UserPoolClient")))
+
+    def _identity_providers(self) -> tuple[IdentityProvider, ...]:
+        return tuple(IdentityProvider(name=str(p.get("ProviderName")), type=str_of(p.get("ProviderType")))
+                     for p in self._pages("ListIdentityProviders", "Providers", UserPoolId=self.ref.pool_id,
+                                          MaxResults=60))
+
+
+def _snake(operation: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in operation).lstrip("_")

@@ -1,0 +1,141 @@
+"""The HTTP transport under omaudit's boto3 clients: one wall-clock deadline per request, a body cap.
+
+botocore sends with urllib3 and per-socket timeouts, so a Cognito endpoint (or a proxy in front of
+it) that drips one byte every few seconds holds a call for ever, and a 300 MB answer is read whole.
+botocore's documented `before-send` event lets a handler answer a request itself: this one sends the
+signed request through the same deadline-guarded adapter as OpenMetadata's client, reads at most
+MAX_BODY_BYTES, and checks that a JSON body is sane (size, depth, numbers) before botocore parses it.
+
+The deadline comes from the calling thread (`budget()`), so one shared client serves many targets,
+each with its own time budget.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import botocore.awsrequest
+import botocore.exceptions
+import urllib3
+
+from auditor.common.errors import Cause, CollectionError
+from auditor.common.untrusted import MalformedInput, load_json
+from auditor.sources.deadline import REQUEST_DEADLINE, GuardedPools, deadline, read_capped, too_slow
+
+MAX_BODY_BYTES = 4 * 1024 * 1024  # DescribeUserPool is ~10 KB; a page of 60 clients ~30 KB
+CONNECT_TIMEOUT = 5.0
+POOL_SIZE = 256  # one adapter serves a fleet's calls in flight
+
+_local = threading.local()
+_pools: dict[bool | str, GuardedPools] = {}  # by TLS verification: one client per CA bundle
+_pools_lock = threading.Lock()
+
+
+def _reset_after_fork() -> None:
+    _pools.clear()  # a forked worker never shares the parent's pooled connections
+    _local.__dict__.clear()
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)
+
+
+def _shared_pools(verify: bool | str) -> GuardedPools:
+    with _pools_lock:
+        if verify not in _pools:
+            _pools[verify] = GuardedPools(verify, maxsize=POOL_SIZE, pools=4)
+        return _pools[verify]
+
+
+@contextlib.contextmanager
+def budget(until: float) -> Iterator[None]:
+    """Calls made by this thread inside the block end by `until` (time.monotonic()), retries included."""
+    previous = getattr(_local, "until", None)
+    _local.until = until
+    try:
+        yield
+    finally:
+        _local.until = previous
+
+
+class _Body:
+    """What botocore's AWSResponse reads its content from."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._data
+
+
+def handler(ca_bundle: str | None) -> Callable[..., botocore.awsrequest.AWSResponse]:
+    """The `before-send` handler for one client; `ca_bundle` as botocore resolved it (AWS_CA_BUNDLE or
+    `ca_bundle` in the shared config), so a corporate CA keeps working."""
+    verify: bool | str = ca_bundle or os.environ.get("REQUESTS_CA_BUNDLE") or True
+
+    def before_send(request: botocore.awsrequest.AWSPreparedRequest, **_: Any) -> botocore.awsrequest.AWSResponse:
+        return send(request, verify)
+    return before_send
+
+
+def send(request: botocore.awsrequest.AWSPreparedRequest, verify: bool | str = True
+         ) -> botocore.awsrequest.AWSResponse:
+    """Send `request` within the thread's budget and the request deadline."""
+    until = getattr(_local, "until", None)
+    remaining = REQUEST_DEADLINE if until is None else until - time.monotonic()
+    if remaining <= 0:
+        raise CollectionError("not sent: the time budget for this target is spent", Cause.TIMEOUT)
+    limit_s = min(REQUEST_DEADLINE, remaining)
+    if "@" in request.url.split("/", 3)[2]:  # a password in the endpoint URL would be sent, not the signature
+        raise CollectionError("the AWS endpoint URL carries a user name or password; not sent", Cause.CREDENTIALS)
+    body = request.body
+    if body is not None and not isinstance(body, bytes | str):  # cognito-idp's JSON protocol sends bytes
+        raise CollectionError(f"a request body of type {type(body).__name__} is not sent")
+    with deadline(limit_s) as limit:
+        try:
+            resp = _shared_pools(verify).urlopen(request.method, request.url, dict(request.headers.items()), body,
+                                                 (min(CONNECT_TIMEOUT, limit_s), limit_s))
+            answer = read_capped(resp, MAX_BODY_BYTES, f"answered more than {MAX_BODY_BYTES // (1024 * 1024)} MiB; "
+                                                       "not read")
+            status, headers = resp.status, dict(resp.headers)
+            if limit.expired:  # cut off by the watchdog: what arrived is a fragment, not an answer
+                raise CollectionError(too_slow(limit_s), Cause.TIMEOUT)
+        except CollectionError:
+            raise
+        except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError) as exc:
+            if limit.expired:
+                raise CollectionError(too_slow(limit_s), Cause.TIMEOUT) from None
+            # botocore's own connection error: retried with backoff, then reported as unreachable.
+            raise botocore.exceptions.EndpointConnectionError(endpoint_url=_origin(request.url),
+                                                              error=type(exc).__name__) from None
+    _check_json(answer)
+    # botocore wraps any mapping in its own HeadersDict; its stubs name only HTTPHeaders.
+    return botocore.awsrequest.AWSResponse(request.url, status, headers, _Body(answer))  # type: ignore[arg-type]
+
+
+def _check_json(body: bytes) -> None:
+    """A JSON answer botocore could choke on (too deep, huge numbers, not an object) is refused here.
+
+    Other bodies (an XML or HTML error from a proxy) are left to botocore, which reports them.
+    """
+    start = body.lstrip()[:1]
+    if start not in (b"{", b"["):
+        return
+    try:
+        value = load_json(body, "the answer", max_bytes=MAX_BODY_BYTES, clean=False)
+    except MalformedInput as exc:
+        raise CollectionError(str(exc)) from None
+    if not isinstance(value, dict):
+        raise CollectionError("the answer is JSON but not an object")
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"

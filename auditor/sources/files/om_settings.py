@@ -1,0 +1,264 @@
+"""OpenMetadata's security settings as configuration files give them, whatever the file: one table of
+settings (each with its environment variable, its openmetadata.yaml key and its Helm values key), and
+the snapshot facts built from them, so that openmetadata.yaml and the Helm chart's values fill the
+same AuthConfig, AuthorizerConfig, SecurityConfig and ConfFacts as a live scan does.
+
+Sources: open-metadata/OpenMetadata conf/openmetadata.yaml (the placeholders and their defaults,
+copied in tests/data/files); open-metadata/openmetadata-helm-charts charts/openmetadata/values.yaml,
+templates/secrets.yaml and templates/_helpers.tpl at tag openmetadata-1.13.1 (which value becomes
+which variable; docs/research/issue-14-helm.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from auditor.facts.snapshot import (
+    AuthConfig,
+    JwtSettings,
+    LdapSettings,
+    SecretSetting,
+    SecurityConfig,
+)
+from auditor.report.model import Location
+
+_AUTH = ("authenticationConfiguration",)
+_OIDC = ("authenticationConfiguration", "oidcConfiguration")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One setting: its variable, its key in openmetadata.yaml and in the chart's `openmetadata.config`."""
+
+    env: str
+    yaml: tuple[str, ...]
+    helm: tuple[str, ...] | None
+
+
+SETTINGS: dict[str, Spec] = {
+    "provider": Spec("AUTHENTICATION_PROVIDER", (*_AUTH, "provider"), ("authentication", "provider")),
+    "client_type": Spec("AUTHENTICATION_CLIENT_TYPE", (*_AUTH, "clientType"), ("authentication", "clientType")),
+    "enable_self_signup": Spec("AUTHENTICATION_ENABLE_SELF_SIGNUP", (*_AUTH, "enableSelfSignup"),
+                               ("authentication", "enableSelfSignup")),
+    "authority": Spec("AUTHENTICATION_AUTHORITY", (*_AUTH, "authority"), ("authentication", "authority")),
+    "client_id": Spec("AUTHENTICATION_CLIENT_ID", (*_AUTH, "clientId"), ("authentication", "clientId")),
+    "callback_url": Spec("AUTHENTICATION_CALLBACK_URL", (*_AUTH, "callbackUrl"), ("authentication", "callbackUrl")),
+    "jwt_principal_claims": Spec("AUTHENTICATION_JWT_PRINCIPAL_CLAIMS", (*_AUTH, "jwtPrincipalClaims"),
+                                 ("authentication", "jwtPrincipalClaims")),
+    "public_key_urls": Spec("AUTHENTICATION_PUBLIC_KEYS", (*_AUTH, "publicKeyUrls"), ("authentication", "publicKeys")),
+    "oidc_callback_url": Spec("OIDC_CALLBACK", (*_OIDC, "callbackUrl"),
+                              ("authentication", "oidcConfiguration", "callbackUrl")),
+    "disable_pkce": Spec("OIDC_DISABLE_PKCE", (*_OIDC, "disablePkce"),
+                         ("authentication", "oidcConfiguration", "disablePkce")),
+    "oidc_scope": Spec("OIDC_SCOPE", (*_OIDC, "scope"), ("authentication", "oidcConfiguration", "scope")),
+    "principal_domain": Spec("AUTHORIZER_PRINCIPAL_DOMAIN", ("authorizerConfiguration", "principalDomain"),
+                             ("authorizer", "principalDomain")),
+    "admin_principals": Spec("AUTHORIZER_ADMIN_PRINCIPALS", ("authorizerConfiguration", "adminPrincipals"),
+                             ("authorizer", "initialAdmins")),
+    "jwt_public_key": Spec("RSA_PUBLIC_KEY_FILE_PATH", ("jwtTokenConfiguration", "rsapublicKeyFilePath"),
+                           ("jwtTokenConfiguration", "rsapublicKeyFilePath")),
+    "jwt_private_key": Spec("RSA_PRIVATE_KEY_FILE_PATH", ("jwtTokenConfiguration", "rsaprivateKeyFilePath"),
+                            ("jwtTokenConfiguration", "rsaprivateKeyFilePath")),
+    "jwt_issuer": Spec("JWT_ISSUER", ("jwtTokenConfiguration", "jwtissuer"), ("jwtTokenConfiguration", "jwtissuer")),
+    "jwt_key_id": Spec("JWT_KEY_ID", ("jwtTokenConfiguration", "keyId"), ("jwtTokenConfiguration", "keyId")),
+    "ldap_truststore": Spec("AUTHENTICATION_LDAP_TRUSTSTORE_TYPE",
+                            (*_AUTH, "ldapConfiguration", "truststoreConfigType"),
+                            ("authentication", "ldapConfiguration", "truststoreConfigType")),
+}
+
+# The secrets a configuration names: kind -> (variable, openmetadata.yaml key, Helm key). In the chart,
+# every one but the Fernet key is an object of `secretRef`/`secretKey` (values.schema.json refuses a
+# plain string), so a scalar there is a secret written inline.
+SECRETS: dict[str, Spec] = {
+    "fernet": Spec("FERNET_KEY", ("fernetConfiguration", "fernetKey"), ("fernetkey",)),
+    "oidc-client-secret": Spec("OIDC_CLIENT_SECRET", (*_OIDC, "secret"),
+                               ("authentication", "oidcConfiguration", "clientSecret")),
+    "ldap-admin-password": Spec("AUTHENTICATION_LOOKUP_ADMIN_PWD", (*_AUTH, "ldapConfiguration", "dnAdminPassword"),
+                                ("authentication", "ldapConfiguration", "dnAdminPassword")),
+    "database-password": Spec("DB_USER_PASSWORD", ("database", "password"), ("database", "auth", "password")),
+    "pipeline-password": Spec("AIRFLOW_PASSWORD", ("pipelineServiceClientConfiguration", "parameters", "password"),
+                              ("pipelineServiceClientConfig", "auth", "password")),
+    "search-password": Spec("ELASTICSEARCH_PASSWORD", ("elasticsearch", "password"),
+                            ("elasticsearch", "auth", "password")),
+    "saml-keystore-password": Spec("SAML_KEYSTORE_PASSWORD",
+                                   (*_AUTH, "samlConfiguration", "security", "keyStorePassword"),
+                                   ("authentication", "saml", "security", "keyStorePassword")),
+    "saml-sp-private-key": Spec("SAML_SP_PRIVATE_KEY", (*_AUTH, "samlConfiguration", "sp", "spPrivateKey"),
+                                ("authentication", "saml", "sp", "spPrivateKey")),
+}
+
+# OpenMetadata's shipped values for secrets (conf/openmetadata.yaml defaults; the chart's fernetkey.value
+# and its README's `kubectl create secret ... openmetadata-mysql-password=openmetadata_password`,
+# `openmetadata-airflow-password=admin`): public, so a deployment that keeps one keeps no secret.
+SHIPPED_SECRETS = {
+    "fernet": "jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=",
+    "database-password": "openmetadata_password",
+    "pipeline-password": "admin",
+}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One resolved value, where it was written, and how it got its value (for evidence)."""
+
+    value: object
+    location: Location
+    origin: str
+
+
+@dataclass(frozen=True)
+class SecretFound:
+    kind: str
+    name: str
+    state: str
+    location: Location
+    origin: str
+
+
+def secret_state(kind: str, value: object) -> str:
+    """shipped, empty, or else inline (written in a file; a value set where the server is deployed
+    is a reference, which the caller decides before there is a value). The value itself never leaves
+    this function: no fact, message or note holds it, so it is not registered for fragment
+    redaction either (fragment masking of a password such as `openmetadata_prod_Pw` would blank
+    every `openmetadata` in the report, file paths included)."""
+    from auditor.common.redact import register_exact
+
+    text = "" if value is None else str(value).strip().strip('"')
+    if not text:
+        return "empty"
+    if SHIPPED_SECRETS.get(kind) == text:
+        return "shipped"
+    register_exact(text)  # only where it appears whole: a parser's message could quote it
+    return "inline"
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value).strip()
+
+
+def _flag(value: object) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().strip('"').lower() if value is not None else ""
+    return {"true": True, "false": False}.get(text)
+
+
+def admin_names(value: object) -> tuple[tuple[str, ...], bool] | None:
+    """adminPrincipals / initialAdmins: the names, and whether any entry carries a password
+    (`name:password` sets that user's password at start-up: UserUtil.addUsers). The passwords are
+    dropped here, before anything can show them."""
+    entries = _names(value)
+    if entries is None:
+        return None
+    return tuple(e.split(":", 1)[0].strip() for e in entries), any(":" in e for e in entries)
+
+
+def _names(value: object) -> tuple[str, ...] | None:
+    """A list setting: a YAML list, or the `[a, b]` / `a,b` text a variable holds."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return tuple(str(v).strip().strip('"') for v in value if str(v).strip())
+    text = str(value).strip().strip("[]")
+    return tuple(part.strip().strip('"').strip("'") for part in text.split(",") if part.strip())
+
+
+def build(file: str, settings: Mapping[str, Setting], secrets: list[SecretFound]
+          ) -> tuple[dict[str, object], dict[str, Location]]:
+    """Snapshot facts ({"om.auth_config": AuthConfig, ...}) and their locations, from one file's settings."""
+
+    def get(name: str) -> object:
+        found = settings.get(name)
+        return found.value if found is not None else None
+
+    facts: dict[str, object] = {}
+    locations: dict[str, Location] = {}
+    for name, setting in settings.items():
+        for key in _KEY_OF.get(name, ()):
+            locations[f"{key}.{name}"] = setting.location
+    auth_fields = tuple(n for n in ("provider", "client_type", "enable_self_signup", "authority", "client_id",
+                                    "callback_url", "jwt_principal_claims", "public_key_urls") if n in settings)
+    if auth_fields:
+        facts["om.auth_config"] = AuthConfig(
+            path=file, provider=_text(get("provider")), client_type=_text(get("client_type")),
+            enable_self_signup=_flag(get("enable_self_signup")), authority=_text(get("authority")),
+            client_id=_text(get("client_id")) or None, callback_url=_text(get("callback_url")) or None,
+            jwt_principal_claims=_names(get("jwt_principal_claims")) or (),
+            public_key_urls=_names(get("public_key_urls")), fields=auth_fields)
+        locations["om.auth_config"] = settings[auth_fields[0]].location
+    if "admin_principals" in settings or "principal_domain" in settings:
+        # Not om.authorizer: that fact is what a running server serves to anonymous callers (OMA111).
+        names, with_password = admin_names(get("admin_principals")) or ((), False)
+        facts["conf.initial_admins"] = names
+        first = settings.get("admin_principals") or settings["principal_domain"]
+        locations["conf.initial_admins"] = first.location
+        if with_password:  # a password written into the admin list is an inline secret (OMA504)
+            admins = settings["admin_principals"]
+            secrets = [*secrets, SecretFound("admin-password", "adminPrincipals (name:password)", "inline",
+                                             admins.location, admins.origin)]
+    if any(n in settings for n in ("disable_pkce", "oidc_callback_url", "oidc_scope")):
+        facts["om.security_config"] = SecurityConfig(
+            path=file, served=True, client_type=_text(get("client_type")),
+            oidc_callback_url=_text(get("oidc_callback_url")) or None, disable_pkce=_flag(get("disable_pkce")),
+            oidc_scope=_text(get("oidc_scope")) or None)
+        locations["om.security_config"] = (settings.get("disable_pkce") or settings.get("oidc_callback_url")
+                                           or settings["oidc_scope"]).location
+        if "disable_pkce" in settings:  # OMA116 shows it in its evidence
+            locations["om.auth_config.disable_pkce"] = settings["disable_pkce"].location
+        if "oidc_callback_url" in settings and (_text(get("client_type")) or "").lower() == "confidential":
+            # A confidential client redirects to oidcConfiguration.callbackUrl (rulekit.om_callback): the
+            # callback OMA106/OMA107 judge, and the line to fix.
+            locations["om.auth_config.callback_url"] = settings["oidc_callback_url"].location
+    if any(n.startswith("jwt_") and n != "jwt_principal_claims" for n in settings):
+        facts["conf.jwt"] = JwtSettings(public_key_path=_text(get("jwt_public_key")),
+                                        private_key_path=_text(get("jwt_private_key")),
+                                        issuer=_text(get("jwt_issuer")), key_id=_text(get("jwt_key_id")))
+        first_jwt = next(s for n, s in settings.items() if n.startswith("jwt_") and n != "jwt_principal_claims")
+        locations["conf.jwt"] = first_jwt.location
+        if "jwt_key_id" in settings:
+            locations["conf.jwt.key_id"] = settings["jwt_key_id"].location
+        if "jwt_private_key" in settings:
+            locations["conf.jwt.private_key_path"] = settings["jwt_private_key"].location
+    if "ldap_truststore" in settings:
+        facts["conf.ldap"] = LdapSettings(truststore_type=_text(get("ldap_truststore")),
+                                          in_use=(_text(get("provider")) or "").lower() == "ldap")
+        locations["conf.ldap"] = settings["ldap_truststore"].location
+    kept = [SecretSetting(name=s.name, kind=s.kind, state=s.state, origin=s.origin) for s in secrets]
+    facts["conf.secrets"] = tuple(kept)
+    for found in secrets:
+        locations[f"conf.secrets#{found.name}"] = found.location
+        if found.kind == "fernet":
+            facts["conf.fernet"] = SecretSetting(name=found.name, kind="fernet", state=found.state, origin=found.origin)
+            locations["conf.fernet"] = found.location
+    return facts, locations
+
+
+_KEY_OF = {name: ("om.auth_config",) for name in ("provider", "client_type", "enable_self_signup", "authority",
+                                                   "client_id", "callback_url", "jwt_principal_claims",
+                                                   "public_key_urls")}
+
+
+def _input_of(name: str) -> tuple[str, ...]:
+    """The snapshot inputs a setting feeds."""
+    if name in _KEY_OF:
+        return ("om.auth_config", "conf.ldap") if name == "provider" else ("om.auth_config",)
+    if name in ("oidc_callback_url", "disable_pkce", "oidc_scope"):
+        return ("om.security_config",)
+    if name == "admin_principals":
+        return ("conf.initial_admins",)
+    if name.startswith("jwt_"):
+        return ("conf.jwt",)
+    return ("conf.ldap",) if name == "ldap_truststore" else ()
+
+
+def unknown_inputs(unknown: Mapping[str, str]) -> dict[str, str]:
+    """Inputs that cannot be judged from the files, by input key, with the reason: a setting whose
+    variable has no value in the files given and no default (`${VAR}`) gets it only where the server
+    is deployed, which a pre-production scan does not see."""
+    out: dict[str, list[str]] = {}
+    for name, variable in unknown.items():
+        for key in _input_of(name):
+            out.setdefault(key, []).append(variable)
+    return {key: f"{', '.join(sorted(set(names)))}: no value in the files given and no default (set where the "
+                 "server is deployed)" for key, names in out.items()}

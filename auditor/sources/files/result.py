@@ -1,0 +1,42 @@
+"""What one configuration file gives the snapshot: facts by input key, their locations, notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from auditor.common.errors import InputError
+from auditor.common.inputs import read_input
+from auditor.report.model import Location
+from auditor.sources.files.yaml_doc import Doc, YamlError, load
+
+# YAML is composed node by node before it is walked (about 80 bytes of memory per byte of a dense
+# file): 2 MiB bounds that at about 160 MiB. Real files are far smaller: a chart's values are about
+# 30 KiB, openmetadata.yaml 25 KiB, and CloudFormation takes templates of at most 1 MB.
+MAX_YAML_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class FileFacts:
+    facts: dict[str, object] = field(default_factory=dict)  # input key -> fact ("om.auth_config": AuthConfig)
+    locations: dict[str, Location] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    file: str = ""  # the file it came from, relative to the root (for notes)
+    unknown: dict[str, str] = field(default_factory=dict)  # input key -> why the files cannot tell (SKIPPED)
+
+
+def relative(path: Path, root: Path) -> str:
+    """A path as findings name it: relative to the scanned root when it is under it (SARIF wants that)."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError, RuntimeError):  # outside the root, or a symbolic link loop
+        return path.as_posix()
+
+
+def read_yaml(path: Path, root: Path, what: str, text: str | None = None) -> list[Doc]:
+    """A YAML or JSON file's documents; one InputError line naming the file (and line) otherwise."""
+    body = read_input(path, what, MAX_YAML_BYTES) if text is None else text
+    try:
+        return load(body)
+    except YamlError as exc:
+        raise InputError(f"{what} {relative(path, root)}: {exc}") from None
