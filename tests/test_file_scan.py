@@ -442,8 +442,6 @@ def test_cloudformation_strings_parameters_and_intrinsics(tmp_path: Path) -> Non
 @pytest.mark.parametrize(("plan", "expected"), [
     # Set from an expression known only after apply: SKIPPED, not judged as AWS's default.
     ("plan-unknown.json", {"OMA304": "SKIPPED", "OMA307": "SKIPPED", "OMA308": "SKIPPED", "OMA201": "PASS"}),
-    # Two module instances: the staging client (localhost, password flow) is not the prod pool's.
-    ("plan-modules.json", {"OMA301": "PASS", "OMA304": "PASS"}),
     # A custom domain without a TLS policy in the plan: AWS's choice is seen on a live scan.
     ("plan-domain.json", {"OMA213": "SKIPPED"}),
 ])
@@ -452,6 +450,22 @@ def test_terraform_unknowns_module_instances_and_domains(plan: str, expected: di
     got = _status(report)
     assert {rule: got[rule] for rule in expected} == expected
     assert result.code == 0
+
+
+def test_each_pool_of_a_plan_is_its_own_target_with_its_own_clients(tmp_path: Path) -> None:
+    """Two module instances in one plan: the staging client (localhost, password flow) is not the prod
+    pool's. Each pool is its own target, judged with its own client (issue 21: before, only the first
+    pool was judged and staging was dropped with a note the report did not carry)."""
+    result, report = _scan(tmp_path, "--terraform-plan", str(REVIEW / "plan-modules.json"))
+    by_target = {(f["target"].rsplit("#", 1)[-1], f["rule_id"]): f["status"] for f in report["findings"]
+                 if f["rule_id"] in ("OMA301", "OMA304")}
+    prod, staging = ('module.cognito["prod"].aws_cognito_user_pool.openmetadata',
+                     'module.cognito["staging"].aws_cognito_user_pool.openmetadata')
+    assert by_target == {(prod, "OMA301"): "PASS", (prod, "OMA304"): "PASS",
+                         (staging, "OMA301"): "FAIL", (staging, "OMA304"): "FAIL"}
+    assert [t["name"].rsplit("#", 1)[-1] for t in report["targets"]] == [prod, staging]
+    assert report["notes"][0].startswith("several user pools in ")
+    assert result.code == 1
 
 
 def test_a_parser_message_never_quotes_a_resolved_secret(tmp_path: Path) -> None:

@@ -205,3 +205,102 @@ def test_intrinsics_the_template_decides_are_evaluated(written: str, expected: s
     template.write_text(text)
     _, report = _scan(tmp_path, "--cloudformation", str(template))
     assert _status(report, "OMA205")[0] == expected
+
+
+def _fail_lines(report: dict[str, Any]) -> set[tuple[str, int]]:
+    return {(f["rule_id"], f["location"]["line"]) for f in report["findings"] if f["status"] == "FAIL"}
+
+
+SHIPPED = ("OMA501", "OMA502", "OMA503", "OMA103", "OMA108")  # Fernet key, key files, admin, basic, sign-up
+
+
+@pytest.mark.parametrize(("tag", "lines"), [
+    # The chart's values.yaml at six tags, as a team that installs it unchanged ships it: the public
+    # Fernet key, the image's shipped JWT key files, `admin` among the initial admins, basic auth with
+    # self-signup. Lines: fernetkey.value, rsaprivateKeyFilePath, initialAdmins, provider, enableSelfSignup
+    # (SOURCES.md gives each from the chart; 1.0.6 still has the `global.*` layout).
+    ("1.0.6", (168, 164, 72, 80, 90)),
+    ("1.2.8", (181, 177, 87, 96, 107)),
+    ("1.4.8", (226, 222, 92, 103, 118)),
+    ("1.6.13", (246, 242, 109, 121, 136)),
+    ("1.8.12", (248, 244, 109, 121, 136)),
+    ("1.13.1", (315, 311, 176, 188, 203)),
+])
+def test_the_charts_values_at_six_tags_fail_on_every_shipped_default(tag: str, lines: tuple[int, ...],
+                                                                       tmp_path: Path) -> None:
+    result, report = _scan(tmp_path, "--helm-values", str(REAL / "helm" / f"values-openmetadata-{tag}.yaml"))
+    assert result.code == 1, result.stderr
+    assert _fail_lines(report) == set(zip(SHIPPED, lines, strict=True))
+    assert report["summary"]["ERROR"] == 0
+
+
+@pytest.mark.parametrize(("args", "lines"), [
+    # OpenMetadata's own conf/openmetadata.yaml of about 1.1.1: every default it ships, and the
+    # database and pipeline passwords' defaults (OMA505).
+    (("--config", "om/openmetadata-1.1.1.yaml"), (273, 207, 137, 144, 152, 126, 264)),
+    # The quickstart compose files of the same commit: the server service's environment (not the
+    # migration service's, which comes first), with the image's openmetadata.yaml behind it.
+    (("--compose-file", "compose/openmetadata-1.1.1-quickstart-docker-compose.yml"),
+     (288, 238, 221, 227, 234, 252, 284)),
+    (("--compose-file", "compose/openmetadata-1.1.1-quickstart-docker-compose-postgres.yml"),
+     (289, 239, 222, 228, 235, 253, 285)),
+])
+def test_openmetadatas_own_configuration_of_1_1_1_fails_on_its_defaults(args: tuple[str, str],
+                                                                       lines: tuple[int, ...],
+                                                                       tmp_path: Path) -> None:
+    result, report = _scan(tmp_path, args[0], str(REAL / args[1]))
+    assert result.code == 1, result.stderr
+    assert _fail_lines(report) == set(zip((*SHIPPED, "OMA505", "OMA505"), lines, strict=True))
+
+
+PASSWORDLESS_POOL = POOL_DEFAULTS_FAIL | {"OMA202", "OMA205", "OMA215", "OMA216"}
+
+
+@pytest.mark.parametrize(("name", "pool", "client", "pool_fails", "client_fails", "code"), [
+    # SAM template: email required but not auto-verified, anyone may sign up, a PreSignUp trigger.
+    ("amazon-cognito-passwordless-email-auth-template.yaml", ("UserPool", 112), ("UserPoolClient", 178),
+     PASSWORDLESS_POOL, {"OMA305", "OMA306", "OMA310"}, 1),
+    # Account recovery left to AWS, ALLOW_USER_PASSWORD_AUTH on the client.
+    ("aws-modernization-with-kong-cognito.yaml", ("CognitoUserPool", 18), ("CognitoAppClient", 39),
+     POOL_DEFAULTS_FAIL | {"OMA205", "OMA215"}, {"OMA304", "OMA305", "OMA310"}, 1),
+    # Admin-only sign-up, an implicit-grant client with the password flow.
+    ("fhir-works-on-aws-deployment-cognito.yaml", ("UserPool", 7), ("UserPoolClient", 27),
+     POOL_DEFAULTS_FAIL - {"OMA214"} | {"OMA215"}, {"OMA303", "OMA304", "OMA305", "OMA310"}, 1),
+    # The same pool as YAML and as JSON: no schema (email not required), nothing verified.
+    ("iac-model-evaluation-cognito.yaml", ("UserPool", 7), ("AppClient", 56),
+     POOL_DEFAULTS_FAIL | {"OMA201", "OMA202", "OMA205", "OMA215"}, {"OMA305", "OMA306", "OMA310"}, 1),
+    ("iac-model-evaluation-cognito.json", ("UserPool", 4), ("AppClient", 69),
+     POOL_DEFAULTS_FAIL | {"OMA201", "OMA202", "OMA205", "OMA215"}, {"OMA305", "OMA306", "OMA310"}, 1),
+    # Admin-only, a machine client (client_credentials): only medium and low pool findings, so the
+    # default gate (high) passes.
+    ("time-addressable-media-store-cognito.yaml", ("UserPool", 6), ("-", 0),
+     POOL_DEFAULTS_FAIL - {"OMA214"} | {"OMA215"}, set(), 0),
+])
+def test_more_public_templates_are_judged_as_written(name: str, pool: tuple[str, int], client: tuple[str, int],
+                                                      pool_fails: set[str], client_fails: set[str], code: int,
+                                                      tmp_path: Path) -> None:
+    result, report = _scan(tmp_path, "--cloudformation", str(REAL / "cloudformation" / name))
+    assert result.code == code, result.stderr
+    assert _failing(report) == ({(rule, pool[0], pool[1]) for rule in pool_fails}
+                                | {(rule, client[0], client[1]) for rule in client_fails})
+
+
+def test_a_template_with_two_pools_is_two_targets_each_with_its_own_client(tmp_path: Path) -> None:
+    """Issue 21, class 1: the SaaS factory's bootstrap template defines a tenant pool and an operations
+    pool, each with a client (implicit grant, self sign-up: AdminCreateUserConfig sets only the
+    invitation, whose text is a `!Join` of a parameter left to deploy). Before, only the first pool was
+    judged, and the invitation text hid AllowAdminCreateUserOnly beside it (OMA205 SKIPPED)."""
+    result, report = _scan(tmp_path, "--cloudformation", str(REAL / "cloudformation" /
+                                                             "aws-saas-factory-serverless-saas-cognito.yaml"))
+    assert result.code == 1, result.stderr
+    assert [t["name"].rsplit("#", 1)[-1] for t in report["targets"]] == ["CognitoOperationUsersUserPool",
+                                                                          "CognitoUserPool"]
+    pool_fails = {"OMA203", "OMA204", "OMA205", "OMA206", "OMA207", "OMA215"}
+    client_fails = {"OMA303", "OMA305", "OMA306", "OMA310"}
+    assert _failing(report) == ({(r, "CognitoUserPool", 26) for r in pool_fails}
+                                | {(r, "CognitoUserPoolClient", 59) for r in client_fails}
+                                | {(r, "CognitoOperationUsersUserPool", 89) for r in pool_fails}
+                                | {(r, "CognitoOperationUsersUserPoolClient", 126) for r in client_fails})
+    skipped = {f["rule_id"]: f["message"] for f in report["findings"] if f["status"] == "SKIPPED"
+               and "known only at deploy" in f["message"]}
+    assert set(skipped) == {"OMA301"}  # the callback URLs are a !Join of a parameter without default

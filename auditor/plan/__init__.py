@@ -377,21 +377,29 @@ def build_file_targets(options: FileOptions, note: Note = _silent) -> list[ScanT
     plan beside templates), one per deployment and one for OpenMetadata's side, each judged alone (a
     first template judged while a second, prod, one was dropped let a gate pass: issue 21)."""
     from auditor.scan.target import FileInputs, ScanTarget  # lazy: the snapshot types, 30 ms --version does not need
+    from auditor.sources.files.cognito_iac import pools_in  # lazy: the YAML stack, only for files
     from auditor.sources.files.result import relative  # lazy: the YAML stack, 22 ms, only for files
 
     target = build_file_target(options, note)
     files = target.files
     assert files is not None
     cognito = [(kind, path) for kind in ("terraform_plan", "cloudformation") for path in files.of(kind)]
-    if options.dir is None or len(cognito) < 2:
+    pools = {(kind, path): pools_in(kind, path, files.root) for kind, path in cognito}
+    several_pools = [f"{relative(path, files.root)} ({', '.join(keys)})" for (_, path), keys in pools.items()
+                     if len(keys) > 1]
+    if not several_pools and (options.dir is None or len(cognito) < 2):
         return [target]
-    why = ("several Cognito deployments under --dir (" + ", ".join(relative(p, files.root) for _, p in cognito)
-           + "): each is its own target, judged alone; the cross-file rules are SKIPPED, as the files do not say "
-           "which user pool OpenMetadata uses")
+    what = ("several Cognito deployments under --dir (" + ", ".join(relative(p, files.root) for _, p in cognito) + ")"
+            if len(cognito) > 1 else "several user pools in " + "; ".join(several_pools))
+    why = (f"{what}: each is its own target (one per user pool), judged alone with its own clients; the "
+           "cross-file rules are SKIPPED, as the files do not say which user pool OpenMetadata uses")
     note(why)
     om = {k: files.of(k) for k in ("config", "env_files", "compose_file", "helm_values") if files.of(k)}
     targets = [dataclasses.replace(target, files=FileInputs(root=files.root, paths=om),
                                    report_notes=(*target.report_notes, why))] if om else []
-    return targets + [ScanTarget(name=relative(path, files.root), report_notes=(*target.report_notes, why),
-                                 files=FileInputs(root=files.root, paths={kind: (path,)})) for kind, path in cognito]
-
+    for (kind, path), keys in pools.items():
+        for key in keys if len(keys) > 1 else [None]:
+            name = relative(path, files.root) + (f"#{key}" if key else "")
+            targets.append(ScanTarget(name=name, report_notes=(*target.report_notes, why),
+                                      files=FileInputs(root=files.root, paths={kind: (path,)}, pool=key)))
+    return targets

@@ -25,6 +25,9 @@ class FileInputs:
 
     root: Path
     paths: Mapping[str, tuple[Path, ...]] = field(default_factory=dict)
+    # The user pool (logical id or address) this target audits, where a template or plan defines
+    # several: each is then its own target (auditor.plan.build_file_targets). None: the only one.
+    pool: str | None = None
 
     def of(self, kind: str) -> tuple[Path, ...]:
         return self.paths.get(kind, ())

@@ -121,14 +121,41 @@ def _clients_only(clients: list[tuple[dict[str, Any], Location]], rel: str, what
                      [f"{rel}: app clients of a user pool this {what} does not define"], rel, unknown)
 
 
-def _one_pool(drafts: dict[str, PoolDraft], rel: str, what: str) -> tuple[PoolDraft | None, list[str]]:
-    """The one pool audited: the first by address or logical id, the others named in a note."""
+class _Pools(Exception):
+    def __init__(self, keys: list[str]) -> None:
+        super().__init__()
+        self.keys = keys
+
+
+LIST_POOLS = "\0list"  # pools_in()'s selector: the reader raises _Pools with every pool's key
+
+
+def _one_pool(drafts: dict[str, PoolDraft], rel: str, what: str, pool: str | None
+              ) -> tuple[PoolDraft | None, list[str]]:
+    """The pool audited: the one `pool` names (each pool of a file is its own target, see
+    auditor.plan.build_file_targets), or the only one."""
+    if pool == LIST_POOLS:
+        raise _Pools(sorted(drafts))
+    if pool is not None:
+        if pool not in drafts:
+            raise InputError(f"{rel} defines no user pool {pool}")
+        return drafts[pool], []
     if not drafts:
         return None, [f"{rel}: no aws_cognito_user_pool / AWS::Cognito::UserPool in this {what}"]
     first = sorted(drafts)[0]
     notes = [f"{rel}: defines {len(drafts)} user pools; audited {first} (the others: "
              + ", ".join(sorted(drafts)[1:]) + ")"] if len(drafts) > 1 else []
     return drafts[first], notes
+
+
+def pools_in(kind: str, path: Path, root: Path) -> list[str]:
+    """The user pools a Terraform plan (`terraform_plan`) or a CloudFormation template defines, by key."""
+    reader = read_terraform_plan if kind == "terraform_plan" else read_cloudformation
+    try:
+        reader(path, root, LIST_POOLS)
+    except _Pools as listed:
+        return listed.keys
+    return []
 
 
 # ---- Terraform ------------------------------------------------------------------------------------
@@ -401,21 +428,22 @@ def _linked(entry: dict[str, Any], key: str, pools: dict[str, PoolDraft], by_id:
     return next(iter(pools)) if len(pools) == 1 and not entry["refs"].get(key) else None
 
 
-def _shapes_checked(what: str, reader: Callable[[Path, Path], FileFacts], path: Path, root: Path) -> FileFacts:
+def _shapes_checked(what: str, reader: Callable[[Path, Path, str | None], FileFacts], path: Path, root: Path,
+                    pool: str | None) -> FileFacts:
     """A file whose entries have shapes its tool never writes (a number where a block belongs) is one
     input error naming the file, not an internal error."""
     try:
-        return reader(path, root)
+        return reader(path, root, pool)
     except (TypeError, AttributeError, KeyError, IndexError, ValueError) as exc:
         raise InputError(f"{what} {relative(path, root)} has an entry of an unexpected shape "
                          f"({type(exc).__name__})") from None
 
 
-def read_terraform_plan(path: Path, root: Path) -> FileFacts:
-    return _shapes_checked("Terraform plan", _read_plan, path, root)
+def read_terraform_plan(path: Path, root: Path, pool: str | None = None) -> FileFacts:
+    return _shapes_checked("Terraform plan", _read_plan, path, root, pool)
 
 
-def _read_plan(path: Path, root: Path) -> FileFacts:
+def _read_plan(path: Path, root: Path, selected: str | None) -> FileFacts:
     rel = relative(path, root)
     text = read_input(path, "Terraform plan", MAX_PLAN_BYTES).removeprefix("\ufeff")  # a BOM is no JSON
     try:
@@ -455,7 +483,7 @@ def _read_plan(path: Path, root: Path) -> FileFacts:
         kind, values = entry["type"], entry["values"]
         if kind == "aws_cognito_user_pool":
             for name in entry["unknown"]:
-                _place(unknown[entry["address"]], "pool:", TF_POOL_PROPERTIES.get(name, name),
+                _place(unknown[entry["address"]], "pool:", [TF_POOL_PROPERTIES.get(name, name)],
                        f"{entry['address']}.{name}")
             continue
         if not str(kind).startswith("aws_cognito_"):
@@ -471,11 +499,11 @@ def _read_plan(path: Path, root: Path) -> FileFacts:
         if input_key == "cognito.clients":
             client_id = values.get("id") if isinstance(values.get("id"), str) else entry["address"]
             for name in entry["unknown"]:
-                _place(unknown[owner], f"client:{client_id}", TF_CLIENT_PROPERTIES.get(name, name),
+                _place(unknown[owner], f"client:{client_id}", [TF_CLIENT_PROPERTIES.get(name, name)],
                        f"{entry['address']}.{name}")
         elif input_key:
             for name in entry["unknown"]:
-                _place(unknown[owner], input_key, "", f"{entry['address']}.{name}")
+                _place(unknown[owner], input_key, [], f"{entry['address']}.{name}")
         if kind == "aws_cognito_user_pool_client":
             draft.clients.append((_tf_client(values, entry["address"]), where(entry["address"])))
         elif kind == "aws_cognito_user_pool_domain" and isinstance(values.get("domain"), str):
@@ -490,7 +518,7 @@ def _read_plan(path: Path, root: Path) -> FileFacts:
                 (client_ids[_config_address(r[:-3])] for r in entry["refs"].get("client_id", [])
                  if r.endswith(".id") and _config_address(r[:-3]) in client_ids), None)
             draft.risks.append(({**_tf_risk(values), **({"ClientId": client} if client else {})}, client))
-    chosen, more = _one_pool(pools, rel, "plan")
+    chosen, more = _one_pool(pools, rel, "plan", selected)
     if chosen is None:
         orphans = [(_tf_client(e["values"], e["address"]), where(e["address"])) for e in resources
                    if e["type"] == "aws_cognito_user_pool_client"]
@@ -783,12 +811,17 @@ def _attributes(unknown: dict[str, list[str]]) -> Attributes:
     for key, entries in unknown.items():
         for entry in entries:
             path = entry.split(" (", 1)[0].split(".")
-            _place(out, key, path[1] if len(path) > 1 else "", entry)
+            _place(out, key, path[1:], entry)
     return out
 
 
-def _place(out: Attributes, key: str, prop: str, entry: str) -> None:
-    """Put one unknown API property of "pool:<id>", "client:<id>" or an input key where it lands."""
+def _place(out: Attributes, key: str, path: list[str], entry: str) -> None:
+    """Put one unknown API property of "pool:<id>", "client:<id>" or an input key where it lands: the
+    longest dotted prefix of its path that a table names (an invitation text left to deploy inside
+    AdminCreateUserConfig is read by no rule; it does not hide AllowAdminCreateUserOnly beside it)."""
+    prop = next((".".join(path[:n]) for n in range(len(path), 0, -1)
+                 if ".".join(path[:n]) in (POOL_FIELDS if key.startswith("pool:") else CLIENT_FIELDS)),
+                path[0] if path else "")
     if key.startswith("pool:") and prop in POOL_FIELDS:
         out.pool.update({target: entry for target in POOL_FIELDS[prop]})
     elif key.startswith("client:") and prop in CLIENT_FIELDS:
@@ -865,11 +898,11 @@ def _mfa_text(value: Any) -> str:
     return value if isinstance(value, str) else "OFF"
 
 
-def read_cloudformation(path: Path, root: Path) -> FileFacts:
-    return _shapes_checked("CloudFormation template", _read_template, path, root)
+def read_cloudformation(path: Path, root: Path, pool: str | None = None) -> FileFacts:
+    return _shapes_checked("CloudFormation template", _read_template, path, root, pool)
 
 
-def _read_template(path: Path, root: Path) -> FileFacts:
+def _read_template(path: Path, root: Path, selected: str | None) -> FileFacts:
     rel = relative(path, root)
     docs = read_yaml(path, root, "CloudFormation template")
     doc = docs[0] if docs else None
@@ -971,7 +1004,7 @@ def _read_template(path: Path, root: Path) -> FileFacts:
             target = _ref(raw_props.get("ClientId"))
             draft.risks.append(({k: v for k, v in props.items() if k != "ClientId"}
                                 | ({"ClientId": target} if target else {}), target))
-    chosen, notes = _one_pool(pools, rel, "template")
+    chosen, notes = _one_pool(pools, rel, "template", selected)
     if chosen is None:
         orphans = []
         for logical, resource in typed.items():
