@@ -27,9 +27,22 @@ class CliResult:
     code: int
     stdout: str
     stderr: str
+    output_dir: Path | None = None  # the folder given with --output-dir / -o, if any
 
     def json(self) -> Any:
+        """The JSON report: from the output folder when one was named (stdout then carries no report,
+        issue 24), else from stdout."""
+        if self.output_dir is not None and (self.output_dir / "report.json").is_file():
+            return json.loads((self.output_dir / "report.json").read_text())
         return json.loads(self.stdout)
+
+
+def _output_dir(args: tuple[str, ...], cwd: Path | None) -> Path | None:
+    for flag in ("--output-dir", "-o"):
+        if flag in args[:-1]:
+            value = args[args.index(flag) + 1]
+            return None if value == "-" else (cwd or SCRATCH) / value
+    return None
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 120
@@ -42,7 +55,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
     full_env.update(env or {})
     proc = subprocess.run([sys.executable, "-m", "auditor", *args], capture_output=True, text=True,
                           env=full_env, cwd=cwd or SCRATCH, timeout=timeout, check=False)
-    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+    return CliResult(proc.returncode, proc.stdout, proc.stderr, _output_dir(args, cwd))
 
 
 def run_cli_in_process(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> CliResult:
@@ -77,7 +90,7 @@ def run_cli_in_process(*args: str, env: dict[str, str] | None = None, cwd: Path 
         os.environ.clear()
         os.environ.update(saved_env)
         SECRETS.restore(saved_secrets)
-    return CliResult(code, out.getvalue(), err.getvalue())
+    return CliResult(code, out.getvalue(), err.getvalue(), _output_dir(args, cwd))
 
 
 def run_cli_measured(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None
@@ -93,7 +106,7 @@ def run_cli_measured(*args: str, env: dict[str, str] | None = None, cwd: Path | 
     full_env.update(env or {})
     proc = subprocess.run(command(*args), capture_output=True, text=True, env=full_env, cwd=cwd or SCRATCH,
                           timeout=150, check=False)
-    return CliResult(proc.returncode, proc.stdout, proc.stderr), read_peak(peak_file)
+    return CliResult(proc.returncode, proc.stdout, proc.stderr, _output_dir(args, cwd)), read_peak(peak_file)
 
 
 AWS_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_EC2_METADATA_DISABLED": "true"}

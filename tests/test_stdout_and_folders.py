@@ -21,9 +21,20 @@ def test_a_file_format_never_goes_to_a_terminal(lab_factory: Lab, tmp_path: Path
     code, shown = on_a_terminal(["merge", str(report), "--format", "json", "--format", "html", "--output-dir",
                                      str(tmp_path / "c")])
     assert '"findings"' not in shown and "Summary: " in shown
-    # a pipe still gets the first format, for `| jq`
+    # a pipe gets the first format only when no output folder is named (issue 24: as Trivy does), or
+    # with `-o -`, which writes no file
     piped = run_cli("merge", str(report), "--format", "json", "--format", "html", "--output-dir", str(tmp_path / "d"))
-    assert piped.stdout.lstrip().startswith("{") and first.code == piped.code == 1
+    assert piped.stdout.startswith("Summary: ") and piped.stdout.count("\n") == 1
+    assert (tmp_path / "d" / "report.json").is_file()
+    quiet = run_cli("merge", str(report), "--format", "json", "-q", "--output-dir", str(tmp_path / "e"))
+    assert quiet.stdout == "" and (tmp_path / "e" / "report.json").is_file()
+    unnamed = run_cli("merge", str(report), "--format", "json", cwd=tmp_path)
+    assert unnamed.stdout.lstrip().startswith("{") and (tmp_path / "reports" / "latest" / "report.json").is_file()
+    dash = tmp_path / "dash"
+    dash.mkdir()
+    to_stdout = run_cli("merge", str(report), "--format", "json", "--format", "html", "-o", "-", cwd=dash)
+    assert to_stdout.stdout.lstrip().startswith("{") and list(dash.iterdir()) == []
+    assert first.code == piped.code == quiet.code == unnamed.code == to_stdout.code == 1
 
 
 def test_a_second_run_into_one_folder_leaves_only_its_own_files(lab_factory: Lab, tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ def test_the_baseline_shows_where_people_look(lab_factory: Lab, tmp_path: Path) 
 
     lab = lab_factory("insecure-defaults")
     first = run_cli("scan", "--om-url", lab.url, "--format", "json", "--output-dir", str(tmp_path / "a"))
-    earlier = json.loads(first.stdout)
+    earlier = first.json()
     for f in earlier["findings"]:  # OMA108 failed elsewhere last week; OMA110 failed and is fixed
         if f["rule_id"] == "OMA108":
             f["resource"] += "/moved"

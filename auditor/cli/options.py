@@ -44,7 +44,9 @@ StateDir = Annotated[str | None, typer.Option("--state-dir", help="Where login p
                                                "~/.local/state/omaudit). Share it between machines that scan "
                                                "the same servers.")]
 OutputDir = Annotated[Path | None, typer.Option("--output-dir", "-o", help="Where files go (default: "
-                                                "reports/<UTC timestamp>/, with reports/latest).")]
+                                                "reports/<UTC timestamp>/, with reports/latest). With a "
+                                                "folder named, stdout gets no file format; `-o -`: the "
+                                                "first format on stdout and no files.")]
 FailOn = Annotated[str, typer.Option("--fail-on", metavar="SEVERITY", help="Lowest severity of an un-muted FAIL "
                                       "that exits 1: info, low, medium, high, critical, or none (never; a soft gate).")]
 RuleIds = Annotated[str | None, typer.Option("--rules", help="Only these rules, comma-separated: IDs, globs (OMA2*) "

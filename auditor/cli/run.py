@@ -43,15 +43,18 @@ def emit(report: Report, formats: Sequence[str], output_dir: Path | None, secret
     # the encoded text is then only checked for a whole secret, which no encoding can have made.
     report = redact_values(report)
     texts = {r.name: SECRETS.whole(r.render(report)) for r in chosen}
-    paths, warnings = write_reports([(r.filename, texts[r.name]) for r in chosen if r.filename], output_dir,
-                                    DEFAULT_REPORTS)
+    to_stdout = output_dir is not None and str(output_dir) == "-"  # `-o -`: the report on stdout, no files
+    paths, warnings = ([], []) if to_stdout else write_reports(
+        [(r.filename, texts[r.name]) for r in chosen if r.filename], output_dir, DEFAULT_REPORTS)
     if "table" in texts:
         sys.stdout.write(texts["table"])
-    elif chosen and not sys.stdout.isatty():
-        # Without a table, a pipe or a file gets the first requested format: `--format json | jq` works.
+    elif chosen and (to_stdout or (output_dir is None and not sys.stdout.isatty())):
+        # A pipe gets the first requested format only when no output folder is named (as Trivy does):
+        # `--format json | jq` works, and a CI log does not carry a whole report it also wrote to a file.
         sys.stdout.write(texts[chosen[0].name])
-    elif chosen:
-        # A file format never goes to a terminal: the counts, and the files below on stderr.
+    elif chosen and not QUIET.is_set():
+        # A file format never goes to a terminal, nor to a pipe when a folder is named: the counts, and
+        # the files below on stderr (`-q`: nothing).
         counts = ", ".join(f"{n} {status}" for status, n in report.summary().items())
         sys.stdout.write(f"Summary: {counts}\n")
     for entry in report.expired_suppressions:
