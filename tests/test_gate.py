@@ -20,7 +20,7 @@ from auditor.render import renderers
 from auditor.render.output import write_reports
 from auditor.report.model import Report, Status
 from auditor.report.suppress import apply_suppressions, parse_suppressions
-from tests.conftest import ROOT, run_cli, run_cli_in_process
+from tests.conftest import DATA, ROOT, run_cli, run_cli_in_process
 from tests.test_golden import recorded_report
 
 Lab = Callable[[str], LabServer]
@@ -96,6 +96,39 @@ def test_suppression_globs_match_target_and_resource() -> None:
     findings, expired = apply_suppressions(report.findings, entries, dt.date(2026, 11, 26))
     muted = [f.resource for f in findings if f.status is Status.MUTED]
     assert muted == ["bot:ingestion-bot"] and expired == []
+
+
+def test_a_suppression_may_name_a_family_of_rules_and_a_quoted_date() -> None:
+    """Issue 24, point 5: `rule = "OMA11?"` mutes that family; `expires = "2099-01-01"` (quoted, as YAML and
+    JSON users write it) is a date. No entry may mute every rule (`*`, `OMA*`)."""
+    report = recorded_report("seed-walkthrough")
+    entries = parse_suppressions('[[suppression]]\nrule = "OMA11?"\nreason = "bots rotate weekly"\n'
+                                 'expires = "2099-01-01"\n', "s.toml")
+    findings, _ = apply_suppressions(report.findings, entries, dt.date(2026, 11, 26))
+    muted = {f.rule_id for f in findings if f.status is Status.MUTED}
+    failing = {f.rule_id for f in report.findings if f.status is Status.FAIL}
+    assert muted == {r for r in failing if r.startswith("OMA11")} and muted
+    assert entries[0].expires == dt.date(2099, 1, 1)
+    for everything in ("*", "OMA*", "OMA"):
+        with pytest.raises(InputError, match="'rule' must be a rule ID"):
+            parse_suppressions(f'[[suppression]]\nrule = "{everything}"\nreason = "x"\nexpires = 2099-01-01\n',
+                               "s.toml")
+
+
+def test_comma_lists_of_formats_and_kebab_case_settings(tmp_path: Path) -> None:
+    """Issue 24, point 5: `-f json,sarif` is two formats; `fail-on` in a named settings file is `fail_on`."""
+    config = DATA / "files" / "om" / "openmetadata.yaml"
+    out = tmp_path / "out"
+    both = run_cli_in_process("scan", "--config", str(config), "-f", "json,sarif", "-o", str(out), cwd=tmp_path)
+    assert both.code == 1 and sorted(p.name for p in out.glob("report.*")) == ["report.json", "report.sarif"]
+    settings = tmp_path / "team.toml"
+    settings.write_text('[scan]\nfail-on = "none"\n')
+    soft = run_cli_in_process("--settings", str(settings), "scan", "--config", str(config), "-f", "json", "-o",
+                              str(tmp_path / "soft"), cwd=tmp_path)
+    assert soft.code == 0, soft.stderr
+    settings.write_text('[scan]\nfail-on = "none"\nfail_on = "high"\n')
+    twice = run_cli_in_process("--settings", str(settings), "scan", "--config", str(config), cwd=tmp_path)
+    assert twice.code == 2 and "set twice" in twice.stderr
 
 
 def _free_port() -> int:

@@ -92,12 +92,13 @@ def target_name(url: str) -> str:
 # ---- output -----------------------------------------------------------------------------------
 
 def check_formats(formats: Sequence[str]) -> list[str]:
-    """Format names, case-insensitive, each once, checked against the renderers."""
+    """Format names, case-insensitive, each once, checked against the renderers; a comma list is several."""
     from auditor.render import renderers  # lazy: --version and --help need no renderer
 
     known = renderers()
-    names = [name.strip().lower() for name in formats]
-    for name, given in zip(names, formats, strict=True):
+    given_names = [part for value in formats for part in value.split(",") if part.strip()]  # `-f json,sarif`
+    names = [name.strip().lower() for name in given_names]
+    for name, given in zip(names, given_names, strict=True):
         if name not in known:
             raise InputError(f"unknown --format {given!r} (choose from {', '.join(known)})")
     return list(dict.fromkeys(names))

@@ -68,7 +68,18 @@ def _table(path: Path, *, nested: bool) -> dict[str, Any] | None:
             return None
     if not isinstance(data, dict):
         raise InputError(f"{path}: [tool.omaudit] must be a table")
-    return data
+    return _snake_keys(data, path)
+
+
+def _snake_keys(table: dict[str, Any], path: Path) -> dict[str, Any]:
+    """Keys as the options spell them (`fail-on`) or as Python does (`fail_on`): one spelling each."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        name = key.replace("-", "_")
+        if name in out:
+            raise InputError(f"{path}: '{key}' is set twice (as {name} too)")
+        out[name] = _snake_keys(value, path) if isinstance(value, dict) else value
+    return out
 
 
 # The trust model (README, "Who controls what"). No settings file, named or found, may run code, name

@@ -1,11 +1,11 @@
 """Suppressions with a reason and an expiry, from a TOML file.
 
     [[suppression]]
-    rule = "OMA110"                 # a rule ID (required)
+    rule = "OMA110"                 # a rule ID, or a glob of them such as "OMA30*" (required)
     target = "staging-*"            # glob on the target name (default "*")
     resource = "*"                  # glob on the resource (default "*")
     reason = "TLS ends at the ALB"  # required
-    expires = 2027-01-31            # required, a TOML date; the day itself still mutes
+    expires = 2027-01-31            # required, a date (TOML's, or quoted); the day itself still mutes
 
 A match turns FAIL into MUTED and keeps the finding, with its reason, in every report. An expired
 entry mutes nothing: its findings stay FAIL, marked with the expired suppression, and the entry is
@@ -14,6 +14,7 @@ listed in the report.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fnmatch
 import re
@@ -28,6 +29,9 @@ from auditor.report.model import Finding, JsonValue, Status, SuppressionMark
 
 DEFAULT_FILE = "omaudit-suppressions.toml"
 RULE_ID = re.compile(r"^OMA\d{3}$")
+# A glob of rule IDs (`OMA30*`, `OMA10[67]`) names a family; at least one digit after OMA, so that no
+# single entry (`*`, `OMA*`) can mute every rule.
+RULE_GLOB = re.compile(r"^OMA\d{1,2}[*?\[][\d*?\[\]-]{0,6}$")
 KEYS = {"rule", "target", "resource", "reason", "expires"}
 
 
@@ -41,7 +45,7 @@ class Suppression:
     line: int
 
     def matches(self, finding: Finding) -> bool:
-        return (finding.rule_id == self.rule and fnmatch.fnmatchcase(finding.target, self.target)
+        return (fnmatch.fnmatchcase(finding.rule_id, self.rule) and fnmatch.fnmatchcase(finding.target, self.target)
                 and fnmatch.fnmatchcase(finding.resource, self.resource))
 
     def to_json(self) -> dict[str, JsonValue]:
@@ -77,14 +81,17 @@ def _entry(entry: Any, where: str, line: int) -> Suppression:
         if key not in entry:
             raise InputError(f"{where}: '{key}' is required")
     rule = entry["rule"]
-    if not isinstance(rule, str) or not RULE_ID.match(rule):
-        raise InputError(f"{where}: 'rule' must be a rule ID such as OMA104")
+    if not isinstance(rule, str) or not (RULE_ID.match(rule) or RULE_GLOB.match(rule)):
+        raise InputError(f"{where}: 'rule' must be a rule ID such as OMA104, or a glob of them such as OMA30*")
     reason = entry["reason"]
     if not isinstance(reason, str) or not reason.strip():
         raise InputError(f"{where}: 'reason' must be a non-empty string")
     expires = entry["expires"]
+    if isinstance(expires, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", expires.strip()):
+        with contextlib.suppress(ValueError):  # a quoted date, as YAML and JSON users write it
+            expires = dt.date.fromisoformat(expires.strip())
     if isinstance(expires, dt.datetime) or not isinstance(expires, dt.date):
-        raise InputError(f"{where}: 'expires' must be a date such as 2027-01-31 (no quotes)")
+        raise InputError(f"{where}: 'expires' must be a date such as 2027-01-31")
     globs = {}
     for key in ("target", "resource"):
         value = entry.get(key, "*")
