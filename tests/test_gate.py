@@ -241,3 +241,16 @@ def test_rules_doc_is_generated_and_current() -> None:
 def test_rules_show_prints_the_docstring() -> None:
     shown = run_cli("rules", "show", "OMA301")
     assert shown.code == 0 and "## Why this matters" in shown.stdout and "aws cognito-idp" in shown.stdout
+
+
+def test_a_positional_folder_is_the_same_as_dir(tmp_path: Path) -> None:
+    """Issue 24, point 5: `omaudit scan .` as `trivy config .` and `checkov -d .` take it."""
+    folder = DATA / "files" / "om"
+    positional = run_cli_in_process("scan", str(folder), "-f", "json", "-o", str(tmp_path / "a"), cwd=tmp_path)
+    named = run_cli_in_process("scan", "--dir", str(folder), "-f", "json", "-o", str(tmp_path / "b"), cwd=tmp_path)
+    assert positional.code == named.code == 1
+    assert positional.json()["findings"] == named.json()["findings"]
+    a_file = run_cli_in_process("scan", str(folder / "openmetadata.yaml"), cwd=tmp_path)
+    assert a_file.code == 2 and "is not a folder: give a file with its option" in a_file.stderr
+    both = run_cli_in_process("scan", str(folder), "--dir", str(folder), cwd=tmp_path)
+    assert both.code == 2 and "give the folder once" in both.stderr

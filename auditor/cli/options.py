@@ -79,6 +79,8 @@ CloudFormation = Annotated[list[Path] | None, typer.Option("--cloudformation", h
                                                            "(YAML or JSON); repeatable.")]
 ScanDir = Annotated[Path | None, typer.Option("--dir", help="Find the known configuration files under this folder "
                                               "(each one used is named); paths in findings are relative to it.")]
+ScanPath = Annotated[Path | None, typer.Argument(help="A folder to scan: the same as --dir (as `trivy config .` "
+                                                "and `checkov -d .` take it).", show_default=False)]
 
 # --help groups the shared options into panels (typer's rich help); an option not named here stays
 # under "Options".

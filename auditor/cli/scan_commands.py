@@ -38,6 +38,7 @@ from auditor.cli.options import (
     RuleIds,
     RulesDirs,
     ScanDir,
+    ScanPath,
     Shard,
     SkipIds,
     StateDir,
@@ -85,7 +86,7 @@ MERGE_EXAMPLES = """Examples:
   omaudit merge shard-*/report.json --baseline merged-latest/report.json --fail-on-new"""
 
 @app.command(epilog=SCAN_EXAMPLES)
-def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active = False,
+def scan(path: ScanPath = None, om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active = False,
          format: Formats = None, output_dir: OutputDir = None,
          fail_on: FailOn = "high", rules: RuleIds = None, skip_rules: SkipIds = None,
          rules_dir: RulesDirs = None, ca_bundle: CaBundle = None, insecure: Insecure = False,
@@ -99,6 +100,13 @@ def scan(om_url: OmUrl = None, om_token_file: TokenFile = None, active: Active =
          compose_file: ComposeFile = None, helm_values: HelmValues = None, terraform_plan: TerraformPlan = None,
          cloudformation: CloudFormation = None, dir: ScanDir = None) -> int:
     """Audit a running OpenMetadata and/or its Cognito pool (or an inventory of them), or configuration files."""
+    if path is not None:
+        if dir is not None:
+            raise InputError(f"give the folder once: {path} or --dir {dir}")
+        if not path.is_dir():
+            raise InputError(f"{path} is not a folder: give a file with its option (--config, --env-file, "
+                             "--compose-file, --helm-values, --terraform-plan, --cloudformation)")
+        dir = path
     gate = plan.build_gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new, tell)
     plan.check_concurrency(concurrency)
     verify = plan.verify_option(ca_bundle, insecure)
