@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -43,6 +44,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: every error becomes one line and an exit code, never a traceback (unless --debug)."""
     args = list(argv) if argv is not None else sys.argv[1:]
     debug = _take_debug(args)
+    if not debug:
+        # A library's import-time notice is not the user's business, and would break the rule that an error
+        # is one line on stderr: requests probes for urllib3's optional SOCKS support, whose absence
+        # urllib3 announces with a DependencyWarning (seen once in a test run).
+        warnings.filterwarnings("ignore", message="SOCKS support in urllib3")
     for key, names in (("quiet", ("-q", "--quiet")), ("show_all", ("--show-all",)), ("no_color", ("--no-color",))):
         FLAGS[key].clear()  # a second run in one process (the tests') starts clean
         if _take_flag(args, names):
