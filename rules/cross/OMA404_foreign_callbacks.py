@@ -3,7 +3,10 @@
 ## Why this matters
 Every registered callback host can receive authorization codes or tokens for OpenMetadata's client.
 Extra hosts (an old staging site, a developer's laptop, a tunnel service) widen who can catch a
-user's login. OpenMetadata's own hosts are those of its `callbackUrl` and of the scanned URL. Medium.
+user's login. OpenMetadata's own host is that of its configured `callbackUrl`, never that of the URL
+omaudit reached it by: through a port-forward or a loopback URL, that host would make the production
+callback look foreign, and the fix would remove the right one. Without a configured callback there is
+nothing to compare with: SKIPPED. Medium.
 
 ## Fix
 Remove the other URLs: `aws cognito-idp update-user-pool-client --user-pool-id <id> --client-id <client>
@@ -32,11 +35,16 @@ META = RuleMeta(id="OMA404", name="foreign-callbacks", severity=Severity.MEDIUM,
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
-    resource, client, _, callback, stop = om_client_callback(snap, META)
+    resource, client, field, callback, stop = om_client_callback(snap, META)
     if stop is not None or client is None:
         yield stop or META.skipped(resource, "no client")
         return
-    own = {h.lower().rstrip(".") for h in (url_host(callback or ""), url_host(snap.target.om_url or "")) if h}
+    host = url_host(callback or "")
+    if not host:
+        yield META.skipped(resource, f"OpenMetadata has no {field} configured: no host of its own to compare the "
+                           "client's callback URLs with")
+        return
+    own = {host.lower().rstrip(".")}
     foreign = sorted({u for u in client.callback_urls or () if (url_host(u) or "").lower().rstrip(".") not in own})
     if foreign:
         named = [u + (f" ({alias})" if (alias := loopback_alias(url_host(u) or "")) else "") for u in foreign]
