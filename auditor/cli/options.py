@@ -78,9 +78,11 @@ TerraformPlan = Annotated[Path | None, typer.Option("--terraform-plan", help="`t
 CloudFormation = Annotated[list[Path] | None, typer.Option("--cloudformation", help="CloudFormation template "
                                                            "(YAML or JSON); repeatable.")]
 ScanDir = Annotated[Path | None, typer.Option("--dir", help="Find the known configuration files under this folder "
-                                              "(each one used is named); paths in findings are relative to it.")]
-ScanPath = Annotated[Path | None, typer.Argument(help="A folder to scan: the same as --dir (as `trivy config .` "
-                                                "and `checkov -d .` take it).", show_default=False)]
+                                              "(each one used is named); paths in findings are relative to it. "
+                                              "Also taken as the first argument: `omaudit scan .`.")]
+# `omaudit scan .` (as `trivy config .` and `checkov -d .` take it): the same as --dir, whose help says
+# so; hidden from the help's panels so that --dir is described once, in its own panel.
+ScanPath = Annotated[Path | None, typer.Argument(hidden=True, show_default=False)]
 
 # --help groups the shared options into panels (typer's rich help); an option not named here stays
 # under "Options".
