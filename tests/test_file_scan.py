@@ -157,7 +157,7 @@ def test_dir_finds_the_known_files_and_names_each(tmp_path: Path) -> None:
     assert "skipped docs.yaml: not a configuration file omaudit knows" in result.stderr
     report = json.loads((tmp_path / "o" / "report.json").read_text())
     assert {f["location"]["file"] for f in report["findings"] if f["status"] == "FAIL"} == {"deploy/values.yaml"}
-    assert report["targets"][0]["name"] == "repo"
+    assert report["targets"][0]["name"] == "files"  # never the checkout's folder (issue 24, point 4)
     empty = tmp_path / "empty"
     empty.mkdir()
     nothing = run_cli_in_process("scan", "--dir", str(empty))
@@ -466,6 +466,28 @@ def test_each_pool_of_a_plan_is_its_own_target_with_its_own_clients(tmp_path: Pa
     assert [t["name"].rsplit("#", 1)[-1] for t in report["targets"]] == [prod, staging]
     assert report["notes"][0].startswith("several user pools in ")
     assert result.code == 1
+
+
+def test_the_same_repository_in_another_folder_has_the_same_fingerprints(tmp_path: Path) -> None:
+    """Issue 24, point 4: the target of a --dir scan is not named after the checkout's folder, so a
+    baseline made in copyA finds nothing new in copyB; --name sets the name."""
+    for copy in ("copyA", "copyB"):
+        (tmp_path / copy / "deploy").mkdir(parents=True)
+        (tmp_path / copy / "deploy" / "values.yaml").write_text((HELM / "values-defaults.yaml").read_text())
+    first = run_cli_in_process("scan", str(tmp_path / "copyA"), "-f", "json", "-o", str(tmp_path / "a"))
+    second = run_cli_in_process("scan", str(tmp_path / "copyB"), "-f", "json", "-o", str(tmp_path / "b"),
+                                "--baseline", str(tmp_path / "a" / "report.json"), "--fail-on-new")
+    assert first.code == 1 and second.code == 0, second.stderr
+    assert {f.get("baseline") for f in second.json()["findings"]} == {"existing"}
+    table = run_cli_in_process("scan", str(tmp_path / "copyB"), "-o", str(tmp_path / "t"), "--baseline",
+                               str(tmp_path / "a" / "report.json"), "--fail-on-new")
+    # Issue 24, point 3: the hint says what gated; "no un-muted FAIL" would deny the FAILs listed above it.
+    assert "FAIL" in table.stdout and "Exit code 0: no new un-muted FAIL at or above high" in table.stdout
+    latest = run_cli_in_process("scan", str(tmp_path / "copyB"), "-q", "--baseline", "latest", cwd=tmp_path)
+    assert "warning: no previous report in reports/latest" in latest.stderr  # -q does not hide it
+    named = run_cli_in_process("scan", str(tmp_path / "copyB"), "--name", "platform/prod", "-f", "json", "-o",
+                               str(tmp_path / "c"))
+    assert {t["name"] for t in named.json()["targets"]} == {"platform/prod"}
 
 
 def test_a_parser_message_never_quotes_a_resolved_secret(tmp_path: Path) -> None:

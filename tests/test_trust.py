@@ -312,7 +312,7 @@ def test_a_dev_template_beside_prod_never_hides_prod(tmp_path: Path) -> None:
                                                            "aws-serverless-shopping-cart-auth.yaml").read_text()})
     result, out = _gate(tree, tmp_path)
     report = json.loads((out / "report.json").read_text())
-    assert result.code == 1 and [t["name"] for t in report["targets"]] == ["checkout", "dev/template.json",
+    assert result.code == 1 and [t["name"] for t in report["targets"]] == ["files", "dev/template.json",
                                                                            "prod/template.yaml"]
     prod = {f["rule_id"] for f in report["findings"] if f["target"] == "prod/template.yaml" and f["status"] == "FAIL"}
     assert {"OMA201", "OMA205"} <= prod

@@ -80,6 +80,9 @@ CloudFormation = Annotated[list[Path] | None, typer.Option("--cloudformation", h
 ScanDir = Annotated[Path | None, typer.Option("--dir", help="Find the known configuration files under this folder "
                                               "(each one used is named); paths in findings are relative to it. "
                                               "Also taken as the first argument: `omaudit scan .`.")]
+TargetName = Annotated[str | None, typer.Option("--name", help="The target's name in reports and fingerprints "
+                                                "(default: the URL's host, or `files` for a file scan, never "
+                                                "the checkout's folder).")]
 # `omaudit scan .` (as `trivy config .` and `checkov -d .` take it): the same as --dir, whose help says
 # so; hidden from the help's panels so that --dir is described once, in its own panel.
 ScanPath = Annotated[Path | None, typer.Argument(hidden=True, show_default=False)]
@@ -92,7 +95,7 @@ PANELS = {
     "Fleet": ("--inventory", "--targets", "--tag", "--shard", "--concurrency"),
     "Rules and gate": ("--rules", "--skip-rules", "--rules-dir", "--fail-on", "--fail-on-new", "--suppressions",
                        "--no-suppressions", "--baseline"),
-    "Output": ("--format", "--output-dir"),
+    "Output": ("--format", "--output-dir", "--name"),
     "TLS and probe safety": ("--ca-bundle", "--insecure", "--lockout-window", "--state-dir"),
     "Configuration files": ("--config", "--env-file", "--compose-file", "--helm-values", "--terraform-plan",
                             "--cloudformation", "--dir"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated
 
@@ -45,6 +46,7 @@ from auditor.cli.options import (
     Suppressions,
     Tags,
     TargetGlobs,
+    TargetName,
     TerraformPlan,
     TokenFile,
 )
@@ -98,7 +100,7 @@ def scan(path: ScanPath = None, om_url: OmUrl = None, om_token_file: TokenFile =
          tag: Tags = None, shard: Shard = None, concurrency: Concurrency = None,
          no_cognito: NoCognito = False, config: ConfigFile = None, env_file: EnvFiles = None,
          compose_file: ComposeFile = None, helm_values: HelmValues = None, terraform_plan: TerraformPlan = None,
-         cloudformation: CloudFormation = None, dir: ScanDir = None) -> int:
+         cloudformation: CloudFormation = None, dir: ScanDir = None, name: TargetName = None) -> int:
     """Audit a running OpenMetadata and/or its Cognito pool (or an inventory of them), or configuration files."""
     if path is not None:
         if dir is not None:
@@ -140,6 +142,15 @@ def scan(path: ScanPath = None, om_url: OmUrl = None, om_token_file: TokenFile =
                                  profile=aws_profile, endpoint=aws_endpoint_url, lockout_window=lockout_window,
                                  state_dir=state_dir, no_cognito=no_cognito)]
         split = None
+    if name is not None:
+        if inventory is not None:
+            raise InputError("--name names one target: an inventory names each of its own")
+        if not name.strip() or len(name) > 200:
+            raise InputError("--name must be a non-empty name of at most 200 characters")
+        # One target takes the name; several (a deployment or pool each) keep theirs after it.
+        prefix = name.strip()
+        targets_ = [dataclasses.replace(t, name=prefix if len(targets_) == 1 else f"{prefix}:{t.name}")
+                    for t in targets_]
     scan_plan = plan.ScanPlan(targets=targets_, rules=plan.load_selected(rules, skip_rules, rules_dir, gate, tell),
                               gate=gate, formats=plan.check_formats(format or ["table"]), shard=split,
                               fleet=inventory is not None or len(targets_) > 1, concurrency=concurrency)

@@ -29,6 +29,7 @@ Note = Callable[[str], None]
 TOKEN_ENV = "OMAUDIT_OM_TOKEN"
 DEFAULT_REPORTS = Path("reports")
 MAX_CONCURRENCY = 256
+FILE_TARGET = "files"  # a file scan's target name unless --name gives one
 
 
 def _silent(line: str) -> None:
@@ -199,7 +200,8 @@ def build_gate(fail_on: str, suppressions: Path | None, no_suppressions: bool, b
     if baseline is not None:
         path = DEFAULT_REPORTS / "latest" / "report.json" if baseline == "latest" else Path(baseline)
         if baseline == "latest" and not path.is_file():
-            note("no previous report in reports/latest; every finding is new")
+            note("warning: no previous report in reports/latest: every finding is new (the first run of a "
+                 "schedule; any other time, check where reports/ is kept)")
             previous = []
         else:
             previous = load_baseline(path)
@@ -367,10 +369,11 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
         raise InputError(f"no configuration file to scan under {root}" if options.dir else "no configuration file")
     for path in files.named() if options.dir is not None else ():
         note(f"using {relative(path, root)}")
-    name = options.dir.resolve().name if options.dir is not None else "files"
     for line in notes:
         note(line)
-    return ScanTarget(name=name or "files", files=files, report_notes=tuple(notes))
+    # Never the checkout's folder name: it goes into every fingerprint, and the same repository checked
+    # out as another folder would make every finding new against a baseline (issue 24). --name sets it.
+    return ScanTarget(name=FILE_TARGET, files=files, report_notes=tuple(notes))
 
 
 def build_file_targets(options: FileOptions, note: Note = _silent) -> list[ScanTarget]:

@@ -235,6 +235,7 @@ class ReportView:
     width: int = 100
     exit_code: int | None = None  # for the closing hint
     fail_on: str | None = None  # the threshold's label, for the hint; None: --fail-on none
+    only_new: bool = False  # --fail-on-new: only FAILs the baseline did not have gate
 
 
 @dataclass(frozen=True)
