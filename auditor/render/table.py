@@ -84,7 +84,8 @@ def _hint(report: Report) -> list[str]:
     if view.exit_code is not None:
         threshold = f"at or above {view.fail_on}" if view.fail_on else "(none gates: --fail-on none)"
         new = "new " if view.only_new else ""  # --fail-on-new: "no FAIL" would deny the old ones listed above
-        meaning = {0: f"no {new}un-muted FAIL {threshold} and no ERROR", 1: f"{'a new' if view.only_new else 'an'} un-muted FAIL {threshold}",
+        article = "a new" if view.only_new else "an"
+        meaning = {0: f"no {new}un-muted FAIL {threshold} and no ERROR", 1: f"{article} un-muted FAIL {threshold}",
                    3: "some rules could not verify (ERROR), and no FAIL reached the threshold" if report.judged()
                    else "nothing was judged (every rule SKIPPED or ERROR): a gate that judged nothing is not green"}
         lines.append(f"Exit code {view.exit_code}: {meaning.get(view.exit_code, 'see the README')}.")
