@@ -163,3 +163,23 @@ def test_eager_options_never_come_from_the_environment(variable: str, tmp_path: 
     scanning: a green gate that judged nothing."""
     result = run_cli("audit", SNAPSHOT, "--format", "json", "--output-dir", str(tmp_path), env={variable: "0.1.0"})
     assert result.code == 1 and (tmp_path / "report.json").is_file() and "omaudit 0.1.0" not in result.stdout
+
+
+def test_rules_list_speaks_json_for_tools() -> None:
+    """Issue 24, point 9: `rules list --format json`, one object per rule; an unknown format is exit 2."""
+    import json
+
+    listed = run_cli("rules", "list", "--format", "json")
+    rules = json.loads(listed.stdout)
+    assert listed.code == 0 and [r["id"] for r in rules] == sorted(r["id"] for r in rules)
+    by_id = {r["id"]: r for r in rules}
+    assert by_id["OMA104"]["severity"] == "critical" and by_id["OMA101"]["active"] is True
+    assert by_id["OMA205"]["needs"] == ["cognito.user_pool", "cognito.clients", "cognito.identity_providers"]
+    wrong = run_cli("rules", "list", "-f", "xml")
+    assert wrong.code == 2 and "choose from table, json" in wrong.stderr
+
+
+def test_the_env_file_help_says_a_later_file_wins() -> None:
+    """Issue 24, point 10: the help said 'the first wins'; a later --env-file wins, as Compose's list."""
+    shown = run_cli("scan", "--help", env={"COLUMNS": "200"})
+    assert "a later file wins" in shown.stdout and "the first wins" not in shown.stdout

@@ -68,7 +68,8 @@ AwsEndpoint = Annotated[str | None, typer.Option("--aws-endpoint-url", help="cog
 ConfigFile = Annotated[Path | None, typer.Option("--config", help="OpenMetadata's openmetadata.yaml: a file scan "
                                                  "(no running server is contacted).")]
 EnvFiles = Annotated[list[Path] | None, typer.Option("--env-file", help="docker .env file resolving --config's "
-                                                     "${VAR:-default} placeholders; repeatable, the first wins.")]
+                                                     "${VAR:-default} placeholders; repeatable, a later file wins (as "
+                                                     "Compose's env_file list).")]
 ComposeFile = Annotated[Path | None, typer.Option("--compose-file", help="docker compose file whose OpenMetadata "
                                                   "service's environment: resolves placeholders (after --env-file).")]
 HelmValues = Annotated[list[Path] | None, typer.Option("--helm-values", help="Values file of the official "

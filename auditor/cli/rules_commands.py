@@ -15,15 +15,30 @@ if TYPE_CHECKING:
     pass
 
 
+ListFormat = Annotated[str, typer.Option("--format", "-f", help="table (for people) or json (for tools: one object "
+                                       "per rule with id, name, severity, active, summary, needs).")]
+
+
 @rules_app.command("list")
-def rules_list(rules_dir: RulesDirs = None) -> int:
+def rules_list(rules_dir: RulesDirs = None, format: ListFormat = "table") -> int:
     """One line per rule: ID, severity, name, and whether it is an active probe."""
+    import json
+
     from tabulate import tabulate
 
     from auditor.engine.catalogue import load_rules
 
+    chosen = format.strip().lower()
+    if chosen not in ("table", "json"):
+        raise InputError(f"unknown --format {format!r} for rules list (choose from table, json)")
+    rules = load_rules(rules_dir or ())
+    if chosen == "json":
+        typer.echo(json.dumps([{"id": r.meta.id, "name": r.meta.name, "severity": r.meta.severity.label,
+                                "active": r.meta.active, "summary": r.title, "needs": list(r.meta.needs)}
+                               for r in rules], indent=2))
+        return EXIT_OK
     rows = [(r.meta.id, r.meta.severity.label, r.meta.name, "active" if r.meta.active else "", r.title)
-            for r in load_rules(rules_dir or ())]
+            for r in rules]
     typer.echo(tabulate(rows, headers=("ID", "Severity", "Name", "Probe", "Summary"), tablefmt="simple"))
     return EXIT_OK
 
