@@ -183,3 +183,14 @@ def test_the_env_file_help_says_a_later_file_wins() -> None:
     """Issue 24, point 10: the help said 'the first wins'; a later --env-file wins, as Compose's list."""
     shown = run_cli("scan", "--help", env={"COLUMNS": "200"})
     assert "a later file wins" in shown.stdout and "the first wins" not in shown.stdout
+
+
+def test_lab_serve_help_lists_exactly_the_lab_scenarios() -> None:
+    """Issue 24, point 10: `lab serve --help` names the scenarios; the list kept in the CLI (so that help
+    never imports the lab) is the lab's own."""
+    from auditor.cli.lab_commands import SCENARIO_NAMES
+    from auditor.lab.scenarios import SCENARIOS
+
+    assert set(SCENARIO_NAMES) == {*SCENARIOS, "hostile"}
+    shown = run_cli("lab", "serve", "--help", env={"COLUMNS": "300"})
+    assert all(name in shown.stdout for name in SCENARIO_NAMES)

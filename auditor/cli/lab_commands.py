@@ -38,8 +38,15 @@ def _stop_on_signal() -> threading.Event:
     return stop
 
 
+# Named here, not read from auditor.lab at import: `omaudit --version` and `--help` never import the lab
+# (a test keeps this list equal to the lab's scenarios).
+SCENARIO_NAMES = ("insecure-defaults", "sso-leftovers", "seed-walkthrough", "legacy-1.2", "hardened", "renamed-domain",
+                  "injection", "confidential-helm", "hostile")
+
+
 @lab_app.command("serve")
-def lab_serve(scenario: Annotated[str, typer.Option("--scenario", help="Scenario name.")] = "insecure-defaults",
+def lab_serve(scenario: Annotated[str, typer.Option("--scenario", help="Scenario name: "
+                                                    + ", ".join(SCENARIO_NAMES) + ".")] = "insecure-defaults",
               port: Annotated[int, typer.Option("--port", help="Port for OpenMetadata (0: any free port).")] = 0,
               latency_ms: Annotated[int, typer.Option("--latency-ms", help="Delay every answer, OpenMetadata's "
                                                       "and moto's, by this many ms (benchmarks).")] = 0,
