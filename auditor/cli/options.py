@@ -76,6 +76,12 @@ HelmValues = Annotated[list[Path] | None, typer.Option("--helm-values", help="Va
                                                        "openmetadata Helm chart; repeatable.")]
 TerraformPlan = Annotated[Path | None, typer.Option("--terraform-plan", help="`terraform show -json plan.out` "
                                                     "output: the Cognito resources in it.")]
+Terraform = Annotated[list[Path] | None, typer.Option("--terraform", help="A Terraform root module's folder (its "
+                                                     ".tf and .tf.json files, local modules, tfvars): the Cognito "
+                                                     "resources in it, without a plan; repeatable.")]
+VarFiles = Annotated[list[Path] | None, typer.Option("--var-file", help="A .tfvars file for --terraform's variables, "
+                                                     "after terraform.tfvars and *.auto.tfvars; repeatable, a "
+                                                     "later file wins (as terraform -var-file).")]
 CloudFormation = Annotated[list[Path] | None, typer.Option("--cloudformation", help="CloudFormation template "
                                                            "(YAML or JSON); repeatable.")]
 ScanDir = Annotated[Path | None, typer.Option("--dir", help="Find the known configuration files under this folder "
@@ -99,7 +105,7 @@ PANELS = {
     "Output": ("--format", "--output-dir", "--name"),
     "TLS and probe safety": ("--ca-bundle", "--insecure", "--lockout-window", "--state-dir"),
     "Configuration files": ("--config", "--env-file", "--compose-file", "--helm-values", "--terraform-plan",
-                            "--cloudformation", "--dir"),
+                            "--terraform", "--var-file", "--cloudformation", "--dir"),
 }
 
 

@@ -282,6 +282,7 @@ class FileOptions:
 
     paths: dict[str, tuple[Path, ...]] = field(default_factory=dict)
     dir: Path | None = None
+    var_files: tuple[Path, ...] = ()  # --var-file, for the --terraform root module
 
     @property
     def given(self) -> bool:
@@ -290,7 +291,8 @@ class FileOptions:
         return self.dir is not None or any(v for v in self.paths.values())
 
 
-def file_options(given: dict[str, Path | Sequence[Path] | None], directory: Path | None) -> FileOptions:
+def file_options(given: dict[str, Path | Sequence[Path] | None], directory: Path | None,
+                 var_files: Sequence[Path] = ()) -> FileOptions:
     """FileOptions from option values by kind key (one path, several, or None), checked for count."""
     from auditor.sources.files.kinds import BY_KEY  # lazy: 4 ms --version does not need
 
@@ -301,7 +303,10 @@ def file_options(given: dict[str, Path | Sequence[Path] | None], directory: Path
             raise InputError(f"{BY_KEY[key].option} takes one file")
         if many:
             paths[key] = many
-    return FileOptions(paths, directory)
+    if var_files and len(paths.get("terraform", ())) != 1 and directory is None:
+        raise InputError("--var-file gives values to one root module: give it with one --terraform folder "
+                         "(or --dir)")
+    return FileOptions(paths, directory, tuple(var_files))
 
 
 def _file_options(files: tuple[tuple[str, tuple[str, ...]], ...], base: Path) -> FileOptions:
@@ -344,6 +349,13 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
         if helm:  # the base values.yaml first, then the overlays beside it (helm -f base -f overlay)
             found.kinds["helm_values"] = sorted(helm, key=lambda p: (p.name not in ("values.yaml", "values.yml"),
                                                                       p.name))
+        if found.kinds.get("terraform") and "terraform" not in options.paths:
+            from auditor.sources.files.terraform.reader import terraform_roots  # lazy: the HCL parser
+
+            roots, left = terraform_roots(found.kinds.pop("terraform"), found.kinds.get("terraform_plan", []), root)
+            notes += left
+            if roots:
+                found.kinds["terraform"] = roots
         for key, hits in found.kinds.items():
             if key in paths:
                 continue
@@ -364,7 +376,11 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
                 paths["env_files"] = used
             else:
                 paths.pop("env_files", None)
-    files = FileInputs(root=root, paths=paths)
+    if options.var_files and len(paths.get("terraform", ())) > 1:
+        raise InputError("--var-file gives values to one root module, and --dir found several ("
+                         + ", ".join(relative(p, root) or "." for p in paths["terraform"])
+                         + "): give one with --terraform")
+    files = FileInputs(root=root, paths=paths, var_files=options.var_files)
     if not FileOptions(paths).given:
         raise InputError(f"no configuration file to scan under {root}" if options.dir else "no configuration file")
     for path in files.named() if options.dir is not None else ():
@@ -387,8 +403,8 @@ def build_file_targets(options: FileOptions, note: Note = _silent) -> list[ScanT
     target = build_file_target(options, note)
     files = target.files
     assert files is not None
-    cognito = [(kind, path) for kind in ("terraform_plan", "cloudformation") for path in files.of(kind)]
-    pools = {(kind, path): pools_in(kind, path, files.root) for kind, path in cognito}
+    cognito = [(kind, path) for kind in ("terraform_plan", "terraform", "cloudformation") for path in files.of(kind)]
+    pools = {(kind, path): pools_in(kind, path, files.root, files.var_files) for kind, path in cognito}
     several_pools = [f"{relative(path, files.root)} ({', '.join(keys)})" for (_, path), keys in pools.items()
                      if len(keys) > 1]
     if not several_pools and (options.dir is None or len(cognito) < 2):
@@ -405,5 +421,6 @@ def build_file_targets(options: FileOptions, note: Note = _silent) -> list[ScanT
         for key in keys if len(keys) > 1 else [None]:
             name = relative(path, files.root) + (f"#{key}" if key else "")
             targets.append(ScanTarget(name=name, report_notes=(*target.report_notes, why),
-                                      files=FileInputs(root=files.root, paths={kind: (path,)}, pool=key)))
+                                      files=FileInputs(root=files.root, paths={kind: (path,)}, pool=key,
+                                                       var_files=files.var_files)))
     return targets

@@ -110,6 +110,12 @@ def _read_templates(files: FileInputs) -> list[FileFacts]:
     return [read_cloudformation(path, files.root, files.pool) for path in files.of("cloudformation")]
 
 
+def _read_terraform(files: FileInputs) -> list[FileFacts]:
+    from auditor.sources.files.terraform.reader import read_terraform
+
+    return [read_terraform(path, files.root, files.pool, files.var_files) for path in files.of("terraform")]
+
+
 SOURCES: tuple[Source, ...] = (
     Source("a running OpenMetadata (--om-url)", OM_KEYS, _live_om),
     Source("a Cognito user pool (--cognito-pool-id, or discovered)", COGNITO_KEYS, _live_cognito,
@@ -120,6 +126,8 @@ SOURCES: tuple[Source, ...] = (
            read=_read_helm),
     Source("a Terraform plan (--terraform-plan)", COGNITO_KEYS, _file_option("terraform_plan", "--terraform-plan"),
            read=_read_plan),
+    Source("a Terraform module (--terraform)", COGNITO_KEYS, _file_option("terraform", "--terraform"),
+           read=_read_terraform),
     Source("a CloudFormation template (--cloudformation)", COGNITO_KEYS,
            _file_option("cloudformation", "--cloudformation"), read=_read_templates),
 )

@@ -28,6 +28,7 @@ class FileInputs:
     # The user pool (logical id or address) this target audits, where a template or plan defines
     # several: each is then its own target (auditor.plan.build_file_targets). None: the only one.
     pool: str | None = None
+    var_files: tuple[Path, ...] = ()  # --var-file: values for the --terraform root module's variables
 
     def of(self, kind: str) -> tuple[Path, ...]:
         return self.paths.get(kind, ())

@@ -23,7 +23,7 @@ import base64
 import dataclasses
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -148,11 +148,16 @@ def _one_pool(drafts: dict[str, PoolDraft], rel: str, what: str, pool: str | Non
     return drafts[first], notes
 
 
-def pools_in(kind: str, path: Path, root: Path) -> list[str]:
-    """The user pools a Terraform plan (`terraform_plan`) or a CloudFormation template defines, by key."""
-    reader = read_terraform_plan if kind == "terraform_plan" else read_cloudformation
+def pools_in(kind: str, path: Path, root: Path, var_files: Sequence[Path] = ()) -> list[str]:
+    """The user pools a Terraform plan (`terraform_plan`), a Terraform module folder (`terraform`) or a
+    CloudFormation template defines, by key."""
     try:
-        reader(path, root, LIST_POOLS)
+        if kind == "terraform":
+            from auditor.sources.files.terraform.reader import read_terraform
+
+            read_terraform(path, root, LIST_POOLS, var_files)
+        else:
+            (read_terraform_plan if kind == "terraform_plan" else read_cloudformation)(path, root, LIST_POOLS)
     except _Pools as listed:
         return listed.keys
     return []
@@ -305,7 +310,7 @@ def _tf_resources(plan: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _check_bounds(what: str, kinds: list[str]) -> None:
+def check_bounds(what: str, kinds: list[str]) -> None:
     """Refuse a file whose Cognito resources exceed the bounds (InputError, one line)."""
     if len(kinds) > MAX_COGNITO_RESOURCES:
         raise InputError(f"{what} holds more than {MAX_COGNITO_RESOURCES} Cognito resources: not read")
@@ -445,23 +450,42 @@ def read_terraform_plan(path: Path, root: Path, pool: str | None = None) -> File
 
 def _read_plan(path: Path, root: Path, selected: str | None) -> FileFacts:
     rel = relative(path, root)
+    if path.is_dir() or path.name.endswith((".tf", ".tfvars")):
+        raise InputError(f"--terraform-plan takes `terraform show -json plan.out` output; {rel} is Terraform's "
+                         "configuration: give its folder with --terraform")
     text = read_input(path, "Terraform plan", MAX_PLAN_BYTES).removeprefix("\ufeff")  # a BOM is no JSON
     try:
         plan = load_json(text, f"Terraform plan {rel}", max_bytes=MAX_PLAN_BYTES)
     except MalformedInput as exc:
-        raise InputError(f"Terraform plan {rel}: {exc}") from None
+        raise InputError(str(exc)) from None
     if not isinstance(plan, dict) or "format_version" not in plan:
         raise InputError(f"Terraform plan {rel} is not `terraform show -json` output (no format_version)")
     if "resource_changes" not in plan and "planned_values" not in plan and "values" not in plan:
         raise InputError(f"Terraform plan {rel} has no resource_changes, planned_values or values")
     resources = _tf_resources(plan)
     cognito = [e for e in resources if str(e["type"]).startswith("aws_cognito_")]
-    _check_bounds(f"Terraform plan {rel}", [str(e["type"]) for e in cognito])
+    check_bounds(f"Terraform plan {rel}", [str(e["type"]) for e in cognito])
     lines = _first_lines(text, {json.dumps(e["address"]) for e in cognito})
+    for entry in cognito:
+        entry["location"] = Location(rel, lines.get(json.dumps(entry["address"])))
+    return judge_resources(resources, rel, "Terraform plan", "terraform-plan", "known only after apply", selected)
+
+
+def judge_resources(resources: list[dict[str, Any]], rel: str, what: str, source: str, when: str,
+                    selected: str | None) -> FileFacts:
+    """Terraform resources (a plan's, or a module's as auditor.sources.files.terraform evaluates it) as one
+    pool's facts: each entry {address, type, values, refs, unknown, location, and optionally why: the
+    reason each unknown attribute is unknown}."""
+    located = {e["address"]: e["location"] for e in resources if "location" in e}
 
     def where(address: str) -> Location:
-        return Location(rel, lines.get(json.dumps(address)))
+        return located.get(address) or Location(rel)
 
+    def named(entry: dict[str, Any], name: str) -> str:
+        why = entry.get("why", {}).get(name)
+        return f"{entry['address']}.{name}" + (f" ({why})" if why else "")
+
+    plan_word = what.split()[-1]  # "plan", "module"
     pools: dict[str, PoolDraft] = {}  # by address
     by_id: dict[str, str] = {}  # a known pool or client id -> its address
     for entry in resources:
@@ -483,14 +507,13 @@ def _read_plan(path: Path, root: Path, selected: str | None) -> FileFacts:
         kind, values = entry["type"], entry["values"]
         if kind == "aws_cognito_user_pool":
             for name in entry["unknown"]:
-                _place(unknown[entry["address"]], "pool:", [TF_POOL_PROPERTIES.get(name, name)],
-                       f"{entry['address']}.{name}")
+                _place(unknown[entry["address"]], "pool:", [TF_POOL_PROPERTIES.get(name, name)], named(entry, name))
             continue
         if not str(kind).startswith("aws_cognito_"):
             continue
         owner = _linked(entry, "user_pool_id", pools, by_id, by_config)
         if owner is None:
-            notes.append(f"{rel}: {entry['address']} is not linked to a user pool of this plan: not audited")
+            notes.append(f"{rel}: {entry['address']} is not linked to a user pool of this {plan_word}: not audited")
             continue
         draft = pools[owner]
         input_key = {"aws_cognito_user_pool_client": "cognito.clients",
@@ -500,10 +523,10 @@ def _read_plan(path: Path, root: Path, selected: str | None) -> FileFacts:
             client_id = values.get("id") if isinstance(values.get("id"), str) else entry["address"]
             for name in entry["unknown"]:
                 _place(unknown[owner], f"client:{client_id}", [TF_CLIENT_PROPERTIES.get(name, name)],
-                       f"{entry['address']}.{name}")
+                       named(entry, name))
         elif input_key:
             for name in entry["unknown"]:
-                _place(unknown[owner], input_key, [], f"{entry['address']}.{name}")
+                _place(unknown[owner], input_key, [], named(entry, name))
         if kind == "aws_cognito_user_pool_client":
             draft.clients.append((_tf_client(values, entry["address"]), where(entry["address"])))
         elif kind == "aws_cognito_user_pool_domain" and isinstance(values.get("domain"), str):
@@ -518,16 +541,15 @@ def _read_plan(path: Path, root: Path, selected: str | None) -> FileFacts:
                 (client_ids[_config_address(r[:-3])] for r in entry["refs"].get("client_id", [])
                  if r.endswith(".id") and _config_address(r[:-3]) in client_ids), None)
             draft.risks.append(({**_tf_risk(values), **({"ClientId": client} if client else {})}, client))
-    chosen, more = _one_pool(pools, rel, "plan", selected)
+    chosen, more = _one_pool(pools, rel, plan_word, selected)
     if chosen is None:
         orphans = [(_tf_client(e["values"], e["address"]), where(e["address"])) for e in resources
                    if e["type"] == "aws_cognito_user_pool_client"]
         if not orphans:  # the wrong module or plan: judging nothing must not pass the gate
-            raise InputError(f"Terraform plan {rel} has no aws_cognito_user_pool or aws_cognito_user_pool_client")
-        return _clients_only(orphans, rel, "plan")
+            raise InputError(f"{what} {rel} has no aws_cognito_user_pool or aws_cognito_user_pool_client")
+        return _clients_only(orphans, rel, plan_word)
     address = next(a for a, d in pools.items() if d is chosen)
-    return _with_unknown(facts_of(chosen, "terraform-plan", notes + more, rel), unknown[address],
-                         "known only after apply")
+    return _with_unknown(facts_of(chosen, source, notes + more, rel), unknown[address], when)
 
 
 # ---- CloudFormation -------------------------------------------------------------------------------
@@ -919,7 +941,7 @@ def _read_template(path: Path, root: Path, selected: str | None) -> FileFacts:
                          "AWS::LanguageExtensions transform), which omaudit does not expand: judge the processed "
                          "template (aws cloudformation get-template --template-stage Processed)")
     typed = {k: v for k, v in resources.items() if isinstance(v, dict) and isinstance(v.get("Type"), str)}
-    _check_bounds(f"CloudFormation template {rel}", [v["Type"] for v in typed.values()
+    check_bounds(f"CloudFormation template {rel}", [v["Type"] for v in typed.values()
                                                      if v["Type"].startswith("AWS::Cognito::")])
     declared = doc.value.get("Parameters") if isinstance(doc.value.get("Parameters"), dict) else {}
     params = Template({k: _parameter(v) for k, v in declared.items() if isinstance(v, dict) and (

@@ -16,7 +16,7 @@ from auditor.common.errors import InputError
 from auditor.common.inputs import read_input
 from auditor.common.untrusted import MalformedInput, load_json
 from auditor.sources.files.cognito_iac import MAX_PLAN_BYTES
-from auditor.sources.files.kinds import KINDS, STRUCTURED
+from auditor.sources.files.kinds import KINDS, STRUCTURED, TERRAFORM
 from auditor.sources.files.result import MAX_YAML_BYTES
 from auditor.sources.files.yaml_doc import YamlError, load
 
@@ -62,6 +62,10 @@ def find(root: Path) -> Found:
                 found.skipped.append(path)
             elif kind == REFUSING:
                 found.refused.append((path, why))
+            elif kind == "terraform":  # a root module is a folder: each folder once
+                folders = found.kinds.setdefault(kind, [])
+                if path.parent not in folders:
+                    folders.append(path.parent)
             elif kind is not None:
                 found.kinds.setdefault(kind, []).append(path)
     return found
@@ -70,6 +74,8 @@ def find(root: Path) -> Found:
 def _kind(path: Path) -> tuple[str | None, str]:
     """(kind key, SKIPPED, REFUSING or None for a file of no structured kind; why, when REFUSING)."""
     name = path.name.lower()
+    if name.endswith(TERRAFORM):
+        return ("terraform", "") if path.is_file() and not path.is_symlink() else (SKIPPED, "")
     if not name.endswith(STRUCTURED) and not (name == ".env" or name.endswith(".env")):
         return None, ""
     try:

@@ -21,6 +21,7 @@ from typing import Any
 
 YAML = (".yaml", ".yml")
 STRUCTURED = (*YAML, ".json", ".template")
+TERRAFORM = (".tf", ".tf.json")
 
 
 @dataclass(frozen=True)
@@ -114,10 +115,12 @@ KINDS: tuple[FileKind, ...] = (
     FileKind("env_files", "--env-file", True, _env, lambda name, doc: False),
     FileKind("terraform_plan", "--terraform-plan", False, _plan, _holds_plan, _plain_plan),
     FileKind("cloudformation", "--cloudformation", True, _template, _holds_template, _plain_template),
+    # A folder of .tf files (a root module): --dir takes the folder of every .tf file it finds.
+    FileKind("terraform", "--terraform", True, lambda name, head: name.endswith(TERRAFORM), lambda name, doc: False),
     FileKind("config", "--config", False, _config, _holds_config, _plain_config),
     FileKind("helm_values", "--helm-values", True, _values, _holds_values, _plain_values),
     FileKind("compose_file", "--compose-file", False, _compose, _holds_compose, _plain_compose),
 )
 BY_KEY = {kind.key: kind for kind in KINDS}
 # The order files are read in, and so which file comes first when two give the same input.
-READ_ORDER = ("config", "env_files", "compose_file", "helm_values", "terraform_plan", "cloudformation")
+READ_ORDER = ("config", "env_files", "compose_file", "helm_values", "terraform_plan", "terraform", "cloudformation")

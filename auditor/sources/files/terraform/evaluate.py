@@ -1,0 +1,626 @@
+"""Evaluating Terraform expressions to what a plan would know without a provider.
+
+Values are Python's: str, int, float, bool, None, list, dict. What cannot be known here is an
+`Unresolved` naming why (a variable with no value, a data source, another resource's attribute, a
+function not evaluated): it propagates through every operation, so an attribute that reads it is
+unknown, never a guess. Terraform's semantics followed: developer.hashicorp.com/terraform/language
+(expressions, functions); a conditional whose test is unknown is unknown unless both results agree.
+
+Bounds, for a hostile file: a collection built here holds at most MAX_ITEMS elements and a string at
+most MAX_STRING characters (InputError past them), and expressions nest at most as deep as Python's
+recursion allows (RecursionError, turned into one line by the reader).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.common.errors import InputError
+from auditor.sources.files.terraform.syntax import (
+    Binary,
+    Call,
+    Conditional,
+    Directive,
+    Expr,
+    For,
+    GetAttr,
+    Index,
+    Lit,
+    Name,
+    ObjectExpr,
+    Splat,
+    Template,
+    TupleExpr,
+    Unary,
+)
+
+MAX_ITEMS = 10_000
+MAX_STRING = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A value the configuration alone does not decide, and why (named, as reports show it)."""
+
+    why: str
+
+
+class Lazy:
+    """An object whose attributes are evaluated on first use (locals, a module's outputs), with a cycle
+    (local.a = local.b, local.b = local.a) unresolved rather than endless."""
+
+    def __init__(self, compute: Callable[[str], Any], names: set[str], what: str) -> None:
+        self._compute = compute
+        self._names = names
+        self._what = what
+        self._done: dict[str, Any] = {}
+        self._busy: set[str] = set()
+
+    def get(self, name: str) -> Any:
+        if name in self._done:
+            return self._done[name]
+        if name not in self._names:
+            return Unresolved(f"{self._what}.{name} is not declared")
+        if name in self._busy:
+            return Unresolved(f"{self._what}.{name} refers to itself")
+        self._busy.add(name)
+        try:
+            value = self._compute(name)
+        finally:
+            self._busy.discard(name)
+        self._done[name] = value
+        return value
+
+    def whole(self) -> dict[str, Any]:
+        return {name: self.get(name) for name in sorted(self._names)}
+
+
+class Scope:
+    """What names mean where an expression stands: `var`, `local`, `each`, `count`, `path`, a module's
+    outputs, iterators of for-expressions and dynamic blocks. A name it does not know is a resource
+    type (aws_x.y.attr: known after apply) or a data source."""
+
+    def __init__(self, names: Mapping[str, Any], parent: Scope | None = None) -> None:
+        self.names = dict(names)
+        self.parent = parent
+
+    def child(self, names: Mapping[str, Any]) -> Scope:
+        return Scope(names, self)
+
+    def lookup(self, name: str) -> Any:
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.names:
+                return scope.names[name]
+            scope = scope.parent
+        return _MISSING
+
+
+_MISSING = object()
+
+
+def evaluate(expr: Expr, scope: Scope) -> Any:
+    """The expression's value, or an Unresolved."""
+    return _Evaluator(scope).run(expr)
+
+
+def traversal(expr: Expr) -> str | None:
+    """`aws_x.y[0].id` as text (indexes as written when literal), or None when the expression is not a
+    plain reference."""
+    if isinstance(expr, Name):
+        return expr.name
+    if isinstance(expr, GetAttr):
+        inner = traversal(expr.obj)
+        return None if inner is None else f"{inner}.{expr.name}"
+    if isinstance(expr, Index):
+        inner = traversal(expr.obj)
+        key = expr.key.value if isinstance(expr.key, Lit) else "*"
+        return None if inner is None else f"{inner}[{json.dumps(key)}]"
+    if isinstance(expr, Splat):
+        return traversal(expr.obj)
+    return None
+
+
+def references(expr: Expr) -> list[str]:
+    """Every reference an expression makes, as text (for linking a client to its pool: the plan's
+    configuration lists the same)."""
+    found: list[str] = []
+    stack: list[Any] = [expr]
+    while stack:
+        node = stack.pop()
+        text = traversal(node) if isinstance(node, (Name, GetAttr, Index, Splat)) else None
+        if text is not None:
+            found.append(text)
+            continue
+        for value in vars(node).values() if hasattr(node, "__dataclass_fields__") else ():
+            if isinstance(value, tuple):
+                stack.extend(v for v in _flat(value) if hasattr(v, "__dataclass_fields__"))
+            elif hasattr(value, "__dataclass_fields__"):
+                stack.append(value)
+    return found
+
+
+def _flat(values: tuple[Any, ...]) -> list[Any]:
+    out: list[Any] = []
+    for value in values:
+        out.extend(_flat(value) if isinstance(value, tuple) else [value])
+    return out
+
+
+def unresolved_in(value: Any) -> Unresolved | None:
+    """The first Unresolved anywhere inside a value (a block with one unknown attribute is unknown)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Unresolved):
+            return item
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+class _Evaluator:
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+
+    def run(self, expr: Expr) -> Any:
+        if isinstance(expr, Lit):
+            return expr.value
+        if isinstance(expr, Template):
+            return self.template(expr)
+        if isinstance(expr, Directive):
+            return Unresolved("a template directive (%{ if } or %{ for }) is not evaluated")
+        if isinstance(expr, TupleExpr):
+            return _bounded([self.run(item) for item in expr.items])
+        if isinstance(expr, ObjectExpr):
+            out: dict[str, Any] = {}
+            for key_expr, value_expr in expr.items:
+                key = self.run(key_expr)
+                if isinstance(key, Unresolved):
+                    return key
+                out[_string(key)] = self.run(value_expr)
+            return out
+        if isinstance(expr, Name):
+            return self.name(expr.name)
+        if isinstance(expr, GetAttr):
+            return self.get_attr(expr)
+        if isinstance(expr, Index):
+            outside = self.outside(expr)
+            return outside if outside is not None else self.index(self.run(expr.obj), self.run(expr.key), expr)
+        if isinstance(expr, Splat):
+            return self.splat(expr)
+        if isinstance(expr, Call):
+            return self.call(expr)
+        if isinstance(expr, Conditional):
+            test = self.run(expr.test)
+            if isinstance(test, Unresolved):
+                then, other = self.run(expr.then), self.run(expr.other)
+                return then if then == other and unresolved_in(then) is None else test
+            return self.run(expr.then if _bool(test) else expr.other)
+        if isinstance(expr, Binary):
+            return self.binary(expr)
+        if isinstance(expr, Unary):
+            value = self.run(expr.operand)
+            if isinstance(value, Unresolved):
+                return value
+            return (not _bool(value)) if expr.op == "!" else -_number(value)
+        if isinstance(expr, For):
+            return self.for_expr(expr)
+        raise InputError("an expression omaudit cannot evaluate")
+
+    def template(self, expr: Template) -> Any:
+        if len(expr.parts) == 1 and not isinstance(expr.parts[0], str):
+            return self.run(expr.parts[0])  # "${x}" is x, with its type
+        pieces: list[str] = []
+        for part in expr.parts:
+            value = part if isinstance(part, str) else self.run(part)
+            if unresolved_in(value) is not None:
+                return unresolved_in(value)
+            pieces.append(_string(value))
+        text = "".join(pieces)
+        if len(text) > MAX_STRING:
+            raise InputError(f"a Terraform string longer than {MAX_STRING} characters")
+        return text
+
+    def name(self, name: str) -> Any:
+        value = self.scope.lookup(name)
+        return _outside(name) if value is _MISSING else value
+
+    def get_attr(self, expr: GetAttr) -> Any:
+        outside = self.outside(expr)
+        return outside if outside is not None else self.attr(self.run(expr.obj), expr.name, expr)
+
+    def outside(self, expr: Expr) -> Unresolved | None:
+        """A reference whose first name this scope does not hold: another resource's attribute or a
+        data source, named whole (`aws_cognito_user_pool.pool[0].id`)."""
+        root = expr
+        while isinstance(root, (GetAttr, Index, Splat)):
+            root = root.obj
+        if isinstance(root, Name) and self.scope.lookup(root.name) is _MISSING:
+            return _outside(traversal(expr) or root.name)
+        return None
+
+    def attr(self, obj: Any, name: str, expr: Expr) -> Any:
+        if isinstance(obj, Unresolved):
+            return obj
+        if isinstance(obj, Lazy):
+            return obj.get(name)
+        if isinstance(obj, dict):
+            return obj[name] if name in obj else Unresolved(f"{traversal(expr) or name}: no such attribute")
+        return Unresolved(f"{traversal(expr) or name}: not an object")
+
+    def index(self, obj: Any, key: Any, expr: Expr) -> Any:
+        if isinstance(obj, Unresolved):
+            return obj
+        if isinstance(key, Unresolved):
+            return key
+        if isinstance(obj, Lazy):
+            return obj.get(_string(key))
+        if isinstance(obj, list) and isinstance(key, (int, float)) and not isinstance(key, bool):
+            return obj[int(key)] if 0 <= int(key) < len(obj) else Unresolved(
+                f"{traversal(expr) or 'index'}: out of range")
+        if isinstance(obj, dict):
+            return obj.get(_string(key), Unresolved(f"{traversal(expr) or 'key'}: no such key"))
+        return Unresolved(f"{traversal(expr) or 'index'}: cannot be indexed")
+
+    def splat(self, expr: Splat) -> Any:
+        outside = self.outside(expr)
+        if outside is not None:
+            return outside
+        obj = self.run(expr.obj)
+        if isinstance(obj, Unresolved):
+            return obj
+        items = obj if isinstance(obj, list) else [] if obj is None else [obj]
+        out = []
+        for item in items:
+            for step, arg in expr.steps:
+                if step == "attr":
+                    item = self.attr(item, str(arg), expr)
+                else:
+                    key = self.run(arg) if not isinstance(arg, str) else arg
+                    item = self.index(item, key, expr)
+            out.append(item)
+        return out
+
+    def binary(self, expr: Binary) -> Any:
+        left = self.run(expr.left)
+        if expr.op in ("&&", "||") and not isinstance(left, Unresolved):
+            if expr.op == "&&" and not _bool(left):
+                return False
+            if expr.op == "||" and _bool(left):
+                return True
+            right = self.run(expr.right)
+            return right if isinstance(right, Unresolved) else _bool(right)
+        right = self.run(expr.right)
+        for side in (left, right):
+            if isinstance(side, Unresolved):
+                return side
+        op = expr.op
+        if op == "==":
+            return left == right
+        if op == "!=":
+            return left != right
+        a, b = _number(left), _number(right)
+        if op in ("<", ">", "<=", ">="):
+            return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
+        if op == "+":
+            return a + b
+        if op == "-":
+            return a - b
+        if op == "*":
+            return a * b
+        if b == 0:
+            raise InputError("a Terraform expression divides by zero")
+        return a / b if op == "/" else a % b
+
+    def for_expr(self, expr: For) -> Any:
+        collection = self.run(expr.collection)
+        if isinstance(collection, Unresolved):
+            return collection
+        if isinstance(collection, dict):
+            pairs = list(collection.items())
+        elif isinstance(collection, list):
+            pairs = list(enumerate(collection))
+        else:
+            return Unresolved("a for expression over something not a collection")
+        tuple_out: list[Any] = []
+        object_out: dict[str, Any] = {}
+        for key, value in pairs:
+            names = {expr.value_var: value, **({expr.key_var: key} if expr.key_var else {})}
+            inner = _Evaluator(self.scope.child(names))
+            if expr.cond is not None:
+                keep = inner.run(expr.cond)
+                if isinstance(keep, Unresolved):
+                    return keep
+                if not _bool(keep):
+                    continue
+            if expr.key is None:
+                tuple_out.append(inner.run(expr.value))
+                continue
+            out_key = inner.run(expr.key)
+            if isinstance(out_key, Unresolved):
+                return out_key
+            if expr.group:
+                object_out.setdefault(_string(out_key), []).append(inner.run(expr.value))
+            else:
+                object_out[_string(out_key)] = inner.run(expr.value)
+        return _bounded(tuple_out) if expr.key is None else object_out
+
+    def call(self, expr: Call) -> Any:
+        name = expr.name.split("::")[-1]
+        if name in ("try", "can"):
+            return self.try_can(name, expr)
+        function = FUNCTIONS.get(name)
+        if function is None:
+            return Unresolved(f"{expr.name}() is not evaluated by omaudit")
+        args = [self.run(a) for a in expr.args]
+        if expr.expand and args:
+            last = args.pop()
+            if isinstance(last, Unresolved):
+                return last
+            args.extend(last if isinstance(last, list) else [])
+        if name not in _LENIENT:
+            for arg in args:
+                if isinstance(arg, Unresolved):
+                    return arg
+        try:
+            return function(*args)
+        except InputError:
+            raise
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError, ZeroDivisionError):
+            return Unresolved(f"{name}() with these arguments fails in Terraform too")
+
+    def try_can(self, name: str, expr: Call) -> Any:
+        """try(): the first argument that evaluates without an error; an unknown one makes it unknown
+        (Terraform: try cannot tell yet). can(): whether the first does."""
+        for arg in expr.args:
+            value = self.run(arg)
+            failed = isinstance(value, Unresolved) and value.why.endswith(_FAILS)
+            if name == "can":
+                return not failed if not isinstance(value, Unresolved) or failed else value
+            if not failed:
+                return value
+        return Unresolved("try(): no argument evaluates")
+
+
+# Reasons that are Terraform errors (try() moves past them), not values unknown until apply.
+_FAILS = ("no such attribute", "no such key", "out of range", "cannot be indexed", "not an object",
+          "fails in Terraform too", "is not declared")
+
+
+def _outside(text: str) -> Unresolved:
+    root = text.split(".", 1)[0].split("[", 1)[0]
+    if root == "data":
+        return Unresolved(f"{text}: a data source, read by the provider")
+    if root in ("var", "local", "each", "count", "self", "module"):
+        return Unresolved(f"{text}: not available here")
+    return Unresolved(f"{text}: another resource's attribute, known after apply")
+
+
+# ---- functions ---------------------------------------------------------------------------------------
+
+def _bounded(items: list[Any]) -> list[Any]:
+    if len(items) > MAX_ITEMS:
+        raise InputError(f"a Terraform collection of more than {MAX_ITEMS} elements")
+    return items
+
+
+def _string(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    if value is None:
+        return ""
+    raise TypeError("not a string")
+
+
+def _number(value: Any) -> int | float:
+    if isinstance(value, bool):
+        raise TypeError("not a number")
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        return float(value) if any(c in value for c in ".eE") else int(value)
+    raise TypeError("not a number")
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return bool(value == "true")
+    raise TypeError("not a bool")
+
+
+def _format(spec: str, *args: Any) -> str:
+    """Terraform's format(): %s %d %v %q %f %t and %%, the verbs the modules use."""
+    out: list[str] = []
+    i, n = 0, 0
+    while i < len(spec):
+        char = spec[i]
+        if char != "%":
+            out.append(char)
+            i += 1
+            continue
+        verb = spec[i + 1] if i + 1 < len(spec) else ""
+        i += 2
+        if verb == "%":
+            out.append("%")
+            continue
+        value = args[n]
+        n += 1
+        if verb in ("s", "v"):
+            out.append(_string(value) if not isinstance(value, (list, dict)) else json.dumps(value))
+        elif verb == "d":
+            out.append(str(int(_number(value))))
+        elif verb == "q":
+            out.append(json.dumps(_string(value)))
+        elif verb == "t":
+            out.append(_string(_bool(value)))
+        elif verb == "f":
+            out.append(f"{float(_number(value)):f}")
+        else:
+            raise ValueError("format verb")
+    return "".join(out)
+
+
+def _merge(*maps: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in maps:
+        if item is None:
+            continue
+        if not isinstance(item, dict):
+            raise TypeError("merge of a non-map")
+        out.update(item)
+    return out
+
+
+def _lookup(mapping: Any, key: Any, *default: Any) -> Any:
+    if isinstance(mapping, dict) and _string(key) in mapping:
+        return mapping[_string(key)]
+    if default:
+        return default[0]
+    raise KeyError(key)
+
+
+def _flatten(value: Any) -> list[Any]:
+    out: list[Any] = []
+    for item in value:
+        out.extend(_flatten(item) if isinstance(item, list) else [item])
+    return _bounded(out)
+
+
+def _coalesce(*values: Any) -> Any:
+    for value in values:
+        if isinstance(value, Unresolved):
+            return value
+        if value is not None and value != "":
+            return value
+    raise ValueError("no non-null argument")
+
+
+def _toset(values: Any) -> list[Any]:
+    seen: list[Any] = []
+    for value in values or []:
+        if value not in seen:
+            seen.append(value)
+    return sorted(seen, key=lambda v: (str(type(v)), v)) if all(isinstance(v, str) for v in seen) else seen
+
+
+def _range(*args: Any) -> list[int]:
+    numbers = [int(_number(a)) for a in args]
+    start, stop, step = (0, numbers[0], 1) if len(numbers) == 1 else (numbers[0], numbers[1],
+                                                                       numbers[2] if len(numbers) > 2 else 1)
+    if step == 0 or abs((stop - start) // step) > MAX_ITEMS:
+        raise InputError(f"a Terraform range of more than {MAX_ITEMS} elements")
+    return list(range(start, stop, step))
+
+
+def _element(values: Any, index: Any) -> Any:
+    if not values:
+        raise IndexError("element of an empty list")
+    return values[int(_number(index)) % len(values)]
+
+
+def _one(values: Any) -> Any:
+    if not values:
+        return None
+    if len(values) > 1:
+        raise ValueError("one() of several")
+    return values[0]
+
+
+def _tobool(value: Any) -> bool | None:
+    return None if value is None else _bool(value)
+
+
+def _jsonencode(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _yamlencode(value: Any) -> str:
+    import yaml
+
+    return str(yaml.safe_dump(value, sort_keys=False))
+
+
+def _replace(text: Any, old: Any, new: Any) -> str:
+    old_text = _string(old)
+    if old_text.startswith("/") and old_text.endswith("/") and len(old_text) > 1:
+        raise ValueError("regular-expression replace")
+    result = _string(text).replace(old_text, _string(new))
+    if len(result) > MAX_STRING:
+        raise InputError(f"a Terraform string longer than {MAX_STRING} characters")
+    return result
+
+
+def _join(separator: Any, *lists: Any) -> str:
+    items = [_string(v) for values in lists for v in values]
+    result = _string(separator).join(items)
+    if len(result) > MAX_STRING:
+        raise InputError(f"a Terraform string longer than {MAX_STRING} characters")
+    return result
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "lower": lambda s: _string(s).lower(),
+    "upper": lambda s: _string(s).upper(),
+    "title": lambda s: _string(s).title(),
+    "trimspace": lambda s: _string(s).strip(),
+    "trimprefix": lambda s, p: _string(s).removeprefix(_string(p)),
+    "trimsuffix": lambda s, p: _string(s).removesuffix(_string(p)),
+    "format": lambda spec, *args: _format(_string(spec), *args),
+    "join": _join,
+    "split": lambda sep, s: _string(s).split(_string(sep)),
+    "replace": _replace,
+    "substr": lambda s, offset, length: _string(s)[int(offset):(int(offset) + int(length)) if int(length) >= 0
+                                                   else None],
+    "startswith": lambda s, p: _string(s).startswith(_string(p)),
+    "endswith": lambda s, p: _string(s).endswith(_string(p)),
+    "strcontains": lambda s, p: _string(p) in _string(s),
+    "tostring": lambda v: None if v is None else _string(v),
+    "tonumber": lambda v: None if v is None else _number(v),
+    "tobool": _tobool,
+    "tolist": lambda v: list(v) if isinstance(v, list) else list(v.values()) if isinstance(v, dict) else _bad(),
+    "toset": _toset,
+    "tomap": lambda v: dict(v) if isinstance(v, dict) else _bad(),
+    "concat": lambda *lists: _bounded([v for values in lists for v in values]),
+    "merge": _merge,
+    "lookup": _lookup,
+    "element": _element,
+    "length": lambda v: len(v) if isinstance(v, (list, dict, str)) else _bad(),
+    "keys": lambda m: sorted(m) if isinstance(m, dict) else _bad(),
+    "values": lambda m: [m[k] for k in sorted(m)] if isinstance(m, dict) else _bad(),
+    "contains": lambda values, v: v in values,
+    "distinct": lambda values: [v for i, v in enumerate(values) if v not in values[:i]],
+    "compact": lambda values: [v for v in values if v not in (None, "")],
+    "flatten": _flatten,
+    "coalesce": _coalesce,
+    "coalescelist": lambda *lists: next((values for values in lists if values), []),
+    "zipmap": lambda ks, vs: {_string(k): v for k, v in zip(ks, vs, strict=True)},
+    "range": _range,
+    "max": lambda *v: max(_number(x) for x in v),
+    "min": lambda *v: min(_number(x) for x in v),
+    "abs": lambda v: abs(_number(v)),
+    "one": _one,
+    "sort": lambda values: sorted(_string(v) for v in values),
+    "reverse": lambda values: list(reversed(values)),
+    "slice": lambda values, a, b: values[int(a):int(b)],
+    "jsonencode": _jsonencode,
+    "yamlencode": _yamlencode,
+    "jsondecode": lambda s: json.loads(_string(s)),
+}
+# Functions that see an Unresolved argument themselves (lookup into an unknown map is unknown).
+_LENIENT = {"coalesce"}
+
+
+def _bad() -> Any:
+    raise TypeError("wrong type")

@@ -1,0 +1,403 @@
+"""A Terraform root module (a folder of `.tf` files) evaluated to its managed resources as a plan would
+list them, without a provider: variables (defaults, then terraform.tfvars, terraform.tfvars.json,
+*.auto.tfvars in name order, then each --var-file, as Terraform layers them), locals, local modules
+(`source = "./..."`, inside the scanned folder), `count`, `for_each` and `dynamic` blocks over known
+values. Each resource comes out as the plan reader's entries are (auditor.sources.files.cognito_iac):
+address, type, values (nested blocks as lists of objects), the references of user_pool_id and
+client_id as absolute addresses, and its attributes that are unknown here, each with why.
+
+Sources: developer.hashicorp.com/terraform/language/values/variables ("Variable Definition
+Precedence"), .../meta-arguments/count, .../for_each, .../expressions/dynamic-blocks, .../modules/sources
+("Local Paths"). Never read: environment variables (TF_VAR_*: the gate's own environment is not the
+deployment's), remote modules (named in a note), override files (named in a note).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from auditor.common.errors import InputError
+from auditor.common.inputs import read_input
+from auditor.report.model import Location
+from auditor.sources.files.result import relative
+from auditor.sources.files.terraform.evaluate import (
+    Lazy,
+    Scope,
+    Unresolved,
+    evaluate,
+    references,
+    unresolved_in,
+)
+from auditor.sources.files.terraform.syntax import (
+    MAX_TF_BYTES,
+    Block,
+    Body,
+    Name,
+    parse_file,
+    parse_json_file,
+)
+
+MAX_MODULE_DEPTH = 16
+MAX_FILES = 500  # .tf files of one module folder
+MAX_INSTANCES = 2_000  # resource and module instances of one root
+_META = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection", "timeouts"}
+_LINKS = ("user_pool_id", "client_id")
+
+
+@dataclass
+class Resource:
+    """One managed resource instance, as the plan reader takes it."""
+
+    address: str
+    type: str
+    values: dict[str, Any]
+    refs: dict[str, list[str]]
+    unknown: dict[str, str]  # attribute -> why it is not known here
+    location: Location
+
+    def entry(self) -> dict[str, Any]:
+        return {"address": self.address, "type": self.type, "values": self.values, "refs": self.refs,
+                "unknown": sorted(k for k in self.unknown if k not in _LINKS), "why": self.unknown,
+                "location": self.location}
+
+
+@dataclass
+class Evaluated:
+    resources: list[Resource] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # every file read, relative to the scanned root
+
+
+def is_module_folder(path: Path) -> bool:
+    try:
+        return path.is_dir() and any(_is_tf(p) for p in path.iterdir())
+    except OSError:
+        return False
+
+
+def _is_tf(path: Path) -> bool:
+    return path.name.endswith((".tf", ".tf.json")) and not path.is_symlink() and path.is_file()
+
+
+def read_folder(folder: Path, root: Path) -> tuple[list[Block], list[str]]:
+    """The blocks of every `.tf` and `.tf.json` file of a module folder, in name order; notes."""
+    notes: list[str] = []
+    try:
+        names = sorted(p for p in folder.iterdir() if _is_tf(p))
+    except OSError as exc:
+        raise InputError(f"cannot read Terraform folder {relative(folder, root)}: {exc.strerror}") from None
+    if len(names) > MAX_FILES:
+        raise InputError(f"Terraform folder {relative(folder, root)} holds more than {MAX_FILES} .tf files")
+    blocks: list[Block] = []
+    for path in names:
+        rel = relative(path, root)
+        if path.name in ("override.tf", "override.tf.json") or path.name.endswith(("_override.tf",
+                                                                                   "_override.tf.json")):
+            notes.append(f"{rel}: an override file, not merged (its settings are not judged)")
+            continue
+        blocks.extend(_parse(path, rel).blocks)
+    return blocks, notes
+
+
+def _parse(path: Path, rel: str) -> Body:
+    text = read_input(path, "Terraform file", MAX_TF_BYTES).removeprefix("\ufeff")
+    return parse_json_file(text, rel) if path.name.endswith(".json") else parse_file(text, rel)
+
+
+def variable_values(folder: Path, root: Path, var_files: Sequence[Path]) -> tuple[dict[str, Any], list[str]]:
+    """Values given to the root module's variables, layered as Terraform does; the files read."""
+    auto = sorted(p for p in _listing(folder) if p.name.endswith((".auto.tfvars", ".auto.tfvars.json")))
+    ordered = [folder / "terraform.tfvars", folder / "terraform.tfvars.json", *auto]
+    files = [p for p in ordered if p.is_file() and not p.is_symlink()] + list(var_files)
+    values: dict[str, Any] = {}
+    for path in files:
+        body = _parse(path, relative(path, root))
+        for name, attribute in body.attributes.items():
+            values[name] = evaluate(attribute.expr, Scope({}))  # tfvars hold literal values only
+    return values, [relative(p, root) for p in files]
+
+
+def _listing(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
+
+
+class Loader:
+    """Evaluates one root module and the local modules it calls."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.out = Evaluated()
+        self.instances = 0
+
+    def run(self, folder: Path, var_files: Sequence[Path]) -> Evaluated:
+        given, files = variable_values(folder, self.root, var_files)
+        self.out.files.extend(files)
+        instance = Instance(self, folder, "", given, {}, (str(folder.resolve()),))
+        instance.collect()
+        return self.out
+
+    def count(self, what: str) -> None:
+        self.instances += 1
+        if self.instances > MAX_INSTANCES:
+            raise InputError(f"Terraform module {what}: more than {MAX_INSTANCES} resource and module instances")
+
+
+class Instance:
+    """One module instance: its variables, lazy locals and module outputs, and its resources."""
+
+    def __init__(self, loader: Loader, folder: Path, prefix: str, given: dict[str, Any],
+                 given_refs: dict[str, list[str]], chain: tuple[str, ...]) -> None:
+        self.loader = loader
+        self.folder = folder
+        self.prefix = prefix
+        self.chain = chain
+        self.blocks, notes = read_folder(folder, loader.root)
+        loader.out.notes.extend(notes)
+        self.given_refs = given_refs
+        self.variables = self._variables(given)
+        local_exprs = {name: attribute for block in self.blocks if block.type == "locals"
+                       for name, attribute in block.attributes.items()}
+        self.local_exprs = local_exprs
+        self.calls = {block.labels[0]: block for block in self.blocks if block.type == "module" and block.labels}
+        self.children: dict[str, list[tuple[str, Instance]]] = {}
+        self.locals = Lazy(lambda name: evaluate(local_exprs[name].expr, self.scope()), set(local_exprs), "local")
+        self.modules = Lazy(self._module_value, set(self.calls), "module")
+        self.outputs = Lazy(self._output, {b.labels[0] for b in self.blocks if b.type == "output" and b.labels},
+                            "output")
+
+    def _variables(self, given: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for block in self.blocks:
+            if block.type != "variable" or not block.labels:
+                continue
+            name = block.labels[0]
+            if name in given:
+                out[name] = _typed(given[name], block)
+            elif "default" in block.attributes:
+                out[name] = _typed(evaluate(block.attributes["default"].expr, Scope({})), block)
+            else:
+                out[name] = Unresolved(f"var.{name} has no default and no value in a tfvars file")
+        return out
+
+    def scope(self, extra: dict[str, Any] | None = None) -> Scope:
+        rel_folder = relative(self.folder, self.loader.root)
+        names: dict[str, Any] = {
+            "var": self.variables, "local": self.locals, "module": self.modules,
+            "path": {"module": rel_folder, "root": rel_folder, "cwd": "."},
+            "terraform": {"workspace": Unresolved("terraform.workspace is chosen when Terraform runs")},
+        }
+        return Scope({**names, **(extra or {})})
+
+    # ---- module calls ------------------------------------------------------------------------------
+
+    def _module_value(self, name: str) -> Any:
+        instances = self._children(name)
+        if isinstance(instances, Unresolved):
+            return instances
+        call = self.calls[name]
+        if "count" in call.attributes:
+            return [child.outputs for _, child in instances]
+        if "for_each" in call.attributes:
+            return {key: child.outputs for key, child in instances}
+        return instances[0][1].outputs if instances else Unresolved(f"module.{name} is not read")
+
+    def _children(self, name: str) -> list[tuple[str, Instance]] | Unresolved:
+        if name in self.children:
+            return self.children[name]
+        call = self.calls[name]
+        where = f"{call.file}:{call.line}"
+        source = evaluate(call.attributes["source"].expr, Scope({})) if "source" in call.attributes else None
+        self.children[name] = []
+        if not isinstance(source, str) or not source.startswith(("./", "../")):
+            shown = source[:120] if isinstance(source, str) else "an unknown source"
+            self.loader.out.notes.append(f"{where}: module.{name} comes from {json.dumps(shown)}: not read "
+                                         "(only local modules are); its resources are not judged")
+            return Unresolved(f"module.{name} is not read (not a local module)")
+        folder = (self.folder / source).resolve()
+        if not folder.is_relative_to(self.loader.root) or not folder.is_dir():
+            self.loader.out.notes.append(f"{where}: module.{name}'s source is not a folder inside the scanned "
+                                         "one: not read; its resources are not judged")
+            return Unresolved(f"module.{name} is not read (outside the scanned folder)")
+        if str(folder) in self.chain or len(self.chain) >= MAX_MODULE_DEPTH:
+            raise InputError(f"Terraform file {where}: module.{name} calls a module that calls it (a module "
+                             f"loop) or nests more than {MAX_MODULE_DEPTH} deep")
+        keys = self._instance_keys(call, f"module.{name}")
+        if isinstance(keys, Unresolved):
+            self.loader.out.notes.append(f"{where}: module.{name} is not read: its count or for_each is unknown "
+                                         f"({keys.why})")
+            return keys
+        made: list[tuple[str, Instance]] = []
+        for key, extra in keys:
+            self.loader.count(where)
+            scope = self.scope(extra)
+            given = {arg: evaluate(attribute.expr, scope) for arg, attribute in call.attributes.items()
+                     if arg not in ("source", "version", "count", "for_each", "providers", "depends_on")}
+            given_refs = {arg: self.absolute(references(attribute.expr), set())
+                          for arg, attribute in call.attributes.items()}
+            child = Instance(self.loader, folder, f"{self.prefix}module.{name}{key}.", given, given_refs,
+                             (*self.chain, str(folder)))
+            made.append((key, child))
+        self.children[name] = made
+        return made
+
+    def _output(self, name: str) -> Any:
+        block = next(b for b in self.blocks if b.type == "output" and b.labels and b.labels[0] == name)
+        return evaluate(block.attributes["value"].expr, self.scope()) if "value" in block.attributes else None
+
+    # ---- references, for linking a client to its pool -----------------------------------------------
+
+    def absolute(self, refs: list[str], seen: set[str]) -> list[str]:
+        """References as absolute resource addresses (`module.a.aws_x.y.id`): a variable's followed
+        into the caller's expression, a local's into its own, a module output's into the module."""
+        out: list[str] = []
+        for ref in refs:
+            parts = ref.replace("[", ".[").split(".")
+            root, second = parts[0], (parts[1] if len(parts) > 1 else "")
+            if ref in seen:
+                continue
+            seen.add(ref)
+            if root == "var":
+                out.extend(self.given_refs.get(second, []))
+            elif root == "local" and second in self.local_exprs:
+                out.extend(self.absolute(references(self.local_exprs[second].expr), seen))
+            elif root == "module" and second in self.calls:
+                output = next((p for p in parts[2:] if not p.startswith("[")), "")
+                children = self._children(second)
+                for _, child in children if isinstance(children, list) else []:
+                    block = next((b for b in child.blocks if b.type == "output" and b.labels == (output,)), None)
+                    if block is not None and "value" in block.attributes:
+                        out.extend(child.absolute(references(block.attributes["value"].expr), set()))
+            elif root not in ("data", "each", "count", "path", "self", "terraform", "local", "module"):
+                out.append(self.prefix + ref)
+        return out
+
+    # ---- resources ---------------------------------------------------------------------------------
+
+    def collect(self) -> None:
+        for block in self.blocks:
+            if block.type == "resource" and len(block.labels) == 2:
+                self._resource(block)
+        for name in sorted(self.calls):
+            children = self._children(name)
+            for _, child in children if isinstance(children, list) else []:
+                child.collect()
+
+    def _instance_keys(self, block: Block, what: str) -> list[tuple[str, dict[str, Any]]] | Unresolved:
+        """(address suffix, names in scope) for each instance: count.index, each.key and each.value."""
+        if "count" in block.attributes:
+            count = evaluate(block.attributes["count"].expr, self.scope())
+            if isinstance(count, Unresolved):
+                return count
+            if isinstance(count, bool) or not isinstance(count, (int, float)) or count < 0:
+                raise InputError(f"Terraform file {block.file}:{block.line}: {what}'s count is not a whole number")
+            if count > MAX_INSTANCES:
+                raise InputError(f"Terraform file {block.file}:{block.line}: {what}'s count is over {MAX_INSTANCES}")
+            return [(f"[{i}]", {"count": {"index": i}}) for i in range(int(count))]
+        if "for_each" in block.attributes:
+            each = evaluate(block.attributes["for_each"].expr, self.scope())
+            if isinstance(each, Unresolved):
+                return each
+            problem = unresolved_in(each) if isinstance(each, list) else None  # a set's members are its keys
+            if problem is not None:
+                return problem
+            pairs = list(each.items()) if isinstance(each, dict) else [(v, v) for v in each] if isinstance(
+                each, list) else None
+            if pairs is None:
+                raise InputError(f"Terraform file {block.file}:{block.line}: {what}'s for_each is not a map or set")
+            return [(f"[{json.dumps(str(k))}]", {"each": {"key": str(k), "value": v}}) for k, v in pairs]
+        return [("", {})]
+
+    def _resource(self, block: Block) -> None:
+        kind, name = block.labels
+        address = f"{self.prefix}{kind}.{name}"
+        keys = self._instance_keys(block, address)
+        if isinstance(keys, Unresolved):
+            self.loader.out.notes.append(f"{block.file}:{block.line}: {address} is not judged: how many instances "
+                                         f"it has is unknown ({keys.why})")
+            return
+        for key, extra in keys:
+            self.loader.count(f"{block.file}:{block.line}")
+            scope = self.scope(extra)
+            values = _body(block, scope)
+            unknown: dict[str, str] = {}
+            for attribute, value in list(values.items()):
+                problem = unresolved_in(value)
+                if problem is not None:
+                    unknown[attribute] = problem.why
+                    del values[attribute]
+            refs = {link: self.absolute(references(block.attributes[link].expr), set())
+                    for link in _LINKS if link in block.attributes}
+            configured = sorted({*block.attributes, *(b.labels[0] if b.type == "dynamic" and b.labels else b.type
+                                                       for b in block.blocks)} - _META)
+            self.loader.out.resources.append(Resource(
+                f"{address}{key}", kind, values, {**refs, "configured": configured}, unknown,
+                Location(block.file, block.line)))
+
+
+def _body(block: Block, scope: Scope) -> dict[str, Any]:
+    """A block's arguments and nested blocks as the plan shows them (nested blocks: lists of objects;
+    a dynamic block expanded over its for_each)."""
+    values: dict[str, Any] = {name: evaluate(attribute.expr, scope) for name, attribute in block.attributes.items()
+                              if name not in _META}
+    for child in block.blocks:
+        if child.type in _META:
+            continue
+        if child.type != "dynamic":
+            values.setdefault(child.type, []).append(_body(child, scope))
+            continue
+        label = child.labels[0] if child.labels else "dynamic"
+        content = child.children("content")
+        each = evaluate(child.attributes["for_each"].expr, scope) if "for_each" in child.attributes else None
+        iterator = child.attributes.get("iterator")
+        var = iterator.expr.name if iterator is not None and isinstance(iterator.expr, Name) else label
+        if isinstance(each, Unresolved) or not content:
+            values[label] = each if isinstance(each, Unresolved) else Unresolved(f"dynamic {label} has no content")
+            continue
+        pairs = list(each.items()) if isinstance(each, dict) else list(enumerate(each)) if isinstance(
+            each, list) else []
+        expanded = values.setdefault(label, [])
+        if isinstance(expanded, list):
+            for key, value in pairs:
+                expanded.append(_body(content[0], scope.child({var: {"key": key, "value": value}})))
+    return values
+
+
+def _typed(value: Any, block: Block) -> Any:
+    """A variable's value converted to its declared primitive type, as Terraform converts "true" for a
+    bool and "8" for a number."""
+    declared = block.attributes.get("type")
+    kind = declared.expr.name if declared is not None and isinstance(declared.expr, Name) else None
+    if kind == "bool" and value in ("true", "false"):
+        return value == "true"
+    if kind == "number" and isinstance(value, str):
+        try:
+            return int(value) if value.lstrip("-").isdigit() else float(value)
+        except ValueError:
+            return value
+    if kind == "string" and isinstance(value, (bool, int, float)):
+        return ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return value
+
+
+def module_sources(folder: Path) -> list[Path]:
+    """The local module folders a module folder calls, without evaluating it (for --dir: a folder that
+    another one calls is a module, not a deployment)."""
+    try:
+        blocks, _ = read_folder(folder, folder)
+    except InputError:
+        return []
+    out = []
+    for block in blocks:
+        if block.type == "module" and "source" in block.attributes:
+            source = evaluate(block.attributes["source"].expr, Scope({}))
+            if isinstance(source, str) and source.startswith(("./", "../")):
+                out.append(Path(os.path.normpath(folder / source)))
+    return out

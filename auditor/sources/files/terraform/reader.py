@@ -1,0 +1,66 @@
+"""`--terraform DIR`: a root module's Cognito resources judged from its HCL, as a plan of it would be
+(auditor.sources.files.cognito_iac.judge_resources), with what only a provider knows unknown per
+attribute, named; and, for `--dir`, which folders are root modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from auditor.common.errors import InputError
+from auditor.sources.files.cognito_iac import check_bounds, judge_resources
+from auditor.sources.files.result import FileFacts, relative
+from auditor.sources.files.terraform.module import Loader, module_sources, read_folder
+
+UNKNOWN_WHEN = "unknown without a plan (it is decided when Terraform runs)"
+
+
+def read_terraform(folder: Path, root: Path, pool: str | None = None, var_files: Sequence[Path] = ()) -> FileFacts:
+    rel = relative(folder, root) or "."
+    if not folder.is_dir():
+        raise InputError(f"--terraform {rel} is not a folder of .tf files"
+                         + (" (a plan's JSON goes to --terraform-plan)" if folder.name.endswith(".json") else ""))
+    try:
+        evaluated = Loader(root).run(folder, var_files)
+    except RecursionError:
+        raise InputError(f"Terraform module {rel}: expressions nested too deeply to evaluate") from None
+    entries = [r.entry() for r in evaluated.resources]
+    check_bounds(f"Terraform module {rel}", [e["type"] for e in entries if e["type"].startswith("aws_cognito_")])
+    result = judge_resources(entries, rel, "Terraform module", "terraform", UNKNOWN_WHEN, pool)
+    result.notes[:0] = evaluated.notes + ([f"{rel}: variables from {', '.join(evaluated.files)}"]
+                                          if evaluated.files else [])
+    return result
+
+
+def terraform_roots(folders: Sequence[Path], plans: Sequence[Path], root: Path) -> tuple[list[Path], list[str]]:
+    """The root modules among folders of .tf files that hold Cognito resources (their own, or their
+    local modules'): a folder that another one calls is a module, not a deployment; one beside a plan
+    is judged by the plan (it knows more). Notes say what was left out and why."""
+    called = {p.resolve() for folder in folders for p in module_sources(folder)}
+    roots: list[Path] = []
+    notes: list[str] = []
+    planned = {p.parent.resolve(): p for p in plans}
+    for folder in folders:
+        if folder.resolve() in called or not _has_cognito(folder, set()):
+            continue
+        if folder.resolve() in planned:
+            plan = planned[folder.resolve()].name
+            notes.append(f"{relative(folder, root) or '.'}: the plan beside it ({plan}) is judged instead of its .tf "
+                         "files (a plan knows what the configuration leaves to Terraform)")
+            continue
+        roots.append(folder)
+    return roots, notes
+
+
+def _has_cognito(folder: Path, seen: set[Path]) -> bool:
+    if folder.resolve() in seen or len(seen) > 64:
+        return False
+    seen.add(folder.resolve())
+    try:
+        blocks, _ = read_folder(folder, folder)
+    except InputError:
+        return True  # a folder that cannot be read is judged, so that the scan names why
+    if any(b.type == "resource" and b.labels and b.labels[0].startswith("aws_cognito_") for b in blocks):
+        return True
+    return any(_has_cognito(child, seen) for child in module_sources(folder))
