@@ -92,19 +92,19 @@ def test_tfvars_layer_as_terraform_does(tmp_path: Path) -> None:
     tree = _tree(tmp_path / "tf", {"main.tf": POOL, "variables.tf": VARIABLES,
                                    "terraform.tfvars": 'mfa = "OPTIONAL"\nadmin_only = "true"\n',
                                    "b.auto.tfvars": 'mfa = "ON"\n', "a.auto.tfvars": 'mfa = "OFF"\n'})
-    code, report, _ = _scan(tmp_path, "--terraform", str(tree))
+    _, report, _ = _scan(tmp_path, "--terraform", str(tree))
     assert _verdict(report, "OMA203")[0] == "PASS"  # b.auto.tfvars (ON) is read after a.auto.tfvars
     assert _verdict(report, "OMA205")[0] == "PASS"  # "true" converted to the declared bool
     extra = tmp_path / "prod.tfvars"
     extra.write_text('mfa = "OPTIONAL"\n')
-    code, report, _ = _scan(tmp_path, "--terraform", str(tree), "--var-file", str(extra))
+    _code, report, _ = _scan(tmp_path, "--terraform", str(tree), "--var-file", str(extra))
     status, message = _verdict(report, "OMA203")
     assert (status, "OPTIONAL" in message) == ("FAIL", True)
 
 
 def test_a_variable_without_value_is_unknown_and_named(tmp_path: Path) -> None:
     tree = _tree(tmp_path / "tf", {"main.tf": POOL, "variables.tf": 'variable "mfa" {}\nvariable "admin_only" {}\n'})
-    code, report, _ = _scan(tmp_path, "--terraform", str(tree))
+    _code, report, _ = _scan(tmp_path, "--terraform", str(tree))
     status, message = _verdict(report, "OMA203")
     assert status == "SKIPPED"
     assert "var.mfa has no default and no value in a tfvars file" in message
@@ -125,7 +125,7 @@ def test_a_data_source_makes_only_its_attribute_unknown(tmp_path: Path) -> None:
 
 def test_a_client_is_linked_by_reference_and_its_expressions_evaluated(tmp_path: Path) -> None:
     tree = _tree(tmp_path / "tf", {"main.tf": POOL, "variables.tf": VARIABLES, "client.tf": CLIENT})
-    code, report, _ = _scan(tmp_path, "--terraform", str(tree))
+    _code, report, _ = _scan(tmp_path, "--terraform", str(tree))
     status, message = _verdict(report, "OMA301")
     assert status == "FAIL" and "https://localhost:8585/callback" in message
     assert _line(report, "OMA301") == ("tf/client.tf", 2)
@@ -149,7 +149,7 @@ resource "aws_cognito_user_pool_client" "om" {
 '''
     module = POOL + VARIABLES + 'output "pool_id" {\n  value = aws_cognito_user_pool.pool.id\n}\n'
     tree = _tree(tmp_path / "tf", {"main.tf": root, "modules/pool/main.tf": module})
-    code, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    _code, report, _stderr = _scan(tmp_path, "--dir", str(tree))
     assert _verdict(report, "OMA205")[0] == "PASS"  # the caller's local, through the module input
     assert _line(report, "OMA205") == ("modules/pool/main.tf", 2)
     assert _verdict(report, "OMA301")[0] == "PASS"  # the client is linked through the output
@@ -176,13 +176,14 @@ variable "enabled" {
 '''
     tree = _tree(tmp_path / "tf", {"main.tf": main, "variables.tf": VARIABLES, "clients.tf": clients})
     code, report, _ = _scan(tmp_path, "--terraform", str(tree))
+    assert code == 1
     verdicts = {(f["resource"].rsplit("/", 1)[-1], f["status"]) for f in report["findings"]
                 if f["rule_id"] == "OMA301"}
     assert verdicts == {('aws_cognito_user_pool_client.c["dev"]', "FAIL"),
                         ('aws_cognito_user_pool_client.c["web"]', "PASS")}
     # count = 0: no pool, so the clients belong to no pool of this module
     (tree / "off.auto.tfvars").write_text("enabled = false\n")
-    code, report, _ = _scan(tmp_path, "--terraform", str(tree))
+    _code, report, _ = _scan(tmp_path, "--terraform", str(tree))
     assert _verdict(report, "OMA205")[0] == "SKIPPED"
 
 
@@ -206,7 +207,7 @@ variable "schemas" {
 }
 '''
     tree = _tree(tmp_path / "tf", {"main.tf": main})
-    code, report, _ = _scan(tmp_path, "--terraform", str(tree))
+    _code, report, _ = _scan(tmp_path, "--terraform", str(tree))
     assert _verdict(report, "OMA201")[0] == "PASS"  # email required, from the dynamic block
     assert _verdict(report, "OMA202")[0] == "PASS"
 
@@ -214,7 +215,7 @@ variable "schemas" {
 def test_a_remote_module_is_named_not_read(tmp_path: Path) -> None:
     main = POOL + VARIABLES + 'module "labels" {\n  source = "cloudposse/label/null"\n}\n'
     tree = _tree(tmp_path / "tf", {"main.tf": main})
-    code, report, _ = _scan(tmp_path, "--terraform", str(tree))
+    _code, report, _ = _scan(tmp_path, "--terraform", str(tree))
     assert any('module.labels comes from "cloudposse/label/null": not read' in n for n in report["notes"])
 
 
@@ -243,9 +244,10 @@ def test_a_two_mebibyte_tf_file_is_refused_quickly(tmp_path: Path) -> None:
 def test_dir_prefers_a_plan_beside_the_tf_files(tmp_path: Path) -> None:
     plan = {"format_version": "1.2", "planned_values": {"root_module": {"resources": [
         {"address": "aws_cognito_user_pool.pool", "mode": "managed", "type": "aws_cognito_user_pool",
-         "values": {"mfa_configuration": "ON", "admin_create_user_config": [{"allow_admin_create_user_only": True}]}}]}}}
+         "values": {"mfa_configuration": "ON",
+                    "admin_create_user_config": [{"allow_admin_create_user_only": True}]}}]}}}
     tree = _tree(tmp_path / "tf", {"main.tf": POOL, "variables.tf": VARIABLES, "plan.json": json.dumps(plan)})
-    code, report, _ = _scan(tmp_path, "--dir", str(tree))
+    _code, report, _ = _scan(tmp_path, "--dir", str(tree))
     assert _verdict(report, "OMA203")[0] == "PASS"  # the plan's ON, not the default OFF
     assert any("the plan beside it (plan.json) is judged instead of its .tf files" in n for n in report["notes"])
 
