@@ -251,7 +251,10 @@ def test_a_cloudformation_template_with_the_guide_slips(tmp_path: Path) -> None:
     assert result.code == 1
     assert _failing_rules(report) == POOL_SLIPS | CLIENT_SLIPS  # no ExplicitAuthFlows: AWS's defaults, no password
     lines = {(f["rule_id"], f["location"]["line"]) for f in report["findings"] if f["status"] == "FAIL"}
-    assert ("OMA201", 8) in lines and ("OMA301", 19) in lines  # the resources' lines in the template
+    # Each at the line that sets what it judges (issue 21): Schema, MfaConfiguration,
+    # AllowAdminCreateUserOnly, CallbackURLs, AllowedOAuthFlows; a property left out, at its resource.
+    assert {("OMA201", 13), ("OMA203", 12), ("OMA205", 18), ("OMA301", 24), ("OMA303", 26),
+            ("OMA202", 8), ("OMA306", 19)} <= lines
     mfa = next(f for f in report["findings"] if f["rule_id"] == "OMA203")
     assert "MFA is OFF" in mfa["message"]  # an unquoted OFF is YAML's false: read as OFF
 

@@ -78,13 +78,14 @@ def _line(report: dict[str, Any], rule: str) -> tuple[str, int]:
     return finding["location"]["file"], finding["location"]["line"]
 
 
-def test_variable_defaults_decide_the_verdicts_at_the_resource_line(tmp_path: Path) -> None:
+def test_variable_defaults_decide_the_verdicts_at_the_attributes_line(tmp_path: Path) -> None:
     tree = _tree(tmp_path / "tf", {"main.tf": POOL, "variables.tf": VARIABLES})
     code, report, _ = _scan(tmp_path, "--terraform", str(tree))
     assert code == 1
     assert _verdict(report, "OMA203")[0] == "FAIL"  # mfa default OFF
     assert _verdict(report, "OMA205")[0] == "FAIL"  # admin_only default false
-    assert _line(report, "OMA205") == ("tf/main.tf", 2)
+    assert _line(report, "OMA205") == ("tf/main.tf", 6)  # allow_admin_create_user_only
+    assert _line(report, "OMA207") == ("tf/main.tf", 2)  # deletion_protection left out: the resource
 
 
 def test_tfvars_layer_as_terraform_does(tmp_path: Path) -> None:
@@ -128,7 +129,7 @@ def test_a_client_is_linked_by_reference_and_its_expressions_evaluated(tmp_path:
     _code, report, _ = _scan(tmp_path, "--terraform", str(tree))
     status, message = _verdict(report, "OMA301")
     assert status == "FAIL" and "https://localhost:8585/callback" in message
-    assert _line(report, "OMA301") == ("tf/client.tf", 2)
+    assert _line(report, "OMA301") == ("tf/client.tf", 5)  # callback_urls
     assert _verdict(report, "OMA306")[0] == "PASS"
 
 
@@ -151,7 +152,7 @@ resource "aws_cognito_user_pool_client" "om" {
     tree = _tree(tmp_path / "tf", {"main.tf": root, "modules/pool/main.tf": module})
     _code, report, _stderr = _scan(tmp_path, "--dir", str(tree))
     assert _verdict(report, "OMA205")[0] == "PASS"  # the caller's local, through the module input
-    assert _line(report, "OMA205") == ("modules/pool/main.tf", 2)
+    assert _line(report, "OMA205") == ("modules/pool/main.tf", 6)
     assert _verdict(report, "OMA301")[0] == "PASS"  # the client is linked through the output
     resources = {f["resource"] for f in report["findings"] if f["rule_id"] == "OMA301"}
     assert resources == {"cognito:user-pool/module.cognito.aws_cognito_user_pool.pool/client/"

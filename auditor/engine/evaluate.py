@@ -86,7 +86,8 @@ def evaluate(snapshots: Iterable[Snapshot], rules: Sequence[Rule],
                     rule_id=rule.meta.id, name=rule.meta.name, status=outcome.status,
                     severity=outcome.severity or rule.meta.severity, target=snap.target.name, resource=outcome.resource,
                     message=outcome.message, evidence=dict(outcome.evidence), remediation=rule.remediation,
-                    location=snap.locate(outcome.fields, rule.meta.needs, outcome.resource, outcome.evidence)
+                    location=snap.locate(outcome.fields or rule.meta.about,
+                                        rule.meta.needs, outcome.resource, outcome.evidence)
                     if ran and snap.locations else None))
     return tuple(sorted(findings, key=Finding.sort_key))
 

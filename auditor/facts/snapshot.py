@@ -452,9 +452,10 @@ class Snapshot:
 
     def locate(self, fields: tuple[str, ...], needs: tuple[str, ...], resource: str,
                evidence: Mapping[str, object]) -> Location | None:
-        """The most precise location known for a finding: a field the rule named, else the resource,
-        else a field its evidence shows, else the input it read."""
-        keys = [*fields, *(f"{n}#{resource}" for n in needs), *(f"{n}.{e}" for n in needs for e in evidence), *needs]
+        """The most precise location known for a finding: a field the rule named (on this resource, else
+        anywhere), else the resource, else a field its evidence shows, else the input it read."""
+        keys = [*(k for f in fields for k in (f"{f}#{resource}", f)),
+                *(f"{n}#{resource}" for n in needs), *(f"{n}.{e}" for n in needs for e in evidence), *needs]
         return next((self.locations[k] for k in keys if k in self.locations), None)
 
     def problem(self, key: str) -> Problem | None:

@@ -60,6 +60,9 @@ class RuleMeta:
     needs: tuple[str, ...]
     active: bool = False
     params: Mapping[str, int | float | str | bool] = field(default_factory=dict)
+    # The facts a verdict is about (`cognito.mfa.mfa_configuration`): a file scan points at the line that
+    # sets them, else at the resource (an outcome's own `fields` take precedence).
+    about: tuple[str, ...] = ()
 
     def passed(self, resource: str, message: str, **evidence: JsonValue) -> Outcome:
         return Outcome(Status.PASS, resource, message, evidence)

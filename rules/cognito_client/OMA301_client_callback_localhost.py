@@ -34,7 +34,8 @@ from auditor.engine.rulekit import (
     url_host,
 )
 
-META = RuleMeta(id="OMA301", name="client-callback-localhost", severity=Severity.HIGH, needs=("cognito.clients",))
+META = RuleMeta(id="OMA301", name="client-callback-localhost", severity=Severity.HIGH, needs=("cognito.clients",),
+                about=("cognito.clients.callback_urls",))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:

@@ -42,7 +42,8 @@ from auditor.engine.rulekit import (
     known,
 )
 
-META = RuleMeta(id="OMA302", name="client-email-not-readable", severity=Severity.HIGH, needs=("cognito.clients",))
+META = RuleMeta(id="OMA302", name="client-email-not-readable", severity=Severity.HIGH, needs=("cognito.clients",),
+                about=("cognito.clients.read_attributes",))
 OM_DEFAULT_SCOPE = "openid email profile"  # conf/openmetadata.yaml OIDC_SCOPE; OidcClientConfig.scope default
 
 

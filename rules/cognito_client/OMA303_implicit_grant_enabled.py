@@ -28,7 +28,8 @@ from auditor.engine.rulekit import (
     need,
 )
 
-META = RuleMeta(id="OMA303", name="implicit-grant-enabled", severity=Severity.MEDIUM, needs=("cognito.clients",))
+META = RuleMeta(id="OMA303", name="implicit-grant-enabled", severity=Severity.MEDIUM, needs=("cognito.clients",),
+                about=("cognito.clients.allowed_oauth_flows",))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:

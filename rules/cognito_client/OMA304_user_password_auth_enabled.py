@@ -36,7 +36,8 @@ from auditor.engine.rulekit import (
 )
 
 META = RuleMeta(id="OMA304", name="user-password-auth-enabled", severity=Severity.MEDIUM,
-                needs=("cognito.clients",))
+                needs=("cognito.clients",),
+                about=("cognito.clients.explicit_auth_flows",))
 PASSWORD_FLOWS = ("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH")
 
 

@@ -47,7 +47,8 @@ from auditor.engine.rulekit import (
 )
 
 META = RuleMeta(id="OMA305", name="email-writable-unverified", severity=Severity.HIGH,
-                needs=("cognito.clients", "cognito.user_pool"))
+                needs=("cognito.clients", "cognito.user_pool"),
+                about=("cognito.clients.write_attributes",))
 ADMIN_SCOPE = "aws.cognito.signin.user.admin"
 
 

@@ -25,7 +25,8 @@ from auditor.engine.rulekit import (
     need,
 )
 
-META = RuleMeta(id="OMA306", name="user-existence-errors", severity=Severity.MEDIUM, needs=("cognito.clients",))
+META = RuleMeta(id="OMA306", name="user-existence-errors", severity=Severity.MEDIUM, needs=("cognito.clients",),
+                about=("cognito.clients.prevent_user_existence_errors",))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:

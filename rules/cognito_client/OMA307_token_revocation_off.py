@@ -25,7 +25,8 @@ from auditor.engine.rulekit import (
     need,
 )
 
-META = RuleMeta(id="OMA307", name="token-revocation-off", severity=Severity.MEDIUM, needs=("cognito.clients",))
+META = RuleMeta(id="OMA307", name="token-revocation-off", severity=Severity.MEDIUM, needs=("cognito.clients",),
+                about=("cognito.clients.enable_token_revocation",))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:

@@ -26,7 +26,8 @@ from auditor.engine.rulekit import (
 )
 
 META = RuleMeta(id="OMA308", name="refresh-token-too-long", severity=Severity.LOW, needs=("cognito.clients",),
-                params={"max_days": 30})
+                params={"max_days": 30},
+                about=("cognito.clients.validity",))
 SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 
 

@@ -30,7 +30,8 @@ from auditor.engine.rulekit import (
     need,
 )
 
-META = RuleMeta(id="OMA310", name="refresh-token-rotation-off", severity=Severity.LOW, needs=("cognito.clients",))
+META = RuleMeta(id="OMA310", name="refresh-token-rotation-off", severity=Severity.LOW, needs=("cognito.clients",),
+                about=("cognito.clients.refresh_rotation",))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:

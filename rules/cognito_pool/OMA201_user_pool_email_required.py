@@ -21,7 +21,8 @@ Required attributes are fixed at pool creation: create a new pool with `email` r
 
 from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, pool_resource
 
-META = RuleMeta(id="OMA201", name="user-pool-email-required", severity=Severity.HIGH, needs=("cognito.user_pool",))
+META = RuleMeta(id="OMA201", name="user-pool-email-required", severity=Severity.HIGH, needs=("cognito.user_pool",),
+                about=("cognito.user_pool.schema",))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:

@@ -28,7 +28,8 @@ from auditor.engine.rulekit import (
 )
 
 META = RuleMeta(id="OMA202", name="user-pool-email-verified", severity=Severity.HIGH,
-                needs=("cognito.user_pool", "cognito.clients", "cognito.identity_providers"))
+                needs=("cognito.user_pool", "cognito.clients", "cognito.identity_providers"),
+                about=("cognito.user_pool.auto_verified_attributes",))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:

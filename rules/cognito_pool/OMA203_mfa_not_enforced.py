@@ -27,7 +27,8 @@ from auditor.engine.rulekit import (
 )
 
 META = RuleMeta(id="OMA203", name="mfa-not-enforced", severity=Severity.MEDIUM,
-                needs=("cognito.mfa", "cognito.clients", "cognito.identity_providers"))
+                needs=("cognito.mfa", "cognito.clients", "cognito.identity_providers"),
+                about=("cognito.mfa.mfa_configuration",))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:

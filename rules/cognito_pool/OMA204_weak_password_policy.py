@@ -29,7 +29,8 @@ from auditor.engine.rulekit import (
 
 META = RuleMeta(id="OMA204", name="weak-password-policy", severity=Severity.MEDIUM,
                 needs=("cognito.user_pool", "cognito.clients", "cognito.identity_providers"),
-                params={"min_length": 14, "require_classes": True})
+                params={"min_length": 14, "require_classes": True},
+                about=("cognito.user_pool.password_policy",))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:

@@ -28,7 +28,8 @@ from auditor.engine.rulekit import (
 )
 
 META = RuleMeta(id="OMA205", name="self-registration-allowed", severity=Severity.HIGH,
-                needs=("cognito.user_pool", "cognito.clients", "cognito.identity_providers"))
+                needs=("cognito.user_pool", "cognito.clients", "cognito.identity_providers"),
+                about=("cognito.user_pool.allow_admin_create_user_only",))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:

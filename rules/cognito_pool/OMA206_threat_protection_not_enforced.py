@@ -55,7 +55,8 @@ from auditor.engine.rulekit import (
 )
 
 META = RuleMeta(id="OMA206", name="threat-protection-not-enforced", severity=Severity.MEDIUM,
-                needs=("cognito.user_pool", "cognito.clients", "cognito.identity_providers"))
+                needs=("cognito.user_pool", "cognito.clients", "cognito.identity_providers"),
+                about=("cognito.user_pool.advanced_security_mode",))
 CUSTOM_AUTH_TRIGGERS = frozenset({"DefineAuthChallenge", "CreateAuthChallenge", "VerifyAuthChallengeResponse"})
 CUSTOM_AUTH_FLOWS = frozenset({"ALLOW_CUSTOM_AUTH", "CUSTOM_AUTH_FLOW_ONLY"})
 

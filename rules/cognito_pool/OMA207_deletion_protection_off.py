@@ -15,7 +15,8 @@ Console: User pool properties > Deletion protection > Activate. CLI: `aws cognit
 
 from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, pool_resource
 
-META = RuleMeta(id="OMA207", name="deletion-protection-off", severity=Severity.LOW, needs=("cognito.user_pool",))
+META = RuleMeta(id="OMA207", name="deletion-protection-off", severity=Severity.LOW, needs=("cognito.user_pool",),
+                about=("cognito.user_pool.deletion_protection",))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:

@@ -26,7 +26,8 @@ from auditor.engine.rulekit import (
 )
 
 META = RuleMeta(id="OMA208", name="temporary-password-validity", severity=Severity.LOW,
-                needs=("cognito.user_pool", "cognito.clients", "cognito.identity_providers"), params={"max_days": 7})
+                needs=("cognito.user_pool", "cognito.clients", "cognito.identity_providers"), params={"max_days": 7},
+                about=("cognito.user_pool.password_policy",))
 AWS_DEFAULT_DAYS = 7
 
 

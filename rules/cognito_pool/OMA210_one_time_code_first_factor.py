@@ -34,7 +34,8 @@ from auditor.engine.rulekit import (
 )
 
 META = RuleMeta(id="OMA210", name="one-time-code-first-factor", severity=Severity.MEDIUM,
-                needs=("cognito.user_pool", "cognito.mfa", "cognito.clients", "cognito.identity_providers"))
+                needs=("cognito.user_pool", "cognito.mfa", "cognito.clients", "cognito.identity_providers"),
+                about=("cognito.user_pool.first_auth_factors",))
 CODES = ("EMAIL_OTP", "SMS_OTP")
 
 

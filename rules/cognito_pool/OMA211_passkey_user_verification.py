@@ -32,7 +32,8 @@ from auditor.engine.rulekit import (
 )
 
 META = RuleMeta(id="OMA211", name="passkey-user-verification", severity=Severity.MEDIUM,
-                needs=("cognito.user_pool", "cognito.mfa"))
+                needs=("cognito.user_pool", "cognito.mfa"),
+                about=("cognito.mfa.webauthn_user_verification",))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:

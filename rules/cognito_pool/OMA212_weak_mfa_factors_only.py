@@ -32,7 +32,8 @@ from auditor.engine.rulekit import (
 )
 
 META = RuleMeta(id="OMA212", name="weak-mfa-factors-only", severity=Severity.MEDIUM,
-                needs=("cognito.mfa", "cognito.clients", "cognito.identity_providers"))
+                needs=("cognito.mfa", "cognito.clients", "cognito.identity_providers"),
+                about=("cognito.mfa.software_token",))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:

@@ -30,7 +30,8 @@ from auditor.engine.rulekit import (
 )
 
 META = RuleMeta(id="OMA214", name="account-recovery-sms", severity=Severity.LOW,
-                needs=("cognito.user_pool", "cognito.clients", "cognito.identity_providers"))
+                needs=("cognito.user_pool", "cognito.clients", "cognito.identity_providers"),
+                about=("cognito.user_pool.account_recovery",))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:

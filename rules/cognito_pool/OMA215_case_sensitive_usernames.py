@@ -30,7 +30,8 @@ from auditor.engine.rulekit import (
 )
 
 META = RuleMeta(id="OMA215", name="case-sensitive-usernames", severity=Severity.LOW,
-                needs=("cognito.user_pool", "cognito.clients", "cognito.identity_providers"))
+                needs=("cognito.user_pool", "cognito.clients", "cognito.identity_providers"),
+                about=("cognito.user_pool.case_sensitive",))
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:

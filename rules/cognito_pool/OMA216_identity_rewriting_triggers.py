@@ -21,7 +21,8 @@ e-mail, and that only the deployment role may update it (`aws lambda get-policy`
 
 from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, pool_resource
 
-META = RuleMeta(id="OMA216", name="identity-rewriting-triggers", severity=Severity.INFO, needs=("cognito.user_pool",))
+META = RuleMeta(id="OMA216", name="identity-rewriting-triggers", severity=Severity.INFO, needs=("cognito.user_pool",),
+                about=("cognito.user_pool.triggers",))
 IDENTITY_TRIGGERS = {"PreTokenGeneration": "can change the email claim of every ID token",
                      "PreSignUp": "can auto-confirm users and verify their e-mail",
                      "UserMigration": "creates users from another directory at sign-in",

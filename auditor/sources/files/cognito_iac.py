@@ -65,6 +65,10 @@ class PoolDraft:
     idps: list[tuple[str, str | None]] = field(default_factory=list)
     risks: list[tuple[dict[str, Any], str | None]] = field(default_factory=list)
     id_known: bool = False
+    # Where each fact field is set (`cognito.mfa.mfa_configuration` -> the MfaConfiguration line), for the
+    # pool and by client id: a finding points at the line that sets what it judges (issue 21).
+    fields: dict[str, Location] = field(default_factory=dict)
+    client_fields: dict[str, dict[str, Location]] = field(default_factory=dict)
 
 
 def facts_of(draft: PoolDraft, source: str, notes: list[str], rel: str) -> FileFacts:
@@ -96,8 +100,13 @@ def facts_of(draft: PoolDraft, source: str, notes: list[str], rel: str) -> FileF
     pool_resource = f"cognito:user-pool/{draft.key}"
     locations = {"cognito.user_pool": draft.location, "cognito.mfa": draft.location,
                  f"cognito.user_pool#{pool_resource}": draft.location}
+    for key, where in draft.fields.items():
+        locations[f"{key}#{pool_resource}"] = where
     for (_, where), client in zip(draft.clients, clients, strict=True):
-        locations[f"cognito.clients#{pool_resource}/client/{client.client_id}"] = where
+        client_resource = f"{pool_resource}/client/{client.client_id}"
+        locations[f"cognito.clients#{client_resource}"] = where
+        for key, at in draft.client_fields.get(client.client_id, {}).items():
+            locations[f"{key}#{client_resource}"] = at
     unknown: dict[str, str] = {}
     if draft.domain is not None:
         locations["cognito.domain"] = draft.domain[3]
@@ -494,7 +503,9 @@ def judge_resources(resources: list[dict[str, Any]], rel: str, what: str, source
             known = entry["values"].get("id")
             key = known if isinstance(known, str) else entry["address"]
             pools[entry["address"]] = PoolDraft(key, pool, mfa, where(entry["address"]),
-                                                id_known=isinstance(known, str))
+                                                id_known=isinstance(known, str),
+                                                fields=property_fields(True, tf_property_lines(entry.get("lines", {}),
+                                                                                               True)))
             by_id[key] = entry["address"]
     by_config: dict[str, list[str]] = {}
     for address in pools:
@@ -528,7 +539,10 @@ def judge_resources(resources: list[dict[str, Any]], rel: str, what: str, source
             for name in entry["unknown"]:
                 _place(unknown[owner], input_key, [], named(entry, name))
         if kind == "aws_cognito_user_pool_client":
-            draft.clients.append((_tf_client(values, entry["address"]), where(entry["address"])))
+            raw_client = _tf_client(values, entry["address"])
+            draft.clients.append((raw_client, where(entry["address"])))
+            draft.client_fields[raw_client["ClientId"]] = property_fields(
+                False, tf_property_lines(entry.get("lines", {}), False))
         elif kind == "aws_cognito_user_pool_domain" and isinstance(values.get("domain"), str):
             custom = bool(values.get("certificate_arn"))
             raw = {"ManagedLoginVersion": values.get("managed_login_version")}
@@ -855,6 +869,54 @@ def _place(out: Attributes, key: str, path: list[str], entry: str) -> None:
             out.whole.setdefault(input_key, []).append(entry)
 
 
+# Nested properties that locate a field more precisely than their top-level property.
+_NESTED_FIELDS = {
+    ("AdminCreateUserConfig", "AllowAdminCreateUserOnly"): ("cognito.user_pool.allow_admin_create_user_only",),
+    ("Policies", "PasswordPolicy"): ("cognito.user_pool.password_policy",),
+    ("Policies", "SignInPolicy"): ("cognito.user_pool.first_auth_factors",)}
+
+
+def property_fields(pool: bool, lines: dict[tuple[str, ...], Location]) -> dict[str, Location]:
+    """Fact fields (`cognito.user_pool.deletion_protection`) by where their API property is written:
+    `lines` holds API property paths (one or two steps); a nested one wins over its parent."""
+    out: dict[str, Location] = {}
+    for path, where in sorted(lines.items(), key=lambda item: (len(item[0]), item[0][0] not in _LOCATES_FIRST)):
+        if len(path) > 1:  # more precise than its parent: it wins
+            out.update(dict.fromkeys(_NESTED_FIELDS.get((path[0], path[1]), ()), where))
+            continue
+        if pool:
+            targets = tuple(f"{key}.{name}" for key, name in POOL_FIELDS.get(path[0], ()))
+        else:
+            targets = tuple(f"cognito.clients.{name}" for name in CLIENT_FIELDS.get(path[0], ()))
+        for target in targets:  # the first property that sets a field locates it
+            out.setdefault(target, where)
+    return out
+
+
+# Of the properties that set one field, the one a rule judges (OMA308: the refresh token's validity).
+_LOCATES_FIRST = ("RefreshTokenValidity",)
+
+
+# Terraform's blocks whose API property is nested (TF_POOL_PROPERTIES names only the top one).
+TF_NESTED = {"password_policy": ("Policies", "PasswordPolicy"), "sign_in_policy": ("Policies", "SignInPolicy"),
+             "admin_create_user_config.allow_admin_create_user_only": ("AdminCreateUserConfig",
+                                                                       "AllowAdminCreateUserOnly")}
+
+
+def tf_property_lines(lines: dict[str, Location], pool: bool) -> dict[tuple[str, ...], Location]:
+    """Terraform attribute paths (`mfa_configuration`, `admin_create_user_config.allow_...`) as API
+    property paths."""
+    table = TF_POOL_PROPERTIES if pool else TF_CLIENT_PROPERTIES
+    out: dict[tuple[str, ...], Location] = {}
+    for name, where in lines.items():
+        path: tuple[str, ...] | None = TF_NESTED.get(name) if pool else None
+        if path is None and name in table and name != "name":
+            path = (table[name],)
+        if path is not None:
+            out.setdefault(path, where)  # the first written (several blocks set EnabledMfas)
+    return out
+
+
 # Terraform's attribute names for the API properties above (hashicorp/aws aws_cognito_user_pool and
 # aws_cognito_user_pool_client arguments).
 TF_POOL_PROPERTIES = {
@@ -935,6 +997,16 @@ def _read_template(path: Path, root: Path, selected: str | None) -> FileFacts:
     def where(logical: str) -> Location:
         return Location(rel, doc.line(("Resources", logical)))
 
+    written: dict[str, dict[tuple[str, ...], Location]] = {}  # one pass over the lines, not one per resource
+    for steps, line in doc.lines.items():
+        if len(steps) in (4, 5) and steps[0] == "Resources" and steps[2] == "Properties" and all(
+                isinstance(step, str) for step in steps[1:]):
+            written.setdefault(str(steps[1]), {})[tuple(str(step) for step in steps[3:])] = Location(rel, line)
+
+    def lines(logical: str) -> dict[tuple[str, ...], Location]:
+        """The lines of the resource's properties as written (one and two steps deep)."""
+        return written.get(logical, {})
+
     loops = [k for k in resources if str(k).startswith("Fn::ForEach")]
     if loops:  # AWS::LanguageExtensions: resources made by a loop would be judged by no rule
         raise InputError(f"CloudFormation template {rel} makes resources with {loops[0]} (the "
@@ -979,7 +1051,8 @@ def _read_template(path: Path, root: Path, selected: str | None) -> FileFacts:
                **({"WebAuthnConfiguration": {"UserVerification": props["WebAuthnUserVerification"],
                                              "FactorConfiguration": props.get("WebAuthnFactorConfiguration")}}
                   if props.get("WebAuthnUserVerification") else {})}
-        pools[logical] = PoolDraft(logical, pool, mfa, where(logical))
+        pools[logical] = PoolDraft(logical, pool, mfa, where(logical),
+                                   fields=property_fields(True, lines(logical)))
     for logical, resource in typed.items():
         kind, raw_props = resource["Type"], resource.get("Properties") or {}
         if _intrinsic(raw_props) is not None and isinstance(_solve(raw_props, params), dict):
@@ -1013,6 +1086,7 @@ def _read_template(path: Path, root: Path, selected: str | None) -> FileFacts:
             app = {**CLIENT_DEFAULTS, **given, "ClientId": logical,
                    "ClientSecret": "generated" if props.get("GenerateSecret") else None}
             draft.clients.append((app, where(logical)))
+            draft.client_fields[logical] = property_fields(False, lines(logical))
         elif kind == "AWS::Cognito::UserPoolDomain":
             # A name made with !Sub is known only at deploy: the domain exists, under its logical id.
             name = props["Domain"] if isinstance(props.get("Domain"), str) else f"<{logical}>"

@@ -59,11 +59,12 @@ class Resource:
     refs: dict[str, list[str]]
     unknown: dict[str, str]  # attribute -> why it is not known here
     location: Location
+    lines: dict[str, Location] = field(default_factory=dict)  # `mfa_configuration`, `block.attribute` -> where
 
     def entry(self) -> dict[str, Any]:
         return {"address": self.address, "type": self.type, "values": self.values, "refs": self.refs,
                 "unknown": sorted(k for k in self.unknown if k not in _LINKS), "why": self.unknown,
-                "location": self.location}
+                "location": self.location, "lines": self.lines}
 
 
 @dataclass
@@ -339,7 +340,18 @@ class Instance:
                                                        for b in block.blocks)} - _META)
             self.loader.out.resources.append(Resource(
                 f"{address}{key}", kind, values, {**refs, "configured": configured}, unknown,
-                Location(block.file, block.line)))
+                Location(block.file, block.line), _written(block)))
+
+
+def _written(block: Block) -> dict[str, Location]:
+    """Where each argument and nested block (and a nested block's arguments) is written."""
+    out = {name: Location(block.file, attribute.line) for name, attribute in block.attributes.items()}
+    for child in block.blocks:
+        name = child.labels[0] if child.type == "dynamic" and child.labels else child.type
+        out.setdefault(name, Location(child.file, child.line))
+        for inner, attribute in child.attributes.items():
+            out.setdefault(f"{name}.{inner}", Location(child.file, attribute.line))
+    return out
 
 
 def _body(block: Block, scope: Scope) -> dict[str, Any]:
