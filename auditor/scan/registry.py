@@ -111,9 +111,9 @@ def _read_templates(files: FileInputs) -> list[FileFacts]:
 
 
 def _read_terraform(files: FileInputs) -> list[FileFacts]:
-    from auditor.sources.files.terraform.reader import read_terraform
+    from auditor.sources.files.terraform.reader import read_module
 
-    return [read_terraform(path, files.root, files.pool, files.var_files) for path in files.of("terraform")]
+    return [r for path in files.of("terraform") for r in read_module(path, files.root, files.pool, files.var_files)]
 
 
 SOURCES: tuple[Source, ...] = (
@@ -126,8 +126,9 @@ SOURCES: tuple[Source, ...] = (
            read=_read_helm),
     Source("a Terraform plan (--terraform-plan)", COGNITO_KEYS, _file_option("terraform_plan", "--terraform-plan"),
            read=_read_plan),
-    Source("a Terraform module (--terraform)", COGNITO_KEYS, _file_option("terraform", "--terraform"),
-           read=_read_terraform),
+    # Its Cognito resources, and the OpenMetadata chart a helm_release in it installs.
+    Source("a Terraform module (--terraform)", (*COGNITO_KEYS, *OM_CONFIG_KEYS),
+           _file_option("terraform", "--terraform"), read=_read_terraform),
     Source("a CloudFormation template (--cloudformation)", COGNITO_KEYS,
            _file_option("cloudformation", "--cloudformation"), read=_read_templates),
 )

@@ -15,6 +15,7 @@ kept everything under `global.` instead of `openmetadata.config.`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from auditor.sources.files.om_settings import (
     SecretFound,
     Setting,
     build,
+    inputs_of,
     secret_state,
 )
 from auditor.sources.files.result import FileFacts, read_yaml, relative
@@ -155,7 +157,17 @@ def read_helm_values(paths: list[Path], root: Path) -> FileFacts:
             raise InputError(f"{WHAT} {rel} is not a YAML mapping")
         if not any(k in doc.value for k in ("openmetadata", "global", "extraEnvs", "envFrom")):
             raise InputError(f"{WHAT} {rel} has no openmetadata.config: not values for the openmetadata chart")
-        layers.append(_Layer(doc, rel))
+        layers.append((doc, rel))
+    return judge_values(layers)
+
+
+def judge_values(documents: list[tuple[Doc, str]], unknown_in: Callable[[object], str | None] = lambda v: None,
+                 when: str = "") -> FileFacts:
+    """Values documents in `helm -f` order (each with the file its lines are in) over the chart's
+    defaults, as facts. `unknown_in` tells whether a value holds something only the deployment
+    knows (a Terraform template's unknown interpolation): the settings that read one are unknown,
+    `when` saying why."""
+    layers = [_Layer(doc, rel) for doc, rel in documents]
     values = _Values(layers)
     rel = layers[-1].rel
     overrides = _extra_envs(values)
@@ -171,14 +183,20 @@ def read_helm_values(paths: list[Path], root: Path) -> FileFacts:
             settings[name] = Setting(SERVER_DEFAULTS[name], location, f"the server's default: {why}")
         elif spec.helm is not None and (got := values.get(spec.helm)) is not None:
             settings[name] = Setting(*got)
-    secrets = [_secret(kind, values, overrides) for kind in SECRETS]
+    unknown: dict[str, str] = {}
+    for name, setting in settings.items():
+        because = unknown_in(setting.value)
+        if because is not None:
+            unknown[name] = because
+    settings = {name: setting for name, setting in settings.items() if name not in unknown}
+    secrets = [_secret(kind, values, overrides, unknown_in) for kind in SECRETS]
     facts, locations = build(rel, settings, [s for s in secrets if s is not None])
     notes = []
     env_from = values.top("envFrom")
     if env_from is not None and isinstance(env_from[0], list) and env_from[0]:
         notes.append(f"{env_from[1].file}: envFrom sources are not read; a variable they set overrides the "
                      "chart's own settings")
-    return FileFacts(facts, locations, notes, rel)
+    return FileFacts(facts, locations, notes, rel, inputs_of(unknown, when) if unknown else {})
 
 
 def _gate_off(values: _Values, name: str) -> tuple[Location, str] | None:
@@ -199,7 +217,19 @@ def _gate_off(values: _Values, name: str) -> tuple[Location, str] | None:
     return None
 
 
-def _secret(kind: str, values: _Values, overrides: dict[str, tuple[str | None, Location]]) -> SecretFound | None:
+def _secret(kind: str, values: _Values, overrides: dict[str, tuple[str | None, Location]],
+            unknown_in: Callable[[object], str | None] = lambda v: None) -> SecretFound | None:
+    found = _secret_found(kind, values, overrides)
+    if found is None or found.state == "reference":
+        return found
+    value = values.get(SECRETS[kind].helm or ())
+    if value is not None and unknown_in(value[0]) is not None:  # known only when Terraform runs: a reference
+        return SecretFound(found.kind, found.name, "reference", found.location, found.origin)
+    return found
+
+
+def _secret_found(kind: str, values: _Values, overrides: dict[str, tuple[str | None, Location]]
+                  ) -> SecretFound | None:
     spec = SECRETS[kind]
     if spec.env in overrides:
         text, location = overrides[spec.env]

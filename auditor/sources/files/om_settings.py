@@ -256,9 +256,13 @@ def unknown_inputs(unknown: Mapping[str, str]) -> dict[str, str]:
     """Inputs that cannot be judged from the files, by input key, with the reason: a setting whose
     variable has no value in the files given and no default (`${VAR}`) gets it only where the server
     is deployed, which a pre-production scan does not see."""
+    return inputs_of(unknown, "no value in the files given and no default (set where the server is deployed)")
+
+
+def inputs_of(unknown: Mapping[str, str], why: str) -> dict[str, str]:
+    """The inputs that settings feed (setting name -> what made it unknown), each with the reason."""
     out: dict[str, list[str]] = {}
-    for name, variable in unknown.items():
+    for name, what in unknown.items():
         for key in _input_of(name):
-            out.setdefault(key, []).append(variable)
-    return {key: f"{', '.join(sorted(set(names)))}: no value in the files given and no default (set where the "
-                 "server is deployed)" for key, names in out.items()}
+            out.setdefault(key, []).append(what)
+    return {key: f"{', '.join(sorted(set(names)))}: {why}" for key, names in out.items()}

@@ -100,6 +100,7 @@ class Scope:
 
 
 _MISSING = object()
+SCANNED_ROOT = "\0root"  # a scope name no configuration can write: the folder file() may read under
 
 
 def evaluate(expr: Expr, scope: Scope) -> Any:
@@ -355,6 +356,8 @@ class _Evaluator:
         name = expr.name.split("::")[-1]
         if name in ("try", "can"):
             return self.try_can(name, expr)
+        if name in ("file", "templatefile", "fileexists"):
+            return self.file_call(name, expr)
         function = FUNCTIONS.get(name)
         if function is None:
             return Unresolved(f"{expr.name}() is not evaluated by omaudit")
@@ -374,6 +377,29 @@ class _Evaluator:
             raise
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError, ZeroDivisionError):
             return Unresolved(f"{name}() with these arguments fails in Terraform too")
+
+    def file_call(self, name: str, expr: Call) -> Any:
+        """file(), fileexists() and templatefile(): files inside the scanned folder only (paths are
+        relative to it, as `${path.module}/x` is), each read with the same bounds as a .tf file."""
+        from auditor.sources.files.terraform.templates import as_rendered, read_template_file, render
+
+        root = self.scope.lookup(SCANNED_ROOT)
+        args = [self.run(a) for a in expr.args]
+        for arg in args:
+            if isinstance(arg, Unresolved):
+                return arg
+        if root is _MISSING or not args or not isinstance(args[0], str):
+            return Unresolved(f"{name}() is not evaluated here")
+        found = read_template_file(args[0], root)
+        if name == "fileexists":
+            return not isinstance(found, Unresolved)
+        if isinstance(found, Unresolved):
+            return found
+        text, source = found
+        if name == "file":
+            return as_rendered(text, source)
+        variables = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
+        return render(text, source, variables, Scope({SCANNED_ROOT: root}))
 
     def try_can(self, name: str, expr: Call) -> Any:
         """try(): the first argument that evaluates without an error; an unknown one makes it unknown

@@ -26,6 +26,7 @@ from auditor.common.inputs import read_input
 from auditor.report.model import Location
 from auditor.sources.files.result import relative
 from auditor.sources.files.terraform.evaluate import (
+    SCANNED_ROOT,
     Lazy,
     Scope,
     Unresolved,
@@ -194,6 +195,7 @@ class Instance:
             "var": self.variables, "local": self.locals, "module": self.modules,
             "path": {"module": rel_folder, "root": rel_folder, "cwd": "."},
             "terraform": {"workspace": Unresolved("terraform.workspace is chosen when Terraform runs")},
+            SCANNED_ROOT: self.loader.root,
         }
         return Scope({**names, **(extra or {})})
 

@@ -9,14 +9,24 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from auditor.common.errors import InputError
-from auditor.sources.files.cognito_iac import check_bounds, judge_resources
+from auditor.sources.files.cognito_iac import LIST_POOLS, check_bounds, judge_resources
 from auditor.sources.files.result import FileFacts, relative
+from auditor.sources.files.terraform.helm_release import is_openmetadata_release, release_facts
 from auditor.sources.files.terraform.module import Loader, module_sources, read_folder
 
 UNKNOWN_WHEN = "unknown without a plan (it is decided when Terraform runs)"
 
 
 def read_terraform(folder: Path, root: Path, pool: str | None = None, var_files: Sequence[Path] = ()) -> FileFacts:
+    """The Cognito side of a root module (one user pool: `pool`, or the only one)."""
+    found = read_module(folder, root, pool, var_files)
+    return found[0] if found else FileFacts(file=relative(folder, root) or ".")
+
+
+def read_module(folder: Path, root: Path, pool: str | None = None, var_files: Sequence[Path] = ()
+                ) -> list[FileFacts]:
+    """What a root module deploys: its Cognito pool's facts, then each OpenMetadata helm_release's
+    (auditor.sources.files.terraform.helm_release); one evaluation for both."""
     rel = relative(folder, root) or "."
     if not folder.is_dir():
         raise InputError(f"--terraform {rel} is not a folder of .tf files"
@@ -26,11 +36,18 @@ def read_terraform(folder: Path, root: Path, pool: str | None = None, var_files:
     except RecursionError:
         raise InputError(f"Terraform module {rel}: expressions nested too deeply to evaluate") from None
     entries = [r.entry() for r in evaluated.resources]
-    check_bounds(f"Terraform module {rel}", [e["type"] for e in entries if e["type"].startswith("aws_cognito_")])
+    cognito = [e["type"] for e in entries if e["type"].startswith("aws_cognito_")]
+    check_bounds(f"Terraform module {rel}", cognito)
+    releases = [release_facts(r) for r in evaluated.resources
+                if pool != LIST_POOLS and is_openmetadata_release(r)]
+    notes = evaluated.notes + ([f"{rel}: variables from {', '.join(evaluated.files)}"] if evaluated.files else [])
+    if not cognito and any(is_openmetadata_release(r) for r in evaluated.resources):  # OpenMetadata's side only
+        if pool == LIST_POOLS:
+            return []
+        return [FileFacts(notes=notes, file=rel), *releases]
     result = judge_resources(entries, rel, "Terraform module", "terraform", UNKNOWN_WHEN, pool)
-    result.notes[:0] = evaluated.notes + ([f"{rel}: variables from {', '.join(evaluated.files)}"]
-                                          if evaluated.files else [])
-    return result
+    result.notes[:0] = notes
+    return [result, *releases]
 
 
 def terraform_roots(folders: Sequence[Path], plans: Sequence[Path], root: Path) -> tuple[list[Path], list[str]]:
@@ -61,6 +78,7 @@ def _has_cognito(folder: Path, seen: set[Path]) -> bool:
         blocks, _ = read_folder(folder, folder)
     except InputError:
         return True  # a folder that cannot be read is judged, so that the scan names why
-    if any(b.type == "resource" and b.labels and b.labels[0].startswith("aws_cognito_") for b in blocks):
+    if any(b.type == "resource" and b.labels and (b.labels[0].startswith("aws_cognito_")
+                                                  or b.labels[0] == "helm_release") for b in blocks):
         return True
     return any(_has_cognito(child, seen) for child in module_sources(folder))

@@ -1,0 +1,126 @@
+"""OpenMetadata's chart installed by Terraform: a `helm_release` whose chart is `openmetadata`, its
+`values` (literal YAML, `yamlencode(...)`, `file(...)` or `templatefile(...)`) layered in order, then
+its `set` and `set_sensitive` entries over them, as the Helm provider passes them to Helm
+(registry.terraform.io/providers/hashicorp/helm: `values` are `-f` files in order; `set` is `--set`,
+parsed by Helm's strvals: `a.b` nests, `\\.` is a literal dot, `{x,y}` is a list, `true`/`false` and
+whole numbers are typed unless `type = "string"`). The result goes through the Helm values reader
+(auditor.sources.files.helm_values), so every OMA5xx and OpenMetadata-side rule runs unchanged.
+
+A value rendered from a template is located at its template line; anything else at the helm_release
+attribute that sets it. `set_sensitive` values are secrets: registered for redaction, never shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditor.common.errors import InputError
+from auditor.sources.files.helm_values import judge_values
+from auditor.sources.files.result import FileFacts
+from auditor.sources.files.terraform.module import Resource
+from auditor.sources.files.terraform.templates import MARK_CLOSE, MARK_OPEN, Rendered
+from auditor.sources.files.yaml_doc import Doc, YamlError, load
+
+UNKNOWN_WHEN = "known only when Terraform runs"
+
+
+def is_openmetadata_release(resource: Resource) -> bool:
+    chart = resource.values.get("chart")
+    return resource.type == "helm_release" and isinstance(chart, str) and (
+        chart.rstrip("/").rsplit("/", 1)[-1].split(":", 1)[0] == "openmetadata")
+
+
+def release_facts(resource: Resource) -> FileFacts:
+    """One OpenMetadata helm_release as facts, through the chart's values reader."""
+    marks: dict[str, str] = {}
+    documents: list[tuple[Doc, str]] = []
+    values = resource.values.get("values")
+    for text in values if isinstance(values, list) else []:
+        if isinstance(text, str) and text.strip():
+            documents.append(_document(text, resource))
+            if isinstance(text, Rendered):
+                marks.update(text.marks)
+    for name in ("set", "set_sensitive"):
+        entries = resource.values.get(name)
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+                documents.append(_set_document(entry, resource, name, sensitive=name == "set_sensitive"))
+    if not documents:
+        documents.append((Doc(value={}, lines={(): resource.location.line or 1}), resource.location.file))
+
+    def unknown_in(value: object) -> str | None:
+        text = str(value)
+        if MARK_OPEN not in text:
+            return None
+        number = text.split(MARK_OPEN, 1)[1].split(MARK_CLOSE, 1)[0]
+        return marks.get(number, "a value known only when Terraform runs")
+
+    result = judge_values(documents, unknown_in, UNKNOWN_WHEN)
+    unknown = {k: v for k, v in resource.unknown.items() if k in ("values", "set", "set_sensitive")}
+    if unknown:  # a whole attribute left to Terraform: what it would set is not known
+        shown = "; ".join(f"{resource.address}.{k} ({v})" for k, v in sorted(unknown.items()))
+        result.notes.append(f"{resource.location}: {shown}: not judged, {UNKNOWN_WHEN}")
+    return result
+
+
+def _document(text: str, resource: Resource) -> tuple[Doc, str]:
+    where = resource.lines.get("values", resource.location)
+    try:
+        docs = load(str(text))  # the C parser takes exactly a str
+    except YamlError as exc:
+        source = text.source if isinstance(text, Rendered) else str(where)
+        raise InputError(f"Helm values of {resource.address} ({source}): {exc}") from None
+    doc = docs[0] if docs else Doc(value={})
+    if not isinstance(doc.value, dict):
+        raise InputError(f"Helm values of {resource.address} ({where}) are not a YAML mapping")
+    if isinstance(text, Rendered):  # lines of the template, not of the rendered text
+        last = len(text.line_of)
+        doc.lines = {path: text.line_of[min(line, last) - 1] for path, line in doc.lines.items()}
+        return doc, text.source
+    doc.lines = dict.fromkeys(doc.lines, where.line or 1)
+    return doc, where.file
+
+
+def _set_document(entry: dict[str, Any], resource: Resource, attribute: str, sensitive: bool) -> tuple[Doc, str]:
+    path = _set_path(str(entry["name"]))
+    value: Any = _set_value(entry.get("value"), str(entry.get("type") or ""))
+    if sensitive and isinstance(value, str):
+        from auditor.common.redact import register
+
+        register(value)
+    where = resource.lines.get(attribute, resource.location)
+    nested: Any = value
+    for step in reversed(path):
+        nested = {step: nested}
+    lines: dict[tuple[str | int, ...], int] = {tuple(path[:n]): where.line or 1 for n in range(len(path) + 1)}
+    return Doc(value=nested, lines=lines), where.file
+
+
+def _set_path(name: str) -> list[str]:
+    """`a.b\\.c` -> ["a", "b.c"]."""
+    steps, current, i = [], [], 0
+    while i < len(name):
+        if name[i] == "\\" and i + 1 < len(name):
+            current.append(name[i + 1])
+            i += 2
+            continue
+        if name[i] == ".":
+            steps.append("".join(current))
+            current = []
+        else:
+            current.append(name[i])
+        i += 1
+    steps.append("".join(current))
+    return steps
+
+
+def _set_value(value: Any, kind: str) -> Any:
+    if not isinstance(value, str) or kind == "string":
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    if value.lstrip("-").isdigit():
+        return int(value)
+    if value.startswith("{") and value.endswith("}"):
+        return [item for item in value[1:-1].split(",") if item]
+    return value

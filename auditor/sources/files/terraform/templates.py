@@ -1,0 +1,262 @@
+"""Terraform's string templates from files: `templatefile(path, vars)` and `file(path)`, as the
+official OpenMetadata module renders its Helm values (modules/openmetadata-deployment/helm_values.tftpl
+in open-metadata/terraform-aws-openmetadata).
+
+Template syntax: developer.hashicorp.com/terraform/language/expressions/strings ("Interpolation",
+"Directives", "Whitespace Stripping"): `${expr}`, `%{ if }`/`%{ else }`/`%{ endif }`, `%{ for x in
+c }`/`%{ endfor }`, `~` strips the whitespace (newlines included) on its side, `$${` and `%%{` escape.
+
+A rendered string remembers its template file and, for each of its lines, the template line it came
+from, so a finding about a value points into the .tftpl. An interpolation whose value is unknown here
+becomes a mark (private-use characters around a number) with its reason: the text around it stays
+readable, and the Helm reader makes only the settings that read a mark unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from auditor.common.errors import InputError
+from auditor.common.inputs import read_input
+from auditor.sources.files.result import relative
+from auditor.sources.files.terraform.evaluate import MAX_STRING, Scope, Unresolved, evaluate
+from auditor.sources.files.terraform.syntax import MAX_TF_BYTES, Expr, _closing, parse_expression
+
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+
+
+class Rendered(str):
+    """A string made from a template file (see the module's docstring)."""
+
+    source: str
+    line_of: tuple[int, ...]  # output line (0-based) -> template line (1-based)
+    marks: dict[str, str]  # mark number -> why the value is unknown
+
+    @staticmethod
+    def make(text: str, source: str, line_of: tuple[int, ...], marks: dict[str, str]) -> Rendered:
+        out = Rendered(text)
+        out.source, out.line_of, out.marks = source, line_of, marks
+        return out
+
+
+@dataclass
+class _Node:
+    kind: str  # text, interp, if, for
+    text: str = ""
+    line: int = 1
+    expr: Expr | None = None
+    names: tuple[str, ...] = ()
+    body: list[_Node] = field(default_factory=list)
+    other: list[_Node] = field(default_factory=list)
+
+
+def read_template_file(path_text: str, root: Path) -> tuple[str, str] | Unresolved:
+    """(text, path relative to the scanned root) of a file a configuration names; a file outside the
+    scanned folder, a link or a missing file is unknown (never read)."""
+    candidate = (root / path_text)
+    try:
+        resolved = candidate.resolve()
+    except (OSError, RuntimeError):
+        return Unresolved(f"file {path_text} cannot be read")
+    if not resolved.is_relative_to(root) or candidate.is_symlink() or not resolved.is_file():
+        return Unresolved(f"file {path_text} is not a file inside the scanned folder")
+    return read_input(resolved, "Terraform template", MAX_TF_BYTES), relative(resolved, root)
+
+
+def as_rendered(text: str, source: str) -> Rendered:
+    """A file read whole (`file()`): its lines are its own."""
+    return Rendered.make(text, source, tuple(range(1, text.count("\n") + 2)), {})
+
+
+def render(text: str, source: str, variables: dict[str, Any], base: Scope) -> Rendered | Unresolved:
+    nodes = _parse(_tokens(text, source), source)
+    marks: dict[str, str] = {}
+    pieces: list[tuple[str, int]] = []
+    scope = Scope(variables, base)
+    problem = _render(nodes, scope, pieces, marks, [0])
+    if problem is not None:
+        return problem
+    out: list[str] = []
+    line_of: list[int] = []  # the template line where each output line starts
+    at_line_start = True
+    for piece, line in pieces:
+        chunks = piece.split("\n")
+        for i, chunk in enumerate(chunks):
+            if i > 0:
+                out.append("\n")
+                at_line_start = True
+            if at_line_start and (chunk or i < len(chunks) - 1):
+                line_of.append(line + i)
+                at_line_start = False
+            out.append(chunk)
+    rendered = "".join(out)
+    while len(line_of) < rendered.count("\n") + 1:
+        line_of.append(line_of[-1] if line_of else 1)
+    return Rendered.make(rendered, source, tuple(line_of), marks)
+
+
+def _render(nodes: list[_Node], scope: Scope, out: list[tuple[str, int]], marks: dict[str, str],
+            size: list[int]) -> Unresolved | None:
+    for node in nodes:
+        if node.kind == "text":
+            out.append((node.text, node.line))
+            size[0] += len(node.text)
+        elif node.kind == "interp":
+            assert node.expr is not None
+            value = evaluate(node.expr, scope)
+            text = _interpolated(value, marks)
+            out.append((text, node.line))
+            size[0] += len(text)
+        elif node.kind == "if":
+            assert node.expr is not None
+            test = evaluate(node.expr, scope)
+            if isinstance(test, Unresolved):
+                return Unresolved(f"a %{{ if }} at line {node.line} of the template: {test.why}")
+            if not isinstance(test, bool):
+                return Unresolved(f"a %{{ if }} at line {node.line} of the template is not a bool")
+            problem = _render(node.body if test else node.other, scope, out, marks, size)
+            if problem is not None:
+                return problem
+        else:  # for
+            assert node.expr is not None
+            collection = evaluate(node.expr, scope)
+            if isinstance(collection, Unresolved):
+                return Unresolved(f"a %{{ for }} at line {node.line} of the template: {collection.why}")
+            pairs = list(collection.items()) if isinstance(collection, dict) else list(enumerate(collection)) \
+                if isinstance(collection, list) else []
+            for key, value in pairs:
+                names = dict(zip(node.names, (key, value), strict=False)) if len(node.names) == 2 else {
+                    node.names[0]: value}
+                problem = _render(node.body, scope.child(names), out, marks, size)
+                if problem is not None:
+                    return problem
+        if size[0] > MAX_STRING:
+            raise InputError(f"a Terraform template renders more than {MAX_STRING} characters")
+    return None
+
+
+def _interpolated(value: Any, marks: dict[str, str]) -> str:
+    if isinstance(value, Unresolved):
+        why = value.why
+    elif isinstance(value, bool):
+        return "true" if value else "false"
+    elif isinstance(value, (str, int, float)):
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    elif value is None:
+        why = "a null value in a template (Terraform refuses it)"
+    else:
+        why = "a list or map in a template (Terraform refuses it)"
+    number = str(len(marks))
+    marks[number] = why
+    return f"{MARK_OPEN}{number}{MARK_CLOSE}"
+
+
+def _tokens(text: str, source: str) -> list[_Node]:
+    """Literal text, interpolations and directives, with `~` stripping applied and each token's line."""
+    tokens: list[_Node] = []
+    literal: list[str] = []
+    literal_line = line = 1
+    strip_next = False
+    i = 0
+
+    def flush(strip_end: bool) -> None:
+        nonlocal literal, strip_next
+        text_now = "".join(literal)
+        start = literal_line
+        if strip_next:
+            kept = _strip_start(text_now)
+            start += text_now[:len(text_now) - len(kept)].count("\n")
+            text_now = kept
+        if strip_end:
+            text_now = _strip_end(text_now)
+        if text_now:
+            tokens.append(_Node("text", text_now, start))
+        literal, strip_next = [], False
+
+    while i < len(text):
+        if text.startswith(("$${", "%%{"), i):
+            literal.append(text[i + 1:i + 3])
+            i += 3
+            continue
+        if text.startswith(("${", "%{"), i):
+            end = _closing(text, i + 2)
+            if end < 0:
+                raise InputError(f"Terraform template {source}: line {line}: an unclosed {text[i:i + 2]}")
+            inner = text[i + 2:end]
+            flush(inner.startswith("~"))
+            body = inner.strip().strip("~").strip()
+            tokens.append(_directive(body, source, line) if text[i] == "%" else
+                          _Node("interp", line=line, expr=parse_expression(body, source, line)))
+            strip_next = inner.endswith("~")
+            line += text.count("\n", i, end + 1)
+            i = end + 1
+            literal_line = line
+            continue
+        if text[i] == "\n":
+            line += 1
+        if not literal:
+            literal_line = line if text[i] != "\n" else line - 1
+        literal.append(text[i])
+        i += 1
+    flush(False)
+    return tokens
+
+
+def _strip_start(text: str) -> str:
+    """`~}`: the whitespace after it up to and including the next line break (the next line's
+    indentation stays: HCL's spec, "Template Literals")."""
+    i = 0
+    while i < len(text) and text[i] in " \t":
+        i += 1
+    if text.startswith("\r\n", i):
+        return text[i + 2:]
+    return text[i + 1:] if text.startswith("\n", i) else text[i:]
+
+
+def _strip_end(text: str) -> str:
+    """`{~`: the whitespace before it back to and including the line break before it."""
+    end = len(text)
+    while end > 0 and text[end - 1] in " \t":
+        end -= 1
+    if end > 0 and text[end - 1] == "\n":
+        end -= 2 if end > 1 and text[end - 2] == "\r" else 1
+    return text[:end]
+
+
+def _directive(body: str, source: str, line: int) -> _Node:
+    word, _, rest = body.partition(" ")
+    if word == "if":
+        return _Node("if", line=line, expr=parse_expression(rest, source, line))
+    if word in ("else", "endif", "endfor"):
+        return _Node(word, line=line)
+    if word == "for" and " in " in rest:
+        names, _, collection = rest.partition(" in ")
+        return _Node("for", line=line, names=tuple(n.strip() for n in names.split(",")),
+                     expr=parse_expression(collection, source, line))
+    raise InputError(f"Terraform template {source}: line {line}: a directive omaudit cannot read")
+
+
+def _parse(tokens: list[_Node], source: str) -> list[_Node]:
+    """Nest if/else/endif and for/endfor."""
+    root: list[_Node] = []
+    stack: list[tuple[_Node, list[_Node]]] = []
+    current = root
+    for token in tokens:
+        if token.kind in ("if", "for"):
+            current.append(token)
+            stack.append((token, current))
+            current = token.body
+        elif token.kind == "else" and stack and stack[-1][0].kind == "if":
+            current = stack[-1][0].other
+        elif token.kind in ("endif", "endfor") and stack and stack[-1][0].kind == token.kind[3:]:
+            current = stack.pop()[1]
+        elif token.kind in ("else", "endif", "endfor"):
+            raise InputError(f"Terraform template {source}: line {token.line}: %{{ {token.kind} }} without its start")
+        else:
+            current.append(token)
+    if stack:
+        raise InputError(f"Terraform template {source}: line {stack[-1][0].line}: %{{ {stack[-1][0].kind} }} "
+                         "is never closed")
+    return root
