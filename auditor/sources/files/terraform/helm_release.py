@@ -34,10 +34,11 @@ def release_facts(resource: Resource) -> FileFacts:
     """One OpenMetadata helm_release as facts, through the chart's values reader."""
     marks: dict[str, str] = {}
     documents: list[tuple[Doc, str]] = []
+    notes: list[str] = []
     values = resource.values.get("values")
     for text in values if isinstance(values, list) else []:
         if isinstance(text, str) and text.strip():
-            documents.append(_document(text, resource))
+            documents.append(_document(text, resource, notes))
             if isinstance(text, Rendered):
                 marks.update(text.marks)
     for name in ("set", "set_sensitive"):
@@ -56,6 +57,7 @@ def release_facts(resource: Resource) -> FileFacts:
         return marks.get(number, "a value known only when Terraform runs")
 
     result = judge_values(documents, unknown_in, UNKNOWN_WHEN)
+    result.notes[:0] = notes
     unknown = {k: v for k, v in resource.unknown.items() if k in ("values", "set", "set_sensitive")}
     if unknown:  # a whole attribute left to Terraform: what it would set is not known
         shown = "; ".join(f"{resource.address}.{k} ({v})" for k, v in sorted(unknown.items()))
@@ -63,13 +65,21 @@ def release_facts(resource: Resource) -> FileFacts:
     return result
 
 
-def _document(text: str, resource: Resource) -> tuple[Doc, str]:
+def _document(text: str, resource: Resource, notes: list[str]) -> tuple[Doc, str]:
     where = resource.lines.get("values", resource.location)
     try:
         docs = load(str(text))  # the C parser takes exactly a str
     except YamlError as exc:
         source = text.source if isinstance(text, Rendered) else str(where)
-        raise InputError(f"Helm values of {resource.address} ({source}): {exc}") from None
+        if not isinstance(text, Rendered) or text.standalone is None:
+            raise InputError(f"Helm values of {resource.address} ({source}): {exc}") from None
+        try:  # Terraform's strict rendering breaks the YAML; the template's evident layout does not
+            docs = load(str(text.standalone))
+        except YamlError:
+            raise InputError(f"Helm values of {resource.address} ({source}): {exc}") from None
+        notes.append(f"{source}: rendered as HCL's strip rules say, it is not valid YAML ({exc}); read with "
+                     "each directive that stands alone on its line removed with that line, as it is laid out")
+        text = text.standalone
     doc = docs[0] if docs else Doc(value={})
     if not isinstance(doc.value, dict):
         raise InputError(f"Helm values of {resource.address} ({where}) are not a YAML mapping")

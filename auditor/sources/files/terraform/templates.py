@@ -33,6 +33,10 @@ class Rendered(str):
     source: str
     line_of: tuple[int, ...]  # output line (0-based) -> template line (1-based)
     marks: dict[str, str]  # mark number -> why the value is unknown
+    # The same template rendered with each directive that stands alone on its line removed with its
+    # line (indentation, `~` and line break): how such templates are meant to read. A reader whose
+    # format the strict rendering breaks may use it, saying so.
+    standalone: Rendered | None = None
 
     @staticmethod
     def make(text: str, source: str, line_of: tuple[int, ...], marks: dict[str, str]) -> Rendered:
@@ -71,7 +75,16 @@ def as_rendered(text: str, source: str) -> Rendered:
 
 
 def render(text: str, source: str, variables: dict[str, Any], base: Scope) -> Rendered | Unresolved:
-    nodes = _parse(_tokens(text, source), source)
+    strict = _render_text(text, source, variables, base, standalone=False)
+    if isinstance(strict, Rendered) and "%{" in text:
+        other = _render_text(text, source, variables, base, standalone=True)
+        strict.standalone = other if isinstance(other, Rendered) and str(other) != str(strict) else None
+    return strict
+
+
+def _render_text(text: str, source: str, variables: dict[str, Any], base: Scope, standalone: bool
+                 ) -> Rendered | Unresolved:
+    nodes = _parse(_tokens(text, source, standalone), source)
     marks: dict[str, str] = {}
     pieces: list[tuple[str, int]] = []
     scope = Scope(variables, base)
@@ -153,8 +166,10 @@ def _interpolated(value: Any, marks: dict[str, str]) -> str:
     return f"{MARK_OPEN}{number}{MARK_CLOSE}"
 
 
-def _tokens(text: str, source: str) -> list[_Node]:
-    """Literal text, interpolations and directives, with `~` stripping applied and each token's line."""
+def _tokens(text: str, source: str, standalone: bool = False) -> list[_Node]:
+    """Literal text, interpolations and directives, with `~` stripping applied and each token's line.
+    `standalone`: a directive alone on its line takes its indentation and line break with it (its `~`
+    markers are then moot)."""
     tokens: list[_Node] = []
     literal: list[str] = []
     literal_line = line = 1
@@ -185,13 +200,22 @@ def _tokens(text: str, source: str) -> list[_Node]:
             if end < 0:
                 raise InputError(f"Terraform template {source}: line {line}: an unclosed {text[i:i + 2]}")
             inner = text[i + 2:end]
-            flush(inner.startswith("~"))
+            alone = standalone and text[i] == "%" and _alone(text, i, end)
+            if alone:
+                literal = list(_strip_indent("".join(literal)))
+            flush(inner.startswith("~") and not alone)
             body = inner.strip().strip("~").strip()
             tokens.append(_directive(body, source, line) if text[i] == "%" else
                           _Node("interp", line=line, expr=parse_expression(body, source, line)))
-            strip_next = inner.endswith("~")
+            strip_next = inner.endswith("~") and not alone
             line += text.count("\n", i, end + 1)
             i = end + 1
+            if alone:  # the rest of its line, line break included
+                while i < len(text) and text[i] in " \t\r":
+                    i += 1
+                if i < len(text) and text[i] == "\n":
+                    i += 1
+                    line += 1
             literal_line = line
             continue
         if text[i] == "\n":
@@ -202,6 +226,22 @@ def _tokens(text: str, source: str) -> list[_Node]:
         i += 1
     flush(False)
     return tokens
+
+
+def _alone(text: str, start: int, end: int) -> bool:
+    """Whether the sequence text[start:end + 1] is the only thing on its line."""
+    before = text.rfind("\n", 0, start) + 1
+    after = text.find("\n", end + 1)
+    rest = text[end + 1:] if after < 0 else text[end + 1:after]
+    return not text[before:start].strip(" \t") and not rest.strip(" \t\r")
+
+
+def _strip_indent(text: str) -> str:
+    """The spaces and tabs at the end of `text` (after its last line break)."""
+    end = len(text)
+    while end > 0 and text[end - 1] in " \t":
+        end -= 1
+    return text[:end]
 
 
 def _strip_start(text: str) -> str:
@@ -216,12 +256,17 @@ def _strip_start(text: str) -> str:
 
 
 def _strip_end(text: str) -> str:
-    """`{~`: the whitespace before it back to and including the line break before it."""
+    """`{~`: HCL trims the literal token before it, and its scanner ends literal tokens at line breaks:
+    the spaces before the marker on its line; or, for a marker at the start of a line, the line break
+    before it and that line's trailing spaces."""
     end = len(text)
+    if text.endswith("\n"):
+        end -= 1
+        while end > 0 and text[end - 1] in " \t\r":
+            end -= 1
+        return text[:end]
     while end > 0 and text[end - 1] in " \t":
         end -= 1
-    if end > 0 and text[end - 1] == "\n":
-        end -= 2 if end > 1 and text[end - 2] == "\r" else 1
     return text[:end]
 
 
