@@ -258,3 +258,119 @@ def test_terraform_plan_given_a_tf_file_says_where_it_goes(tmp_path: Path) -> No
     result = run_cli_in_process("scan", "--terraform-plan", str(tree / "main.tf"), cwd=tmp_path)
     assert result.code == 2
     assert "--terraform" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+# ---- the OpenMetadata chart installed by a helm_release (issue 22) ---------------------------------
+
+SHIPPED_FERNET = "jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA="  # the chart's and the server's default key
+RELEASE = '''
+resource "helm_release" "om" {
+  name       = "openmetadata"
+  repository = "https://helm.open-metadata.org"
+  chart      = "openmetadata"
+  version    = "1.12.3"
+  values     = [templatefile("${path.module}/values.tftpl", { admins = var.admins, domain = var.domain,
+                                                               secure = var.secure })]
+  set_sensitive {
+    name  = "openmetadata.config.fernetkey.value"
+    value = var.fernet
+  }
+}
+variable "admins" {
+  default = ["alice", "admin"]
+}
+variable "domain" {
+  default = "example.com"
+}
+variable "secure" {
+  default = false
+}
+variable "fernet" {
+  default = "Zm9vYmFyYmF6cXV4Y2FuYXJ5LXNlY3JldC12YWx1ZTE="
+}
+'''
+TEMPLATE = '''openmetadata:
+  config:
+    authorizer:
+%{ if secure ~}
+      enforcePrincipalDomain: true
+%{ endif ~}
+      initialAdmins:
+%{ for name in admins ~}
+        - ${name}
+%{ endfor ~}
+      principalDomain: ${domain}
+    authentication:
+      provider: aws-cognito
+'''
+
+
+def test_a_helm_release_renders_its_template_and_is_judged_at_the_template_lines(tmp_path: Path) -> None:
+    tree = _tree(tmp_path / "tf", {"main.tf": RELEASE, "values.tftpl": TEMPLATE})
+    code, report, _ = _scan(tmp_path, "--terraform", str(tree))
+    assert code == 1
+    status, message = _verdict(report, "OMA503")
+    assert status == "FAIL" and "admin" in message
+    assert _line(report, "OMA503") == ("tf/values.tftpl", 7)  # initialAdmins, in the template
+    assert _verdict(report, "OMA103")[0] == "PASS"  # provider aws-cognito, from the template
+    # set_sensitive: a key of its own, not the shipped one, written inline (OMA504), never shown
+    assert _verdict(report, "OMA501")[0] == "PASS"
+
+
+def test_set_sensitive_values_appear_in_no_output(tmp_path: Path) -> None:
+    canary = "Zm9vYmFyYmF6cXV4Y2FuYXJ5LXNlY3JldC12YWx1ZTE="
+    tree = _tree(tmp_path / "tf", {"main.tf": RELEASE, "values.tftpl": TEMPLATE})
+    out = tmp_path / "out"
+    result = run_cli_in_process("scan", "--terraform", str(tree), "-f", "table,json,sarif,junit,markdown,html,csv",
+                                "-o", str(out), cwd=tmp_path)
+    assert result.code == 1
+    written = [p.read_text() for p in out.iterdir()]
+    assert len(written) == 7
+    assert all(canary not in text and canary[:16] not in text for text in [*written, result.stdout, result.stderr])
+
+
+def test_the_chart_default_fernet_key_fails_when_the_release_sets_none(tmp_path: Path) -> None:
+    release = RELEASE.replace('''  set_sensitive {
+    name  = "openmetadata.config.fernetkey.value"
+    value = var.fernet
+  }
+''', '')
+    tree = _tree(tmp_path / "tf", {"main.tf": release, "values.tftpl": TEMPLATE})
+    _, report, _ = _scan(tmp_path, "--terraform", str(tree))
+    status, message = _verdict(report, "OMA501")
+    assert status == "FAIL" and "chart's default" in message
+
+
+def test_an_interpolation_known_only_when_terraform_runs_is_unknown_not_a_value(tmp_path: Path) -> None:
+    release = RELEASE.replace("secure = var.secure", "secure = var.secure, provider = data.aws_ssm_parameter.p.value")
+    template = TEMPLATE.replace("provider: aws-cognito", "provider: ${provider}")
+    tree = _tree(tmp_path / "tf", {"main.tf": release, "values.tftpl": template})
+    _, report, _ = _scan(tmp_path, "--terraform", str(tree))
+    status, message = _verdict(report, "OMA103")  # reads the provider: unknown, named
+    assert status == "SKIPPED" and "data.aws_ssm_parameter.p.value: a data source" in message
+    assert _verdict(report, "OMA503")[0] == "FAIL"  # the rest of the template is judged
+
+
+def test_a_template_that_renders_no_yaml_is_one_line_naming_it(tmp_path: Path) -> None:
+    tree = _tree(tmp_path / "tf", {"main.tf": RELEASE, "values.tftpl": "openmetadata:\n  config: [\n"})
+    code, report, stderr = _scan(tmp_path, "--terraform", str(tree))
+    assert code == 2 and report == {}
+    assert "Helm values of helm_release.om (tf/values.tftpl): line" in stderr
+    assert len(stderr.strip().splitlines()) == 1
+
+
+def test_the_official_terraform_module_ships_the_charts_defaults(tmp_path: Path) -> None:
+    """open-metadata/terraform-aws-openmetadata at tag 1.12.3 (tests/data/real/SOURCES.md): its
+    initial_admins defaults to "[admin]" (variables.tf) and it sets no Fernet or JWT keys, so the
+    chart's defaults ship (issue 22). Rendered from modules/openmetadata-deployment/helm_values.tftpl
+    through the root's locals, merge() and the module call."""
+    real = Path(__file__).parent / "data" / "real" / "terraform" / "terraform-aws-openmetadata"
+    result = run_cli_in_process("scan", "--dir", str(real), "-f", "json", "-o", str(tmp_path / "out"),
+                                cwd=tmp_path)
+    assert result.code == 1, result.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    template = "modules/openmetadata-deployment/helm_values.tftpl"
+    failing = {(f["rule_id"], f["location"]["file"], f["location"]["line"]) for f in report["findings"]
+               if f["status"] == "FAIL"}
+    assert failing == {("OMA501", template, 4), ("OMA502", template, 4), ("OMA503", template, 34),
+                       ("OMA103", template, 4), ("OMA108", template, 4)}

@@ -196,7 +196,10 @@ def judge_values(documents: list[tuple[Doc, str]], unknown_in: Callable[[object]
     if env_from is not None and isinstance(env_from[0], list) and env_from[0]:
         notes.append(f"{env_from[1].file}: envFrom sources are not read; a variable they set overrides the "
                      "chart's own settings")
-    return FileFacts(facts, locations, notes, rel, inputs_of(unknown, when) if unknown else {})
+    blocked = inputs_of(unknown, when) if unknown else {}
+    for key in blocked:  # an input with one unknown setting is judged by no rule (SKIPPED, naming it)
+        facts.pop(key, None)
+    return FileFacts(facts, locations, notes, rel, blocked)
 
 
 def _gate_off(values: _Values, name: str) -> tuple[Location, str] | None:
