@@ -38,6 +38,7 @@ from auditor.sources.files.terraform.syntax import (
 )
 
 MAX_ITEMS = 10_000
+MAX_WEIGHT = 100_000
 MAX_STRING = 1024 * 1024
 
 
@@ -152,16 +153,19 @@ def _flat(values: tuple[Any, ...]) -> list[Any]:
 
 
 def unresolved_in(value: Any) -> Unresolved | None:
-    """The first Unresolved anywhere inside a value (a block with one unknown attribute is unknown)."""
-    stack = [value]
+    """The first Unresolved anywhere inside a value (a block with one unknown attribute is unknown).
+    Each container is visited once: values share containers (`[local.a, local.a]`), and a walk that
+    followed every path would be exponential in the nesting."""
+    stack, seen = [value], set()
     while stack:
         item = stack.pop()
         if isinstance(item, Unresolved):
             return item
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+        if isinstance(item, (dict, list)):
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
+            stack.extend(item.values() if isinstance(item, dict) else item)
     return None
 
 
@@ -185,7 +189,7 @@ class _Evaluator:
                 if isinstance(key, Unresolved):
                     return key
                 out[_string(key)] = self.run(value_expr)
-            return out
+            return _bounded(out)
         if isinstance(expr, Name):
             return self.name(expr.name)
         if isinstance(expr, GetAttr):
@@ -310,14 +314,14 @@ class _Evaluator:
         if op in ("<", ">", "<=", ">="):
             return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
         if op == "+":
-            return a + b
+            return _number_result(a + b)
         if op == "-":
-            return a - b
+            return _number_result(a - b)
         if op == "*":
-            return a * b
+            return _number_result(a * b)
         if b == 0:
             raise InputError("a Terraform expression divides by zero")
-        return a / b if op == "/" else a % b
+        return _number_result(a / b if op == "/" else a % b)
 
     def for_expr(self, expr: For) -> Any:
         collection = self.run(expr.collection)
@@ -350,7 +354,7 @@ class _Evaluator:
                 object_out.setdefault(_string(out_key), []).append(inner.run(expr.value))
             else:
                 object_out[_string(out_key)] = inner.run(expr.value)
-        return _bounded(tuple_out) if expr.key is None else object_out
+        return _bounded(tuple_out) if expr.key is None else _bounded(object_out)
 
     def call(self, expr: Call) -> Any:
         name = expr.name.split("::")[-1]
@@ -430,10 +434,36 @@ def _outside(text: str) -> Unresolved:
 
 # ---- functions ---------------------------------------------------------------------------------------
 
-def _bounded(items: list[Any]) -> list[Any]:
+def _bounded(items: Any) -> Any:
+    """A collection built here, refused past MAX_ITEMS elements or MAX_WEIGHT values in all (counting a
+    shared inner collection each time it appears, as a copy would: `[local.a, local.a]` doubles)."""
     if len(items) > MAX_ITEMS:
         raise InputError(f"a Terraform collection of more than {MAX_ITEMS} elements")
+    if _weight(items, {}) > MAX_WEIGHT:
+        raise InputError(f"a Terraform value of more than {MAX_WEIGHT} elements in all")
     return items
+
+
+def _weight(value: Any, memo: dict[int, int]) -> int:
+    """How many values `value` holds once expanded, each shared container counted once per use but
+    measured once (memo), so measuring stays linear."""
+    if not isinstance(value, (dict, list)):
+        return 1
+    if id(value) in memo:
+        return memo[id(value)]
+    memo[id(value)] = MAX_WEIGHT + 1  # a container inside itself cannot be built here; if it were, it is refused
+    total = 1 + sum(_weight(v, memo) for v in (value.values() if isinstance(value, dict) else value))
+    memo[id(value)] = min(total, MAX_WEIGHT + 1)
+    return memo[id(value)]
+
+
+def _number_result(value: int | float) -> int | float:
+    """Arithmetic results past 2**63 are refused (Python's integers would grow without bound)."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        raise InputError("a Terraform number that is not finite")
+    if abs(value) > 2 ** 63:
+        raise InputError("a Terraform number larger than 2**63")
+    return value
 
 
 def _string(value: Any) -> str:
@@ -521,7 +551,7 @@ def _flatten(value: Any) -> list[Any]:
     out: list[Any] = []
     for item in value:
         out.extend(_flatten(item) if isinstance(item, list) else [item])
-    return _bounded(out)
+    return list(_bounded(out))
 
 
 def _coalesce(*values: Any) -> Any:
@@ -619,7 +649,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "toset": _toset,
     "tomap": lambda v: dict(v) if isinstance(v, dict) else _bad(),
     "concat": lambda *lists: _bounded([v for values in lists for v in values]),
-    "merge": _merge,
+    "merge": lambda *maps: _bounded(_merge(*maps)),
     "lookup": _lookup,
     "element": _element,
     "length": lambda v: len(v) if isinstance(v, (list, dict, str)) else _bad(),

@@ -36,6 +36,7 @@ from auditor.sources.files.terraform.evaluate import (
 )
 from auditor.sources.files.terraform.syntax import (
     MAX_TF_BYTES,
+    Attribute,
     Block,
     Body,
     Name,
@@ -120,7 +121,7 @@ def variable_values(folder: Path, root: Path, var_files: Sequence[Path]) -> tupl
     for path in files:
         body = _parse(path, relative(path, root))
         for name, attribute in body.attributes.items():
-            values[name] = evaluate(attribute.expr, Scope({}))  # tfvars hold literal values only
+            values[name] = located(attribute, relative(path, root), Scope({}))  # tfvars: literal values only
     return values, [relative(p, root) for p in files]
 
 
@@ -170,10 +171,14 @@ class Instance:
         self.local_exprs = local_exprs
         self.calls = {block.labels[0]: block for block in self.blocks if block.type == "module" and block.labels}
         self.children: dict[str, list[tuple[str, Instance]]] = {}
-        self.locals = Lazy(lambda name: evaluate(local_exprs[name].expr, self.scope()), set(local_exprs), "local")
+        self.locals = Lazy(lambda name: located(local_exprs[name], self._file_of(name), self.scope()),
+                           set(local_exprs), "local")
         self.modules = Lazy(self._module_value, set(self.calls), "module")
         self.outputs = Lazy(self._output, {b.labels[0] for b in self.blocks if b.type == "output" and b.labels},
                             "output")
+
+    def _file_of(self, local: str) -> str:
+        return next((b.file for b in self.blocks if b.type == "locals" and local in b.attributes), "")
 
     def _variables(self, given: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -184,7 +189,7 @@ class Instance:
             if name in given:
                 out[name] = _typed(given[name], block)
             elif "default" in block.attributes:
-                out[name] = _typed(evaluate(block.attributes["default"].expr, Scope({})), block)
+                out[name] = _typed(located(block.attributes["default"], block.file, Scope({})), block)
             else:
                 out[name] = Unresolved(f"var.{name} has no default and no value in a tfvars file")
         return out
@@ -241,7 +246,7 @@ class Instance:
         for key, extra in keys:
             self.loader.count(where)
             scope = self.scope(extra)
-            given = {arg: evaluate(attribute.expr, scope) for arg, attribute in call.attributes.items()
+            given = {arg: located(attribute, call.file, scope) for arg, attribute in call.attributes.items()
                      if arg not in ("source", "version", "count", "for_each", "providers", "depends_on")}
             given_refs = {arg: self.absolute(references(attribute.expr), set())
                           for arg, attribute in call.attributes.items()}
@@ -253,7 +258,7 @@ class Instance:
 
     def _output(self, name: str) -> Any:
         block = next(b for b in self.blocks if b.type == "output" and b.labels and b.labels[0] == name)
-        return evaluate(block.attributes["value"].expr, self.scope()) if "value" in block.attributes else None
+        return located(block.attributes["value"], block.file, self.scope()) if "value" in block.attributes else None
 
     # ---- references, for linking a client to its pool -----------------------------------------------
 
@@ -296,7 +301,7 @@ class Instance:
     def _instance_keys(self, block: Block, what: str) -> list[tuple[str, dict[str, Any]]] | Unresolved:
         """(address suffix, names in scope) for each instance: count.index, each.key and each.value."""
         if "count" in block.attributes:
-            count = evaluate(block.attributes["count"].expr, self.scope())
+            count = located(block.attributes["count"], block.file, self.scope())
             if isinstance(count, Unresolved):
                 return count
             if isinstance(count, bool) or not isinstance(count, (int, float)) or count < 0:
@@ -305,7 +310,7 @@ class Instance:
                 raise InputError(f"Terraform file {block.file}:{block.line}: {what}'s count is over {MAX_INSTANCES}")
             return [(f"[{i}]", {"count": {"index": i}}) for i in range(int(count))]
         if "for_each" in block.attributes:
-            each = evaluate(block.attributes["for_each"].expr, self.scope())
+            each = located(block.attributes["for_each"], block.file, self.scope())
             if isinstance(each, Unresolved):
                 return each
             problem = unresolved_in(each) if isinstance(each, list) else None  # a set's members are its keys
@@ -345,6 +350,16 @@ class Instance:
                 Location(block.file, block.line), _written(block)))
 
 
+def located(attribute: Attribute, file: str, scope: Scope) -> Any:
+    """evaluate(), with a refusal (a bound passed) naming the file and line of the expression."""
+    try:
+        return evaluate(attribute.expr, scope)
+    except InputError as exc:
+        if str(exc).startswith("Terraform "):
+            raise
+        raise InputError(f"Terraform file {file}:{attribute.line}: {exc}") from None
+
+
 def _written(block: Block) -> dict[str, Location]:
     """Where each argument and nested block (and a nested block's arguments) is written."""
     out = {name: Location(block.file, attribute.line) for name, attribute in block.attributes.items()}
@@ -359,8 +374,8 @@ def _written(block: Block) -> dict[str, Location]:
 def _body(block: Block, scope: Scope) -> dict[str, Any]:
     """A block's arguments and nested blocks as the plan shows them (nested blocks: lists of objects;
     a dynamic block expanded over its for_each)."""
-    values: dict[str, Any] = {name: evaluate(attribute.expr, scope) for name, attribute in block.attributes.items()
-                              if name not in _META}
+    values: dict[str, Any] = {name: located(attribute, block.file, scope)
+                              for name, attribute in block.attributes.items() if name not in _META}
     for child in block.blocks:
         if child.type in _META:
             continue
@@ -369,7 +384,7 @@ def _body(block: Block, scope: Scope) -> dict[str, Any]:
             continue
         label = child.labels[0] if child.labels else "dynamic"
         content = child.children("content")
-        each = evaluate(child.attributes["for_each"].expr, scope) if "for_each" in child.attributes else None
+        each = located(child.attributes["for_each"], child.file, scope) if "for_each" in child.attributes else None
         iterator = child.attributes.get("iterator")
         var = iterator.expr.name if iterator is not None and isinstance(iterator.expr, Name) else label
         if isinstance(each, Unresolved) or not content:
