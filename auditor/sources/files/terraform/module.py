@@ -14,6 +14,7 @@ deployment's), remote modules (named in a note), override files (named in a note
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Sequence
@@ -108,8 +109,19 @@ def read_folder(folder: Path, root: Path) -> tuple[list[Block], list[str]]:
 
 
 def _parse(path: Path, rel: str) -> Body:
-    text = read_input(path, "Terraform file", MAX_TF_BYTES).removeprefix("\ufeff")
-    return parse_json_file(text, rel) if path.name.endswith(".json") else parse_file(text, rel)
+    """A file's blocks; each file is parsed once per scan (the plan lists a folder's pools, --dir looks
+    for root modules, then the scan reads them), as long as it is unchanged."""
+    try:
+        info = path.stat()
+    except OSError:
+        return _parse_now(str(path), rel, 0, 0)
+    return _parse_now(str(path), rel, info.st_mtime_ns, info.st_size)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_now(path: str, rel: str, mtime: int, size: int) -> Body:
+    text = read_input(Path(path), "Terraform file", MAX_TF_BYTES).removeprefix("\ufeff")
+    return parse_json_file(text, rel) if path.endswith(".json") else parse_file(text, rel)
 
 
 def variable_values(folder: Path, root: Path, var_files: Sequence[Path]) -> tuple[dict[str, Any], list[str]]:
