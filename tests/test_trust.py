@@ -116,6 +116,11 @@ def test_a_named_settings_file_is_the_operator_s(tmp_path: Path) -> None:
     assert result.code == 1 and _failing(out) == EXPECTED_FAILS - {"OMA108"}
 
 
+# What the readers note goes into every report of a file scan (issue 21: not only stderr, which -q hides).
+SSO_NOTE = ("the SSO settings found in the files apply when a server first starts: recent OpenMetadata releases "
+            "keep them in their database afterwards (Settings > SSO), so a live scan shows what a running server uses")
+
+
 def test_the_suppressions_file_used_is_named_in_every_report(tmp_path: Path) -> None:
     mute = '[[suppression]]\nrule = "OMA108"\nreason = "accepted by the review"\nexpires = 2099-01-31\n'
     result, out = _gate(_checkout(tmp_path, **{"omaudit-suppressions.toml": mute}), tmp_path)
@@ -123,7 +128,7 @@ def test_the_suppressions_file_used_is_named_in_every_report(tmp_path: Path) -> 
     report = json.loads((out / "report.json").read_text())
     assert report["suppressions_file"] == "omaudit-suppressions.toml"
     sarif = json.loads((out / "report.sarif").read_text())
-    assert sarif["runs"][0]["properties"] == {"suppressionsFile": "omaudit-suppressions.toml"}
+    assert sarif["runs"][0]["properties"] == {"suppressionsFile": "omaudit-suppressions.toml", "notes": [SSO_NOTE]}
     assert "Suppressions from omaudit-suppressions.toml: 1 finding(s) muted." in result.stdout
     # the table says why, as the other formats do
     assert "muted until 2099-01-31: accepted by the review" in " ".join(result.stdout.split())
@@ -270,8 +275,8 @@ def test_hidden_folders_are_entered_and_generated_ones_are_named_in_every_report
     result, out = _gate(tree, tmp_path)
     assert result.code == 1 and _failing(out) == EXPECTED_FAILS
     note = "not entered: node_modules/ (a folder tools generate); a configuration file there is not judged"
-    assert json.loads((out / "report.json").read_text())["notes"] == [note]
-    assert json.loads((out / "report.sarif").read_text())["runs"][0]["properties"] == {"notes": [note]}
+    assert json.loads((out / "report.json").read_text())["notes"] == [note, SSO_NOTE]
+    assert json.loads((out / "report.sarif").read_text())["runs"][0]["properties"] == {"notes": [note, SSO_NOTE]}
     assert f"Note: {note}" in result.stdout
 
 
@@ -281,7 +286,8 @@ def test_a_decoy_env_file_elsewhere_in_the_tree_resolves_nothing(tmp_path: Path)
     result, out = _gate(_checkout(tmp_path, **{"docs__examples__example.env": hardened}), tmp_path)
     assert result.code == 1 and _failing(out) == EXPECTED_FAILS
     assert json.loads((out / "report.json").read_text())["notes"] == [
-        "not used: docs/examples/example.env (an env file not beside the openmetadata.yaml or compose file)"]
+        "not used: docs/examples/example.env (an env file not beside the openmetadata.yaml or compose file)",
+        SSO_NOTE]
 
 
 def test_a_million_values_are_refused_while_parsing(tmp_path: Path) -> None:
