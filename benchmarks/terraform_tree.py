@@ -54,7 +54,7 @@ def checkov_cognito(output: str) -> Counter[str]:
         results = report.get("results", {}) if isinstance(report, dict) else {}
         for verdict, key in (("FAIL", "failed_checks"), ("PASS", "passed_checks")):
             for check in results.get(key, []):
-                if str(check.get("resource", "")).split(".")[-2:-1] and "aws_cognito" in str(check.get("resource")):
+                if "aws_cognito" in str(check.get("resource")):
                     out[f"{check.get('check_id')} {verdict}"] += 1
     return out
 
@@ -78,7 +78,7 @@ def main() -> int:
         ours, ours_run = timed([sys.executable, "-m", "auditor", "scan", "--dir", str(tree), "-f", "json", "-o",
                                 str(out), "-q"], args.runs)
         theirs, theirs_run = timed([args.checkov, "-d", str(tree), "--framework", "terraform", "-o", "json",
-                                    "--quiet", "--skip-download"], args.runs)
+                                    "--skip-download"], args.runs)
         print(f"tree: {modules} module folders ({args.copies} copies of {modules // args.copies} real modules)")
         print(f"omaudit: {ours:.2f} s (exit {ours_run.returncode}); checkov: {theirs:.2f} s "
               f"(exit {theirs_run.returncode}); omaudit / checkov = {ours / theirs:.2f}x")

@@ -76,6 +76,9 @@ HelmValues = Annotated[list[Path] | None, typer.Option("--helm-values", help="Va
                                                        "openmetadata Helm chart; repeatable.")]
 TerraformPlan = Annotated[Path | None, typer.Option("--terraform-plan", help="`terraform show -json plan.out` "
                                                     "output: the Cognito resources in it.")]
+Manifests = Annotated[list[Path] | None, typer.Option("--k8s", help="Kubernetes manifests (YAML, several documents "
+                                                  "each): the OpenMetadata server's Deployment or StatefulSet and the "
+                                                  "ConfigMaps and Secrets its env references; repeatable.")]
 Terraform = Annotated[list[Path] | None, typer.Option("--terraform", help="A Terraform root module's folder (its "
                                                      ".tf and .tf.json files, local modules, tfvars): the Cognito "
                                                      "resources in it, without a plan; repeatable.")]
@@ -104,8 +107,8 @@ PANELS = {
                        "--no-suppressions", "--baseline"),
     "Output": ("--format", "--output-dir", "--name"),
     "TLS and probe safety": ("--ca-bundle", "--insecure", "--lockout-window", "--state-dir"),
-    "Configuration files": ("--config", "--env-file", "--compose-file", "--helm-values", "--terraform-plan",
-                            "--terraform", "--var-file", "--cloudformation", "--dir"),
+    "Configuration files": ("--config", "--env-file", "--compose-file", "--helm-values", "--k8s",
+                            "--terraform-plan", "--terraform", "--var-file", "--cloudformation", "--dir"),
 }
 
 

@@ -31,6 +31,7 @@ from auditor.cli.options import (
     Insecure,
     Inventory,
     LockoutWindow,
+    Manifests,
     NoCognito,
     NoSuppressions,
     OmUrl,
@@ -102,7 +103,8 @@ def scan(path: ScanPath = None, om_url: OmUrl = None, om_token_file: TokenFile =
          tag: Tags = None, shard: Shard = None, concurrency: Concurrency = None,
          no_cognito: NoCognito = False, config: ConfigFile = None, env_file: EnvFiles = None,
          compose_file: ComposeFile = None, helm_values: HelmValues = None, terraform_plan: TerraformPlan = None,
-         terraform: Terraform = None, var_file: VarFiles = None, cloudformation: CloudFormation = None,
+         k8s: Manifests = None, terraform: Terraform = None, var_file: VarFiles = None,
+         cloudformation: CloudFormation = None,
          dir: ScanDir = None, name: TargetName = None) -> int:
     """Audit a running OpenMetadata and/or its Cognito pool (or an inventory of them), or configuration files."""
     if path is not None:
@@ -110,18 +112,19 @@ def scan(path: ScanPath = None, om_url: OmUrl = None, om_token_file: TokenFile =
             raise InputError(f"give the folder once: {path} or --dir {dir}")
         if not path.is_dir():
             raise InputError(f"{path} is not a folder: give a file with its option (--config, --env-file, "
-                             "--compose-file, --helm-values, --terraform-plan, --terraform, --cloudformation)")
+                             "--compose-file, --helm-values, --k8s, --terraform-plan, --terraform, --cloudformation)")
         dir = path
     gate = plan.build_gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new, tell)
     plan.check_concurrency(concurrency)
     verify = plan.verify_option(ca_bundle, insecure)
     files = plan.file_options({"config": config, "env_files": env_file, "compose_file": compose_file,
                                "helm_values": helm_values, "terraform_plan": terraform_plan,
-                               "terraform": terraform, "cloudformation": cloudformation}, dir, var_file or ())
+                               "kubernetes": k8s, "terraform": terraform, "cloudformation": cloudformation}, dir,
+                              var_file or ())
     if files.given:
         if om_url or inventory or cognito_pool_id or active or om_token_file:
-            raise InputError("a file scan (--config, --env-file, --compose-file, --helm-values, --terraform-plan, "
-                             "--terraform, --cloudformation, --dir) "
+            raise InputError("a file scan (--config, --env-file, --compose-file, --helm-values, --k8s, "
+                             "--terraform-plan, --terraform, --cloudformation, --dir) "
                              "contacts no server: leave out --om-url, --inventory, --cognito-pool-id, --active "
                              "and --om-token-file")
         targets_ = plan.build_file_targets(files, tell)

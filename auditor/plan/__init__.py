@@ -364,6 +364,15 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
                 raise InputError(f"--dir found more than one file for {option} ("
                                  + ", ".join(relative(p, root) for p in hits) + f"): name one with {option}")
             paths[key] = tuple(hits)
+        if found.kinds.get("kubernetes") and "kubernetes" not in options.paths:
+            from auditor.sources.files.kubernetes import load_manifests, server_containers  # lazy: files only
+
+            manifests = found.kinds["kubernetes"]
+            if not server_containers(load_manifests(manifests, root)):  # ConfigMaps of other applications
+                for path in manifests:
+                    note(f"skipped {relative(path, root)}: Kubernetes objects, and no manifest under --dir runs "
+                         "OpenMetadata's server")
+                paths.pop("kubernetes", None)
         found_env = [p for p in found.kinds.get("env_files", []) if "env_files" not in options.paths]
         if found_env:
             # An env file is the deployment's only beside its openmetadata.yaml or compose file (Compose

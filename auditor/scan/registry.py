@@ -116,6 +116,13 @@ def _read_terraform(files: FileInputs) -> list[FileFacts]:
     return [r for path in files.of("terraform") for r in read_module(path, files.root, files.pool, files.var_files)]
 
 
+def _read_manifests(files: FileInputs) -> list[FileFacts]:
+    from auditor.sources.files.kubernetes import read_manifests
+
+    paths = list(files.of("kubernetes"))
+    return read_manifests(paths, files.root) if paths else []
+
+
 SOURCES: tuple[Source, ...] = (
     Source("a running OpenMetadata (--om-url)", OM_KEYS, _live_om),
     Source("a Cognito user pool (--cognito-pool-id, or discovered)", COGNITO_KEYS, _live_cognito,
@@ -124,6 +131,7 @@ SOURCES: tuple[Source, ...] = (
            _config_off, read=_read_config),
     Source("Helm values (--helm-values)", OM_CONFIG_KEYS, _file_option("helm_values", "--helm-values"),
            read=_read_helm),
+    Source("Kubernetes manifests (--k8s)", OM_CONFIG_KEYS, _file_option("kubernetes", "--k8s"), read=_read_manifests),
     Source("a Terraform plan (--terraform-plan)", COGNITO_KEYS, _file_option("terraform_plan", "--terraform-plan"),
            read=_read_plan),
     # Its Cognito resources, and the OpenMetadata chart a helm_release in it installs.

@@ -41,7 +41,7 @@ class SubstitutionTooLarge(ValueError):
 
 @dataclass(frozen=True)
 class Origin:
-    """Where one value came from: `kind` is env-file, compose, default or unset."""
+    """Where one value came from: `kind` is env-file, compose, manifest (Kubernetes), default or unset."""
 
     kind: str
     file: str | None = None
@@ -50,6 +50,7 @@ class Origin:
     def describe(self) -> str:
         where = f" {self.file}:{self.line}" if self.file else ""
         return {"env-file": f"env file{where}", "compose": f"compose environment{where}",
+                "manifest": f"Kubernetes manifest{where}",
                 "default": "the file's own default",
                 "unset": "unset (no default)"}[self.kind]
 

@@ -109,12 +109,30 @@ def _holds_compose(name: str, doc: Any) -> bool:
     return name.endswith(YAML) and isinstance(doc, dict) and isinstance(doc.get("services"), dict)
 
 
+def _manifest(name: str, head: str) -> bool:
+    """Looks like the OpenMetadata server's manifest (a broken one stops the scan); other Kubernetes
+    files (and Helm chart templates, which are not YAML until rendered) are skipped when they fail."""
+    return name.endswith(YAML) and "apiVersion" in head and "openmetadata/server" in head
+
+
+def _plain_manifest(name: str, head: str) -> bool:
+    return name.endswith(YAML) and bool(re.search(r"(?m)^apiVersion[ \t]*:", head)) and bool(
+        re.search(r"(?m)^kind[ \t]*:[ \t]*[\"']?(Deployment|StatefulSet)\b", head)) and "openmetadata/server" in head
+
+
+def _holds_manifest(name: str, doc: Any) -> bool:
+    """A Deployment or StatefulSet, or a ConfigMap or Secret (what a workload's env may reference)."""
+    return name.endswith(YAML) and isinstance(doc, dict) and "apiVersion" in doc and doc.get("kind") in (
+        "Deployment", "StatefulSet", "ConfigMap", "Secret")
+
+
 CONFIG_KEYS = ("authenticationConfiguration", "authorizerConfiguration", "jwtTokenConfiguration",
                "fernetConfiguration")
 KINDS: tuple[FileKind, ...] = (
     FileKind("env_files", "--env-file", True, _env, lambda name, doc: False),
     FileKind("terraform_plan", "--terraform-plan", False, _plan, _holds_plan, _plain_plan),
     FileKind("cloudformation", "--cloudformation", True, _template, _holds_template, _plain_template),
+    FileKind("kubernetes", "--k8s", True, _manifest, _holds_manifest, _plain_manifest),
     # A folder of .tf files (a root module): --dir takes the folder of every .tf file it finds.
     FileKind("terraform", "--terraform", True, lambda name, head: name.endswith(TERRAFORM), lambda name, doc: False),
     FileKind("config", "--config", False, _config, _holds_config, _plain_config),
@@ -123,4 +141,5 @@ KINDS: tuple[FileKind, ...] = (
 )
 BY_KEY = {kind.key: kind for kind in KINDS}
 # The order files are read in, and so which file comes first when two give the same input.
-READ_ORDER = ("config", "env_files", "compose_file", "helm_values", "terraform_plan", "terraform", "cloudformation")
+READ_ORDER = ("config", "env_files", "compose_file", "helm_values", "kubernetes", "terraform_plan", "terraform",
+              "cloudformation")

@@ -84,7 +84,7 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable], image: I
 
     def where(line: int | None) -> tuple[Location, str]:
         origin = origin_at(line)
-        if origin is not None and origin.file and origin.kind in ("env-file", "compose"):
+        if origin is not None and origin.file and origin.kind in ("env-file", "compose", "manifest"):
             return Location(origin.file, origin.line), origin.describe()
         described = origin.describe() if origin is not None else f"written in {rel}"
         if image is not None:

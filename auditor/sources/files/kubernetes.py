@@ -1,0 +1,179 @@
+"""Kubernetes manifests: the OpenMetadata server container of a Deployment or StatefulSet (its image is
+openmetadata/server), with the environment Kubernetes gives it, judged as the image's own
+openmetadata.yaml resolved against that environment (as a compose file's is: om_config).
+
+How Kubernetes builds a container's environment (kubernetes.io/docs/tasks/inject-data-application/
+define-environment-variable-container and .../configure-pod-configmap): `envFrom` sources in order
+(a later source wins; `prefix` is prepended), then `env`, which wins over `envFrom`; an `env` entry is
+a `value` or a `valueFrom` (`configMapKeyRef`, `secretKeyRef`, `fieldRef`, `resourceFieldRef`).
+A ConfigMap's `data` (and a Secret's `stringData`, over its base64 `data`) is looked up by name in the
+same namespace among the manifests given. A reference that resolves is judged by its value, at the
+line of the ConfigMap or Secret that sets it; one that does not (a Secret made elsewhere, a field
+reference) is unknown, never "not set". Secret values are decoded in memory, registered for
+redaction, and never shown.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from auditor.common.errors import InputError
+from auditor.common.redact import register
+from auditor.report.model import Location
+from auditor.sources.files.environment import Origin, Variable
+from auditor.sources.files.om_config import IMAGE_DEFAULT, ImageDefault, read_om_config
+from auditor.sources.files.result import FileFacts, read_yaml, relative
+from auditor.sources.files.yaml_doc import Doc
+
+WHAT = "Kubernetes manifest"
+WORKLOADS = ("Deployment", "StatefulSet")
+MAX_SECRET_VALUE = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """One object of a manifest file, with the document its lines are in."""
+
+    kind: str
+    name: str
+    namespace: str | None
+    body: dict[str, Any]
+    doc: Doc
+    rel: str
+
+
+def load_manifests(paths: Sequence[Path], root: Path) -> list[Manifest]:
+    out: list[Manifest] = []
+    for path in paths:
+        rel = relative(path, root)
+        for doc in read_yaml(path, root, WHAT):
+            body = doc.value
+            if isinstance(body, dict) and isinstance(body.get("kind"), str) and "apiVersion" in body:
+                meta = _dict(body.get("metadata"))
+                namespace = meta.get("namespace")
+                out.append(Manifest(body["kind"], str(meta.get("name", "")),
+                                    str(namespace) if namespace is not None else None, body, doc, rel))
+    return out
+
+
+def holds_manifest(doc: Any) -> bool:
+    return isinstance(doc, dict) and "apiVersion" in doc and doc.get("kind") in (*WORKLOADS, "ConfigMap", "Secret")
+
+
+def _containers(workload: Manifest) -> list[tuple[int, dict[str, Any]]]:
+    pod = _dict(_dict(_dict(workload.body.get("spec")).get("template")).get("spec"))
+    return [(i, c) for i, c in enumerate(_list(pod.get("containers"))) if isinstance(c, dict)]
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def server_containers(manifests: Sequence[Manifest]) -> list[tuple[Manifest, int, dict[str, Any]]]:
+    """Every container that runs OpenMetadata's server (by image; a migration job is not a workload)."""
+    return [(m, i, c) for m in manifests if m.kind in WORKLOADS for i, c in _containers(m)
+            if "openmetadata/server" in str(c.get("image", ""))]
+
+
+def read_manifests(paths: Sequence[Path], root: Path) -> list[FileFacts]:
+    manifests = load_manifests(paths, root)
+    servers = server_containers(manifests)
+    if not servers:
+        return [FileFacts(notes=[f"{', '.join(relative(p, root) for p in paths)}: no Deployment or StatefulSet "
+                                 "runs OpenMetadata's server (image openmetadata/server): nothing to judge"],
+                          file=relative(paths[0], root) if paths else "")]
+    workload, index, container = servers[0]
+    notes = [f"{m.rel}: {m.kind} {m.name} also runs OpenMetadata's server: judged is {workload.kind} "
+             f"{workload.name} ({workload.rel})" for m, _, _ in servers[1:]]
+    base = ("spec", "template", "spec", "containers", index)
+    env = _environment(container, workload, base, manifests)
+    where = Location(workload.rel, workload.doc.line(base))
+    result = read_om_config(IMAGE_DEFAULT, root, env, ImageDefault(workload.rel, where))
+    result.notes[:0] = notes
+    return [result]
+
+
+def _environment(container: dict[str, Any], workload: Manifest, base: tuple[str | int, ...],
+                 manifests: Sequence[Manifest]) -> dict[str, Variable]:
+    env: dict[str, Variable] = {}
+    for source in _list(container.get("envFrom")):
+        if not isinstance(source, dict):
+            continue
+        prefix = str(source.get("prefix") or "")
+        for kind, key in (("ConfigMap", "configMapRef"), ("Secret", "secretRef")):
+            ref = source.get(key)
+            if isinstance(ref, dict):
+                found = _find(manifests, kind, str(ref.get("name", "")), workload.namespace)
+                if found is None:
+                    continue  # unknown names: what they would set cannot be told (a note would only repeat it)
+                for name, variable in _data(found).items():
+                    env[prefix + name] = variable
+    for i, entry in enumerate(_list(container.get("env"))):
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            continue
+        line = workload.doc.line((*base, "env", i))
+        if "value" in entry:
+            value = entry["value"]
+            text = "" if value is None else (str(value).lower() if isinstance(value, bool) else str(value))
+            env[entry["name"]] = Variable(text, Origin("manifest", workload.rel, line))
+            continue
+        env[entry["name"]] = _value_from(entry.get("valueFrom"), workload, manifests, line)
+    return env
+
+
+def _value_from(source: Any, workload: Manifest, manifests: Sequence[Manifest], line: int | None) -> Variable:
+    unknown = Variable("", Origin("unset", workload.rel, line))
+    if not isinstance(source, dict):
+        return unknown
+    for kind, key in (("ConfigMap", "configMapKeyRef"), ("Secret", "secretKeyRef")):
+        ref = source.get(key)
+        if isinstance(ref, dict):
+            found = _find(manifests, kind, str(ref.get("name", "")), workload.namespace)
+            data = _data(found) if found is not None else {}
+            return data.get(str(ref.get("key", "")), unknown)
+    return unknown  # fieldRef, resourceFieldRef: the pod's own, known when it runs
+
+
+def _find(manifests: Sequence[Manifest], kind: str, name: str, namespace: str | None) -> Manifest | None:
+    """The ConfigMap or Secret of that name in the workload's namespace (an object without a namespace
+    is in whichever namespace it is applied to, as the workload without one is)."""
+    matches = [m for m in manifests if m.kind == kind and m.name == name
+               and (m.namespace is None or namespace is None or m.namespace == namespace)]
+    return matches[-1] if matches else None
+
+
+def _data(manifest: Manifest) -> dict[str, Variable]:
+    """A ConfigMap's data, or a Secret's data (base64) with stringData over it; each at its line."""
+    out: dict[str, Variable] = {}
+    fields = ("data",) if manifest.kind == "ConfigMap" else ("data", "stringData")
+    for field in fields:
+        values = manifest.body.get(field)
+        if not isinstance(values, dict):
+            continue
+        for key, raw in values.items():
+            text = "" if raw is None else str(raw)
+            if manifest.kind == "Secret" and field == "data":
+                text = _decoded(text, manifest, str(key))
+            if manifest.kind == "Secret":
+                register(text)
+            out[str(key)] = Variable(text, Origin("manifest", manifest.rel, manifest.doc.line((field, str(key)))))
+    return out
+
+
+def _decoded(text: str, manifest: Manifest, key: str) -> str:
+    if len(text) > MAX_SECRET_VALUE:
+        raise InputError(f"{WHAT} {manifest.rel}: Secret {manifest.name} data {key} is larger than 64 KiB")
+    try:
+        return base64.b64decode("".join(text.split()), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InputError(f"{WHAT} {manifest.rel}: Secret {manifest.name} data {key} is not base64 of UTF-8 "
+                         f"text (line {manifest.doc.line(('data', key))})") from None
