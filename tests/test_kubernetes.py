@@ -57,7 +57,10 @@ def test_a_reference_that_does_not_resolve_is_unknown_not_unset(tmp_path: Path) 
     code, report, _ = _scan(tmp_path, "--k8s", str(tree / "deployment.yaml"))  # without the ConfigMap and Secret
     fernet = _finding(report, "OMA501")
     assert fernet["status"] == "PASS" and "reference" in fernet["message"]  # set by reference: never "shipped"
-    assert _finding(report, "OMA103")["status"] == "FAIL"  # no ConfigMap given: the image's default, basic
+    # envFrom om-config is not among the manifests: what it may set (the provider) is unknown, not the
+    # image's default; the env entry set after it (the admin list) is still judged
+    assert _finding(report, "OMA103")["status"] == "SKIPPED"
+    assert _finding(report, "OMA503")["status"] == "FAIL"
     assert code == 1
 
 
@@ -96,3 +99,33 @@ def test_a_secret_that_is_not_base64_is_one_line_and_exit_2(tmp_path: Path) -> N
     assert "Kubernetes manifest config.yaml: Secret om-secrets data fernet is not base64 of UTF-8 text (line 16)" \
         in stderr
     assert "Traceback" not in stderr and stderr.count("omaudit: error:") == 1
+
+
+REAL = DATA / "real" / "k8s"
+
+
+def test_an_argo_cd_application_of_the_chart_is_judged_as_helm_values(tmp_path: Path) -> None:
+    """stackabletech/openmetadata-dbt-demo: the chart 1.12.1 through an Argo CD Application's
+    valuesObject. Read before running: provider custom-oidc and initialAdmins [demo-admin] are set (OMA103
+    and OMA503 PASS); no Fernet key and no JWT settings, so the chart's defaults ship (OMA501, OMA502);
+    callbackUrl is http:// (OMA107); enableSelfSignup is left to the chart's true (OMA108)."""
+    code, report, _ = _scan(tmp_path, "--dir", str(REAL / "stackabletech-openmetadata-dbt-demo"))
+    assert code == 1
+    app = "platform/applications/openmetadata.yaml"
+    failing = {(f["rule_id"], f["location"]["file"], f["location"]["line"]) for f in report["findings"]
+               if f["status"] == "FAIL"}
+    assert failing == {("OMA501", app, 22), ("OMA502", app, 22), ("OMA107", app, 68), ("OMA108", app, 62)}
+    assert _finding(report, "OMA103")["status"] == "PASS" and _finding(report, "OMA503")["status"] == "PASS"
+
+
+def test_an_envfrom_secret_outside_the_tree_leaves_what_it_may_set_unknown(tmp_path: Path) -> None:
+    """Yzero12138/OpenMetadata deploy/hospital/k8s: an in-house image (hospital-openmetadata), settings
+    from a ConfigMap and then a Secret made by a script (not in the tree): Kubernetes lets the later
+    source win, so every setting is unknown, never the image's default (FERNET_KEY is in that Secret)."""
+    code, report, _ = _scan(tmp_path, "--dir", str(REAL / "yzero-openmetadata-hospital"))
+    assert code == 0
+    assert [f["rule_id"] for f in report["findings"] if f["status"] == "FAIL"] == []
+    assert _finding(report, "OMA503")["status"] == "SKIPPED"
+    assert "AUTHORIZER_ADMIN_PRINCIPALS" in _finding(report, "OMA503")["message"]
+    assert any("envFrom Secret hospital-openmetadata-runtime is not among the manifests given" in n
+               for n in report["notes"])

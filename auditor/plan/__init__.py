@@ -365,10 +365,11 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
                                  + ", ".join(relative(p, root) for p in hits) + f"): name one with {option}")
             paths[key] = tuple(hits)
         if found.kinds.get("kubernetes") and "kubernetes" not in options.paths:
-            from auditor.sources.files.kubernetes import load_manifests, server_containers  # lazy: files only
+            from auditor.sources.files.kubernetes import chart_sources, load_manifests, server_containers  # lazy
 
             manifests = found.kinds["kubernetes"]
-            if not server_containers(load_manifests(manifests, root)):  # ConfigMaps of other applications
+            loaded = load_manifests(manifests, root)
+            if not server_containers(loaded) and not any(chart_sources(m) for m in loaded):  # other applications
                 for path in manifests:
                     note(f"skipped {relative(path, root)}: Kubernetes objects, and no manifest under --dir runs "
                          "OpenMetadata's server")

@@ -112,7 +112,11 @@ def _holds_compose(name: str, doc: Any) -> bool:
 def _manifest(name: str, head: str) -> bool:
     """Looks like the OpenMetadata server's manifest (a broken one stops the scan); other Kubernetes
     files (and Helm chart templates, which are not YAML until rendered) are skipped when they fail."""
-    return name.endswith(YAML) and "apiVersion" in head and "openmetadata/server" in head
+    return name.endswith(YAML) and "apiVersion" in head and (
+        "openmetadata/server" in head or bool(_OM_CHART.search(head)))
+
+
+_OM_CHART = re.compile(r"(?m)^[ \t-]*chart[ \t]*:[ \t]*[\"']?openmetadata[\"']?[ \t]*(#.*)?$")
 
 
 def _plain_manifest(name: str, head: str) -> bool:
@@ -122,8 +126,10 @@ def _plain_manifest(name: str, head: str) -> bool:
 
 def _holds_manifest(name: str, doc: Any) -> bool:
     """A Deployment or StatefulSet, or a ConfigMap or Secret (what a workload's env may reference)."""
-    return name.endswith(YAML) and isinstance(doc, dict) and "apiVersion" in doc and doc.get("kind") in (
-        "Deployment", "StatefulSet", "ConfigMap", "Secret")
+    if not (name.endswith(YAML) and isinstance(doc, dict) and "apiVersion" in doc):
+        return False
+    return doc.get("kind") in ("Deployment", "StatefulSet", "ConfigMap", "Secret") or (
+        doc.get("kind") == "Application" and "openmetadata" in str(doc.get("spec")))
 
 
 CONFIG_KEYS = ("authenticationConfiguration", "authorizerConfiguration", "jwtTokenConfiguration",

@@ -61,8 +61,17 @@ def load_manifests(paths: Sequence[Path], root: Path) -> list[Manifest]:
     return out
 
 
-def holds_manifest(doc: Any) -> bool:
-    return isinstance(doc, dict) and "apiVersion" in doc and doc.get("kind") in (*WORKLOADS, "ConfigMap", "Secret")
+def chart_sources(manifest: Manifest) -> list[tuple[tuple[str | int, ...], dict[str, Any]]]:
+    """An Argo CD Application's sources that install the openmetadata chart: (path, source)."""
+    if manifest.kind != "Application" or not str(manifest.body.get("apiVersion", "")).startswith("argoproj.io"):
+        return []
+    spec = _dict(manifest.body.get("spec"))
+    found: list[tuple[tuple[str | int, ...], dict[str, Any]]] = []
+    if isinstance(spec.get("source"), dict):
+        found.append((("spec", "source"), spec["source"]))
+    found += [(("spec", "sources", i), s) for i, s in enumerate(_list(spec.get("sources"))) if isinstance(s, dict)]
+    return [(path, source) for path, source in found if str(source.get("chart", "")).rsplit("/", 1)[-1]
+            == "openmetadata"]
 
 
 def _containers(workload: Manifest) -> list[tuple[int, dict[str, Any]]]:
@@ -79,14 +88,27 @@ def _list(value: Any) -> list[Any]:
 
 
 def server_containers(manifests: Sequence[Manifest]) -> list[tuple[Manifest, int, dict[str, Any]]]:
-    """Every container that runs OpenMetadata's server (by image; a migration job is not a workload)."""
-    return [(m, i, c) for m in manifests if m.kind in WORKLOADS for i, c in _containers(m)
-            if "openmetadata/server" in str(c.get("image", ""))]
+    """Every container that runs OpenMetadata's server: the official image (openmetadata/server), else
+    an image of that name built in-house (`hospital-openmetadata:2.0`) that is not the ingestion
+    image nor a migration; init containers (the migration, in the official chart) are not servers."""
+    official = [(m, i, c) for m in manifests if m.kind in WORKLOADS for i, c in _containers(m)
+                if "openmetadata/server" in str(c.get("image", ""))]
+    return official or [(m, i, c) for m in manifests if m.kind in WORKLOADS for i, c in _containers(m)
+                        if _own_build(c)]
+
+
+def _own_build(container: dict[str, Any]) -> bool:
+    image = str(container.get("image", "")).lower().rsplit("/", 1)[-1]
+    command = " ".join(str(part) for part in _list(container.get("command")) + _list(container.get("args")))
+    return "openmetadata" in image and "ingestion" not in image and "migrate" not in command
 
 
 def read_manifests(paths: Sequence[Path], root: Path) -> list[FileFacts]:
     manifests = load_manifests(paths, root)
     servers = server_containers(manifests)
+    releases = [(m, path, source) for m in manifests for path, source in chart_sources(m)]
+    if not servers and releases:
+        return [_application(*releases[0])]
     if not servers:
         return [FileFacts(notes=[f"{', '.join(relative(p, root) for p in paths)}: no Deployment or StatefulSet "
                                  "runs OpenMetadata's server (image openmetadata/server): nothing to judge"],
@@ -95,28 +117,89 @@ def read_manifests(paths: Sequence[Path], root: Path) -> list[FileFacts]:
     notes = [f"{m.rel}: {m.kind} {m.name} also runs OpenMetadata's server: judged is {workload.kind} "
              f"{workload.name} ({workload.rel})" for m, _, _ in servers[1:]]
     base = ("spec", "template", "spec", "containers", index)
-    env = _environment(container, workload, base, manifests)
+    env = _environment(container, workload, base, manifests, notes)
     where = Location(workload.rel, workload.doc.line(base))
     result = read_om_config(IMAGE_DEFAULT, root, env, ImageDefault(workload.rel, where))
     result.notes[:0] = notes
     return [result]
 
 
+class _OpenEnvironment(dict[str, Variable]):
+    """A container environment with an envFrom source that is not among the manifests given: any
+    variable not set after that source may be set by it, so it is unknown (never the image's default)."""
+
+    def __init__(self, unknown: Variable) -> None:
+        super().__init__()
+        self.unknown = unknown
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return super().get(key, self.unknown)
+
+
+def _application(app: Manifest, path: tuple[str | int, ...], source: dict[str, Any]) -> FileFacts:
+    """An Argo CD Application of the openmetadata chart (argo-cd.readthedocs.io, "Helm": `valueFiles`,
+    then `values` (a string), then `valuesObject` over it, then `parameters`, as `--set`): judged by
+    the chart's values reader at the Application's lines."""
+    from auditor.sources.files.helm_values import judge_values
+
+    helm = _dict(source.get("helm"))
+    base = (*path, "helm")
+    documents: list[tuple[Doc, str]] = []
+    notes = [f"{app.rel}: Application {app.name} valueFiles {', '.join(map(str, _list(helm.get('valueFiles'))))} "
+             "are in the chart's repository, not read"] if helm.get("valueFiles") else []
+    if isinstance(helm.get("values"), str):
+        from auditor.sources.files.yaml_doc import YamlError, load
+
+        try:
+            inner = load(helm["values"])
+        except YamlError as exc:
+            raise InputError(f"{WHAT} {app.rel}: Application {app.name} helm.values: {exc}") from None
+        start = app.doc.line((*base, "values")) or 1
+        if inner and isinstance(inner[0].value, dict):
+            inner[0].lines = {k: start + v for k, v in inner[0].lines.items()}
+            documents.append((inner[0], app.rel))
+    if isinstance(helm.get("valuesObject"), dict):
+        prefix = (*base, "valuesObject")
+        lines = {k[len(prefix):]: v for k, v in app.doc.lines.items() if k[:len(prefix)] == prefix}
+        documents.append((Doc(value=helm["valuesObject"], lines=lines), app.rel))
+    for i, parameter in enumerate(_list(helm.get("parameters"))):
+        if isinstance(parameter, dict) and isinstance(parameter.get("name"), str):
+            steps = parameter["name"].split(".")
+            nested: Any = parameter.get("value")
+            for step in reversed(steps):
+                nested = {step: nested}
+            line = app.doc.line((*base, "parameters", i)) or 1
+            documents.append((Doc(value=nested, lines={tuple(steps[:n]): line for n in range(len(steps) + 1)}),
+                              app.rel))
+    if not documents:
+        documents.append((Doc(value={}, lines={(): app.doc.line(path) or 1}), app.rel))
+    result = judge_values(documents)
+    result.notes[:0] = notes
+    return result
+
+
 def _environment(container: dict[str, Any], workload: Manifest, base: tuple[str | int, ...],
-                 manifests: Sequence[Manifest]) -> dict[str, Variable]:
+                 manifests: Sequence[Manifest], notes: list[str]) -> dict[str, Variable]:
     env: dict[str, Variable] = {}
-    for source in _list(container.get("envFrom")):
+    for i, source in enumerate(_list(container.get("envFrom"))):
         if not isinstance(source, dict):
             continue
         prefix = str(source.get("prefix") or "")
         for kind, key in (("ConfigMap", "configMapRef"), ("Secret", "secretRef")):
             ref = source.get(key)
-            if isinstance(ref, dict):
-                found = _find(manifests, kind, str(ref.get("name", "")), workload.namespace)
-                if found is None:
-                    continue  # unknown names: what they would set cannot be told (a note would only repeat it)
-                for name, variable in _data(found).items():
-                    env[prefix + name] = variable
+            if not isinstance(ref, dict):
+                continue
+            found = _find(manifests, kind, str(ref.get("name", "")), workload.namespace)
+            if found is None:  # it may set anything: what no later source sets is unknown
+                line = workload.doc.line((*base, "envFrom", i))
+                notes.append(f"{workload.rel}:{line}: envFrom {kind} {ref.get('name')} is not among the manifests "
+                             "given: a variable it may set, and no later source or env entry sets, is unknown")
+                # Kubernetes: the last envFrom source that has a key wins, so what earlier sources set
+                # may be overridden too.
+                env = _OpenEnvironment(Variable("", Origin("unset", workload.rel, line)))
+                continue
+            for name, variable in _data(found).items():
+                env[prefix + name] = variable
     for i, entry in enumerate(_list(container.get("env"))):
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             continue

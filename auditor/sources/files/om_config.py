@@ -113,7 +113,9 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable], image: I
         unset = origin is not None and origin.kind == "unset"  # set at deploy time: nothing in the files to judge
         state = "reference" if unset else secret_state(kind, doc.get(spec.yaml))
         secrets.append(SecretFound(kind, ".".join(spec.yaml), state, location, described))
-    facts, locations = build(rel, settings, secrets)
+    # A setting left to the deployment is not judged: not even its text (`${VAR:-[admin]}` kept as
+    # written must not read as "name:password" in the admin list).
+    facts, locations = build(rel, {k: v for k, v in settings.items() if k not in unknown}, secrets)
     blocked = unknown_inputs(unknown)
     return FileFacts({k: v for k, v in facts.items() if k not in blocked}, locations, file=rel, unknown=blocked)
 
