@@ -28,15 +28,17 @@ def _is(exc: BaseException, name: str) -> bool:
     return any(cls.__name__ == name for cls in type(exc).__mro__)
 
 def _internal_error(exc: BaseException, debug: bool) -> int:
-    """An exception omaudit did not expect: one redacted line (the traceback only with --debug), exit 4."""
+    """An exception omaudit did not expect: one line naming its type, exit 4. Its message only with
+    --debug (redacted): an unexpected error's text can quote a value from the scanned files (a var
+    file's secret in Python's "could not convert string to float: '...'"), which no redaction knows."""
     if debug:
         import traceback
 
         from auditor.render.escape import terminal_block
 
         sys.stderr.write(terminal_block(SECRETS("".join(traceback.format_exception(exc)))))
-    say(f"omaudit: error: internal error ({type(exc).__name__}): {exc}"
-         + ("" if debug else " (run with --debug for the traceback)"))
+    say(f"omaudit: error: internal error ({type(exc).__name__})" + (f": {SECRETS(str(exc))}" if debug else
+                                                                     " (run with --debug for the details)"))
     return EXIT_INTERNAL
 
 

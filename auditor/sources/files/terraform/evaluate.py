@@ -39,6 +39,7 @@ from auditor.sources.files.terraform.syntax import (
 
 MAX_ITEMS = 10_000
 MAX_WEIGHT = 100_000
+MAX_STEPS = 1_000_000  # about 3 s of evaluation here; the real modules read take under 1,000
 MAX_STRING = 1024 * 1024
 
 
@@ -105,8 +106,33 @@ SCANNED_ROOT = "\0root"  # a scope name no configuration can write: the folder f
 
 
 def evaluate(expr: Expr, scope: Scope) -> Any:
-    """The expression's value, or an Unresolved."""
-    return _Evaluator(scope).run(expr)
+    """The expression's value, or an Unresolved. An expression Terraform itself rejects (`"a" + 1`, a
+    condition that is not a bool, a list as an object key) is an InputError that quotes no value."""
+    try:
+        return _Evaluator(scope).run(expr)
+    except (TypeError, ValueError, ArithmeticError, KeyError, IndexError, AttributeError):
+        raise InputError("an expression Terraform rejects (a value of the wrong type or out of range)") from None
+
+
+class _Budget:
+    """Evaluation steps left in this scan: a module whose expressions take more (nested for
+    expressions over ranges, templates that include each other) is refused, not waited for."""
+
+    left = 0
+
+    @classmethod
+    def start(cls) -> None:
+        cls.left = MAX_STEPS
+
+    @classmethod
+    def spend(cls) -> None:
+        cls.left -= 1
+        if cls.left < 0:
+            raise InputError(f"evaluating this module takes more than {MAX_STEPS} steps")
+
+
+start_budget = _Budget.start
+spend = _Budget.spend
 
 
 def traversal(expr: Expr) -> str | None:
@@ -174,6 +200,7 @@ class _Evaluator:
         self.scope = scope
 
     def run(self, expr: Expr) -> Any:
+        _Budget.spend()
         if isinstance(expr, Lit):
             return expr.value
         if isinstance(expr, Template):
@@ -376,11 +403,14 @@ class _Evaluator:
                 if isinstance(arg, Unresolved):
                     return arg
         try:
-            return function(*args)
+            result = function(*args)
         except InputError:
             raise
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError, ZeroDivisionError):
             return Unresolved(f"{name}() with these arguments fails in Terraform too")
+        if isinstance(result, str) and len(result) > MAX_STRING:
+            raise InputError(f"a Terraform string longer than {MAX_STRING} characters")
+        return _bounded(result) if isinstance(result, (list, dict)) else result
 
     def file_call(self, name: str, expr: Call) -> Any:
         """file(), fileexists() and templatefile(): files inside the scanned folder only (paths are
@@ -446,7 +476,9 @@ def _bounded(items: Any) -> Any:
 
 def _weight(value: Any, memo: dict[int, int]) -> int:
     """How many values `value` holds once expanded, each shared container counted once per use but
-    measured once (memo), so measuring stays linear."""
+    measured once (memo), so measuring stays linear; a string weighs one per 256 characters."""
+    if isinstance(value, str):
+        return 1 + len(value) // 256
     if not isinstance(value, (dict, list)):
         return 1
     if id(value) in memo:
@@ -497,6 +529,8 @@ def _bool(value: Any) -> bool:
 
 
 def _format(spec: str, *args: Any) -> str:
+    if len(spec) + sum(len(a) if isinstance(a, str) else 32 for a in args) > MAX_STRING:
+        raise InputError(f"a Terraform string longer than {MAX_STRING} characters")
     """Terraform's format(): %s %d %v %q %f %t and %%, the verbs the modules use."""
     out: list[str] = []
     i, n = 0, 0

@@ -33,6 +33,7 @@ from auditor.sources.files.terraform.evaluate import (
     Unresolved,
     evaluate,
     references,
+    start_budget,
     unresolved_in,
 )
 from auditor.sources.files.terraform.syntax import (
@@ -46,6 +47,7 @@ from auditor.sources.files.terraform.syntax import (
 )
 
 MAX_MODULE_DEPTH = 16
+MAX_MODULE_TOKENS = 400_000
 MAX_FILES = 500  # .tf files of one module folder
 MAX_INSTANCES = 2_000  # resource and module instances of one root
 _META = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection", "timeouts"}
@@ -75,6 +77,8 @@ class Evaluated:
     resources: list[Resource] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # every file read, relative to the scanned root
+    uncounted: list[tuple[str, str, str]] = field(default_factory=list)  # (address, type, why) of resources
+    # whose number of instances is unknown
 
 
 def is_module_folder(path: Path) -> bool:
@@ -104,8 +108,19 @@ def read_folder(folder: Path, root: Path) -> tuple[list[Block], list[str]]:
                                                                                    "_override.tf.json")):
             notes.append(f"{rel}: an override file, not merged (its settings are not judged)")
             continue
-        blocks.extend(_parse(path, rel).blocks)
+        body = _parse(path, rel)
+        _Read.tokens += body.tokens
+        if _Read.tokens > MAX_MODULE_TOKENS:
+            raise InputError(f"Terraform folder {relative(folder, root)}: the modules read hold more than "
+                             f"{MAX_MODULE_TOKENS} tokens in all: not read")
+        blocks.extend(body.blocks)
     return blocks, notes
+
+
+class _Read:
+    """Tokens of the files one evaluation has read (reset by Loader.run): a bound on its parse cost."""
+
+    tokens = 0
 
 
 def _parse(path: Path, rel: str) -> Body:
@@ -153,6 +168,8 @@ class Loader:
         self.instances = 0
 
     def run(self, folder: Path, var_files: Sequence[Path]) -> Evaluated:
+        start_budget()
+        _Read.tokens = 0
         given, files = variable_values(folder, self.root, var_files)
         self.out.files.extend(files)
         instance = Instance(self, folder, "", given, {}, (str(folder.resolve()),))
@@ -342,6 +359,7 @@ class Instance:
         if isinstance(keys, Unresolved):
             self.loader.out.notes.append(f"{block.file}:{block.line}: {address} is not judged: how many instances "
                                          f"it has is unknown ({keys.why})")
+            self.loader.out.uncounted.append((address, kind, keys.why))
             return
         for key, extra in keys:
             self.loader.count(f"{block.file}:{block.line}")

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from auditor.common.errors import InputError
+from auditor.facts.snapshot import COGNITO_KEYS
 from auditor.sources.files.cognito_iac import LIST_POOLS, check_bounds, judge_resources
 from auditor.sources.files.result import FileFacts, relative
 from auditor.sources.files.terraform.helm_release import is_openmetadata_release, release_facts
@@ -35,6 +36,8 @@ def read_module(folder: Path, root: Path, pool: str | None = None, var_files: Se
         evaluated = Loader(root).run(folder, var_files)
     except RecursionError:
         raise InputError(f"Terraform module {rel}: expressions nested too deeply to evaluate") from None
+    except MemoryError:
+        raise InputError(f"Terraform module {rel}: too large to evaluate") from None
     entries = [r.entry() for r in evaluated.resources]
     cognito = [e["type"] for e in entries if e["type"].startswith("aws_cognito_")]
     check_bounds(f"Terraform module {rel}", cognito)
@@ -45,6 +48,14 @@ def read_module(folder: Path, root: Path, pool: str | None = None, var_files: Se
         if pool == LIST_POOLS:
             return []
         return [FileFacts(notes=notes, file=rel), *releases]
+    undecided = [(a, why) for a, kind, why in evaluated.uncounted if kind.startswith("aws_cognito_user_pool")]
+    if undecided and not any(t == "aws_cognito_user_pool" for t in cognito):
+        if pool == LIST_POOLS:
+            return []
+        # The pool may or may not be created: what it would be is judged by nothing, SKIPPED naming why.
+        address, why = undecided[0]
+        reason = f"{address}: whether it is created is {UNKNOWN_WHEN} ({why})"
+        return [FileFacts(notes=notes, file=rel, unknown=dict.fromkeys(COGNITO_KEYS, reason)), *releases]
     result = judge_resources(entries, rel, "Terraform module", "terraform", UNKNOWN_WHEN, pool)
     result.notes[:0] = notes
     return [result, *releases]

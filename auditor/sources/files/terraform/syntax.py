@@ -9,12 +9,15 @@ Messages name a file and a line, never the text found there (a tfvars line can h
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.common.errors import InputError
 
-MAX_TF_BYTES = 1024 * 1024  # a real module's file is a few KiB; lark's tree is about 100 bytes a byte
+MAX_TF_BYTES = 1024 * 1024  # a real module's file is a few KiB
+MAX_TOKENS = 60_000  # per file: lgallard's variables.tf, one of the largest real ones, has about 9,000
+_TOKEN = re.compile(r"[A-Za-z0-9_.\-]+|[^\sA-Za-z0-9_.\-]")
 
 
 # ---- the expression tree ----------------------------------------------------------------------------
@@ -142,6 +145,7 @@ class Body:
 
     blocks: list[Block] = field(default_factory=list)
     attributes: dict[str, Attribute] = field(default_factory=dict)
+    tokens: int = 0  # about how many tokens the text has (the parser's cost)
 
 
 def parse_file(text: str, rel: str) -> Body:
@@ -149,6 +153,9 @@ def parse_file(text: str, rel: str) -> Body:
     from hcl2.api import parses_to_tree  # lazy: the grammar is built (or loaded) only for Terraform
     from lark.exceptions import LarkError, UnexpectedInput
 
+    tokens = len(_TOKEN.findall(text))
+    if tokens > MAX_TOKENS:  # lark's LALR parser: about 40 us and 2.5 KB a token (a dense 1 MiB file: 45 s)
+        raise InputError(f"Terraform file {rel}: more than {MAX_TOKENS} tokens: not read")
     try:
         tree = parses_to_tree(text)
     except UnexpectedInput as exc:
@@ -156,7 +163,9 @@ def parse_file(text: str, rel: str) -> Body:
     except (LarkError, RecursionError):
         raise InputError(f"Terraform file {rel}: not valid HCL") from None
     try:
-        return _Reader(rel).body(tree.children[0])
+        body = _Reader(rel).body(tree.children[0])
+        body.tokens = tokens
+        return body
     except RecursionError:
         raise InputError(f"Terraform file {rel}: expressions nested too deeply to read") from None
 
@@ -211,10 +220,11 @@ class _Reader:
         if kind == "expr_term":
             inner = [c for c in kids if _is_tree(c)]
             return self.expr(inner[0])
-        if kind == "int_lit":
-            return Lit(int(_token_text(kids[0])))
-        if kind == "float_lit":
-            return Lit(float(_token_text(kids[0])))
+        if kind in ("int_lit", "float_lit"):
+            text = _token_text(kids[0])
+            if len(text) > 40:  # Terraform's numbers are exact, but no real setting needs 40 digits
+                raise InputError(f"Terraform file {self.rel}: line {_line(tree)}: a number of more than 40 digits")
+            return Lit(int(text) if kind == "int_lit" else float(text))
         if kind == "literal_value":
             return Lit({"true": True, "false": False, "null": None}[_token_text(kids[0])])
         if kind == "identifier":

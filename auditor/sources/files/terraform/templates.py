@@ -21,7 +21,7 @@ from typing import Any
 from auditor.common.errors import InputError
 from auditor.common.inputs import read_input
 from auditor.sources.files.result import relative
-from auditor.sources.files.terraform.evaluate import MAX_STRING, Scope, Unresolved, evaluate
+from auditor.sources.files.terraform.evaluate import MAX_STRING, Scope, Unresolved, evaluate, spend
 from auditor.sources.files.terraform.syntax import MAX_TF_BYTES, Expr, _closing, parse_expression
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
@@ -113,6 +113,7 @@ def _render_text(text: str, source: str, variables: dict[str, Any], base: Scope,
 def _render(nodes: list[_Node], scope: Scope, out: list[tuple[str, int]], marks: dict[str, str],
             size: list[int]) -> Unresolved | None:
     for node in nodes:
+        spend()
         if node.kind == "text":
             out.append((node.text, node.line))
             size[0] += len(node.text)
