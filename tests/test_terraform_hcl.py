@@ -150,15 +150,21 @@ resource "aws_cognito_user_pool_client" "om" {
 '''
     module = POOL + VARIABLES + 'output "pool_id" {\n  value = aws_cognito_user_pool.pool.id\n}\n'
     tree = _tree(tmp_path / "tf", {"main.tf": root, "modules/pool/main.tf": module})
-    _code, report, _stderr = _scan(tmp_path, "--dir", str(tree))
-    assert _verdict(report, "OMA205")[0] == "PASS"  # the caller's local, through the module input
-    assert _line(report, "OMA205") == ("modules/pool/main.tf", 6)
-    assert _verdict(report, "OMA301")[0] == "PASS"  # the client is linked through the output
-    resources = {f["resource"] for f in report["findings"] if f["rule_id"] == "OMA301"}
-    assert resources == {"cognito:user-pool/module.cognito.aws_cognito_user_pool.pool/client/"
-                         "aws_cognito_user_pool_client.om"}
-    # --dir judged the root, not the module folder on its own
-    assert [t["name"] for t in report["targets"]] == ["files"]
+    code, report, _ = _scan(tmp_path, "--dir", str(tree))
+    by_target = {(f["target"], f["resource"]): (f["status"], f["location"]) for f in report["findings"]
+                 if f["rule_id"] == "OMA205"}
+    # the root: the caller's local reaches the module's input, at the module's attribute line
+    assert by_target[(".", "cognito:user-pool/module.cognito.aws_cognito_user_pool.pool")] == (
+        "PASS", {"file": "modules/pool/main.tf", "line": 6})
+    judged = {(f["resource"], f["status"]) for f in report["findings"]
+              if f["rule_id"] == "OMA301" and f["status"] != "SKIPPED"}
+    assert judged == {("cognito:user-pool/module.cognito.aws_cognito_user_pool.pool/client/"
+                       "aws_cognito_user_pool_client.om", "PASS")}
+    # the module folder is judged on its own too, with its defaults (admin_only false): which folder is
+    # applied is the deployment's choice, and a caller that hardens it must not hide it (an attack)
+    assert by_target[("modules/pool", "cognito:user-pool/aws_cognito_user_pool.pool")][0] == "FAIL"
+    assert sorted(t["name"] for t in report["targets"]) == [".", "modules/pool"]
+    assert code == 1
 
 
 def test_count_and_for_each_make_one_instance_each(tmp_path: Path) -> None:
@@ -374,3 +380,119 @@ def test_the_official_terraform_module_ships_the_charts_defaults(tmp_path: Path)
                if f["status"] == "FAIL"}
     assert failing == {("OMA501", template, 4), ("OMA502", template, 4), ("OMA503", template, 34),
                        ("OMA103", template, 4), ("OMA108", template, 4)}
+
+
+# ---- found by an attack on this reader (a pull request's author controls every file) --------------
+
+STRONG = '''
+resource "aws_cognito_user_pool" "pool" {
+  name                     = "strong"
+  mfa_configuration        = "ON"
+  admin_create_user_config {
+    allow_admin_create_user_only = ADMIN_ONLY
+  }
+}
+'''
+
+
+@pytest.mark.parametrize(("expression", "why"), [
+    ('title("a_b") == "A_B"', None),  # Go's strings.Title: "A_b", so false: FAIL
+    ('"e\\u0301" != "\\u00e9"', None),  # HCL normalizes literals to NFC: equal, so false: FAIL
+    ('length("💃🏾") == 2', "length() of non-ASCII text is not evaluated"),
+    ('upper("ß") == "SS"', "upper() of non-ASCII text is not evaluated"),
+    ("-5 % 3 == 1", "a remainder of negative or fractional numbers is not evaluated"),
+    ('[false, true][element(tolist(toset([1, 0])), 0)]', "toset() of values that are not strings"),
+    ('!can(format("%-5t", false))', "format() with %-"),
+])
+def test_an_expression_is_judged_as_terraform_would_or_left_unknown(tmp_path: Path, expression: str,
+                                                                     why: str | None) -> None:
+    """Each expression is false in Terraform (a weak pool); a lax evaluation made it true (PASS)."""
+    tree = _tree(tmp_path / "tf", {"main.tf": STRONG.replace("ADMIN_ONLY", expression)})
+    _, report, _ = _scan(tmp_path, "--terraform", str(tree))
+    status, message = _verdict(report, "OMA205")
+    assert status == ("FAIL" if why is None else "SKIPPED"), message
+    assert why is None or why in message
+
+
+def test_a_variable_is_converted_to_its_object_type(tmp_path: Path) -> None:
+    """`object({...})` keeps only its declared attributes and fills optional() defaults (Terraform's type
+    conversion): a default's extra `admin_only = true` is dropped, so lookup() falls back to false."""
+    main = STRONG.replace("ADMIN_ONLY", 'lookup(var.cfg, "admin_only", false) || var.opt.strict') + '''
+variable "cfg" {
+  type    = object({ name = optional(string) })
+  default = { admin_only = true }
+}
+variable "opt" {
+  type    = object({ strict = optional(bool, false) })
+  default = {}
+}
+'''
+    tree = _tree(tmp_path / "tf", {"main.tf": main})
+    _, report, _ = _scan(tmp_path, "--terraform", str(tree))
+    assert _verdict(report, "OMA205")[0] == "FAIL"
+
+
+@pytest.mark.parametrize("files", [
+    # Terraform ignores hidden files: the weak pool is the one it deploys
+    {"main.tf": STRONG.replace("ADMIN_ONLY", "false"), ".override-me.tf": 'locals { x = 1 }\n'},
+    # Terraform's JSON syntax takes arrays of objects where one object may stand
+    {"weak.tf.json": '{"resource": [{"aws_cognito_user_pool": {"weak": {"name": "weak"}}}]}'},
+    {"weak.tf.json": '{"resource": {"aws_cognito_user_pool": [{"weak": {"name": "weak"}}]}}'},
+])
+def test_a_weak_pool_cannot_be_hidden_by_the_files_layout(tmp_path: Path, files: dict[str, str]) -> None:
+    tree = _tree(tmp_path / "tf", files)
+    code, report, _ = _scan(tmp_path, "--terraform", str(tree))
+    assert code == 1 and "FAIL" in {f["status"] for f in report["findings"] if f["rule_id"] == "OMA205"}
+
+
+def test_a_resource_declared_twice_is_refused_as_terraform_refuses_it(tmp_path: Path) -> None:
+    tree = _tree(tmp_path / "tf", {"a.tf": STRONG.replace("ADMIN_ONLY", "true"),
+                                   "b.tf": STRONG.replace("ADMIN_ONLY", "false")})
+    code, _, stderr = _scan(tmp_path, "--terraform", str(tree))
+    assert code == 2 and "tf/b.tf:2: resource.aws_cognito_user_pool.pool is declared twice" in stderr
+
+
+def test_an_example_calling_the_real_root_cannot_hide_it(tmp_path: Path) -> None:
+    """examples/demo calls ../../infra with count = 0; infra/ itself is what gets applied."""
+    tree = _tree(tmp_path / "repo", {
+        "infra/main.tf": STRONG.replace("ADMIN_ONLY", "false"),
+        "examples/demo/main.tf": 'module "infra" {\n  source = "../../infra"\n  count  = 0\n}\n'})
+    code, report, _ = _scan(tmp_path, "--dir", str(tree))
+    assert code == 1
+    assert ("infra", "FAIL") in {(f["target"], f["status"]) for f in report["findings"] if f["rule_id"] == "OMA205"}
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"main.tf": 'locals {\n  x = [for a in range(10000) : [for b in range(10000) : b]]\n}\n'
+                 + STRONG.replace("ADMIN_ONLY", "length(local.x) > 0")},
+     "tf/main.tf:2: evaluating this module takes more than 1000000 steps"),
+    ({"main.tf": STRONG.replace("ADMIN_ONLY", "length(local.l39) > 0") + "locals {\n" + "".join(
+        f"  l{i} = [local.l{i - 1}, local.l{i - 1}]\n" for i in range(1, 40)) + "  l0 = [1]\n}\n"},
+     "a Terraform value of more than 100000 elements in all"),
+    ({"main.tf": STRONG.replace("ADMIN_ONLY", "true") + "locals {\n  x = [" + "1," * 70_000 + "1]\n}\n"},
+     "tf/main.tf: more than 60000 tokens: not read"),
+    ({"main.tf": STRONG.replace("ADMIN_ONLY", "var.secret + 1") + 'variable "secret" {}\n',
+      "terraform.tfvars": 'secret = "tfvars-canary-3f9a1c7e"\n'},
+     "tf/main.tf:6: an expression Terraform rejects (a value of the wrong type or out of range)"),
+])
+def test_hostile_expressions_are_one_line_bounded_and_quote_no_value(tmp_path: Path, files: dict[str, str],
+                                                                     expected: str) -> None:
+    tree = _tree(tmp_path / "tf", files)
+    started = time.monotonic()
+    code, report, stderr = _scan(tmp_path, "--terraform", str(tree))
+    assert code == 2 and report == {} and expected in stderr
+    assert "canary" not in stderr and "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1
+    assert time.monotonic() - started < 60  # bounded (the unbounded runs took minutes or ran out of memory)
+
+
+def test_a_module_source_outside_the_scanned_folder_is_never_read(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "main.tf").write_text(STRONG.replace("ADMIN_ONLY", "false"))
+    tree = _tree(tmp_path / "repo", {"infra/main.tf": STRONG.replace("ADMIN_ONLY", "true"),
+                                     "docs/main.tf": 'module "o" {\n  source = "../../outside"\n}\n'})
+    code, report, _ = _scan(tmp_path, "--dir", str(tree))
+    assert code == 1  # infra's own pool (no email attribute, no password policy)
+    assert {f["target"] for f in report["findings"]} == {"files"}  # docs/ holds nothing the scan may read
+    assert all("outside" not in (f.get("location") or {}).get("file", "") for f in report["findings"])
+    assert {f["status"] for f in report["findings"] if f["rule_id"] == "OMA205"} == {"PASS"}

@@ -931,7 +931,7 @@ TF_POOL_PROPERTIES = {
     "web_authn_configuration": "WebAuthnUserVerification", "tags": "UserPoolTags", "name": "UserPoolTags",
     "email_verification_message": "EmailVerificationMessage", "email_verification_subject": "EmailVerificationSubject",
     "sms_verification_message": "SmsVerificationMessage", "sms_authentication_message": "SmsAuthenticationMessage",
-    "device_configuration": "DeviceConfiguration",
+    "device_configuration": "DeviceConfiguration", "lambda_config": "LambdaConfig",
 }
 TF_CLIENT_PROPERTIES = {
     "callback_urls": "CallbackURLs", "logout_urls": "LogoutURLs", "default_redirect_uri": "DefaultRedirectURI",

@@ -253,7 +253,10 @@ class _Evaluator:
             value = part if isinstance(part, str) else self.run(part)
             if unresolved_in(value) is not None:
                 return unresolved_in(value)
-            pieces.append(_string(value))
+            try:
+                pieces.append(_string(value))
+            except NotHere as exc:
+                return Unresolved(str(exc))
         text = "".join(pieces)
         if len(text) > MAX_STRING:
             raise InputError(f"a Terraform string longer than {MAX_STRING} characters")
@@ -348,6 +351,8 @@ class _Evaluator:
             return _number_result(a * b)
         if b == 0:
             raise InputError("a Terraform expression divides by zero")
+        if op == "%" and (a < 0 or b < 0 or isinstance(a, float) or isinstance(b, float)):
+            return Unresolved("a remainder of negative or fractional numbers is not evaluated by omaudit")
         return _number_result(a / b if op == "/" else a % b)
 
     def for_expr(self, expr: For) -> Any:
@@ -404,10 +409,14 @@ class _Evaluator:
                     return arg
         try:
             result = function(*args)
+        except NotHere as exc:
+            return Unresolved(str(exc))
+        except Fails:
+            return Unresolved(f"{name}() with these arguments fails in Terraform too")
         except InputError:
             raise
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError, ZeroDivisionError):
-            return Unresolved(f"{name}() with these arguments fails in Terraform too")
+            return Unresolved(f"{name}() with these arguments is not evaluated by omaudit")
         if isinstance(result, str) and len(result) > MAX_STRING:
             raise InputError(f"a Terraform string longer than {MAX_STRING} characters")
         return _bounded(result) if isinstance(result, (list, dict)) else result
@@ -448,9 +457,11 @@ class _Evaluator:
         return Unresolved("try(): no argument evaluates")
 
 
-# Reasons that are Terraform errors (try() moves past them), not values unknown until apply.
+# Reasons that are Terraform errors for certain (try() moves past them). A function of ours that fails
+# is not one of them: where its semantics might differ from Terraform's, the value is unknown, never
+# the fallback (an attack chose expressions Terraform evaluates one way and a lax copy another).
 _FAILS = ("no such attribute", "no such key", "out of range", "cannot be indexed", "not an object",
-          "fails in Terraform too", "is not declared")
+          "is not declared", "fails in Terraform too")
 
 
 def _outside(text: str) -> Unresolved:
@@ -501,8 +512,10 @@ def _number_result(value: int | float) -> int | float:
 def _string(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, float) and ("e" in repr(value) or not value == value):
+        raise NotHere("a number written in exponent form is not evaluated by omaudit")
     if isinstance(value, (str, int, float)):
         return str(value)
     if value is None:
@@ -529,9 +542,10 @@ def _bool(value: Any) -> bool:
 
 
 def _format(spec: str, *args: Any) -> str:
+    """Terraform's format() for plain %s %d %v %q %t and %%: a flag, width or precision (`%-5t`, `%6t`),
+    or another verb, is not evaluated here (Go's fmt has rules of its own: unknown, not a guess)."""
     if len(spec) + sum(len(a) if isinstance(a, str) else 32 for a in args) > MAX_STRING:
         raise InputError(f"a Terraform string longer than {MAX_STRING} characters")
-    """Terraform's format(): %s %d %v %q %f %t and %%, the verbs the modules use."""
     out: list[str] = []
     i, n = 0, 0
     while i < len(spec):
@@ -555,10 +569,8 @@ def _format(spec: str, *args: Any) -> str:
             out.append(json.dumps(_string(value)))
         elif verb == "t":
             out.append(_string(_bool(value)))
-        elif verb == "f":
-            out.append(f"{float(_number(value)):f}")
         else:
-            raise ValueError("format verb")
+            raise NotHere(f"format() with %{verb} is not evaluated by omaudit")
     return "".join(out)
 
 
@@ -578,7 +590,7 @@ def _lookup(mapping: Any, key: Any, *default: Any) -> Any:
         return mapping[_string(key)]
     if default:
         return default[0]
-    raise KeyError(key)
+    raise Fails("lookup() of a missing key without a default")
 
 
 def _flatten(value: Any) -> list[Any]:
@@ -594,15 +606,55 @@ def _coalesce(*values: Any) -> Any:
             return value
         if value is not None and value != "":
             return value
-    raise ValueError("no non-null argument")
+    raise Fails("coalesce() with no non-null, non-empty argument")
 
 
 def _toset(values: Any) -> list[Any]:
+    """A set of strings is ordered lexically (cty); of anything else, its order is not evaluated here."""
     seen: list[Any] = []
     for value in values or []:
         if value not in seen:
             seen.append(value)
-    return sorted(seen, key=lambda v: (str(type(v)), v)) if all(isinstance(v, str) for v in seen) else seen
+    if all(isinstance(v, str) for v in seen):
+        return sorted(seen)
+    raise NotHere("toset() of values that are not strings is not evaluated by omaudit")
+
+
+class Fails(ValueError):
+    """A function call Terraform itself refuses (coalesce of nothing, lookup of a missing key without a
+    default): try() moves past it, can() is false."""
+
+
+class NotHere(ValueError):
+    """A function whose result here might differ from Terraform's (its semantics on this input are not
+    reproduced): the value is unknown."""
+
+
+def _ascii(value: Any, name: str) -> str:
+    """Text functions are evaluated on ASCII text only: Terraform counts grapheme clusters and uses Go's
+    Unicode case rules (upper("ß") stays "ß"), which Python's str does not."""
+    text = _string(value)
+    if not text.isascii():
+        raise NotHere(f"{name}() of non-ASCII text is not evaluated by omaudit")
+    return text
+
+
+def _title(value: Any) -> str:
+    """Go's strings.Title on ASCII: a letter after a separator (neither a letter, a digit nor `_`) is
+    upper-cased (`title("a_b")` is "A_b")."""
+    out, previous = [], " "
+    for char in _ascii(value, "title"):
+        out.append(char.upper() if not (previous.isalnum() or previous == "_") else char)
+        previous = char
+    return "".join(out)
+
+
+def _length(value: Any) -> int:
+    if isinstance(value, str):
+        return len(_ascii(value, "length"))
+    if isinstance(value, (list, dict)):
+        return len(value)
+    raise TypeError("not a collection")
 
 
 def _range(*args: Any) -> list[int]:
@@ -616,20 +668,27 @@ def _range(*args: Any) -> list[int]:
 
 def _element(values: Any, index: Any) -> Any:
     if not values:
-        raise IndexError("element of an empty list")
-    return values[int(_number(index)) % len(values)]
+        raise Fails("element() of an empty list")
+    position = int(_number(index))
+    if position < 0:
+        raise NotHere("element() with a negative index is not evaluated by omaudit")
+    return values[position % len(values)]
 
 
 def _one(values: Any) -> Any:
     if not values:
         return None
     if len(values) > 1:
-        raise ValueError("one() of several")
+        raise Fails("one() of several")
     return values[0]
 
 
 def _tobool(value: Any) -> bool | None:
-    return None if value is None else _bool(value)
+    if value is None or isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return bool(value == "true")
+    raise Fails("tobool() of something that is not a bool")
 
 
 def _jsonencode(value: Any) -> str:
@@ -661,17 +720,17 @@ def _join(separator: Any, *lists: Any) -> str:
 
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "lower": lambda s: _string(s).lower(),
-    "upper": lambda s: _string(s).upper(),
-    "title": lambda s: _string(s).title(),
-    "trimspace": lambda s: _string(s).strip(),
+    "lower": lambda s: _ascii(s, "lower").lower(),
+    "upper": lambda s: _ascii(s, "upper").upper(),
+    "title": _title,
+    "trimspace": lambda s: _ascii(s, "trimspace").strip(),
     "trimprefix": lambda s, p: _string(s).removeprefix(_string(p)),
     "trimsuffix": lambda s, p: _string(s).removesuffix(_string(p)),
     "format": lambda spec, *args: _format(_string(spec), *args),
     "join": _join,
     "split": lambda sep, s: _string(s).split(_string(sep)),
     "replace": _replace,
-    "substr": lambda s, offset, length: _string(s)[int(offset):(int(offset) + int(length)) if int(length) >= 0
+    "substr": lambda s, offset, length: _ascii(s, "substr")[int(offset):(int(offset) + int(length)) if int(length) >= 0
                                                    else None],
     "startswith": lambda s, p: _string(s).startswith(_string(p)),
     "endswith": lambda s, p: _string(s).endswith(_string(p)),
@@ -686,7 +745,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "merge": lambda *maps: _bounded(_merge(*maps)),
     "lookup": _lookup,
     "element": _element,
-    "length": lambda v: len(v) if isinstance(v, (list, dict, str)) else _bad(),
+    "length": _length,
     "keys": lambda m: sorted(m) if isinstance(m, dict) else _bad(),
     "values": lambda m: [m[k] for k in sorted(m)] if isinstance(m, dict) else _bad(),
     "contains": lambda values, v: v in values,

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.common.errors import InputError
+from auditor.facts.snapshot import CONF_KEYS, OM_AUTH_CONFIG, OM_SECURITY_CONFIG
 from auditor.sources.files.helm_values import judge_values
 from auditor.sources.files.result import FileFacts
 from auditor.sources.files.terraform.module import Resource
@@ -31,7 +32,15 @@ def is_openmetadata_release(resource: Resource) -> bool:
 
 
 def release_facts(resource: Resource) -> FileFacts:
-    """One OpenMetadata helm_release as facts, through the chart's values reader."""
+    """One OpenMetadata helm_release as facts, through the chart's values reader. Values left to
+    Terraform (a module's input with no value) make every OpenMetadata input unknown: the chart's
+    defaults are judged only when the values are known to leave them."""
+    whole = {k: v for k, v in resource.unknown.items() if k in ("values", "set", "set_sensitive")}
+    if whole:
+        reason = "; ".join(f"{resource.address}.{k} ({v})" for k, v in sorted(whole.items()))
+        return FileFacts(file=resource.location.file,
+                         unknown=dict.fromkeys((OM_AUTH_CONFIG, OM_SECURITY_CONFIG, *CONF_KEYS),
+                                               f"{reason}: {UNKNOWN_WHEN}"))
     marks: dict[str, str] = {}
     documents: list[tuple[Doc, str]] = []
     notes: list[str] = []
@@ -58,10 +67,6 @@ def release_facts(resource: Resource) -> FileFacts:
 
     result = judge_values(documents, unknown_in, UNKNOWN_WHEN)
     result.notes[:0] = notes
-    unknown = {k: v for k, v in resource.unknown.items() if k in ("values", "set", "set_sensitive")}
-    if unknown:  # a whole attribute left to Terraform: what it would set is not known
-        shown = "; ".join(f"{resource.address}.{k} ({v})" for k, v in sorted(unknown.items()))
-        result.notes.append(f"{resource.location}: {shown}: not judged, {UNKNOWN_WHEN}")
     return result
 
 

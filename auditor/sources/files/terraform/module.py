@@ -41,7 +41,11 @@ from auditor.sources.files.terraform.syntax import (
     Attribute,
     Block,
     Body,
+    Call,
+    Lit,
     Name,
+    ObjectExpr,
+    Template,
     parse_file,
     parse_json_file,
 )
@@ -89,7 +93,11 @@ def is_module_folder(path: Path) -> bool:
 
 
 def _is_tf(path: Path) -> bool:
-    return path.name.endswith((".tf", ".tf.json")) and not path.is_symlink() and path.is_file()
+    """A configuration file Terraform loads: `.tf` or `.tf.json`, not one it ignores (a name starting
+    with `.`, ending with `~`, or `#...#`: configs.IsIgnoredFile in hashicorp/terraform)."""
+    name = path.name
+    ignored = name.startswith(".") or name.endswith("~") or (name.startswith("#") and name.endswith("#"))
+    return name.endswith((".tf", ".tf.json")) and not ignored and path.is_file()
 
 
 def read_folder(folder: Path, root: Path) -> tuple[list[Block], list[str]]:
@@ -104,6 +112,9 @@ def read_folder(folder: Path, root: Path) -> tuple[list[Block], list[str]]:
     blocks: list[Block] = []
     for path in names:
         rel = relative(path, root)
+        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+            notes.append(f"{rel}: a link to a file outside the scanned folder: not read")
+            continue
         if path.name in ("override.tf", "override.tf.json") or path.name.endswith(("_override.tf",
                                                                                    "_override.tf.json")):
             notes.append(f"{rel}: an override file, not merged (its settings are not judged)")
@@ -192,6 +203,7 @@ class Instance:
         self.prefix = prefix
         self.chain = chain
         self.blocks, notes = read_folder(folder, loader.root)
+        _no_duplicates(self.blocks)
         loader.out.notes.extend(notes)
         self.given_refs = given_refs
         self.variables = self._variables(given)
@@ -251,7 +263,7 @@ class Instance:
             return self.children[name]
         call = self.calls[name]
         where = f"{call.file}:{call.line}"
-        source = evaluate(call.attributes["source"].expr, Scope({})) if "source" in call.attributes else None
+        source = literal_text(call.attributes["source"].expr) if "source" in call.attributes else None
         self.children[name] = []
         if not isinstance(source, str) or not source.startswith(("./", "../")):
             shown = source[:120] if isinstance(source, str) else "an unknown source"
@@ -390,6 +402,34 @@ def located(attribute: Attribute, file: str, scope: Scope) -> Any:
         raise InputError(f"Terraform file {file}:{attribute.line}: {exc}") from None
 
 
+def literal_text(expr: Any) -> str | None:
+    """A module's `source`: Terraform takes only a literal string there, so nothing is evaluated."""
+    if isinstance(expr, Lit) and isinstance(expr.value, str):
+        return expr.value
+    if isinstance(expr, Template) and all(isinstance(p, str) for p in expr.parts):
+        return "".join(str(p) for p in expr.parts)
+    return None
+
+
+def _no_duplicates(blocks: list[Block]) -> None:
+    """Terraform refuses a module that declares a resource, variable, module, output or local twice:
+    so does this reader (the second one would otherwise silently win, or hide the first)."""
+    seen: dict[tuple[str, ...], Block] = {}
+    for block in blocks:
+        names: list[tuple[str, ...]] = []
+        if block.type in ("resource", "data") and len(block.labels) == 2:
+            names = [(block.type, *block.labels)]
+        elif block.type in ("variable", "module", "output") and block.labels:
+            names = [(block.type, block.labels[0])]
+        elif block.type == "locals":
+            names = [("local", name) for name in block.attributes]
+        for name in names:
+            if name in seen:
+                raise InputError(f"Terraform file {block.file}:{block.line}: {'.'.join(name)} is declared twice "
+                                 f"(also at {seen[name].file}:{seen[name].line}); Terraform refuses the module")
+            seen[name] = block
+
+
 def _written(block: Block) -> dict[str, Location]:
     """Where each argument and nested block (and a nested block's arguments) is written."""
     out = {name: Location(block.file, attribute.line) for name, attribute in block.attributes.items()}
@@ -430,33 +470,68 @@ def _body(block: Block, scope: Scope) -> dict[str, Any]:
 
 
 def _typed(value: Any, block: Block) -> Any:
-    """A variable's value converted to its declared primitive type, as Terraform converts "true" for a
-    bool and "8" for a number."""
+    """A variable's value converted to its declared type, as Terraform converts it
+    (developer.hashicorp.com/terraform/language/expressions/type-constraints): "true" for a bool, "8"
+    for a number; an object type keeps only its declared attributes and fills `optional(type,
+    default)` ones; a set of strings is sorted and without duplicates."""
     declared = block.attributes.get("type")
-    kind = declared.expr.name if declared is not None and isinstance(declared.expr, Name) else None
-    if kind == "bool" and value in ("true", "false"):
-        return value == "true"
-    if kind == "number" and isinstance(value, str):
-        try:
-            return int(value) if value.lstrip("-").isdigit() else float(value)
-        except ValueError:
-            return value
-    if kind == "string" and isinstance(value, (bool, int, float)):
-        return ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return _convert(value, declared.expr) if declared is not None else value
+
+
+def _convert(value: Any, kind: Any, depth: int = 0) -> Any:
+    if value is None or isinstance(value, Unresolved) or depth > 32:
+        return value
+    if isinstance(kind, Name):
+        if kind.name == "bool" and value in ("true", "false"):
+            return value == "true"
+        if kind.name == "number" and isinstance(value, str):
+            try:
+                return int(value) if value.lstrip("-").isdigit() else float(value)
+            except ValueError:
+                return value
+        if kind.name == "string" and isinstance(value, (bool, int, float)):
+            return ("true" if value else "false") if isinstance(value, bool) else str(value)
+        return value
+    if not isinstance(kind, Call) or not kind.args:
+        return value
+    inner = kind.args[0]
+    if kind.name in ("list", "set") and isinstance(value, list):
+        items = [_convert(v, inner, depth + 1) for v in value]
+        if kind.name == "set" and all(isinstance(v, str) for v in items):
+            return sorted(set(items))
+        return items
+    if kind.name == "map" and isinstance(value, dict):
+        return {k: _convert(v, inner, depth + 1) for k, v in value.items()}
+    if kind.name == "object" and isinstance(inner, ObjectExpr) and isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key_expr, type_expr in inner.items:
+            name = str(key_expr.value) if isinstance(key_expr, Lit) else None
+            if name is None:
+                return Unresolved("an object type omaudit cannot read")
+            optional = type_expr if isinstance(type_expr, Call) and type_expr.name == "optional" and type_expr.args \
+                else None
+            attribute_type = optional.args[0] if optional is not None else type_expr
+            given = value.get(name)
+            if given is None and optional is not None and len(optional.args) > 1:
+                given = evaluate(optional.args[1], Scope({}))
+            out[name] = _convert(given, attribute_type, depth + 1)
+        return out
     return value
 
 
-def module_sources(folder: Path) -> list[Path]:
-    """The local module folders a module folder calls, without evaluating it (for --dir: a folder that
-    another one calls is a module, not a deployment)."""
+def module_sources(folder: Path, root: Path) -> list[Path]:
+    """The local module folders a module folder calls, inside the scanned folder (one outside it is
+    never read), without evaluating anything."""
     try:
-        blocks, _ = read_folder(folder, folder)
+        blocks, _ = read_folder(folder, root)
     except InputError:
         return []
     out = []
     for block in blocks:
         if block.type == "module" and "source" in block.attributes:
-            source = evaluate(block.attributes["source"].expr, Scope({}))
+            source = literal_text(block.attributes["source"].expr)
             if isinstance(source, str) and source.startswith(("./", "../")):
-                out.append(Path(os.path.normpath(folder / source)))
+                target = Path(os.path.normpath(folder / source))
+                if target.resolve().is_relative_to(root.resolve()) and target.is_dir():
+                    out.append(target)
     return out

@@ -62,15 +62,16 @@ def read_module(folder: Path, root: Path, pool: str | None = None, var_files: Se
 
 
 def terraform_roots(folders: Sequence[Path], plans: Sequence[Path], root: Path) -> tuple[list[Path], list[str]]:
-    """The root modules among folders of .tf files that hold Cognito resources (their own, or their
-    local modules'): a folder that another one calls is a module, not a deployment; one beside a plan
-    is judged by the plan (it knows more). Notes say what was left out and why."""
-    called = {p.resolve() for folder in folders for p in module_sources(folder)}
+    """The folders of .tf files to judge: each that holds Cognito resources or an OpenMetadata
+    helm_release (its own, or its local modules'). A folder another one calls is judged on its own
+    too: which folder is applied is the deployment's choice, and an example that calls the real root
+    with `count = 0` or hardened inputs must not hide it (found by an attack). One beside a plan is
+    judged by the plan (it knows more). Notes say what was left out and why."""
     roots: list[Path] = []
     notes: list[str] = []
     planned = {p.parent.resolve(): p for p in plans}
     for folder in folders:
-        if folder.resolve() in called or not _has_cognito(folder, set()):
+        if not _has_cognito(folder, root, set()):
             continue
         if folder.resolve() in planned:
             plan = planned[folder.resolve()].name
@@ -81,15 +82,15 @@ def terraform_roots(folders: Sequence[Path], plans: Sequence[Path], root: Path) 
     return roots, notes
 
 
-def _has_cognito(folder: Path, seen: set[Path]) -> bool:
+def _has_cognito(folder: Path, root: Path, seen: set[Path]) -> bool:
     if folder.resolve() in seen or len(seen) > 64:
         return False
     seen.add(folder.resolve())
     try:
-        blocks, _ = read_folder(folder, folder)
+        blocks, _ = read_folder(folder, root)
     except InputError:
         return True  # a folder that cannot be read is judged, so that the scan names why
     if any(b.type == "resource" and b.labels and (b.labels[0].startswith("aws_cognito_")
                                                   or b.labels[0] == "helm_release") for b in blocks):
         return True
-    return any(_has_cognito(child, seen) for child in module_sources(folder))
+    return any(_has_cognito(child, root, seen) for child in module_sources(folder, root))

@@ -10,6 +10,7 @@ Messages name a file and a line, never the text found there (a tfvars line can h
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -310,7 +311,9 @@ class _Reader:
             if not _is_tree(piece):
                 text = _token_text(piece)
                 kind = getattr(piece, "type", "")
-                parts.append(text[1:] if kind in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE") else _unescape(text))
+                # HCL normalizes string literals to NFC: "e\u0301" and "\u00e9" are the same string.
+                parts.append(text[1:] if kind in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE")
+                             else unicodedata.normalize("NFC", _unescape(text)))
             elif piece.data == "interpolation":
                 parts.append(self.expr(next(c for c in piece.children if _is_tree(c))))
             else:
@@ -356,7 +359,7 @@ def template_of(text: str, rel: str, line: int) -> Template:
         i += 1
     if literal:
         parts.append("".join(literal))
-    return Template(tuple(parts))
+    return Template(tuple(unicodedata.normalize("NFC", p) if isinstance(p, str) else p for p in parts))
 
 
 def _closing(text: str, start: int) -> int:
@@ -453,6 +456,8 @@ def parse_json_file(text: str, rel: str) -> Body:
 def _json_blocks(value: Any, depth: int, labels: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
     if depth == 0:
         return [(labels, item) for item in (value if isinstance(value, list) else [value])]
+    if isinstance(value, list):  # Terraform's JSON syntax: an array of objects where one object may stand
+        return [found for item in value for found in _json_blocks(item, depth, labels)]
     if not isinstance(value, dict):
         return []
     return [found for key, inner in value.items() for found in _json_blocks(inner, depth - 1, (*labels, str(key)))]
@@ -476,7 +481,7 @@ def _json_block(kind: str, labels: tuple[str, ...], body: Any, rel: str) -> Bloc
 def _json_value(value: Any, rel: str) -> Expr:
     if isinstance(value, str):
         if "${" not in value and "%{" not in value:
-            return Lit(value.replace("$${", "${").replace("%%{", "%{"))
+            return Lit(unicodedata.normalize("NFC", value.replace("$${", "${").replace("%%{", "%{")))
         return template_of(value, rel, 1)
     if isinstance(value, list):
         return TupleExpr(tuple(_json_value(v, rel) for v in value))

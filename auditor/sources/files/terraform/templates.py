@@ -14,6 +14,7 @@ readable, and the Helm reader makes only the settings that read a mark unknown.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,7 +85,9 @@ def render(text: str, source: str, variables: dict[str, Any], base: Scope) -> Re
 
 def _render_text(text: str, source: str, variables: dict[str, Any], base: Scope, standalone: bool
                  ) -> Rendered | Unresolved:
-    nodes = _parse(_tokens(text, source, standalone), source)
+    for _ in range(64):  # a template costs its size to render, whether or not it was parsed before
+        spend()
+    nodes = _parsed(text, source, standalone)
     marks: dict[str, str] = {}
     pieces: list[tuple[str, int]] = []
     scope = Scope(variables, base)
@@ -108,6 +111,12 @@ def _render_text(text: str, source: str, variables: dict[str, Any], base: Scope,
     while len(line_of) < rendered.count("\n") + 1:
         line_of.append(line_of[-1] if line_of else 1)
     return Rendered.make(rendered, source, tuple(line_of), marks)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(text: str, source: str, standalone: bool) -> list[_Node]:
+    """A template's nodes, parsed once (templates that include each other render many times)."""
+    return _parse(_tokens(text, source, standalone), source)
 
 
 def _render(nodes: list[_Node], scope: Scope, out: list[tuple[str, int]], marks: dict[str, str],
