@@ -129,3 +129,38 @@ def test_an_envfrom_secret_outside_the_tree_leaves_what_it_may_set_unknown(tmp_p
     assert "AUTHORIZER_ADMIN_PRINCIPALS" in _finding(report, "OMA503")["message"]
     assert any("envFrom Secret hospital-openmetadata-runtime is not among the manifests given" in n
                for n in report["notes"])
+
+
+KUSTOMIZE = DATA / "files" / "kustomize"
+
+
+def test_each_kustomize_overlay_is_rendered_and_judged_alone(tmp_path: Path) -> None:
+    """base/ (a Deployment, a ConfigMap generator with provider basic, a Secret generator) and two
+    overlays: prod merges provider aws-cognito, replaces the Secret with the shipped Fernet key, and
+    patches in an admin list; dev patches in `[admin]` inline. Each finding points at the line that
+    sets its value: the generator literal, the patch file, the inline patch."""
+    tree = tmp_path / "repo"
+    shutil.copytree(KUSTOMIZE, tree)
+    code, report, _ = _scan(tmp_path, "--dir", str(tree))
+    assert code == 1
+    assert [t["name"] for t in report["targets"]] == ["overlays/dev", "overlays/prod"]
+    got = {(f["target"], f["rule_id"]): (f["status"], f["location"]["file"], f["location"]["line"])
+           for f in report["findings"] if f["rule_id"] in ("OMA103", "OMA501", "OMA503")}
+    assert got == {
+        ("overlays/dev", "OMA103"): ("FAIL", "base/kustomization.yaml", 6),
+        ("overlays/dev", "OMA501"): ("PASS", "base/kustomization.yaml", 10),
+        ("overlays/dev", "OMA503"): ("FAIL", "overlays/dev/kustomization.yaml", 15),
+        ("overlays/prod", "OMA103"): ("PASS", "overlays/prod/kustomization.yaml", 10),
+        ("overlays/prod", "OMA501"): ("FAIL", "overlays/prod/kustomization.yaml", 15),
+        ("overlays/prod", "OMA503"): ("PASS", "overlays/prod/env-patch.yaml", 11),
+    }
+
+
+def test_a_kustomize_cycle_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    tree = tmp_path / "repo"
+    shutil.copytree(KUSTOMIZE, tree)
+    (tree / "base" / "kustomization.yaml").write_text("resources:\n  - ../overlays/dev\n  - deployment.yaml\n")
+    result = run_cli_in_process("scan", "--k8s", str(tree / "overlays" / "dev" / "kustomization.yaml"),
+                                cwd=tree)
+    assert result.code == 2 and "a cycle of kustomizations" in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("omaudit: error:") == 1

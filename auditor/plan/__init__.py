@@ -23,7 +23,7 @@ from auditor.scan.lockout import DEFAULT_WINDOW, ProbeLedger, default_state_dir
 
 if TYPE_CHECKING:
     from auditor.engine.catalogue import Rule
-    from auditor.scan.target import AuditOptions, ScanTarget
+    from auditor.scan.target import AuditOptions, FileInputs, ScanTarget
 
 Note = Callable[[str], None]
 TOKEN_ENV = "OMAUDIT_OM_TOKEN"
@@ -402,6 +402,24 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
     return ScanTarget(name=FILE_TARGET, files=files, report_notes=tuple(notes))
 
 
+def _kustomize_overlays(files: FileInputs, note: Note) -> list[ScanTarget]:
+    """One target per kustomize overlay when the manifests hold several (none for one: it is the
+    target's own)."""
+    from auditor.scan.target import FileInputs, ScanTarget
+    from auditor.sources.files.kustomize import NAMES, overlay_roots
+    from auditor.sources.files.result import relative
+
+    kustomizations = [p for p in files.of("kubernetes") if p.name in NAMES]
+    overlays = overlay_roots(kustomizations, files.root) if len(kustomizations) > 1 else []
+    if len(overlays) < 2:
+        return []
+    why = ("several kustomize overlays (" + ", ".join(relative(o.parent, files.root) or "." for o in overlays)
+           + "): each is its own target, rendered and judged alone")
+    note(why)
+    return [ScanTarget(name=relative(o.parent, files.root) or ".", report_notes=(why,),
+                       files=FileInputs(root=files.root, paths={"kubernetes": (o,)})) for o in overlays]
+
+
 def build_file_targets(options: FileOptions, note: Note = _silent) -> list[ScanTarget]:
     """The file scan's targets: one, or under --dir with several Cognito deployments (templates or a
     plan beside templates), one per deployment and one for OpenMetadata's side, each judged alone (a
@@ -413,12 +431,20 @@ def build_file_targets(options: FileOptions, note: Note = _silent) -> list[ScanT
     target = build_file_target(options, note)
     files = target.files
     assert files is not None
+    overlays = _kustomize_overlays(files, note)
+    if overlays:  # several kustomize overlays: each is a deployment of its own
+        rest = {k: v for k, v in files.paths.items() if k != "kubernetes"}
+        target = dataclasses.replace(target, files=FileInputs(root=files.root, paths=rest, var_files=files.var_files))
+        files = target.files
+        assert files is not None
+        if not FileOptions(rest).given:
+            return overlays
     cognito = [(kind, path) for kind in ("terraform_plan", "terraform", "cloudformation") for path in files.of(kind)]
     pools = {(kind, path): pools_in(kind, path, files.root, files.var_files) for kind, path in cognito}
     several_pools = [f"{relative(path, files.root)} ({', '.join(keys)})" for (_, path), keys in pools.items()
                      if len(keys) > 1]
     if not several_pools and (options.dir is None or len(cognito) < 2):
-        return [target]
+        return [target, *overlays]
     what = ("several Cognito deployments under --dir (" + ", ".join(relative(p, files.root) for _, p in cognito) + ")"
             if len(cognito) > 1 else "several user pools in " + "; ".join(several_pools))
     why = (f"{what}: each is its own target (one per user pool), judged alone with its own clients; the "
@@ -433,4 +459,4 @@ def build_file_targets(options: FileOptions, note: Note = _silent) -> list[ScanT
             targets.append(ScanTarget(name=name, report_notes=(*target.report_notes, why),
                                       files=FileInputs(root=files.root, paths={kind: (path,)}, pool=key,
                                                        var_files=files.var_files)))
-    return targets
+    return [*targets, *overlays]

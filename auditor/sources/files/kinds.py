@@ -125,7 +125,11 @@ def _plain_manifest(name: str, head: str) -> bool:
 
 
 def _holds_manifest(name: str, doc: Any) -> bool:
-    """A Deployment or StatefulSet, or a ConfigMap or Secret (what a workload's env may reference)."""
+    """A Deployment or StatefulSet, or a ConfigMap or Secret (what a workload's env may reference), an
+    Argo CD Application of the chart, or a kustomization."""
+    if name in ("kustomization.yaml", "kustomization.yml") and isinstance(doc, dict) and any(
+            k in doc for k in ("resources", "bases", "patches", "patchesStrategicMerge", "configMapGenerator")):
+        return True
     if not (name.endswith(YAML) and isinstance(doc, dict) and "apiVersion" in doc):
         return False
     return doc.get("kind") in ("Deployment", "StatefulSet", "ConfigMap", "Secret") or (

@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,19 @@ class Manifest:
     body: dict[str, Any]
     doc: Doc
     rel: str
+    # Where each part was written when it came from several files (a kustomize overlay's patches and
+    # generators): path -> location. Empty: the document's own lines.
+    origins: dict[tuple[str | int, ...], Location] = field(default_factory=dict)
+
+    def at(self, path: tuple[str | int, ...]) -> Location:
+        """Where a part was written: the nearest written ancestor, in the patch or generator that set it
+        or in the object's own document, whichever is nearer."""
+        for n in range(len(path), -1, -1):
+            if path[:n] in self.origins:
+                return self.origins[path[:n]]
+            if path[:n] in self.doc.lines:
+                return Location(self.rel, self.doc.lines[path[:n]])
+        return Location(self.rel, None)
 
 
 def load_manifests(paths: Sequence[Path], root: Path) -> list[Manifest]:
@@ -104,7 +117,25 @@ def _own_build(container: dict[str, Any]) -> bool:
 
 
 def read_manifests(paths: Sequence[Path], root: Path) -> list[FileFacts]:
-    manifests = load_manifests(paths, root)
+    from auditor.sources.files.kustomize import NAMES, overlay_roots, render  # lazy: kustomize only when given
+
+    kustomizations = [p for p in paths if p.name in NAMES]
+    rendered_notes: list[str] = []
+    if kustomizations:  # the overlay renders its own manifests; others given beside it are named, not mixed in
+        overlays = overlay_roots(kustomizations, root)
+        first = (overlays or kustomizations)[0]
+        rendered = render(first, root)
+        manifests, rendered_notes = rendered.manifests, rendered.notes
+        rendered_notes[:0] = [f"{relative(first, root)}: rendered as a kustomize overlay"] + [
+            f"{relative(o, root)}: another kustomize overlay, judged on its own" for o in overlays[1:]]
+    else:
+        manifests = load_manifests(paths, root)
+    result = _judge(manifests, paths, root)
+    result[0].notes[:0] = rendered_notes
+    return result
+
+
+def _judge(manifests: Sequence[Manifest], paths: Sequence[Path], root: Path) -> list[FileFacts]:
     servers = server_containers(manifests)
     releases = [(m, path, source) for m in manifests for path, source in chart_sources(m)]
     if not servers and releases:
@@ -118,7 +149,7 @@ def read_manifests(paths: Sequence[Path], root: Path) -> list[FileFacts]:
              f"{workload.name} ({workload.rel})" for m, _, _ in servers[1:]]
     base = ("spec", "template", "spec", "containers", index)
     env = _environment(container, workload, base, manifests, notes)
-    where = Location(workload.rel, workload.doc.line(base))
+    where = workload.at(base)
     result = read_om_config(IMAGE_DEFAULT, root, env, ImageDefault(workload.rel, where))
     result.notes[:0] = notes
     return [result]
@@ -191,30 +222,30 @@ def _environment(container: dict[str, Any], workload: Manifest, base: tuple[str 
                 continue
             found = _find(manifests, kind, str(ref.get("name", "")), workload.namespace)
             if found is None:  # it may set anything: what no later source sets is unknown
-                line = workload.doc.line((*base, "envFrom", i))
-                notes.append(f"{workload.rel}:{line}: envFrom {kind} {ref.get('name')} is not among the manifests "
+                at = workload.at((*base, "envFrom", i))
+                notes.append(f"{at}: envFrom {kind} {ref.get('name')} is not among the manifests "
                              "given: a variable it may set, and no later source or env entry sets, is unknown")
                 # Kubernetes: the last envFrom source that has a key wins, so what earlier sources set
                 # may be overridden too.
-                env = _OpenEnvironment(Variable("", Origin("unset", workload.rel, line)))
+                env = _OpenEnvironment(Variable("", Origin("unset", at.file, at.line)))
                 continue
             for name, variable in _data(found).items():
                 env[prefix + name] = variable
     for i, entry in enumerate(_list(container.get("env"))):
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             continue
-        line = workload.doc.line((*base, "env", i))
+        at = workload.at((*base, "env", i))
         if "value" in entry:
             value = entry["value"]
             text = "" if value is None else (str(value).lower() if isinstance(value, bool) else str(value))
-            env[entry["name"]] = Variable(text, Origin("manifest", workload.rel, line))
+            env[entry["name"]] = Variable(text, Origin("manifest", at.file, at.line))
             continue
-        env[entry["name"]] = _value_from(entry.get("valueFrom"), workload, manifests, line)
+        env[entry["name"]] = _value_from(entry.get("valueFrom"), workload, manifests, at)
     return env
 
 
-def _value_from(source: Any, workload: Manifest, manifests: Sequence[Manifest], line: int | None) -> Variable:
-    unknown = Variable("", Origin("unset", workload.rel, line))
+def _value_from(source: Any, workload: Manifest, manifests: Sequence[Manifest], at: Location) -> Variable:
+    unknown = Variable("", Origin("unset", at.file, at.line))
     if not isinstance(source, dict):
         return unknown
     for kind, key in (("ConfigMap", "configMapKeyRef"), ("Secret", "secretKeyRef")):
@@ -238,17 +269,18 @@ def _data(manifest: Manifest) -> dict[str, Variable]:
     """A ConfigMap's data, or a Secret's data (base64) with stringData over it; each at its line."""
     out: dict[str, Variable] = {}
     fields = ("data",) if manifest.kind == "ConfigMap" else ("data", "stringData")
-    for field in fields:
-        values = manifest.body.get(field)
+    for part in fields:
+        values = manifest.body.get(part)
         if not isinstance(values, dict):
             continue
         for key, raw in values.items():
             text = "" if raw is None else str(raw)
-            if manifest.kind == "Secret" and field == "data":
+            if manifest.kind == "Secret" and part == "data":
                 text = _decoded(text, manifest, str(key))
             if manifest.kind == "Secret":
                 register(text)
-            out[str(key)] = Variable(text, Origin("manifest", manifest.rel, manifest.doc.line((field, str(key)))))
+            where = manifest.at((part, str(key)))
+            out[str(key)] = Variable(text, Origin("manifest", where.file, where.line))
     return out
 
 
@@ -259,4 +291,4 @@ def _decoded(text: str, manifest: Manifest, key: str) -> str:
         return base64.b64decode("".join(text.split()), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise InputError(f"{WHAT} {manifest.rel}: Secret {manifest.name} data {key} is not base64 of UTF-8 "
-                         f"text (line {manifest.doc.line(('data', key))})") from None
+                         f"text (line {manifest.at(('data', key)).line})") from None

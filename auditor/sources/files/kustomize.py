@@ -1,0 +1,356 @@
+"""A kustomize overlay rendered to the manifests it would apply, for the common parts
+(kubectl.docs.kubernetes.io/references/kustomize/kustomization/): `resources` (files, and folders
+with their own kustomization; `bases` as resources), `namespace`, `configMapGenerator` and
+`secretGenerator` with `literals`, `envs` and `env` (behavior create, merge, replace),
+`patchesStrategicMerge` and `patches` (a strategic merge patch: containers, env and volumes merged by
+name, `$patch: delete`, a null deletes a key; or JSON 6902 add, replace and remove), and `images`
+(newName, newTag, digest). What is not rendered (a remote resource, `files` of a generator, a JSON
+6902 operation on a path that does not exist, `replacements`, `components`, `helmCharts`) is named
+in a note; a cycle of kustomizations, a file outside the scanned folder, or more than MAX_DEPTH
+levels is one InputError.
+
+Each part keeps where it was written (a patch's env entry points into the patch file), so a finding
+points at the line to change. Generator names get no hash suffix: references are rewritten by
+kustomize alike, so looking a ConfigMap up by its written name finds the same object.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from auditor.common.errors import InputError
+from auditor.common.inputs import read_input
+from auditor.report.model import Location
+from auditor.sources.files.kubernetes import Manifest
+from auditor.sources.files.result import MAX_YAML_BYTES, relative
+from auditor.sources.files.yaml_doc import Doc, YamlError, load
+
+NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+MAX_DEPTH = 16
+MAX_OBJECTS = 2_000
+_MERGE_KEYS = {"containers": "name", "initContainers": "name", "env": "name", "volumes": "name",
+               "volumeMounts": "mountPath", "imagePullSecrets": "name"}
+
+
+@dataclass
+class Rendered:
+    manifests: list[Manifest] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def kustomization_in(folder: Path) -> Path | None:
+    return next((folder / n for n in NAMES if (folder / n).is_file()), None)
+
+
+def render(path: Path, root: Path) -> Rendered:
+    out = Rendered()
+    out.manifests = _render(path, root.resolve(), (), out.notes)
+    return out
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _load(path: Path, root: Path, what: str) -> list[Doc]:
+    rel = relative(path, root)
+    try:
+        return load(read_input(path, what, MAX_YAML_BYTES))
+    except YamlError as exc:
+        raise InputError(f"{what} {rel}: {exc}") from None
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):
+        return False
+
+
+def _render(path: Path, root: Path, chain: tuple[str, ...], notes: list[str]) -> list[Manifest]:
+    rel = relative(path, root)
+    if str(path.resolve()) in chain:
+        raise InputError(f"kustomization {rel}: a cycle of kustomizations ({' -> '.join(chain)})")
+    if len(chain) >= MAX_DEPTH:
+        raise InputError(f"kustomization {rel}: kustomizations nest more than {MAX_DEPTH} deep")
+    chain = (*chain, str(path.resolve()))
+    docs = _load(path, root, "kustomization")
+    spec = docs[0].value if docs and isinstance(docs[0].value, dict) else {}
+    lines = docs[0] if docs else Doc(value={})
+    folder = path.parent
+    manifests: list[Manifest] = []
+    for key in ("resources", "bases"):
+        for i, entry in enumerate(spec.get(key) or []):
+            text = str(entry)
+            target = folder / text
+            if "://" in text or text.startswith(("github.com/", "git@")):
+                notes.append(f"{rel}:{lines.line((key, i))}: {key} {text} is remote: not rendered")
+                continue
+            if not _inside(target, root):
+                notes.append(f"{rel}:{lines.line((key, i))}: {key} {text} is outside the scanned folder: not read")
+                continue
+            if target.is_dir():
+                nested = kustomization_in(target)
+                if nested is None:
+                    notes.append(f"{rel}:{lines.line((key, i))}: {text} has no kustomization: not rendered")
+                    continue
+                manifests += _render(nested, root, chain, notes)
+            elif target.is_file():
+                manifests += _objects(target, root)
+            else:
+                notes.append(f"{rel}:{lines.line((key, i))}: {key} {text} does not exist: not rendered")
+    for kind, key in (("ConfigMap", "configMapGenerator"), ("Secret", "secretGenerator")):
+        for i, generator in enumerate(spec.get(key) or []):
+            if isinstance(generator, dict):
+                manifests = _generate(kind, generator, (key, i), lines, path, root, manifests, notes)
+    for i, entry in enumerate(spec.get("patchesStrategicMerge") or []):
+        for patch, where in _patch_docs(entry, ("patchesStrategicMerge", i), lines, path, root, notes):
+            _apply_merge(manifests, patch, where, None)
+    for i, entry in enumerate(spec.get("patches") or []):
+        if not isinstance(entry, dict):
+            continue
+        selector = _dict(entry.get("target")) or None
+        source = entry.get("path") or entry.get("patch")
+        for patch, where in _patch_docs(source, ("patches", i), lines, path, root, notes):
+            if isinstance(patch.value, list):
+                _apply_json6902(manifests, patch.value, selector, where, notes)
+            else:
+                _apply_merge(manifests, patch, where, selector)
+    for i, image in enumerate(spec.get("images") or []):
+        if isinstance(image, dict) and image.get("name"):
+            _retag(manifests, image, Location(rel, lines.line(("images", i))))
+    for key in ("replacements", "components", "helmCharts", "vars"):
+        if spec.get(key):
+            notes.append(f"{rel}:{lines.line((key,))}: {key} is not rendered by omaudit")
+    namespace = spec.get("namespace")
+    if isinstance(namespace, str) and namespace:
+        manifests = [Manifest(m.kind, m.name, namespace, m.body, m.doc, m.rel, m.origins) for m in manifests]
+    if len(manifests) > MAX_OBJECTS:
+        raise InputError(f"kustomization {rel} renders more than {MAX_OBJECTS} objects")
+    return manifests
+
+
+def _objects(path: Path, root: Path) -> list[Manifest]:
+    rel = relative(path, root)
+    out = []
+    for doc in _load(path, root, "Kubernetes manifest"):
+        body = doc.value
+        if isinstance(body, dict) and isinstance(body.get("kind"), str):
+            meta = _dict(body.get("metadata"))
+            namespace = meta.get("namespace")
+            out.append(Manifest(body["kind"], str(meta.get("name", "")), None if namespace is None else str(namespace),
+                                copy.deepcopy(body), doc, rel))
+    return out
+
+
+def _generate(kind: str, generator: dict[str, Any], key: tuple[str | int, ...], lines: Doc, path: Path, root: Path,
+              manifests: list[Manifest], notes: list[str]) -> list[Manifest]:
+    rel = relative(path, root)
+    name = str(generator.get("name", ""))
+    data: dict[str, str] = {}
+    origins: dict[tuple[str | int, ...], Location] = {}
+    field_name = "data" if kind == "ConfigMap" else "stringData"
+    for j, literal in enumerate(generator.get("literals") or []):
+        variable, _, value = str(literal).partition("=")
+        data[variable] = value
+        origins[(field_name, variable)] = Location(rel, lines.line((*key, "literals", j)))
+    env_files = list(generator.get("envs") or []) + ([generator["env"]] if generator.get("env") else [])
+    for env_file in env_files:
+        target = path.parent / str(env_file)
+        if not _inside(target, root) or not target.is_file():
+            notes.append(f"{rel}: {kind} {name}'s env file {env_file} is not a file in the scanned folder: not read")
+            continue
+        env_rel = relative(target, root)
+        for n, line in enumerate(read_input(target, "env file", MAX_YAML_BYTES).splitlines(), start=1):
+            stripped = line.strip()
+            if stripped and not stripped.startswith("#") and "=" in stripped:
+                variable, _, value = stripped.partition("=")
+                data[variable.strip()] = value
+                origins[(field_name, variable.strip())] = Location(env_rel, n)
+    if generator.get("files"):
+        notes.append(f"{rel}: {kind} {name}'s files are not read (only literals and env files)")
+    if kind == "Secret":
+        from auditor.common.redact import register
+
+        register(*data.values())
+    behavior = generator.get("behavior", "create")
+    existing = next((m for m in manifests if m.kind == kind and m.name == name), None)
+    if existing is not None and behavior in ("merge", "replace"):
+        body = existing.body
+        merged = dict(body.get(field_name) or {}) if behavior == "merge" else {}
+        merged.update(data)
+        body[field_name] = merged
+        existing.origins.update(origins)
+        return manifests
+    body = {"apiVersion": "v1", "kind": kind, "metadata": {"name": name}, field_name: data}
+    origins[()] = Location(rel, lines.line(key))
+    return [*manifests, Manifest(kind, name, None, body, Doc(value=body), rel, origins)]
+
+
+def _patch_docs(source: Any, key: tuple[str | int, ...], lines: Doc, path: Path, root: Path, notes: list[str]
+                ) -> list[tuple[Doc, Location]]:
+    """A patch's documents, with where its text starts (an inline patch: the kustomization's line)."""
+    rel = relative(path, root)
+    if not isinstance(source, str) or not source.strip():
+        return []
+    if "\n" in source or source.lstrip().startswith(("[", "{", "-", "apiVersion")):
+        try:
+            docs = load(source)
+        except YamlError as exc:
+            raise InputError(f"kustomization {rel}: the patch at line {lines.line(key)}: {exc}") from None
+        start = lines.line(key) or 1
+        for doc in docs:
+            doc.lines = {p: start + n for p, n in doc.lines.items()}
+        return [(doc, Location(rel, start)) for doc in docs]
+    target = path.parent / source
+    if not _inside(target, root) or not target.is_file():
+        notes.append(f"{rel}:{lines.line(key)}: patch {source} is not a file in the scanned folder: not applied")
+        return []
+    target_rel = relative(target, root)
+    return [(doc, Location(target_rel, doc.line(()))) for doc in _load(target, root, "kustomize patch")]
+
+
+def _matches(manifest: Manifest, patch: dict[str, Any], target: dict[str, Any] | None) -> bool:
+    if target is not None:
+        return all(str(target.get(k)) == v for k, v in (("kind", manifest.kind), ("name", manifest.name))
+                   if target.get(k) is not None)
+    meta = _dict(patch.get("metadata"))
+    return patch.get("kind") == manifest.kind and str(meta.get("name", "")) == manifest.name
+
+
+def _apply_merge(manifests: list[Manifest], patch: Doc, where: Location, target: dict[str, Any] | None) -> None:
+    if not isinstance(patch.value, dict):
+        return
+    file = where.file
+    for manifest in manifests:
+        if _matches(manifest, patch.value, target):
+            _merge(manifest.body, patch.value, (), (), manifest, patch, file)
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any], path: tuple[str | int, ...], patch_path: tuple[str | int, ...],
+           manifest: Manifest, patch: Doc, file: str) -> None:
+    """Strategic merge (kubernetes.io/docs/tasks/manage-kubernetes-objects/update-api-object-kubectl-patch)."""
+    for key, value in over.items():
+        if key in ("apiVersion", "kind") and not path:
+            continue
+        here, there = (*path, key), (*patch_path, key)
+        if value is None:
+            base.pop(key, None)
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value, here, there, manifest, patch, file)
+        elif isinstance(value, list) and key in _MERGE_KEYS and isinstance(base.get(key), list):
+            _merge_list(base[key], value, _MERGE_KEYS[key], here, there, manifest, patch, file)
+        else:
+            base[key] = copy.deepcopy(value)
+            _note_origin(manifest, here, value, patch, there, file)
+
+
+def _merge_list(base: list[Any], over: list[Any], merge_key: str, path: tuple[str | int, ...],
+                patch_path: tuple[str | int, ...], manifest: Manifest, patch: Doc, file: str) -> None:
+    for j, item in enumerate(over):
+        if not isinstance(item, dict) or merge_key not in item:
+            continue
+        index = next((i for i, b in enumerate(base) if isinstance(b, dict) and b.get(merge_key) == item[merge_key]),
+                     None)
+        if item.get("$patch") == "delete":
+            if index is not None:
+                del base[index]
+            continue
+        if index is None:
+            base.append(copy.deepcopy(item))
+            _note_origin(manifest, (*path, len(base) - 1), item, patch, (*patch_path, j), file)
+        else:
+            _merge(base[index], item, (*path, index), (*patch_path, j), manifest, patch, file)
+            manifest.origins[(*path, index)] = Location(file, patch.line((*patch_path, j)))
+
+
+def _note_origin(manifest: Manifest, path: tuple[str | int, ...], value: Any, patch: Doc,
+                 patch_path: tuple[str | int, ...], file: str) -> None:
+    """The patched value and everything in it were written in the patch."""
+    manifest.origins[path] = Location(file, patch.line(patch_path))
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _note_origin(manifest, (*path, key), inner, patch, (*patch_path, key), file)
+    elif isinstance(value, list):
+        for i, inner in enumerate(value):
+            _note_origin(manifest, (*path, i), inner, patch, (*patch_path, i), file)
+
+
+def _apply_json6902(manifests: list[Manifest], operations: list[Any], target: dict[str, Any] | None,
+                    where: Location, notes: list[str]) -> None:
+    for manifest in manifests:
+        if target is None or not _matches(manifest, {}, target):
+            continue
+        for operation in operations:
+            if not isinstance(operation, dict):
+                continue
+            op, pointer = operation.get("op"), str(operation.get("path", ""))
+            steps: list[str | int] = [s.replace("~1", "/").replace("~0", "~") for s in pointer.split("/")[1:]]
+            parent: Any = manifest.body
+            for step in steps[:-1]:
+                parent = parent[int(step)] if isinstance(parent, list) and str(step).isdigit() else (
+                    parent.get(step) if isinstance(parent, dict) else None)
+            last = steps[-1] if steps else None
+            if parent is None or last is None or op not in ("add", "replace", "remove"):
+                notes.append(f"{where}: JSON patch {op} {pointer} on {manifest.kind} {manifest.name} is not applied")
+                continue
+            if isinstance(parent, list):
+                index = len(parent) if last == "-" else int(last) if str(last).isdigit() else None
+                if index is None or index > len(parent):
+                    notes.append(f"{where}: JSON patch {op} {pointer} is not applied")
+                    continue
+                if op == "remove":
+                    if index < len(parent):
+                        del parent[index]
+                elif op == "add":
+                    parent.insert(index, copy.deepcopy(operation.get("value")))
+                elif index < len(parent):
+                    parent[index] = copy.deepcopy(operation.get("value"))
+                manifest.origins[tuple(int(s) if str(s).isdigit() else s for s in (*steps[:-1], index))] = where
+            elif isinstance(parent, dict):
+                if op == "remove":
+                    parent.pop(str(last), None)
+                else:
+                    parent[str(last)] = copy.deepcopy(operation.get("value"))
+                    manifest.origins[tuple(int(s) if str(s).isdigit() else s for s in steps)] = where
+
+
+def _retag(manifests: list[Manifest], image: dict[str, Any], where: Location) -> None:
+    name = str(image["name"])
+    for manifest in manifests:
+        pod = _dict(_dict(_dict(manifest.body.get("spec")).get("template")).get("spec"))
+        for key in ("containers", "initContainers"):
+            for i, container in enumerate(pod.get(key) or []):
+                current = str(container.get("image", "")) if isinstance(container, dict) else ""
+                repository = current.split("@", 1)[0].rsplit(":", 1)[0] if ":" in current.rsplit("/", 1)[-1] \
+                    else current.split("@", 1)[0]
+                if repository != name:
+                    continue
+                new = str(image.get("newName") or repository)
+                if image.get("digest"):
+                    new += f"@{image['digest']}"
+                elif image.get("newTag"):
+                    new += f":{image['newTag']}"
+                container["image"] = new
+                manifest.origins[("spec", "template", "spec", key, i, "image")] = where
+
+
+def overlay_roots(kustomizations: list[Path], root: Path) -> list[Path]:
+    """The kustomizations no other one includes (each is a deployment: `kubectl apply -k` of it); a base
+    that overlays include is rendered inside each of them."""
+    included: set[Path] = set()
+    for path in kustomizations:
+        try:
+            docs = _load(path, root.resolve(), "kustomization")
+        except InputError:
+            continue
+        spec = docs[0].value if docs and isinstance(docs[0].value, dict) else {}
+        for key in ("resources", "bases"):
+            for entry in spec.get(key) or []:
+                nested = kustomization_in(path.parent / str(entry)) if (path.parent / str(entry)).is_dir() else None
+                if nested is not None:
+                    included.add(nested.resolve())
+    return [p for p in kustomizations if p.resolve() not in included]
