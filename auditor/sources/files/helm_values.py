@@ -161,6 +161,14 @@ def read_helm_values(paths: list[Path], root: Path) -> FileFacts:
     return judge_values(layers)
 
 
+def pinned_note(where: str, version: object) -> str:
+    """What a pinned chart version means for the defaults judged (chart releases other than the one
+    embedded are not embedded: the keys omaudit reads kept their defaults from openmetadata-1.1.0 to
+    1.13.1, tests/data/real/helm at six tags; 1.0.x kept them under `global`, which is read too)."""
+    return (f"{where}: chart openmetadata {version} pinned; keys it leaves out are judged with the chart's "
+            f"defaults of {CHART} (the same for every key omaudit reads since openmetadata-1.1.0)")
+
+
 def judge_values(documents: list[tuple[Doc, str]], unknown_in: Callable[[object], str | None] = lambda v: None,
                  when: str = "") -> FileFacts:
     """Values documents in `helm -f` order (each with the file its lines are in) over the chart's

@@ -171,7 +171,7 @@ def _application(app: Manifest, path: tuple[str | int, ...], source: dict[str, A
     """An Argo CD Application of the openmetadata chart (argo-cd.readthedocs.io, "Helm": `valueFiles`,
     then `values` (a string), then `valuesObject` over it, then `parameters`, as `--set`): judged by
     the chart's values reader at the Application's lines."""
-    from auditor.sources.files.helm_values import judge_values
+    from auditor.sources.files.helm_values import judge_values, pinned_note
 
     helm = _dict(source.get("helm"))
     base = (*path, "helm")
@@ -205,6 +205,9 @@ def _application(app: Manifest, path: tuple[str | int, ...], source: dict[str, A
     if not documents:
         documents.append((Doc(value={}, lines={(): app.doc.line(path) or 1}), app.rel))
     result = judge_values(documents)
+    revision = source.get("targetRevision")
+    notes.append(pinned_note(f"{app.rel}: Application {app.name}", revision if revision else
+                             "(no targetRevision: the repository's newest)"))
     result.notes[:0] = notes
     return result
 
