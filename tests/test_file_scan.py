@@ -255,6 +255,11 @@ def test_a_cloudformation_template_with_the_guide_slips(tmp_path: Path) -> None:
     # AllowAdminCreateUserOnly, CallbackURLs, AllowedOAuthFlows; a property left out, at its resource.
     assert {("OMA201", 13), ("OMA203", 12), ("OMA205", 18), ("OMA301", 24), ("OMA303", 26),
             ("OMA202", 8), ("OMA306", 19)} <= lines
+    # the resource's own line is the related location (SARIF relatedLocations) when the finding points
+    # at one of its properties; none when the finding already points at the resource
+    related = {f["rule_id"]: (f.get("related_location") or {}).get("line") for f in report["findings"]
+               if f["status"] == "FAIL"}
+    assert (related["OMA203"], related["OMA301"], related["OMA202"]) == (8, 19, None)
     mfa = next(f for f in report["findings"] if f["rule_id"] == "OMA203")
     assert "MFA is OFF" in mfa["message"]  # an unquoted OFF is YAML's false: read as OFF
 

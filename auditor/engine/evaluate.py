@@ -82,13 +82,14 @@ def evaluate(snapshots: Iterable[Snapshot], rules: Sequence[Rule],
         for rule in rules:
             outcomes, ran = _evaluated(snap, rule, params.get(rule.meta.id, {}))
             for outcome in outcomes:
+                where = snap.locate(outcome.fields or rule.meta.about, rule.meta.needs, outcome.resource,
+                                    outcome.evidence) if ran and snap.locations else None
+                resource = snap.locate((), rule.meta.needs, outcome.resource, {}) if where is not None else None
                 findings.append(Finding(
                     rule_id=rule.meta.id, name=rule.meta.name, status=outcome.status,
                     severity=outcome.severity or rule.meta.severity, target=snap.target.name, resource=outcome.resource,
                     message=outcome.message, evidence=dict(outcome.evidence), remediation=rule.remediation,
-                    location=snap.locate(outcome.fields or rule.meta.about,
-                                        rule.meta.needs, outcome.resource, outcome.evidence)
-                    if ran and snap.locations else None))
+                    location=where, related=resource if resource is not None and resource != where else None))
     return tuple(sorted(findings, key=Finding.sort_key))
 
 

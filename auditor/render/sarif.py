@@ -53,6 +53,12 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         "properties": {"target": finding.target, "severity": finding.severity.label, "evidence": finding.evidence,
                        "security-severity": SECURITY_SEVERITY[finding.severity]},
     }
+    if finding.related is not None:  # the property's line is the location; the resource is related
+        physical: dict[str, Any] = {"artifactLocation": {"uri": quote(finding.related.file), "uriBaseId": "%SRCROOT%"}}
+        if finding.related.line:
+            physical["region"] = {"startLine": finding.related.line}
+        result["relatedLocations"] = [{"id": 1, "physicalLocation": physical,
+                                       "message": {"text": f"{finding.resource.rsplit('/', 1)[-1]} (the resource)"}}]
     if finding.baseline is not None:
         result["baselineState"] = "unchanged" if finding.baseline == "existing" else "new"
     if finding.status is Status.MUTED and finding.suppression is not None:

@@ -137,6 +137,7 @@ class Finding:
     suppression: SuppressionMark | None = None
     baseline: str | None = None  # "new" or "existing" when a baseline was given
     location: Location | None = None  # file scans: the file and line the finding is about
+    related: Location | None = None  # file scans: the resource, when `location` is one of its properties
 
     @property
     def fingerprint(self) -> str:
@@ -165,6 +166,8 @@ class Finding:
             out["baseline"] = self.baseline
         if self.location is not None:
             out["location"] = self.location.to_json()
+        if self.related is not None:
+            out["related_location"] = self.related.to_json()
         return out
 
     @classmethod
@@ -184,6 +187,7 @@ class Finding:
             if isinstance(mark, dict) else None,
             baseline=str(data["baseline"]) if data.get("baseline") else None,
             location=_location(data.get("location")),
+            related=_location(data.get("related_location")),
         )
 
 
