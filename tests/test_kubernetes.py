@@ -29,7 +29,7 @@ def _scan(tmp_path: Path, *args: str) -> tuple[int, dict[str, Any], str]:
 
 def _finding(report: dict[str, Any], rule: str) -> dict[str, Any]:
     [found] = [f for f in report["findings"] if f["rule_id"] == rule]
-    return found
+    return dict(found)
 
 
 def _tree(tmp_path: Path) -> Path:
