@@ -463,7 +463,7 @@ def test_an_example_calling_the_real_root_cannot_hide_it(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(("files", "expected"), [
-    ({"main.tf": 'locals {\n  x = [for a in range(10000) : [for b in range(10000) : b]]\n}\n'
+    ({"main.tf": 'locals {\n  x = [for a in range(1000) : [for b in range(1000) : b]]\n}\n'
                  + STRONG.replace("ADMIN_ONLY", "length(local.x) > 0")},
      "tf/main.tf:2: evaluating this module takes more than 1000000 steps"),
     ({"main.tf": STRONG.replace("ADMIN_ONLY", "length(local.l39) > 0") + "locals {\n" + "".join(
@@ -496,3 +496,83 @@ def test_a_module_source_outside_the_scanned_folder_is_never_read(tmp_path: Path
     assert {f["target"] for f in report["findings"]} == {"files"}  # docs/ holds nothing the scan may read
     assert all("outside" not in (f.get("location") or {}).get("file", "") for f in report["findings"])
     assert {f["status"] for f in report["findings"] if f["rule_id"] == "OMA205"} == {"PASS"}
+
+
+def test_file_reads_no_credentials_the_ci_job_left_in_the_checkout(tmp_path: Path) -> None:
+    """`.git/config` holds the job's token after a checkout that keeps credentials: file() routed it into a
+    callback URL, and so into every report. Only templates and YAML/JSON outside hidden folders are read."""
+    token = "ghs_canaryTokenFromTheCheckout0123456789"
+    client = CLIENT.replace('[format("https://%s/callback", var.host)]', '[file(".git/config"), file("ci.env")]')
+    tree = _tree(tmp_path / "tf", {"main.tf": POOL, "variables.tf": VARIABLES, "client.tf": client,
+                                   ".git/config": f"[http]\n  extraheader = AUTHORIZATION: basic {token}\n",
+                                   "ci.env": f"TOKEN={token}\n"})
+    out = tmp_path / "out"
+    result = run_cli_in_process("scan", "--dir", str(tree), "-f", "table,json,sarif,junit,markdown,html,csv",
+                                "-o", str(out), cwd=tmp_path)
+    texts = [p.read_text() for p in out.iterdir()]
+    assert len(texts) == 7
+    assert all(token[:12] not in t for t in [*texts, result.stdout, result.stderr])
+    report = json.loads((out / "report.json").read_text())
+    status, message = _verdict(report, "OMA301")
+    assert status == "SKIPPED" and "only templates and YAML or JSON files outside hidden folders are" in message
+
+
+def test_a_var_file_value_routed_into_a_reported_field_is_redacted(tmp_path: Path) -> None:
+    """The operator's own tfvars (a CI secret) must not surface through a field a rule quotes."""
+    secret = "prod-db-password-0b7e61c4a2"
+    client = CLIENT.replace('[format("https://%s/callback", var.host)]', '["http://localhost/${var.db_password}"]')
+    tree = _tree(tmp_path / "tf", {"main.tf": POOL, "variables.tf": VARIABLES + 'variable "db_password" {}\n',
+                                   "client.tf": client})
+    extra = tmp_path / "prod.tfvars"
+    extra.write_text(f'db_password = "{secret}"\n')
+    code, report, stderr = _scan(tmp_path, "--terraform", str(tree), "--var-file", str(extra))
+    status, message = _verdict(report, "OMA301")
+    assert status == "FAIL" and secret not in message and secret[:12] not in json.dumps(report) + stderr
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"main.tf": STRONG.replace("ADMIN_ONLY", "true"),
+      "weak.tf.json": '{"resource": {"aws_cognito_user_pool": {"a": {"name": "a"}}},'
+                      ' "resource": {"aws_cognito_user_pool": {"b": {"name": "b"}}}}'},
+     "tf/weak.tf.json: a key repeated in one object"),
+    ({"main.tf": STRONG.replace("ADMIN_ONLY", "true"),
+      "pool_override.tf": 'resource "aws_cognito_user_pool" "pool" {\n  mfa_configuration = "OFF"\n}\n'},
+     "tf/pool_override.tf is an override file, which omaudit does not merge"),
+])
+def test_what_omaudit_cannot_read_as_terraform_does_stops_the_gate(tmp_path: Path, files: dict[str, str],
+                                                                   expected: str) -> None:
+    tree = _tree(tmp_path / "tf", files)
+    code, report, stderr = _scan(tmp_path, "--terraform", str(tree))
+    assert code == 2 and report == {} and expected in stderr
+
+
+def test_a_pool_that_may_not_be_created_is_a_target_of_its_own(tmp_path: Path) -> None:
+    """Beside a hardened decoy, a weak pool under `count = var.enabled ? 1 : 0` (no value) was only a
+    note: now its own target, every rule SKIPPED naming why."""
+    main = STRONG.replace("ADMIN_ONLY", "true") + '''
+variable "enabled" {
+  type = bool
+}
+resource "aws_cognito_user_pool" "weak" {
+  count = var.enabled ? 1 : 0
+  name  = "weak"
+}
+'''
+    tree = _tree(tmp_path / "tf", {"main.tf": main})
+    _, report, _ = _scan(tmp_path, "--terraform", str(tree))
+    weak = [f for f in report["findings"] if f["target"].endswith("#aws_cognito_user_pool.weak")]
+    assert weak and {f["status"] for f in weak} == {"SKIPPED"}
+    assert all("var.enabled has no default" in f["message"] for f in weak if f["rule_id"] == "OMA205")
+
+
+@pytest.mark.parametrize(("expression", "status"), [
+    ("length(range(3, 0)) == 3", "PASS"),  # Terraform counts down: [3, 2, 1]
+    ("try(tonumber(\"1_0\") == 10, false)", "FAIL"),  # not a number in Terraform: the fallback
+    ("try(format(\"%d\", 1.5) == \"1\", false)", "FAIL"),  # Terraform refuses %d of a fraction
+    ("try(length(slice([1], 0, 5)) == 1, false)", "FAIL"),  # out of range in Terraform
+    ("length(range(0, 1, 0.5)) == 2", "PASS"),  # fractional steps are valid
+])
+def test_functions_behave_as_terraforms(tmp_path: Path, expression: str, status: str) -> None:
+    tree = _tree(tmp_path / "tf", {"main.tf": STRONG.replace("ADMIN_ONLY", expression)})
+    _, report, _ = _scan(tmp_path, "--terraform", str(tree))
+    assert _verdict(report, "OMA205")[0] == status

@@ -130,13 +130,13 @@ def _clients_only(clients: list[tuple[dict[str, Any], Location]], rel: str, what
                      [f"{rel}: app clients of a user pool this {what} does not define"], rel, unknown)
 
 
-class _Pools(Exception):
+class PoolsListed(Exception):
     def __init__(self, keys: list[str]) -> None:
         super().__init__()
         self.keys = keys
 
 
-LIST_POOLS = "\0list"  # pools_in()'s selector: the reader raises _Pools with every pool's key
+LIST_POOLS = "\0list"  # pools_in()'s selector: the reader raises PoolsListed with every pool's key
 
 
 def _one_pool(drafts: dict[str, PoolDraft], rel: str, what: str, pool: str | None
@@ -144,7 +144,7 @@ def _one_pool(drafts: dict[str, PoolDraft], rel: str, what: str, pool: str | Non
     """The pool audited: the one `pool` names (each pool of a file is its own target, see
     auditor.plan.build_file_targets), or the only one."""
     if pool == LIST_POOLS:
-        raise _Pools(sorted(drafts))
+        raise PoolsListed(sorted(drafts))
     if pool is not None:
         if pool not in drafts:
             raise InputError(f"{rel} defines no user pool {pool}")
@@ -167,7 +167,7 @@ def pools_in(kind: str, path: Path, root: Path, var_files: Sequence[Path] = ()) 
             read_terraform(path, root, LIST_POOLS, var_files)
         else:
             (read_terraform_plan if kind == "terraform_plan" else read_cloudformation)(path, root, LIST_POOLS)
-    except _Pools as listed:
+    except PoolsListed as listed:
         return listed.keys
     return []
 

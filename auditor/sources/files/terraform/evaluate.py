@@ -14,6 +14,7 @@ recursion allows (RecursionError, turned into one line by the reader).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -564,7 +565,10 @@ def _format(spec: str, *args: Any) -> str:
         if verb in ("s", "v"):
             out.append(_string(value) if not isinstance(value, (list, dict)) else json.dumps(value))
         elif verb == "d":
-            out.append(str(int(_number(value))))
+            number = _number(value)
+            if isinstance(number, float) and not number.is_integer():
+                raise Fails("format() %d of a fraction")
+            out.append(str(int(number)))
         elif verb == "q":
             out.append(json.dumps(_string(value)))
         elif verb == "t":
@@ -611,12 +615,9 @@ def _coalesce(*values: Any) -> Any:
 
 def _toset(values: Any) -> list[Any]:
     """A set of strings is ordered lexically (cty); of anything else, its order is not evaluated here."""
-    seen: list[Any] = []
-    for value in values or []:
-        if value not in seen:
-            seen.append(value)
+    seen = list(values or [])
     if all(isinstance(v, str) for v in seen):
-        return sorted(seen)
+        return sorted(set(seen))
     raise NotHere("toset() of values that are not strings is not evaluated by omaudit")
 
 
@@ -657,13 +658,30 @@ def _length(value: Any) -> int:
     raise TypeError("not a collection")
 
 
-def _range(*args: Any) -> list[int]:
-    numbers = [int(_number(a)) for a in args]
-    start, stop, step = (0, numbers[0], 1) if len(numbers) == 1 else (numbers[0], numbers[1],
-                                                                       numbers[2] if len(numbers) > 2 else 1)
-    if step == 0 or abs((stop - start) // step) > MAX_ITEMS:
-        raise InputError(f"a Terraform range of more than {MAX_ITEMS} elements")
-    return list(range(start, stop, step))
+def _range(*args: Any) -> list[Any]:
+    """Terraform's range(): range(n) counts from 0 (n >= 0); the step defaults to 1 upward and -1
+    downward (range(3, 0) is [3, 2, 1]); at most 1024 values, else Terraform refuses it (go-cty stdlib)."""
+    numbers = [_number(a) for a in args]
+    start: int | float
+    stop: int | float
+    step: int | float
+    if len(numbers) == 1:
+        start, stop, step = 0, numbers[0], 1
+        if stop < 0:
+            raise Fails("range() of a negative count")
+    else:
+        start, stop = numbers[0], numbers[1]
+        step = numbers[2] if len(numbers) > 2 else (1 if start <= stop else -1)
+    if step == 0 or (step > 0 and start > stop) or (step < 0 and start < stop):
+        raise Fails("range() whose step never reaches its end")
+    out: list[Any] = []
+    value = start
+    while (value < stop) if step > 0 else (value > stop):
+        out.append(value)
+        if len(out) > 1024:
+            raise Fails("range() of more than 1024 values")
+        value += step
+    return out
 
 
 def _element(values: Any, index: Any) -> Any:
@@ -719,6 +737,51 @@ def _join(separator: Any, *lists: Any) -> str:
     return result
 
 
+def _fails(why: str) -> Any:
+    raise Fails(why)
+
+
+_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+
+
+def _tonumber(value: Any) -> int | float:
+    """Terraform's tonumber(): a number, or a string written as a decimal number (no `1_0`, no spaces)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _DECIMAL.fullmatch(value):
+        return _number(value)
+    raise Fails("tonumber() of something that is not a number")
+
+
+def _slice(values: Any, start: Any, end: Any) -> list[Any]:
+    first, last = int(_number(start)), int(_number(end))
+    if not isinstance(values, list) or first < 0 or last > len(values) or first > last:
+        raise Fails("slice() out of range")
+    return values[first:last]
+
+
+def _jsondecode(text: Any) -> Any:
+    def constant(name: str) -> Any:
+        raise Fails(f"jsondecode() of {name}")
+
+    return json.loads(_string(text), parse_constant=constant)
+
+
+def _distinct(values: Any) -> list[Any]:
+    """In one pass (a quadratic one let 30 calls on 10,000 values run for a minute): values compared as
+    their JSON text, as Terraform compares values of one type."""
+    if not isinstance(values, list):
+        raise TypeError("not a list")
+    seen: set[str] = set()
+    out: list[Any] = []
+    for value in values:
+        key = json.dumps(value, sort_keys=True, default=str)
+        if key not in seen:
+            seen.add(key)
+            out.append(value)
+    return out
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "lower": lambda s: _ascii(s, "lower").lower(),
     "upper": lambda s: _ascii(s, "upper").upper(),
@@ -736,9 +799,9 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "endswith": lambda s, p: _string(s).endswith(_string(p)),
     "strcontains": lambda s, p: _string(p) in _string(s),
     "tostring": lambda v: None if v is None else _string(v),
-    "tonumber": lambda v: None if v is None else _number(v),
+    "tonumber": lambda v: None if v is None else _tonumber(v),
     "tobool": _tobool,
-    "tolist": lambda v: list(v) if isinstance(v, list) else list(v.values()) if isinstance(v, dict) else _bad(),
+    "tolist": lambda v: list(v) if isinstance(v, list) else _fails("tolist() of something that is not a list"),
     "toset": _toset,
     "tomap": lambda v: dict(v) if isinstance(v, dict) else _bad(),
     "concat": lambda *lists: _bounded([v for values in lists for v in values]),
@@ -749,7 +812,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "keys": lambda m: sorted(m) if isinstance(m, dict) else _bad(),
     "values": lambda m: [m[k] for k in sorted(m)] if isinstance(m, dict) else _bad(),
     "contains": lambda values, v: v in values,
-    "distinct": lambda values: [v for i, v in enumerate(values) if v not in values[:i]],
+    "distinct": lambda values: _distinct(values),
     "compact": lambda values: [v for v in values if v not in (None, "")],
     "flatten": _flatten,
     "coalesce": _coalesce,
@@ -762,10 +825,10 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "one": _one,
     "sort": lambda values: sorted(_string(v) for v in values),
     "reverse": lambda values: list(reversed(values)),
-    "slice": lambda values, a, b: values[int(a):int(b)],
+    "slice": _slice,
     "jsonencode": _jsonencode,
     "yamlencode": _yamlencode,
-    "jsondecode": lambda s: json.loads(_string(s)),
+    "jsondecode": _jsondecode,
 }
 # Functions that see an Unresolved argument themselves (lookup into an unknown map is unknown).
 _LENIENT = {"coalesce"}

@@ -9,7 +9,8 @@ client_id as absolute addresses, and its attributes that are unknown here, each 
 Sources: developer.hashicorp.com/terraform/language/values/variables ("Variable Definition
 Precedence"), .../meta-arguments/count, .../for_each, .../expressions/dynamic-blocks, .../modules/sources
 ("Local Paths"). Never read: environment variables (TF_VAR_*: the gate's own environment is not the
-deployment's), remote modules (named in a note), override files (named in a note).
+deployment's), remote modules (named in a note). Override files are refused (exit 2): they are not
+merged here, and judging the files without them could pass what they weaken.
 """
 
 from __future__ import annotations
@@ -117,8 +118,10 @@ def read_folder(folder: Path, root: Path) -> tuple[list[Block], list[str]]:
             continue
         if path.name in ("override.tf", "override.tf.json") or path.name.endswith(("_override.tf",
                                                                                    "_override.tf.json")):
-            notes.append(f"{rel}: an override file, not merged (its settings are not judged)")
-            continue
+            # Terraform merges it over the other files; judging them without it could pass what it
+            # weakens (an attack did): refused, naming it.
+            raise InputError(f"Terraform file {rel} is an override file, which omaudit does not merge: judge the "
+                             "plan instead (terraform show -json plan.out, --terraform-plan)")
         body = _parse(path, rel)
         _Read.tokens += body.tokens
         if _Read.tokens > MAX_MODULE_TOKENS:
@@ -154,13 +157,31 @@ def variable_values(folder: Path, root: Path, var_files: Sequence[Path]) -> tupl
     """Values given to the root module's variables, layered as Terraform does; the files read."""
     auto = sorted(p for p in _listing(folder) if p.name.endswith((".auto.tfvars", ".auto.tfvars.json")))
     ordered = [folder / "terraform.tfvars", folder / "terraform.tfvars.json", *auto]
-    files = [p for p in ordered if p.is_file() and not p.is_symlink()] + list(var_files)
+    # A link is followed as Terraform follows it, when it stays in the scanned folder.
+    files = [p for p in ordered if p.is_file() and (not p.is_symlink() or p.resolve().is_relative_to(root.resolve()))
+             ] + list(var_files)
     values: dict[str, Any] = {}
     for path in files:
         body = _parse(path, relative(path, root))
         for name, attribute in body.attributes.items():
             values[name] = located(attribute, relative(path, root), Scope({}))  # tfvars: literal values only
+            if path in var_files:  # the operator's own values (secret tfvars): never shown, wherever routed
+                _register_strings(values[name], 12)  # not shorter ones: enum words (OPTIONAL) would vanish
     return values, [relative(p, root) for p in files]
+
+
+def _register_strings(value: Any, shortest: int = 0) -> None:
+    from auditor.common.redact import register
+
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str) and len(item) >= shortest:
+            register(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def _listing(folder: Path) -> list[Path]:
@@ -181,6 +202,8 @@ class Loader:
     def run(self, folder: Path, var_files: Sequence[Path]) -> Evaluated:
         start_budget()
         _Read.tokens = 0
+        if not folder.resolve().is_relative_to(self.root):  # a link out of the checkout
+            raise InputError(f"Terraform folder {folder} is outside the scanned folder {self.root}: not read")
         given, files = variable_values(folder, self.root, var_files)
         self.out.files.extend(files)
         instance = Instance(self, folder, "", given, {}, (str(folder.resolve()),))
@@ -229,6 +252,9 @@ class Instance:
             name = block.labels[0]
             if name in given:
                 out[name] = _typed(given[name], block)
+                sensitive = block.attributes.get("sensitive")
+                if sensitive is not None and isinstance(sensitive.expr, Lit) and sensitive.expr.value is True:
+                    _register_strings(out[name])  # `sensitive = true`: never shown, wherever it is routed
             elif "default" in block.attributes:
                 out[name] = _typed(located(block.attributes["default"], block.file, Scope({})), block)
             else:

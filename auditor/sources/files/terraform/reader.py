@@ -10,7 +10,7 @@ from pathlib import Path
 
 from auditor.common.errors import InputError
 from auditor.facts.snapshot import COGNITO_KEYS
-from auditor.sources.files.cognito_iac import LIST_POOLS, check_bounds, judge_resources
+from auditor.sources.files.cognito_iac import LIST_POOLS, PoolsListed, check_bounds, judge_resources
 from auditor.sources.files.result import FileFacts, relative
 from auditor.sources.files.terraform.helm_release import is_openmetadata_release, release_facts
 from auditor.sources.files.terraform.module import Loader, module_sources, read_folder
@@ -48,14 +48,20 @@ def read_module(folder: Path, root: Path, pool: str | None = None, var_files: Se
         if pool == LIST_POOLS:
             return []
         return [FileFacts(notes=notes, file=rel), *releases]
-    undecided = [(a, why) for a, kind, why in evaluated.uncounted if kind.startswith("aws_cognito_user_pool")]
-    if undecided and not any(t == "aws_cognito_user_pool" for t in cognito):
-        if pool == LIST_POOLS:
-            return []
-        # The pool may or may not be created: what it would be is judged by nothing, SKIPPED naming why.
-        address, why = undecided[0]
-        reason = f"{address}: whether it is created is {UNKNOWN_WHEN} ({why})"
+    # A pool whose count or for_each is unknown may or may not be created: it is a target of its own, every
+    # rule SKIPPED naming why (beside a decoy pool it was only a note, and the gate passed: an attack).
+    undecided = {a: why for a, kind, why in evaluated.uncounted if kind == "aws_cognito_user_pool"}
+    if pool in undecided or (pool is None and undecided and "aws_cognito_user_pool" not in cognito):
+        address = pool if pool in undecided else next(iter(undecided))
+        reason = f"{address}: whether it is created is {UNKNOWN_WHEN} ({undecided[address]})"
         return [FileFacts(notes=notes, file=rel, unknown=dict.fromkeys(COGNITO_KEYS, reason)), *releases]
+    if pool == LIST_POOLS and undecided:
+        try:
+            judge_resources(entries, rel, "Terraform module", "terraform", UNKNOWN_WHEN, pool)
+        except PoolsListed as listed:
+            raise PoolsListed(sorted([*listed.keys, *undecided])) from None
+        except InputError:  # no pool but the undecided ones
+            raise PoolsListed(sorted(undecided)) from None
     result = judge_resources(entries, rel, "Terraform module", "terraform", UNKNOWN_WHEN, pool)
     result.notes[:0] = notes
     return [result, *releases]

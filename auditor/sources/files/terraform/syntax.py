@@ -436,13 +436,21 @@ def parse_json_file(text: str, rel: str) -> Body:
     """A `.tf.json` (or `.tfvars.json`) file: blocks as Terraform's JSON syntax nests them."""
     from auditor.common.untrusted import MalformedInput, load_json
 
+    tokens = len(_TOKEN.findall(text))  # interpolations in its strings are parsed too: the same bound
+    if tokens > MAX_TOKENS:
+        raise InputError(f"Terraform file {rel}: more than {MAX_TOKENS} tokens: not read")
     try:
         doc = load_json(text, f"Terraform file {rel}", clean=False)
     except MalformedInput as exc:
         raise InputError(str(exc)) from None
     if not isinstance(doc, dict):
         raise InputError(f"Terraform file {rel} is not a JSON object")
-    out = Body()
+    if _duplicate_key(text):
+        # Terraform's JSON syntax keeps every block of a repeated key; a JSON parser keeps the last: refused
+        # rather than judged without the others (an attack hid a weak pool this way).
+        raise InputError(f"Terraform file {rel}: a key repeated in one object, which omaudit cannot read as "
+                         "Terraform does: write each block once")
+    out = Body(tokens=tokens)
     labels_by_type = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "locals": 0}
     for kind, value in doc.items():
         if kind not in labels_by_type:
@@ -451,6 +459,24 @@ def parse_json_file(text: str, rel: str) -> Body:
         for labels, body in _json_blocks(value, labels_by_type[kind]):
             out.blocks.append(_json_block(kind, labels, body, rel))
     return out
+
+
+def _duplicate_key(text: str) -> bool:
+    import json
+
+    found = False
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal found
+        keys = [k for k, _ in items]
+        found = found or len(keys) != len(set(keys))
+        return dict(items)
+
+    try:
+        json.loads(text, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        return False  # load_json above accepted it; its own bounds apply
+    return found
 
 
 def _json_blocks(value: Any, depth: int, labels: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:

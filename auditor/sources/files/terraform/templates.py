@@ -57,9 +57,17 @@ class _Node:
     other: list[_Node] = field(default_factory=list)
 
 
+# What file() and templatefile() may read: templates and YAML or JSON values, in the scanned folder,
+# outside hidden folders. In a gate the checkout also holds what the CI job put there (`.git/config`
+# carries its token after a checkout that keeps credentials): an attack routed it into a callback URL
+# with file(), and so into every report.
+TEMPLATE_SUFFIXES = (".tftpl", ".tpl", ".tmpl", ".yaml", ".yml", ".json")
+
+
 def read_template_file(path_text: str, root: Path) -> tuple[str, str] | Unresolved:
-    """(text, path relative to the scanned root) of a file a configuration names; a file outside the
-    scanned folder, a link or a missing file is unknown (never read)."""
+    """(text, path relative to the scanned root) of a file a configuration names; any other file (one
+    outside the scanned folder, in a hidden folder, a link, not a template or YAML/JSON) is unknown
+    and never read."""
     candidate = (root / path_text)
     try:
         resolved = candidate.resolve()
@@ -67,6 +75,10 @@ def read_template_file(path_text: str, root: Path) -> tuple[str, str] | Unresolv
         return Unresolved(f"file {path_text} cannot be read")
     if not resolved.is_relative_to(root) or candidate.is_symlink() or not resolved.is_file():
         return Unresolved(f"file {path_text} is not a file inside the scanned folder")
+    if any(part.startswith(".") for part in resolved.relative_to(root).parts) or not resolved.name.lower().endswith(
+            TEMPLATE_SUFFIXES):
+        return Unresolved(f"file {path_text} is not read: only templates and YAML or JSON files outside hidden "
+                          "folders are (the checkout may hold the CI job's credentials)")
     return read_input(resolved, "Terraform template", MAX_TF_BYTES), relative(resolved, root)
 
 
