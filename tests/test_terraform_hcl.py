@@ -525,7 +525,7 @@ def test_a_var_file_value_routed_into_a_reported_field_is_redacted(tmp_path: Pat
                                    "client.tf": client})
     extra = tmp_path / "prod.tfvars"
     extra.write_text(f'db_password = "{secret}"\n')
-    code, report, stderr = _scan(tmp_path, "--terraform", str(tree), "--var-file", str(extra))
+    _, report, stderr = _scan(tmp_path, "--terraform", str(tree), "--var-file", str(extra))
     status, message = _verdict(report, "OMA301")
     assert status == "FAIL" and secret not in message and secret[:12] not in json.dumps(report) + stderr
 
