@@ -89,10 +89,14 @@ def execute_scan(scan_plan: plan.ScanPlan, output_dir: Path | None) -> int:
     # What the files' readers noted (a module not read, a pool not audited) is part of the verdict: in
     # every report, not only on stderr, which -q silences (issue 21).
     read_notes = notes if all(t.files is not None for t in targets) else []
-    report = dataclasses.replace(audit(snapshots, scan_plan.rules, started, options=scan_plan.gate.options),
-                                 shard=scan_plan.shard,
+    options = scan_plan.gate.options
+    files = targets[0].files if targets else None
+    if files is not None and options is not None:  # inline suppressions are read from the scanned files
+        options = dataclasses.replace(options, root=files.root)
+    audited = audit(snapshots, scan_plan.rules, started, options=options)
+    report = dataclasses.replace(audited, shard=scan_plan.shard,
                                  notes=tuple(dict.fromkeys([*(n for t in targets for n in t.report_notes),
-                                                            *read_notes])))
+                                                            *read_notes, *audited.notes])))
     return emit(report, scan_plan.formats, output_dir, [t.om_token for t in targets], scan_plan.gate)
 
 

@@ -207,7 +207,8 @@ def build_gate(fail_on: str, suppressions: Path | None, no_suppressions: bool, b
             previous = load_baseline(path)
     if fail_on_new and previous is None:
         raise InputError("--fail-on-new needs --baseline")
-    return Gate(threshold, fail_on_new, AuditOptions(suppressions=entries, suppressions_file=used, baseline=previous))
+    return Gate(threshold, fail_on_new, AuditOptions(suppressions=entries, suppressions_file=used, baseline=previous,
+                                                     inline=not no_suppressions))
 
 
 def build_fleet(inventory: Path, names: list[str], tags: list[str], shard: str | None, *, active: bool,

@@ -215,6 +215,11 @@ def audit(snapshots: Sequence[Snapshot], rules: Sequence[Rule], started_at: str,
     findings = list(evaluate(snapshots, rules, params))
     today = options.today or dt.datetime.now(dt.UTC).date()
     findings, expired = apply_suppressions(findings, options.suppressions, today)
+    inline_notes: list[str] = []
+    if options.inline and options.root is not None:
+        from auditor.report.inline import apply_inline
+
+        findings, inline_notes = apply_inline(findings, options.root, today)
     resolved = None
     if options.baseline is not None:
         findings, resolved = compare(findings, options.baseline)
@@ -223,4 +228,4 @@ def audit(snapshots: Sequence[Snapshot], rules: Sequence[Rule], started_at: str,
     infos = {r.meta.id: r.info for r in rules}
     return dataclasses.replace(report, resolved=tuple(resolved) if resolved is not None else None,
                                expired_suppressions=tuple(e.to_json() for e in expired), rules=infos,
-                               suppressions_file=options.suppressions_file)
+                               suppressions_file=options.suppressions_file, notes=tuple(inline_notes))

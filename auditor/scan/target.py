@@ -60,3 +60,5 @@ class AuditOptions:
     suppressions_file: str | None = None  # where they came from, named in the report
     baseline: Sequence[Finding] | None = None
     today: dt.date | None = None
+    inline: bool = True  # inline `omaudit:ignore` comments in the scanned files (off with --no-suppressions)
+    root: Path | None = None  # a file scan's folder: where those comments are read
