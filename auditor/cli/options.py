@@ -65,9 +65,11 @@ AwsRegion = Annotated[str | None, typer.Option("--aws-region", help="AWS region 
 AwsProfile = Annotated[str | None, typer.Option("--aws-profile", help="Named AWS profile (else boto3's chain).")]
 AwsEndpoint = Annotated[str | None, typer.Option("--aws-endpoint-url", help="cognito-idp endpoint, e.g. moto "
                                                  "(else AWS_ENDPOINT_URL).")]
-ConfigFile = Annotated[Path | None, typer.Option("--config", help="OpenMetadata's openmetadata.yaml: a file scan "
-                                                 "(no running server is contacted).")]
-EnvFiles = Annotated[list[Path] | None, typer.Option("--env-file", help="docker .env file resolving --config's "
+ConfigFile = Annotated[Path | None, typer.Option("--om-config", "--config",
+                                                 help="OpenMetadata's openmetadata.yaml (`--config` is its old "
+                                                 "name, still taken): a file scan (no running server is "
+                                                 "contacted). omaudit's own settings go to --settings.")]
+EnvFiles = Annotated[list[Path] | None, typer.Option("--env-file", help="docker .env file resolving --om-config's "
                                                      "${VAR:-default} placeholders; repeatable, a later file wins (as "
                                                      "Compose's env_file list).")]
 ComposeFile = Annotated[Path | None, typer.Option("--compose-file", help="docker compose file whose OpenMetadata "
@@ -107,7 +109,7 @@ PANELS = {
                        "--no-suppressions", "--baseline"),
     "Output": ("--format", "--output-dir", "--name"),
     "TLS and probe safety": ("--ca-bundle", "--insecure", "--lockout-window", "--state-dir"),
-    "Configuration files": ("--config", "--env-file", "--compose-file", "--helm-values", "--k8s",
+    "Configuration files": ("--om-config", "--env-file", "--compose-file", "--helm-values", "--k8s",
                             "--terraform-plan", "--terraform", "--var-file", "--cloudformation", "--dir"),
 }
 

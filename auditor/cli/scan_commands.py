@@ -70,7 +70,7 @@ SCAN_EXAMPLES = """Examples:
   omaudit scan --om-url https://om.staging.example.com --baseline base.json --fail-on-new -f sarif
   omaudit scan --inventory fleet.toml --tag prod --shard 0/4 -f json
   omaudit scan --cognito-pool-id us-east-1_AbC123xyz --rules cognito
-  omaudit scan --config conf/openmetadata.yaml --env-file .env -f sarif
+  omaudit scan --om-config conf/openmetadata.yaml --env-file .env -f sarif
   omaudit scan --dir . --fail-on medium -f sarif
 
 Exit codes: 0 clean, 1 a FAIL at or above --fail-on, 2 bad input or nothing to scan, 3 some rules
@@ -111,9 +111,12 @@ def scan(path: ScanPath = None, om_url: OmUrl = None, om_token_file: TokenFile =
         if dir is not None:
             raise InputError(f"give the folder once: {path} or --dir {dir}")
         if not path.is_dir():
-            raise InputError(f"{path} is not a folder: give a file with its option (--config, --env-file, "
+            raise InputError(f"{path} is not a folder: give a file with its option (--om-config, --env-file, "
                              "--compose-file, --helm-values, --k8s, --terraform-plan, --terraform, --cloudformation)")
         dir = path
+    if config is not None and config.name.endswith(".toml"):
+        raise InputError(f"--om-config (--config) takes OpenMetadata's openmetadata.yaml; {config} looks like "
+                         "omaudit's own settings: give it with --settings")
     gate = plan.build_gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new, tell)
     plan.check_concurrency(concurrency)
     verify = plan.verify_option(ca_bundle, insecure)
@@ -123,7 +126,7 @@ def scan(path: ScanPath = None, om_url: OmUrl = None, om_token_file: TokenFile =
                               var_file or ())
     if files.given:
         if om_url or inventory or cognito_pool_id or active or om_token_file:
-            raise InputError("a file scan (--config, --env-file, --compose-file, --helm-values, --k8s, "
+            raise InputError("a file scan (--om-config, --env-file, --compose-file, --helm-values, --k8s, "
                              "--terraform-plan, --terraform, --cloudformation, --dir) "
                              "contacts no server: leave out --om-url, --inventory, --cognito-pool-id, --active "
                              "and --om-token-file")
@@ -140,7 +143,7 @@ def scan(path: ScanPath = None, om_url: OmUrl = None, om_token_file: TokenFile =
         split = parse_shard(shard) if shard else None
     else:
         if env_file or compose_file:
-            raise InputError("--env-file and --compose-file resolve the placeholders of --config: give --config")
+            raise InputError("--env-file and --compose-file resolve the placeholders of --om-config: give --om-config")
         if targets or tag or shard:
             raise InputError("--targets, --tag and --shard select from an --inventory")
         targets_ = [build_target(om_url, token=plan.read_token(om_token_file), active=active, verify=verify,

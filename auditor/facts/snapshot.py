@@ -545,7 +545,7 @@ def load_snapshots(text: str) -> tuple[Snapshot, ...]:
         raise SnapshotFormatError(f"malformed snapshot: {type(exc).__name__}") from None
 
 
-LIVE_CONF = "needs openmetadata.yaml (--config) or Helm values (--helm-values)"
+LIVE_CONF = "needs openmetadata.yaml (--om-config) or Helm values (--helm-values)"
 
 
 def _with_conf_skipped(snap: Snapshot) -> Snapshot:

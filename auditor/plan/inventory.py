@@ -39,9 +39,9 @@ from auditor.sources.files.kinds import KINDS
 # A file target's keys (auditor.sources.files.kinds), and whether each is a list of paths.
 FILE_KEYS = {**{kind.key: kind.many for kind in KINDS}, "dir": False}
 TARGET_KEYS = {"name", "om_url", "token_env", "token_file", "cognito_pool_id", "cognito_client_id", "aws_region",
-               "aws_profile", "aws_endpoint_url", "tags", *FILE_KEYS}
+               "aws_profile", "aws_endpoint_url", "tags", "om_config", *FILE_KEYS}
 DEFAULT_KEYS = TARGET_KEYS - {"name", "om_url", "cognito_pool_id", "cognito_client_id", "token_env", "token_file",
-                              *FILE_KEYS}
+                              "om_config", *FILE_KEYS}
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")
 
 
@@ -117,7 +117,7 @@ def parse_inventory(text: str, source: str) -> list[InventoryTarget]:
         if name in seen:
             raise InputError(f"{where}: target name {name!r} is already used on line {seen[name]}")
         seen[name] = line
-        values = {key: _string(entry, key, where) for key in TARGET_KEYS - {"name", "tags", *FILE_KEYS}}
+        values = {key: _string(entry, key, where) for key in TARGET_KEYS - {"name", "tags", "om_config", *FILE_KEYS}}
         files = _files(entry, where)
         if files and (values["om_url"] or values["cognito_pool_id"]):
             raise InputError(f"{where}: a target is a running server (om_url, cognito_pool_id) or configuration "
@@ -136,6 +136,10 @@ def parse_inventory(text: str, source: str) -> list[InventoryTarget]:
 
 def _files(entry: dict[str, Any], where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     out = []
+    if "om_config" in entry:  # the openmetadata.yaml's key, as --om-config names it (`config` is its old name)
+        if "config" in entry:
+            raise InputError(f"{where}: give om_config or config (its old name), not both")
+        entry = {**entry, "config": entry["om_config"]}
     for key, many in FILE_KEYS.items():
         value = entry.get(key)
         if value is None:

@@ -95,7 +95,7 @@ def _config_off(target: ScanTarget) -> str | None:
     if files is not None and (files.of("config") or (not files.of("helm_values") and (
             files.of("compose_file") or files.of("env_files")))):
         return None
-    return "no --config was given"
+    return "no --om-config was given"
 
 
 def _read_plan(files: FileInputs) -> list[FileFacts]:
@@ -127,7 +127,7 @@ SOURCES: tuple[Source, ...] = (
     Source("a running OpenMetadata (--om-url)", OM_KEYS, _live_om),
     Source("a Cognito user pool (--cognito-pool-id, or discovered)", COGNITO_KEYS, _live_cognito,
            waits_for=(OM_AUTH_CONFIG,)),
-    Source("openmetadata.yaml (--config), or the image's own with a compose or env file", OM_CONFIG_KEYS,
+    Source("openmetadata.yaml (--om-config), or the image's own with a compose or env file", OM_CONFIG_KEYS,
            _config_off, read=_read_config),
     Source("Helm values (--helm-values)", OM_CONFIG_KEYS, _file_option("helm_values", "--helm-values"),
            read=_read_helm),

@@ -145,7 +145,7 @@ KINDS: tuple[FileKind, ...] = (
     FileKind("kubernetes", "--k8s", True, _manifest, _holds_manifest, _plain_manifest),
     # A folder of .tf files (a root module): --dir takes the folder of every .tf file it finds.
     FileKind("terraform", "--terraform", True, lambda name, head: name.endswith(TERRAFORM), lambda name, doc: False),
-    FileKind("config", "--config", False, _config, _holds_config, _plain_config),
+    FileKind("config", "--om-config", False, _config, _holds_config, _plain_config),
     FileKind("helm_values", "--helm-values", True, _values, _holds_values, _plain_values),
     FileKind("compose_file", "--compose-file", False, _compose, _holds_compose, _plain_compose),
 )

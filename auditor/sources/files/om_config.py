@@ -147,7 +147,7 @@ def read_config_files(files: FileInputs) -> list[FileFacts]:
         server = server_service(services) if isinstance(services, dict) else None
         if not configs and server is None:
             raise InputError(f"compose file {rel} has no service running OpenMetadata's server (image "
-                             "openmetadata/server): give --config, or the compose file of the deployment")
+                             "openmetadata/server): give --om-config, or the compose file of the deployment")
         image = ImageDefault(rel, Location(rel, docs[0].lines.get(("services", str(server))) if docs else None))
     else:
         env = env_files
