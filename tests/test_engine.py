@@ -94,3 +94,20 @@ def test_a_rule_without_fix_docs_is_refused(tmp_path: Path) -> None:
         "def check(snap, params):\n    return []\n")
     with pytest.raises(InputError, match="Fix"):
         load_rules([tmp_path])
+
+
+def test_one_cause_of_error_is_said_once_naming_the_inputs_it_hit() -> None:
+    """Issue 24, point 7: "no AWS credentials found" was repeated once per input a rule needs."""
+    from auditor.engine.catalogue import load_rules
+    from auditor.engine.evaluate import evaluate
+    from auditor.facts.snapshot import Problem, Snapshot
+    from auditor.report.model import TargetInfo
+
+    reason = "no AWS credentials found (environment, --aws-profile, shared config or instance role)"
+    snap = Snapshot(target=TargetInfo(name="t", cognito_pool_id="us-east-1_abc"), collected_at="now",
+                    problems={k: Problem("error", reason) for k in ("cognito.mfa", "cognito.clients",
+                                                                     "cognito.identity_providers")})
+    [rule] = [r for r in load_rules() if r.meta.id == "OMA203"]
+    [finding] = evaluate([snap], [rule])
+    assert finding.message == ("could not verify: cognito.mfa, cognito.clients, cognito.identity_providers: "
+                               + reason)

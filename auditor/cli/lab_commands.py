@@ -76,8 +76,14 @@ def lab_serve(scenario: Annotated[str, typer.Option("--scenario", help="Scenario
                            port=port, latency=latency_ms / 1000)).start()
     except OSError as exc:
         raise InputError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+    from auditor.lab.cognito import LAB_KEY, REGION
+
+    # The environment a scan of the lab needs: moto takes any credentials, but boto3 sends none without
+    # them ("no AWS credentials found" on every Cognito row, issue 24).
+    aws_env = {"AWS_ACCESS_KEY_ID": LAB_KEY, "AWS_SECRET_ACCESS_KEY": LAB_KEY, "AWS_DEFAULT_REGION": REGION,
+               "AWS_ENDPOINT_URL": server.aws_endpoint_url} if server.aws_endpoint_url else {}
     print(json.dumps({"scenario": scenario, "om_url": server.url, "aws_endpoint_url": server.aws_endpoint_url,
-                      "admin_token": server.admin_token}), flush=True)
+                      "admin_token": server.admin_token, "aws_env": aws_env}), flush=True)
     try:
         stop.wait()
     finally:

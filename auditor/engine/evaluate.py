@@ -28,9 +28,15 @@ def _blocked(snap: Snapshot, rule: Rule) -> Outcome | None:
     """ERROR if any input failed, else SKIPPED if any input is not applicable, else None."""
     problems = [(need, snap.problem(need)) for need in rule.meta.needs]
     resource = default_resource(snap, rule)
-    errors = [f"{need}: {p.reason}" for need, p in problems if p is not None and p.kind == "error"]
-    if errors:
-        return Outcome(Status.ERROR, resource, "could not verify: " + "; ".join(errors))
+    failed = [(need, p.reason) for need, p in problems if p is not None and p.kind == "error"]
+    if failed:
+        # One cause said once, naming the inputs it hit ("no AWS credentials found" was repeated once per
+        # input, four times in a row, and cut off).
+        by_reason: dict[str, list[str]] = {}
+        for need, reason in failed:
+            by_reason.setdefault(reason, []).append(need)
+        return Outcome(Status.ERROR, resource, "could not verify: " + "; ".join(
+            f"{', '.join(needs)}: {reason}" for reason, needs in by_reason.items()))
     skipped = [p.reason for _, p in problems if p is not None]
     if skipped:
         return Outcome(Status.SKIPPED, resource, "; ".join(dict.fromkeys(skipped)))
