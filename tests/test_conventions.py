@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 from tests.conftest import run_cli_in_process as run_cli
 
 SNAPSHOT = str(DATA / "snapshots" / "seed-walkthrough.json")
@@ -194,3 +194,14 @@ def test_lab_serve_help_lists_exactly_the_lab_scenarios() -> None:
     assert set(SCENARIO_NAMES) == {*SCENARIOS, "hostile"}
     shown = run_cli("lab", "serve", "--help", env={"COLUMNS": "300"})
     assert all(name in shown.stdout for name in SCENARIO_NAMES)
+
+
+def test_sarif_links_point_into_the_declared_repository() -> None:
+    """Issue 24, point 9: helpUri pointed at a repository pyproject.toml did not declare."""
+    import tomllib
+
+    from auditor.render import sarif
+
+    urls = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]
+    assert urls["Repository"] == sarif.INFORMATION_URI
+    assert urls["Documentation"] == f"{urls['Repository']}/blob/main/docs/rules.md"
