@@ -330,36 +330,59 @@ class _Reader:
         return template_of(("\n".join(body) + "\n") if body else "", self.rel, line)
 
 
-def template_of(text: str, rel: str, line: int) -> Template:
-    """A template's text (a heredoc's body, a JSON string, a template file) as literal parts and
-    interpolations; `$${` and `%%{` are escapes, `%{` starts a directive (not evaluated)."""
-    parts: list[str | Expr] = []
+@dataclass(frozen=True)
+class Piece:
+    """One run of a template's text: literal text (escapes resolved), or a `${...}` (kind "$") or
+    `%{...}` (kind "%") sequence with its inner text; where it starts and ends, and its line."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+    line: int
+
+
+def template_pieces(text: str, where: str, line: int = 1) -> list[Piece]:
+    """The text split as HCL's template scanner splits it; `$${` and `%%{` are escapes."""
+    pieces: list[Piece] = []
     literal: list[str] = []
+    begun = begun_line = 0
     i = 0
     while i < len(text):
-        if text.startswith(("$${", "%%{"), i):
-            literal.append(text[i + 1:i + 3])
-            i += 3
-            continue
-        if text.startswith(("${", "%{"), i):
+        if text.startswith(("${", "%{"), i) and not text.startswith(("$${", "%%{"), i - 1 if i else 0):
             end = _closing(text, i + 2)
             if end < 0:
-                raise InputError(f"Terraform file {rel}: line {line}: an unclosed interpolation")
+                raise InputError(f"{where}: line {line}: an unclosed {text[i:i + 2]}")
             if literal:
-                parts.append("".join(literal))
+                pieces.append(Piece("text", "".join(literal), begun, i, begun_line))
                 literal = []
-            inner = text[i + 2:end].strip()
-            if text[i] == "%":
-                parts.append(Directive())
-            else:
-                parts.append(parse_expression(inner.strip("~"), rel, line))
+            pieces.append(Piece(text[i], text[i + 2:end], i, end + 1, line))
+            line += text.count("\n", i, end + 1)
             i = end + 1
             continue
-        literal.append(text[i])
-        i += 1
+        if not literal:
+            begun, begun_line = i, line
+        step = 3 if text.startswith(("$${", "%%{"), i) else 1
+        literal.append(text[i + 1:i + 3] if step == 3 else text[i])
+        line += text[i] == "\n"
+        i += step
     if literal:
-        parts.append("".join(literal))
-    return Template(tuple(unicodedata.normalize("NFC", p) if isinstance(p, str) else p for p in parts))
+        pieces.append(Piece("text", "".join(literal), begun, len(text), begun_line))
+    return pieces
+
+
+def template_of(text: str, rel: str, line: int) -> Template:
+    """A template's text (a heredoc's body, a JSON string) as literal parts and interpolations; a
+    directive (`%{`) is not evaluated here (templatefile's are: auditor.sources.files.terraform.templates)."""
+    parts: list[str | Expr] = []
+    for piece in template_pieces(text, f"Terraform file {rel}", line):
+        if piece.kind == "text":
+            parts.append(unicodedata.normalize("NFC", piece.text))
+        elif piece.kind == "%":
+            parts.append(Directive())
+        else:
+            parts.append(parse_expression(piece.text.strip().strip("~").strip(), rel, piece.line))
+    return Template(tuple(parts))
 
 
 def _closing(text: str, start: int) -> int:

@@ -23,7 +23,7 @@ from auditor.common.errors import InputError
 from auditor.common.inputs import read_input
 from auditor.sources.files.result import relative
 from auditor.sources.files.terraform.evaluate import MAX_STRING, Scope, Unresolved, evaluate, spend
-from auditor.sources.files.terraform.syntax import MAX_TF_BYTES, Expr, _closing, parse_expression
+from auditor.sources.files.terraform.syntax import MAX_TF_BYTES, Expr, parse_expression, template_pieces
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 
@@ -193,60 +193,27 @@ def _tokens(text: str, source: str, standalone: bool = False) -> list[_Node]:
     `standalone`: a directive alone on its line takes its indentation and line break with it (its `~`
     markers are then moot)."""
     tokens: list[_Node] = []
-    literal: list[str] = []
-    literal_line = line = 1
     strip_next = False
-    i = 0
-
-    def flush(strip_end: bool) -> None:
-        nonlocal literal, strip_next
-        text_now = "".join(literal)
-        start = literal_line
-        if strip_next:
-            kept = _strip_start(text_now)
-            start += text_now[:len(text_now) - len(kept)].count("\n")
-            text_now = kept
-        if strip_end:
-            text_now = _strip_end(text_now)
-        if text_now:
-            tokens.append(_Node("text", text_now, start))
-        literal, strip_next = [], False
-
-    while i < len(text):
-        if text.startswith(("$${", "%%{"), i):
-            literal.append(text[i + 1:i + 3])
-            i += 3
+    for piece in template_pieces(text, f"Terraform template {source}"):
+        if piece.kind == "text":
+            kept, first = piece.text, piece.line
+            if strip_next:
+                kept = _strip_start(piece.text)
+                first += piece.text[:len(piece.text) - len(kept)].count("\n")
+            strip_next = False
+            if kept:
+                tokens.append(_Node("text", kept, first))
             continue
-        if text.startswith(("${", "%{"), i):
-            end = _closing(text, i + 2)
-            if end < 0:
-                raise InputError(f"Terraform template {source}: line {line}: an unclosed {text[i:i + 2]}")
-            inner = text[i + 2:end]
-            alone = standalone and text[i] == "%" and _alone(text, i, end)
-            if alone:
-                literal = list(_strip_indent("".join(literal)))
-            flush(inner.startswith("~") and not alone)
-            body = inner.strip().strip("~").strip()
-            tokens.append(_directive(body, source, line) if text[i] == "%" else
-                          _Node("interp", line=line, expr=parse_expression(body, source, line)))
-            strip_next = inner.endswith("~") and not alone
-            line += text.count("\n", i, end + 1)
-            i = end + 1
-            if alone:  # the rest of its line, line break included
-                while i < len(text) and text[i] in " \t\r":
-                    i += 1
-                if i < len(text) and text[i] == "\n":
-                    i += 1
-                    line += 1
-            literal_line = line
-            continue
-        if text[i] == "\n":
-            line += 1
-        if not literal:
-            literal_line = line if text[i] != "\n" else line - 1
-        literal.append(text[i])
-        i += 1
-    flush(False)
+        alone = standalone and piece.kind == "%" and _alone(text, piece.start, piece.end - 1)
+        previous = tokens[-1] if tokens and tokens[-1].kind == "text" else None
+        if previous is not None and (alone or piece.text.startswith("~")):
+            previous.text = _strip_indent(previous.text) if alone else _strip_end(previous.text)
+            if not previous.text:
+                tokens.pop()
+        body = piece.text.strip().strip("~").strip()
+        tokens.append(_directive(body, source, piece.line) if piece.kind == "%" else
+                      _Node("interp", line=piece.line, expr=parse_expression(body, source, piece.line)))
+        strip_next = alone or piece.text.endswith("~")  # the rest of its line, line break included
     return tokens
 
 
