@@ -75,7 +75,8 @@ def test_a_fleet_page_has_a_matrix_and_a_target_filter(chromium_path: str, tmp_p
     fleet = dataclasses.replace(one, targets=(first, TargetInfo(name="second", om_url=None, active=False,
                                                                 token_given=True)),
                                 findings=(*one.findings, *renamed))
-    not_passing = {f.rule_id for f in fleet.findings if f.status.value != "PASS"}
+    # Issue 24: "not passing" is FAIL or ERROR; rules only SKIPPED or MUTED are not listed by rule.
+    not_passing = {f.rule_id for f in fleet.findings if f.status.value in ("FAIL", "ERROR")}
     in_both = sorted({f.rule_id for f in one.findings if f.status.value == "FAIL"}
                      & {f.rule_id for f in renamed if f.status.value == "FAIL"})[0]
     page_file = tmp_path / "report.html"
@@ -86,6 +87,9 @@ def test_a_fleet_page_has_a_matrix_and_a_target_filter(chromium_path: str, tmp_p
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.goto(page_file.as_uri())
             assert page.locator("#matrix tbody tr").count() == 2
+            verdicts = [page.locator("#matrix tbody tr").nth(i).get_attribute("data-verdict") for i in range(2)]
+            assert all(v in ("failed", "errored", "failed and errored", "passed") for v in verdicts)
+            assert page.inner_text("#chart-title") == "Failing rules by severity"
             page.select_option("#filter-target", "second")
             assert page.locator("#findings tbody tr:not([hidden])").count() == len(renamed)
             page.locator("#findings tbody tr:not([hidden]) details summary").first.click()
@@ -103,5 +107,29 @@ def test_a_fleet_page_has_a_matrix_and_a_target_filter(chromium_path: str, tmp_p
             assert context == "active probes on 1 of 2 targets · admin token given · took 1 s", context
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 1400  # evidence and IDs wrap instead of widening the page
+        finally:
+            browser.close()
+
+
+
+@pytest.mark.parametrize("width", [400, 1280])
+def test_the_page_fits_narrow_and_wide_screens(chromium_path: str, tmp_path: Path, width: int) -> None:
+    """Issue 24, point 8: at 420 px the count cards overflowed the page. Screenshots are written next to
+    the page (looked at when this changed: the cards wrap to two rows at 400 px, the tables scroll
+    inside their own box, the chart shrinks with the page)."""
+    from playwright.sync_api import sync_playwright
+
+    report = recorded_report("seed-walkthrough")
+    page_file = tmp_path / "report.html"
+    page_file.write_text(renderers()["html"].render(report))
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(page_file.as_uri())
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            cards = page.evaluate("document.getElementById('summary').getBoundingClientRect().right")
+            assert cards <= width
+            page.screenshot(path=str(tmp_path / f"report-{width}.png"), full_page=False)
         finally:
             browser.close()

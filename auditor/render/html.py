@@ -27,13 +27,14 @@ def escape(text: str) -> str:
 
 COLORS = {Severity.CRITICAL: "#7f1d1d", Severity.HIGH: "#dc2626", Severity.MEDIUM: "#f59e0b",
           Severity.LOW: "#3b82f6", Severity.INFO: "#6b7280"}
-STATUS_COLORS = {Status.FAIL: "#dc2626", Status.ERROR: "#9333ea", Status.MUTED: "#6b7280", Status.SKIPPED: "#9ca3af",
-                 Status.PASS: "#16a34a"}
+STATUS_COLORS = {Status.FAIL: "#dc2626", Status.ERROR: "#9333ea", Status.MUTED: "#6b7280",
+                 Status.SKIPPED: "#9ca3af", Status.PASS: "#16a34a"}
 
 STYLE = """
 body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#111}
 h1{font-size:20px;margin:0 0 4px} .meta{color:#555;margin-bottom:16px}
-.cards{display:flex;gap:12px;margin:12px 0} .card{padding:8px 14px;border-radius:6px;color:#fff;min-width:70px}
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}
+.card{padding:8px 14px;border-radius:6px;color:#fff;min-width:70px}
 .card b{display:block;font-size:20px}
 table{border-collapse:collapse;width:100%;margin-top:12px} th,td{border-bottom:1px solid #e5e7eb;padding:6px;
 text-align:left;vertical-align:top} th{background:#f3f4f6}
@@ -43,6 +44,9 @@ tr[hidden]{display:none} td{overflow-wrap:anywhere} pre{overflow-x:auto;max-widt
 code{background:#f3f4f6;padding:0 3px;border-radius:3px} .fix p{margin:4px 0}
 #context{color:#333} tr.rule:target{background:#fef9c3} #by-rule td:first-child{white-space:nowrap}
 #matrix td,#matrix th{text-align:right} #matrix td:first-child,#matrix th:first-child{text-align:left}
+.scroll{overflow-x:auto} svg{max-width:100%;height:auto}
+@media (max-width:600px){body{margin:8px;font-size:13px} .card{min-width:56px;padding:6px 10px} th,td{padding:4px}
+pre{max-width:85vw}}
 """
 
 SCRIPT = """
@@ -65,8 +69,10 @@ SCRIPT = """
 
 
 def _chart(report: Report) -> str:
-    failing = [f for f in report.findings if f.status is Status.FAIL]
-    counts = [(s, sum(f.severity is s for f in failing)) for s in sorted(Severity, reverse=True)]
+    """Failing rules (not findings) by severity: ten bot tokens of one rule must not outweigh two
+    critical rules (issue 24)."""
+    failing = {(f.rule_id, f.severity) for f in report.findings if f.status is Status.FAIL}
+    counts = [(s, sum(severity is s for _, severity in failing)) for s in sorted(Severity, reverse=True)]
     top = max([n for _, n in counts] + [1])
     bars = []
     for i, (sev, n) in enumerate(counts):
@@ -75,8 +81,10 @@ def _chart(report: Report) -> str:
         bars.append(f'<text x="0" y="{y + 14}" font-size="12">{sev.label}</text>'
                     f'<rect x="70" y="{y}" width="{width}" height="18" fill="{COLORS[sev]}"></rect>'
                     f'<text x="{76 + width}" y="{y + 14}" font-size="12">{n}</text>')
-    return (f'<svg id="severity-chart" role="img" aria-label="failing findings by severity" width="420" '
-            f'height="{16 + 26 * len(counts)}" xmlns="http://www.w3.org/2000/svg">{"".join(bars)}</svg>')
+    height = 16 + 26 * len(counts)
+    return (f'<h2 id="chart-title">Failing rules by severity</h2><svg id="severity-chart" role="img" '
+            f'aria-label="failing rules by severity" width="420" height="{height}" viewBox="0 0 420 {height}" '
+            f'xmlns="http://www.w3.org/2000/svg">{"".join(bars)}</svg>')
 
 
 def _row(f: Finding) -> str:
@@ -114,12 +122,16 @@ def _matrix(report: Report) -> str:
         return ""
     statuses = list(report.summary())
     head = "".join(f"<th>{s}</th>" for s in statuses)
-    rows = "".join(
-        f"<tr><td>{escape(t.name)}</td>"
-        + "".join(f"<td>{sum(f.target == t.name and f.status.value == s for f in report.findings)}</td>"
-                  for s in statuses) + "</tr>" for t in report.targets)
-    return (f'<h2>By target</h2><table id="matrix"><thead><tr><th>Target</th>{head}</tr></thead>'
-            f"<tbody>{rows}</tbody></table>")
+    rows = []
+    for t in report.targets:
+        counts = {s: sum(f.target == t.name and f.status.value == s for f in report.findings) for s in statuses}
+        # The target's own verdict, in words: which failed and which could not be verified, apart.
+        verdict = ("failed and errored" if counts.get("FAIL") and counts.get("ERROR") else "failed"
+                   if counts.get("FAIL") else "errored" if counts.get("ERROR") else "passed")
+        rows.append(f'<tr data-verdict="{verdict}"><td>{escape(t.name)}</td><td>{verdict}</td>'
+                    + "".join(f"<td>{counts[s]}</td>" for s in statuses) + "</tr>")
+    return (f'<h2>By target</h2><div class="scroll"><table id="matrix"><thead><tr><th>Target</th><th>Verdict</th>'
+            f'{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def _context(report: Report) -> str:
@@ -164,6 +176,10 @@ def _by_rule(report: Report) -> str:
     for f in sorted(report.findings, key=Finding.sort_key):
         if f.status is not Status.PASS:
             groups.setdefault(f.rule_id, []).append(f)
+    # "Not passing" is FAIL or ERROR: a rule only SKIPPED or MUTED everywhere is not listed here (it was
+    # counted, with a critical badge, among the rules to fix: issue 24).
+    groups = {rule: found for rule, found in groups.items()
+              if any(f.status in (Status.FAIL, Status.ERROR) for f in found)}
     if not groups:
         return ""
     rows = []
@@ -183,9 +199,9 @@ def _by_rule(report: Report) -> str:
             f'<td><span class="badge" style="background:{COLORS[worst]}">{worst.label}</span></td>'
             f'<td>{escape(summary)}</td><td>{named}</td><td>{title_html}<details><summary>why and fix'
             f'</summary>{why}<div class="fix">{fix}</div></details></td></tr>')
-    return (f'<h2>By rule ({len(groups)} not passing)</h2><table id="by-rule"><thead><tr><th>Rule</th>'
-            f"<th>Severity</th><th>Findings</th><th>Targets</th><th>What</th></tr></thead>"
-            f'<tbody>{"".join(rows)}</tbody></table>')
+    return (f'<h2>By rule ({len(groups)} failing or in error)</h2><div class="scroll"><table id="by-rule"><thead>'
+            f"<tr><th>Rule</th><th>Severity</th><th>Findings</th><th>Targets</th><th>What</th></tr></thead>"
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def _rank(status: str) -> int:
@@ -226,15 +242,14 @@ def render(report: Report) -> str:
 <div class="cards" id="summary">{cards}</div>
 {_since_baseline(report)}
 {_matrix(report)}
-<h2>Failing findings by severity</h2>
 {_chart(report)}
 {_by_rule(report)}
 <h2>Findings (<span id="shown">{len(report.findings)}</span> shown)</h2>
 <div class="filters"><label>Status <select id="filter-status"><option value="">all</option>{options_status}</select>
 </label><label>Severity <select id="filter-severity"><option value="">all</option>{options_sev}</select></label>
 <label>Target <select id="filter-target"><option value="">all</option>{options_target}</select></label></div>
-<table id="findings"><thead><tr><th>Status</th><th>Severity</th><th>Rule</th><th>Target</th><th>Resource</th>
-<th>Finding</th></tr></thead><tbody>{rows}</tbody></table>
+<div class="scroll"><table id="findings"><thead><tr><th>Status</th><th>Severity</th><th>Rule</th><th>Target</th>
+<th>Resource</th><th>Finding</th></tr></thead><tbody>{rows}</tbody></table></div>
 <script>{SCRIPT}</script>
 </body></html>
 """
