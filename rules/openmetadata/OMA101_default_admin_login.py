@@ -34,7 +34,8 @@ identity provider so password login is refused altogether.
 - OpenMetadata docs, Basic Authentication: "DELETE the admin default account shipped by OM"
 - open-metadata/OpenMetadata: openmetadata-service/.../security/auth/BasicAuthenticator.java
   (lookUserInProvider), util/UserUtil.java (admin e-mail rewrite), resources/teams/UserResource.java
-  (loginUserWithPwd); docs/research/issue-11-openmetadata-source.md, points 3 and 7
+  (loginUserWithPwd);
+  https://github.com/omaudit/omaudit/blob/main/docs/research/issue-11-openmetadata-source.md, points 3 and 7
 - projectdiscovery/nuclei-templates: http/default-logins/openmetadata/openmetadata-default-login.yaml
 """
 

@@ -19,7 +19,7 @@ and list your own SSO admins there, restart, then delete the account:
 - OpenMetadata docs, Amazon Cognito SSO: "DELETE the admin default account shipped by OM in case you had
   Basic Authentication enabled before configuring Amazon Cognito SSO"
 - open-metadata/OpenMetadata: openmetadata-service/.../util/UserUtil.java (addUsers),
-  resources/teams/UserResource.java (getByName, `include`); docs/research/issue-11-openmetadata-source.md,
+  resources/teams/UserResource.java (getByName, `include`); https://github.com/omaudit/omaudit/blob/main/docs/research/issue-11-openmetadata-source.md,
   point 6
 """
 

@@ -19,7 +19,7 @@ restart, and regenerate every bot token (Settings > Bots > Revoke / Generate tok
 ## References
 - OpenMetadata docs, Enable JWT Tokens: "They should NEVER be used in a production installation"
 - open-metadata/OpenMetadata: openmetadata-service/.../security/jwt/JWTTokenGenerator.java,
-  security/MultiUrlJwkProvider.java and LocalJwkProvider.java (docs/research/issue-11-openmetadata-source.md,
+  security/MultiUrlJwkProvider.java and LocalJwkProvider.java (https://github.com/omaudit/omaudit/blob/main/docs/research/issue-11-openmetadata-source.md,
   point 2)
 """
 

@@ -38,7 +38,7 @@ Also remove the default key's JWKS URL from any other service's trust list.
   LocalJwkProvider.java; resources/teams/UserResource.java (getCurrentLoggedInUser);
   jdbi3/UserRepository.java (getLoggedInUserByNameAndEmail); resources/system/ConfigResource.java
   (getLoginConfiguration)
-- docs/research/issue-11-openmetadata-source.md, point 2
+- https://github.com/omaudit/omaudit/blob/main/docs/research/issue-11-openmetadata-source.md, point 2
 """
 
 from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource

@@ -31,7 +31,7 @@ advisories above applies.
 
 ## References
 - The GHSA and CVE records above (github.com/advisories/<GHSA id>)
-- docs/research/issue-11-openmetadata-source.md, point 9
+- https://github.com/omaudit/omaudit/blob/main/docs/research/issue-11-openmetadata-source.md, point 9
 """
 
 import re

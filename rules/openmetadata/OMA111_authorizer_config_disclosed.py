@@ -23,7 +23,7 @@ anonymous callers at the reverse proxy.
   older: returns the YAML block)
 - open-metadata/OpenMetadata: openmetadata-spec/.../configuration/authorizerConfiguration.json (array
   properties without `"default": null`, so jsonschema2pojo initialises them to empty sets)
-- docs/research/issue-11-openmetadata-source.md, point 1
+- https://github.com/omaudit/omaudit/blob/main/docs/research/issue-11-openmetadata-source.md, point 1
 """
 
 from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource

@@ -16,7 +16,7 @@ ingestion configuration before it expires.
 - open-metadata/OpenMetadata: openmetadata-service/.../util/UserUtil.java (addOrUpdateBotUser)
 - openmetadata-spec: auth/jwtAuth.json (JWTTokenExpiry)
 - open-metadata/OpenMetadata: resources/teams/UserResource.java (revokeToken);
-  docs/research/issue-11-openmetadata-source.md, point 5
+  https://github.com/omaudit/omaudit/blob/main/docs/research/issue-11-openmetadata-source.md, point 5
 """
 
 from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, om_resource

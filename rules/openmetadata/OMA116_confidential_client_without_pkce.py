@@ -21,7 +21,7 @@ Set `disablePkce: false` in the OIDC configuration: `OIDC_DISABLE_PKCE=false` (d
   AuthenticationCodeFlowHandler.java
 - open-metadata/openmetadata-helm-charts: charts/openmetadata/values.yaml (oidcConfiguration)
 - RFC 9700 (OAuth 2.0 Security Best Current Practice), section 2.1.1
-- docs/research/issue-11-openmetadata-source.md, point 4
+- https://github.com/omaudit/omaudit/blob/main/docs/research/issue-11-openmetadata-source.md, point 4
 """
 
 from auditor.engine.rulekit import (
