@@ -205,3 +205,15 @@ def test_sarif_links_point_into_the_declared_repository() -> None:
     urls = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]
     assert urls["Repository"] == sarif.INFORMATION_URI
     assert urls["Documentation"] == f"{urls['Repository']}/blob/main/docs/rules.md"
+
+
+def test_rules_show_wraps_by_words_to_the_terminal() -> None:
+    """Issue 24, point 9: `rules show` broke lines mid-word at 80 columns."""
+    from auditor.cli.rules_commands import wrapped
+
+    text = "- Prowler cognito_user_pool_mfa_enabled; AWS FSBP Cognito.5 and a longer tail of ordinary words"
+    lines = wrapped(text, 40).splitlines()
+    assert all(len(line) <= 40 for line in lines) and len(lines) > 1
+    assert "cognito_user_pool_mfa_enabled;" in " ".join(lines).split()  # no word cut
+    assert all(line.startswith("  ") for line in lines[1:])  # a list item's continuation is indented
+    assert wrapped(text, 0) == text  # as written in a pipe

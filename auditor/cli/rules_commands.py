@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
+import textwrap
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -52,11 +54,27 @@ def rules_show(rule_id: Annotated[str, typer.Argument(help="A rule ID such as OM
     wanted = rule_id.strip().upper()
     for rule in load_rules(rules_dir or ()):
         if rule.meta.id == wanted:
-            typer.echo(f"{rule.meta.id} {rule.meta.name} (severity {rule.meta.severity.label}"
-                       f"{', active probe' if rule.meta.active else ''}; needs {', '.join(rule.meta.needs)})\n")
-            typer.echo(rule.doc.strip())
+            head = (f"{rule.meta.id} {rule.meta.name} (severity {rule.meta.severity.label}"
+                    f"{', active probe' if rule.meta.active else ''}; needs {', '.join(rule.meta.needs)})")
+            width = shutil.get_terminal_size((0, 0)).columns if sys.stdout.isatty() else 0
+            typer.echo(wrapped(head, width) + "\n")
+            typer.echo(wrapped(rule.doc.strip(), width))
             return EXIT_OK
     raise InputError(f"unknown rule id {rule_id!r} (see 'omaudit rules list')")
+
+
+def wrapped(text: str, width: int) -> str:
+    """The text refilled to a terminal's width by words (never mid-word; a list item's continuation is
+    indented); as written when not on a terminal (`width` 0), for pipes and tools."""
+    if width < 20:
+        return text
+    out: list[str] = []
+    for line in text.splitlines():
+        indent = len(line) - len(line.lstrip())
+        prefix = " " * (indent + (2 if line.lstrip().startswith("- ") else 0))
+        out.append(textwrap.fill(line, width=width, subsequent_indent=prefix, break_long_words=False,
+                                 break_on_hyphens=False) if line.strip() else "")
+    return "\n".join(out)
 
 
 @rules_app.command("docs")
