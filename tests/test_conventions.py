@@ -217,3 +217,12 @@ def test_rules_show_wraps_by_words_to_the_terminal() -> None:
     assert "cognito_user_pool_mfa_enabled;" in " ".join(lines).split()  # no word cut
     assert all(line.startswith("  ") for line in lines[1:])  # a list item's continuation is indented
     assert wrapped(text, 0) == text  # as written in a pipe
+
+
+def test_no_option_shows_a_python_type_as_its_placeholder() -> None:
+    """Issue 24, point 10: repeatable options showed `<list[Path]>` (typer still shows an argument's
+    type: merge's `REPORTS...` reads `<list[Path]>`, left as typer draws it)."""
+    for command in (["scan"], ["merge"], ["demo"], ["audit"], ["rules", "list"], ["lab", "serve"]):
+        result = run_cli(*command, "--help", env={"COLUMNS": "200"})
+        options = [line for line in result.stdout.splitlines() if line.lstrip("│ ").startswith("-")]
+        assert result.code == 0 and options and not any("list[" in line for line in options), command

@@ -104,7 +104,8 @@ DEMO_SCENARIOS = ("insecure-defaults", "seed-walkthrough")
 
 
 @app.command(epilog=DEMO_EXAMPLES)
-def demo(scenario: Annotated[list[str] | None, typer.Option("--scenario", help="Lab scenario(s) to scan "
+def demo(scenario: Annotated[list[str] | None, typer.Option("--scenario", metavar="<name>",
+                                                                help="Lab scenario(s) to scan "
                                                             "(default: insecure-defaults and seed-walkthrough).")]
          = None) -> int:
     """Start the lab in-process, scan it as a user would (--active, admin token), write reports/."""

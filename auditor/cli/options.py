@@ -29,9 +29,11 @@ Baseline = Annotated[str | None, typer.Option("--baseline", help="An earlier rep
                                               "reports/latest: marks findings new or existing.")]
 FailOnNew = Annotated[bool, typer.Option("--fail-on-new", help="Exit 1 only for new failing findings.")]
 Inventory = Annotated[Path | None, typer.Option("--inventory", help="TOML inventory of targets (fleet scan).")]
-TargetGlobs = Annotated[list[str] | None, typer.Option("--targets", help="Only inventory targets whose name "
+TargetGlobs = Annotated[list[str] | None, typer.Option("--targets", metavar="<glob>",
+                                                       help="Only inventory targets whose name "
                                                        "matches this glob; repeatable.")]
-Tags = Annotated[list[str] | None, typer.Option("--tag", help="Only inventory targets with this tag; repeatable.")]
+Tags = Annotated[list[str] | None, typer.Option("--tag", metavar="<tag>",
+                                                help="Only inventory targets with this tag; repeatable.")]
 Shard = Annotated[str | None, typer.Option("--shard", help="K/N: scan shard K (0-based) of N, by target name hash.")]
 Concurrency = Annotated[int | None, typer.Option(
     "--concurrency", help="Targets scanned at once (default: 12 per usable CPU, at most 64).", show_default=False)]
@@ -54,7 +56,8 @@ RuleIds = Annotated[str | None, typer.Option("--rules", help="Only these rules, 
                                              "cross, config_files).")]
 SkipIds = Annotated[str | None, typer.Option("--skip-rules", help="Skip these rules: IDs, globs or categories, "
                                              "comma-separated.")]
-RulesDirs = Annotated[list[Path] | None, typer.Option("--rules-dir", help="Extra folder of rule files.")]
+RulesDirs = Annotated[list[Path] | None, typer.Option("--rules-dir", metavar="<path>",
+                 help="Extra folder of rule files.")]
 CaBundle = Annotated[Path | None, typer.Option("--ca-bundle", help="CA bundle to verify the server with.")]
 Insecure = Annotated[bool, typer.Option("--insecure", help="Do not verify TLS certificates.")]
 PoolId = Annotated[str | None, typer.Option("--cognito-pool-id", help="User pool to audit (default: discovered "
@@ -69,25 +72,31 @@ ConfigFile = Annotated[Path | None, typer.Option("--om-config", "--config",
                                                  help="OpenMetadata's openmetadata.yaml (`--config` is its old "
                                                  "name, still taken): a file scan (no running server is "
                                                  "contacted). omaudit's own settings go to --settings.")]
-EnvFiles = Annotated[list[Path] | None, typer.Option("--env-file", help="docker .env file resolving --om-config's "
+EnvFiles = Annotated[list[Path] | None, typer.Option("--env-file", metavar="<path>",
+                 help="docker .env file resolving --om-config's "
                                                      "${VAR:-default} placeholders; repeatable, a later file wins (as "
                                                      "Compose's env_file list).")]
 ComposeFile = Annotated[Path | None, typer.Option("--compose-file", help="docker compose file whose OpenMetadata "
                                                   "service's environment: resolves placeholders (after --env-file).")]
-HelmValues = Annotated[list[Path] | None, typer.Option("--helm-values", help="Values file of the official "
+HelmValues = Annotated[list[Path] | None, typer.Option("--helm-values", metavar="<path>",
+                 help="Values file of the official "
                                                        "openmetadata Helm chart; repeatable.")]
 TerraformPlan = Annotated[Path | None, typer.Option("--terraform-plan", help="`terraform show -json plan.out` "
                                                     "output: the Cognito resources in it.")]
-Manifests = Annotated[list[Path] | None, typer.Option("--k8s", help="Kubernetes manifests (YAML, several documents "
+Manifests = Annotated[list[Path] | None, typer.Option("--k8s", metavar="<path>",
+                 help="Kubernetes manifests (YAML, several documents "
                                                   "each): the OpenMetadata server's Deployment or StatefulSet and the "
                                                   "ConfigMaps and Secrets its env references; repeatable.")]
-Terraform = Annotated[list[Path] | None, typer.Option("--terraform", help="A Terraform root module's folder (its "
+Terraform = Annotated[list[Path] | None, typer.Option("--terraform", metavar="<path>",
+                 help="A Terraform root module's folder (its "
                                                      ".tf and .tf.json files, local modules, tfvars): the Cognito "
                                                      "resources in it, without a plan; repeatable.")]
-VarFiles = Annotated[list[Path] | None, typer.Option("--var-file", help="A .tfvars file for --terraform's variables, "
+VarFiles = Annotated[list[Path] | None, typer.Option("--var-file", metavar="<path>",
+                 help="A .tfvars file for --terraform's variables, "
                                                      "after terraform.tfvars and *.auto.tfvars; repeatable, a "
                                                      "later file wins (as terraform -var-file).")]
-CloudFormation = Annotated[list[Path] | None, typer.Option("--cloudformation", help="CloudFormation template "
+CloudFormation = Annotated[list[Path] | None, typer.Option("--cloudformation", metavar="<path>",
+                 help="CloudFormation template "
                                                            "(YAML or JSON); repeatable.")]
 ScanDir = Annotated[Path | None, typer.Option("--dir", help="Find the known configuration files under this folder "
                                               "(each one used is named); paths in findings are relative to it. "
