@@ -164,3 +164,36 @@ def test_a_kustomize_cycle_is_one_line_and_exit_2(tmp_path: Path) -> None:
                                 cwd=tree)
     assert result.code == 2 and "a cycle of kustomizations" in result.stderr
     assert "Traceback" not in result.stderr and result.stderr.count("omaudit: error:") == 1
+
+
+def test_an_application_reads_its_value_files_from_the_tree(tmp_path: Path) -> None:
+    """A multi-source Application: `$values/envs/prod/values.yaml` is a file of the ref source's
+    repository; an app-of-apps repository holds it beside the Application, so it is read (in order,
+    before valuesObject), and one the tree does not hold is named as not read."""
+    tree = tmp_path / "apps"
+    (tree / "envs" / "prod").mkdir(parents=True)
+    (tree / "envs" / "prod" / "values.yaml").write_text(
+        "openmetadata:\n  config:\n    authorizer:\n      initialAdmins: [admin]\n"
+        "    authentication:\n      provider: aws-cognito\n")
+    (tree / "app.yaml").write_text('''apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: openmetadata
+spec:
+  sources:
+    - repoURL: https://helm.open-metadata.org
+      chart: openmetadata
+      targetRevision: 1.12.1
+      helm:
+        valueFiles:
+          - $values/envs/prod/values.yaml
+          - $values/envs/missing.yaml
+    - repoURL: https://git.example.com/apps.git
+      ref: values
+''')
+    code, report, _ = _scan(tmp_path, "--dir", str(tree))
+    assert code == 1
+    admins = _finding(report, "OMA503")
+    assert (admins["status"], admins["location"]) == ("FAIL", {"file": "envs/prod/values.yaml", "line": 4})
+    assert _finding(report, "OMA103")["status"] == "PASS"
+    assert any("valueFiles $values/envs/missing.yaml is not in the scanned tree" in n for n in report["notes"])

@@ -139,7 +139,7 @@ def _judge(manifests: Sequence[Manifest], paths: Sequence[Path], root: Path) -> 
     servers = server_containers(manifests)
     releases = [(m, path, source) for m in manifests for path, source in chart_sources(m)]
     if not servers and releases:
-        return [_application(*releases[0])]
+        return [_application(*releases[0], root)]
     if not servers:
         return [FileFacts(notes=[f"{', '.join(relative(p, root) for p in paths)}: no Deployment or StatefulSet "
                                  "runs OpenMetadata's server (image openmetadata/server): nothing to judge"],
@@ -167,7 +167,26 @@ class _OpenEnvironment(dict[str, Variable]):
         return super().get(key, self.unknown)
 
 
-def _application(app: Manifest, path: tuple[str | int, ...], source: dict[str, Any]) -> FileFacts:
+def _value_files(app: Manifest, helm: dict[str, Any], root: Path, notes: list[str]) -> list[tuple[Doc, str]]:
+    """`valueFiles` found in the scanned tree: a `$ref/path` of a multi-source Application names a file in
+    the ref source's repository, read here when the tree holds that path (an app-of-apps repository
+    keeps its values beside the Application); any other is named as not read."""
+    documents: list[tuple[Doc, str]] = []
+    for entry in _list(helm.get("valueFiles")):
+        text = str(entry)
+        relative_path = text.split("/", 1)[1] if text.startswith("$") and "/" in text else text
+        target = root / relative_path
+        if "://" in text or not target.is_file() or target.is_symlink() or not target.resolve().is_relative_to(
+                root.resolve()):
+            notes.append(f"{app.rel}: Application {app.name} valueFiles {text} is not in the scanned tree: not read")
+            continue
+        docs = read_yaml(target, root, "Helm values")
+        if docs and isinstance(docs[0].value, dict):
+            documents.append((docs[0], relative(target, root)))
+    return documents
+
+
+def _application(app: Manifest, path: tuple[str | int, ...], source: dict[str, Any], root: Path) -> FileFacts:
     """An Argo CD Application of the openmetadata chart (argo-cd.readthedocs.io, "Helm": `valueFiles`,
     then `values` (a string), then `valuesObject` over it, then `parameters`, as `--set`): judged by
     the chart's values reader at the Application's lines."""
@@ -176,8 +195,8 @@ def _application(app: Manifest, path: tuple[str | int, ...], source: dict[str, A
     helm = _dict(source.get("helm"))
     base = (*path, "helm")
     documents: list[tuple[Doc, str]] = []
-    notes = [f"{app.rel}: Application {app.name} valueFiles {', '.join(map(str, _list(helm.get('valueFiles'))))} "
-             "are in the chart's repository, not read"] if helm.get("valueFiles") else []
+    notes: list[str] = []
+    documents += _value_files(app, helm, root, notes)
     if isinstance(helm.get("values"), str):
         from auditor.sources.files.yaml_doc import YamlError, load
 
