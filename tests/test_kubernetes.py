@@ -15,6 +15,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import DATA, run_cli_in_process
 
 K8S = DATA / "files" / "k8s"
@@ -197,3 +199,63 @@ spec:
     assert (admins["status"], admins["location"]) == ("FAIL", {"file": "envs/prod/values.yaml", "line": 4})
     assert _finding(report, "OMA103")["status"] == "PASS"
     assert any("valueFiles $values/envs/missing.yaml is not in the scanned tree" in n for n in report["notes"])
+
+
+_DEV_HEAD = "resources:\n  - ../../base\n"
+
+
+@pytest.mark.parametrize(("extra", "says"), [
+    ("patchesJson6902:\n  - path: p.yaml\n    target: {kind: Deployment, name: openmetadata}\n",
+     "patchesJson6902 is not rendered by omaudit"),
+    ("transformers:\n  - t.yaml\n", "transformers is not rendered by omaudit"),
+    ("patches:\n  - target: {kind: Deployment, labelSelector: app=om}\n    patch: '[]'\n",
+     "selects by label, annotation or pattern"),
+    ("patches:\n  - target: {kind: Deployment, name: 'open.*'}\n    patch: '[]'\n",
+     "selects by label, annotation or pattern"),
+    ("images: ghcr.io/x\n", "images: a list was expected"),
+])
+def test_a_kustomization_omaudit_cannot_render_faithfully_is_refused(tmp_path: Path, extra: str, says: str) -> None:
+    """Kustomize features whose effect omaudit does not reproduce (JSON 6902 files, transformers,
+    selectors by label or regex) could change the settings judged: the scan refuses, exit 2, one
+    line naming the kustomization, never a verdict on half-rendered manifests."""
+    tree = tmp_path / "repo"
+    shutil.copytree(KUSTOMIZE, tree)
+    (tree / "overlays" / "dev" / "kustomization.yaml").write_text(_DEV_HEAD + extra)
+    result = run_cli_in_process("scan", "--k8s", str(tree / "overlays" / "dev" / "kustomization.yaml"), cwd=tree)
+    assert result.code == 2, result.stderr
+    assert says in result.stderr and "overlays/dev/kustomization.yaml" in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("omaudit: error:") == 1
+
+
+def test_a_resource_listed_twice_is_refused_as_kustomize_refuses_it(tmp_path: Path) -> None:
+    tree = tmp_path / "repo"
+    shutil.copytree(KUSTOMIZE, tree)
+    (tree / "overlays" / "dev" / "kustomization.yaml").write_text(_DEV_HEAD + "  - ../../base\n")
+    result = run_cli_in_process("scan", "--k8s", str(tree / "overlays" / "dev" / "kustomization.yaml"), cwd=tree)
+    assert result.code == 2 and "lists ../../base twice" in result.stderr
+
+
+def test_a_patch_replacing_a_whole_map_is_refused(tmp_path: Path) -> None:
+    tree = tmp_path / "repo"
+    shutil.copytree(KUSTOMIZE, tree)
+    (tree / "overlays" / "dev" / "kustomization.yaml").write_text(
+        _DEV_HEAD + "patchesStrategicMerge:\n  - |-\n    apiVersion: apps/v1\n    kind: Deployment\n"
+        "    metadata:\n      name: openmetadata\n    spec:\n      template:\n        $patch: replace\n"
+        "        spec: {containers: []}\n")
+    result = run_cli_in_process("scan", "--k8s", str(tree / "overlays" / "dev" / "kustomization.yaml"), cwd=tree)
+    assert result.code == 2 and "`$patch: replace` on a map" in result.stderr
+
+
+def test_a_generator_literal_loses_its_quotes_as_in_kustomize(tmp_path: Path) -> None:
+    """`AUTHORIZER_ADMIN_PRINCIPALS="[admin]"` in a literal is `[admin]` once kustomize renders it
+    (api/kv: quotes around the value are removed), so OMA503 FAILs on the literal's line."""
+    tree = tmp_path / "repo"
+    shutil.copytree(KUSTOMIZE, tree)
+    (tree / "overlays" / "dev" / "kustomization.yaml").write_text(
+        _DEV_HEAD + "configMapGenerator:\n  - name: om-config\n    behavior: merge\n    literals:\n"
+        "      - 'AUTHORIZER_ADMIN_PRINCIPALS=\"[admin]\"'\n")
+    code, report, _ = _scan(tmp_path, "--k8s", str(tree / "overlays" / "dev" / "kustomization.yaml"))
+    finding = _finding(report, "OMA503")
+    assert code == 1
+    assert (finding["status"], finding["location"]["file"], finding["location"]["line"]) == (
+        "FAIL", "repo/overlays/dev/kustomization.yaml", 7)

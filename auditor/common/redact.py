@@ -70,9 +70,20 @@ class Redactor:
         self._added: list[tuple[str, bool]] = []  # (secret, whether its fragments are masked), in order
 
     def add(self, secret: str | None) -> None:
-        if secret and len(secret) >= MIN_SECRET_LENGTH and secret not in self._secrets:
-            self._remember(secret)
+        self.add_many([secret])
+
+    def add_many(self, secrets: Iterable[str | None]) -> None:
+        """Register several at once: the patterns are compiled once, not once per secret (a manifest with
+        thousands of Secret values made registration quadratic: found by an attack)."""
+        known = set(self._secrets)
+        added = False
+        for secret in secrets:
+            if not secret or len(secret) < MIN_SECRET_LENGTH or secret in known:
+                continue
+            known.add(secret)
+            self._secrets.append(secret)
             self._added.append((secret, True))
+            added = True
             if len(secret) >= FRAGMENT_SECRET:
                 low = _lower(secret)
                 index = len(self._fragment_secrets)
@@ -80,6 +91,9 @@ class Redactor:
                 self._grams.update(low[i:i + MIN_FRAGMENT] for i in range(len(low) - MIN_FRAGMENT + 1))
                 for i in range(len(low) - MIN_PIECE + 1):
                     self._pieces.setdefault(low[i:i + MIN_PIECE], []).append((index, i))
+        if added:
+            self._compile()
+            if self._fragment_secrets:
                 chars = "".join(sorted(set("".join(self._fragment_secrets))))
                 self._runs = re.compile(f"[{re.escape(chars)}]{{{MIN_PIECE},}}")
 
@@ -92,8 +106,11 @@ class Redactor:
             self._added.append((secret, False))
 
     def _remember(self, secret: str) -> None:
-        self._memo.clear()
         self._secrets.append(secret)
+        self._compile()
+
+    def _compile(self) -> None:
+        self._memo.clear()
         self._secrets.sort(key=len, reverse=True)
         # One pass for every secret, longest first, in any case (a host name is lower-cased, say).
         self._exact = re.compile("|".join(re.escape(s) for s in self._secrets), re.IGNORECASE)
@@ -293,8 +310,7 @@ def cut(text: str, width: int) -> str:
 
 
 def register(*secrets: str | None) -> None:
-    for secret in secrets:
-        SECRETS.add(secret)
+    SECRETS.add_many(secrets)
 
 
 def register_exact(*secrets: str | None) -> None:

@@ -300,10 +300,20 @@ def _data(manifest: Manifest) -> dict[str, Variable]:
             if manifest.kind == "Secret" and part == "data":
                 text = _decoded(text, manifest, str(key))
             if manifest.kind == "Secret":
-                register(text)
+                register(*secret_forms(text))
             where = manifest.at((part, str(key)))
             out[str(key)] = Variable(text, Origin("manifest", where.file, where.line))
     return out
+
+
+def secret_forms(text: str) -> list[str]:
+    """A secret value as it may be printed: as written, without the trailing newline of `echo | base64`,
+    without quotes, and each name of a list (an admin list written `[alice:pw, bob:pw]`)."""
+    forms = [text, text.strip(), text.strip().strip("\"'")]
+    inner = text.strip().strip("[]")
+    if "," in inner:
+        forms += [part.strip().strip("\"'") for part in inner.split(",")]
+    return forms
 
 
 def _decoded(text: str, manifest: Manifest, key: str) -> str:

@@ -55,6 +55,15 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _items(value: Any, where: str = "kustomization") -> list[Any]:
+    """A list field; a scalar where kustomize wants a list is refused as kustomize refuses it."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InputError(f"{where}: a list was expected (kustomize refuses this kustomization)")
+    return value
+
+
 def _load(path: Path, root: Path, what: str) -> list[Doc]:
     rel = relative(path, root)
     try:
@@ -82,10 +91,18 @@ def _render(path: Path, root: Path, chain: tuple[str, ...], notes: list[str]) ->
     lines = docs[0] if docs else Doc(value={})
     folder = path.parent
     manifests: list[Manifest] = []
+    for key in ("patchesJson6902", "transformers", "generators"):
+        if spec.get(key):  # not applied here: judging the overlay without them could pass what they change
+            raise InputError(f"kustomization {rel}: {key} is not rendered by omaudit: judge the rendered manifests "
+                             "(kubectl kustomize DIR > rendered.yaml, then --k8s rendered.yaml)")
+    seen_resources: set[str] = set()
     for key in ("resources", "bases"):
-        for i, entry in enumerate(spec.get(key) or []):
+        for i, entry in enumerate(_items(spec.get(key), f"kustomization {rel}: {key}")):
             text = str(entry)
             target = folder / text
+            if text in seen_resources:  # kustomize refuses a resource listed twice
+                raise InputError(f"kustomization {rel}: {key} lists {text} twice")
+            seen_resources.add(text)
             if "://" in text or text.startswith(("github.com/", "git@")):
                 notes.append(f"{rel}:{lines.line((key, i))}: {key} {text} is remote: not rendered")
                 continue
@@ -103,23 +120,28 @@ def _render(path: Path, root: Path, chain: tuple[str, ...], notes: list[str]) ->
             else:
                 notes.append(f"{rel}:{lines.line((key, i))}: {key} {text} does not exist: not rendered")
     for kind, key in (("ConfigMap", "configMapGenerator"), ("Secret", "secretGenerator")):
-        for i, generator in enumerate(spec.get(key) or []):
+        for i, generator in enumerate(_items(spec.get(key), f"kustomization {rel}: {key}")):
             if isinstance(generator, dict):
                 manifests = _generate(kind, generator, (key, i), lines, path, root, manifests, notes)
-    for i, entry in enumerate(spec.get("patchesStrategicMerge") or []):
+    for i, entry in enumerate(_items(spec.get("patchesStrategicMerge"), f"kustomization {rel}: patches")):
         for patch, where in _patch_docs(entry, ("patchesStrategicMerge", i), lines, path, root, notes):
             _apply_merge(manifests, patch, where, None)
-    for i, entry in enumerate(spec.get("patches") or []):
+    for i, entry in enumerate(_items(spec.get("patches"), f"kustomization {rel}: patches")):
         if not isinstance(entry, dict):
             continue
         selector = _dict(entry.get("target")) or None
+        if selector is not None and (set(selector) - {"kind", "name", "group", "version", "namespace"} or any(
+                ch in str(selector.get("name", "")) for ch in "*?[]()|^$+\\")):
+            raise InputError(f"kustomization {rel}: the patch at line {lines.line(('patches', i))} selects by "
+                             "label, annotation or pattern, which omaudit does not apply: judge the rendered "
+                             "manifests (kubectl kustomize)")
         source = entry.get("path") or entry.get("patch")
         for patch, where in _patch_docs(source, ("patches", i), lines, path, root, notes):
             if isinstance(patch.value, list):
                 _apply_json6902(manifests, patch.value, selector, where, notes)
             else:
                 _apply_merge(manifests, patch, where, selector)
-    for i, image in enumerate(spec.get("images") or []):
+    for i, image in enumerate(_items(spec.get("images"), f"kustomization {rel}: images")):
         if isinstance(image, dict) and image.get("name"):
             _retag(manifests, image, Location(rel, lines.line(("images", i))))
     for key in ("replacements", "components", "helmCharts", "vars"):
@@ -153,11 +175,14 @@ def _generate(kind: str, generator: dict[str, Any], key: tuple[str | int, ...], 
     data: dict[str, str] = {}
     origins: dict[tuple[str | int, ...], Location] = {}
     field_name = "data" if kind == "ConfigMap" else "stringData"
-    for j, literal in enumerate(generator.get("literals") or []):
+    for j, literal in enumerate(_items(generator.get("literals"), f"kustomization {rel}: literals")):
         variable, _, value = str(literal).partition("=")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":  # kustomize drops the quotes
+            value = value[1:-1]
         data[variable] = value
         origins[(field_name, variable)] = Location(rel, lines.line((*key, "literals", j)))
-    env_files = list(generator.get("envs") or []) + ([generator["env"]] if generator.get("env") else [])
+    env_files = _items(generator.get("envs"), f"kustomization {rel}: envs") + (
+        [generator["env"]] if generator.get("env") else [])
     for env_file in env_files:
         target = path.parent / str(env_file)
         if not _inside(target, root) or not target.is_file():
@@ -174,8 +199,9 @@ def _generate(kind: str, generator: dict[str, Any], key: tuple[str | int, ...], 
         notes.append(f"{rel}: {kind} {name}'s files are not read (only literals and env files)")
     if kind == "Secret":
         from auditor.common.redact import register
+        from auditor.sources.files.kubernetes import secret_forms
 
-        register(*data.values())
+        register(*(form for value in data.values() for form in secret_forms(value)))
     behavior = generator.get("behavior", "create")
     existing = next((m for m in manifests if m.kind == kind and m.name == name), None)
     if existing is not None and behavior in ("merge", "replace"):
@@ -233,6 +259,9 @@ def _apply_merge(manifests: list[Manifest], patch: Doc, where: Location, target:
 def _merge(base: dict[str, Any], over: dict[str, Any], path: tuple[str | int, ...], patch_path: tuple[str | int, ...],
            manifest: Manifest, patch: Doc, file: str) -> None:
     """Strategic merge (kubernetes.io/docs/tasks/manage-kubernetes-objects/update-api-object-kubectl-patch)."""
+    if over.get("$patch") in ("replace", "delete") and path:
+        raise InputError(f"kustomize patch {file}: `$patch: {over['$patch']}` on a map is not applied by omaudit: "
+                         "judge the rendered manifests (kubectl kustomize)")
     for key, value in over.items():
         if key in ("apiVersion", "kind") and not path:
             continue
@@ -291,14 +320,17 @@ def _apply_json6902(manifests: list[Manifest], operations: list[Any], target: di
             steps: list[str | int] = [s.replace("~1", "/").replace("~0", "~") for s in pointer.split("/")[1:]]
             parent: Any = manifest.body
             for step in steps[:-1]:
-                parent = parent[int(step)] if isinstance(parent, list) and str(step).isdigit() else (
-                    parent.get(step) if isinstance(parent, dict) else None)
+                if isinstance(parent, list):
+                    position = _index(step)
+                    parent = parent[position] if position is not None and position < len(parent) else None
+                else:
+                    parent = parent.get(step) if isinstance(parent, dict) else None
             last = steps[-1] if steps else None
             if parent is None or last is None or op not in ("add", "replace", "remove"):
                 notes.append(f"{where}: JSON patch {op} {pointer} on {manifest.kind} {manifest.name} is not applied")
                 continue
             if isinstance(parent, list):
-                index = len(parent) if last == "-" else int(last) if str(last).isdigit() else None
+                index = len(parent) if last == "-" else _index(last)
                 if index is None or index > len(parent):
                     notes.append(f"{where}: JSON patch {op} {pointer} is not applied")
                     continue
@@ -309,13 +341,27 @@ def _apply_json6902(manifests: list[Manifest], operations: list[Any], target: di
                     parent.insert(index, copy.deepcopy(operation.get("value")))
                 elif index < len(parent):
                     parent[index] = copy.deepcopy(operation.get("value"))
-                manifest.origins[tuple(int(s) if str(s).isdigit() else s for s in (*steps[:-1], index))] = where
+                manifest.origins[_pointer((*steps[:-1], index))] = where
             elif isinstance(parent, dict):
                 if op == "remove":
                     parent.pop(str(last), None)
                 else:
                     parent[str(last)] = copy.deepcopy(operation.get("value"))
-                    manifest.origins[tuple(int(s) if str(s).isdigit() else s for s in steps)] = where
+                    manifest.origins[_pointer(tuple(steps))] = where
+
+
+def _index(step: Any) -> int | None:
+    """A JSON pointer's array index: ASCII digits, at most 6 of them (no `²`, no 5,000-digit number)."""
+    text = str(step)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None
+
+
+def _pointer(steps: tuple[Any, ...]) -> tuple[str | int, ...]:
+    keys: list[str | int] = []
+    for step in steps:
+        index = _index(step)
+        keys.append(str(step) if index is None else index)
+    return tuple(keys)
 
 
 def _retag(manifests: list[Manifest], image: dict[str, Any], where: Location) -> None:

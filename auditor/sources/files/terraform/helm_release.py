@@ -102,10 +102,12 @@ def _document(text: str, resource: Resource, notes: list[str]) -> tuple[Doc, str
 def _set_document(entry: dict[str, Any], resource: Resource, attribute: str, sensitive: bool) -> tuple[Doc, str]:
     path = _set_path(str(entry["name"]))
     value: Any = _set_value(entry.get("value"), str(entry.get("type") or ""))
-    if sensitive and isinstance(value, str):
+    if sensitive:  # whatever its type: a number, a {a,b} list, a string
         from auditor.common.redact import register
+        from auditor.sources.files.kubernetes import secret_forms
 
-        register(value)
+        raw = entry.get("value")
+        register(*secret_forms(str(raw)), *(str(v) for v in (value if isinstance(value, list) else [value])))
     where = resource.lines.get(attribute, resource.location)
     nested: Any = value
     for step in reversed(path):
