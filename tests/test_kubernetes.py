@@ -259,3 +259,181 @@ def test_a_generator_literal_loses_its_quotes_as_in_kustomize(tmp_path: Path) ->
     assert code == 1
     assert (finding["status"], finding["location"]["file"], finding["location"]["line"]) == (
         "FAIL", "repo/overlays/dev/kustomization.yaml", 7)
+
+
+def _workload(name: str, admins: str, *, kind: str = "Deployment", image: str = "openmetadata/server:1.6.2",
+              extra_env: str = "") -> str:
+    """A server workload whose only judged difference is its admin list (OMA503: `[admin]` FAILs)."""
+    pod = ("spec:\n  template:\n    spec:\n" if kind != "Pod" else "spec:\n")
+    pad = "      " if kind != "Pod" else "  "
+    return (f"apiVersion: {'argoproj.io/v1alpha1' if kind == 'Rollout' else 'apps/v1'}\nkind: {kind}\n"
+            f"metadata:\n  name: {name}\n{pod}"
+            f"{pad}containers:\n{pad}  - name: server\n{pad}    image: {image}\n{pad}    env:\n"
+            f"{pad}      - name: AUTHORIZER_ADMIN_PRINCIPALS\n{pad}        value: \"{admins}\"\n{extra_env}")
+
+
+def _verdicts(report: dict[str, Any], rule: str = "OMA503") -> dict[str, str]:
+    return {f["target"]: f["status"] for f in report["findings"] if f["rule_id"] == rule}
+
+
+@pytest.mark.parametrize(("decoy", "real"), [
+    (_workload("om-decoy", "[alice]"), _workload("om-prod", "[admin]")),
+    (_workload("om-decoy", "[alice]"), _workload("om-prod", "[admin]", image="registry.acme.io/acme-openmetadata:1")),
+    (_workload("om-decoy", "[alice]"), _workload("om-prod", "[admin]", kind="Rollout")),
+    (_workload("om-decoy", "[alice]"), _workload("om-prod", "[admin]", kind="DaemonSet")),
+    (_workload("om-decoy", "[alice]"), "apiVersion: v1\nkind: List\nitems:\n"
+     + "".join(f"  {line}\n" if n else f"- {line}\n" for n, line in enumerate(
+         _workload("om-prod", "[admin]").splitlines()))),
+])
+def test_every_server_workload_is_its_own_target_so_a_decoy_hides_nothing(tmp_path: Path, decoy: str,
+                                                                           real: str) -> None:
+    """A strong decoy beside a weak server (another Deployment, an in-house image, an Argo Rollout, a
+    DaemonSet, a `kind: List`): both are judged, each alone, and the gate fails on the weak one."""
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    (tree / "a-decoy.yaml").write_text(decoy)
+    (tree / "b-prod.yaml").write_text(real)
+    code, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    kind = "Rollout" if "Rollout" in real else "DaemonSet" if "DaemonSet" in real else "Deployment"
+    assert _verdicts(report) == {"Deployment om-decoy": "PASS", f"{kind} om-prod": "FAIL"}, stderr
+    assert code == 1
+
+
+def _application(name: str, admins: str, *, source: str = "source") -> str:
+    return (f"apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: {name}\nspec:\n"
+            f"  {source}:\n    {'- ' if source == 'sources' else ''}repoURL: https://helm.open-metadata.org\n"
+            f"    {'  ' if source == 'sources' else ''}chart: openmetadata\n"
+            f"    {'  ' if source == 'sources' else ''}targetRevision: 1.6.2\n"
+            f"    {'  ' if source == 'sources' else ''}helm:\n"
+            f"    {'  ' if source == 'sources' else ''}  valuesObject:\n"
+            f"    {'  ' if source == 'sources' else ''}    openmetadata:\n"
+            f"    {'  ' if source == 'sources' else ''}      config:\n"
+            f"    {'  ' if source == 'sources' else ''}        authorizer:\n"
+            f"    {'  ' if source == 'sources' else ''}          initialAdmins: {admins}\n")
+
+
+def test_applications_and_workloads_are_each_judged(tmp_path: Path) -> None:
+    """A strong Deployment, a strong Application and a weak one: three targets (an Application was
+    dropped whenever a server Deployment existed, and only the first Application was read)."""
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    (tree / "decoy.yaml").write_text(_workload("om-decoy", "[alice]"))
+    (tree / "a-app.yaml").write_text(_application("om-staging", "[alice]"))
+    (tree / "b-app.yaml").write_text(_application("om-prod", "[admin]"))
+    code, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert _verdicts(report) == {"Deployment om-decoy": "PASS", "Application om-staging": "PASS",
+                                 "Application om-prod": "FAIL"}, stderr
+    assert code == 1
+
+
+def test_argo_reads_sources_not_source_and_values_object_not_values(tmp_path: Path) -> None:
+    """Argo CD ignores `source` when `sources` is set, and `values` when `valuesObject` is set: the
+    ignored fields hold the strong settings, so OMA503 FAILs on what Argo CD deploys."""
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    app = _application("om", "[admin]", source="sources") + (
+        "  source:\n    repoURL: https://helm.open-metadata.org\n    chart: openmetadata\n    helm:\n"
+        "      valuesObject: {openmetadata: {config: {authorizer: {initialAdmins: [alice]}}}}\n")
+    (tree / "app.yaml").write_text(app)
+    code, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert (code, _finding(report, "OMA503")["status"]) == (1, "FAIL"), stderr
+    values_first = _application("om", "[admin]").replace(
+        "    helm:\n",
+        "    helm:\n      values: |\n        openmetadata: {config: {authorizer: {initialAdmins: [alice]}}}\n")
+    (tree / "app.yaml").write_text(values_first)
+    code, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert (code, _finding(report, "OMA503")["status"]) == (1, "FAIL"), stderr
+
+
+def test_argo_parameters_index_into_lists_as_helm_set_does(tmp_path: Path) -> None:
+    """`initialAdmins[0]=admin` over `[alice, bob]` is `[admin, bob]` in Helm (strvals), not a key
+    named `initialAdmins[0]`."""
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    app = _application("om", "[alice, bob]") + (
+        "      parameters:\n        - name: openmetadata.config.authorizer.initialAdmins[0]\n"
+        "          value: admin\n")
+    (tree / "app.yaml").write_text(app)
+    code, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    finding = _finding(report, "OMA503")
+    assert (code, finding["status"], finding["location"]["line"]) == (1, "FAIL", 17), stderr
+
+
+def test_a_manifest_beside_a_kustomization_is_still_judged(tmp_path: Path) -> None:
+    """A kustomize overlay (strong enough for OMA503) and a plain weak Deployment no kustomization
+    renders: both are deployments, each judged."""
+    tree = tmp_path / "repo"
+    shutil.copytree(KUSTOMIZE, tree)
+    shutil.rmtree(tree / "overlays" / "dev")
+    (tree / "legacy.yaml").write_text(_workload("om-legacy", "[admin]"))
+    code, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert _verdicts(report) == {"overlays/prod": "PASS", "Deployment om-legacy": "FAIL"}, stderr
+    assert code == 1
+
+
+@pytest.mark.parametrize(("env", "status"), [
+    # value "" beside valueFrom: the kubelet takes valueFrom (the ConfigMap's [admin])
+    ("      - name: AUTHORIZER_ADMIN_PRINCIPALS\n        value: \"\"\n        valueFrom:\n"
+     "          configMapKeyRef: {name: om-env, key: ADMINS}\n", "FAIL"),
+    # $(VAR): an earlier variable's value
+    ("      - name: WHO\n        value: admin\n      - name: AUTHORIZER_ADMIN_PRINCIPALS\n"
+     "        value: \"[$(WHO)]\"\n", "FAIL"),
+    # $$(VAR) is a literal
+    ("      - name: WHO\n        value: admin\n      - name: AUTHORIZER_ADMIN_PRINCIPALS\n"
+     "        value: \"[$$(WHO)]\"\n", "PASS"),
+    # a key the ConfigMap in the tree does not hold: not set, so the earlier envFrom's value stands
+    ("      - name: AUTHORIZER_ADMIN_PRINCIPALS\n        valueFrom:\n"
+     "          configMapKeyRef: {name: om-env, key: NOT_THERE, optional: true}\n", "FAIL"),
+])
+def test_the_kubelets_rules_for_env_values(tmp_path: Path, env: str, status: str) -> None:
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    (tree / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: om-env\ndata:\n"
+                                  "  ADMINS: \"[admin]\"\n  AUTHORIZER_ADMIN_PRINCIPALS: \"[admin]\"\n")
+    (tree / "deploy.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: om\nspec:\n  template:\n    spec:\n"
+        "      containers:\n        - name: server\n          image: openmetadata/server:1.6.2\n"
+        "          envFrom:\n            - configMapRef: {name: om-env}\n          env:\n"
+        + "".join("      " + line + "\n" for line in env.splitlines()))
+    code, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert _finding(report, "OMA503")["status"] == status, stderr
+    assert code == 1  # the image's other defaults (Fernet key) fail either way
+
+
+def test_a_config_map_defined_twice_differently_is_refused(tmp_path: Path) -> None:
+    tree = _tree(tmp_path)
+    (tree / "z-dup.yaml").write_text((tree / "config.yaml").read_text().split("---")[0].replace(
+        "aws-cognito", "basic"))
+    code, _, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert code == 2 and "ConfigMap om-config is defined more than once with different data" in stderr
+
+
+def test_a_yaml_tag_in_a_manifest_is_refused_not_judged_as_text(tmp_path: Path) -> None:
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    (tree / "deploy.yaml").write_text(_workload("om", "[alice]").replace('value: "[alice]"', "value: !x basic"))
+    code, _, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert code == 2 and "deploy.yaml:13: a YAML tag (!x)" in stderr, stderr
+
+
+def test_a_mounted_openmetadata_yaml_is_refused_not_replaced_by_the_images(tmp_path: Path) -> None:
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    (tree / "deploy.yaml").write_text(_workload("om", "[alice]") + (
+        "          volumeMounts:\n            - name: conf\n"
+        "              mountPath: /opt/openmetadata/conf/openmetadata.yaml\n"
+        "              subPath: openmetadata.yaml\n"))
+    code, _, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert code == 2 and "deploy.yaml:15: Deployment om mounts its own configuration" in stderr, stderr
+
+
+def test_a_kustomization_file_named_capital_kustomization_is_found(tmp_path: Path) -> None:
+    """kustomize reads `Kustomization` as well as kustomization.yaml (api/konfig: RecognizedKustomizationFileNames)."""
+    tree = tmp_path / "repo"
+    shutil.copytree(KUSTOMIZE, tree)
+    shutil.rmtree(tree / "overlays" / "dev")
+    (tree / "overlays" / "prod" / "kustomization.yaml").rename(tree / "overlays" / "prod" / "Kustomization")
+    code, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert [t["name"] for t in report["targets"]] == ["files"], stderr
+    assert any("overlays/prod/Kustomization: rendered as a kustomize overlay" in n for n in report["notes"])
+    assert code == 1

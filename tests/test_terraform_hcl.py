@@ -576,3 +576,21 @@ def test_functions_behave_as_terraforms(tmp_path: Path, expression: str, status:
     tree = _tree(tmp_path / "tf", {"main.tf": STRONG.replace("ADMIN_ONLY", expression)})
     _, report, _ = _scan(tmp_path, "--terraform", str(tree))
     assert _verdict(report, "OMA205")[0] == status
+
+
+@pytest.mark.parametrize(("block", "status"), [
+    # strvals: index 1 of [alice, admin] becomes bob -> [alice, bob]
+    ('set {\n    name  = "openmetadata.config.authorizer.initialAdmins[1]"\n    value = "bob"\n  }', "PASS"),
+    # index 0 over [alice, admin] -> [admin, admin]
+    ('set {\n    name  = "openmetadata.config.authorizer.initialAdmins[0]"\n    value = "admin"\n  }', "FAIL"),
+    # set_list replaces the list (Helm provider >= 2.10)
+    ('set_list {\n    name  = "openmetadata.config.authorizer.initialAdmins"\n    value = ["carol"]\n  }', "PASS"),
+])
+def test_set_and_set_list_follow_helms_set_syntax(tmp_path: Path, block: str, status: str) -> None:
+    """The template gives initialAdmins [alice, admin] (OMA503 FAIL); a `set` with an index or a
+    `set_list` changes that list as `helm --set` does."""
+    release = RELEASE.replace("  set_sensitive {", "  " + block + "\n  set_sensitive {")
+    tree = _tree(tmp_path / "tf", {"main.tf": release, "values.tftpl": TEMPLATE})
+    _, report, stderr = _scan(tmp_path, "--terraform", str(tree))
+    assert _verdict(report, "OMA503")[0] == status, stderr
+    assert _line(report, "OMA503") == ("tf/main.tf", 9)  # the set block

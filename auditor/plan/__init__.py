@@ -403,22 +403,39 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
     return ScanTarget(name=FILE_TARGET, files=files, report_notes=tuple(notes))
 
 
-def _kustomize_overlays(files: FileInputs, note: Note) -> list[ScanTarget]:
-    """One target per kustomize overlay when the manifests hold several (none for one: it is the
-    target's own)."""
+def _kubernetes_deployments(files: FileInputs, note: Note) -> list[ScanTarget]:
+    """One target per OpenMetadata deployment the manifests hold, when they hold several: each kustomize
+    overlay, each server workload and each Argo CD Application's chart (a decoy Deployment or overlay
+    beside the real one must not be the only one judged: found by an attack), and the manifests no
+    overlay renders. None for one: it is the target's own."""
     from auditor.scan.target import FileInputs, ScanTarget
-    from auditor.sources.files.kustomize import NAMES, overlay_roots
+    from auditor.sources.files.kubernetes import deployments, load_manifests
+    from auditor.sources.files.kustomize import NAMES, overlay_roots, render
     from auditor.sources.files.result import relative
 
-    kustomizations = [p for p in files.of("kubernetes") if p.name in NAMES]
-    overlays = overlay_roots(kustomizations, files.root) if len(kustomizations) > 1 else []
-    if len(overlays) < 2:
+    paths = files.of("kubernetes")
+    kustomizations = [p for p in paths if p.name in NAMES]
+    units: list[tuple[str, tuple[Path, ...], str | None]] = []  # (target name, files, deployment)
+    rendered: set[str] = {relative(k, files.root) for k in kustomizations}
+    for overlay in overlay_roots(kustomizations, files.root) if kustomizations else []:
+        manifests = render(overlay, files.root).manifests
+        rendered |= {m.rel for m in manifests} | {at.file for m in manifests for at in m.origins.values()}
+        names = deployments(manifests)
+        folder = relative(overlay.parent, files.root) or "."
+        units += [(folder if len(names) == 1 else f"{folder}: {name}", (overlay,), name if len(names) > 1 else None)
+                  for name in names]
+    loose = tuple(p for p in paths if p.name not in NAMES and relative(p, files.root) not in rendered)
+    if loose:
+        names = deployments(load_manifests(loose, files.root))
+        units += [(name, loose, name) for name in names]
+    if len(units) < 2:
         return []
-    why = ("several kustomize overlays (" + ", ".join(relative(o.parent, files.root) or "." for o in overlays)
-           + "): each is its own target, rendered and judged alone")
+    why = ("several OpenMetadata deployments in the Kubernetes manifests (" + ", ".join(u[0] for u in units)
+           + "): each is its own target, judged alone")
     note(why)
-    return [ScanTarget(name=relative(o.parent, files.root) or ".", report_notes=(why,),
-                       files=FileInputs(root=files.root, paths={"kubernetes": (o,)})) for o in overlays]
+    return [ScanTarget(name=name, report_notes=(why,),
+                       files=FileInputs(root=files.root, paths={"kubernetes": unit_paths}, workload=only))
+            for name, unit_paths, only in units]
 
 
 def build_file_targets(options: FileOptions, note: Note = _silent) -> list[ScanTarget]:
@@ -432,8 +449,8 @@ def build_file_targets(options: FileOptions, note: Note = _silent) -> list[ScanT
     target = build_file_target(options, note)
     files = target.files
     assert files is not None
-    overlays = _kustomize_overlays(files, note)
-    if overlays:  # several kustomize overlays: each is a deployment of its own
+    overlays = _kubernetes_deployments(files, note)
+    if overlays:  # several deployments in the manifests: each is a target of its own
         rest = {k: v for k, v in files.paths.items() if k != "kubernetes"}
         target = dataclasses.replace(target, files=FileInputs(root=files.root, paths=rest, var_files=files.var_files))
         files = target.files

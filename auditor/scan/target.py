@@ -29,6 +29,9 @@ class FileInputs:
     # several: each is then its own target (auditor.plan.build_file_targets). None: the only one.
     pool: str | None = None
     var_files: tuple[Path, ...] = ()  # --var-file: values for the --terraform root module's variables
+    # The OpenMetadata deployment (auditor.sources.files.kubernetes.deployments) this target judges,
+    # where the manifests hold several. None: the only one.
+    workload: str | None = None
 
     def of(self, kind: str) -> tuple[Path, ...]:
         return self.paths.get(kind, ())

@@ -76,7 +76,7 @@ def _kind(path: Path) -> tuple[str | None, str]:
     name = path.name.lower()
     if name.endswith(TERRAFORM):
         return ("terraform", "") if path.is_file() and not path.is_symlink() else (SKIPPED, "")
-    if not name.endswith(STRUCTURED) and not (name == ".env" or name.endswith(".env")):
+    if not name.endswith(STRUCTURED) and not (name == ".env" or name.endswith(".env")) and path.name != "Kustomization":
         return None, ""
     try:
         if path.is_symlink() or not path.is_file():

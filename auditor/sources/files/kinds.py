@@ -119,21 +119,37 @@ def _manifest(name: str, head: str) -> bool:
 _OM_CHART = re.compile(r"(?m)^[ \t-]*chart[ \t]*:[ \t]*[\"']?openmetadata[\"']?[ \t]*(#.*)?$")
 
 
+# Where each workload kind keeps its pod's spec (kubernetes.io/docs/concepts/workloads; Argo Rollouts'
+# Rollout has a Deployment's template: argoproj.github.io/argo-rollouts/features/specification).
+POD_SPEC: dict[str, tuple[str, ...]] = {
+    "Deployment": ("spec", "template", "spec"), "StatefulSet": ("spec", "template", "spec"),
+    "DaemonSet": ("spec", "template", "spec"), "ReplicaSet": ("spec", "template", "spec"),
+    "ReplicationController": ("spec", "template", "spec"), "Job": ("spec", "template", "spec"),
+    "Rollout": ("spec", "template", "spec"), "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+    "Pod": ("spec",),
+}
+_WORKLOAD = re.compile(r"(?m)^kind[ \t]*:[ \t]*[\"']?(" + "|".join(POD_SPEC) + r")\b")
+
+
 def _plain_manifest(name: str, head: str) -> bool:
     return name.endswith(YAML) and bool(re.search(r"(?m)^apiVersion[ \t]*:", head)) and bool(
-        re.search(r"(?m)^kind[ \t]*:[ \t]*[\"']?(Deployment|StatefulSet)\b", head)) and "openmetadata/server" in head
+        _WORKLOAD.search(head)) and "openmetadata/server" in head
 
 
 def _holds_manifest(name: str, doc: Any) -> bool:
-    """A Deployment or StatefulSet, or a ConfigMap or Secret (what a workload's env may reference), an
-    Argo CD Application of the chart, or a kustomization."""
-    if name in ("kustomization.yaml", "kustomization.yml") and isinstance(doc, dict) and any(
+    """A workload (Deployment, StatefulSet, DaemonSet, Rollout, ...) or a List of them, a ConfigMap or
+    Secret (what a workload's env may reference), an Argo CD Application of the chart, or a
+    kustomization (kustomize reads kustomization.yaml, kustomization.yml or Kustomization)."""
+    if name in ("kustomization.yaml", "kustomization.yml", "kustomization") and isinstance(doc, dict) and any(
             k in doc for k in ("resources", "bases", "patches", "patchesStrategicMerge", "configMapGenerator")):
         return True
     if not (name.endswith(YAML) and isinstance(doc, dict) and "apiVersion" in doc):
         return False
-    return doc.get("kind") in ("Deployment", "StatefulSet", "ConfigMap", "Secret") or (
-        doc.get("kind") == "Application" and "openmetadata" in str(doc.get("spec")))
+    kind = doc.get("kind")
+    if kind == "List" or (isinstance(kind, str) and kind.endswith("List") and isinstance(doc.get("items"), list)):
+        return any(_holds_manifest(name, item) for item in doc.get("items") or [])
+    return kind in POD_SPEC or kind in ("ConfigMap", "Secret") or (
+        kind == "Application" and "openmetadata" in str(doc.get("spec")))
 
 
 CONFIG_KEYS = ("authenticationConfiguration", "authorizerConfiguration", "jwtTokenConfiguration",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,12 +27,13 @@ from auditor.common.errors import InputError
 from auditor.common.redact import register
 from auditor.report.model import Location
 from auditor.sources.files.environment import Origin, Variable
+from auditor.sources.files.kinds import POD_SPEC
 from auditor.sources.files.om_config import IMAGE_DEFAULT, ImageDefault, read_om_config
 from auditor.sources.files.result import FileFacts, read_yaml, relative
-from auditor.sources.files.yaml_doc import Doc
+from auditor.sources.files.yaml_doc import Doc, Tagged
 
 WHAT = "Kubernetes manifest"
-WORKLOADS = ("Deployment", "StatefulSet")
+WORKLOADS = tuple(POD_SPEC)
 MAX_SECRET_VALUE = 64 * 1024
 
 
@@ -65,13 +67,42 @@ def load_manifests(paths: Sequence[Path], root: Path) -> list[Manifest]:
     for path in paths:
         rel = relative(path, root)
         for doc in read_yaml(path, root, WHAT):
-            body = doc.value
-            if isinstance(body, dict) and isinstance(body.get("kind"), str) and "apiVersion" in body:
-                meta = _dict(body.get("metadata"))
-                namespace = meta.get("namespace")
-                out.append(Manifest(body["kind"], str(meta.get("name", "")),
-                                    str(namespace) if namespace is not None else None, body, doc, rel))
+            out += _objects(doc, rel)
     return out
+
+
+def _objects(doc: Doc, rel: str) -> list[Manifest]:
+    """The objects of one document: itself, or each item of a `kind: List` (kubectl applies a List's
+    items one by one: kubernetes.io/docs/reference/using-api/api-concepts, "Collections")."""
+    body = doc.value
+    if not (isinstance(body, dict) and isinstance(body.get("kind"), str) and "apiVersion" in body):
+        return []
+    _refuse_tags(body, rel, doc, ())
+    if body["kind"] == "List" or (body["kind"].endswith("List") and isinstance(body.get("items"), list)):
+        out: list[Manifest] = []
+        for i, item in enumerate(_list(body.get("items"))):
+            prefix = ("items", i)
+            lines = {k[2:]: v for k, v in doc.lines.items() if k[:2] == prefix}
+            out += _objects(Doc(value=item, lines=lines), rel)
+        return out
+    meta = _dict(body.get("metadata"))
+    namespace = meta.get("namespace")
+    return [Manifest(body["kind"], str(meta.get("name", "")), str(namespace) if namespace is not None else None,
+                     body, doc, rel)]
+
+
+def _refuse_tags(value: Any, rel: str, doc: Doc, path: tuple[str | int, ...]) -> None:
+    """A local YAML tag (`value: !x basic`) means nothing to Kubernetes' decoder, which refuses or
+    reads it differently from here: never judged as the tag's text."""
+    if isinstance(value, Tagged):
+        raise InputError(f"{WHAT} {rel}:{doc.line(path) or '?'}: a YAML tag (!{value.tag}) in a Kubernetes "
+                         "object: not judged (kubectl does not apply it as written)")
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _refuse_tags(inner, rel, doc, (*path, str(key)))
+    elif isinstance(value, list):
+        for i, inner in enumerate(value):
+            _refuse_tags(inner, rel, doc, (*path, i))
 
 
 def chart_sources(manifest: Manifest) -> list[tuple[tuple[str | int, ...], dict[str, Any]]]:
@@ -80,16 +111,28 @@ def chart_sources(manifest: Manifest) -> list[tuple[tuple[str | int, ...], dict[
         return []
     spec = _dict(manifest.body.get("spec"))
     found: list[tuple[tuple[str | int, ...], dict[str, Any]]] = []
-    if isinstance(spec.get("source"), dict):
+    if _list(spec.get("sources")):  # "When you specify the sources field, Argo CD will ignore the source field"
+        found += [(("spec", "sources", i), s) for i, s in enumerate(spec["sources"]) if isinstance(s, dict)]
+    elif isinstance(spec.get("source"), dict):
         found.append((("spec", "source"), spec["source"]))
-    found += [(("spec", "sources", i), s) for i, s in enumerate(_list(spec.get("sources"))) if isinstance(s, dict)]
-    return [(path, source) for path, source in found if str(source.get("chart", "")).rsplit("/", 1)[-1]
-            == "openmetadata"]
+    return [(path, source) for path, source in found if _is_chart(source)]
+
+
+def _is_chart(source: dict[str, Any]) -> bool:
+    """The openmetadata chart from a Helm repository (`chart: openmetadata`), or from a git repository
+    (`path: charts/openmetadata`, as open-metadata/openmetadata-helm-charts lays it out)."""
+    if source.get("chart") is not None:
+        return str(source["chart"]).rstrip("/").rsplit("/", 1)[-1] == "openmetadata"
+    steps = str(source.get("path", "")).strip("/").split("/")
+    return steps[-1] == "openmetadata" and (steps[-2:-1] == ["charts"]
+                                            or "openmetadata-helm-charts" in str(source.get("repoURL", "")))
 
 
 def _containers(workload: Manifest) -> list[tuple[int, dict[str, Any]]]:
-    pod = _dict(_dict(_dict(workload.body.get("spec")).get("template")).get("spec"))
-    return [(i, c) for i, c in enumerate(_list(pod.get("containers"))) if isinstance(c, dict)]
+    pod: Any = workload.body
+    for step in POD_SPEC.get(workload.kind, ("-",)):
+        pod = _dict(pod).get(step)
+    return [(i, c) for i, c in enumerate(_list(_dict(pod).get("containers"))) if isinstance(c, dict)]
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -101,58 +144,112 @@ def _list(value: Any) -> list[Any]:
 
 
 def server_containers(manifests: Sequence[Manifest]) -> list[tuple[Manifest, int, dict[str, Any]]]:
-    """Every container that runs OpenMetadata's server: the official image (openmetadata/server), else
-    an image of that name built in-house (`hospital-openmetadata:2.0`) that is not the ingestion
-    image nor a migration; init containers (the migration, in the official chart) are not servers."""
-    official = [(m, i, c) for m in manifests if m.kind in WORKLOADS for i, c in _containers(m)
-                if "openmetadata/server" in str(c.get("image", ""))]
-    return official or [(m, i, c) for m in manifests if m.kind in WORKLOADS for i, c in _containers(m)
-                        if _own_build(c)]
+    """Every container that runs OpenMetadata's server, in every workload kind: the official image
+    (openmetadata/server) or an image of that name built in-house (`hospital-openmetadata:2.0`), not
+    the ingestion image nor a migration; init containers (the migration, in the official chart) are
+    not servers. Every one is judged: a decoy beside the real server must not hide it."""
+    return [(m, i, c) for m in manifests if m.kind in WORKLOADS for i, c in _containers(m) if _runs_server(c)]
 
 
-def _own_build(container: dict[str, Any]) -> bool:
-    image = str(container.get("image", "")).lower().rsplit("/", 1)[-1]
+def _runs_server(container: dict[str, Any]) -> bool:
+    image = str(container.get("image", "")).lower()
     command = " ".join(str(part) for part in _list(container.get("command")) + _list(container.get("args")))
-    return "openmetadata" in image and "ingestion" not in image and "migrate" not in command
+    name = image.rsplit("/", 1)[-1]
+    return ("openmetadata/server" in image or ("openmetadata" in name and "ingestion" not in name)) and (
+        "migrate" not in command)
 
 
-def read_manifests(paths: Sequence[Path], root: Path) -> list[FileFacts]:
-    from auditor.sources.files.kustomize import NAMES, overlay_roots, render  # lazy: kustomize only when given
+def deployments(manifests: Sequence[Manifest]) -> list[str]:
+    """Each OpenMetadata deployment the manifests hold, by a stable name: a server container of a
+    workload, or an Argo CD Application's chart source. Several are each judged alone."""
+    names = [_container_name(m, c, manifests) for m, _, c in server_containers(manifests)]
+    names += [_release_name(m, path, manifests) for m in manifests for path, _ in chart_sources(m)]
+    return names
 
-    kustomizations = [p for p in paths if p.name in NAMES]
-    rendered_notes: list[str] = []
-    if kustomizations:  # the overlay renders its own manifests; others given beside it are named, not mixed in
-        overlays = overlay_roots(kustomizations, root)
-        first = (overlays or kustomizations)[0]
-        rendered = render(first, root)
-        manifests, rendered_notes = rendered.manifests, rendered.notes
-        rendered_notes[:0] = [f"{relative(first, root)}: rendered as a kustomize overlay"] + [
-            f"{relative(o, root)}: another kustomize overlay, judged on its own" for o in overlays[1:]]
-    else:
-        manifests = load_manifests(paths, root)
-    result = _judge(manifests, paths, root)
+
+def _workload_name(manifest: Manifest) -> str:
+    return f"{manifest.kind} {manifest.namespace + '/' if manifest.namespace else ''}{manifest.name}"
+
+
+def _container_name(workload: Manifest, container: dict[str, Any], manifests: Sequence[Manifest]) -> str:
+    name = _workload_name(workload)
+    if sum(1 for m, _, _ in server_containers(manifests) if m is workload) > 1:
+        name += f" container {container.get('name', '?')}"
+    return name
+
+
+def _release_name(app: Manifest, path: tuple[str | int, ...], manifests: Sequence[Manifest]) -> str:
+    name = _workload_name(app)
+    if len(chart_sources(app)) > 1:
+        name += f" source {path[-1]}"
+    return name
+
+
+def read_manifests(paths: Sequence[Path], root: Path, only: str | None = None) -> list[FileFacts]:
+    """The deployment `only` names (deployments()), or the manifests' one deployment."""
+    manifests, rendered_notes = rendered_manifests(paths, root)
+    result = _judge(manifests, paths, root, only)
     result[0].notes[:0] = rendered_notes
     return result
 
 
-def _judge(manifests: Sequence[Manifest], paths: Sequence[Path], root: Path) -> list[FileFacts]:
-    servers = server_containers(manifests)
-    releases = [(m, path, source) for m in manifests for path, source in chart_sources(m)]
-    if not servers and releases:
+def rendered_manifests(paths: Sequence[Path], root: Path) -> tuple[list[Manifest], list[str]]:
+    """The objects the files give: a kustomization's rendering (one: the plan makes each overlay its own
+    target), else the manifests as written."""
+    from auditor.sources.files.kustomize import NAMES, overlay_roots, render  # lazy: kustomize only when given
+
+    kustomizations = [p for p in paths if p.name in NAMES]
+    if not kustomizations:
+        return load_manifests(paths, root), []
+    overlays = overlay_roots(kustomizations, root)
+    first = (overlays or kustomizations)[0]
+    rendered = render(first, root)
+    notes = [f"{relative(first, root)}: rendered as a kustomize overlay"] + [
+        f"{relative(o, root)}: another kustomize overlay, judged on its own" for o in overlays[1:]]
+    return rendered.manifests, notes + rendered.notes
+
+
+def _judge(manifests: Sequence[Manifest], paths: Sequence[Path], root: Path, only: str | None) -> list[FileFacts]:
+    names = deployments(manifests)
+    if not names:
+        return [FileFacts(notes=[f"{', '.join(relative(p, root) for p in paths)}: no workload runs OpenMetadata's "
+                                 "server (image openmetadata/server) and no Argo CD Application installs its "
+                                 "chart: nothing to judge"], file=relative(paths[0], root) if paths else "")]
+    if only is None and len(names) > 1:  # the plan makes each its own target; never one judged for all
+        raise InputError("the manifests hold several OpenMetadata deployments (" + ", ".join(names)
+                         + "): each must be judged alone")
+    chosen = only if only is not None else names[0]
+    if chosen not in names:
+        raise InputError(f"the manifests no longer hold {chosen}")
+    releases = [(m, path, source) for m in manifests for path, source in chart_sources(m)
+                if _release_name(m, path, manifests) == chosen]
+    if releases:
         return [_application(*releases[0], root)]
-    if not servers:
-        return [FileFacts(notes=[f"{', '.join(relative(p, root) for p in paths)}: no Deployment or StatefulSet "
-                                 "runs OpenMetadata's server (image openmetadata/server): nothing to judge"],
-                          file=relative(paths[0], root) if paths else "")]
-    workload, index, container = servers[0]
-    notes = [f"{m.rel}: {m.kind} {m.name} also runs OpenMetadata's server: judged is {workload.kind} "
-             f"{workload.name} ({workload.rel})" for m, _, _ in servers[1:]]
-    base = ("spec", "template", "spec", "containers", index)
+    workload, index, container = next((m, i, c) for m, i, c in server_containers(manifests)
+                                      if _container_name(m, c, manifests) == chosen)
+    notes: list[str] = []
+    base: tuple[str | int, ...] = (*POD_SPEC[workload.kind], "containers", index)
+    _refuse_own_config(workload, container, base, chosen)
     env = _environment(container, workload, base, manifests, notes)
     where = workload.at(base)
     result = read_om_config(IMAGE_DEFAULT, root, env, ImageDefault(workload.rel, where))
     result.notes[:0] = notes
     return [result]
+
+
+IMAGE_CONFIG = "/opt/openmetadata/conf/openmetadata.yaml"  # the image runs bin/openmetadata-server-start.sh with it
+
+
+def _refuse_own_config(workload: Manifest, container: dict[str, Any], base: tuple[str | int, ...],
+                       name: str) -> None:
+    """A volume mounted over the image's openmetadata.yaml (or its folder) replaces the file judged
+    here: refused, never the image's file judged in its place."""
+    for i, mount in enumerate(_list(container.get("volumeMounts"))):
+        path = str(_dict(mount).get("mountPath", "")).rstrip("/")
+        if path and (path == IMAGE_CONFIG or IMAGE_CONFIG.startswith(path + "/")):
+            raise InputError(f"{WHAT} {workload.at((*base, 'volumeMounts', i))}: {name} mounts its own "
+                             f"configuration at {path}: give that openmetadata.yaml with --om-config (and its "
+                             "environment with --env-file); the image's file is not what runs")
 
 
 class _OpenEnvironment(dict[str, Variable]):
@@ -190,6 +287,7 @@ def _application(app: Manifest, path: tuple[str | int, ...], source: dict[str, A
     """An Argo CD Application of the openmetadata chart (argo-cd.readthedocs.io, "Helm": `valueFiles`,
     then `values` (a string), then `valuesObject` over it, then `parameters`, as `--set`): judged by
     the chart's values reader at the Application's lines."""
+    from auditor.sources.files.helm_set import set_document, typed
     from auditor.sources.files.helm_values import judge_values, pinned_note
 
     helm = _dict(source.get("helm"))
@@ -197,7 +295,9 @@ def _application(app: Manifest, path: tuple[str | int, ...], source: dict[str, A
     documents: list[tuple[Doc, str]] = []
     notes: list[str] = []
     documents += _value_files(app, helm, root, notes)
-    if isinstance(helm.get("values"), str):
+    # Argo CD reads `values` only without `valuesObject` (ApplicationSourceHelm.ValuesYAML: "if
+    # h.ValuesObject == nil || h.ValuesObject.Raw == nil { return []byte(h.Values) }").
+    if isinstance(helm.get("values"), str) and not isinstance(helm.get("valuesObject"), dict):
         from auditor.sources.files.yaml_doc import YamlError, load
 
         try:
@@ -212,15 +312,11 @@ def _application(app: Manifest, path: tuple[str | int, ...], source: dict[str, A
         prefix = (*base, "valuesObject")
         lines = {k[len(prefix):]: v for k, v in app.doc.lines.items() if k[:len(prefix)] == prefix}
         documents.append((Doc(value=helm["valuesObject"], lines=lines), app.rel))
-    for i, parameter in enumerate(_list(helm.get("parameters"))):
+    for i, parameter in enumerate(_list(helm.get("parameters"))):  # `--set`, or `--set-string` if forceString
         if isinstance(parameter, dict) and isinstance(parameter.get("name"), str):
-            steps = parameter["name"].split(".")
-            nested: Any = parameter.get("value")
-            for step in reversed(steps):
-                nested = {step: nested}
+            value = typed(parameter.get("value"), parameter.get("forceString") is True)
             line = app.doc.line((*base, "parameters", i)) or 1
-            documents.append((Doc(value=nested, lines={tuple(steps[:n]): line for n in range(len(steps) + 1)}),
-                              app.rel))
+            documents.append(set_document(documents, parameter["name"], value, line, app.rel))
     if not documents:
         documents.append((Doc(value={}, lines={(): app.doc.line(path) or 1}), app.rel))
     result = judge_values(documents)
@@ -257,34 +353,77 @@ def _environment(container: dict[str, Any], workload: Manifest, base: tuple[str 
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             continue
         at = workload.at((*base, "env", i))
-        if "value" in entry:
-            value = entry["value"]
+        value = entry.get("value")
+        # The kubelet (pkg/kubelet/kubelet_pods.go, makeEnvironmentVariables) takes a non-empty `value`,
+        # else `valueFrom`: `value: ""` beside a valueFrom is the valueFrom's.
+        if value not in (None, "") or not isinstance(entry.get("valueFrom"), dict):
             text = "" if value is None else (str(value).lower() if isinstance(value, bool) else str(value))
-            env[entry["name"]] = Variable(text, Origin("manifest", at.file, at.line))
+            env[entry["name"]] = _expanded(text, env, Origin("manifest", at.file, at.line))
             continue
-        env[entry["name"]] = _value_from(entry.get("valueFrom"), workload, manifests, at)
+        referenced = _value_from(entry["valueFrom"], workload, manifests, at)
+        if referenced is not None:
+            env[entry["name"]] = referenced
     return env
 
 
-def _value_from(source: Any, workload: Manifest, manifests: Sequence[Manifest], at: Location) -> Variable:
+_REFERENCE = re.compile(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)")
+
+
+def _expanded(text: str, env: dict[str, Variable], origin: Origin) -> Variable:
+    """Kubernetes' dependent variables (third_party/forked/golang/expansion): `$(NAME)` is an earlier
+    variable's value, `$$` a literal `$`, an undefined name is left as written. One that is known only
+    at deploy makes the whole value unknown."""
+    unknown = False
+
+    def swap(match: re.Match[str]) -> str:
+        nonlocal unknown
+        if match.group(0) == "$$":
+            return "$"
+        name = match.group(1)
+        variable = env.get(name) if name in env or isinstance(env, _OpenEnvironment) else None
+        if variable is None:
+            return match.group(0)
+        if variable.origin.kind == "unset":
+            unknown = True
+        return variable.value
+
+    result = _REFERENCE.sub(swap, text) if "$" in text else text
+    return Variable("", Origin("unset", origin.file, origin.line)) if unknown else Variable(result, origin)
+
+
+def _value_from(source: dict[str, Any], workload: Manifest, manifests: Sequence[Manifest],
+                at: Location) -> Variable | None:
+    """The value a reference gives; unknown when its ConfigMap or Secret is not among the manifests;
+    None when it is and lacks the key (the variable is then not set: `optional: true`, or a pod that
+    does not start)."""
     unknown = Variable("", Origin("unset", at.file, at.line))
-    if not isinstance(source, dict):
-        return unknown
     for kind, key in (("ConfigMap", "configMapKeyRef"), ("Secret", "secretKeyRef")):
         ref = source.get(key)
         if isinstance(ref, dict):
             found = _find(manifests, kind, str(ref.get("name", "")), workload.namespace)
-            data = _data(found) if found is not None else {}
-            return data.get(str(ref.get("key", "")), unknown)
+            if found is None:
+                return unknown
+            return _data(found).get(str(ref.get("key", "")))
     return unknown  # fieldRef, resourceFieldRef: the pod's own, known when it runs
 
 
 def _find(manifests: Sequence[Manifest], kind: str, name: str, namespace: str | None) -> Manifest | None:
-    """The ConfigMap or Secret of that name in the workload's namespace (an object without a namespace
-    is in whichever namespace it is applied to, as the workload without one is)."""
-    matches = [m for m in manifests if m.kind == kind and m.name == name
-               and (m.namespace is None or namespace is None or m.namespace == namespace)]
+    """The ConfigMap or Secret of that name in the workload's namespace: one written in that namespace,
+    else one without a namespace (it lands in whichever namespace it is applied to). Two that differ
+    at the same rank are refused: which one the cluster holds depends on the order they are applied."""
+    exact = [m for m in manifests if m.kind == kind and m.name == name and m.namespace == namespace]
+    loose = [m for m in manifests if m.kind == kind and m.name == name and (m.namespace is None or namespace is None)
+             and m.namespace != namespace]
+    matches = exact or loose
+    if len({repr(_payload(m)) for m in matches}) > 1:
+        raise InputError(f"{WHAT}s: {kind} {name} is defined more than once with different data ("
+                         + ", ".join(sorted({m.rel for m in matches})) + "): which one the workload reads "
+                         "depends on the order they are applied")
     return matches[-1] if matches else None
+
+
+def _payload(manifest: Manifest) -> tuple[Any, Any]:
+    return manifest.body.get("data"), manifest.body.get("stringData")
 
 
 def _data(manifest: Manifest) -> dict[str, Variable]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from auditor.common.errors import InputError
 from auditor.facts.snapshot import CONF_KEYS, OM_AUTH_CONFIG, OM_SECURITY_CONFIG
+from auditor.sources.files.helm_set import set_document, typed
 from auditor.sources.files.helm_values import judge_values, pinned_note
 from auditor.sources.files.result import FileFacts
 from auditor.sources.files.terraform.module import Resource
@@ -35,7 +36,7 @@ def release_facts(resource: Resource) -> FileFacts:
     """One OpenMetadata helm_release as facts, through the chart's values reader. Values left to
     Terraform (a module's input with no value) make every OpenMetadata input unknown: the chart's
     defaults are judged only when the values are known to leave them."""
-    whole = {k: v for k, v in resource.unknown.items() if k in ("values", "set", "set_sensitive")}
+    whole = {k: v for k, v in resource.unknown.items() if k in ("values", "set", "set_list", "set_sensitive")}
     if whole:
         reason = "; ".join(f"{resource.address}.{k} ({v})" for k, v in sorted(whole.items()))
         return FileFacts(file=resource.location.file,
@@ -50,11 +51,11 @@ def release_facts(resource: Resource) -> FileFacts:
             documents.append(_document(text, resource, notes))
             if isinstance(text, Rendered):
                 marks.update(text.marks)
-    for name in ("set", "set_sensitive"):
+    for name in ("set", "set_list", "set_sensitive"):  # the provider passes them in this order
         entries = resource.values.get(name)
         for entry in entries if isinstance(entries, list) else []:
             if isinstance(entry, dict) and isinstance(entry.get("name"), str):
-                documents.append(_set_document(entry, resource, name, sensitive=name == "set_sensitive"))
+                documents.append(_set_document(documents, entry, resource, name, sensitive=name == "set_sensitive"))
     if not documents:
         documents.append((Doc(value={}, lines={(): resource.location.line or 1}), resource.location.file))
 
@@ -99,48 +100,14 @@ def _document(text: str, resource: Resource, notes: list[str]) -> tuple[Doc, str
     return doc, where.file
 
 
-def _set_document(entry: dict[str, Any], resource: Resource, attribute: str, sensitive: bool) -> tuple[Doc, str]:
-    path = _set_path(str(entry["name"]))
-    value: Any = _set_value(entry.get("value"), str(entry.get("type") or ""))
+def _set_document(earlier: list[tuple[Doc, str]], entry: dict[str, Any], resource: Resource, attribute: str,
+                  sensitive: bool) -> tuple[Doc, str]:
+    raw = entry.get("value")
+    value: Any = raw if attribute == "set_list" else typed(raw, str(entry.get("type") or "") == "string")
     if sensitive:  # whatever its type: a number, a {a,b} list, a string
         from auditor.common.redact import register
         from auditor.sources.files.kubernetes import secret_forms
 
-        raw = entry.get("value")
         register(*secret_forms(str(raw)), *(str(v) for v in (value if isinstance(value, list) else [value])))
     where = resource.lines.get(attribute, resource.location)
-    nested: Any = value
-    for step in reversed(path):
-        nested = {step: nested}
-    lines: dict[tuple[str | int, ...], int] = {tuple(path[:n]): where.line or 1 for n in range(len(path) + 1)}
-    return Doc(value=nested, lines=lines), where.file
-
-
-def _set_path(name: str) -> list[str]:
-    """`a.b\\.c` -> ["a", "b.c"]."""
-    steps, current, i = [], [], 0
-    while i < len(name):
-        if name[i] == "\\" and i + 1 < len(name):
-            current.append(name[i + 1])
-            i += 2
-            continue
-        if name[i] == ".":
-            steps.append("".join(current))
-            current = []
-        else:
-            current.append(name[i])
-        i += 1
-    steps.append("".join(current))
-    return steps
-
-
-def _set_value(value: Any, kind: str) -> Any:
-    if not isinstance(value, str) or kind == "string":
-        return value
-    if value in ("true", "false"):
-        return value == "true"
-    if value.lstrip("-").isdigit():
-        return int(value)
-    if value.startswith("{") and value.endswith("}"):
-        return [item for item in value[1:-1].split(",") if item]
-    return value
+    return set_document(earlier, str(entry["name"]), value, where.line or 1, where.file)
