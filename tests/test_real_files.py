@@ -359,11 +359,12 @@ TERRAFORM = REAL / "terraform"
     ("mineiros-cognito-user-pool", ("aws_cognito_user_pool.user_pool[0]", "main.tf", 18), None,
      {"OMA201": 95, "OMA203": 28, "OMA206": 172, "OMA207": 18, "OMA214": 39}, {}, 0),
     # lgallard 5.1.2: dynamic blocks over locals built from lookup() of variables; MFA OPTIONAL with no
-    # factor enabled (OMA212, at the first MFA block, email_mfa_configuration l.63), 8-character policy,
+    # factor enabled (OMA212, at the block that would enable TOTP, software_token_mfa_configuration l.120,
+    # whose `enabled` defaults to false), 8-character policy,
     # nothing auto-verified, username_configuration = {} (no block: case-sensitive), deletion protection
     # ACTIVE; the schema-ignoring twin has count 0.
     ("lgallard-cognito-user-pool", ("aws_cognito_user_pool.pool[0]", "main.tf", 1), None,
-     {"OMA201": 142, "OMA202": 5, "OMA203": 9, "OMA204": 128, "OMA206": 196, "OMA212": 63, "OMA214": 241,
+     {"OMA201": 142, "OMA202": 5, "OMA203": 9, "OMA204": 128, "OMA206": 196, "OMA212": 120, "OMA214": 241,
       "OMA215": 17}, {}, 0),
     # clouddrove: MFA OFF, 12 characters, case_sensitive = true, admin-only hard-coded; three modules from
     # the registry, each named as not read.

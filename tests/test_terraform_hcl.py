@@ -594,3 +594,114 @@ def test_set_and_set_list_follow_helms_set_syntax(tmp_path: Path, block: str, st
     _, report, stderr = _scan(tmp_path, "--terraform", str(tree))
     assert _verdict(report, "OMA503")[0] == status, stderr
     assert _line(report, "OMA503") == ("tf/main.tf", 9)  # the set block
+
+
+# ---- unknowns that no rule reads hide nothing (found on public modules) ---------------------------
+
+WILD_POOL = '''
+variable "region" {}
+variable "idp_enabled" {}
+variable "clients" {
+  type = list(string)
+}
+resource "aws_cognito_user_pool" "pool" {
+  name = "p"
+  admin_create_user_config {
+    allow_admin_create_user_only = false
+  }
+  email_configuration {
+    source_arn            = aws_ses_domain_identity.main.arn
+    email_sending_account = "DEVELOPER"
+  }
+  verification_message_template {
+    email_message = "Your code for ${var.region} is {####}"
+  }
+  mfa_configuration = "ON"
+  software_token_mfa_configuration {
+    enabled = true
+  }
+  sms_configuration {
+    external_id    = "x"
+    sns_caller_arn = aws_iam_role.sms.arn
+    sns_region     = var.region
+  }
+}
+resource "aws_cognito_identity_provider" "google" {
+  user_pool_id  = aws_cognito_user_pool.pool.id
+  provider_name = "Google"
+  provider_type = "Google"
+}
+resource "aws_cognito_user_pool_client" "web" {
+  name                         = "web"
+  user_pool_id                 = aws_cognito_user_pool.pool.id
+  explicit_auth_flows          = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+  supported_identity_providers = var.idp_enabled ? [aws_cognito_identity_provider.google.provider_name] : []
+}
+resource "aws_cognito_user_pool_client" "more" {
+  count         = length(var.clients)
+  name          = "more-${count.index}"
+  user_pool_id  = aws_cognito_user_pool.pool.id
+  callback_urls = ["http://localhost:8585/callback"]
+}
+'''
+
+
+def test_unknowns_no_rule_reads_leave_the_pool_judged(tmp_path: Path) -> None:
+    """Decided from the file before running: an SES sender, a verification text and an SNS region
+    known only at apply are read by no rule; so OMA205 FAILs (allow_admin_create_user_only = false, l.10),
+    OMA203 PASSes (ON with TOTP), and the unknown identity providers of `web` do not hide that it offers
+    SRP (the pool is not federated-only). The counted client may exist or not: its callback (OMA301)
+    is SKIPPED naming var.clients, never dropped; OMA212 reads the SMS factor, unknown: SKIPPED."""
+    tree = _tree(tmp_path / "tf", {"main.tf": WILD_POOL})
+    code, report, stderr = _scan(tmp_path, "--terraform", str(tree))
+    assert code == 1, stderr
+    assert _verdict(report, "OMA205")[0] == "FAIL" and _line(report, "OMA205") == ("tf/main.tf", 10)
+    assert _verdict(report, "OMA203")[0] == "PASS"
+    status, message = _verdict(report, "OMA301")
+    assert status == "SKIPPED" and "var.clients" in message
+    status, message = _verdict(report, "OMA212")
+    assert status == "SKIPPED" and "sms_configuration" in message and "var.region has no default" in message
+
+
+def test_a_module_of_only_a_client_that_may_not_exist_is_judged_not_refused(tmp_path: Path) -> None:
+    """lgallard's client.tf alone: the client's for_each is unknown, its pool is elsewhere. Not "no
+    Cognito resource" (exit 2): the client is judged with what it writes unknown (OMA301 SKIPPED)."""
+    module = '''
+variable "enabled" {}
+resource "aws_cognito_user_pool_client" "client" {
+  count         = var.enabled ? 1 : 0
+  name          = "c"
+  user_pool_id  = var.pool_id
+  callback_urls = ["http://localhost:8585/callback"]
+}
+'''
+    tree = _tree(tmp_path / "tf", {"client.tf": module})
+    code, report, stderr = _scan(tmp_path, "--terraform", str(tree))
+    assert code in (0, 1), stderr
+    status, message = _verdict(report, "OMA301")
+    assert status == "SKIPPED" and "may be created or not" in message and "var.enabled" in message
+
+
+def test_a_template_leaving_the_email_sender_to_a_parameter_is_still_judged(tmp_path: Path) -> None:
+    """The same table serves CloudFormation: a `!Ref` inside EmailConfiguration, a `!Sub` in the
+    verification text, and OMA205 FAILs at AllowAdminCreateUserOnly (l.10), not SKIPPED."""
+    template = '''AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Sender:
+    Type: String
+Resources:
+  Pool:
+    Type: AWS::Cognito::UserPool
+    Properties:
+      AdminCreateUserConfig:
+        AllowAdminCreateUserOnly: false
+      EmailConfiguration:
+        EmailSendingAccount: DEVELOPER
+        SourceArn: !Ref Sender
+      VerificationMessageTemplate:
+        EmailMessage: !Sub "code for ${Sender} {####}"
+'''
+    tree = _tree(tmp_path / "cfn", {"t.yaml": template})
+    code, report, stderr = _scan(tmp_path, "--cloudformation", str(tree / "t.yaml"))
+    assert code == 1, stderr
+    assert _verdict(report, "OMA205")[0] == "FAIL" and _line(report, "OMA205") == ("cfn/t.yaml", 10)

@@ -105,13 +105,26 @@ def federated_only(snap: Snapshot) -> str | None:
     idps = snap.cognito.identity_providers or ()
     if not idps or not clients:
         return None
+    left: UnknownValue | None = None  # one client known to sign local users in decides, whatever else is unknown
     for client in clients:
-        if "COGNITO" in (client.supported_identity_providers or ()):
-            return None
-        if LOCAL_SIGN_IN_FLOWS & set(effective_auth_flows(client)):
-            return None
+        for local in (_offers_directory, _offers_password_flow):
+            try:
+                if local(client):
+                    return None
+            except UnknownValue as unknown:
+                left = left or unknown
+    if left is not None:
+        raise left
     names = ", ".join(sorted(i.name for i in idps))
     return f"federated-only pool: users sign in only through {names}; local-user controls do not apply"
+
+
+def _offers_directory(client: AppClient) -> bool:
+    return "COGNITO" in (client.supported_identity_providers or ())
+
+
+def _offers_password_flow(client: AppClient) -> bool:
+    return bool(LOCAL_SIGN_IN_FLOWS & set(effective_auth_flows(client)))
 
 
 def om_callback(snap: Snapshot) -> tuple[str, str | None, Outcome | None]:

@@ -287,7 +287,10 @@ class _Evaluator:
         if isinstance(obj, Lazy):
             return obj.get(name)
         if isinstance(obj, dict):
-            return obj[name] if name in obj else Unresolved(f"{traversal(expr) or name}: no such attribute")
+            if name in obj:
+                return obj[name]
+            text = traversal(expr) or name
+            return Unresolved(f"{text} is not declared" if text == f"var.{name}" else f"{text}: no such attribute")
         return Unresolved(f"{traversal(expr) or name}: not an object")
 
     def index(self, obj: Any, key: Any, expr: Expr) -> Any:

@@ -394,6 +394,20 @@ class Instance:
         kind, name = block.labels
         address = f"{self.prefix}{kind}.{name}"
         keys = self._instance_keys(block, address)
+        if isinstance(keys, Unresolved) and kind == "aws_cognito_user_pool_client":
+            # It may exist (once or more) or not: judged as a client whose every written argument is
+            # unknown, so the rules that read a client are SKIPPED naming why, and the pool's own rules
+            # are still judged (it was dropped, and a module of only such a client was refused).
+            why = f"{address} may be created or not: its count or for_each is unknown ({keys.why})"
+            refs = {link: self.absolute(references(block.attributes[link].expr), set())
+                    for link in _LINKS if link in block.attributes}
+            configured = sorted({*block.attributes, *(b.labels[0] if b.type == "dynamic" and b.labels else b.type
+                                                       for b in block.blocks)} - _META)
+            self.loader.out.resources.append(Resource(
+                address, kind, {}, {**refs, "configured": configured},
+                {name: why for name in configured if name not in _LINKS}, Location(block.file, block.line),
+                _written(block)))
+            return
         if isinstance(keys, Unresolved):
             self.loader.out.notes.append(f"{block.file}:{block.line}: {address} is not judged: how many instances "
                                          f"it has is unknown ({keys.why})")
