@@ -252,6 +252,11 @@ def test_missing_risk_permission_is_oma206_error_naming_it(iam_enforcing_moto: d
     assert found["OMA206"]["status"] == "ERROR"
     assert "missing IAM permission cognito-idp:DescribeRiskConfiguration" in found["OMA206"]["message"]
     assert found["OMA301"]["status"] == "PASS"  # DescribeUserPoolClient was allowed
+    # Nor the other services' reads (issue 25): only their rules ERROR, each naming its action.
+    assert found["OMA217"]["status"] == "ERROR"
+    assert "missing IAM permission wafv2:GetWebACLForResource" in found["OMA217"]["message"]
+    assert found["OMA218"]["status"] == "ERROR"
+    assert "missing IAM permission cognito-identity:ListIdentityPools" in found["OMA218"]["message"]
     assert m["no_risk_secret"] not in result.stdout + result.stderr
 
 
@@ -263,3 +268,60 @@ def test_rejected_credentials_are_one_line_and_exit_2(iam_enforcing_moto: dict[s
                      "json", "--output-dir", str(out), env=env)
     _nothing_scanned(result, out, "credentials were rejected")
     assert "wrong-secret-canary" not in result.stdout + result.stderr
+
+
+# ---- issue 25: the web ACL on the pool, and the identity pools that trust it ------------------------
+
+def _scan_pool(endpoint: str, pool_id: str, out: Path, *rules: str, env: dict[str, str] | None = None) -> Any:
+    return run_cli("scan", "--cognito-pool-id", pool_id, "--aws-endpoint-url", endpoint, "--rules", ",".join(rules),
+                   "--format", "json", "--output-dir", str(out), env=env)
+
+
+def test_web_acl_and_identity_pools_exact_findings(moto_endpoint: str, tmp_path: Path) -> None:
+    """Seeded in moto (GetIdentityPoolRoles and AllowClassicFlow through the lab's extension,
+    docs/moto-gaps.md): the walkthrough pool without a web ACL, trusted by an identity pool with guest
+    access (high), one with the basic flow and a loose token mapping (medium), one with neither (PASS),
+    and one that trusts another pool (not this pool's: not listed). The hardened pool has a web ACL
+    and no identity pool."""
+    import dataclasses
+
+    from auditor.lab.cognito import HARDENED, WALKTHROUGH, seed
+
+    loose = {"Roles": {"authenticated": "arn:aws:iam::123456789012:role/auth"},
+             "RoleMappings": {"openmetadata": {"Type": "Token", "AmbiguousRoleResolution": "AuthenticatedRole"}}}
+    spec = dataclasses.replace(WALKTHROUGH, identity_pools=(
+        {"IdentityPoolName": "guests", "AllowUnauthenticatedIdentities": True},
+        {"IdentityPoolName": "classic", "AllowUnauthenticatedIdentities": False, "AllowClassicFlow": True,
+         "_roles": loose},
+        {"IdentityPoolName": "tidy", "AllowUnauthenticatedIdentities": False},
+        {"IdentityPoolName": "elsewhere", "AllowUnauthenticatedIdentities": True,
+         "_trusts": "cognito-idp.us-east-1.amazonaws.com/us-east-1_SomeoneElse"}))
+    weak, strong = seed(moto_endpoint, spec), seed(moto_endpoint, HARDENED)
+    result = _scan_pool(moto_endpoint, weak.pool_id, tmp_path / "weak", "OMA217", "OMA218")
+    got = sorted((f["rule_id"], f["status"], f["severity"], f["evidence"].get("identity_pool"))
+                 for f in result.json()["findings"])
+    assert got == [("OMA217", "FAIL", "medium", None), ("OMA218", "FAIL", "high", "guests"),
+                   ("OMA218", "FAIL", "medium", "classic"), ("OMA218", "PASS", "medium", "tidy")]
+    classic = next(f for f in result.json()["findings"] if f["evidence"].get("identity_pool") == "classic")
+    assert classic["evidence"]["ambiguous_tokens_get_authenticated_role"] == ["openmetadata"]
+    assert result.code == 1
+    result = _scan_pool(moto_endpoint, strong.pool_id, tmp_path / "strong", "OMA217", "OMA218")
+    assert statuses(result.json()) == {"OMA217": ["PASS"], "OMA218": ["PASS"]}
+    assert result.code == 0
+
+
+def test_the_guard_refuses_credential_minting_calls_of_the_other_services(moto_endpoint: str) -> None:
+    """cognito-identity's GetId, GetCredentialsForIdentity and GetOpenIdToken mint identities and
+    credentials; wafv2's writes change the target: none is sent."""
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+    identity = cognito_client(AwsOptions(region="us-east-1", endpoint_url=moto_endpoint), "cognito-identity")
+    waf = cognito_client(AwsOptions(region="us-east-1", endpoint_url=moto_endpoint), "wafv2")
+    with pytest.raises(WriteRefused, match="cognito-identity GetId"):
+        identity.get_id(IdentityPoolId="us-east-1:11111111-2222-3333-4444-555555555555")
+    with pytest.raises(WriteRefused, match="GetCredentialsForIdentity"):
+        identity.get_credentials_for_identity(IdentityId="us-east-1:11111111-2222-3333-4444-555555555555")
+    with pytest.raises(WriteRefused, match="wafv2 AssociateWebACL"):
+        waf.associate_web_acl(WebACLArn="arn:aws:wafv2:us-east-1:1:regional/webacl/x/1",
+                              ResourceArn="arn:aws:cognito-idp:us-east-1:1:userpool/us-east-1_x")
+    assert identity.list_identity_pools(MaxResults=10)["ResponseMetadata"]["HTTPStatusCode"] == 200

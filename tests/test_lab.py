@@ -149,7 +149,7 @@ def test_lab_serve_prints_one_json_line() -> None:
     try:
         assert proc.stdout is not None
         line = json.loads(proc.stdout.readline())
-        assert set(line) == {"scenario", "om_url", "aws_endpoint_url", "admin_token"}
+        assert set(line) == {"scenario", "om_url", "aws_endpoint_url", "admin_token", "aws_env"}
         assert line["scenario"] == "hardened" and line["om_url"].startswith("http://127.0.0.1:")
         assert requests.get(line["om_url"] + "/api/v1/system/version", timeout=5).status_code == 200
     finally:

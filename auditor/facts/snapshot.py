@@ -40,6 +40,8 @@ COGNITO_CLIENTS = "cognito.clients"
 COGNITO_IDPS = "cognito.identity_providers"
 COGNITO_REF = "cognito.ref"
 COGNITO_RISK = "cognito.risk_configurations"
+COGNITO_WAF = "cognito.web_acl"
+COGNITO_IDENTITY_POOLS = "cognito.identity_pools"
 CONF_JWT = "conf.jwt"
 CONF_FERNET = "conf.fernet"
 CONF_INITIAL_ADMINS = "conf.initial_admins"
@@ -377,6 +379,38 @@ class RiskConfig:
 
 
 @dataclass(frozen=True)
+class WebAcl:
+    """wafv2 GetWebACLForResource on the user pool's ARN: the web ACL in front of the pool's hosted
+    sign-in, token endpoint and public API operations, or none (`arn` None)."""
+
+    arn: str | None
+    name: str | None
+
+
+@dataclass(frozen=True)
+class RoleMapping:
+    """One entry of an identity pool's RoleMappings (GetIdentityPoolRoles; RoleMappingType)."""
+
+    provider: str
+    type: str | None  # Token | Rules
+    ambiguous_role_resolution: str | None  # AuthenticatedRole | Deny
+
+
+@dataclass(frozen=True)
+class IdentityPool:
+    """An identity pool whose CognitoIdentityProviders name the audited user pool (DescribeIdentityPool):
+    its users, and with guest access anyone, get AWS credentials through it."""
+
+    id: str
+    name: str | None
+    allow_unauthenticated: bool | None  # AllowUnauthenticatedIdentities
+    allow_classic_flow: bool | None  # AllowClassicFlow (absent: false)
+    clients: tuple[str, ...]  # the user pool's app clients it trusts (ClientId)
+    role_mappings: tuple[RoleMapping, ...] | None  # None: GetIdentityPoolRoles not read
+    roles_error: str | None = None  # why they were not read (a refused GetIdentityPoolRoles)
+
+
+@dataclass(frozen=True)
 class CognitoFacts:
     ref: PoolRef | None = None
     user_pool: UserPool | None = None
@@ -385,6 +419,8 @@ class CognitoFacts:
     clients: tuple[AppClient, ...] | None = None
     identity_providers: tuple[IdentityProvider, ...] | None = None
     risk_configurations: tuple[RiskConfig, ...] | None = None
+    web_acl: WebAcl | None = None
+    identity_pools: tuple[IdentityPool, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -433,8 +469,8 @@ CONF_KEYS = _keys("conf", ConfFacts)
 INPUT_KEYS = frozenset((*OM_KEYS, *COGNITO_KEYS, *CONF_KEYS))
 _NAMED = {OM_VERSION, OM_AUTH_CONFIG, OM_AUTHORIZER, OM_JWKS, OM_ENDPOINT, OM_ANONYMOUS, OM_ADMIN_USER, OM_ADMIN_USERS,
           OM_BOTS, OM_LOGIN_PROBE, OM_TOKEN_PROBE, OM_SECURITY_CONFIG, COGNITO_POOL, COGNITO_MFA, COGNITO_DOMAIN,
-          COGNITO_CLIENTS, COGNITO_IDPS, COGNITO_REF, COGNITO_RISK, CONF_JWT, CONF_FERNET, CONF_INITIAL_ADMINS,
-          CONF_SECRETS, CONF_LDAP}
+          COGNITO_CLIENTS, COGNITO_IDPS, COGNITO_REF, COGNITO_RISK, COGNITO_WAF, COGNITO_IDENTITY_POOLS, CONF_JWT,
+          CONF_FERNET, CONF_INITIAL_ADMINS, CONF_SECRETS, CONF_LDAP}
 assert _NAMED <= INPUT_KEYS, _NAMED - INPUT_KEYS  # import-time: a misspelled constant cannot ship
 
 

@@ -29,6 +29,10 @@ class CognitoSeed:
     other_clients: tuple[dict[str, Any], ...] = field(default_factory=tuple)  # besides OpenMetadata's
     risk: dict[str, Any] | None = None  # SetRiskConfiguration members for the pool
     client_risk: dict[str, Any] | None = None  # ... and for OpenMetadata's client
+    web_acl: bool = False  # a regional WAF web ACL associated with the pool
+    # CreateIdentityPool members, plus `_trusts` ("pool": the seeded pool and OpenMetadata's client,
+    # or another provider name) and `_roles` (SetIdentityPoolRoles members)
+    identity_pools: tuple[dict[str, Any], ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,54 @@ def _extend_moto() -> None:
 
     CognitoIdpResponse.set_risk_configuration = set_risk_configuration  # type: ignore[attr-defined]
     CognitoIdpResponse.describe_risk_configuration = describe_risk_configuration  # type: ignore[attr-defined]
+    _extend_identity_pools()
+
+
+# What moto 5.2.5's cognito-identity drops: AllowClassicFlow (not kept), and Get/SetIdentityPoolRoles
+# ("not implemented"). Keyed by identity pool id, as the lab's administrator set them.
+_CLASSIC: dict[str, bool] = {}
+_ROLES: dict[str, dict[str, Any]] = {}
+
+
+def _extend_identity_pools() -> None:
+    """Answer in botocore cognito-identity 2014-06-30's shapes: IdentityPool carries AllowClassicFlow
+    (false when it was not given); GetIdentityPoolRoles answers IdentityPoolId, Roles and RoleMappings
+    as SetIdentityPoolRoles stored them, and an unknown pool is moto's own ResourceNotFoundException.
+    Listed in docs/moto-gaps.md."""
+    import json
+
+    from moto.cognitoidentity.responses import CognitoIdentityResponse
+
+    create, describe = CognitoIdentityResponse.create_identity_pool, CognitoIdentityResponse.describe_identity_pool
+
+    def with_classic(answer: str) -> str:
+        pool = json.loads(answer)
+        return json.dumps({**pool, "AllowClassicFlow": _CLASSIC.get(pool.get("IdentityPoolId"), False)})
+
+    def create_identity_pool(self: Any) -> str:
+        answer = json.loads(create(self))
+        _CLASSIC[answer["IdentityPoolId"]] = self._get_param("AllowClassicFlow") is True
+        return with_classic(json.dumps(answer))
+
+    def describe_identity_pool(self: Any) -> str:
+        return with_classic(describe(self))
+
+    def set_identity_pool_roles(self: Any) -> str:
+        pool = self._get_param("IdentityPoolId")
+        self.backend.describe_identity_pool(pool)
+        mappings = self._get_param("RoleMappings")
+        _ROLES[pool] = {"Roles": self._get_param("Roles") or {}, **({"RoleMappings": mappings} if mappings else {})}
+        return ""
+
+    def get_identity_pool_roles(self: Any) -> str:
+        pool = self._get_param("IdentityPoolId")
+        self.backend.describe_identity_pool(pool)
+        return json.dumps({"IdentityPoolId": pool, **_ROLES.get(pool, {"Roles": {}})})
+
+    CognitoIdentityResponse.create_identity_pool = create_identity_pool  # type: ignore[method-assign]
+    CognitoIdentityResponse.describe_identity_pool = describe_identity_pool  # type: ignore[method-assign]
+    CognitoIdentityResponse.set_identity_pool_roles = set_identity_pool_roles  # type: ignore[attr-defined]
+    CognitoIdentityResponse.get_identity_pool_roles = get_identity_pool_roles  # type: ignore[attr-defined]
 
 
 class MotoServer:
@@ -122,8 +174,30 @@ def seed(endpoint_url: str, spec: CognitoSeed) -> SeededPool:
         idp.set_risk_configuration(UserPoolId=pool_id, **spec.risk)
     if spec.client_risk is not None:
         idp.set_risk_configuration(UserPoolId=pool_id, ClientId=client_id, **spec.client_risk)
+    if spec.web_acl:
+        waf = session.client("wafv2", endpoint_url=endpoint_url)
+        acl = waf.create_web_acl(Name=f"openmetadata-{uuid.uuid4().hex[:8]}", Scope="REGIONAL",
+                                 DefaultAction={"Allow": {}}, Rules=[],
+                                 VisibilityConfig={"SampledRequestsEnabled": False, "CloudWatchMetricsEnabled": False,
+                                                   "MetricName": "openmetadata"})["Summary"]
+        arn = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]["Arn"]
+        waf.associate_web_acl(WebACLArn=acl["ARN"], ResourceArn=arn)
+    for identity in spec.identity_pools:
+        _seed_identity_pool(session, endpoint_url, identity, pool_id, client_id)
     issuer = spec.pool.get("IssuerConfiguration", {}).get("Type", "ORIGINAL")
     return SeededPool(endpoint_url=endpoint_url, pool_id=pool_id, client_id=client_id, issuer_type=issuer)
+
+
+def _seed_identity_pool(session: Any, endpoint_url: str, spec: dict[str, Any], pool_id: str, client_id: str) -> None:
+    identity = session.client("cognito-identity", endpoint_url=endpoint_url)
+    trusts = spec.get("_trusts", "pool")
+    provider = f"cognito-idp.{REGION}.amazonaws.com/{pool_id}" if trusts == "pool" else str(trusts)
+    members = {k: v for k, v in spec.items() if not k.startswith("_")}
+    created = identity.create_identity_pool(
+        **members, CognitoIdentityProviders=[{"ProviderName": provider, "ClientId": client_id,
+                                              "ServerSideTokenCheck": False}])
+    if spec.get("_roles"):
+        identity.set_identity_pool_roles(IdentityPoolId=created["IdentityPoolId"], **spec["_roles"])
 
 
 # OpenMetadata's Amazon Cognito SSO guide, followed literally, with its usual slips: no schema (so
@@ -166,6 +240,7 @@ HARDENED = CognitoSeed(
             "RefreshTokenValidity": 12, "TokenValidityUnits": {"RefreshToken": "hours"},
             "RefreshTokenRotation": {"Feature": "ENABLED", "RetryGracePeriodSeconds": 10}},
     software_token_mfa=True,
+    web_acl=True,
     risk={"CompromisedCredentialsRiskConfiguration": {"Actions": {"EventAction": "BLOCK"}},
           "AccountTakeoverRiskConfiguration": {"Actions": {
               "LowAction": {"Notify": False, "EventAction": "MFA_IF_CONFIGURED"},

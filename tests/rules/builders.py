@@ -9,6 +9,7 @@ from auditor.facts.snapshot import (
     AppClient,
     AuthConfig,
     CognitoFacts,
+    IdentityPool,
     IdentityProvider,
     MfaConfig,
     PasswordPolicy,
@@ -18,6 +19,7 @@ from auditor.facts.snapshot import (
     SchemaAttribute,
     TokenValidity,
     UserPool,
+    WebAcl,
 )
 from tests.helpers import snap
 
@@ -60,12 +62,23 @@ def om_auth(**changes: Any) -> AuthConfig:
     return dataclasses.replace(base, **changes)
 
 
+GOOD_ACL = WebAcl(arn="arn:aws:wafv2:us-east-1:123456789012:regional/webacl/om/1", name="om")
+
+
 def cognito(user_pool: UserPool = GOOD_POOL, clients: tuple[AppClient, ...] = (GOOD_CLIENT,),
             idps: tuple[IdentityProvider, ...] = (), mfa: MfaConfig = GOOD_MFA, auth: AuthConfig | None = None,
-            ref: PoolRef = REF, risks: tuple[RiskConfig, ...] | None = (BLOCKING,)) -> Any:
+            ref: PoolRef = REF, risks: tuple[RiskConfig, ...] | None = (BLOCKING,), web_acl: WebAcl = GOOD_ACL,
+            identity_pools: tuple[IdentityPool, ...] = ()) -> Any:
     s = snap(auth_config=auth or om_auth())
     return dataclasses.replace(s, cognito=CognitoFacts(ref=ref, user_pool=user_pool, mfa=mfa, clients=clients,
-                                                       identity_providers=idps, risk_configurations=risks))
+                                                       identity_providers=idps, risk_configurations=risks,
+                                                       web_acl=web_acl, identity_pools=identity_pools))
+
+
+def identity_pool(**changes: Any) -> IdentityPool:
+    base = IdentityPool(id="us-east-1:11111111-2222-3333-4444-555555555555", name="analytics",
+                        allow_unauthenticated=False, allow_classic_flow=False, clients=(CLIENT_ID,), role_mappings=())
+    return dataclasses.replace(base, **changes)
 
 
 FEDERATED_CLIENT = client(supported_identity_providers=("Okta",), explicit_auth_flows=("ALLOW_REFRESH_TOKEN_AUTH",))

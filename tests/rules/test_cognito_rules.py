@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from auditor.facts.snapshot import MfaConfig, PasswordPolicy, SchemaAttribute, TokenValidity
-from auditor.report.model import Status
+from auditor.facts.snapshot import MfaConfig, PasswordPolicy, RoleMapping, SchemaAttribute, TokenValidity, WebAcl
+from auditor.report.model import Severity, Status
 from tests.helpers import _RULES, only_status, run
 from tests.rules.builders import (
     FEDERATED_CLIENT,
@@ -16,6 +16,7 @@ from tests.rules.builders import (
     POOL_ID,
     client,
     cognito,
+    identity_pool,
     om_auth,
     pool,
 )
@@ -104,8 +105,32 @@ CASES: list[tuple[str, Any, Status]] = [
     ("OMA404", cognito(clients=(client(callback_urls=("https://om.example.com/callback",
                                                       "https://old-staging.example.net/callback")),)), Status.FAIL),
     ("OMA404", cognito(clients=(client(callback_urls=("https://OM.example.com./callback",)),)), Status.PASS),
+    ("OMA217", cognito(), Status.PASS),
+    ("OMA217", cognito(web_acl=WebAcl(arn=None, name=None)), Status.FAIL),
+    ("OMA218", cognito(), Status.PASS),
+    ("OMA218", cognito(identity_pools=(identity_pool(),)), Status.PASS),
+    ("OMA218", cognito(identity_pools=(identity_pool(allow_unauthenticated=True),)), Status.FAIL),
+    ("OMA218", cognito(identity_pools=(identity_pool(allow_classic_flow=True),)), Status.FAIL),
+    ("OMA218", cognito(identity_pools=(identity_pool(role_mappings=None, roles_error="AccessDenied: missing IAM "
+                                                     "permission cognito-identity:GetIdentityPoolRoles"),)),
+     Status.ERROR),
     *TODAY_CASES,
 ]
+
+
+def test_an_identity_pool_with_guest_access_is_high_and_names_loose_token_mappings() -> None:
+    """Guest access is graver than the rule's medium; a Token mapping whose ambiguous tokens get the
+    authenticated role is named, and on its own is no failure."""
+    loose = (RoleMapping("cognito-idp.us-east-1.amazonaws.com/us-east-1_abc123:client0000000001", "Token",
+                         "AuthenticatedRole"),)
+    [guest] = run("OMA218", cognito(identity_pools=(identity_pool(allow_unauthenticated=True, role_mappings=loose),)))
+    assert (guest.status, guest.severity) == (Status.FAIL, Severity.HIGH)
+    assert "tokens it cannot map get the authenticated role" in guest.message
+    [classic] = run("OMA218", cognito(identity_pools=(identity_pool(allow_classic_flow=True),)))
+    assert (classic.status, classic.severity) == (Status.FAIL, None)
+    [named] = run("OMA218", cognito(identity_pools=(identity_pool(role_mappings=loose),)))
+    assert named.status is Status.PASS and named.evidence["ambiguous_tokens_get_authenticated_role"] == [
+        loose[0].provider]
 
 
 @pytest.mark.parametrize(("rule_id", "snapshot", "expected"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
@@ -115,7 +140,7 @@ def test_rule_outcome(rule_id: str, snapshot: Any, expected: Status) -> None:
 
 def test_every_cognito_rule_has_pass_and_fail_cases() -> None:
     ids = {rid for rid in _RULES if rid[3] in "234"}
-    assert len(ids) == 30
+    assert len(ids) == 32
     for wanted in (Status.PASS, Status.FAIL):
         covered = {c[0] for c in CASES if c[2] is wanted}
         assert ids <= covered, f"rules without a {wanted} case: {sorted(ids - covered)}"

@@ -8,6 +8,7 @@ secrets are dropped here, at collection.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import threading
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import boto3
+import botocore
 import botocore.config
 import botocore.exceptions
 
@@ -27,28 +29,35 @@ from auditor.common.untrusted import MalformedInput, clean_text, clean_tree
 from auditor.facts.snapshot import (
     COGNITO_CLIENTS,
     COGNITO_DOMAIN,
+    COGNITO_IDENTITY_POOLS,
     COGNITO_IDPS,
     COGNITO_MFA,
     COGNITO_POOL,
     COGNITO_RISK,
+    COGNITO_WAF,
     AppClient,
     CognitoFacts,
     DomainInfo,
+    IdentityPool,
     IdentityProvider,
     MfaConfig,
     PoolRef,
     Problem,
     RiskConfig,
     UserPool,
+    WebAcl,
 )
 from auditor.sources.cognito import transport as aws_transport
 from auditor.sources.cognito.parsers import (
     dict_of,
     parse_app_client,
     parse_domain,
+    parse_identity_pool,
     parse_mfa,
     parse_risk,
     parse_user_pool,
+    parse_web_acl,
+    provider_name,
     str_of,
 )
 from auditor.sources.guard import guarded
@@ -62,6 +71,15 @@ T = TypeVar("T")
 READ_OPERATIONS = frozenset({"DescribeUserPool", "GetUserPoolMfaConfig", "DescribeUserPoolDomain",
                              "ListUserPoolClients", "DescribeUserPoolClient", "ListIdentityProviders",
                              "DescribeRiskConfiguration"})
+# The other services' reads, by botocore service name: the web ACL in front of the pool (wafv2), and
+# the identity pools that trust it (cognito-identity; GetCredentialsForIdentity, GetId and
+# GetOpenIdToken* mint identities or credentials and are never sent).
+SERVICE_READS: dict[str, frozenset[str]] = {
+    "cognito-idp": READ_OPERATIONS,
+    "wafv2": frozenset({"GetWebACLForResource"}),
+    "cognito-identity": frozenset({"ListIdentityPools", "DescribeIdentityPool", "GetIdentityPoolRoles"}),
+}
+MAX_IDENTITY_POOLS = 1000  # identity pools of the account and region read per target
 TARGET_BUDGET = 120.0  # wall time for all Cognito calls of one target, as on the OpenMetadata side
 MESSAGE_CHARS = 200  # of an AWS error message kept in a finding
 MAX_ATTEMPTS = 3
@@ -89,13 +107,14 @@ class AwsOptions:
 
 
 def refuse_writes(model: Any, **_: Any) -> None:
-    """botocore before-call hook: only the operations in READ_OPERATIONS may be sent."""
+    """botocore before-call hook: only the operations in SERVICE_READS may be sent."""
     name = getattr(model, "name", "")
-    if name not in READ_OPERATIONS:
-        raise WriteRefused(f"refused to send cognito-idp {name}: omaudit sends only its own reads")
+    service = str(getattr(getattr(model, "service_model", None), "service_name", "cognito-idp"))
+    if name not in SERVICE_READS.get(service, frozenset()):
+        raise WriteRefused(f"refused to send {service} {name}: omaudit sends only its own reads")
 
 
-_clients: dict[tuple[str | None, str, str | None], Any] = {}
+_clients: dict[tuple[str | None, str, str | None, str], Any] = {}
 _sessions: dict[str | None, Any] = {}  # one boto3 Session per profile: its loader caches the service model
 _warmed: set[str | None] = set()
 _clients_lock = threading.Lock()
@@ -127,22 +146,24 @@ def _config() -> botocore.config.Config:
                                   max_pool_connections=MAX_POOL_CONNECTIONS)
 
 
-def cognito_client(options: AwsOptions) -> Any:
-    """One guarded client per (profile, region, endpoint), created under a lock (Sessions are not thread-safe)."""
-    key = (options.profile, options.region, options.endpoint_url)
+def cognito_client(options: AwsOptions, service: str = "cognito-idp") -> Any:
+    """One guarded client per (profile, region, endpoint, service), created under a lock (Sessions are
+    not thread-safe)."""
+    key = (options.profile, options.region, options.endpoint_url, service)
     with _clients_lock:
         if key in _clients:
             return _clients[key]
         session = _session(options.profile)
         try:
-            client = session.client("cognito-idp", region_name=options.region, endpoint_url=options.endpoint_url,
+            client = session.client(service, region_name=options.region, endpoint_url=options.endpoint_url,
                                     config=_config())
         except ValueError as exc:
             raise InputError(f"--aws-endpoint-url is not usable: {exc}") from None
         client.meta.events.register("before-call", refuse_writes)
         # boto3 keeps botocore's session private; its resolved `ca_bundle` is read from there.
         ca_bundle = session._session.get_config_variable("ca_bundle")
-        client.meta.events.register("before-send.cognito-idp", aws_transport.handler(ca_bundle))
+        client.meta.events.register(f"before-send.{client.meta.service_model.service_id.hyphenize()}",
+                                    aws_transport.handler(ca_bundle))
         _register_credentials(session)
         _clients[key] = client
         return client
@@ -178,7 +199,7 @@ def _register_credentials(session: Any) -> None:
         register(frozen.access_key, frozen.secret_key, frozen.token)
 
 
-def describe_error(operation: str, exc: Exception) -> tuple[str, Cause]:
+def describe_error(operation: str, exc: Exception, service: str = "cognito-idp") -> tuple[str, Cause]:
     """One sentence for an AWS failure, naming the IAM action where permission is missing, and its cause."""
     if isinstance(exc, botocore.exceptions.ClientError):
         error = exc.response.get("Error", {}) if isinstance(exc.response, dict) else {}
@@ -194,7 +215,7 @@ def describe_error(operation: str, exc: Exception) -> tuple[str, Cause]:
         message = cut(message, MESSAGE_CHARS)
         code = cut(code, 80)
         if code in ACCESS_DENIED:
-            return f"AccessDenied: missing IAM permission cognito-idp:{operation}", Cause.DENIED
+            return f"AccessDenied: missing IAM permission {service}:{operation}", Cause.DENIED
         if code in CREDENTIAL_ERRORS:
             return f"{operation}: the AWS credentials were rejected ({code})", Cause.CREDENTIALS
         if code == "ResourceNotFoundException":
@@ -221,7 +242,7 @@ class CognitoCollector:
         self.problems: dict[str, Problem] = {}
         self.until = time.monotonic() + budget
 
-    def _call(self, operation: str, **params: Any) -> dict[str, Any]:
+    def _call(self, operation: str, service: str = "cognito-idp", **params: Any) -> dict[str, Any]:
         """One read, within the target's budget; its answer cleaned and redacted where it enters.
 
         botocore parses what a hostile endpoint sends with parsers that can fail in any way (an
@@ -229,10 +250,10 @@ class CognitoCollector:
         is this call's CollectionError; everything else (WriteRefused included) goes on up.
         """
         try:
-            client = cognito_client(self.aws)
+            client = cognito_client(self.aws, service)
         except InputError as exc:
             raise CollectionError(str(exc), Cause.CREDENTIALS) from None
-        method = getattr(client, _snake(operation))
+        method = getattr(client, botocore.xform_name(operation))
         try:
             with aws_transport.budget(self.until):
                 result = method(**params)
@@ -241,7 +262,7 @@ class CognitoCollector:
         except CollectionError as exc:
             raise CollectionError(f"{operation}: {exc}", exc.cause) from None
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
-            raise CollectionError(*describe_error(operation, exc)) from None
+            raise CollectionError(*describe_error(operation, exc, service)) from None
         except Exception as exc:  # noqa: BLE001 - botocore's parsers of hostile bodies (see docstring)
             raise CollectionError(f"{operation}: the answer could not be parsed ({type(exc).__name__})") from None
         try:
@@ -250,10 +271,11 @@ class CognitoCollector:
             raise CollectionError(str(exc)) from None
         return cleaned if isinstance(cleaned, dict) else {}
 
-    def _pages(self, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
+    def _pages(self, operation: str, key: str, service: str = "cognito-idp", **params: Any
+               ) -> Iterator[dict[str, Any]]:
         token: str | None = None
         for _ in range(100):
-            page = self._call(operation, **params, **({"NextToken": token} if token else {}))
+            page = self._call(operation, service, **params, **({"NextToken": token} if token else {}))
             yield from (x for x in page.get(key) or [] if isinstance(x, dict))
             token = page.get("NextToken")
             if not token:
@@ -280,18 +302,21 @@ class CognitoCollector:
         mfa = calls.submit(self._guard, COGNITO_MFA, self._mfa)
         clients = calls.submit(self._guard, COGNITO_CLIENTS, self._clients)
         idps = calls.submit(self._guard, COGNITO_IDPS, self._identity_providers)
+        identity_pools = calls.submit(self._guard, COGNITO_IDENTITY_POOLS, self._identity_pools)
         pool = pool_read.result()
         if pool is None and self._fatal(self.problems[COGNITO_POOL]):
             # The pool does not exist or the credentials are refused: that is the one reason to give.
-            for other in (mfa, clients, idps):
+            for other in (mfa, clients, idps, identity_pools):
                 other.result()
-            for key in (COGNITO_MFA, COGNITO_DOMAIN, COGNITO_CLIENTS, COGNITO_IDPS, COGNITO_RISK):
+            for key in (COGNITO_MFA, COGNITO_DOMAIN, COGNITO_CLIENTS, COGNITO_IDPS, COGNITO_RISK, COGNITO_WAF,
+                        COGNITO_IDENTITY_POOLS):
                 self.problems[key] = self.problems[COGNITO_POOL]
             return CognitoFacts(ref=self.ref), dict(sorted(self.problems.items()))
         listed = clients.result()
         facts = CognitoFacts(ref=self.ref, user_pool=pool, mfa=mfa.result(), domain=self._domain(pool),
                              clients=listed, identity_providers=idps.result(),
-                             risk_configurations=self._risks(pool, listed))
+                             risk_configurations=self._risks(pool, listed), web_acl=self._web_acl(pool),
+                             identity_pools=identity_pools.result())
         return facts, dict(sorted(self.problems.items()))
 
     @staticmethod
@@ -367,11 +392,43 @@ class CognitoCollector:
         raw = self._call("DescribeUserPoolClient", UserPoolId=self.ref.pool_id, ClientId=client_id)
         return parse_app_client(dict_of(raw.get("UserPoolClient")))
 
+    def _web_acl(self, pool: UserPool | None) -> WebAcl | None:
+        """The WAF web ACL on the pool's ARN (DescribeUserPool's Arn)."""
+        if pool is None or not pool.arn:
+            self.problems[COGNITO_WAF] = Problem("error", "needs the user pool's ARN (DescribeUserPool), "
+                                                          "which could not be read")
+            return None
+        arn = pool.arn
+        return self._guard(COGNITO_WAF, lambda: parse_web_acl(self._call("GetWebACLForResource", "wafv2",
+                                                                          ResourceArn=arn)))
+
+    def _identity_pools(self) -> tuple[IdentityPool, ...]:
+        """Every identity pool of the account and region whose providers name this user pool, with its
+        role mappings. Bounded by MAX_IDENTITY_POOLS: more is an ERROR, not a judgement on a sample."""
+        ids = [str(p["IdentityPoolId"]) for p in self._pages("ListIdentityPools", "IdentityPools", "cognito-identity",
+                                                              MaxResults=60)
+               if isinstance(p.get("IdentityPoolId"), str)]
+        ids = list(dict.fromkeys(ids))
+        if len(ids) > MAX_IDENTITY_POOLS:
+            raise CollectionError(f"ListIdentityPools: more than {MAX_IDENTITY_POOLS} identity pools; not all "
+                                  "were read", Cause.BAD_ANSWER)
+        trusted = provider_name(self.aws.region, self.ref.pool_id)
+        with ThreadPoolExecutor(max_workers=PARALLEL_CALLS, thread_name_prefix="omaudit-identity") as calls:
+            found = list(calls.map(lambda i: self._identity_pool(i, trusted), ids))
+        return tuple(p for p in found if p is not None)
+
+    def _identity_pool(self, identity_pool_id: str, trusted: str) -> IdentityPool | None:
+        raw = self._call("DescribeIdentityPool", "cognito-identity", IdentityPoolId=identity_pool_id)
+        if parse_identity_pool(raw, trusted, None) is None:
+            return None
+        try:
+            roles = self._call("GetIdentityPoolRoles", "cognito-identity", IdentityPoolId=identity_pool_id)
+        except CollectionError as exc:  # what DescribeIdentityPool said is still judged
+            found = parse_identity_pool(raw, trusted, None)
+            return dataclasses.replace(found, roles_error=str(exc)) if found is not None else None
+        return parse_identity_pool(raw, trusted, roles)
+
     def _identity_providers(self) -> tuple[IdentityProvider, ...]:
         return tuple(IdentityProvider(name=str(p.get("ProviderName")), type=str_of(p.get("ProviderType")))
                      for p in self._pages("ListIdentityProviders", "Providers", UserPoolId=self.ref.pool_id,
                                           MaxResults=60))
-
-
-def _snake(operation: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in operation).lstrip("_")

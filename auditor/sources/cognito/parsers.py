@@ -14,13 +14,16 @@ from auditor.facts.snapshot import (
     AppClient,
     DcrConfig,
     DomainInfo,
+    IdentityPool,
     MfaConfig,
     PasswordPolicy,
     RecoveryOption,
     RiskConfig,
+    RoleMapping,
     SchemaAttribute,
     TokenValidity,
     UserPool,
+    WebAcl,
 )
 
 
@@ -112,6 +115,36 @@ def parse_risk(raw: dict[str, Any], asked: str | None) -> RiskConfig:
     compromised = str_of(on_compromise.get("EventAction"))
     return RiskConfig(asked_client=asked, client_level=isinstance(raw.get("ClientId"), str),
                       compromised_action=compromised, takeover_actions=actions)
+
+
+def provider_name(region: str, pool_id: str) -> str:
+    """How an identity pool names a user pool in CognitoIdentityProviders (CognitoIdentityProvider
+    .ProviderName: "cognito-idp.us-east-1.amazonaws.com/us-east-1_123456789")."""
+    return f"cognito-idp.{region}.amazonaws.com/{pool_id}"
+
+
+def parse_identity_pool(raw: dict[str, Any], trusted: str, roles: dict[str, Any] | None) -> IdentityPool | None:
+    """DescribeIdentityPool (IdentityPool, botocore cognito-identity 2014-06-30), when a provider of it is
+    `trusted` (provider_name()); `roles` is GetIdentityPoolRoles' answer, None when not read."""
+    providers = [dict_of(p) for p in raw.get("CognitoIdentityProviders") or [] if isinstance(p, dict)]
+    clients = tuple(str(p.get("ClientId")) for p in providers if p.get("ProviderName") == trusted)
+    if not clients:
+        return None
+    mappings = None
+    if roles is not None:
+        mappings = tuple(RoleMapping(provider=str(name), type=str_of(dict_of(m).get("Type")),
+                                     ambiguous_role_resolution=str_of(dict_of(m).get("AmbiguousRoleResolution")))
+                         for name, m in dict_of(roles.get("RoleMappings")).items())
+    return IdentityPool(id=str(raw.get("IdentityPoolId")), name=str_of(raw.get("IdentityPoolName")),
+                        allow_unauthenticated=bool_of(raw.get("AllowUnauthenticatedIdentities")),
+                        allow_classic_flow=bool_of(raw.get("AllowClassicFlow")), clients=clients,
+                        role_mappings=mappings)
+
+
+def parse_web_acl(raw: dict[str, Any]) -> WebAcl:
+    """GetWebACLForResource: WebACL is absent when no web ACL is associated (botocore wafv2 2019-07-29)."""
+    acl = dict_of(raw.get("WebACL"))
+    return WebAcl(arn=str_of(acl.get("ARN")), name=str_of(acl.get("Name")))
 
 
 def parse_mfa(raw: dict[str, Any]) -> MfaConfig:
