@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import run_cli_in_process
+from tests.conftest import DATA, run_cli_in_process
 
 POOL = '''
 resource "aws_cognito_user_pool" "pool" {
@@ -705,3 +705,165 @@ Resources:
     code, report, stderr = _scan(tmp_path, "--cloudformation", str(tree / "t.yaml"))
     assert code == 1, stderr
     assert _verdict(report, "OMA205")[0] == "FAIL" and _line(report, "OMA205") == ("cfn/t.yaml", 10)
+
+
+# ---- issue 25: the web ACL and the identity pools, from files ----------------------------------------
+
+PERIMETER_TF = '''resource "aws_cognito_user_pool" "pool" {
+  name = "om"
+}
+resource "aws_cognito_user_pool_client" "om" {
+  name         = "om"
+  user_pool_id = aws_cognito_user_pool.pool.id
+}
+resource "aws_wafv2_web_acl_association" "pool" {
+  resource_arn = aws_cognito_user_pool.pool.arn
+  web_acl_arn  = aws_wafv2_web_acl.main.arn
+}
+resource "aws_cognito_identity_pool" "guests" {
+  identity_pool_name               = "guests"
+  allow_unauthenticated_identities = true
+  cognito_identity_providers {
+    client_id     = aws_cognito_user_pool_client.om.id
+    provider_name = aws_cognito_user_pool.pool.endpoint
+  }
+}
+resource "aws_cognito_identity_pool" "tidy" {
+  identity_pool_name               = "tidy"
+  allow_unauthenticated_identities = false
+  dynamic "cognito_identity_providers" {
+    for_each = [1]
+    content {
+      client_id     = aws_cognito_user_pool_client.om.id
+      provider_name = aws_cognito_user_pool.pool.endpoint
+    }
+  }
+}
+resource "aws_cognito_identity_pool_roles_attachment" "tidy" {
+  identity_pool_id = aws_cognito_identity_pool.tidy.id
+  role_mapping {
+    identity_provider         = "om"
+    ambiguous_role_resolution = "AuthenticatedRole"
+    type                      = "Token"
+  }
+}
+resource "aws_cognito_identity_pool" "elsewhere" {
+  identity_pool_name               = "elsewhere"
+  allow_unauthenticated_identities = true
+  cognito_identity_providers {
+    client_id     = "abc"
+    provider_name = "cognito-idp.us-east-1.amazonaws.com/us-east-1_other"
+  }
+}
+'''
+
+
+def _perimeter(report: dict[str, Any]) -> list[tuple[str, str, str, int]]:
+    return sorted((f["rule_id"], f["status"], f["severity"], f["location"]["line"]) for f in report["findings"]
+                  if f["rule_id"] in ("OMA217", "OMA218"))
+
+
+def test_web_acl_and_identity_pools_are_linked_to_the_pool_in_hcl(tmp_path: Path) -> None:
+    """Decided from the file: the association names the pool's ARN (OMA217 PASS, l.8); `guests`
+    trusts the pool's endpoint with guest access (OMA218 FAIL high, l.12); `tidy` (a dynamic provider
+    block, a loose Token mapping) PASSes at l.20; `elsewhere` trusts another pool: not listed."""
+    tree = _tree(tmp_path / "tf", {"main.tf": PERIMETER_TF})
+    code, report, stderr = _scan(tmp_path, "--terraform", str(tree))
+    assert _perimeter(report) == [("OMA217", "PASS", "medium", 8), ("OMA218", "FAIL", "high", 12),
+                                  ("OMA218", "PASS", "medium", 20)], stderr
+    tidy = next(f for f in report["findings"] if f["rule_id"] == "OMA218" and f["status"] == "PASS")
+    assert tidy["evidence"]["ambiguous_tokens_get_authenticated_role"] == ["om"]
+    assert code == 1
+
+
+def test_no_association_in_the_files_fails_oma217_at_the_pool(tmp_path: Path) -> None:
+    """As Checkov judges a resource the scanned files leave unprotected: no association names the
+    pool, so OMA217 FAILs at the pool (l.1); no identity pool trusts it: OMA218 PASSes."""
+    tree = _tree(tmp_path / "tf", {"main.tf": PERIMETER_TF.split('resource "aws_wafv2_web_acl_association"')[0]})
+    _, report, stderr = _scan(tmp_path, "--terraform", str(tree))
+    assert _perimeter(report) == [("OMA217", "FAIL", "medium", 1), ("OMA218", "PASS", "medium", 1)], stderr
+
+
+PERIMETER_CFN = '''AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Guests:
+    Type: String
+    Default: "true"
+Resources:
+  Pool:
+    Type: AWS::Cognito::UserPool
+    Properties:
+      AdminCreateUserConfig:
+        AllowAdminCreateUserOnly: true
+  Client:
+    Type: AWS::Cognito::UserPoolClient
+    Properties:
+      UserPoolId: !Ref Pool
+  Identities:
+    Type: AWS::Cognito::IdentityPool
+    Properties:
+      IdentityPoolName: identities
+      AllowUnauthenticatedIdentities: !Ref Guests
+      CognitoIdentityProviders:
+        - ClientId: !Ref Client
+          ProviderName: !GetAtt Pool.ProviderName
+  Classic:
+    Type: AWS::Cognito::IdentityPool
+    Properties:
+      AllowUnauthenticatedIdentities: false
+      AllowClassicFlow: true
+      CognitoIdentityProviders:
+        - ClientId: !Ref Client
+          ProviderName: !Sub "cognito-idp.${AWS::Region}.amazonaws.com/${Pool}"
+'''
+
+
+def test_web_acl_and_identity_pools_in_a_template(tmp_path: Path) -> None:
+    """Decided from the template: no AWS::WAFv2::WebACLAssociation (OMA217 FAIL at the pool, l.7);
+    `Identities` takes guest access from a parameter whose default is "true" (FAIL high, l.16);
+    `Classic` allows the basic flow and names the pool through a !Sub (FAIL medium, l.24)."""
+    tree = _tree(tmp_path / "cfn", {"t.yaml": PERIMETER_CFN})
+    _, report, stderr = _scan(tmp_path, "--cloudformation", str(tree / "t.yaml"))
+    assert _perimeter(report) == [("OMA217", "FAIL", "medium", 7), ("OMA218", "FAIL", "high", 16),
+                                  ("OMA218", "FAIL", "medium", 24)], stderr
+    with_acl = PERIMETER_CFN + ('''  AclOnPool:
+    Type: AWS::WAFv2::WebACLAssociation
+    Properties:
+      ResourceArn: !GetAtt Pool.Arn
+      WebACLArn: arn:aws:wafv2:us-east-1:123456789012:regional/webacl/om/1
+''')
+    tree = _tree(tmp_path / "cfn2", {"t.yaml": with_acl})
+    _, report, stderr = _scan(tmp_path, "--cloudformation", str(tree / "t.yaml"))
+    assert _perimeter(report)[0] == ("OMA217", "PASS", "medium", 32), stderr
+
+
+def test_web_acl_and_identity_pools_in_a_plan(tmp_path: Path) -> None:
+    """The hardened plan (tests/data/files/terraform/plan-hardened.json) with an association and a
+    guest identity pool added as `terraform show -json` writes them: configuration references link
+    them (the nested cognito_identity_providers' provider_name)."""
+    plan = json.loads((DATA / "files" / "terraform" / "plan-hardened.json").read_text())
+    pool = "aws_cognito_user_pool.openmetadata"
+    plan["resource_changes"] += [
+        {"address": "aws_wafv2_web_acl_association.om", "mode": "managed", "type": "aws_wafv2_web_acl_association",
+         "name": "om", "change": {"actions": ["create"], "before": None, "after": {}, "after_unknown": {
+             "resource_arn": True, "web_acl_arn": True}}},
+        {"address": "aws_cognito_identity_pool.guests", "mode": "managed", "type": "aws_cognito_identity_pool",
+         "name": "guests", "change": {"actions": ["create"], "before": None, "after": {
+             "identity_pool_name": "guests", "allow_unauthenticated_identities": True, "allow_classic_flow": False},
+             "after_unknown": {"cognito_identity_providers": True}}}]
+    plan["configuration"]["root_module"]["resources"] += [
+        {"address": "aws_wafv2_web_acl_association.om", "mode": "managed", "type": "aws_wafv2_web_acl_association",
+         "name": "om", "expressions": {"resource_arn": {"references": [f"{pool}.arn", pool]},
+                                       "web_acl_arn": {"references": ["aws_wafv2_web_acl.main.arn",
+                                                                      "aws_wafv2_web_acl.main"]}}},
+        {"address": "aws_cognito_identity_pool.guests", "mode": "managed", "type": "aws_cognito_identity_pool",
+         "name": "guests", "expressions": {"identity_pool_name": {"constant_value": "guests"},
+                                           "cognito_identity_providers": [{
+                                               "provider_name": {"references": [f"{pool}.endpoint", pool]},
+                                               "client_id": {"references": [
+                                                   "aws_cognito_user_pool_client.openmetadata.id"]}}]}}]
+    tree = _tree(tmp_path / "plan", {"plan.json": json.dumps(plan, indent=1)})
+    _, report, stderr = _scan(tmp_path, "--terraform-plan", str(tree / "plan.json"))
+    got = sorted((f["rule_id"], f["status"], f["severity"]) for f in report["findings"]
+                 if f["rule_id"] in ("OMA217", "OMA218"))
+    assert got == [("OMA217", "PASS", "medium"), ("OMA218", "FAIL", "high")], stderr

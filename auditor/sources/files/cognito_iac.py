@@ -31,9 +31,16 @@ from typing import Any
 from auditor.common.errors import InputError
 from auditor.common.inputs import read_input
 from auditor.common.untrusted import MalformedInput, load_json
-from auditor.facts.snapshot import IdentityProvider, PoolRef
+from auditor.facts.snapshot import IdentityProvider, PoolRef, WebAcl
 from auditor.report.model import Location
-from auditor.sources.cognito.parsers import parse_app_client, parse_domain, parse_mfa, parse_risk, parse_user_pool
+from auditor.sources.cognito.parsers import (
+    parse_app_client,
+    parse_domain,
+    parse_identity_pool,
+    parse_mfa,
+    parse_risk,
+    parse_user_pool,
+)
 from auditor.sources.files.result import FileFacts, read_yaml, relative
 from auditor.sources.files.yaml_doc import Tagged
 
@@ -69,6 +76,13 @@ class PoolDraft:
     # pool and by client id: a finding points at the line that sets what it judges (issue 21).
     fields: dict[str, Location] = field(default_factory=dict)
     client_fields: dict[str, dict[str, Location]] = field(default_factory=dict)
+    # Issue 25: web ACL associations naming the pool (the ACL's name or address), and identity pools
+    # trusting it: (DescribeIdentityPool's shape with ProviderName set to TRUSTED, its roles, where).
+    web_acls: list[tuple[str, Location]] = field(default_factory=list)
+    identity_pools: list[tuple[dict[str, Any], dict[str, Any] | None, Location]] = field(default_factory=list)
+
+
+TRUSTED = "\0trusted"  # an identity pool provider that names the drafted pool
 
 
 def facts_of(draft: PoolDraft, source: str, notes: list[str], rel: str) -> FileFacts:
@@ -94,6 +108,10 @@ def facts_of(draft: PoolDraft, source: str, notes: list[str], rel: str) -> FileF
         asked_for: list[str | None] = [None, *(c.client_id for c in clients)]
         facts["cognito.risk_configurations"] = tuple(
             parse_risk(own.get(a, pool_level) if a is not None else pool_level, a) for a in asked_for)
+    acl = draft.web_acls[0] if draft.web_acls else None
+    facts["cognito.web_acl"] = WebAcl(arn=acl[0] if acl else None, name=acl[0] if acl else None)
+    facts["cognito.identity_pools"] = tuple(
+        p for raw, roles, _ in draft.identity_pools if (p := parse_identity_pool(raw, TRUSTED, roles)) is not None)
     if draft.id_known:
         region = draft.key.split("_", 1)[0]
         facts["cognito.ref"] = PoolRef(pool_id=draft.key, region=region, client_id=None, source=source)
@@ -102,6 +120,10 @@ def facts_of(draft: PoolDraft, source: str, notes: list[str], rel: str) -> FileF
                  f"cognito.user_pool#{pool_resource}": draft.location}
     for key, where in draft.fields.items():
         locations[f"{key}#{pool_resource}"] = where
+    locations["cognito.web_acl"] = acl[1] if acl else draft.location
+    for raw, _, where in draft.identity_pools:
+        locations[f"cognito.identity_pools#cognito:identity-pool/{raw['IdentityPoolId']}"] = where
+    locations["cognito.identity_pools"] = draft.identity_pools[0][2] if draft.identity_pools else draft.location
     for (_, where), client in zip(draft.clients, clients, strict=True):
         client_resource = f"{pool_resource}/client/{client.client_id}"
         locations[f"cognito.clients#{client_resource}"] = where
@@ -291,7 +313,7 @@ def _tf_resources(plan: dict[str, Any]) -> list[dict[str, Any]]:
         known = config.get(_config_address(address), {})
         configured = known.get("configured", [])
         unknown = sorted(k for k, v in (after_unknown.items() if isinstance(after_unknown, dict) else ())
-                         if _any_true(v) and k in configured and k not in ("user_pool_id", "client_id"))
+                         if _any_true(v) and k in configured and k not in LINKS)
         return {"address": address, "type": kind, "values": values, "refs": known, "unknown": unknown}
 
     changes = plan.get("resource_changes")
@@ -376,6 +398,10 @@ def _dig(value: Any, *path: str) -> Any:
     return value
 
 
+# The arguments that link a resource to another: a pool, a client, a web ACL, an identity pool.
+LINKS = ("user_pool_id", "client_id", "resource_arn", "web_acl_arn", "identity_pool_id")
+
+
 def _config_address(address: str) -> str:
     """module.a.aws_x.y["k"] -> module.a.aws_x.y: the configuration's (unindexed) address."""
     return re.sub(r"\[[^\]]*\]", "", address)
@@ -404,9 +430,12 @@ def _tf_references(configuration: Any) -> dict[str, dict[str, list[str]]]:
                 continue
             expressions: dict[str, Any] = resource["expressions"] if isinstance(resource.get("expressions"),
                                                                                     dict) else {}
-            out[prefix + str(resource.get("address"))] = {
-                **{key: absolute(_dig(expressions, key, "references")) for key in ("user_pool_id", "client_id")},
-                "configured": sorted(expressions)}
+            refs = {key: absolute(_dig(expressions, key, "references")) for key in LINKS}
+            nested = expressions.get("cognito_identity_providers")  # an identity pool's trusted pools
+            for block in nested if isinstance(nested, list) else []:
+                for key in ("provider_name", "client_id"):
+                    refs[key] = refs.get(key, []) + absolute(_dig(block, key, "references"))
+            out[prefix + str(resource.get("address"))] = {**refs, "configured": sorted(expressions)}
         for name, call in (module.get("module_calls") or {}).items():
             if isinstance(call, dict):
                 inputs: dict[str, Any] = call["expressions"] if isinstance(call.get("expressions"), dict) else {}
@@ -514,11 +543,19 @@ def judge_resources(resources: list[dict[str, Any]], rel: str, what: str, source
                   for e in resources if e["type"] == "aws_cognito_user_pool_client"}
     notes: list[str] = []
     unknown: dict[str, Attributes] = {a: Attributes() for a in pools}  # pool -> what is known only after apply
+    _tf_perimeter(resources, pools, by_config, by_id, where)
     for entry in resources:
         kind, values = entry["type"], entry["values"]
         if kind == "aws_cognito_user_pool":
             for name in entry["unknown"]:
                 _place(unknown[entry["address"]], "pool:", [TF_POOL_PROPERTIES.get(name, name)], named(entry, name))
+            continue
+        if kind in _PERIMETER:
+            for name in entry["unknown"]:
+                if kind == "aws_cognito_identity_pool" and name in ("allow_unauthenticated_identities",
+                                                                    "allow_classic_flow"):
+                    for address in pools:
+                        unknown[address].whole.setdefault("cognito.identity_pools", []).append(named(entry, name))
             continue
         if not str(kind).startswith("aws_cognito_"):
             continue
@@ -579,7 +616,8 @@ def judge_resources(resources: list[dict[str, Any]], rel: str, what: str, source
 # (CloudFormation converts them; cfn-lint's E3012 accepts them); `!Ref` of a parameter is a string.
 _BOOLEAN = {"AllowAdminCreateUserOnly", "CaseSensitive", "EnableTokenRevocation", "AllowedOAuthFlowsUserPoolClient",
             "GenerateSecret", "Required", "Mutable", "RequireUppercase", "RequireLowercase", "RequireNumbers",
-            "RequireSymbols", "EnablePropagateAdditionalUserContextData", "Notify", "DeveloperOnlyAttribute"}
+            "RequireSymbols", "EnablePropagateAdditionalUserContextData", "Notify", "DeveloperOnlyAttribute",
+            "AllowUnauthenticatedIdentities", "AllowClassicFlow"}
 _INTEGER = {"MinimumLength", "TemporaryPasswordValidityDays", "PasswordHistorySize", "RefreshTokenValidity",
             "AccessTokenValidity", "IdTokenValidity", "AuthSessionValidity", "ManagedLoginVersion", "Priority",
             "RetryGracePeriodSeconds"}
@@ -990,6 +1028,102 @@ def _with_unknown(result: FileFacts, unknown: dict[str, list[str]] | Attributes,
     return result
 
 
+_PERIMETER = ("aws_wafv2_web_acl_association", "aws_cognito_identity_pool",
+              "aws_cognito_identity_pool_roles_attachment")
+
+
+def _tf_perimeter(resources: list[dict[str, Any]], pools: dict[str, PoolDraft], by_config: dict[str, list[str]],
+                  by_id: dict[str, str], where: Callable[[str], Location]) -> None:
+    """aws_wafv2_web_acl_association whose resource_arn is a pool's ARN, and aws_cognito_identity_pool
+    whose cognito_identity_providers' provider_name is a pool's `endpoint` (by reference, or a known
+    "cognito-idp.<region>.amazonaws.com/<id>"), with its aws_cognito_identity_pool_roles_attachment."""
+    roles: dict[str, dict[str, Any]] = {}
+    for entry in resources:
+        values = entry["values"]
+        if entry["type"] == "aws_wafv2_web_acl_association":
+            for owner in _tf_owners(entry, "resource_arn", by_config, by_id):
+                ref = next(iter(entry["refs"].get("web_acl_arn") or []), None)
+                acl = ref.removesuffix(".arn") if ref else str(values.get("web_acl_arn") or entry["address"])
+                pools[owner].web_acls.append((acl, where(entry["address"])))
+        elif entry["type"] == "aws_cognito_identity_pool_roles_attachment":
+            for target in entry["refs"].get("identity_pool_id") or []:
+                mappings = {str(m.get("identity_provider")): {"Type": m.get("type"),
+                                                             "AmbiguousRoleResolution": m.get(
+                                                                 "ambiguous_role_resolution")}
+                            for m in values.get("role_mapping") or [] if isinstance(m, dict)}
+                roles[_config_address(target[:-3] if target.endswith(".id") else target)] = {"RoleMappings": mappings}
+    for entry in resources:
+        if entry["type"] != "aws_cognito_identity_pool":
+            continue
+        values = entry["values"]
+        for owner in _tf_owners(entry, "provider_name", by_config, by_id):
+            raw = {"IdentityPoolId": entry["address"], "IdentityPoolName": values.get("identity_pool_name"),
+                   "AllowUnauthenticatedIdentities": values.get("allow_unauthenticated_identities"),
+                   "AllowClassicFlow": values.get("allow_classic_flow"),
+                   "CognitoIdentityProviders": [{"ProviderName": TRUSTED, "ClientId": ref}
+                                                for ref in entry["refs"].get("client_id") or ["?"]]}
+            pools[owner].identity_pools.append((raw, roles.get(_config_address(entry["address"]), {"RoleMappings": {}}),
+                                                where(entry["address"])))
+
+
+def _tf_owners(entry: dict[str, Any], key: str, by_config: dict[str, list[str]], by_id: dict[str, str]) -> list[str]:
+    """The drafted pools an attribute names: by reference (`aws_cognito_user_pool.x.arn`/`.endpoint`),
+    or by a known id inside a known value (a plan of existing resources)."""
+    found: list[str] = []
+    for ref in entry["refs"].get(key) or []:
+        matches = by_config.get(_config_address(ref.rsplit(".", 1)[0]), [])
+        found += [a for a in matches if _instance(a) == _instance(entry["address"]) or len(matches) == 1]
+    texts = [entry["values"].get(key)] + [p.get(key) for p in entry["values"].get("cognito_identity_providers") or []
+                                          if isinstance(p, dict)]
+    found += [address for pool_id, address in by_id.items() for text in texts
+              if isinstance(text, str) and (text.endswith("/" + pool_id) or text.endswith(":userpool/" + pool_id))]
+    return list(dict.fromkeys(found))
+
+
+def _cfn_perimeter(typed: dict[str, Any], params: Template, pools: dict[str, PoolDraft],
+                   where: Callable[[str], Location], unknown: dict[str, list[str]]) -> None:
+    """AWS::WAFv2::WebACLAssociation whose ResourceArn is a pool's (`!GetAtt Pool.Arn`), and
+    AWS::Cognito::IdentityPool whose CognitoIdentityProviders name a pool (`!GetAtt Pool.ProviderName`,
+    or a `!Sub` holding `${Pool}`), with their AWS::Cognito::IdentityPoolRoleAttachment."""
+    roles: dict[str, dict[str, Any]] = {}
+    for logical, resource in typed.items():
+        props = resource.get("Properties") if isinstance(resource.get("Properties"), dict) else {}
+        if resource["Type"] == "AWS::WAFv2::WebACLAssociation" and _ref(props.get("ResourceArn")) in pools:
+            acl = _ref(props.get("WebACLArn")) or str(props.get("WebACLArn") or logical)
+            pools[str(_ref(props.get("ResourceArn")))].web_acls.append((acl, where(logical)))
+        elif resource["Type"] == "AWS::Cognito::IdentityPoolRoleAttachment" and _ref(props.get("IdentityPoolId")):
+            roles[str(_ref(props.get("IdentityPoolId")))] = {"RoleMappings": props.get("RoleMappings") or {}}
+    for logical, resource in typed.items():
+        if resource["Type"] != "AWS::Cognito::IdentityPool" or not isinstance(resource.get("Properties"), dict):
+            continue
+        raw_props = resource["Properties"]
+        for owner in pools:
+            providers = [dict(p) for p in raw_props.get("CognitoIdentityProviders") or [] if isinstance(p, dict)
+                         and _names_pool(p.get("ProviderName"), owner)]
+            if not providers:
+                continue
+            missing: list[str] = []
+            props = _known({k: raw_props.get(k) for k in ("AllowUnauthenticatedIdentities", "AllowClassicFlow")},
+                           params, missing, logical)
+            unknown.setdefault(f"{owner}>cognito.identity_pools", []).extend(missing)
+            raw = {**(props if isinstance(props, dict) else {}), "IdentityPoolId": logical,
+                   "IdentityPoolName": raw_props.get("IdentityPoolName") if isinstance(
+                       raw_props.get("IdentityPoolName"), str) else logical,
+                   "CognitoIdentityProviders": [{"ProviderName": TRUSTED, "ClientId": _ref(p.get("ClientId")) or "?"}
+                                                for p in providers]}
+            pools[owner].identity_pools.append((raw, roles.get(logical, {"RoleMappings": {}}), where(logical)))
+
+
+def _names_pool(value: Any, logical: str) -> bool:
+    """`!GetAtt Pool.ProviderName`, or a `!Sub` of "cognito-idp.${AWS::Region}.amazonaws.com/${Pool}"."""
+    if _ref(value) == logical:
+        return True
+    text = value.value if isinstance(value, Tagged) and value.tag == "Sub" else (
+        value.get("Fn::Sub") if isinstance(value, dict) else None)
+    text = text[0] if isinstance(text, list) and text else text
+    return isinstance(text, str) and "${" + logical + "}" in text
+
+
 def _mfa_text(value: Any) -> str:
     """MfaConfiguration; unquoted OFF/ON are YAML 1.1 booleans (cfn-lint E3030 says so too)."""
     if isinstance(value, bool):
@@ -1068,6 +1202,7 @@ def _read_template(path: Path, root: Path, selected: str | None) -> FileFacts:
                   if props.get("WebAuthnUserVerification") else {})}
         pools[logical] = PoolDraft(logical, pool, mfa, where(logical),
                                    fields=property_fields(True, lines(logical)))
+    _cfn_perimeter(typed, params, pools, where, unknown)
     for logical, resource in typed.items():
         kind, raw_props = resource["Type"], resource.get("Properties") or {}
         if _intrinsic(raw_props) is not None and isinstance(_solve(raw_props, params), dict):

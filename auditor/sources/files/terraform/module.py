@@ -56,7 +56,7 @@ MAX_MODULE_TOKENS = 400_000
 MAX_FILES = 500  # .tf files of one module folder
 MAX_INSTANCES = 2_000  # resource and module instances of one root
 _META = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection", "timeouts"}
-_LINKS = ("user_pool_id", "client_id")
+_LINKS = ("user_pool_id", "client_id", "resource_arn", "web_acl_arn", "identity_pool_id")  # cognito_iac.LINKS
 
 
 @dataclass
@@ -329,6 +329,17 @@ class Instance:
 
     # ---- references, for linking a client to its pool -----------------------------------------------
 
+    def _links(self, block: Block) -> dict[str, list[str]]:
+        """What a resource's linking arguments reference, as absolute addresses; an identity pool's
+        are in its cognito_identity_providers blocks."""
+        refs = {link: self.absolute(references(block.attributes[link].expr), set())
+                for link in _LINKS if link in block.attributes}
+        for provider in _nested(block, "cognito_identity_providers"):
+            for link in ("provider_name", "client_id"):
+                if link in provider.attributes:
+                    refs[link] = refs.get(link, []) + self.absolute(references(provider.attributes[link].expr), set())
+        return refs
+
     def absolute(self, refs: list[str], seen: set[str]) -> list[str]:
         """References as absolute resource addresses (`module.a.aws_x.y.id`): a variable's followed
         into the caller's expression, a local's into its own, a module output's into the module."""
@@ -399,8 +410,7 @@ class Instance:
             # unknown, so the rules that read a client are SKIPPED naming why, and the pool's own rules
             # are still judged (it was dropped, and a module of only such a client was refused).
             why = f"{address} may be created or not: its count or for_each is unknown ({keys.why})"
-            refs = {link: self.absolute(references(block.attributes[link].expr), set())
-                    for link in _LINKS if link in block.attributes}
+            refs = self._links(block)
             configured = sorted({*block.attributes, *(b.labels[0] if b.type == "dynamic" and b.labels else b.type
                                                        for b in block.blocks)} - _META)
             self.loader.out.resources.append(Resource(
@@ -423,13 +433,20 @@ class Instance:
                 if problem is not None:
                     unknown[attribute] = problem.why
                     del values[attribute]
-            refs = {link: self.absolute(references(block.attributes[link].expr), set())
-                    for link in _LINKS if link in block.attributes}
+            refs = self._links(block)
             configured = sorted({*block.attributes, *(b.labels[0] if b.type == "dynamic" and b.labels else b.type
                                                        for b in block.blocks)} - _META)
             self.loader.out.resources.append(Resource(
                 f"{address}{key}", kind, values, {**refs, "configured": configured}, unknown,
                 Location(block.file, block.line), _written(block)))
+
+
+def _nested(block: Block, name: str) -> list[Block]:
+    """A resource's nested blocks of one type, written out or as a `dynamic` block's content."""
+    found = [b for b in block.blocks if b.type == name]
+    found += [c for b in block.blocks if b.type == "dynamic" and b.labels[:1] == (name,)
+              for c in b.blocks if c.type == "content"]
+    return found
 
 
 def located(attribute: Attribute, file: str, scope: Scope) -> Any:
