@@ -193,12 +193,23 @@ spec:
     - repoURL: https://git.example.com/apps.git
       ref: values
 ''')
+    app = (tree / "app.yaml").read_text()
+    (tree / "app.yaml").write_text(app.replace("          - $values/envs/missing.yaml\n", ""))
     code, report, _ = _scan(tmp_path, "--dir", str(tree))
     assert code == 1
     admins = _finding(report, "OMA503")
     assert (admins["status"], admins["location"]) == ("FAIL", {"file": "envs/prod/values.yaml", "line": 4})
     assert _finding(report, "OMA103")["status"] == "PASS"
-    assert any("valueFiles $values/envs/missing.yaml is not in the scanned tree" in n for n in report["notes"])
+    # A value file the tree does not hold (or a plain path: a file of the chart's own source) may set
+    # anything: every OpenMetadata setting is unknown, never the chart's defaults judged in its place.
+    for missing in ("$values/envs/missing.yaml", "values-prod.yaml"):
+        (tree / "values-prod.yaml").write_text("openmetadata: {config: {authorizer: {initialAdmins: [alice]}}}\n")
+        (tree / "app.yaml").write_text(app.replace("$values/envs/missing.yaml", missing))
+        code, report, _ = _scan(tmp_path, "--k8s", str(tree / "app.yaml"), "--name", "apps")
+        admins = _finding(report, "OMA503")
+        assert admins["status"] == "SKIPPED" and "takes values from" in admins["message"]
+        assert missing in admins["message"]
+        assert any(f"valueFiles {missing} is not in the scanned tree" in n for n in report["notes"])
 
 
 _DEV_HEAD = "resources:\n  - ../../base\n"

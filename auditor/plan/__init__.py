@@ -403,23 +403,23 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
     return ScanTarget(name=FILE_TARGET, files=files, report_notes=tuple(notes))
 
 
-def _kubernetes_deployments(files: FileInputs, note: Note) -> list[ScanTarget]:
-    """One target per OpenMetadata deployment the manifests hold, when they hold several: each kustomize
-    overlay, each server workload and each Argo CD Application's chart (a decoy Deployment or overlay
-    beside the real one must not be the only one judged: found by an attack), and the manifests no
-    overlay renders. None for one: it is the target's own."""
-    from auditor.scan.target import FileInputs, ScanTarget
+def _kubernetes_units(files: FileInputs) -> tuple[list[tuple[str, tuple[Path, ...], str | None]], bool]:
+    """Each OpenMetadata deployment the manifests hold, as (target name, files, deployment): each
+    kustomize overlay's, and each of the manifests no overlay renders as a resource (a decoy Deployment
+    or overlay beside the real one must not be the only one judged, and a file some kustomization
+    reads as a patch is still what `kubectl apply -f` deploys: found by attacks). Also whether
+    kustomizations are among the files."""
     from auditor.sources.files.kubernetes import deployments, load_manifests
     from auditor.sources.files.kustomize import NAMES, overlay_roots, render
     from auditor.sources.files.result import relative
 
     paths = files.of("kubernetes")
     kustomizations = [p for p in paths if p.name in NAMES]
-    units: list[tuple[str, tuple[Path, ...], str | None]] = []  # (target name, files, deployment)
+    units: list[tuple[str, tuple[Path, ...], str | None]] = []
     rendered: set[str] = {relative(k, files.root) for k in kustomizations}
     for overlay in overlay_roots(kustomizations, files.root) if kustomizations else []:
         manifests = render(overlay, files.root).manifests
-        rendered |= {m.rel for m in manifests} | {at.file for m in manifests for at in m.origins.values()}
+        rendered |= {m.rel for m in manifests}
         names = deployments(manifests)
         folder = relative(overlay.parent, files.root) or "."
         units += [(folder if len(names) == 1 else f"{folder}: {name}", (overlay,), name if len(names) > 1 else None)
@@ -428,14 +428,36 @@ def _kubernetes_deployments(files: FileInputs, note: Note) -> list[ScanTarget]:
     if loose:
         names = deployments(load_manifests(loose, files.root))
         units += [(name, loose, name) for name in names]
-    if len(units) < 2:
-        return []
+    return units, bool(kustomizations)
+
+
+def _kubernetes_deployments(target: ScanTarget, note: Note) -> tuple[ScanTarget, list[ScanTarget]]:
+    """The target with its manifests narrowed to their one deployment, and one target per deployment
+    when they hold several (then the target keeps its other files only)."""
+    from auditor.scan.target import FileInputs, ScanTarget
+
+    files = target.files
+    assert files is not None
+    units, kustomized = _kubernetes_units(files)
+    beside = [k for k in ("config", "helm_values", "compose_file") if files.of(k)]
+    if len(units) == 1 and kustomized and not beside:  # judged is that overlay (or those manifests), never "the first"
+        _, unit_paths, only = units[0]
+        narrowed = FileInputs(root=files.root, paths={**files.paths, "kubernetes": unit_paths}, pool=files.pool,
+                              var_files=files.var_files, workload=only)
+        return dataclasses.replace(target, files=narrowed), []
+    if len(units) < 2 and not (units and beside):
+        return target, []
+    # A chart's values or an openmetadata.yaml beside the manifests is another deployment: merged, the
+    # first file would give every setting and the manifests' server would go unjudged (an attack).
     why = ("several OpenMetadata deployments in the Kubernetes manifests (" + ", ".join(u[0] for u in units)
-           + "): each is its own target, judged alone")
+           + ")" if len(units) > 1 else f"OpenMetadata deployed both by Kubernetes manifests ({units[0][0]}) and by "
+           + ", ".join(f"--{k.replace('_', '-')}" for k in beside)) + ": each is its own target, judged alone"
     note(why)
-    return [ScanTarget(name=name, report_notes=(why,),
-                       files=FileInputs(root=files.root, paths={"kubernetes": unit_paths}, workload=only))
-            for name, unit_paths, only in units]
+    rest = {k: v for k, v in files.paths.items() if k != "kubernetes"}
+    target = dataclasses.replace(target, files=FileInputs(root=files.root, paths=rest, var_files=files.var_files))
+    return target, [ScanTarget(name=name, report_notes=(why,),
+                               files=FileInputs(root=files.root, paths={"kubernetes": unit_paths}, workload=only))
+                    for name, unit_paths, only in units]
 
 
 def build_file_targets(options: FileOptions, note: Note = _silent) -> list[ScanTarget]:
@@ -449,14 +471,11 @@ def build_file_targets(options: FileOptions, note: Note = _silent) -> list[ScanT
     target = build_file_target(options, note)
     files = target.files
     assert files is not None
-    overlays = _kubernetes_deployments(files, note)
-    if overlays:  # several deployments in the manifests: each is a target of its own
-        rest = {k: v for k, v in files.paths.items() if k != "kubernetes"}
-        target = dataclasses.replace(target, files=FileInputs(root=files.root, paths=rest, var_files=files.var_files))
-        files = target.files
-        assert files is not None
-        if not FileOptions(rest).given:
-            return overlays
+    target, overlays = _kubernetes_deployments(target, note)
+    files = target.files
+    assert files is not None
+    if overlays and not FileOptions(dict(files.paths)).given:  # several deployments: each a target of its own
+        return overlays
     cognito = [(kind, path) for kind in ("terraform_plan", "terraform", "cloudformation") for path in files.of(kind)]
     pools = {(kind, path): pools_in(kind, path, files.root, files.var_files) for kind, path in cognito}
     several_pools = [f"{relative(path, files.root)} ({', '.join(keys)})" for (_, path), keys in pools.items()

@@ -269,12 +269,15 @@ class Report:
     def exit_code(self, fail_on: Severity | None, only_new: bool = False) -> int:
         """The documented contract: 1 beats 3 beats 0 (2 is raised before a report exists). `fail_on`
         None (`--fail-on none`, a soft gate) never exits 1. A run that judged nothing (every finding
-        SKIPPED or ERROR, or none at all) is incomplete, 3: a gate that judged nothing is never green.
+        SKIPPED or ERROR, or none at all) is incomplete, 3: a gate that judged nothing is never green, nor
+        one that judged nothing of one of its targets (a deployment whose values the tree does not hold,
+        beside one it judged).
         (A shard that hashing left without targets scanned nothing to judge: its merge is the gate.)"""
         if fail_on is not None and any(f.status is Status.FAIL and f.severity >= fail_on
                                        and (not only_new or f.baseline != "existing") for f in self.findings):
             return 1
-        if any(f.status is Status.ERROR for f in self.findings) or (self.targets and not self.judged()):
+        judged = {f.target for f in self.findings if f.status in (Status.PASS, Status.FAIL, Status.MUTED)}
+        if any(f.status is Status.ERROR for f in self.findings) or any(t.name not in judged for t in self.targets):
             return 3
         return 0
 

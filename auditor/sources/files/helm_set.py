@@ -14,7 +14,9 @@ from typing import Any
 from auditor.common.errors import InputError
 from auditor.sources.files.yaml_doc import Doc
 
-MAX_INDEX = 65536  # strvals refuses a larger index ("greater than maximum supported index value")
+# strvals refuses an index above 65536; omaudit refuses one above 1000 (no OpenMetadata setting is such
+# a list, and each index copies the list: a few hundred parameters at 65536 took a minute and 1.6 GB).
+MAX_INDEX = 1000
 _INDEX = re.compile(r"\[(\d{1,6})\]")
 
 
@@ -34,7 +36,7 @@ def parse_name(name: str) -> list[str | int]:
             if match is None:
                 raise InputError(f"Helm --set name {name!r}: a list index must be a number in brackets")
             if int(match.group(1)) > MAX_INDEX:
-                raise InputError(f"Helm --set name {name!r}: an index above {MAX_INDEX} (Helm refuses it)")
+                raise InputError(f"Helm --set name {name!r}: a list index above {MAX_INDEX} (refused by omaudit)")
             if current:
                 steps.append("".join(current))
                 current = []
@@ -53,6 +55,45 @@ def parse_name(name: str) -> list[str | int]:
     if not steps or isinstance(steps[0], int):
         raise InputError(f"Helm --set name {name!r} does not start with a key")
     return steps
+
+
+def assignments(line: str) -> list[tuple[str, str]]:
+    """strvals' reading of one `--set` argument: NAME=VALUE pairs separated by unescaped commas (`\\,`
+    is a comma inside a value; a `{a,b}` list keeps its commas). The Terraform Helm provider passes
+    `name=value` unescaped (helm/resource_release.go getValue: strvals.ParseInto), so a comma in a
+    value starts another assignment, as it does in Helm."""
+    out: list[tuple[str, str]] = []
+    i, n = 0, len(line)
+    while i < n:
+        name: list[str] = []
+        while i < n and line[i] != "=":
+            if line[i] == "\\" and i + 1 < n:
+                name.append(line[i:i + 2])
+                i += 2
+                continue
+            if line[i] == ",":
+                raise InputError(f"Helm --set {''.join(name)!r} has no value (Helm refuses it)")
+            name.append(line[i])
+            i += 1
+        if i >= n:
+            raise InputError(f"Helm --set {''.join(name)!r} has no value (Helm refuses it)")
+        i += 1
+        value: list[str] = []
+        if line[i:i + 1] == "{":
+            end = line.find("}", i)
+            end = n - 1 if end < 0 else end
+            value.append(line[i:end + 1])
+            i = end + 1
+        while i < n and line[i] != ",":
+            if line[i] == "\\" and i + 1 < n:
+                value.append(line[i + 1])
+                i += 2
+                continue
+            value.append(line[i])
+            i += 1
+        i += 1  # the comma
+        out.append(("".join(name), "".join(value)))
+    return out
 
 
 def typed(value: Any, force_string: bool = False) -> Any:

@@ -141,15 +141,16 @@ def _holds_manifest(name: str, doc: Any) -> bool:
     Secret (what a workload's env may reference), an Argo CD Application of the chart, or a
     kustomization (kustomize reads kustomization.yaml, kustomization.yml or Kustomization)."""
     if name in ("kustomization.yaml", "kustomization.yml", "kustomization") and isinstance(doc, dict) and any(
-            k in doc for k in ("resources", "bases", "patches", "patchesStrategicMerge", "configMapGenerator")):
+            k in doc for k in ("resources", "bases", "patches", "patchesStrategicMerge", "configMapGenerator",
+                               "secretGenerator", "helmCharts", "components", "patchesJson6902", "generators")):
         return True
-    if not (name.endswith(YAML) and isinstance(doc, dict) and "apiVersion" in doc):
-        return False
+    if not (name.endswith((*YAML, ".json")) and isinstance(doc, dict) and "apiVersion" in doc):
+        return False  # kubectl applies .json manifests too
     kind = doc.get("kind")
     if kind == "List" or (isinstance(kind, str) and kind.endswith("List") and isinstance(doc.get("items"), list)):
         return any(_holds_manifest(name, item) for item in doc.get("items") or [])
     return kind in POD_SPEC or kind in ("ConfigMap", "Secret") or (
-        kind == "Application" and "openmetadata" in str(doc.get("spec")))
+        kind in ("Application", "ApplicationSet", "HelmRelease") and "openmetadata" in str(doc.get("spec")))
 
 
 CONFIG_KEYS = ("authenticationConfiguration", "authorizerConfiguration", "jwtTokenConfiguration",

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
+import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -128,11 +130,18 @@ def _is_chart(source: dict[str, Any]) -> bool:
                                             or "openmetadata-helm-charts" in str(source.get("repoURL", "")))
 
 
-def _containers(workload: Manifest) -> list[tuple[int, dict[str, Any]]]:
+def _containers(workload: Manifest) -> list[tuple[tuple[str | int, ...], dict[str, Any]]]:
+    """(path from the manifest's root, container) of every container that runs for the pod's life: its
+    containers, and init containers with `restartPolicy: Always` (native sidecars, Kubernetes 1.29)."""
     pod: Any = workload.body
     for step in POD_SPEC.get(workload.kind, ("-",)):
         pod = _dict(pod).get(step)
-    return [(i, c) for i, c in enumerate(_list(_dict(pod).get("containers"))) if isinstance(c, dict)]
+    spec = POD_SPEC.get(workload.kind, ())
+    found: list[tuple[tuple[str | int, ...], dict[str, Any]]] = [
+        ((*spec, "containers", i), c) for i, c in enumerate(_list(_dict(pod).get("containers"))) if isinstance(c, dict)]
+    found += [((*spec, "initContainers", i), c) for i, c in enumerate(_list(_dict(pod).get("initContainers")))
+              if isinstance(c, dict) and c.get("restartPolicy") == "Always"]
+    return found
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -143,46 +152,72 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def server_containers(manifests: Sequence[Manifest]) -> list[tuple[Manifest, int, dict[str, Any]]]:
+def server_containers(manifests: Sequence[Manifest]) -> list[tuple[Manifest, tuple[str | int, ...], dict[str, Any]]]:
     """Every container that runs OpenMetadata's server, in every workload kind: the official image
     (openmetadata/server) or an image of that name built in-house (`hospital-openmetadata:2.0`), not
     the ingestion image nor a migration; init containers (the migration, in the official chart) are
     not servers. Every one is judged: a decoy beside the real server must not hide it."""
-    return [(m, i, c) for m in manifests if m.kind in WORKLOADS for i, c in _containers(m) if _runs_server(c)]
+    return [(m, at, c) for m in manifests if m.kind in WORKLOADS for at, c in _containers(m) if _runs_server(c)]
 
 
 def _runs_server(container: dict[str, Any]) -> bool:
+    """A migration (`openmetadata-ops.sh migrate`) is not the server; a command that migrates and then
+    starts the server is."""
     image = str(container.get("image", "")).lower()
     command = " ".join(str(part) for part in _list(container.get("command")) + _list(container.get("args")))
     name = image.rsplit("/", 1)[-1]
     return ("openmetadata/server" in image or ("openmetadata" in name and "ingestion" not in name)) and (
-        "migrate" not in command)
+        "migrate" not in command or "start" in command)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One OpenMetadata deployment of the manifests: a server container, or an Application's chart."""
+
+    name: str
+    manifest: Manifest
+    path: tuple[str | int, ...]  # the container's, or the Application source's
+    body: dict[str, Any]  # the container, or the source
+
+
+def units(manifests: Sequence[Manifest]) -> list[Unit]:
+    """Each OpenMetadata deployment the manifests hold, by a name unique among them (the file is added
+    where two objects share a name: a second Deployment `openmetadata` in another file is another
+    deployment, never the first one judged twice). Other installers of the chart are refused."""
+    for manifest in manifests:
+        if manifest.kind in ("ApplicationSet", "HelmRelease") and "openmetadata" in str(manifest.body.get("spec")):
+            raise InputError(f"{WHAT} {manifest.rel}: {manifest.kind} {manifest.name} installs OpenMetadata in a way "
+                             "omaudit does not render: judge its values with --helm-values")
+    servers = server_containers(manifests)
+    found: list[Unit] = []
+    for manifest, at, container in servers:
+        name = _workload_name(manifest)
+        if sum(1 for m, _, _ in servers if m is manifest) > 1:
+            name += f" container {container.get('name', '?')}"
+        found.append(Unit(name, manifest, at, container))
+    for manifest in manifests:
+        sources = chart_sources(manifest)
+        for path, source in sources:
+            found.append(Unit(_workload_name(manifest) + (f" source {path[-1]}" if len(sources) > 1 else ""),
+                              manifest, path, source))
+    names = [u.name for u in found]
+    unique = [u if names.count(u.name) == 1 else dataclasses.replace(u, name=f"{u.name} ({u.manifest.rel}"
+                                                                          f":{u.manifest.doc.line(()) or '?'})")
+              for u in found]
+    seen: dict[str, int] = {}
+    for i, unit in enumerate(unique):
+        seen[unit.name] = seen.get(unit.name, 0) + 1
+        if seen[unit.name] > 1:
+            unique[i] = dataclasses.replace(unit, name=f"{unit.name} #{seen[unit.name]}")
+    return unique
 
 
 def deployments(manifests: Sequence[Manifest]) -> list[str]:
-    """Each OpenMetadata deployment the manifests hold, by a stable name: a server container of a
-    workload, or an Argo CD Application's chart source. Several are each judged alone."""
-    names = [_container_name(m, c, manifests) for m, _, c in server_containers(manifests)]
-    names += [_release_name(m, path, manifests) for m in manifests for path, _ in chart_sources(m)]
-    return names
+    return [unit.name for unit in units(manifests)]
 
 
 def _workload_name(manifest: Manifest) -> str:
     return f"{manifest.kind} {manifest.namespace + '/' if manifest.namespace else ''}{manifest.name}"
-
-
-def _container_name(workload: Manifest, container: dict[str, Any], manifests: Sequence[Manifest]) -> str:
-    name = _workload_name(workload)
-    if sum(1 for m, _, _ in server_containers(manifests) if m is workload) > 1:
-        name += f" container {container.get('name', '?')}"
-    return name
-
-
-def _release_name(app: Manifest, path: tuple[str | int, ...], manifests: Sequence[Manifest]) -> str:
-    name = _workload_name(app)
-    if len(chart_sources(app)) > 1:
-        name += f" source {path[-1]}"
-    return name
 
 
 def read_manifests(paths: Sequence[Path], root: Path, only: str | None = None) -> list[FileFacts]:
@@ -202,15 +237,15 @@ def rendered_manifests(paths: Sequence[Path], root: Path) -> tuple[list[Manifest
     if not kustomizations:
         return load_manifests(paths, root), []
     overlays = overlay_roots(kustomizations, root)
-    first = (overlays or kustomizations)[0]
-    rendered = render(first, root)
-    notes = [f"{relative(first, root)}: rendered as a kustomize overlay"] + [
-        f"{relative(o, root)}: another kustomize overlay, judged on its own" for o in overlays[1:]]
-    return rendered.manifests, notes + rendered.notes
+    if len(overlays) != 1:  # the plan gives each deployment's overlay alone: here none renders a server
+        return [], [f"{relative(o, root)}: a kustomize overlay with no OpenMetadata server" for o in overlays]
+    rendered = render(overlays[0], root)
+    return rendered.manifests, [f"{relative(overlays[0], root)}: rendered as a kustomize overlay", *rendered.notes]
 
 
 def _judge(manifests: Sequence[Manifest], paths: Sequence[Path], root: Path, only: str | None) -> list[FileFacts]:
-    names = deployments(manifests)
+    found = units(manifests)
+    names = [unit.name for unit in found]
     if not names:
         return [FileFacts(notes=[f"{', '.join(relative(p, root) for p in paths)}: no workload runs OpenMetadata's "
                                  "server (image openmetadata/server) and no Argo CD Application installs its "
@@ -221,16 +256,14 @@ def _judge(manifests: Sequence[Manifest], paths: Sequence[Path], root: Path, onl
     chosen = only if only is not None else names[0]
     if chosen not in names:
         raise InputError(f"the manifests no longer hold {chosen}")
-    releases = [(m, path, source) for m in manifests for path, source in chart_sources(m)
-                if _release_name(m, path, manifests) == chosen]
-    if releases:
-        return [_application(*releases[0], root)]
-    workload, index, container = next((m, i, c) for m, i, c in server_containers(manifests)
-                                      if _container_name(m, c, manifests) == chosen)
+    unit = found[names.index(chosen)]
+    if unit.manifest.kind == "Application":
+        return [_application(unit.manifest, unit.path, unit.body, root)]
+    workload, base, container = unit.manifest, unit.path, unit.body
     notes: list[str] = []
-    base: tuple[str | int, ...] = (*POD_SPEC[workload.kind], "containers", index)
     _refuse_own_config(workload, container, base, chosen)
     env = _environment(container, workload, base, manifests, notes)
+    _refuse_property_overrides(env, chosen)
     where = workload.at(base)
     result = read_om_config(IMAGE_DEFAULT, root, env, ImageDefault(workload.rel, where))
     result.notes[:0] = notes
@@ -245,11 +278,30 @@ def _refuse_own_config(workload: Manifest, container: dict[str, Any], base: tupl
     """A volume mounted over the image's openmetadata.yaml (or its folder) replaces the file judged
     here: refused, never the image's file judged in its place."""
     for i, mount in enumerate(_list(container.get("volumeMounts"))):
-        path = str(_dict(mount).get("mountPath", "")).rstrip("/")
-        if path and (path == IMAGE_CONFIG or IMAGE_CONFIG.startswith(path + "/")):
+        raw = str(_dict(mount).get("mountPath", ""))
+        path = posixpath.normpath(raw) if raw else ""  # `/opt/openmetadata/./conf/` is the same folder
+        if path and (path == IMAGE_CONFIG or IMAGE_CONFIG.startswith(path.rstrip("/") + "/")):
             raise InputError(f"{WHAT} {workload.at((*base, 'volumeMounts', i))}: {name} mounts its own "
-                             f"configuration at {path}: give that openmetadata.yaml with --om-config (and its "
+                             f"configuration at {raw}: give that openmetadata.yaml with --om-config (and its "
                              "environment with --env-file); the image's file is not what runs")
+    for key in ("command", "args"):
+        for i, part in enumerate(_list(container.get(key))):
+            for word in str(part).split():
+                if word.endswith((".yaml", ".yml")) and posixpath.normpath(word) not in (
+                        "conf/openmetadata.yaml", IMAGE_CONFIG):
+                    raise InputError(f"{WHAT} {workload.at((*base, key, i))}: {name} starts the server with "
+                                     f"another configuration file ({word}): give it with --om-config")
+
+
+def _refuse_property_overrides(env: dict[str, Variable], name: str) -> None:
+    """Dropwizard applies `-Ddw.<path>=<value>` system properties over the configuration file
+    (io.dropwizard.configuration.DefaultConfigurationFactoryFactory, prefix "dw."); the JVM takes them
+    from JAVA_TOOL_OPTIONS, and the start script from its own *_OPTS variables: any variable carrying
+    one makes the file's settings not what runs."""
+    for variable, value in dict.items(env):  # what is set, not what an open envFrom may set
+        if "-Ddw." in value.value:
+            raise InputError(f"{WHAT} {value.origin.file}:{value.origin.line}: {name} sets {variable} with -Ddw. "
+                             "system properties, which override openmetadata.yaml: not judged")
 
 
 class _OpenEnvironment(dict[str, Variable]):
@@ -264,18 +316,22 @@ class _OpenEnvironment(dict[str, Variable]):
         return super().get(key, self.unknown)
 
 
-def _value_files(app: Manifest, helm: dict[str, Any], root: Path, notes: list[str]) -> list[tuple[Doc, str]]:
+def _value_files(app: Manifest, helm: dict[str, Any], root: Path, notes: list[str], unread: list[str]
+                 ) -> list[tuple[Doc, str]]:
     """`valueFiles` found in the scanned tree: a `$ref/path` of a multi-source Application names a file in
     the ref source's repository, read here when the tree holds that path (an app-of-apps repository
     keeps its values beside the Application); any other is named as not read."""
     documents: list[tuple[Doc, str]] = []
     for entry in _list(helm.get("valueFiles")):
         text = str(entry)
-        relative_path = text.split("/", 1)[1] if text.startswith("$") and "/" in text else text
-        target = root / relative_path
-        if "://" in text or not target.is_file() or target.is_symlink() or not target.resolve().is_relative_to(
-                root.resolve()):
+        # A plain path is a file of the chart's own source (its repository or package), never of this
+        # tree: a `values-prod.yaml` here is not what Argo CD reads.
+        relative_path = text.split("/", 1)[1] if text.startswith("$") and "/" in text else None
+        target = root / relative_path if relative_path else root
+        if relative_path is None or "://" in text or not target.is_file() or target.is_symlink() or \
+                not target.resolve().is_relative_to(root.resolve()):
             notes.append(f"{app.rel}: Application {app.name} valueFiles {text} is not in the scanned tree: not read")
+            unread.append(text)
             continue
         docs = read_yaml(target, root, "Helm values")
         if docs and isinstance(docs[0].value, dict):
@@ -287,14 +343,21 @@ def _application(app: Manifest, path: tuple[str | int, ...], source: dict[str, A
     """An Argo CD Application of the openmetadata chart (argo-cd.readthedocs.io, "Helm": `valueFiles`,
     then `values` (a string), then `valuesObject` over it, then `parameters`, as `--set`): judged by
     the chart's values reader at the Application's lines."""
-    from auditor.sources.files.helm_set import set_document, typed
+    from auditor.sources.files.helm_set import assignments, set_document, typed
     from auditor.sources.files.helm_values import judge_values, pinned_note
 
     helm = _dict(source.get("helm"))
     base = (*path, "helm")
     documents: list[tuple[Doc, str]] = []
     notes: list[str] = []
-    documents += _value_files(app, helm, root, notes)
+    unread: list[str] = []
+    documents += _value_files(app, helm, root, notes, unread)
+    if unread:  # what it sets is unknown: every OpenMetadata setting, never the chart's defaults in its place
+        from auditor.facts.snapshot import CONF_KEYS, OM_AUTH_CONFIG, OM_SECURITY_CONFIG
+
+        reason = f"Application {app.name} takes values from {', '.join(unread)}, which the scanned tree does not hold"
+        return FileFacts(notes=notes, file=app.rel,
+                         unknown=dict.fromkeys((OM_AUTH_CONFIG, OM_SECURITY_CONFIG, *CONF_KEYS), reason))
     # Argo CD reads `values` only without `valuesObject` (ApplicationSourceHelm.ValuesYAML: "if
     # h.ValuesObject == nil || h.ValuesObject.Raw == nil { return []byte(h.Values) }").
     if isinstance(helm.get("values"), str) and not isinstance(helm.get("valuesObject"), dict):
@@ -314,9 +377,12 @@ def _application(app: Manifest, path: tuple[str | int, ...], source: dict[str, A
         documents.append((Doc(value=helm["valuesObject"], lines=lines), app.rel))
     for i, parameter in enumerate(_list(helm.get("parameters"))):  # `--set`, or `--set-string` if forceString
         if isinstance(parameter, dict) and isinstance(parameter.get("name"), str):
-            value = typed(parameter.get("value"), parameter.get("forceString") is True)
+            # Argo CD passes `--set NAME=VALUE` with the value's commas escaped, the name's not.
+            escaped = str(parameter.get("value") or "").replace(",", "\\,")
             line = app.doc.line((*base, "parameters", i)) or 1
-            documents.append(set_document(documents, parameter["name"], value, line, app.rel))
+            for name, value in assignments(f"{parameter['name']}={escaped}"):
+                documents.append(set_document(documents, name, typed(value, parameter.get("forceString") is True),
+                                              line, app.rel))
     if not documents:
         documents.append((Doc(value={}, lines={(): app.doc.line(path) or 1}), app.rel))
     result = judge_values(documents)
@@ -366,7 +432,8 @@ def _environment(container: dict[str, Any], workload: Manifest, base: tuple[str 
     return env
 
 
-_REFERENCE = re.compile(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)")
+_REFERENCE = re.compile(r"\$\$|\$\(([^)]+)\)")  # any name: Kubernetes 1.32 allows every printable but `=`
+MAX_EXPANDED = 2 * 1024 * 1024
 
 
 def _expanded(text: str, env: dict[str, Variable], origin: Origin) -> Variable:
@@ -387,7 +454,18 @@ def _expanded(text: str, env: dict[str, Variable], origin: Origin) -> Variable:
             unknown = True
         return variable.value
 
-    result = _REFERENCE.sub(swap, text) if "$" in text else text
+    size = 0
+
+    def bounded(match: re.Match[str]) -> str:
+        nonlocal size
+        piece = swap(match)
+        size += len(piece)
+        if size > MAX_EXPANDED:
+            raise InputError(f"{WHAT} {origin.file}:{origin.line}: a value grows past 2 MiB once its $(...) "
+                             "references are expanded")
+        return piece
+
+    result = _REFERENCE.sub(bounded, text) if "$" in text else text
     return Variable("", Origin("unset", origin.file, origin.line)) if unknown else Variable(result, origin)
 
 
@@ -452,7 +530,20 @@ def secret_forms(text: str) -> list[str]:
     inner = text.strip().strip("[]")
     if "," in inner:
         forms += [part.strip().strip("\"'") for part in inner.split(",")]
+    if any(mark in text for mark in ("\\", "[", "\"", "'")) and len(text) <= MAX_SECRET_VALUE:
+        forms += _as_yaml(text)  # `"Kx\x39Cnry"` is printed as YAML decodes it
     return forms
+
+
+def _as_yaml(text: str) -> list[str]:
+    import yaml
+
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [str(item) for item in items if isinstance(item, str | int | float) and not isinstance(item, bool)]
 
 
 def _decoded(text: str, manifest: Manifest, key: str) -> str:

@@ -5,9 +5,10 @@ with their own kustomization; `bases` as resources), `namespace`, `configMapGene
 `patchesStrategicMerge` and `patches` (a strategic merge patch: containers, env and volumes merged by
 name, `$patch: delete`, a null deletes a key; or JSON 6902 add, replace and remove), and `images`
 (newName, newTag, digest). What is not rendered (a remote resource, `files` of a generator, a JSON
-6902 operation on a path that does not exist, `replacements`, `components`, `helmCharts`) is named
-in a note; a cycle of kustomizations, a file outside the scanned folder, or more than MAX_DEPTH
-levels is one InputError.
+6902 operation on a path that does not exist) is named in a note; what could change a container's
+environment unseen (`replacements`, `components`, `helmCharts`, `vars`, transformers) is refused; a
+cycle of kustomizations, a file outside the scanned folder, or more than MAX_DEPTH levels is one
+InputError.
 
 Each part keeps where it was written (a patch's env entry points into the patch file), so a finding
 points at the line to change. Generator names get no hash suffix: references are rewritten by
@@ -24,6 +25,7 @@ from typing import Any
 from auditor.common.errors import InputError
 from auditor.common.inputs import read_input
 from auditor.report.model import Location
+from auditor.sources.files.kinds import POD_SPEC
 from auditor.sources.files.kubernetes import Manifest
 from auditor.sources.files.result import MAX_YAML_BYTES, relative
 from auditor.sources.files.yaml_doc import Doc, YamlError, load
@@ -145,8 +147,9 @@ def _render(path: Path, root: Path, chain: tuple[str, ...], notes: list[str]) ->
         if isinstance(image, dict) and image.get("name"):
             _retag(manifests, image, Location(rel, lines.line(("images", i))))
     for key in ("replacements", "components", "helmCharts", "vars"):
-        if spec.get(key):
-            notes.append(f"{rel}:{lines.line((key,))}: {key} is not rendered by omaudit")
+        if spec.get(key):  # each can change a container's environment (or install the chart): never judged without
+            raise InputError(f"kustomization {rel}:{lines.line((key,))}: {key} is not rendered by omaudit: judge the "
+                             "rendered manifests (kubectl kustomize DIR > rendered.yaml, then --k8s rendered.yaml)")
     namespace = spec.get("namespace")
     if isinstance(namespace, str) and namespace:
         manifests = [Manifest(m.kind, m.name, namespace, m.body, m.doc, m.rel, m.origins) for m in manifests]
@@ -240,11 +243,16 @@ def _patch_docs(source: Any, key: tuple[str | int, ...], lines: Doc, path: Path,
 
 
 def _matches(manifest: Manifest, patch: dict[str, Any], target: dict[str, Any] | None) -> bool:
+    """A patch's object, by kind and name, and by namespace where the patch or its target names one (a
+    patch for `staging` does not change `prod`'s object of the same name)."""
     if target is not None:
-        return all(str(target.get(k)) == v for k, v in (("kind", manifest.kind), ("name", manifest.name))
+        return all(str(target.get(k)) == v for k, v in (("kind", manifest.kind), ("name", manifest.name),
+                                                          ("namespace", manifest.namespace))
                    if target.get(k) is not None)
     meta = _dict(patch.get("metadata"))
-    return patch.get("kind") == manifest.kind and str(meta.get("name", "")) == manifest.name
+    namespace = meta.get("namespace")
+    return patch.get("kind") == manifest.kind and str(meta.get("name", "")) == manifest.name and (
+        namespace is None or str(namespace) == manifest.namespace)
 
 
 def _apply_merge(manifests: list[Manifest], patch: Doc, where: Location, target: dict[str, Any] | None) -> None:
@@ -280,6 +288,10 @@ def _merge(base: dict[str, Any], over: dict[str, Any], path: tuple[str | int, ..
 def _merge_list(base: list[Any], over: list[Any], merge_key: str, path: tuple[str | int, ...],
                 patch_path: tuple[str | int, ...], manifest: Manifest, patch: Doc, file: str) -> None:
     for j, item in enumerate(over):
+        if isinstance(item, dict) and merge_key not in item and set(item) & {"$patch", "$retainKeys"}:
+            # `- $patch: replace` replaces the whole list; directives are not applied here.
+            raise InputError(f"kustomize patch {file}:{patch.line((*patch_path, j)) or '?'}: a `$patch` directive "
+                             "in a list is not applied by omaudit: judge the rendered manifests (kubectl kustomize)")
         if not isinstance(item, dict) or merge_key not in item:
             continue
         index = next((i for i, b in enumerate(base) if isinstance(b, dict) and b.get(merge_key) == item[merge_key]),
@@ -367,7 +379,11 @@ def _pointer(steps: tuple[Any, ...]) -> tuple[str | int, ...]:
 def _retag(manifests: list[Manifest], image: dict[str, Any], where: Location) -> None:
     name = str(image["name"])
     for manifest in manifests:
-        pod = _dict(_dict(_dict(manifest.body.get("spec")).get("template")).get("spec"))
+        spec_path = POD_SPEC.get(manifest.kind, ("spec", "template", "spec"))  # kustomize's images fields
+        pod: Any = manifest.body
+        for step in spec_path:
+            pod = _dict(pod).get(step)
+        pod = _dict(pod)
         for key in ("containers", "initContainers"):
             for i, container in enumerate(pod.get(key) or []):
                 current = str(container.get("image", "")) if isinstance(container, dict) else ""
@@ -381,13 +397,16 @@ def _retag(manifests: list[Manifest], image: dict[str, Any], where: Location) ->
                 elif image.get("newTag"):
                     new += f":{image['newTag']}"
                 container["image"] = new
-                manifest.origins[("spec", "template", "spec", key, i, "image")] = where
+                manifest.origins[(*spec_path, key, i, "image")] = where
 
 
 def overlay_roots(kustomizations: list[Path], root: Path) -> list[Path]:
-    """The kustomizations no other one includes (each is a deployment: `kubectl apply -k` of it); a base
-    that overlays include is rendered inside each of them."""
+    """The kustomizations that are deployments (`kubectl apply -k` of each): those no other one
+    includes, and those that include another one themselves (an overlay a decoy overlay includes is
+    still an overlay: found by an attack); a base of plain resources is rendered inside each overlay
+    that includes it."""
     included: set[Path] = set()
+    including: set[Path] = set()
     for path in kustomizations:
         try:
             docs = _load(path, root.resolve(), "kustomization")
@@ -395,8 +414,10 @@ def overlay_roots(kustomizations: list[Path], root: Path) -> list[Path]:
             continue
         spec = docs[0].value if docs and isinstance(docs[0].value, dict) else {}
         for key in ("resources", "bases"):
-            for entry in spec.get(key) or []:
+            entries = spec.get(key)
+            for entry in entries if isinstance(entries, list) else []:
                 nested = kustomization_in(path.parent / str(entry)) if (path.parent / str(entry)).is_dir() else None
                 if nested is not None:
                     included.add(nested.resolve())
-    return [p for p in kustomizations if p.resolve() not in included]
+                    including.add(path.resolve())
+    return [p for p in kustomizations if p.resolve() not in included or p.resolve() in including]

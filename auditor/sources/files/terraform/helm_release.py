@@ -16,7 +16,7 @@ from typing import Any
 
 from auditor.common.errors import InputError
 from auditor.facts.snapshot import CONF_KEYS, OM_AUTH_CONFIG, OM_SECURITY_CONFIG
-from auditor.sources.files.helm_set import set_document, typed
+from auditor.sources.files.helm_set import assignments, set_document, typed
 from auditor.sources.files.helm_values import judge_values, pinned_note
 from auditor.sources.files.result import FileFacts
 from auditor.sources.files.terraform.module import Resource
@@ -55,7 +55,7 @@ def release_facts(resource: Resource) -> FileFacts:
         entries = resource.values.get(name)
         for entry in entries if isinstance(entries, list) else []:
             if isinstance(entry, dict) and isinstance(entry.get("name"), str):
-                documents.append(_set_document(documents, entry, resource, name, sensitive=name == "set_sensitive"))
+                documents += _set_documents(documents, entry, resource, name, sensitive=name == "set_sensitive")
     if not documents:
         documents.append((Doc(value={}, lines={(): resource.location.line or 1}), resource.location.file))
 
@@ -100,14 +100,24 @@ def _document(text: str, resource: Resource, notes: list[str]) -> tuple[Doc, str
     return doc, where.file
 
 
-def _set_document(earlier: list[tuple[Doc, str]], entry: dict[str, Any], resource: Resource, attribute: str,
-                  sensitive: bool) -> tuple[Doc, str]:
+def _set_documents(earlier: list[tuple[Doc, str]], entry: dict[str, Any], resource: Resource, attribute: str,
+                   sensitive: bool) -> list[tuple[Doc, str]]:
     raw = entry.get("value")
-    value: Any = raw if attribute == "set_list" else typed(raw, str(entry.get("type") or "") == "string")
     if sensitive:  # whatever its type: a number, a {a,b} list, a string
         from auditor.common.redact import register
         from auditor.sources.files.kubernetes import secret_forms
 
-        register(*secret_forms(str(raw)), *(str(v) for v in (value if isinstance(value, list) else [value])))
+        parts = raw if isinstance(raw, list) else [raw, *str(raw).strip("{}").split(",")]
+        register(*secret_forms(str(raw)), *(str(v) for v in parts))
     where = resource.lines.get(attribute, resource.location)
-    return set_document(earlier, str(entry["name"]), value, where.line or 1, where.file)
+    text = "{" + ",".join(str(v) for v in raw) + "}" if isinstance(raw, list) else _text(raw)
+    force = str(entry.get("type") or "") == "string"
+    documents: list[tuple[Doc, str]] = []
+    for name, value in assignments(f"{entry['name']}={text}"):  # as the provider hands it to strvals
+        documents.append(set_document([*earlier, *documents], name, typed(value, force), where.line or 1,
+                                      where.file))
+    return documents
+
+
+def _text(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else "" if value is None else str(value)
