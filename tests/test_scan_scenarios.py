@@ -14,7 +14,7 @@ Lab = Callable[[str], LabServer]
 
 SKIP, PASS, FAIL = "SKIPPED", "PASS", "FAIL"
 OM_RULES = [f"OMA1{n:02d}" for n in range(1, 17)]
-COGNITO_RULES = [f"OMA2{n:02d}" for n in range(1, 17)] + [f"OMA3{n:02d}" for n in range(1, 11)] + [
+COGNITO_RULES = [f"OMA2{n:02d}" for n in range(1, 19)] + [f"OMA3{n:02d}" for n in range(1, 11)] + [
     f"OMA4{n:02d}" for n in range(1, 5)]
 NO_POOL = {rule: SKIP for rule in COGNITO_RULES}  # provider basic: no Cognito pool to audit
 
@@ -43,7 +43,7 @@ EXPECTED_ACTIVE_WITH_TOKEN: dict[str, dict[str, list[str]]] = {
                                "OMA404"}, {"OMA110", "OMA114", "OMA115", "OMA213"}),
     "seed-walkthrough": expected({"OMA102", "OMA104", "OMA105", "OMA106", "OMA107", "OMA108", "OMA113",
                                   "OMA201", "OMA202", "OMA203", "OMA204", "OMA205", "OMA206", "OMA207",
-                                  "OMA215", "OMA301", "OMA302", "OMA303", "OMA305", "OMA306", "OMA310"},
+                                  "OMA215", "OMA217", "OMA301", "OMA302", "OMA303", "OMA305", "OMA306", "OMA310"},
                                  {"OMA110", "OMA114", "OMA115", "OMA212", "OMA213"}),
     "legacy-1.2": expected({"OMA103", "OMA109", "OMA111", "OMA113", "OMA114"},
                            {"OMA102", "OMA106", "OMA107", "OMA110", "OMA115"}, NO_POOL, bots=1),

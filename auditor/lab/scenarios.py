@@ -214,7 +214,7 @@ HELM_OIDC = {"id": "", "type": "", "secret": "*********", "scope": "openid email
 YAML_OIDC = {**HELM_OIDC, "callbackUrl": "http://localhost:8585/callback", "serverUrl": "http://localhost:8585",
              "prompt": "", "clientAuthenticationMethod": "client_secret_post"}
 CONFIDENTIAL_COGNITO = CognitoSeed(pool=HARDENED.pool, client={**HARDENED.client, "GenerateSecret": True},
-                                   software_token_mfa=True)
+                                   software_token_mfa=True, web_acl=True)
 
 
 def _confidential_helm() -> Scenario:
