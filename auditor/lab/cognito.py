@@ -128,6 +128,21 @@ def _extend_identity_pools() -> None:
         self.backend.describe_identity_pool(pool)
         return json.dumps({"IdentityPoolId": pool, **_ROLES.get(pool, {"Roles": {}})})
 
+    from moto.wafv2.responses import WAFV2Response
+
+    def list_resources_for_web_acl(self: Any) -> tuple[int, dict[str, str], str]:
+        """wafv2 ListResourcesForWebACL (moto 5.2.5: "not implemented"), as Prowler reads a web ACL's
+        user pools: the ARNs associated with the ACL, of the type asked (COGNITO_USER_POOL: ":userpool/")."""
+        body = json.loads(self.body)
+        acl = self.wafv2_backend.wacls.get(body.get("WebACLArn"))
+        kinds = {"COGNITO_USER_POOL": ":userpool/", "APPLICATION_LOAD_BALANCER": ":loadbalancer/app/",
+                 "API_GATEWAY": ":apigateway:"}
+        marker = kinds.get(body.get("ResourceType") or "APPLICATION_LOAD_BALANCER", "\0")
+        arns = [a for a in (acl.associated_resources if acl else []) if marker in a]
+        return 200, {"Content-Type": "application/json"}, json.dumps({"ResourceArns": arns})
+
+    if not hasattr(WAFV2Response, "list_resources_for_web_acl"):
+        WAFV2Response.list_resources_for_web_acl = list_resources_for_web_acl  # type: ignore[attr-defined]
     CognitoIdentityResponse.create_identity_pool = create_identity_pool  # type: ignore[method-assign]
     CognitoIdentityResponse.describe_identity_pool = describe_identity_pool  # type: ignore[method-assign]
     CognitoIdentityResponse.set_identity_pool_roles = set_identity_pool_roles  # type: ignore[attr-defined]

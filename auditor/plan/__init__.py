@@ -340,6 +340,19 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
         for path in found.not_entered:
             notes.append(f"not entered: {relative(path, root)}/ (a folder tools generate); a configuration file "
                          "there is not judged")
+        loaded = None
+        if found.kinds.get("kubernetes") and "kubernetes" not in options.paths:
+            from auditor.sources.files.kubernetes import load_manifests, value_files_read  # lazy
+
+            loaded = load_manifests(found.kinds["kubernetes"], root)
+            read = value_files_read(loaded, root)
+            # An Application's `$values/...` file is that deployment's, judged with it; alone, it would be
+            # another deployment with the chart's defaults, judged twice (found by CI on an app-of-apps).
+            for path in [p for p in found.kinds.get("helm_values", []) if p.resolve() in read]:
+                found.kinds["helm_values"].remove(path)
+                notes.append(f"{relative(path, root)}: values an Argo CD Application reads, judged with it")
+            if not found.kinds.get("helm_values"):
+                found.kinds.pop("helm_values", None)
         helm = found.kinds.get("helm_values", [])
         if "helm_values" not in paths and len({p.parent for p in helm}) > 1:
             # Helm layers an overlay on its base, never on a sibling release's values (a decoy values.yaml
@@ -365,11 +378,10 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
                 raise InputError(f"--dir found more than one file for {option} ("
                                  + ", ".join(relative(p, root) for p in hits) + f"): name one with {option}")
             paths[key] = tuple(hits)
-        if found.kinds.get("kubernetes") and "kubernetes" not in options.paths:
-            from auditor.sources.files.kubernetes import chart_sources, load_manifests, server_containers  # lazy
+        if loaded is not None:
+            from auditor.sources.files.kubernetes import chart_sources, server_containers  # lazy
 
             manifests = found.kinds["kubernetes"]
-            loaded = load_manifests(manifests, root)
             if not server_containers(loaded) and not any(chart_sources(m) for m in loaded):  # other applications
                 for path in manifests:
                     note(f"skipped {relative(path, root)}: Kubernetes objects, and no manifest under --dir runs "

@@ -316,6 +316,27 @@ class _OpenEnvironment(dict[str, Variable]):
         return super().get(key, self.unknown)
 
 
+def _value_file(text: str, root: Path) -> Path | None:
+    """The file of the scanned tree a `valueFiles` entry names, if it is one. A plain path is a file of
+    the chart's own source (its repository or package), never of this tree: a `values-prod.yaml` here is
+    not what Argo CD reads; a `$ref/path` names the ref source's repository, this tree in an app-of-apps."""
+    relative_path = text.split("/", 1)[1] if text.startswith("$") and "/" in text else None
+    if relative_path is None or "://" in text:
+        return None
+    target = root / relative_path
+    if not target.is_file() or target.is_symlink() or not target.resolve().is_relative_to(root.resolve()):
+        return None
+    return target
+
+
+def value_files_read(manifests: Sequence[Manifest], root: Path) -> set[Path]:
+    """The tree's files the Applications read as chart values: part of the Application's deployment,
+    never a deployment of their own (they would be judged twice, as defaults-filled charts)."""
+    return {target.resolve() for manifest in manifests for _, source in chart_sources(manifest)
+            for entry in _list(_dict(source.get("helm")).get("valueFiles"))
+            if (target := _value_file(str(entry), root)) is not None}
+
+
 def _value_files(app: Manifest, helm: dict[str, Any], root: Path, notes: list[str], unread: list[str]
                  ) -> list[tuple[Doc, str]]:
     """`valueFiles` found in the scanned tree: a `$ref/path` of a multi-source Application names a file in
@@ -324,12 +345,8 @@ def _value_files(app: Manifest, helm: dict[str, Any], root: Path, notes: list[st
     documents: list[tuple[Doc, str]] = []
     for entry in _list(helm.get("valueFiles")):
         text = str(entry)
-        # A plain path is a file of the chart's own source (its repository or package), never of this
-        # tree: a `values-prod.yaml` here is not what Argo CD reads.
-        relative_path = text.split("/", 1)[1] if text.startswith("$") and "/" in text else None
-        target = root / relative_path if relative_path else root
-        if relative_path is None or "://" in text or not target.is_file() or target.is_symlink() or \
-                not target.resolve().is_relative_to(root.resolve()):
+        target = _value_file(text, root)
+        if target is None:
             notes.append(f"{app.rel}: Application {app.name} valueFiles {text} is not in the scanned tree: not read")
             unread.append(text)
             continue
