@@ -68,3 +68,64 @@ def test_secret_values_from_an_attack_tree_appear_in_no_output(case: str, tmp_pa
     written = [p.read_text() for p in out.iterdir()] + [result.stdout, result.stderr]
     for canary in ("Kx9Cnry", "kidCanary7Q", "issCanaryZ4"):
         assert all(canary not in text for text in written), canary
+
+
+_SERVER = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: openmetadata}
+spec:
+  template:
+    spec:
+      containers:
+        - name: server
+          image: docker.getcollate.io/openmetadata/server:1.12.1
+          envFrom:
+%s
+"""
+
+
+def _secret(name: str, size: int) -> str:
+    blob = "".join(f"{name}-{i:07d}" for i in range(size // 10 + 1))[:size]  # distinct: each one is masked
+    return f"apiVersion: v1\nkind: Secret\nmetadata: {{name: {name}}}\nstringData:\n  BLOB: {blob}\n"
+
+
+@pytest.mark.parametrize(("count", "size", "expected"), [
+    (1, 70_000, "Secret s0 stringData BLOB is larger than 64 KiB (line 5)"),
+    (5, 60_000, "s4.yaml:5: Secret s4 stringData BLOB: the secrets read exceed 256 KiB in all"),
+])
+def test_huge_secret_values_are_refused_not_masked(count: int, size: int, expected: str, tmp_path: Path) -> None:
+    """Four 2 MB `stringData` values took 2.5 GB and 87 s to register for masking (a red team's D2): a
+    value over 64 KiB is refused as a `data` one is, and so are secrets over 256 KiB in all."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    refs = "\n".join(f"            - secretRef: {{name: s{i}}}" for i in range(count))
+    (tree / "deploy.yaml").write_text(_SERVER % refs)
+    for i in range(count):
+        (tree / f"s{i}.yaml").write_text(_secret(f"s{i}", size))
+    result = run_cli_in_process("scan", "--dir", str(tree), "-f", "json", "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.code == 2 and expected in result.stderr, result.stderr[-600:]
+    assert result.stderr.count("omaudit: error:") == 1 and not (tmp_path / "out").exists()
+
+
+def test_thousands_of_overlays_are_refused_before_rendering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """6,000 overlays of one base ran past 300 s, one target each (a red team's D5): past 200
+    deployments a scan is refused, naming the way out (the limit lowered to 5 here, to keep the test fast)."""
+    import auditor.plan
+
+    assert auditor.plan.MAX_OVERLAYS == 200
+    monkeypatch.setattr(auditor.plan, "MAX_OVERLAYS", 5)
+    tree = tmp_path / "tree"
+    (tree / "base").mkdir(parents=True)
+    (tree / "base" / "deploy.yaml").write_text(_SERVER % "            - configMapRef: {name: settings}")
+    (tree / "base" / "settings.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n"
+                                                 "data: {AUTHENTICATION_PROVIDER: basic}\n")
+    (tree / "base" / "kustomization.yaml").write_text("resources: [deploy.yaml, settings.yaml]\n")
+    for i in range(6):
+        (tree / f"o{i}").mkdir()
+        (tree / f"o{i}" / "kustomization.yaml").write_text(f"resources: [../base]\nnamespace: ns{i}\n")
+    result = run_cli_in_process("scan", "--dir", str(tree), "-f", "json", "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.code == 2, result.stderr[-600:]
+    assert "6 kustomize overlays: more than 5 deployments in one scan" in result.stderr
+    (tree / "o5" / "kustomization.yaml").unlink()
+    result = run_cli_in_process("scan", "--dir", str(tree), "-f", "json", "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.code == 1 and "Traceback" not in result.stderr

@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from auditor.common.errors import InputError
+
 JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")
 AWS_ACCESS_KEY = re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b")
 # The user information of a URL (`scheme://user:password@host`): found from `://`, so a long run of
@@ -37,6 +39,10 @@ MAX_PIECE_GAP = 16  # characters between two pieces that continue one another
 ELLIPSIS = "…"
 MAX_MEMO = 65_536  # texts whose redaction is remembered (cleared whenever a secret is added) ...
 MEMO_TEXT = 4096  # ... when they are at most this long
+# Secrets indexed for fragments cost about 340 bytes of memory per character, and recompiling the pattern
+# of whole secrets about 7 us per character registered: four 2 MB Secret values of a hostile tree took
+# 2.5 GB and 87 s (found by an attack). Real ones are keys and tokens of a few KB.
+MAX_FRAGMENT_CHARS = 256 * 1024
 
 
 SECRET_ENV = ("OMAUDIT_OM_TOKEN", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
@@ -68,6 +74,7 @@ class Redactor:
         self._runs: re.Pattern[str] | None = None  # runs of the characters those secrets are made of
         self._memo: dict[str, str] = {}  # a report repeats its texts (fix texts, messages) many times
         self._added: list[tuple[str, bool]] = []  # (secret, whether its fragments are masked), in order
+        self._fragment_chars = 0
 
     def add(self, secret: str | None) -> None:
         self.add_many([secret])
@@ -85,6 +92,10 @@ class Redactor:
             self._added.append((secret, True))
             added = True
             if len(secret) >= FRAGMENT_SECRET:
+                self._fragment_chars += len(secret)
+                if self._fragment_chars > MAX_FRAGMENT_CHARS:
+                    raise InputError("the secrets read exceed 256 KiB in all (a Secret's value, a key file): "
+                                     "not scanned, as masking them would exhaust memory")
                 low = _lower(secret)
                 index = len(self._fragment_secrets)
                 self._fragment_secrets.append(low)

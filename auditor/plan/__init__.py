@@ -30,6 +30,7 @@ TOKEN_ENV = "OMAUDIT_OM_TOKEN"
 DEFAULT_REPORTS = Path("reports")
 MAX_CONCURRENCY = 256
 FILE_TARGET = "files"  # a file scan's target name unless --name gives one
+MAX_OVERLAYS = 200  # deployments of one file scan: a GitOps repository holds tens (environments x regions)
 
 
 def _silent(line: str) -> None:
@@ -429,7 +430,11 @@ def _kubernetes_units(files: FileInputs) -> tuple[list[tuple[str, tuple[Path, ..
     kustomizations = [p for p in paths if p.name in NAMES]
     units: list[tuple[str, tuple[Path, ...], str | None]] = []
     rendered: set[str] = {relative(k, files.root) for k in kustomizations}
-    for overlay in overlay_roots(kustomizations, files.root) if kustomizations else []:
+    roots = overlay_roots(kustomizations, files.root) if kustomizations else []
+    if len(roots) > MAX_OVERLAYS:  # 6,000 overlays of one base ran past 300 s (found by an attack)
+        raise InputError(f"{len(roots)} kustomize overlays: more than {MAX_OVERLAYS} deployments in one scan; "
+                         "scan each environment's folder with --k8s")
+    for overlay in roots:
         manifests = render(overlay, files.root).manifests
         rendered |= {m.rel for m in manifests}
         names = deployments(manifests)
@@ -440,6 +445,9 @@ def _kubernetes_units(files: FileInputs) -> tuple[list[tuple[str, tuple[Path, ..
     if loose:
         names = deployments(load_manifests(loose, files.root))
         units += [(name, loose, name) for name in names]
+    if len(units) > MAX_OVERLAYS:
+        raise InputError(f"{len(units)} OpenMetadata deployments in the Kubernetes manifests: more than "
+                         f"{MAX_OVERLAYS} in one scan; scan each environment's folder with --k8s")
     return units, bool(kustomizations)
 
 

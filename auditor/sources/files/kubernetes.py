@@ -533,9 +533,16 @@ def _data(manifest: Manifest) -> dict[str, Variable]:
             text = "" if raw is None else str(raw)
             if manifest.kind == "Secret" and part == "data":
                 text = _decoded(text, manifest, str(key))
-            if manifest.kind == "Secret":
-                register(*secret_forms(text))
             where = manifest.at((part, str(key)))
+            if manifest.kind == "Secret":
+                if len(text) > MAX_SECRET_VALUE:  # stringData as data (a 2 MB value cost 650 MB to mask)
+                    raise InputError(f"{WHAT} {manifest.rel}: Secret {manifest.name} {part} {key} is larger than "
+                                     f"64 KiB (line {where.line})")
+                try:
+                    register(*secret_forms(text))
+                except InputError as exc:  # the budget of all secrets: name the one that went past it
+                    raise InputError(f"{WHAT} {where.file}:{where.line}: Secret {manifest.name} {part} {key}: "
+                                     f"{exc}") from None
             out[str(key)] = Variable(text, Origin("manifest", where.file, where.line))
     return out
 
