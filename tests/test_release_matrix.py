@@ -30,6 +30,11 @@ def expected(scenario: str, release: str) -> dict[str, list[str]]:
     if scenario == "confidential-helm" and release in NO_SECURITY_CONFIG:
         for rule in ("OMA106", "OMA107", "OMA116", "OMA403", "OMA404"):
             out[rule] = [SKIP]  # the confidential redirect and PKCE are not served by this release
+    if release in NO_SECURITY_CONFIG - WHOLE_AUTHORIZER:
+        # 1.6: no admin view, and /config/auth serves the schema's empty publicKeyUrls and a fresh authorizer
+        out["OMA117"] = out["OMA118"] = [SKIP]
+    if release == "main":
+        out["OMA117"] = [SKIP]  # the e-mail-first flow of the newest code: not yet verified per release
     return out
 
 

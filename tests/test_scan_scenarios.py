@@ -13,7 +13,7 @@ from tests.conftest import failing, run_cli, run_cli_in_process, scan_args, stat
 Lab = Callable[[str], LabServer]
 
 SKIP, PASS, FAIL = "SKIPPED", "PASS", "FAIL"
-OM_RULES = [f"OMA1{n:02d}" for n in range(1, 17)]
+OM_RULES = [f"OMA1{n:02d}" for n in range(1, 19)]
 COGNITO_RULES = [f"OMA2{n:02d}" for n in range(1, 19)] + [f"OMA3{n:02d}" for n in range(1, 11)] + [
     f"OMA4{n:02d}" for n in range(1, 5)]
 NO_POOL = {rule: SKIP for rule in COGNITO_RULES}  # provider basic: no Cognito pool to audit
@@ -38,19 +38,21 @@ def expected(fails: set[str], skips: set[str], extra: dict[str, str] | None = No
 # The complete expected outcome per scenario for `scan --active` with the lab's admin token.
 EXPECTED_ACTIVE_WITH_TOKEN: dict[str, dict[str, list[str]]] = {
     "insecure-defaults": expected({"OMA101", "OMA103", "OMA104", "OMA105", "OMA108", "OMA113"},
-                                  {"OMA102", "OMA106", "OMA107", "OMA110", "OMA114", "OMA115"}, NO_POOL),
-    "sso-leftovers": expected({"OMA102", "OMA104", "OMA105", "OMA106", "OMA107", "OMA108", "OMA113", "OMA403",
-                               "OMA404"}, {"OMA110", "OMA114", "OMA115", "OMA213"}),
-    "seed-walkthrough": expected({"OMA102", "OMA104", "OMA105", "OMA106", "OMA107", "OMA108", "OMA113",
+                                  {"OMA102", "OMA106", "OMA107", "OMA110", "OMA114", "OMA115", "OMA117"}, NO_POOL),
+    # Google's keys left in publicKeyUrls (OMA118): any Google account named <admin>@... is that admin (OMA117).
+    "sso-leftovers": expected({"OMA102", "OMA104", "OMA105", "OMA106", "OMA107", "OMA108", "OMA113", "OMA117",
+                               "OMA118", "OMA403", "OMA404"}, {"OMA110", "OMA114", "OMA115", "OMA213"}),
+    # Open sign-up and a client that reads preferred_username: a stranger names themselves alice (OMA117).
+    "seed-walkthrough": expected({"OMA102", "OMA104", "OMA105", "OMA106", "OMA107", "OMA108", "OMA113", "OMA117",
                                   "OMA201", "OMA202", "OMA203", "OMA204", "OMA205", "OMA206", "OMA207",
                                   "OMA215", "OMA217", "OMA301", "OMA302", "OMA303", "OMA305", "OMA306", "OMA310"},
                                  {"OMA110", "OMA114", "OMA115", "OMA212", "OMA213"}),
     "legacy-1.2": expected({"OMA103", "OMA109", "OMA111", "OMA113", "OMA114"},
-                           {"OMA102", "OMA106", "OMA107", "OMA110", "OMA115"}, NO_POOL, bots=1),
+                           {"OMA102", "OMA106", "OMA107", "OMA110", "OMA115", "OMA117"}, NO_POOL, bots=1),
     "hardened": expected(set(), {"OMA110", "OMA115", "OMA213"}),
     "confidential-helm": expected({"OMA107", "OMA116", "OMA403", "OMA404"}, {"OMA110", "OMA115", "OMA213"}),
     # The admin kept its first-start address and the shipped password (research point 7).
-    "renamed-domain": expected({"OMA101", "OMA103"}, {"OMA102", "OMA106", "OMA107", "OMA110", "OMA115"},
+    "renamed-domain": expected({"OMA101", "OMA103"}, {"OMA102", "OMA106", "OMA107", "OMA110", "OMA115", "OMA117"},
                                NO_POOL),
 }
 

@@ -88,6 +88,22 @@ def effective_auth_flows(client: AppClient) -> tuple[str, ...]:
     return client.explicit_auth_flows if client.explicit_auth_flows is not None else AWS_DEFAULT_AUTH_FLOWS
 
 
+ADMIN_SCOPE = "aws.cognito.signin.user.admin"
+
+
+def attribute_update_paths(client: AppClient) -> list[str]:
+    """How a user of this client gets an access token that may call UpdateUserAttributes: SDK sign-in
+    of local users, or OAuth with the admin scope (OMA305, OMA117)."""
+    idps = client.supported_identity_providers
+    federated = bool(idps) and "COGNITO" not in (idps or ())
+    paths = []
+    if not federated and LOCAL_SIGN_IN_FLOWS & set(effective_auth_flows(client)):
+        paths.append("SDK sign-in of local users")
+    if ADMIN_SCOPE in (client.allowed_oauth_scopes or ()) and client.allowed_oauth_flows_user_pool_client:
+        paths.append(f"OAuth scope {ADMIN_SCOPE}")
+    return paths
+
+
 def first_factors(pool: UserPool) -> tuple[str, ...]:
     """Policies.SignInPolicy.AllowedFirstAuthFactors; absent means PASSWORD only (AWS CDK SignInPolicy:
     "default: Password only"; the API model states none)."""
@@ -159,6 +175,28 @@ def om_security(snap: Snapshot, what: str) -> tuple[SecurityConfig | None, Outco
     if not security.served:
         return None, Outcome(Status.SKIPPED, "", f"{what} is not served by this release")
     return security, None
+
+
+# JWKS hosts of public identity providers: with one in publicKeyUrls, any account's token verifies (OMA118).
+PUBLIC_KEY_HOSTS = {"www.googleapis.com": "Google", "login.microsoftonline.com": "Microsoft Entra ID",
+                    "appleid.apple.com": "Apple", "token.actions.githubusercontent.com": "GitHub Actions"}
+
+
+def configured_key_urls(snap: Snapshot, auth: AuthConfig) -> tuple[tuple[str, ...] | None, str]:
+    """publicKeyUrls and where they were read, or None and why they are unknown. An admin's security
+    config has them whole; /system/config/auth serves them on some releases only, and an empty list
+    there is the schema's default, not the configuration (docs/research/issue-23-attack-paths.md)."""
+    security = snap.om.security_config
+    if security is not None and security.served and security.public_key_urls is not None:
+        return security.public_key_urls, security.path
+    if snap.target.om_url is None:
+        if auth.public_key_urls is None:
+            return None, "publicKeyUrls is not set in the files given"
+        return auth.public_key_urls, auth.path
+    if auth.public_key_urls:
+        return auth.public_key_urls, auth.path
+    return None, ("this release does not show publicKeyUrls to anonymous callers; an admin token (--om-token) "
+                  "reads them from /api/v1/system/security/config")
 
 
 def blocked_by(outcome: Outcome, resource: str) -> Outcome:
@@ -249,9 +287,12 @@ def om_client_callback(snap: Snapshot, meta: RuleMeta) -> ClientCallback:
 
 
 __all__ = [
+    "ADMIN_SCOPE",
     "COGNITO_RISK",
     "LOCAL_SIGN_IN_FLOWS",
+    "PUBLIC_KEY_HOSTS",
     "AppClient",
+    "AuthConfig",
     "Iterable",
     "Outcome",
     "Params",
@@ -260,9 +301,11 @@ __all__ = [
     "Severity",
     "Snapshot",
     "Status",
+    "attribute_update_paths",
     "blocked_by",
     "client_resource",
     "client_tags",
+    "configured_key_urls",
     "each_client",
     "effective_auth_flows",
     "federated_only",

@@ -120,6 +120,8 @@ class AuthConfig:
     jwt_principal_claims: tuple[str, ...]
     public_key_urls: tuple[str, ...] | None
     fields: tuple[str, ...]
+    # "username:preferred_username", "email:email": with it, the name comes from the mapped claim
+    jwt_principal_claims_mapping: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ class AuthorizerConfig:
     bot_principals: tuple[str, ...] | None = None
     test_principals: tuple[str, ...] | None = None
     internals: tuple[str, ...] = ()  # implementation fields served with a real value (className, ...)
+    enforce_principal_domain: bool | None = None  # served by old servers only (the whole block)
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,8 @@ class SecurityConfig:
     oidc_callback_url: str | None = None
     disable_pkce: bool | None = None  # None: absent, which means the default, true
     oidc_scope: str | None = None  # oidcConfiguration.scope: what a confidential client requests
+    public_key_urls: tuple[str, ...] | None = None  # authenticationConfiguration.publicKeyUrls, as configured
+    enforce_principal_domain: bool | None = None  # authorizerConfiguration.enforcePrincipalDomain; None: unknown
 
 
 @dataclass(frozen=True)

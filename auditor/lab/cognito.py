@@ -6,12 +6,16 @@ writes to it with boto3 like an administrator would, and the auditor then reads 
 
 from __future__ import annotations
 
+import base64
+import gzip
+import json
 import logging
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.common.errors import InputError
+from auditor.lab.jwt import LabKey
 
 REGION = "us-east-1"
 LAB_KEY = "testing"  # moto accepts any credentials
@@ -85,6 +89,28 @@ def _extend_moto() -> None:
     CognitoIdpResponse.set_risk_configuration = set_risk_configuration  # type: ignore[attr-defined]
     CognitoIdpResponse.describe_risk_configuration = describe_risk_configuration  # type: ignore[attr-defined]
     _extend_identity_pools()
+    _refuse_sign_up_when_admin_only()
+
+
+def _refuse_sign_up_when_admin_only() -> None:
+    """SignUp on a pool with AdminCreateUserConfig.AllowAdminCreateUserOnly: AWS answers
+    NotAuthorizedException ("SignUp is not permitted for this user pool"); moto 5.2.5 signs the user
+    up. The lab refuses as AWS does, so that the attack-path test shows the hardened pool closed
+    (docs/moto-gaps.md)."""
+    from moto.cognitoidp.exceptions import NotAuthorizedError
+    from moto.cognitoidp.models import CognitoIdpBackend
+
+    sign_up = CognitoIdpBackend.sign_up
+
+    def refusing_sign_up(self: Any, client_id: str, username: str, password: str,
+                         attributes: list[dict[str, str]]) -> Any:
+        for pool in self.user_pools.values():
+            config = pool.extended_config.get("AdminCreateUserConfig") or {}
+            if client_id in pool.clients and config.get("AllowAdminCreateUserOnly"):
+                raise NotAuthorizedError("SignUp is not permitted for this user pool")
+        return sign_up(self, client_id, username, password, attributes)
+
+    CognitoIdpBackend.sign_up = refusing_sign_up  # type: ignore[method-assign]
 
 
 # What moto 5.2.5's cognito-identity drops: AllowClassicFlow (not kept), and Get/SetIdentityPoolRoles
@@ -262,3 +288,19 @@ HARDENED = CognitoSeed(
               "MediumAction": {"Notify": False, "EventAction": "MFA_REQUIRED"},
               "HighAction": {"Notify": False, "EventAction": "BLOCK"}}}},
 )
+
+
+def moto_pool_keys() -> tuple[LabKey, ...]:
+    """The public half of the key moto signs every pool's tokens with, as its JWKS serves it."""
+    from pathlib import Path
+
+    import moto.cognitoidp
+
+    path = Path(moto.cognitoidp.__file__).parent / "resources" / "jwks-public.json.gz"
+    keys = json.loads(gzip.decompress(path.read_bytes()))["keys"]
+    return tuple(LabKey.public_only(str(k["kid"]), _number(k["n"]), _number(k["e"]))
+                 for k in keys if k.get("kty") == "RSA")
+
+
+def _number(text: str) -> int:
+    return int.from_bytes(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)), "big")

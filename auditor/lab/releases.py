@@ -135,9 +135,12 @@ def on_release(scenario: Scenario, release: Release) -> Scenario:
     if not release.auth_whitelisted:
         for key in ("jwtPrincipalClaimsMapping", "enableAutoRedirect"):
             auth.pop(key, None)
-        auth.setdefault("publicKeyUrls", ["http://localhost:8585/api/v1/system/config/jwks"])
+        # the YAML block whole: the configured list (the lab's state fills it in), never the schema's []
+        auth["publicKeyUrls"] = auth.get("publicKeyUrls") or ["http://localhost:8585/api/v1/system/config/jwks"]
     elif release.persisted_public_keys:
         auth["publicKeyUrls"] = ["http://localhost:8585/api/v1/system/config/jwks"]
+    elif "publicKeyUrls" in auth:
+        auth["publicKeyUrls"] = []  # a fresh AuthenticationConfiguration: the schema's default (#29597)
     return dataclasses.replace(
         scenario, name=f"{scenario.name}@{release.name}", version=release.version, legacy_paths=release.legacy_paths,
         substring_exclusions=release.substring_exclusions, authorizer=authorizer, auth=auth,

@@ -74,6 +74,10 @@ class Scenario:
     # gets e-mail <name>@<principalDomain>) or "promotions" (older: only a non-admin is promoted and
     # rewritten; an existing admin keeps its e-mail). Source: research point 7.
     admin_email_rewrite: str = "admins"
+    # authenticationConfiguration.publicKeyUrls as configured (AUTHENTICATION_PUBLIC_KEYS), served whole to
+    # an admin by /system/security/config: the pool's JWKS (Cognito scenarios) and OpenMetadata's own, as
+    # the Cognito guide lists them, then these.
+    extra_public_keys: tuple[str, ...] = ()
 
     @property
     def provider(self) -> str:
@@ -160,9 +164,10 @@ BLANKED_ADMIN = LabUser("admin", om_defaults.DEFAULT_ADMIN_EMAIL, is_admin=True,
 LAB_POOL_PLACEHOLDER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_LabPool01"
 LAB_CLIENT_PLACEHOLDER = "4d1ab2c3e4f5g6h7i8j9k0lmno"
 
-def _guide_leftovers(name: str, description: str, cognito: CognitoSeed) -> Scenario:
+def _guide_leftovers(name: str, description: str, cognito: CognitoSeed, extra_public_keys: tuple[str, ...] = ()
+                     ) -> Scenario:
     """OpenMetadata configured from the Cognito guide's examples: localhost callback, admin and key kept."""
-    return Scenario(
+    return Scenario(extra_public_keys=extra_public_keys,
         name=name, description=description, version="1.12.6", legacy_paths=False,
         auth=_recent_auth("aws-cognito", self_signup=True, client_id=LAB_CLIENT_PLACEHOLDER,
                           authority=LAB_POOL_PLACEHOLDER, callback="http://localhost:8585/callback"),
@@ -248,7 +253,11 @@ SCENARIOS: dict[str, Scenario] = {
             admin_token_user="admin",
         ),
         _guide_leftovers("sso-leftovers", "Cognito SSO set up right, but OpenMetadata left as the guide shows: "
-                         "localhost callback, admin kept, shipped key kept.", HARDENED),
+                         "localhost callback, admin kept, shipped key kept, Google's keys left in publicKeyUrls "
+                         "from the chart's commented example.", HARDENED,
+                         # charts/openmetadata/values.yaml (every chart tag in tests/data/real/helm): the
+                         # commented Google example lists https://www.googleapis.com/oauth2/v3/certs.
+                         extra_public_keys=("https://www.googleapis.com/oauth2/v3/certs",)),
         _guide_leftovers("seed-walkthrough", "OpenMetadata's Cognito guide followed literally, with its usual "
                          "slips on both sides.", WALKTHROUGH),
         Scenario(

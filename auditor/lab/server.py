@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from auditor.facts import om_defaults
-from auditor.lab.cognito import MotoServer, SeededPool, seed
+from auditor.lab.cognito import MotoServer, SeededPool, moto_pool_keys, seed
 from auditor.lab.delay import DelayProxy
 from auditor.lab.jwt import LabKey, TokenRejected, UnknownKeyId, verify
 from auditor.lab.scenarios import REVOKED_AUTH_MECHANISM, YAML_OIDC, Scenario, started_users, yaml_authorizer
@@ -78,6 +78,9 @@ class LabState:
     bot_tokens: dict[str, str]
     bot_expiry: dict[str, str]
     auth: dict[str, Any]
+    # The pool's JWKS, which a Cognito deployment lists in publicKeyUrls (the security config's list):
+    # moto signs every pool's tokens with its one key (docs/moto-gaps.md).
+    pool_keys: tuple[LabKey, ...] = ()
     log: list[LoggedRequest] = field(default_factory=list)
     attempts: dict[str, _Attempts] = field(default_factory=dict)
     login_posts: dict[str, int] = field(default_factory=dict)  # every login request, by e-mail as sent
@@ -86,7 +89,8 @@ class LabState:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def trusted_keys(self) -> list[LabKey]:
-        return [self.om_key, self.mint_key] if self.mint_key is not self.om_key else [self.om_key]
+        own = [self.om_key, self.mint_key] if self.mint_key is not self.om_key else [self.om_key]
+        return own + list(self.pool_keys)
 
     # LoginAttemptCache: a Guava cache with expireAfterWrite(accessBlockTime); blocked at >= max.
     def _count(self, key: str, now: float) -> int:
@@ -140,15 +144,25 @@ def _build_state(scenario: Scenario, authority: str | None, client_id: str | Non
     auth = dict(scenario.auth)
     if authority is not None:
         auth["authority"] = authority
+    if auth.get("publicKeyUrls"):  # the whole YAML block (old releases) or the persisted list (newest main)
+        auth["publicKeyUrls"] = configured_public_keys(scenario, authority)
     if client_id is not None:
         auth["clientId"] = client_id
     state = LabState(scenario=scenario, om_key=om_key, mint_key=mint_key, users=users, passwords=passwords,
                      bots=bots, bot_tokens={}, bot_expiry=bot_expiry, auth=auth,
+                     pool_keys=moto_pool_keys() if authority is not None else (),
                      revoked=frozenset(b.name for b in scenario.bots if b.revoked))
     for b in scenario.bots:
         state.bot_tokens[b.name] = _mint(state, b.name, users[b.name]["email"], bot=True,
                                          expiry=bot_expiry[users[b.name]["id"]])
     return state
+
+
+def configured_public_keys(scenario: Scenario, authority: object) -> list[str]:
+    """authenticationConfiguration.publicKeyUrls as the deployment configured it: the pool's JWKS (a
+    Cognito scenario) and OpenMetadata's own, as the Cognito guide lists them, then the scenario's extras."""
+    keys = [f"{authority}/.well-known/jwks.json"] if scenario.cognito is not None and authority else []
+    return [*keys, "http://localhost:8585/api/v1/system/config/jwks", *scenario.extra_public_keys]
 
 
 def _user_entity(name: str, email: str, *, is_admin: bool, is_bot: bool) -> dict[str, Any]:
@@ -369,7 +383,9 @@ class LabHandler(BaseHTTPRequestHandler):
             return
         scenario = self.state.scenario
         oidc = scenario.oidc if scenario.oidc is not None else YAML_OIDC
-        self._json(200, {"authenticationConfiguration": {**self.state.auth, "oidcConfiguration": oidc},
+        keys = configured_public_keys(scenario, self.state.auth.get("authority"))
+        self._json(200, {"authenticationConfiguration": {**self.state.auth, "publicKeyUrls": keys,
+                                                         "oidcConfiguration": oidc},
                          "authorizerConfiguration": yaml_authorizer(scenario)})
 
     def _logged_in(self, principal: dict[str, Any] | None) -> None:

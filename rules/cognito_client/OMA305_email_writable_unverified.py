@@ -33,37 +33,21 @@ from its allowed OAuth scopes instead.
 """
 
 from auditor.engine.rulekit import (
-    LOCAL_SIGN_IN_FLOWS,
-    AppClient,
+    ADMIN_SCOPE,
     Iterable,
     Outcome,
     Params,
     RuleMeta,
     Severity,
     Snapshot,
+    attribute_update_paths,
     each_client,
-    effective_auth_flows,
     need,
 )
 
 META = RuleMeta(id="OMA305", name="email-writable-unverified", severity=Severity.HIGH,
                 needs=("cognito.clients", "cognito.user_pool"),
                 about=("cognito.clients.write_attributes",))
-ADMIN_SCOPE = "aws.cognito.signin.user.admin"
-
-
-def token_paths(client: AppClient) -> list[str]:
-    """How a user of this client gets an access token that may call UpdateUserAttributes."""
-    idps = client.supported_identity_providers
-    federated = bool(idps) and "COGNITO" not in (idps or ())
-    paths = []
-    if not federated and LOCAL_SIGN_IN_FLOWS & set(effective_auth_flows(client)):
-        paths.append("SDK sign-in of local users")
-    if ADMIN_SCOPE in (client.allowed_oauth_scopes or ()) and client.allowed_oauth_flows_user_pool_client:
-        paths.append(f"OAuth scope {ADMIN_SCOPE}")
-    return paths
-
-
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     pool = need(snap.cognito.user_pool)
     email = pool.attribute("email")
@@ -71,7 +55,7 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     verified_update = "email" in (pool.verify_before_update or ())
     for client, resource, tags in each_client(snap):
         writable = client.write_attributes is None or "email" in client.write_attributes
-        paths = token_paths(client)
+        paths = attribute_update_paths(client)
         evidence = {**tags, "client_writes_email": writable, "email_mutable": mutable,
                     "verify_before_update": list(pool.verify_before_update or ()), "token_paths": paths}
         if not (writable and mutable and not verified_update):

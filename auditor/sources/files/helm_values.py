@@ -74,17 +74,18 @@ _SERVER_DEFAULT_SHIPPED = ("database-password", "pipeline-password")
 SERVER_DEFAULTS: dict[str, object] = {
     "provider": "basic", "client_type": "public", "enable_self_signup": True,
     "authority": "https://accounts.google.com", "client_id": "", "callback_url": "",
-    "jwt_principal_claims": ["email", "preferred_username", "sub"],
+    "jwt_principal_claims": ["email", "preferred_username", "sub"], "jwt_principal_claims_mapping": [],
     "public_key_urls": ["http://localhost:8585/api/v1/system/config/jwks"],
     "oidc_callback_url": "http://localhost:8585/callback", "disable_pkce": True, "oidc_scope": "openid email profile",
-    "principal_domain": "open-metadata.org", "admin_principals": ["admin"],
+    "principal_domain": "open-metadata.org", "admin_principals": ["admin"], "enforce_principal_domain": False,
     "jwt_public_key": "./conf/public_key.der", "jwt_private_key": "./conf/private_key.der",
     "jwt_issuer": "open-metadata.org", "jwt_key_id": DEFAULT_KEY_ID,
     "ldap_truststore": "TrustAll",
 }
 _GATES = {"authentication": ("provider", "client_type", "enable_self_signup", "authority", "client_id",
-                             "callback_url", "jwt_principal_claims", "public_key_urls", "ldap_truststore"),
-          "authorizer": ("principal_domain", "admin_principals"),
+                             "callback_url", "jwt_principal_claims", "public_key_urls", "ldap_truststore",
+                             "jwt_principal_claims_mapping"),
+          "authorizer": ("principal_domain", "admin_principals", "enforce_principal_domain"),
           "jwtTokenConfiguration": ("jwt_public_key", "jwt_private_key", "jwt_issuer", "jwt_key_id")}
 _OIDC = ("oidc_callback_url", "disable_pkce", "oidc_scope")
 

@@ -47,6 +47,12 @@ SETTINGS: dict[str, Spec] = {
     "jwt_principal_claims": Spec("AUTHENTICATION_JWT_PRINCIPAL_CLAIMS", (*_AUTH, "jwtPrincipalClaims"),
                                  ("authentication", "jwtPrincipalClaims")),
     "public_key_urls": Spec("AUTHENTICATION_PUBLIC_KEYS", (*_AUTH, "publicKeyUrls"), ("authentication", "publicKeys")),
+    "jwt_principal_claims_mapping": Spec("AUTHENTICATION_JWT_PRINCIPAL_CLAIMS_MAPPING",
+                                         (*_AUTH, "jwtPrincipalClaimsMapping"),
+                                         ("authentication", "jwtPrincipalClaimsMapping")),
+    "enforce_principal_domain": Spec("AUTHORIZER_ENFORCE_PRINCIPAL_DOMAIN",
+                                     ("authorizerConfiguration", "enforcePrincipalDomain"),
+                                     ("authorizer", "enforcePrincipalDomain")),
     "oidc_callback_url": Spec("OIDC_CALLBACK", (*_OIDC, "callbackUrl"),
                               ("authentication", "oidcConfiguration", "callbackUrl")),
     "disable_pkce": Spec("OIDC_DISABLE_PKCE", (*_OIDC, "disablePkce"),
@@ -178,14 +184,16 @@ def build(file: str, settings: Mapping[str, Setting], secrets: list[SecretFound]
         for key in _KEY_OF.get(name, ()):
             locations[f"{key}.{name}"] = setting.location
     auth_fields = tuple(n for n in ("provider", "client_type", "enable_self_signup", "authority", "client_id",
-                                    "callback_url", "jwt_principal_claims", "public_key_urls") if n in settings)
+                                    "callback_url", "jwt_principal_claims", "public_key_urls",
+                                    "jwt_principal_claims_mapping") if n in settings)
     if auth_fields:
         facts["om.auth_config"] = AuthConfig(
             path=file, provider=_text(get("provider")), client_type=_text(get("client_type")),
             enable_self_signup=_flag(get("enable_self_signup")), authority=_text(get("authority")),
             client_id=_text(get("client_id")) or None, callback_url=_text(get("callback_url")) or None,
             jwt_principal_claims=_names(get("jwt_principal_claims")) or (),
-            public_key_urls=_names(get("public_key_urls")), fields=auth_fields)
+            public_key_urls=_names(get("public_key_urls")), fields=auth_fields,
+            jwt_principal_claims_mapping=_names(get("jwt_principal_claims_mapping")) or ())
         locations["om.auth_config"] = settings[auth_fields[0]].location
     if "admin_principals" in settings or "principal_domain" in settings:
         # Not om.authorizer: that fact is what a running server serves to anonymous callers (OMA111).
@@ -197,13 +205,16 @@ def build(file: str, settings: Mapping[str, Setting], secrets: list[SecretFound]
             admins = settings["admin_principals"]
             secrets = [*secrets, SecretFound("admin-password", "adminPrincipals (name:password)", "inline",
                                              admins.location, admins.origin)]
-    if any(n in settings for n in ("disable_pkce", "oidc_callback_url", "oidc_scope")):
+    security_fields = ("disable_pkce", "oidc_callback_url", "oidc_scope", "enforce_principal_domain")
+    if any(n in settings for n in security_fields):
         facts["om.security_config"] = SecurityConfig(
             path=file, served=True, client_type=_text(get("client_type")),
             oidc_callback_url=_text(get("oidc_callback_url")) or None, disable_pkce=_flag(get("disable_pkce")),
-            oidc_scope=_text(get("oidc_scope")) or None)
-        locations["om.security_config"] = (settings.get("disable_pkce") or settings.get("oidc_callback_url")
-                                           or settings["oidc_scope"]).location
+            oidc_scope=_text(get("oidc_scope")) or None,
+            enforce_principal_domain=_flag(get("enforce_principal_domain")))
+        locations["om.security_config"] = next(settings[n] for n in security_fields if n in settings).location
+        if "enforce_principal_domain" in settings:  # OMA117 points at it
+            locations["om.security_config.enforce_principal_domain"] = settings["enforce_principal_domain"].location
         if "disable_pkce" in settings:  # OMA116 shows it in its evidence
             locations["om.auth_config.disable_pkce"] = settings["disable_pkce"].location
         if "oidc_callback_url" in settings and (_text(get("client_type")) or "").lower() == "confidential":
@@ -236,14 +247,14 @@ def build(file: str, settings: Mapping[str, Setting], secrets: list[SecretFound]
 
 _KEY_OF = {name: ("om.auth_config",) for name in ("provider", "client_type", "enable_self_signup", "authority",
                                                    "client_id", "callback_url", "jwt_principal_claims",
-                                                   "public_key_urls")}
+                                                   "public_key_urls", "jwt_principal_claims_mapping")}
 
 
 def _input_of(name: str) -> tuple[str, ...]:
     """The snapshot inputs a setting feeds."""
     if name in _KEY_OF:
         return ("om.auth_config", "conf.ldap") if name == "provider" else ("om.auth_config",)
-    if name in ("oidc_callback_url", "disable_pkce", "oidc_scope"):
+    if name in ("oidc_callback_url", "disable_pkce", "oidc_scope", "enforce_principal_domain"):
         return ("om.security_config",)
     if name == "admin_principals":
         return ("conf.initial_admins",)

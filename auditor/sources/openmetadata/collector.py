@@ -409,6 +409,7 @@ def _token_verdict(answer: HttpAnswer) -> str | None:
 def parse_auth_config(data: dict[str, Any], path: str) -> AuthConfig:
     """AuthenticationConfiguration in any of its generations (SECURITY-SURFACE.md 3.4)."""
     claims = data.get("jwtPrincipalClaims")
+    mapping = data.get("jwtPrincipalClaimsMapping")
     keys = data.get("publicKeyUrls")
     signup = data.get("enableSelfSignup")
     return AuthConfig(
@@ -422,21 +423,27 @@ def parse_auth_config(data: dict[str, Any], path: str) -> AuthConfig:
         jwt_principal_claims=tuple(c for c in claims if isinstance(c, str)) if isinstance(claims, list) else (),
         public_key_urls=tuple(k for k in keys if isinstance(k, str)) if isinstance(keys, list) else None,
         fields=tuple(sorted(str(k) for k, v in data.items() if v is not None)),
+        jwt_principal_claims_mapping=tuple(c for c in mapping[:20] if isinstance(c, str))
+        if isinstance(mapping, list) else (),
     )
 
 
 def parse_authorizer(data: dict[str, Any], path: str) -> AuthorizerConfig:
     """AuthorizerConfiguration: the whole block on old servers; on recent ones a fresh object with
     only `principalDomain` set, whose empty collections are serialized too (ConfigResource
-    .getAuthorizerConfig; jsonschema2pojo initialises collections, JsonInclude NON_NULL keeps them)."""
+    .getAuthorizerConfig; jsonschema2pojo initialises collections, JsonInclude NON_NULL keeps them).
+    `enforcePrincipalDomain` is read from the whole block only: a fresh object carries its schema default."""
+    internals = tuple(sorted(k for k in AUTHORIZER_INTERNALS if isinstance(data.get(k), str) and data[k].strip()))
+    enforce = data.get("enforcePrincipalDomain")
     return AuthorizerConfig(
         path=path,
         principal_domain=_str(data.get("principalDomain")),
         admin_principals=_strings(data.get("adminPrincipals")),
         bot_principals=_strings(data.get("botPrincipals")),
         test_principals=_strings(data.get("testPrincipals")),
-        internals=tuple(sorted(k for k in AUTHORIZER_INTERNALS if isinstance(data.get(k), str) and data[k].strip())),
+        internals=internals,
         fields=tuple(sorted(str(k) for k, v in data.items() if v is not None)),
+        enforce_principal_domain=enforce if internals and isinstance(enforce, bool) else None,
     )
 
 
@@ -449,14 +456,20 @@ def _strings(value: object) -> tuple[str, ...] | None:
 
 
 def parse_security_config(data: dict[str, Any], path: str) -> SecurityConfig:
-    """SecurityConfiguration {authenticationConfiguration {clientType, oidcConfiguration {callbackUrl,
-    disablePkce, scope}}, ...}: only these values are read; secrets in the answer are left behind."""
+    """SecurityConfiguration {authenticationConfiguration {clientType, publicKeyUrls, oidcConfiguration
+    {callbackUrl, disablePkce, scope}}, authorizerConfiguration {enforcePrincipalDomain}}: only these
+    values are read; secrets in the answer are left behind."""
     auth = _obj(data.get("authenticationConfiguration"))
     oidc = _obj(auth.get("oidcConfiguration"))
     pkce = oidc.get("disablePkce")
+    keys = auth.get("publicKeyUrls")
+    enforce = _obj(data.get("authorizerConfiguration")).get("enforcePrincipalDomain")
     return SecurityConfig(path=path, served=True, client_type=_str(auth.get("clientType")),
                           oidc_callback_url=_str(oidc.get("callbackUrl")),
-                          disable_pkce=pkce if isinstance(pkce, bool) else None, oidc_scope=_str(oidc.get("scope")))
+                          disable_pkce=pkce if isinstance(pkce, bool) else None, oidc_scope=_str(oidc.get("scope")),
+                          public_key_urls=tuple(k for k in keys[:100] if isinstance(k, str))
+                          if isinstance(keys, list) else None,
+                          enforce_principal_domain=enforce if isinstance(enforce, bool) else None)
 
 
 def parse_jwks(data: dict[str, Any], path: str) -> Jwks:

@@ -1,0 +1,203 @@
+"""OMA117: a token with someone else's name before the `@` acts as that OpenMetadata user.
+
+## Why this matters
+OpenMetadata takes the user name from the first of `jwtPrincipalClaims` present in the token
+(`[email, preferred_username, sub]` as shipped), keeping the part before `@`
+(SecurityUtil.findUserNameFromClaims), and then authorizes by that name alone (SubjectCache). The
+e-mail's domain is checked only with `enforcePrincipalDomain: true`, which is `false` in
+conf/openmetadata.yaml and in every chart tag read (1.2.8 to 1.13.1). So a token for
+`admin@any-domain.example` acts as OpenMetadata's `admin`, and `alice@any-domain.example` as `alice`.
+No release checks the token's audience, so a token of any app client of the pool counts
+(docs/research/issue-23-attack-paths.md; OpenMetadata's own integration tests rely on the name
+coming from the local part).
+
+The claim that counts is the first of the list that the pool's ID tokens carry: an attribute
+(`email`, `preferred_username`) only for an app client that may read it, `cognito:username` always
+(chosen at sign-up unless users sign in by e-mail or phone), `sub` always and never chosen. On the
+lab's walkthrough pool the client cannot read `email`, so `preferred_username` names the user:
+tests/test_attack_paths.py signs a stranger up with `preferred_username: alice` and calls the lab as
+the admin `alice`.
+
+Who can get such a token from the user pool:
+- **a stranger**, when the pool lets anyone sign up (the address, and the user name, are the
+  stranger's to choose, at a domain they own to confirm it), when an app client of the pool
+  offers a social identity provider (Google, Facebook, Amazon, Apple), or when `publicKeyUrls` lists
+  a public provider's keys (OMA118): critical;
+- **a member of the pool**, when `email` is writable through an app client (a member changes their
+  address to `alice@their-domain.example` and confirms it there), or when a client offers an
+  enterprise identity provider whose users set their own address: high.
+
+PASS when the name comes from a claim nobody chooses (`sub`), when the domain is enforced, or when
+no one can choose the claim: sign-up closed, `email` not writable, no external identity provider.
+SKIPPED when `enforcePrincipalDomain` is unknown (a running server shows it to an admin token only;
+old servers in `/config/authorizer`), and on releases after 2.0 (unreleased main), whose e-mail-first
+flow refuses a local part that belongs to another user when `emailClaim` is set: not yet verified
+per release.
+
+## Fix
+Set `enforcePrincipalDomain: true` with `principalDomain` your users' domain
+(`AUTHORIZER_ENFORCE_PRINCIPAL_DOMAIN=true`, Helm `openmetadata.config.authorizer.enforcePrincipalDomain`,
+or Settings > SSO on 1.12+), and close the ways in: `AllowAdminCreateUserOnly: true` on the pool,
+`email` out of the app clients' `WriteAttributes`, no social identity provider on any client.
+Prefer `sub` or a mapped, administrator-set claim (`jwtPrincipalClaimsMapping`) for the name.
+
+## References
+- open-metadata/OpenMetadata: openmetadata-service/.../security/SecurityUtil.java
+  (findUserNameFromClaims, validateDomainEnforcement), JwtFilter.java, DefaultAuthorizer.java,
+  SubjectCache.java; conf/openmetadata.yaml (`AUTHORIZER_ENFORCE_PRINCIPAL_DOMAIN`)
+- open-metadata/openmetadata-helm-charts: charts/openmetadata/values.yaml (`authorizer.enforcePrincipalDomain`)
+- AWS Cognito API reference: SignUp, UpdateUserAttributes, UserPoolClientType.SupportedIdentityProviders
+- https://github.com/omaudit/omaudit/blob/main/docs/research/issue-23-attack-paths.md
+"""
+
+import re
+
+from auditor.engine.rulekit import (
+    PUBLIC_KEY_HOSTS,
+    AuthConfig,
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    attribute_update_paths,
+    configured_key_urls,
+    federated_only,
+    known,
+    need,
+    om_cognito,
+    url_host,
+)
+
+META = RuleMeta(id="OMA117", name="identity-collision", severity=Severity.HIGH,
+                needs=("om.auth_config", "cognito.user_pool", "cognito.clients", "cognito.identity_providers"))
+
+SHIPPED_CLAIMS = ("email", "preferred_username", "sub")
+# Claims a user of the pool chooses: the address, the preferred and the sign-up user name.
+CHOSEN = {"email", "cognito:username", "preferred_username", "username", "name", "nickname"}
+SOCIAL = {"Google", "Facebook", "LoginWithAmazon", "SignInWithApple"}
+
+
+def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
+    resource, auth, skip = om_cognito(snap)
+    if skip:
+        yield META.skipped(resource, skip)
+        return
+    newest = _after_2_0(snap)
+    if newest:
+        yield META.skipped(resource, f"OpenMetadata {newest}: the e-mail-first flow of the newest code refuses a "
+                           "local part that belongs to another user when emailClaim is set; not yet verified per "
+                           "release")
+        return
+    claim, chosen = _name_claim(auth, snap)
+    evidence: dict[str, object] = {"name_claim": claim, "admins": _admins(snap)}
+    if not chosen:
+        yield META.passed(resource, f"the user name comes from {claim}, which no user chooses", **evidence)
+        return
+    strangers, members = _ways_in(snap, claim)
+    urls, why_unknown = configured_key_urls(snap, auth)
+    public = sorted({PUBLIC_KEY_HOSTS.get((url_host(u) or "").lower(), "") for u in urls or ()} - {""})
+    strangers += [f"publicKeyUrls trusts {name}'s keys, so any {name} account's token (OMA118)" for name in public]
+    enforce = _enforced(snap)
+    evidence.update(strangers=strangers, members=members, enforce_principal_domain=enforce)
+    if not strangers and not members and urls is None:
+        yield META.skipped(resource, f"no one can choose the {claim} of a token through the pool, but publicKeyUrls "
+                           f"is unknown ({why_unknown}): a public provider's keys there would let anyone in",
+                           **evidence)
+    elif not strangers and not members:
+        yield META.passed(resource, f"no one can choose the {claim} of a token: sign-up is closed, {claim} is not "
+                          "writable, no external identity provider or public provider's keys", **evidence)
+    elif enforce is None:
+        yield META.skipped(resource, "enforcePrincipalDomain is unknown: a running server shows it to an admin token "
+                           "(--om-token) only", **evidence)
+    elif enforce:
+        yield META.passed(resource, "enforcePrincipalDomain is on: only addresses at principalDomain map to users",
+                          **evidence)
+    else:
+        targets = ", ".join(evidence["admins"] or ["any user"])  # type: ignore[arg-type]
+        value = "<name>@their-domain" if claim == "email" else "<name>"
+        who, ways = ("anyone", strangers) if strangers else ("a member of the pool", members)
+        found = META.failed(resource, f"{who} can get a token whose {claim} is {value} and act as that OpenMetadata "
+                            f"user ({targets}): {'; '.join(ways)}", **evidence)
+        yield found.graver(Severity.CRITICAL) if strangers else found
+
+
+def _after_2_0(snap: Snapshot) -> str | None:
+    version = snap.om.version.version if snap.om.version else ""
+    found = re.match(r"(\d+)\.(\d+)", version)
+    return version if found and (int(found[1]), int(found[2])) > (2, 0) else None
+
+
+def _name_claim(auth: AuthConfig, snap: Snapshot) -> tuple[str, bool]:
+    """The claim a token of the pool gives the user name from, and whether its user chose it: the
+    mapped `username:` claim, or the first of jwtPrincipalClaims that the pool's ID tokens carry. An
+    ID token carries an attribute only for a client that may read it; `cognito:username` always, a
+    generated id when users sign in by e-mail or phone (UsernameAttributes); `sub` always, never chosen."""
+    claims: tuple[str, ...] = SHIPPED_CLAIMS
+    for entry in auth.jwt_principal_claims_mapping:
+        key, _, value = entry.partition(":")
+        if key.strip().lower() == "username" and value.strip():
+            claims = (value.strip(),)
+            break
+    else:
+        claims = auth.jwt_principal_claims or SHIPPED_CLAIMS
+    pool = need(snap.cognito.user_pool)
+    clients = need(snap.cognito.clients)
+    for claim in claims:
+        if claim == "cognito:username":
+            return claim, not known(pool.username_attributes)
+        if claim in CHOSEN and any(known(c.read_attributes) is None or claim in (c.read_attributes or ())
+                                   for c in clients):
+            return claim, True
+        if claim not in CHOSEN:
+            return claim, False  # sub, or a claim omaudit cannot tell is chosen: never a guess
+    return claims[-1], False
+
+
+def _enforced(snap: Snapshot) -> bool | None:
+    security = snap.om.security_config
+    if security is not None and security.served and security.enforce_principal_domain is not None:
+        return security.enforce_principal_domain
+    authorizer = snap.om.authorizer
+    return authorizer.enforce_principal_domain if authorizer is not None else None
+
+
+def _admins(snap: Snapshot) -> list[str]:
+    """OpenMetadata's administrators by name, where the scan knows them: the admin users (token), the
+    disclosed adminPrincipals, or the files' initial admins."""
+    if snap.om.admin_users:
+        return sorted(u.name for u in snap.om.admin_users if not u.is_bot and not u.deleted)
+    if snap.om.authorizer is not None and snap.om.authorizer.admin_principals:
+        return sorted(snap.om.authorizer.admin_principals)
+    return sorted(snap.conf.initial_admins or ())
+
+
+def _ways_in(snap: Snapshot, claim: str) -> tuple[list[str], list[str]]:
+    """(how a stranger gets a token with a chosen claim, how a member does)."""
+    pool = need(snap.cognito.user_pool)
+    clients = need(snap.cognito.clients)
+    kinds = {i.name: i.type or i.name for i in need(snap.cognito.identity_providers)}
+    strangers: list[str] = []
+    members: list[str] = []
+    # SignUp sets what the client may write, and the address given as the user name (UsernameAttributes).
+    as_username = claim == "cognito:username" or claim in (known(pool.username_attributes) or ())
+    writers = [c for c in clients if as_username or c.write_attributes is None or claim in c.write_attributes]
+    if known(pool.allow_admin_create_user_only) is not True and federated_only(snap) is None and writers:
+        strangers.append("the pool lets anyone sign up (AllowAdminCreateUserOnly is not true)")
+    for client in clients:
+        name = client.name or client.client_id
+        for idp in known(client.supported_identity_providers) or ():
+            if idp == "COGNITO":
+                continue
+            if kinds.get(idp, idp) in SOCIAL:
+                strangers.append(f"client {name} signs in any {kinds.get(idp, idp)} account ({idp})")
+            else:
+                members.append(f"client {name} signs in users of {idp}, who may set their own address there")
+    attribute = pool.attribute(claim)
+    if claim != "cognito:username" and (attribute is None or attribute.mutable):
+        members += [f"client {client.name or client.client_id} lets users change their {claim} "
+                    f"({' and '.join(paths)})" for client in clients
+                    if (client.write_attributes is None or claim in client.write_attributes)
+                    and (paths := attribute_update_paths(client))]
+    return strangers, members

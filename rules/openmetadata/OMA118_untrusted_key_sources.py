@@ -1,0 +1,170 @@
+"""OMA118: OpenMetadata trusts signing keys from a foreign issuer, or fetches keys over plain HTTP.
+
+## Why this matters
+OpenMetadata verifies a bearer token with the key its `kid` names, looked up across every URL of
+`authenticationConfiguration.publicKeyUrls` (MultiUrlJwkProvider), and then checks the signature and
+the expiry only: no release checks the token's `iss`, `aud`, `client_id` or `token_use` (JwtFilter;
+docs/research/issue-23-attack-paths.md). So every JWKS in the list is a door:
+- **a public identity provider's keys**: the chart's own commented example lists Google's
+  (`https://www.googleapis.com/oauth2/v3/certs`). With it, a token of any Google account verifies,
+  and the part of its e-mail before `@` becomes the OpenMetadata user name (`admin@any-domain`
+  acts as `admin` while `enforcePrincipalDomain` is off, as it ships);
+- **another user pool's JWKS**: every user of that pool, and anyone who can sign up to it;
+- **an `http://` URL to a host that is not OpenMetadata itself**: anyone on the network path can
+  answer with keys of their own and sign tokens for any user.
+
+The list is not checked on the way in from `openmetadata.yaml`, the environment or the chart
+(CognitoAuthValidator runs when SSO settings are saved through the API or UI). High; medium when the
+only weakness is OpenMetadata's own JWKS fetched over plain HTTP from a host name outside the cluster.
+
+## What is trusted
+- the audited user pool's JWKS, `https://cognito-idp.<region>.amazonaws.com/<pool id>/.well-known/jwks.json`
+  (in a file scan, where the pool's id is known only after deploy: the pool OpenMetadata's `authority`
+  names, or any Cognito JWKS when neither is known);
+- OpenMetadata's own `/api/v1/system/config/jwks` over HTTPS, or over HTTP to a loopback address or a
+  Kubernetes service name (`openmetadata`, `*.svc`, `*.svc.cluster.local`), as the chart ships it.
+  OpenMetadata reads its own key locally first in any case (LocalJwkProvider);
+- with another provider than Cognito, the keys of the provider configured: on its `authority`'s host,
+  or Google's and Microsoft's key hosts for `google` and `azure`.
+
+An entry whose host is a variable (`$(ISSUER_URL)/protocol/openid-connect/certs`) is decided where the
+server is deployed: SKIPPED, unless another entry already fails.
+
+A running server shows the list to an admin token (`/api/v1/system/security/config`); most releases
+serve an empty schema default to anonymous callers, which is not the list: then the rule is SKIPPED.
+
+## Fix
+List only the pool's JWKS and OpenMetadata's own: `AUTHENTICATION_PUBLIC_KEYS=[https://cognito-idp.
+<region>.amazonaws.com/<pool id>/.well-known/jwks.json,http://localhost:8585/api/v1/system/config/jwks]`
+(docker/bare metal), `openmetadata.config.authentication.publicKeys` (Helm), or Settings > SSO (1.12+,
+where the list is kept in the database), and restart.
+
+## References
+- open-metadata/OpenMetadata: openmetadata-service/.../security/MultiUrlJwkProvider.java,
+  JwtFilter.java, LocalJwkProvider.java; conf/openmetadata.yaml (`AUTHENTICATION_PUBLIC_KEYS`)
+- open-metadata/openmetadata-helm-charts: charts/openmetadata/values.yaml (`publicKeys`, and the
+  commented Google example), every tag in tests/data/real/helm
+- OpenMetadata docs, "AWS Cognito SSO" (publicKeyUrls: the pool's JWKS and OpenMetadata's own)
+- https://github.com/omaudit/omaudit/blob/main/docs/research/issue-23-attack-paths.md
+"""
+
+import re
+
+from auditor.engine.rulekit import (
+    PUBLIC_KEY_HOSTS,
+    AuthConfig,
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    configured_key_urls,
+    is_loopback_host,
+    need,
+    om_resource,
+    url_host,
+    url_scheme,
+)
+
+META = RuleMeta(id="OMA118", name="untrusted-key-sources", severity=Severity.MEDIUM,
+                needs=("om.auth_config",))
+
+COGNITO_JWKS = re.compile(r"https://(?:issuer-)?cognito-idp\.[a-z0-9-]+\.amazonaws\.com/([\w-]+_[0-9A-Za-z]+)"
+                          r"/\.well-known/jwks\.json", re.IGNORECASE)
+POOL_ID = re.compile(r"[\w-]+_[0-9A-Za-z]+")
+OWN_JWKS = ("/api/v1/system/config/jwks", "/api/v1/config/jwks")  # the 1.x path, and <= 0.13's
+PROVIDER_KEY_HOST = {"google": "www.googleapis.com", "azure": "login.microsoftonline.com"}
+
+
+def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
+    auth = need(snap.om.auth_config)
+    resource = om_resource(snap, auth.path)
+    urls, source = configured_key_urls(snap, auth)
+    if urls is None:
+        yield META.skipped(resource, source)
+        return
+    if not urls:
+        yield META.passed(resource, "publicKeyUrls is empty: only OpenMetadata's own key verifies tokens",
+                          public_key_urls=[], source=source)
+        return
+    pools = _trusted_pools(snap, auth)
+    issuers = _issuer_hosts(auth)
+    unknown = [url for url in urls if _by_reference(url)]
+    verdicts = {url: _verdict(url, pools, issuers) for url in urls if url not in unknown}
+    evidence = {"public_key_urls": list(urls), "source": source, "trusted_pools": sorted(pools) or None}
+    graver = [f"{url}: {why}" for url, (why, high) in verdicts.items() if why and high]
+    weaker = [f"{url}: {why}" for url, (why, high) in verdicts.items() if why and not high]
+    if graver or weaker:
+        found = META.failed(resource, "OpenMetadata verifies tokens with keys it should not trust: "
+                            + "; ".join(graver + weaker), **evidence)
+        yield found.graver(Severity.HIGH) if graver else found
+    elif unknown:
+        yield META.skipped(resource, f"publicKeyUrls {', '.join(unknown)}: its host is set by reference, known only "
+                           "where the server is deployed", **evidence)
+    else:
+        trusted = "its identity provider's keys" if issuers else "the user pool's JWKS"
+        yield META.passed(resource, f"every publicKeyUrls entry is {trusted} or OpenMetadata's own",
+                          **evidence)
+
+
+def _trusted_pools(snap: Snapshot, auth: AuthConfig) -> set[str]:
+    """The pools whose JWKS may be listed: the audited one when its id is real, and the one
+    OpenMetadata's authority names. Empty: no pool is known, so any Cognito JWKS is accepted."""
+    pools: set[str] = set()
+    pool = snap.cognito.user_pool
+    if pool is not None and POOL_ID.fullmatch(pool.id):
+        pools.add(pool.id)
+    authority = (auth.authority or "").strip().rstrip("/")
+    named = re.fullmatch(r"https://(?:issuer-)?cognito-idp\.[a-z0-9-]+\.amazonaws\.com/([\w-]+_[0-9A-Za-z]+)",
+                         authority, re.IGNORECASE)
+    if named:
+        pools.add(named.group(1))
+    return pools
+
+
+def _issuer_hosts(auth: AuthConfig) -> set[str]:
+    """Hosts of the identity provider OpenMetadata is configured for, when it is not Cognito (whose
+    JWKS is judged by pool): its authority's, and Google's or Microsoft's key host for those."""
+    if not auth.provider or auth.provider.lower() in ("aws-cognito", "basic", "ldap"):
+        return set()
+    hosts = {(url_host(auth.authority or "") or "").lower()} - {""}
+    return hosts | ({PROVIDER_KEY_HOST[auth.provider.lower()]} if auth.provider.lower() in PROVIDER_KEY_HOST else set())
+
+
+def _by_reference(url: str) -> bool:
+    """`$(ISSUER_URL)/protocol/openid-connect/certs`: a variable (kubelet, Compose, Helm) before the end
+    of the host, so which keys are trusted is decided where the server is deployed."""
+    head = url.strip().split("//", 1)[-1].split("/", 1)[0] if "//" in url else url.strip().split("/", 1)[0]
+    return any(mark in head for mark in ("$(", "${", "{{"))
+
+
+def _verdict(url: str, pools: set[str], issuers: set[str]) -> tuple[str | None, bool]:
+    """(why the URL is not to be trusted, or None; whether that is high)."""
+    text = url.strip()
+    scheme, host = url_scheme(text), (url_host(text) or "").lower().rstrip(".")
+    if scheme not in ("http", "https") or not host:
+        return "not an http(s) URL", True
+    cognito = COGNITO_JWKS.fullmatch(text)
+    if cognito:
+        if pools and cognito.group(1) not in pools:
+            return f"the JWKS of another user pool ({cognito.group(1)}): its users' tokens verify", True
+        return None, False
+    path = text.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    if path.endswith(OWN_JWKS):
+        if scheme == "https" or is_loopback_host(host) or _in_cluster(host):
+            return None, False
+        return f"OpenMetadata's keys fetched over plain http from {host}: anyone on the path can add keys", False
+    if host in issuers and (scheme == "https" or is_loopback_host(host)):
+        return None, False
+    provider = PUBLIC_KEY_HOSTS.get(host)
+    why = (f"{provider}'s keys: a token of any {provider} account verifies" if provider
+           else f"keys of a foreign issuer ({host}): its tokens verify")
+    if scheme == "http" and not is_loopback_host(host):
+        why += ", and they are fetched over plain http"
+    return why, True
+
+
+def _in_cluster(host: str) -> bool:
+    """A Kubernetes service name: one label (`openmetadata`), or under `.svc` / `.svc.cluster.local`."""
+    return "." not in host or host.endswith((".svc", ".svc.cluster.local"))
