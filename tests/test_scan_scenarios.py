@@ -15,7 +15,7 @@ Lab = Callable[[str], LabServer]
 SKIP, PASS, FAIL = "SKIPPED", "PASS", "FAIL"
 OM_RULES = [f"OMA1{n:02d}" for n in range(1, 19)]
 COGNITO_RULES = [f"OMA2{n:02d}" for n in range(1, 19)] + [f"OMA3{n:02d}" for n in range(1, 11)] + [
-    f"OMA4{n:02d}" for n in range(1, 5)]
+    f"OMA4{n:02d}" for n in range(1, 6)]
 NO_POOL = {rule: SKIP for rule in COGNITO_RULES}  # provider basic: no Cognito pool to audit
 
 

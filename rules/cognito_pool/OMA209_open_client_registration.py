@@ -22,6 +22,7 @@ what it is not given).
 """
 
 from auditor.engine.rulekit import (
+    ADMIN_SCOPE,
     Iterable,
     Outcome,
     Params,
@@ -34,7 +35,6 @@ from auditor.engine.rulekit import (
 )
 
 META = RuleMeta(id="OMA209", name="open-client-registration", severity=Severity.HIGH, needs=("cognito.user_pool",))
-ADMIN_SCOPE = "aws.cognito.signin.user.admin"
 
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:

@@ -21,8 +21,10 @@ only weakness is OpenMetadata's own JWKS fetched over plain HTTP from a host nam
 - the audited user pool's JWKS, `https://cognito-idp.<region>.amazonaws.com/<pool id>/.well-known/jwks.json`
   (in a file scan, where the pool's id is known only after deploy: the pool OpenMetadata's `authority`
   names, or any Cognito JWKS when neither is known);
-- OpenMetadata's own `/api/v1/system/config/jwks` over HTTPS, or over HTTP to a loopback address or a
-  Kubernetes service name (`openmetadata`, `*.svc`, `*.svc.cluster.local`), as the chart ships it.
+- OpenMetadata's own `/api/v1/system/config/jwks`: over HTTPS on its own host (the one the scan
+  reached, or its callback URL's), or over HTTP to a loopback address or a Kubernetes service name
+  (`openmetadata`, `*.svc`, `*.svc.cluster.local`), as the chart ships it. The same path on another
+  host is another OpenMetadata's keys (a staging server on the shipped key, say): high.
   OpenMetadata reads its own key locally first in any case (LocalJwkProvider);
 - with another provider than Cognito, the keys of the provider configured: on its `authority`'s host,
   or Google's and Microsoft's key hosts for `google` and `azure`.
@@ -90,9 +92,11 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
         return
     pools = _trusted_pools(snap, auth)
     issuers = _issuer_hosts(auth)
+    own = _own_hosts(snap, auth)
     unknown = [url for url in urls if _by_reference(url)]
-    verdicts = {url: _verdict(url, pools, issuers) for url in urls if url not in unknown}
-    evidence = {"public_key_urls": list(urls), "source": source, "trusted_pools": sorted(pools) or None}
+    verdicts = {url: _verdict(url, pools, issuers, own) for url in urls if url not in unknown}
+    evidence = {"public_key_urls": list(urls), "source": source, "trusted_pools": sorted(pools) or None,
+                "own_hosts": sorted(own)}
     graver = [f"{url}: {why}" for url, (why, high) in verdicts.items() if why and high]
     weaker = [f"{url}: {why}" for url, (why, high) in verdicts.items() if why and not high]
     if graver or weaker:
@@ -139,7 +143,17 @@ def _by_reference(url: str) -> bool:
     return any(mark in head for mark in ("$(", "${", "{{"))
 
 
-def _verdict(url: str, pools: set[str], issuers: set[str]) -> tuple[str | None, bool]:
+def _own_hosts(snap: Snapshot, auth: AuthConfig) -> set[str]:
+    """OpenMetadata's own public hosts: the one this scan reached, and its callback's (as the Cognito
+    guide lists `https://<your domain>/api/v1/system/config/jwks`)."""
+    urls = [snap.target.om_url or "", auth.callback_url or ""]
+    security = snap.om.security_config
+    if security is not None and security.oidc_callback_url:
+        urls.append(security.oidc_callback_url)
+    return {(url_host(u) or "").lower().rstrip(".") for u in urls} - {""}
+
+
+def _verdict(url: str, pools: set[str], issuers: set[str], own: set[str]) -> tuple[str | None, bool]:
     """(why the URL is not to be trusted, or None; whether that is high)."""
     text = url.strip()
     scheme, host = url_scheme(text), (url_host(text) or "").lower().rstrip(".")
@@ -151,10 +165,13 @@ def _verdict(url: str, pools: set[str], issuers: set[str]) -> tuple[str | None, 
             return f"the JWKS of another user pool ({cognito.group(1)}): its users' tokens verify", True
         return None, False
     path = text.split("?", 1)[0].split("#", 1)[0].rstrip("/")
-    if path.endswith(OWN_JWKS):
+    if path.endswith(OWN_JWKS) and (host in own or is_loopback_host(host) or _in_cluster(host)):
         if scheme == "https" or is_loopback_host(host) or _in_cluster(host):
             return None, False
         return f"OpenMetadata's keys fetched over plain http from {host}: anyone on the path can add keys", False
+    if path.endswith(OWN_JWKS):
+        return (f"the keys of another host's OpenMetadata ({host}), not this one's: tokens minted there verify here"
+                + (", and they are fetched over plain http" if scheme == "http" else "")), True
     if host in issuers and (scheme == "https" or is_loopback_host(host)):
         return None, False
     provider = PUBLIC_KEY_HOSTS.get(host)

@@ -102,6 +102,8 @@ CASES: list[tuple[str, Any, Status]] = [
     ("OMA403", cognito(auth=om_auth(callback_url="http://localhost:8585/callback")), Status.FAIL),
     ("OMA403", cognito(auth=om_auth(client_id="someoneelse123")), Status.SKIPPED),
     ("OMA404", cognito(), Status.PASS),
+    ("OMA405", cognito(), Status.PASS),  # the exact messages: tests/rules/test_oma405.py
+    ("OMA405", cognito(clients=(GOOD_CLIENT, client(client_id="client0000000002", name="mobile"))), Status.FAIL),
     ("OMA404", cognito(clients=(client(callback_urls=("https://om.example.com/callback",
                                                       "https://old-staging.example.net/callback")),)), Status.FAIL),
     ("OMA404", cognito(clients=(client(callback_urls=("https://OM.example.com./callback",)),)), Status.PASS),
@@ -140,7 +142,7 @@ def test_rule_outcome(rule_id: str, snapshot: Any, expected: Status) -> None:
 
 def test_every_cognito_rule_has_pass_and_fail_cases() -> None:
     ids = {rid for rid in _RULES if rid[3] in "234"}
-    assert len(ids) == 32
+    assert len(ids) == 33
     for wanted in (Status.PASS, Status.FAIL):
         covered = {c[0] for c in CASES if c[2] is wanted}
         assert ids <= covered, f"rules without a {wanted} case: {sorted(ids - covered)}"

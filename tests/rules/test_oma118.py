@@ -49,6 +49,9 @@ def files(urls: tuple[str, ...] | None, pool_id: str = "aws_cognito_user_pool.ma
     ((POOL_JWKS, "http://keys.example.net/jwks.json"), Status.FAIL, Severity.HIGH,
      "keys of a foreign issuer (keys.example.net): its tokens verify, and they are fetched over plain http"),
     ((POOL_JWKS, "file:///etc/keys.json"), Status.FAIL, Severity.HIGH, "file:///etc/keys.json: not an http(s) URL"),
+    # OpenMetadata's JWKS path on a host that is not this OpenMetadata's (found by reviewing the rule).
+    ((POOL_JWKS, "https://evil.example/api/v1/system/config/jwks"), Status.FAIL, Severity.HIGH,
+     "the keys of another host's OpenMetadata (evil.example), not this one's: tokens minted there verify here"),
 ])
 def test_each_key_source_as_the_admin_sees_it(urls: tuple[str, ...], status: Status, severity: Severity | None,
                                               words: str) -> None:
@@ -83,6 +86,11 @@ def test_files_judge_by_the_authority_when_the_pool_id_comes_at_deploy() -> None
     assert outcome.status == Status.SKIPPED and outcome.message == "publicKeyUrls is not set in the files given"
     [outcome] = run("OMA118", files(()))  # type: ignore[arg-type]
     assert outcome.status == Status.PASS and "only OpenMetadata's own key" in outcome.message
+    # A file scan knows OpenMetadata's own host from its callback (om_auth's: om.example.com).
+    own = "https://om.example.com/api/v1/system/config/jwks"
+    assert [o.status for o in run("OMA118", files((own,)))] == [Status.PASS]  # type: ignore[arg-type]
+    other = "https://staging.example.com/api/v1/system/config/jwks"
+    assert [o.severity for o in run("OMA118", files((other,)))] == [Severity.HIGH]  # type: ignore[arg-type]
 
 
 def test_another_provider_trusts_its_own_issuer_and_a_variable_host_is_unknown() -> None:
