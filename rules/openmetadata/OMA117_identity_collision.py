@@ -74,8 +74,11 @@ META = RuleMeta(id="OMA117", name="identity-collision", severity=Severity.HIGH,
                 needs=("om.auth_config", "cognito.user_pool", "cognito.clients", "cognito.identity_providers"))
 
 SHIPPED_CLAIMS = ("email", "preferred_username", "sub")
-# Claims a user of the pool chooses: the address, the preferred and the sign-up user name.
-CHOSEN = {"email", "cognito:username", "preferred_username", "username", "name", "nickname"}
+SIGN_UP_WAY = "the pool lets anyone sign up (AllowAdminCreateUserOnly is not true)"
+SIGN_UP_NAME = {"username", "cognito:username"}  # access tokens carry `username`, ID tokens `cognito:username`
+# Claims Cognito sets itself: no user chooses them.
+NEVER_CHOSEN = {"sub", "iss", "aud", "client_id", "token_use", "jti", "origin_jti", "event_id", "auth_time", "iat",
+                "exp", "email_verified", "phone_number_verified", "identities", "scope"}
 SOCIAL = {"Google", "Facebook", "LoginWithAmazon", "SignInWithApple"}
 
 
@@ -97,7 +100,7 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
         return
     strangers, members = _ways_in(snap, claim)
     urls, why_unknown = configured_key_urls(snap, auth)
-    public = sorted({PUBLIC_KEY_HOSTS.get((url_host(u) or "").lower(), "") for u in urls or ()} - {""})
+    public = sorted({PUBLIC_KEY_HOSTS.get((url_host(u) or "").lower().rstrip("."), "") for u in urls or ()} - {""})
     strangers += [f"publicKeyUrls trusts {name}'s keys, so any {name} account's token (OMA118)" for name in public]
     enforce = _enforced(snap)
     evidence.update(strangers=strangers, members=members, enforce_principal_domain=enforce)
@@ -106,14 +109,13 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
                            f"is unknown ({why_unknown}): a public provider's keys there would let anyone in",
                            **evidence)
     elif not strangers and not members:
-        yield META.passed(resource, f"no one can choose the {claim} of a token: sign-up is closed, {claim} is not "
-                          "writable, no external identity provider or public provider's keys", **evidence)
+        yield META.passed(resource, f"no one can choose the {claim} of a token: no sign-up or client that may write "
+                          f"it, no external identity provider, no public provider's keys", **evidence)
     elif enforce is None:
         yield META.skipped(resource, "enforcePrincipalDomain is unknown: a running server shows it to an admin token "
                            "(--om-token) only", **evidence)
     elif enforce:
-        yield META.passed(resource, "enforcePrincipalDomain is on: only addresses at principalDomain map to users",
-                          **evidence)
+        yield from _enforced_but(snap, resource, claim, auth, strangers, evidence)
     else:
         targets = ", ".join(evidence["admins"] or ["any user"])  # type: ignore[arg-type]
         value = "<name>@their-domain" if claim == "email" else "<name>"
@@ -121,6 +123,25 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
         found = META.failed(resource, f"{who} can get a token whose {claim} is {value} and act as that OpenMetadata "
                             f"user ({targets}): {'; '.join(ways)}", **evidence)
         yield found.graver(Severity.CRITICAL) if strangers else found
+
+
+def _enforced_but(snap: Snapshot, resource: str, claim: str, auth: AuthConfig, strangers: list[str],
+                  evidence: dict[str, object]) -> Iterable[Outcome]:
+    """With enforcePrincipalDomain, the domain is read from the e-mail claim (with a mapping) or from
+    the claim that names the user (research, note A points 2-3): a sign-up user name may itself be
+    `admin@<principalDomain>`, and an e-mail changed without verification takes effect at once."""
+    if claim in SIGN_UP_NAME and not auth.jwt_principal_claims_mapping and SIGN_UP_WAY in strangers:
+        found = META.failed(resource, "enforcePrincipalDomain is on, but anyone can sign up with the user name "
+                            "<name>@<principalDomain> and act as that OpenMetadata user", **evidence)
+        yield found.graver(Severity.CRITICAL)
+        return
+    unverified = _changers(snap, "email", unverified=True)
+    if unverified:
+        yield META.failed(resource, "enforcePrincipalDomain is on, but a member of the pool can set their email to "
+                          f"<name>@<principalDomain> without verifying it: {'; '.join(unverified)}", **evidence)
+        return
+    yield META.passed(resource, "enforcePrincipalDomain is on: only addresses at principalDomain map to users",
+                      **evidence)
 
 
 def _after_2_0(snap: Snapshot) -> str | None:
@@ -131,28 +152,39 @@ def _after_2_0(snap: Snapshot) -> str | None:
 
 def _name_claim(auth: AuthConfig, snap: Snapshot) -> tuple[str, bool]:
     """The claim a token of the pool gives the user name from, and whether its user chose it: the
-    mapped `username:` claim, or the first of jwtPrincipalClaims that the pool's ID tokens carry. An
-    ID token carries an attribute only for a client that may read it; `cognito:username` always, a
-    generated id when users sign in by e-mail or phone (UsernameAttributes); `sub` always, never chosen."""
-    claims: tuple[str, ...] = SHIPPED_CLAIMS
+    mapped `username:` claim, or the first of jwtPrincipalClaims that the token carries, matched in
+    any case (OpenMetadata's claim map ignores it). The sign-up user name (`username` in access tokens,
+    `cognito:username` in ID tokens) is chosen unless users sign in by e-mail or phone; an attribute is
+    in an ID token only for a client that may read it, chosen where a client may write it, and left
+    out by a stranger when it is neither writable nor required (the next claim then names them)."""
+    claims: tuple[str, ...] = auth.jwt_principal_claims or SHIPPED_CLAIMS
     for entry in auth.jwt_principal_claims_mapping:
         key, _, value = entry.partition(":")
         if key.strip().lower() == "username" and value.strip():
             claims = (value.strip(),)
             break
-    else:
-        claims = auth.jwt_principal_claims or SHIPPED_CLAIMS
     pool = need(snap.cognito.user_pool)
     clients = need(snap.cognito.clients)
-    for claim in claims:
-        if claim == "cognito:username":
-            return claim, not known(pool.username_attributes)
-        if claim in CHOSEN and any(known(c.read_attributes) is None or claim in (c.read_attributes or ())
-                                   for c in clients):
+    by_address = set(pool.username_attributes or ())  # an Unknown raises when read
+    for raw in claims:
+        claim = raw.strip().lower()
+        if claim in SIGN_UP_NAME:
+            return claim, not by_address
+        if claim in NEVER_CHOSEN or claim.startswith("cognito:"):
+            return claim, False
+        if not any(c.read_attributes is None or claim in _lower(c.read_attributes) for c in clients):
+            continue  # in no token
+        if claim in by_address or any(c.write_attributes is None or claim in _lower(c.write_attributes)
+                                      for c in clients):
             return claim, True
-        if claim not in CHOSEN:
-            return claim, False  # sub, or a claim omaudit cannot tell is chosen: never a guess
-    return claims[-1], False
+        attribute = pool.attribute(claim)
+        if attribute is not None and attribute.required:
+            return claim, False  # every user has it, set by an administrator
+    return (claims[-1].strip().lower() if claims else "sub"), False
+
+
+def _lower(names: tuple[str, ...]) -> set[str]:
+    return {n.lower() for n in names}
 
 
 def _enforced(snap: Snapshot) -> bool | None:
@@ -181,10 +213,11 @@ def _ways_in(snap: Snapshot, claim: str) -> tuple[list[str], list[str]]:
     strangers: list[str] = []
     members: list[str] = []
     # SignUp sets what the client may write, and the address given as the user name (UsernameAttributes).
-    as_username = claim == "cognito:username" or claim in (known(pool.username_attributes) or ())
-    writers = [c for c in clients if as_username or c.write_attributes is None or claim in c.write_attributes]
+    as_username = claim in SIGN_UP_NAME or claim in (known(pool.username_attributes) or ())
+    writers = [c for c in clients if as_username or c.write_attributes is None
+               or claim in _lower(c.write_attributes)]
     if known(pool.allow_admin_create_user_only) is not True and federated_only(snap) is None and writers:
-        strangers.append("the pool lets anyone sign up (AllowAdminCreateUserOnly is not true)")
+        strangers.append(SIGN_UP_WAY)
     for client in clients:
         name = client.name or client.client_id
         for idp in known(client.supported_identity_providers) or ():
@@ -194,10 +227,21 @@ def _ways_in(snap: Snapshot, claim: str) -> tuple[list[str], list[str]]:
                 strangers.append(f"client {name} signs in any {kinds.get(idp, idp)} account ({idp})")
             else:
                 members.append(f"client {name} signs in users of {idp}, who may set their own address there")
-    attribute = pool.attribute(claim)
-    if claim != "cognito:username" and (attribute is None or attribute.mutable):
-        members += [f"client {client.name or client.client_id} lets users change their {claim} "
-                    f"({' and '.join(paths)})" for client in clients
-                    if (client.write_attributes is None or claim in client.write_attributes)
-                    and (paths := attribute_update_paths(client))]
+    if claim not in SIGN_UP_NAME:
+        members += _changers(snap, claim)
     return strangers, members
+
+
+def _changers(snap: Snapshot, attribute_name: str, unverified: bool = False) -> list[str]:
+    """The clients whose users may change an attribute of theirs (UpdateUserAttributes), and how; with
+    `unverified`, only where the change takes effect before it is verified."""
+    pool = need(snap.cognito.user_pool)
+    attribute = pool.attribute(attribute_name)
+    if attribute is not None and not attribute.mutable:
+        return []
+    if unverified and attribute_name in (pool.verify_before_update or ()):
+        return []
+    return [f"client {client.name or client.client_id} lets users change their {attribute_name} "
+            f"({' and '.join(paths)})" for client in need(snap.cognito.clients)
+            if (client.write_attributes is None or attribute_name in _lower(client.write_attributes))
+            and (paths := attribute_update_paths(client))]

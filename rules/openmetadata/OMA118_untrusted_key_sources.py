@@ -24,7 +24,9 @@ only weakness is OpenMetadata's own JWKS fetched over plain HTTP from a host nam
 - OpenMetadata's own `/api/v1/system/config/jwks`: over HTTPS on its own host (the one the scan
   reached, or its callback URL's), or over HTTP to a loopback address or a Kubernetes service name
   (`openmetadata`, `*.svc`, `*.svc.cluster.local`), as the chart ships it. The same path on another
-  host is another OpenMetadata's keys (a staging server on the shipped key, say): high.
+  host is another OpenMetadata's keys (a staging server on the shipped key, say): high. A service name
+  of the cluster is taken as OpenMetadata's own (the scan does not know its namespace), and loopback is
+  judged by its spelling, never by a public name that resolves there (localtest.me).
   OpenMetadata reads its own key locally first in any case (LocalJwkProvider);
 - with another provider than Cognito, the keys of the provider configured: on its `authority`'s host,
   or Google's and Microsoft's key hosts for `google` and `azure`.
@@ -51,6 +53,7 @@ where the list is kept in the database), and restart.
 """
 
 import re
+from urllib.parse import urlsplit
 
 from auditor.engine.rulekit import (
     PUBLIC_KEY_HOSTS,
@@ -63,6 +66,7 @@ from auditor.engine.rulekit import (
     Snapshot,
     configured_key_urls,
     is_loopback_host,
+    loopback_alias,
     need,
     om_resource,
     url_host,
@@ -72,8 +76,7 @@ from auditor.engine.rulekit import (
 META = RuleMeta(id="OMA118", name="untrusted-key-sources", severity=Severity.MEDIUM,
                 needs=("om.auth_config",))
 
-COGNITO_JWKS = re.compile(r"https://(?:issuer-)?cognito-idp\.[a-z0-9-]+\.amazonaws\.com/([\w-]+_[0-9A-Za-z]+)"
-                          r"/\.well-known/jwks\.json", re.IGNORECASE)
+COGNITO_HOST = re.compile(r"(?:issuer-)?cognito-idp\.[a-z0-9-]+\.amazonaws\.com", re.IGNORECASE)
 POOL_ID = re.compile(r"[\w-]+_[0-9A-Za-z]+")
 OWN_JWKS = ("/api/v1/system/config/jwks", "/api/v1/config/jwks")  # the 1.x path, and <= 0.13's
 PROVIDER_KEY_HOST = {"google": "www.googleapis.com", "azure": "login.microsoftonline.com"}
@@ -137,20 +140,47 @@ def _issuer_hosts(auth: AuthConfig) -> set[str]:
 
 
 def _by_reference(url: str) -> bool:
-    """`$(ISSUER_URL)/protocol/openid-connect/certs`: a variable (kubelet, Compose, Helm) before the end
-    of the host, so which keys are trusted is decided where the server is deployed."""
+    """`$(ISSUER_URL)/protocol/openid-connect/certs`: a variable (kubelet, Compose, Helm) in the scheme
+    or the host (not in a user name before `@`), so which keys are trusted is decided at deploy."""
     head = url.strip().split("//", 1)[-1].split("/", 1)[0] if "//" in url else url.strip().split("/", 1)[0]
-    return any(mark in head for mark in ("$(", "${", "{{"))
+    prefix = url.strip().split("//", 1)[0] if "//" in url else ""
+    return any(mark in head.rsplit("@", 1)[-1] + prefix for mark in ("$(", "${", "{{"))
 
 
 def _own_hosts(snap: Snapshot, auth: AuthConfig) -> set[str]:
-    """OpenMetadata's own public hosts: the one this scan reached, and its callback's (as the Cognito
-    guide lists `https://<your domain>/api/v1/system/config/jwks`)."""
-    urls = [snap.target.om_url or "", auth.callback_url or ""]
+    """OpenMetadata's own public hosts: the one this scan reached, and the callback it redirects to (as
+    the Cognito guide lists `https://<your domain>/api/v1/system/config/jwks`): a confidential client's
+    OIDC callback, a public client's callbackUrl, never the unused one (a review found that one a way
+    to make any host "own")."""
+    urls = [snap.target.om_url or ""]
     security = snap.om.security_config
-    if security is not None and security.oidc_callback_url:
-        urls.append(security.oidc_callback_url)
+    if (auth.client_type or "").lower() == "confidential":
+        urls.append(security.oidc_callback_url or "" if security is not None else "")
+    else:
+        urls.append(auth.callback_url or "")
     return {(url_host(u) or "").lower().rstrip(".") for u in urls} - {""}
+
+
+def _local(host: str) -> bool:
+    """Loopback by its own spelling: not a public name that resolves there today (localtest.me), whose
+    owner may point it elsewhere tomorrow."""
+    return is_loopback_host(host) and loopback_alias(host) is None
+
+
+def _cognito_pool(text: str) -> str | None:
+    """The pool id of a Cognito JWKS URL (https, the regional host in any case, with or without the
+    trailing dot or :443), or None."""
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return None
+    host = (parts.hostname or "").rstrip(".")
+    if parts.scheme.lower() != "https" or "@" in parts.netloc or port not in (None, 443) or \
+            not COGNITO_HOST.fullmatch(host):
+        return None
+    found = re.fullmatch(r"/([\w-]+_[0-9A-Za-z]+)/\.well-known/jwks\.json", parts.path)
+    return found.group(1) if found else None
 
 
 def _verdict(url: str, pools: set[str], issuers: set[str], own: set[str]) -> tuple[str | None, bool]:
@@ -159,25 +189,25 @@ def _verdict(url: str, pools: set[str], issuers: set[str], own: set[str]) -> tup
     scheme, host = url_scheme(text), (url_host(text) or "").lower().rstrip(".")
     if scheme not in ("http", "https") or not host:
         return "not an http(s) URL", True
-    cognito = COGNITO_JWKS.fullmatch(text)
-    if cognito:
-        if pools and cognito.group(1) not in pools:
-            return f"the JWKS of another user pool ({cognito.group(1)}): its users' tokens verify", True
+    pool = _cognito_pool(text)
+    if pool:
+        if pools and pool not in pools:
+            return f"the JWKS of another user pool ({pool}): its users' tokens verify", True
         return None, False
     path = text.split("?", 1)[0].split("#", 1)[0].rstrip("/")
-    if path.endswith(OWN_JWKS) and (host in own or is_loopback_host(host) or _in_cluster(host)):
-        if scheme == "https" or is_loopback_host(host) or _in_cluster(host):
+    if path.endswith(OWN_JWKS) and (host in own or _local(host) or _in_cluster(host)):
+        if scheme == "https" or _local(host) or _in_cluster(host):
             return None, False
         return f"OpenMetadata's keys fetched over plain http from {host}: anyone on the path can add keys", False
     if path.endswith(OWN_JWKS):
         return (f"the keys of another host's OpenMetadata ({host}), not this one's: tokens minted there verify here"
                 + (", and they are fetched over plain http" if scheme == "http" else "")), True
-    if host in issuers and (scheme == "https" or is_loopback_host(host)):
+    if host in issuers and (scheme == "https" or _local(host)):
         return None, False
     provider = PUBLIC_KEY_HOSTS.get(host)
     why = (f"{provider}'s keys: a token of any {provider} account verifies" if provider
            else f"keys of a foreign issuer ({host}): its tokens verify")
-    if scheme == "http" and not is_loopback_host(host):
+    if scheme == "http" and not _local(host):
         why += ", and they are fetched over plain http"
     return why, True
 

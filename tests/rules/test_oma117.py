@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from auditor.facts.snapshot import IdentityProvider, Problem, SecurityConfig, UserInfo, VersionInfo
+from auditor.facts.snapshot import IdentityProvider, Problem, SchemaAttribute, SecurityConfig, UserInfo, VersionInfo
 from auditor.report.model import Severity, Status
 from tests.helpers import run
 from tests.rules.builders import client, cognito, om_auth, pool
@@ -98,3 +98,43 @@ def test_the_admin_view_missing_is_skipped_not_passed() -> None:
     s = cognito(user_pool=pool(allow_admin_create_user_only=False))
     s = dataclasses.replace(s, problems={"om.security_config": Problem("skipped", "needs an OpenMetadata admin token")})
     assert only(s).status == Status.SKIPPED
+
+
+OPEN = pool(allow_admin_create_user_only=False)
+
+
+@pytest.mark.parametrize(("changes", "claim"), [
+    # Found by a review of the rule: each gave a false PASS.
+    ({"auth": om_auth(jwt_principal_claims=("Email", "preferred_username", "sub")),
+      "clients": (client(write_attributes=None),)}, "email"),  # OpenMetadata's claim map ignores case
+    ({"auth": om_auth(jwt_principal_claims=("username", "sub")),
+      "user_pool": pool(allow_admin_create_user_only=False, username_attributes=None)}, "username"),  # access tokens
+    ({"auth": om_auth(jwt_principal_claims=("custom:handle", "sub")),
+      "clients": (client(read_attributes=None, write_attributes=None),)}, "custom:handle"),
+    # email readable, neither writable nor required: the stranger leaves it out; preferred_username names them.
+    ({"user_pool": pool(allow_admin_create_user_only=False, username_attributes=None,
+                        schema=(SchemaAttribute("email", False, True),)),
+      "clients": (client(read_attributes=("email", "preferred_username"), write_attributes=("preferred_username",)),)},
+     "preferred_username"),
+])
+def test_a_chosen_claim_however_it_is_spelled_or_reached(changes: dict[str, Any], claim: str) -> None:
+    found = only(scan(**{"user_pool": OPEN, **changes}))
+    assert (found.status, found.severity, found.evidence["name_claim"]) == (Status.FAIL, Severity.CRITICAL, claim)
+
+
+def test_an_enforced_domain_still_fails_where_the_domain_can_be_chosen() -> None:
+    by_name: dict[str, Any] = {"auth": om_auth(jwt_principal_claims=("cognito:username",)),
+               "user_pool": pool(allow_admin_create_user_only=False, username_attributes=None)}
+    found = only(scan(True, **by_name))
+    assert (found.status, found.severity) == (Status.FAIL, Severity.CRITICAL)
+    assert found.message.startswith("enforcePrincipalDomain is on, but anyone can sign up with the user name")
+    unverified = only(scan(True, user_pool=pool(verify_before_update=()), clients=(client(write_attributes=None),)))
+    assert (unverified.status, unverified.severity) == (Status.FAIL, None)
+    assert "can set their email to <name>@<principalDomain> without verifying it" in unverified.message
+    verified = only(scan(True, clients=(client(write_attributes=None),)))  # verify before update: the builders' pool
+    assert verified.status == Status.PASS
+
+
+def test_a_public_key_host_with_a_trailing_dot_is_the_same_host() -> None:
+    found = only(scan(keys=("https://www.googleapis.com./oauth2/v3/certs",)))
+    assert (found.status, found.severity) == (Status.FAIL, Severity.CRITICAL)

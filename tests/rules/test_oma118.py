@@ -5,6 +5,7 @@ keys, another pool's JWKS and plain http to a host off the cluster are not."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -107,4 +108,25 @@ def test_another_provider_trusts_its_own_issuer_and_a_variable_host_is_unknown()
     [outcome] = run("OMA118", live(variable, OWN))  # type: ignore[arg-type]
     assert outcome.status == Status.SKIPPED and outcome.message.startswith(f"publicKeyUrls {variable}: its host")
     [outcome] = run("OMA118", live(variable, GOOGLE))  # type: ignore[arg-type]
+    assert (outcome.status, outcome.severity) == (Status.FAIL, Severity.HIGH)
+
+
+@pytest.mark.parametrize(("url", "status"), [
+    # Found by a review of the rule.
+    (f"https://cognito-idp.us-east-1.amazonaws.com:443/{POOL_ID}/.well-known/jwks.json", Status.PASS),
+    (f"https://COGNITO-IDP.us-east-1.amazonaws.com./{POOL_ID}/.well-known/jwks.json", Status.PASS),
+    (f"https://cognito-idp.us-east-1.amazonaws.com@evil.example/{POOL_ID}/.well-known/jwks.json", Status.FAIL),
+    ("http://localtest.me:8585/api/v1/system/config/jwks", Status.FAIL),  # a public name for 127.0.0.1
+    ("https://$(X)@www.googleapis.com/oauth2/v3/certs", Status.FAIL),  # the variable is a user name
+])
+def test_spellings_of_trusted_and_foreign_hosts(url: str, status: Status) -> None:
+    [outcome] = run("OMA118", live(url))  # type: ignore[arg-type]
+    assert outcome.status == status, outcome.message
+
+
+def test_an_unused_oidc_callback_does_not_make_its_host_openmetadatas() -> None:
+    s: Any = files(("https://evil.example/api/v1/system/config/jwks",))
+    s = dataclasses.replace(s, om=dataclasses.replace(s.om, security_config=SecurityConfig(
+        "deploy/openmetadata.yaml", True, "public", oidc_callback_url="https://evil.example/callback")))
+    [outcome] = run("OMA118", s)
     assert (outcome.status, outcome.severity) == (Status.FAIL, Severity.HIGH)
