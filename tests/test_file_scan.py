@@ -329,7 +329,7 @@ def test_a_terraform_state_knows_the_ids_so_the_authority_and_client_are_compare
                            "--terraform-plan", str(TF / "state-hardened.json"))
     assert result.code == 0, result.stderr
     cross = {f["rule_id"]: f["status"] for f in report["findings"] if f["rule_id"].startswith("OMA40")}
-    assert cross == {"OMA401": "PASS", "OMA402": "PASS", "OMA403": "PASS", "OMA404": "PASS"}
+    assert cross == {"OMA401": "PASS", "OMA402": "PASS", "OMA403": "PASS", "OMA404": "PASS", "OMA405": "PASS"}
     other = tmp_path / "other-region.json"
     other.write_text((TF / "state-hardened.json").read_text().replace("us-east-1_AbC123xyz", "eu-west-1_AbC123xyz"))
     moved = _scan(tmp_path / "m", "--helm-values", str(HELM / "values-hardened.yaml"),

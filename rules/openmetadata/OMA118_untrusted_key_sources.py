@@ -32,7 +32,8 @@ only weakness is OpenMetadata's own JWKS fetched over plain HTTP from a host nam
   or Google's and Microsoft's key hosts for `google` and `azure`.
 
 An entry whose host is a variable (`$(ISSUER_URL)/protocol/openid-connect/certs`) is decided where the
-server is deployed: SKIPPED, unless another entry already fails.
+server is deployed: SKIPPED, unless another entry already fails. So is OpenMetadata's JWKS path on a
+named host when the files give OpenMetadata no host of its own to compare (a loopback or empty callback).
 
 A running server shows the list to an admin token (`/api/v1/system/security/config`); most releases
 serve an empty schema default to anonymous callers, which is not the list: then the rule is SKIPPED.
@@ -96,7 +97,11 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     pools = _trusted_pools(snap, auth)
     issuers = _issuer_hosts(auth)
     own = _own_hosts(snap, auth)
-    unknown = [url for url in urls if _by_reference(url)]
+    unknown = {url: "its host is set by reference, known only where the server is deployed" for url in urls
+               if _by_reference(url)}
+    if not own:  # OpenMetadata's own host is not known (no URL reached, a loopback or empty callback)
+        unknown |= {url: "OpenMetadata's keys on a host the files do not name as OpenMetadata's own (no callback "
+                         "host to compare)" for url in urls if url not in unknown and _elsewhere(url)}
     verdicts = {url: _verdict(url, pools, issuers, own) for url in urls if url not in unknown}
     evidence = {"public_key_urls": list(urls), "source": source, "trusted_pools": sorted(pools) or None,
                 "own_hosts": sorted(own)}
@@ -107,8 +112,8 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
                             + "; ".join(graver + weaker), **evidence)
         yield found.graver(Severity.HIGH) if graver else found
     elif unknown:
-        yield META.skipped(resource, f"publicKeyUrls {', '.join(unknown)}: its host is set by reference, known only "
-                           "where the server is deployed", **evidence)
+        yield META.skipped(resource, "publicKeyUrls " + "; ".join(f"{url}: {why}" for url, why in unknown.items()),
+                           **evidence)
     else:
         trusted = "its identity provider's keys" if issuers else "the user pool's JWKS"
         yield META.passed(resource, f"every publicKeyUrls entry is {trusted} or OpenMetadata's own",
@@ -158,7 +163,15 @@ def _own_hosts(snap: Snapshot, auth: AuthConfig) -> set[str]:
         urls.append(security.oidc_callback_url or "" if security is not None else "")
     else:
         urls.append(auth.callback_url or "")
-    return {(url_host(u) or "").lower().rstrip(".") for u in urls} - {""}
+    hosts = {(url_host(u) or "").lower().rstrip(".") for u in urls} - {""}
+    return {h for h in hosts if not is_loopback_host(h)}
+
+
+def _elsewhere(url: str) -> bool:
+    """OpenMetadata's JWKS path on a host that is neither loopback nor a service of the cluster."""
+    host = (url_host(url.strip()) or "").lower().rstrip(".")
+    path = url.strip().split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    return path.endswith(OWN_JWKS) and bool(host) and not _local(host) and not _in_cluster(host)
 
 
 def _local(host: str) -> bool:

@@ -130,3 +130,15 @@ def test_an_unused_oidc_callback_does_not_make_its_host_openmetadatas() -> None:
         "deploy/openmetadata.yaml", True, "public", oidc_callback_url="https://evil.example/callback")))
     [outcome] = run("OMA118", s)
     assert (outcome.status, outcome.severity) == (Status.FAIL, Severity.HIGH)
+
+
+def test_openmetadatas_keys_on_a_named_host_are_unknown_when_the_files_name_no_own_host() -> None:
+    """The guide's slips (tests/data/files/om/slips.env): the callback is left on localhost, so the
+    files do not say which host is OpenMetadata's; its JWKS on om.example.com is neither trusted nor
+    failed (CI caught the false FAIL)."""
+    s: Any = files(("https://om.example.com/api/v1/system/config/jwks", POOL_JWKS))
+    s = dataclasses.replace(s, om=dataclasses.replace(s.om, auth_config=dataclasses.replace(
+        s.om.auth_config, callback_url="http://localhost:8585/callback")))
+    [outcome] = run("OMA118", s)
+    assert outcome.status == Status.SKIPPED
+    assert "on a host the files do not name as OpenMetadata's own" in outcome.message
