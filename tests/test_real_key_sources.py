@@ -66,3 +66,18 @@ def test_the_charts_google_example_uncommented_trusts_every_google_account(tmp_p
     found = _oma118(tmp_path, "--helm-values", str(values))
     assert (found["status"], found["severity"], found["location"]["line"]) == ("FAIL", "high", 189)
     assert "Google's keys: a token of any Google account verifies" in found["message"]
+
+
+def test_the_guides_values_beside_a_public_template_with_open_sign_up(tmp_path: Path) -> None:
+    """OMA117 on aws-samples/aws-serverless-shopping-cart's pool (no AdminCreateUserConfig: anyone signs
+    up; its client sets no ReadAttributes or WriteAttributes: email is readable and writable) under the
+    guide's Helm values (the chart's enforcePrincipalDomain: false). Decided from both files: critical,
+    at the values' authorizer block, since the chart's default applies there."""
+    out = tmp_path / "out"
+    run_cli_in_process("scan", "--helm-values", str(DATA / "files" / "helm" / "values-cognito.yaml"),
+                       "--cloudformation", str(REAL / "cloudformation" / "aws-serverless-shopping-cart-auth.yaml"),
+                       "--format", "json", "--output-dir", str(out), cwd=ROOT)
+    [found] = [f for f in json.loads((out / "report.json").read_text())["findings"] if f["rule_id"] == "OMA117"]
+    assert (found["status"], found["severity"]) == ("FAIL", "critical")
+    assert found["location"] == {"file": "tests/data/files/helm/values-cognito.yaml", "line": 5}
+    assert found["evidence"]["enforce_principal_domain"] is False and found["evidence"]["name_claim"] == "email"

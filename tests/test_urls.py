@@ -25,6 +25,16 @@ def test_not_loopback(host: str) -> None:
     ("https://LocalHost.:8585/callback", "localhost."),
     ("http://user@127.0.0.1/cb", "127.0.0.1"),
     ("not a url", None),
+    # a user name masked where the answer entered reads as a broken IPv6 literal: the host is still known
+    ("https://[REDACTED]@evil.example/k", "evil.example"),
+    ("https://[::1/x", None),
 ])
 def test_url_host(url: str, host: str | None) -> None:
     assert url_host(url) == host
+
+
+def test_a_masked_user_name_leaves_the_scheme_readable() -> None:
+    from auditor.common.urls import url_scheme
+
+    assert (url_scheme("https://[REDACTED]@evil.example/k"), url_scheme("https://[::1/x")) == ("https", "https")
+    assert url_scheme("ht tp://[x") == ""

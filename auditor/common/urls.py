@@ -4,6 +4,7 @@ loopback, in any spelling."""
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from urllib.parse import urlsplit
 
@@ -96,7 +97,15 @@ def url_host(url: str) -> str | None:
         parts = urlsplit(url.strip())
         host = parts.hostname
     except ValueError:
-        return None
+        # A user name with brackets (a secret masked where the answer entered: `[REDACTED]@host`) reads
+        # as a broken IPv6 literal; the host after the last `@` is still the host.
+        netloc = url.strip().split("//", 1)[-1].split("/", 1)[0]
+        if "@" not in netloc:
+            return None
+        try:
+            return urlsplit("//" + netloc.rsplit("@", 1)[-1]).hostname
+        except ValueError:
+            return None
     if host is None and parts.netloc:
         host = parts.netloc.rsplit("@", 1)[-1].split(":", 1)[0] or None
     return host
@@ -105,8 +114,9 @@ def url_host(url: str) -> str | None:
 def url_scheme(url: str) -> str:
     try:
         return urlsplit(url.strip()).scheme.lower()
-    except ValueError:
-        return ""
+    except ValueError:  # a broken netloc (see url_host) leaves the scheme readable
+        head, found, _ = url.strip().partition("://")
+        return head.lower() if found and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", head) else ""
 
 
 def where_loopback_points(host: str) -> str:

@@ -182,6 +182,13 @@ PUBLIC_KEY_HOSTS = {"www.googleapis.com": "Google", "login.microsoftonline.com":
                     "appleid.apple.com": "Apple", "token.actions.githubusercontent.com": "GitHub Actions"}
 
 
+def admin_view_failed(snap: Snapshot) -> str | None:
+    """Why GET /system/security/config failed, when it did (an ERROR, never a SKIPPED: the read was
+    attempted with an admin token and went wrong)."""
+    problem = snap.problems.get(OM_SECURITY_CONFIG)  # as recorded: a file scan never read it
+    return problem.reason if problem is not None and problem.kind == "error" else None
+
+
 def configured_key_urls(snap: Snapshot, auth: AuthConfig) -> tuple[tuple[str, ...] | None, str]:
     """publicKeyUrls and where they were read, or None and why they are unknown. An admin's security
     config has them whole; /system/config/auth serves them on some releases only, and an empty list
@@ -301,6 +308,7 @@ __all__ = [
     "Severity",
     "Snapshot",
     "Status",
+    "admin_view_failed",
     "attribute_update_paths",
     "blocked_by",
     "client_resource",

@@ -153,7 +153,7 @@ class SecurityConfig:
     disable_pkce: bool | None = None  # None: absent, which means the default, true
     oidc_scope: str | None = None  # oidcConfiguration.scope: what a confidential client requests
     public_key_urls: tuple[str, ...] | None = None  # authenticationConfiguration.publicKeyUrls, as configured
-    enforce_principal_domain: bool | None = None  # authorizerConfiguration.enforcePrincipalDomain; None: unknown
+    enforce_principal_domain: bool | None = None  # authorizerConfiguration.enforcePrincipalDomain (admin view)
 
 
 @dataclass(frozen=True)
@@ -465,6 +465,10 @@ class ConfFacts:
     initial_admins: tuple[str, ...] | None = None  # authorizer adminPrincipals / Helm initialAdmins
     secrets: tuple[SecretSetting, ...] | None = None
     ldap: LdapSettings | None = None
+    # authorizerConfiguration.enforcePrincipalDomain (AUTHORIZER_ENFORCE_PRINCIPAL_DOMAIN, Helm
+    # authorizer.enforcePrincipalDomain): the live counterparts are om.security_config's (admin) and
+    # om.authorizer's (old servers' whole block)
+    enforce_principal_domain: bool | None = None
 
 
 # Every input a rule may need: derived from the facts' fields, so a key and its fact cannot drift apart.

@@ -94,9 +94,9 @@ def _extend_moto() -> None:
 
 def _refuse_sign_up_when_admin_only() -> None:
     """SignUp on a pool with AdminCreateUserConfig.AllowAdminCreateUserOnly: AWS answers
-    NotAuthorizedException ("SignUp is not permitted for this user pool"); moto 5.2.5 signs the user
-    up. The lab refuses as AWS does, so that the attack-path test shows the hardened pool closed
-    (docs/moto-gaps.md)."""
+    NotAuthorizedException ("SignUp is not permitted for this user pool": AWS's answer as quoted in
+    pmill/aws-cognito#37); moto 5.2.5 signs the user up. The lab refuses as AWS does, so that the
+    attack-path test shows the hardened pool closed (docs/moto-gaps.md)."""
     from moto.cognitoidp.exceptions import NotAuthorizedError
     from moto.cognitoidp.models import CognitoIdpBackend
 

@@ -43,10 +43,17 @@ Prefer `sub` or a mapped, administrator-set claim (`jwtPrincipalClaimsMapping`) 
 
 ## References
 - open-metadata/OpenMetadata: openmetadata-service/.../security/SecurityUtil.java
-  (findUserNameFromClaims, validateDomainEnforcement), JwtFilter.java, DefaultAuthorizer.java,
-  SubjectCache.java; conf/openmetadata.yaml (`AUTHORIZER_ENFORCE_PRINCIPAL_DOMAIN`)
+  (findUserNameFromClaims, validateDomainEnforcement; the claims map is a case-insensitive TreeMap),
+  JwtFilter.java (no `token_use` check: access tokens, whose `username` is the sign-up name, count),
+  DefaultAuthorizer.java, SubjectCache.java; conf/openmetadata.yaml (`AUTHORIZER_ENFORCE_PRINCIPAL_DOMAIN`);
+  quotes in docs/research/issue-23-attack-paths.md, note A, points 1-3 and 5
+- AWS Cognito API reference: UserPoolClientType.ReadAttributes and WriteAttributes (what a client's
+  tokens carry and what its users, at SignUp or UpdateUserAttributes, may set); UserPoolType.
+  UsernameAttributes (the e-mail or phone given as the user name); SignUp ("SignUp is not permitted for
+  this user pool" with AllowAdminCreateUserOnly, as pmill/aws-cognito#37 shows AWS answering)
 - open-metadata/openmetadata-helm-charts: charts/openmetadata/values.yaml (`authorizer.enforcePrincipalDomain`)
-- AWS Cognito API reference: SignUp, UpdateUserAttributes, UserPoolClientType.SupportedIdentityProviders
+- AWS Cognito API reference: UserPoolClientType.SupportedIdentityProviders (social providers: Google,
+  Facebook, LoginWithAmazon, SignInWithApple)
 - https://github.com/omaudit/omaudit/blob/main/docs/research/issue-23-attack-paths.md
 """
 
@@ -61,6 +68,7 @@ from auditor.engine.rulekit import (
     RuleMeta,
     Severity,
     Snapshot,
+    admin_view_failed,
     attribute_update_paths,
     configured_key_urls,
     federated_only,
@@ -71,7 +79,8 @@ from auditor.engine.rulekit import (
 )
 
 META = RuleMeta(id="OMA117", name="identity-collision", severity=Severity.HIGH,
-                needs=("om.auth_config", "cognito.user_pool", "cognito.clients", "cognito.identity_providers"))
+                needs=("om.auth_config", "cognito.user_pool", "cognito.clients", "cognito.identity_providers"),
+                about=("conf.enforce_principal_domain",))  # the line a file scan points at
 
 SHIPPED_CLAIMS = ("email", "preferred_username", "sub")
 SIGN_UP_WAY = "the pool lets anyone sign up (AllowAdminCreateUserOnly is not true)"
@@ -104,7 +113,10 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     strangers += [f"publicKeyUrls trusts {name}'s keys, so any {name} account's token (OMA118)" for name in public]
     enforce = _enforced(snap)
     evidence.update(strangers=strangers, members=members, enforce_principal_domain=enforce)
-    if not strangers and not members and urls is None:
+    failed = admin_view_failed(snap)
+    if failed and (enforce is None or urls is None) and not (strangers and enforce is False):
+        yield META.errored(resource, f"could not read OpenMetadata's security settings: {failed}", **evidence)
+    elif not strangers and not members and urls is None:
         yield META.skipped(resource, f"no one can choose the {claim} of a token through the pool, but publicKeyUrls "
                            f"is unknown ({why_unknown}): a public provider's keys there would let anyone in",
                            **evidence)
@@ -192,7 +204,9 @@ def _enforced(snap: Snapshot) -> bool | None:
     if security is not None and security.served and security.enforce_principal_domain is not None:
         return security.enforce_principal_domain
     authorizer = snap.om.authorizer
-    return authorizer.enforce_principal_domain if authorizer is not None else None
+    if authorizer is not None and authorizer.enforce_principal_domain is not None:
+        return authorizer.enforce_principal_domain
+    return snap.conf.enforce_principal_domain  # the files' (None on a live scan)
 
 
 def _admins(snap: Snapshot) -> list[str]:

@@ -65,6 +65,7 @@ from auditor.engine.rulekit import (
     RuleMeta,
     Severity,
     Snapshot,
+    admin_view_failed,
     configured_key_urls,
     is_loopback_host,
     loopback_alias,
@@ -87,6 +88,9 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     auth = need(snap.om.auth_config)
     resource = om_resource(snap, auth.path)
     urls, source = configured_key_urls(snap, auth)
+    if urls is None and (failed := admin_view_failed(snap)):
+        yield META.errored(resource, f"could not read publicKeyUrls: {failed}")
+        return
     if urls is None:
         yield META.skipped(resource, source)
         return

@@ -138,3 +138,11 @@ def test_an_enforced_domain_still_fails_where_the_domain_can_be_chosen() -> None
 def test_a_public_key_host_with_a_trailing_dot_is_the_same_host() -> None:
     found = only(scan(keys=("https://www.googleapis.com./oauth2/v3/certs",)))
     assert (found.status, found.severity) == (Status.FAIL, Severity.CRITICAL)
+
+
+def test_a_failed_admin_view_is_an_error_not_a_skip() -> None:
+    s = cognito(user_pool=pool(allow_admin_create_user_only=False))
+    s = dataclasses.replace(s, problems={"om.security_config": Problem(
+        "error", "GET /api/v1/system/security/config answered HTTP 500")})
+    found = only(s)
+    assert found.status == Status.ERROR and found.message.endswith("answered HTTP 500")

@@ -142,3 +142,12 @@ def test_openmetadatas_keys_on_a_named_host_are_unknown_when_the_files_name_no_o
     [outcome] = run("OMA118", s)
     assert outcome.status == Status.SKIPPED
     assert "on a host the files do not name as OpenMetadata's own" in outcome.message
+
+
+def test_a_failed_admin_view_is_an_error_not_a_skip() -> None:
+    s = cognito(auth=om_auth(public_key_urls=()))
+    s = dataclasses.replace(s, problems={"om.security_config": Problem(
+        "error", "GET /api/v1/system/security/config answered HTTP 500")})
+    [outcome] = run("OMA118", s)
+    assert (outcome.status, outcome.message) == (
+        Status.ERROR, "could not read publicKeyUrls: GET /api/v1/system/security/config answered HTTP 500")

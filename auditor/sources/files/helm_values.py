@@ -44,6 +44,7 @@ CHART_DEFAULTS: dict[str, Any] = {
         "clientType": "public", "provider": "basic", "publicKeys": ["http://openmetadata:8585/api/v1/system/config/jwks"],
         "authority": "https://accounts.google.com", "clientId": "", "callbackUrl": "",
         "jwtPrincipalClaims": ["email", "preferred_username", "sub"], "enableSelfSignup": True,
+        "jwtPrincipalClaimsMapping": [],  # values.yaml line 199 at openmetadata-1.13.1 (since 1.4.x)
         "oidcConfiguration": {"clientSecret": {"secretRef": "oidc-secrets",
                                                "secretKey": "openmetadata-oidc-client-secret"},
                               "scope": "openid email profile", "disablePkce": True,
@@ -53,7 +54,9 @@ CHART_DEFAULTS: dict[str, Any] = {
                               "truststoreConfigType": "TrustAll"},
         "saml": {"sp": {"spPrivateKey": _REF}, "security": {"keyStorePassword": _REF}},
     },
-    "authorizer": {"initialAdmins": ["admin"], "principalDomain": "open-metadata.org"},
+    # enforcePrincipalDomain: values.yaml line 182 at openmetadata-1.13.1, false at every tag in
+    # tests/data/real/helm (1.0.6 under `global`)
+    "authorizer": {"initialAdmins": ["admin"], "principalDomain": "open-metadata.org", "enforcePrincipalDomain": False},
     "jwtTokenConfiguration": {"rsapublicKeyFilePath": "./conf/public_key.der",
                               "rsaprivateKeyFilePath": "./conf/private_key.der", "jwtissuer": "open-metadata.org",
                               "keyId": DEFAULT_KEY_ID},

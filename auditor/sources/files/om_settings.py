@@ -205,16 +205,16 @@ def build(file: str, settings: Mapping[str, Setting], secrets: list[SecretFound]
             admins = settings["admin_principals"]
             secrets = [*secrets, SecretFound("admin-password", "adminPrincipals (name:password)", "inline",
                                              admins.location, admins.origin)]
-    security_fields = ("disable_pkce", "oidc_callback_url", "oidc_scope", "enforce_principal_domain")
+    if "enforce_principal_domain" in settings:  # OMA117
+        facts["conf.enforce_principal_domain"] = _flag(get("enforce_principal_domain"))
+        locations["conf.enforce_principal_domain"] = settings["enforce_principal_domain"].location
+    security_fields = ("disable_pkce", "oidc_callback_url", "oidc_scope")
     if any(n in settings for n in security_fields):
         facts["om.security_config"] = SecurityConfig(
             path=file, served=True, client_type=_text(get("client_type")),
             oidc_callback_url=_text(get("oidc_callback_url")) or None, disable_pkce=_flag(get("disable_pkce")),
-            oidc_scope=_text(get("oidc_scope")) or None,
-            enforce_principal_domain=_flag(get("enforce_principal_domain")))
+            oidc_scope=_text(get("oidc_scope")) or None)
         locations["om.security_config"] = next(settings[n] for n in security_fields if n in settings).location
-        if "enforce_principal_domain" in settings:  # OMA117 points at it
-            locations["om.security_config.enforce_principal_domain"] = settings["enforce_principal_domain"].location
         if "disable_pkce" in settings:  # OMA116 shows it in its evidence
             locations["om.auth_config.disable_pkce"] = settings["disable_pkce"].location
         if "oidc_callback_url" in settings and (_text(get("client_type")) or "").lower() == "confidential":
@@ -254,8 +254,10 @@ def _input_of(name: str) -> tuple[str, ...]:
     """The snapshot inputs a setting feeds."""
     if name in _KEY_OF:
         return ("om.auth_config", "conf.ldap") if name == "provider" else ("om.auth_config",)
-    if name in ("oidc_callback_url", "disable_pkce", "oidc_scope", "enforce_principal_domain"):
+    if name in ("oidc_callback_url", "disable_pkce", "oidc_scope"):
         return ("om.security_config",)
+    if name == "enforce_principal_domain":
+        return ("conf.enforce_principal_domain",)
     if name == "admin_principals":
         return ("conf.initial_admins",)
     if name.startswith("jwt_"):

@@ -421,22 +421,21 @@ def parse_auth_config(data: dict[str, Any], path: str) -> AuthConfig:
         client_id=_str(data.get("clientId")),
         callback_url=_str(data.get("callbackUrl")),
         jwt_principal_claims=tuple(c for c in claims if isinstance(c, str)) if isinstance(claims, list) else (),
-        public_key_urls=_key_urls(keys),
+        public_key_urls=_whole_list(keys),
         fields=tuple(sorted(str(k) for k, v in data.items() if v is not None)),
-        jwt_principal_claims_mapping=tuple(c for c in mapping[:20] if isinstance(c, str))
-        if isinstance(mapping, list) else (),
+        jwt_principal_claims_mapping=_whole_list(mapping) or (),
     )
 
 
-def _key_urls(value: object) -> tuple[str, ...] | None:
-    """publicKeyUrls whole, or None (unknown) past 1,000 entries: never a list cut short, whose tail a
-    rule would not see (a review put Google's keys after 100 trusted ones)."""
-    if not isinstance(value, list) or len(value) > MAX_KEY_URLS:
+MAX_LIST = 1000
+
+
+def _whole_list(value: object) -> tuple[str, ...] | None:
+    """A list of strings whole, or None (unknown) past 1,000 entries: never a list cut short, whose tail
+    a rule would not see (a review put Google's keys after 100 trusted ones in publicKeyUrls)."""
+    if not isinstance(value, list) or len(value) > MAX_LIST:
         return None
     return tuple(k for k in value if isinstance(k, str))
-
-
-MAX_KEY_URLS = 1000
 
 
 def parse_authorizer(data: dict[str, Any], path: str) -> AuthorizerConfig:
@@ -478,7 +477,7 @@ def parse_security_config(data: dict[str, Any], path: str) -> SecurityConfig:
     return SecurityConfig(path=path, served=True, client_type=_str(auth.get("clientType")),
                           oidc_callback_url=_str(oidc.get("callbackUrl")),
                           disable_pkce=pkce if isinstance(pkce, bool) else None, oidc_scope=_str(oidc.get("scope")),
-                          public_key_urls=_key_urls(keys),
+                          public_key_urls=_whole_list(keys),
                           enforce_principal_domain=enforce if isinstance(enforce, bool) else None)
 
 
