@@ -56,3 +56,35 @@ def test_the_hardened_pool_refuses_the_stranger(lab_factory: Any) -> None:
         _stranger_token(lab.aws_endpoint_url, lab.pool.client_id, "alice")
     assert refused.value.response["Error"]["Code"] == "NotAuthorizedException"
     assert refused.value.response["Error"]["Message"] == "SignUp is not permitted for this user pool"
+
+
+def test_the_scan_shows_the_path_the_attack_above_takes(lab_factory: Any) -> None:
+    """What omaudit reports, passively, is the path the first test walks: sign-up in the pool, then a
+    token whose preferred_username is the admin's name."""
+    from tests.conftest import run_cli, scan_args
+
+    lab = lab_factory("seed-walkthrough")
+    result = run_cli("scan", *scan_args(lab), "-f", "json", env={"OMAUDIT_OM_TOKEN": lab.admin_token})
+    assert result.code == 1, result.stderr
+    paths = {p["id"]: p for p in result.json()["attack_paths"]}
+    assert sorted(paths) == ["OMA-P1", "OMA-P4"]
+    assert [s["rule_id"] for s in paths["OMA-P1"]["steps"]] == ["OMA205", "OMA117"]
+    assert paths["OMA-P1"]["story"] == (
+        f"A stranger signs up in user pool {lab.pool.pool_id} with preferred_username `admin`, gets a token from the "
+        "pool, and acts as OpenMetadata's administrator `admin`.")
+    # The path as reported is walkable: with the name it gives, the stranger's token is that administrator.
+    token = _stranger_token(lab.aws_endpoint_url, lab.pool.client_id, "admin")
+    me = requests.get(f"{lab.url}/api/v1/users/name/admin", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert me.status_code == 200 and me.json()["isAdmin"] is True
+    assert requests.get(f"{lab.url}/api/v1/system/security/config", headers={"Authorization": f"Bearer {token}"},
+                        timeout=10).status_code == 200
+    assert [s["rule_id"] for s in paths["OMA-P4"]["steps"]] == ["OMA104", "OMA102"]
+
+
+def test_the_hardened_scan_shows_no_path(lab_factory: Any) -> None:
+    from tests.conftest import run_cli, scan_args
+
+    lab = lab_factory("hardened")
+    result = run_cli("scan", *scan_args(lab), "-f", "json", env={"OMAUDIT_OM_TOKEN": lab.admin_token})
+    assert result.code == 0, result.stderr
+    assert "attack_paths" not in result.json()

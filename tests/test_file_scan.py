@@ -192,11 +192,19 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
 
 
 def test_a_file_scan_is_refused_with_live_options(tmp_path: Path) -> None:
-    result = run_cli_in_process("scan", "--config", str(OM / "openmetadata.yaml"), "--om-url", "http://127.0.0.1:9")
-    assert result.code == 2 and "contacts no server" in result.stderr
-    # An env file alone configures the image's own openmetadata.yaml (issue 21): a file scan too.
-    lone = run_cli_in_process("scan", "--om-url", "http://127.0.0.1:9", "--env-file", str(OM / "slips.env"))
-    assert lone.code == 2 and "contacts no server" in lone.stderr
+    token = tmp_path / "token"
+    token.write_text("x")
+    for extra in (["--active"], ["--om-token-file", str(token)]):
+        result = run_cli_in_process("scan", "--config", str(OM / "openmetadata.yaml"), *extra)
+        assert result.code == 2 and "contacts no server" in result.stderr, extra
+    # With --om-url the files are the reviewed side of a live scan (OMA406): the server is contacted.
+    compared = run_cli_in_process("scan", "--config", str(OM / "openmetadata.yaml"), "--om-url", "http://127.0.0.1:9")
+    assert compared.code == 2 and compared.stderr == (
+        "omaudit: error: cannot connect to http://127.0.0.1:9: connection refused (nothing was scanned)\n")
+    # An env file alone configures the image's own openmetadata.yaml (issue 21): a file scan too, so it can be
+    # compared as well; with an inventory it cannot.
+    lone = run_cli_in_process("scan", "--inventory", str(tmp_path / "fleet.toml"), "--env-file", str(OM / "slips.env"))
+    assert lone.code == 2 and "leave out --inventory" in lone.stderr
 
 
 def test_suppressions_and_baselines_work_on_file_scans(tmp_path: Path) -> None:
@@ -317,10 +325,7 @@ def test_an_inventory_target_may_be_files(tmp_path: Path) -> None:
     failing = {(f["target"], f["rule_id"]) for f in report["findings"] if f["status"] == "FAIL"}
     assert {t for t, _ in failing} == {"prod-config"} and ("prod-config", "OMA403") not in failing
     assert ("prod-config", "OMA201") in failing and ("prod-config", "OMA501") in failing
-    both = tmp_path / "both.toml"
-    both.write_text('[[target]]\nname = "x"\nom_url = "http://127.0.0.1:9"\nhelm_values = ["v.yaml"]\n')
-    refused = run_cli_in_process("scan", "--inventory", str(both))
-    assert refused.code == 2 and "line 1" in refused.stderr and "not both" in refused.stderr
+    # A target with om_url and files is a live scan compared with them: tests/test_drift.py.
 
 
 def test_a_terraform_state_knows_the_ids_so_the_authority_and_client_are_compared(tmp_path: Path) -> None:
@@ -329,7 +334,8 @@ def test_a_terraform_state_knows_the_ids_so_the_authority_and_client_are_compare
                            "--terraform-plan", str(TF / "state-hardened.json"))
     assert result.code == 0, result.stderr
     cross = {f["rule_id"]: f["status"] for f in report["findings"] if f["rule_id"].startswith("OMA40")}
-    assert cross == {"OMA401": "PASS", "OMA402": "PASS", "OMA403": "PASS", "OMA404": "PASS", "OMA405": "PASS"}
+    assert cross == {"OMA401": "PASS", "OMA402": "PASS", "OMA403": "PASS", "OMA404": "PASS", "OMA405": "PASS",
+                     "OMA406": "SKIPPED"}
     other = tmp_path / "other-region.json"
     other.write_text((TF / "state-hardened.json").read_text().replace("us-east-1_AbC123xyz", "eu-west-1_AbC123xyz"))
     moved = _scan(tmp_path / "m", "--helm-values", str(HELM / "values-hardened.yaml"),

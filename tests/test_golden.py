@@ -19,6 +19,7 @@ from auditor.engine.catalogue import load_rules
 from auditor.facts.snapshot import load_snapshots
 from auditor.render import renderers
 from auditor.report.model import Report
+from auditor.report.paths import attack_paths
 from auditor.scan.service import audit
 from auditor.scan.target import AuditOptions
 from tests.conftest import DATA, ROOT
@@ -60,10 +61,12 @@ def test_sarif_validates_against_the_official_schema(scenario: str) -> None:
     sarif = json.loads(renderers()["sarif"].render(recorded_report(scenario)))
     jsonschema.validate(sarif, schema, cls=jsonschema.Draft4Validator)
     run = sarif["runs"][0]
-    fails = [r for r in run["results"] if "suppressions" not in r]
+    paths = [r for r in run["results"] if r["ruleId"].startswith("OMA-P")]
+    fails = [r for r in run["results"] if "suppressions" not in r and r not in paths]
     assert len(fails) == recorded_report(scenario).summary()["FAIL"]
+    assert len(paths) == len(attack_paths(recorded_report(scenario).findings))  # one result per attack path
     for result in run["results"]:
-        assert len(result["partialFingerprints"]["omauditFinding/v1"]) == 32
+        assert len(result["partialFingerprints"]["omauditPath/v1" if result in paths else "omauditFinding/v1"]) == 32
         assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
     for rule in run["tool"]["driver"]["rules"]:

@@ -55,6 +55,15 @@ def test_html_renders_and_filters(chromium_path: str, tmp_path: Path) -> None:
             assert page.locator(visible).count() == len(report.findings)
             page.locator("#findings tbody tr details summary").first.click()
             assert page.locator("#findings tbody tr details[open] pre").first.is_visible()
+            # The attack paths: each once, visible, its steps in order, each linked to its rule's entry.
+            paths = page.locator("#attack-paths > li.path")
+            assert [paths.nth(i).get_attribute("data-path") for i in range(paths.count())] == ["OMA-P1", "OMA-P4"]
+            assert paths.first.is_visible()
+            steps = paths.first.locator("ol > li")
+            assert [steps.nth(i).locator("a").inner_text() for i in range(steps.count())] == ["OMA205", "OMA117"]
+            steps.first.locator("a").click()
+            assert page.evaluate("location.hash") == "#rule-OMA205"
+            assert page.locator("#rule-OMA205").is_visible()
         finally:
             browser.close()
     assert errors == []

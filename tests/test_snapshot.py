@@ -46,3 +46,16 @@ def test_a_snapshot_from_before_file_scans_has_its_conf_inputs_skipped_not_error
 def test_malformed_snapshot_is_one_error(text: str, match: str) -> None:
     with pytest.raises(SnapshotFormatError, match=match):
         load_snapshots(text)
+
+
+def test_an_unknown_survives_the_pickle_a_forked_worker_sends() -> None:
+    """A fleet's workers send snapshots back by pickle; a file's deploy-time value is an Unknown, which
+    raised on every use, its own unpickling included (RecursionError), before it pickled by reason."""
+    import pickle
+
+    from auditor.facts.snapshot import Unknown, UnknownValue
+
+    back = pickle.loads(pickle.dumps(Unknown("AllowAdminCreateUserOnly: !Ref Open")))  # noqa: S301 - our own bytes
+    assert repr(back) == "Unknown('AllowAdminCreateUserOnly: !Ref Open')"
+    with pytest.raises(UnknownValue):
+        bool(back)

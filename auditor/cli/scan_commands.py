@@ -72,6 +72,7 @@ SCAN_EXAMPLES = """Examples:
   omaudit scan --cognito-pool-id us-east-1_AbC123xyz --rules cognito
   omaudit scan --om-config conf/openmetadata.yaml --env-file .env -f sarif
   omaudit scan --dir . --fail-on medium -f sarif
+  omaudit scan --om-url https://om.example.com --dir deploy/prod -f sarif
 
 Exit codes: 0 clean, 1 a FAIL at or above --fail-on, 2 bad input or nothing to scan, 3 some rules
 could not verify, 4 internal error."""
@@ -124,12 +125,23 @@ def scan(path: ScanPath = None, om_url: OmUrl = None, om_token_file: TokenFile =
                                "helm_values": helm_values, "terraform_plan": terraform_plan,
                                "kubernetes": k8s, "terraform": terraform, "cloudformation": cloudformation}, dir,
                               var_file or ())
-    if files.given:
-        if om_url or inventory or cognito_pool_id or active or om_token_file:
+    if files.given and (om_url or cognito_pool_id):
+        # A live scan given the deployment's files too: what runs is audited, and compared with them (OMA406).
+        if inventory or targets or tag or shard:
+            raise InputError("the files compared with a running server belong to one target: leave out "
+                             "--inventory, --targets, --tag and --shard")
+        live = build_target(om_url, token=plan.read_token(om_token_file), active=active, verify=verify,
+                            pool_id=cognito_pool_id, client_id=cognito_client_id, region=aws_region,
+                            profile=aws_profile, endpoint=aws_endpoint_url, lockout_window=lockout_window,
+                            state_dir=state_dir, no_cognito=no_cognito)
+        targets_ = [plan.with_reviewed_files(live, files, tell)]
+        split = None
+    elif files.given:
+        if inventory or active or om_token_file:
             raise InputError("a file scan (--om-config, --env-file, --compose-file, --helm-values, --k8s, "
                              "--terraform-plan, --terraform, --cloudformation, --dir) "
-                             "contacts no server: leave out --om-url, --inventory, --cognito-pool-id, --active "
-                             "and --om-token-file")
+                             "contacts no server: leave out --inventory, --active and --om-token-file, or give "
+                             "--om-url to compare the files with the running server")
         targets_ = plan.build_file_targets(files, tell)
         split = None
     elif inventory is not None:

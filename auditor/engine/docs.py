@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from auditor.engine.catalogue import Rule
+from auditor.report.paths import KINDS
 
 GROUPS = (("OMA1", "OpenMetadata server"), ("OMA2", "Cognito user pool"), ("OMA3", "Cognito app client"),
           ("OMA4", "OpenMetadata and Cognito cross-checks"))
@@ -34,4 +35,15 @@ def rules_markdown(rules: Sequence[Rule]) -> str:
     others = [r for r in rules if not r.meta.id.startswith(tuple(p for p, _ in GROUPS))]
     for r in others:
         lines += ["", f"### {r.meta.id}", "", r.doc.strip()]
-    return "\n".join(lines) + "\n"
+    lines += ["", "## Attack paths", "",
+              "Several failing findings of one target that combine into one way in are shown once more, as a path, "
+              "in the table's summary, HTML, Markdown, report.json (`attack_paths`) and SARIF (a result per path, "
+              "located at its last step's finding, each step a related location). A path adds no verdict and does "
+              "not change the exit code. It is shown when every required step has a FAIL or MUTED finding and its "
+              "last required step (the impact) is an un-muted FAIL; fixing any required step breaks it.", ""]
+    for kind in KINDS:
+        lines += [f"### {kind.id}", "", f"**{kind.name}** ({kind.severity.label}): {kind.title}.", ""]
+        lines += [f"{n}. {rule}{'' if needed else ' (when present)'}: {says}"
+                  for n, (rule, says, needed) in enumerate(kind.steps, 1)]
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"

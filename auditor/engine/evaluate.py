@@ -89,7 +89,7 @@ def evaluate(snapshots: Iterable[Snapshot], rules: Sequence[Rule],
             outcomes, ran = _evaluated(snap, rule, params.get(rule.meta.id, {}))
             for outcome in outcomes:
                 where = snap.locate(outcome.fields or rule.meta.about, rule.meta.needs, outcome.resource,
-                                    outcome.evidence) if ran and snap.locations else None
+                                    outcome.evidence) if ran and (snap.locations or snap.reviewed) else None
                 resource = snap.locate((), rule.meta.needs, outcome.resource, {}) if where is not None else None
                 findings.append(Finding(
                     rule_id=rule.meta.id, name=rule.meta.name, status=outcome.status,

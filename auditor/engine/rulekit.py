@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple, TypeVar
 
 from auditor.common.urls import is_loopback_host, loopback_alias, url_host, url_scheme, where_loopback_points
@@ -11,6 +11,7 @@ from auditor.engine.catalogue import Params
 from auditor.facts.snapshot import (
     COGNITO_RISK,
     OM_SECURITY_CONFIG,
+    REVIEWED_FILES,
     AppClient,
     AuthConfig,
     RiskConfig,
@@ -298,8 +299,10 @@ __all__ = [
     "COGNITO_RISK",
     "LOCAL_SIGN_IN_FLOWS",
     "PUBLIC_KEY_HOSTS",
+    "REVIEWED_FILES",
     "AppClient",
     "AuthConfig",
+    "Callable",
     "Iterable",
     "Outcome",
     "Params",
@@ -308,6 +311,7 @@ __all__ = [
     "Severity",
     "Snapshot",
     "Status",
+    "UnknownValue",
     "admin_view_failed",
     "attribute_update_paths",
     "blocked_by",

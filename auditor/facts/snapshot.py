@@ -76,6 +76,11 @@ class Unknown:
     def __repr__(self) -> str:
         return f"Unknown({self.what!r})"
 
+    def __reduce__(self) -> tuple[type[Unknown], tuple[str]]:
+        """Pickled by its reason: a fleet's forked workers send snapshots back by pickle, and the default
+        way (slots set after an empty object is made) read `what` before it existed, through `_use`."""
+        return (Unknown, (self.what,))
+
     def _use(self, *_: object) -> Any:
         raise UnknownValue(self.what)
 
@@ -154,6 +159,7 @@ class SecurityConfig:
     oidc_scope: str | None = None  # oidcConfiguration.scope: what a confidential client requests
     public_key_urls: tuple[str, ...] | None = None  # authenticationConfiguration.publicKeyUrls, as configured
     enforce_principal_domain: bool | None = None  # authorizerConfiguration.enforcePrincipalDomain (admin view)
+    admin_principals: tuple[str, ...] | None = None  # authorizerConfiguration.adminPrincipals (admin view)
 
 
 @dataclass(frozen=True)
@@ -483,6 +489,12 @@ _NAMED = {OM_VERSION, OM_AUTH_CONFIG, OM_AUTHORIZER, OM_JWKS, OM_ENDPOINT, OM_AN
 assert _NAMED <= INPUT_KEYS, _NAMED - INPUT_KEYS  # import-time: a misspelled constant cannot ship
 
 
+REVIEWED = "reviewed."  # the prefix of a reviewed file's field in a finding's `fields`
+# In a fleet, the problem recorded when a live target's deployment files could not be read: OMA406 is
+# ERROR, and the live audit stands (a single scan stops instead: bad input, exit 2).
+REVIEWED_FILES = "reviewed.files"
+
+
 @dataclass(frozen=True)
 class Snapshot:
     target: TargetInfo
@@ -494,14 +506,34 @@ class Snapshot:
     # File scans: where facts were read. Keys: an input key ("om.auth_config"), a field of one
     # ("om.auth_config.callback_url"), or an input key and a resource ("cognito.clients#web").
     locations: Mapping[str, Location] = field(default_factory=dict)
+    # A live scan given the deployment's files as well: what those files say, read as a file scan reads
+    # them (OMA406 compares the two). Its fields are named `reviewed.<input>.<field>` in `locate`.
+    reviewed: Snapshot | None = None
 
     def locate(self, fields: tuple[str, ...], needs: tuple[str, ...], resource: str,
                evidence: Mapping[str, object]) -> Location | None:
         """The most precise location known for a finding: a field the rule named (on this resource, else
-        anywhere), else the resource, else a field its evidence shows, else the input it read."""
+        anywhere), else the resource, else a field its evidence shows, else the input it read. A field
+        named `reviewed.…` is looked up in the reviewed files: the line a drift finding is about."""
+        for name in fields:
+            if name.startswith(REVIEWED) and self.reviewed is not None:
+                found = self.reviewed.where(name.removeprefix(REVIEWED))
+                if found is not None:
+                    return found
         keys = [*(k for f in fields for k in (f"{f}#{resource}", f)),
                 *(f"{n}#{resource}" for n in needs), *(f"{n}.{e}" for n in needs for e in evidence), *needs]
         return next((self.locations[k] for k in keys if k in self.locations), None)
+
+    def where(self, name: str) -> Location | None:
+        """Where a field (`om.auth_config.enable_self_signup`) was read: its own line, on any resource,
+        else its input's."""
+        if name in self.locations:
+            return self.locations[name]
+        on_resource = next((at for key, at in self.locations.items() if key.startswith(f"{name}#")), None)
+        if on_resource is not None:
+            return on_resource
+        section, _, rest = name.partition(".")
+        return self.locations.get(f"{section}.{rest.partition('.')[0]}")
 
     def problem(self, key: str) -> Problem | None:
         """The recorded problem for an input, or a generic error if it is simply absent."""

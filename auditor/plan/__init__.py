@@ -227,7 +227,8 @@ def build_fleet(inventory: Path, names: list[str], tags: list[str], shard: str |
     entries = select(every, names, tags, parse_shard(shard) if shard else None)
     built = []
     for entry in entries:
-        if entry.files:
+        live = bool(entry.om_url or entry.cognito_pool_id)
+        if entry.files and not live:
             try:
                 target = build_file_target(_file_options(entry.files, inventory.parent))
             except InputError as exc:
@@ -242,6 +243,8 @@ def build_fleet(inventory: Path, names: list[str], tags: list[str], shard: str |
                                   region=entry.aws_region or region, profile=entry.aws_profile or profile,
                                   endpoint=entry.aws_endpoint_url or endpoint, lockout_window=lockout_window,
                                   state_dir=state_dir, no_cognito=no_cognito)
+            if entry.files:  # the deployment's files, compared with what runs (OMA406)
+                target = with_reviewed_files(target, _file_options(entry.files, inventory.parent))
         except InputError as exc:
             raise InputError(f"{inventory}, line {entry.line} (target {entry.name}): {exc}") from None
         built.append(dataclasses.replace(target, name=entry.name))
@@ -478,6 +481,19 @@ def _kubernetes_deployments(target: ScanTarget, note: Note) -> tuple[ScanTarget,
     return target, [ScanTarget(name=name, report_notes=(why,),
                                files=FileInputs(root=files.root, paths={"kubernetes": unit_paths}, workload=only))
                     for name, unit_paths, only in units]
+
+
+def with_reviewed_files(live: ScanTarget, options: FileOptions, note: Note = _silent) -> ScanTarget:
+    """A live target that also reads one deployment's files, to compare them with what runs (OMA406).
+    Files that hold several deployments (several pools, several Kubernetes deployments) are refused:
+    which of them runs at the URL is the user's to say, by giving only its files."""
+    targets = build_file_targets(options, note)
+    if len(targets) != 1:
+        raise InputError(f"the files hold {len(targets)} deployments ({', '.join(t.name for t in targets)}): give "
+                         "only the files of the deployment that runs at the URL")
+    reviewed = targets[0]
+    return dataclasses.replace(live, reviewed=reviewed.files, report_notes=(*live.report_notes,
+                                                                           *reviewed.report_notes))
 
 
 def build_file_targets(options: FileOptions, note: Note = _silent) -> list[ScanTarget]:

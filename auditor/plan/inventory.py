@@ -19,6 +19,9 @@
     helm_values = ["deploy/values.yaml"]   # paths relative to the inventory file
     terraform_plan = "infra/plan.json"     # also: config, env_files, compose_file, cloudformation, dir
 
+A target with om_url (or cognito_pool_id) and files is a live scan that also reads the files of the
+deployment running there, and compares them with what runs (OMA406).
+
 Every problem is an InputError naming the file and line: the scan does not start.
 """
 
@@ -118,10 +121,7 @@ def parse_inventory(text: str, source: str) -> list[InventoryTarget]:
             raise InputError(f"{where}: target name {name!r} is already used on line {seen[name]}")
         seen[name] = line
         values = {key: _string(entry, key, where) for key in TARGET_KEYS - {"name", "tags", "om_config", *FILE_KEYS}}
-        files = _files(entry, where)
-        if files and (values["om_url"] or values["cognito_pool_id"]):
-            raise InputError(f"{where}: a target is a running server (om_url, cognito_pool_id) or configuration "
-                             "files, not both")
+        files = _files(entry, where)  # with om_url or cognito_pool_id: the deployment's files, compared (OMA406)
         if not values["om_url"] and not values["cognito_pool_id"] and not files:
             raise InputError(f"{where}: give om_url, cognito_pool_id, or both (or configuration files: "
                              + ", ".join(sorted(FILE_KEYS)) + ")")

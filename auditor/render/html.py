@@ -18,6 +18,7 @@ from collections import Counter
 from auditor.render.base import Renderer
 from auditor.render.escape import terminal_block
 from auditor.report.model import STATUS_ORDER, Finding, Report, Severity, Status
+from auditor.report.paths import attack_paths
 
 
 def escape(text: str) -> str:
@@ -44,7 +45,7 @@ tr[hidden]{display:none} td{overflow-wrap:anywhere} pre{overflow-x:auto;max-widt
 code{background:#f3f4f6;padding:0 3px;border-radius:3px} .fix p{margin:4px 0}
 #context{color:#333} tr.rule:target{background:#fef9c3} #by-rule td:first-child{white-space:nowrap}
 #matrix td,#matrix th{text-align:right} #matrix td:first-child,#matrix th:first-child{text-align:left}
-.scroll{overflow-x:auto} svg{max-width:100%;height:auto}
+.scroll{overflow-x:auto} svg{max-width:100%;height:auto} #attack-paths{overflow-wrap:anywhere;padding-left:18px}
 @media (max-width:600px){body{margin:8px;font-size:13px} .card{min-width:56px;padding:6px 10px} th,td{padding:4px}
 pre{max-width:85vw}}
 """
@@ -169,6 +170,25 @@ def _seconds(start: str, end: str) -> int | None:
     return max(int(delta.total_seconds()), 0)
 
 
+def _paths(report: Report) -> str:
+    """Each attack path once: the story, then its steps in order, each linked to its rule's entry."""
+    paths = attack_paths(report.findings)
+    if not paths:
+        return ""
+    items = []
+    for path in paths:
+        steps = "".join(
+            f'<li><a href="#rule-{escape(s.rule_id)}">{escape(s.rule_id)}</a>'
+            f'{" (muted)" if s.status is Status.MUTED else ""} <code>{escape(s.resource)}</code>'
+            f'{f" <small>{escape(str(s.location))}</small>" if s.location else ""}: {escape(s.says)}</li>'
+            for s in path.steps)
+        items.append(f'<li class="path" data-path="{escape(path.id)}"><span class="badge" style="background:'
+                     f'{COLORS[path.severity]}">{path.severity.label}</span> <b>{escape(path.id)} {escape(path.name)}'
+                     f'</b> on {escape(path.target)}<p>{escape(path.story)}</p><ol>{steps}</ol></li>')
+    return (f'<h2>Attack paths ({len(paths)})</h2><p>Findings that combine into one way in; each step names its '
+            f'finding.</p><ul id="attack-paths">{"".join(items)}</ul>')
+
+
 def _by_rule(report: Report) -> str:
     """Every rule that did not pass everywhere, once: its counts, the targets it concerns, why it
     matters and the fix (the catalogue's prose, rendered), so ten bots of one rule are one entry."""
@@ -241,6 +261,7 @@ def render(report: Report) -> str:
 {_context(report)}
 <div class="cards" id="summary">{cards}</div>
 {_since_baseline(report)}
+{_paths(report)}
 {_matrix(report)}
 {_chart(report)}
 {_by_rule(report)}

@@ -6,10 +6,16 @@ import json
 
 from auditor.render.base import Renderer
 from auditor.report.model import Report
+from auditor.report.paths import attack_paths
 
 
 def render(report: Report) -> str:
-    return json.dumps(report.to_json(), indent=2, sort_keys=False) + "\n"
+    """The report, and the attack paths its findings make (derived: a merge or baseline re-derives them)."""
+    out = report.to_json()
+    paths = attack_paths(report.findings)
+    if paths:
+        out["attack_paths"] = [p.to_json() for p in paths]
+    return json.dumps(out, indent=2, sort_keys=False) + "\n"
 
 
 RENDERER = Renderer(name="json", filename="report.json", render=render)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from auditor.render.base import Renderer
 from auditor.render.escape import md_code, md_text
 from auditor.report.model import Finding, Report, Severity, Status
+from auditor.report.paths import attack_paths
 
 # A GitHub comment holds at most 65,536 characters: the findings table stops well before, leaving room
 # for the summary, the fixes (once per rule) and the other sections.
@@ -26,6 +27,16 @@ def render(report: Report) -> str:
     by_severity = {s: sum(f.severity is s for f in failing) for s in sorted(Severity, reverse=True)}
     lines += ["Failing by severity: " + ", ".join(f"{n} {s.label}" for s, n in by_severity.items() if n) if failing
               else "No failing findings.", ""]
+    paths = attack_paths(report.findings)
+    if paths:
+        lines += ["## Attack paths", ""]
+        for path in paths:
+            lines += [f"**{path.severity.label} {md_text(path.id)} {md_text(path.name)}** on {md_code(path.target)}: "
+                      f"{md_text(path.story)}", ""]
+            lines += [f"{n}. {md_text(s.rule_id)}{' (muted)' if s.status is Status.MUTED else ''} "
+                      f"{md_code(s.resource)}{f' at {md_code(str(s.location))}' if s.location else ''}: "
+                      f"{md_text(s.says)}" for n, s in enumerate(path.steps, 1)]
+            lines.append("")
     if failing:
         ordered = sorted(failing, key=lambda f: (-f.severity, f.rule_id, f.target, f.resource))
         lines += ["## Failing findings", "", "| Severity | Rule | Target | Resource | Finding |",

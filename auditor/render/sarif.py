@@ -17,6 +17,7 @@ from urllib.parse import quote
 from auditor import __version__
 from auditor.render.base import Renderer
 from auditor.report.model import Finding, Report, Severity, Status
+from auditor.report.paths import BY_ID, AttackPath, PathStep, attack_paths
 
 LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note",
          Severity.INFO: "note"}
@@ -67,6 +68,37 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
+def _step_location(step: PathStep, number: int, target: str) -> dict[str, Any]:
+    where: dict[str, Any]
+    if step.location is not None:
+        where = {"artifactLocation": {"uri": quote(step.location.file), "uriBaseId": "%SRCROOT%"}}
+        if step.location.line:
+            where["region"] = {"startLine": step.location.line}
+    else:
+        where = {"artifactLocation": {"uri": step.resource if step.resource.startswith(("http://", "https://"))
+                                      else "omaudit:" + step.resource}}
+    return {"id": number, "physicalLocation": where,
+            "logicalLocations": [{"fullyQualifiedName": step.resource, "kind": "resource"}],
+            "message": {"text": f"step {number}: {step.rule_id} ({target}): {step.says}"}}
+
+
+def _path_result(path: AttackPath, rule_index: dict[str, int]) -> dict[str, Any]:
+    """An attack path as one result: located at its impact's finding, every step a related location."""
+    impact = path.steps[-1]
+    related = [_step_location(step, n, path.target) for n, step in enumerate(path.steps, 1)]
+    located = dict(related[-1])
+    located.pop("id")
+    steps = "; ".join(f"{n}. {s.rule_id} {s.says}" for n, s in enumerate(path.steps, 1))
+    return {"ruleId": path.id, "ruleIndex": rule_index[path.id], "kind": "fail", "level": LEVEL[path.severity],
+            "message": {"text": f"{path.story} Steps: {steps} [{path.target}]"},
+            "locations": [{**located, "message": {"text": f"{impact.rule_id}: {impact.resource}"}}],
+            "relatedLocations": related,
+            "partialFingerprints": {"omauditPath/v1": path.fingerprint},
+            "properties": {"target": path.target, "severity": path.severity.label,
+                           "security-severity": SECURITY_SEVERITY[path.severity],
+                           "steps": [s.rule_id for s in path.steps]}}
+
+
 def to_sarif(report: Report) -> dict[str, Any]:
     used = sorted({f.rule_id for f in report.findings})
     docs = report.rules
@@ -87,6 +119,21 @@ def to_sarif(report: Report) -> dict[str, Any]:
                            "tags": ["security", "openmetadata" if rid.startswith("OMA1") else "cognito"]},
         })
     results = [_result(f, rule_index) for f in report.findings if f.status in (Status.FAIL, Status.MUTED)]
+    paths = attack_paths(report.findings)
+    for kind_id in sorted({p.id for p in paths}):
+        kind = BY_ID[kind_id]
+        rule_index[kind_id] = len(rules)
+        rules.append({
+            "id": kind_id, "name": kind.name, "shortDescription": {"text": kind.title},
+            "fullDescription": {"text": kind.title + ": an attack path, several findings that combine into one way "
+                                "in. Fixing any required step breaks it."},
+            "helpUri": f"{INFORMATION_URI}/blob/main/docs/rules.md#attack-paths",
+            "help": {"text": "Fix the findings named in its steps; the first and the last break the path."},
+            "defaultConfiguration": {"level": LEVEL[kind.severity]},
+            "properties": {"security-severity": SECURITY_SEVERITY[kind.severity], "severity": kind.severity.label,
+                           "tags": ["security", "attack-path"]},
+        })
+    results += [_path_result(p, rule_index) for p in paths]
     notifications = [{"level": "error", "message": {"text": f"{f.rule_id} on {f.resource}: {f.message}"},
                       "descriptor": {"id": f.rule_id}} for f in report.findings if f.status is Status.ERROR]
     return {

@@ -11,6 +11,7 @@ from auditor.common.redact import cut
 from auditor.render.base import Renderer
 from auditor.render.escape import terminal
 from auditor.report.model import Finding, Report, ReportView, Severity, Status
+from auditor.report.paths import attack_paths
 
 MESSAGE_CHARS = 300  # of one finding's message (a redaction-aware cut), then wrapped
 RESOURCE_CHARS = 200
@@ -68,6 +69,27 @@ def _target_block(target: str, base: str | None, findings: list[Finding], view: 
     return "\n".join(lines)
 
 
+def _paths_block(report: Report) -> str | None:
+    """Each attack path once: its severity, kind and target, the story, and each step's finding."""
+    paths = attack_paths(report.findings)
+    if not paths:
+        return None
+    view = report.view
+    urls = {t.name: (t.om_url or "").rstrip("/") or None for t in report.targets}
+    lines = [f"Attack paths ({len(paths)}): findings that combine into one way in"]
+    for path in paths:
+        lines.append(_paint(f"{path.severity.label:<18}", SEVERITY_COLOUR[path.severity], view)
+                     + f"{path.id} {path.name} [{terminal(path.target)}]")
+        lines += _wrap(terminal(path.story), view)
+        for number, step in enumerate(path.steps, 1):
+            at = f" ({terminal(str(step.location))})" if step.location is not None else ""
+            muted = " (muted)" if step.status is Status.MUTED else ""
+            resource = _relative(step.resource, urls.get(path.target))
+            lines += _wrap(f"{number}. {step.rule_id}{muted} {cut(terminal(resource), RESOURCE_CHARS)}{at}: "
+                           f"{terminal(step.says)}", view)
+    return "\n".join(lines)
+
+
 def _hint(report: Report) -> list[str]:
     view = report.view
     failing = [f for f in report.findings if f.status is Status.FAIL]
@@ -97,6 +119,9 @@ def render(report: Report) -> str:
     blocks = [_target_block(target, urls.get(target), list(findings), report.view)
               for target, findings in groupby(sorted(report.findings, key=lambda f: f.sort_key()),
                                               key=lambda f: f.target)]
+    paths = _paths_block(report)
+    if paths is not None:
+        blocks.append(paths)
     summary = "Summary: " + ", ".join(f"{count} {status}" for status, count in report.summary().items())
     new = sum(f.baseline == "new" and f.status is Status.FAIL for f in report.findings)
     if report.resolved is not None:

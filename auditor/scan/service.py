@@ -15,6 +15,7 @@ from auditor.facts.snapshot import (
     COGNITO_KEYS,
     COGNITO_POOL,
     OM_KEYS,
+    REVIEWED_FILES,
     AuthConfig,
     CognitoFacts,
     ConfFacts,
@@ -91,8 +92,18 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
     """
     if target.files is not None:
         return collect_files(target)
+    reviewed, unread = None, None
+    if target.reviewed is not None:  # read first: a malformed file stops a single scan before any request
+        try:
+            reviewed, _ = collect_files(dataclasses.replace(target, files=target.reviewed, reviewed=None))
+        except OmauditError as exc:
+            if strict:
+                raise
+            unread = Problem("error", f"the deployment's files could not be read: {exc}")
     collected_at = utc_now()
     problems: dict[str, Problem] = unfilled(target)
+    if unread is not None:
+        problems[REVIEWED_FILES] = unread
     om = OMFacts()
     # Cognito discovery needs only OpenMetadata's auth config: the Cognito reads start the moment it
     # is known and run alongside OpenMetadata's other reads, on one pool for the target's Cognito side
@@ -131,7 +142,8 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
     info = TargetInfo(name=target.name, om_url=target.om_url, cognito_pool_id=ref.pool_id if ref else None,
                       region=ref.region if ref else None, active=target.active,
                       token_given=target.om_token is not None)
-    return Snapshot(target=info, collected_at=collected_at, om=om, cognito=cognito, problems=problems), notes
+    return Snapshot(target=info, collected_at=collected_at, om=om, cognito=cognito, problems=problems,
+                    reviewed=reviewed), notes
 
 
 def collect_files(target: ScanTarget) -> tuple[Snapshot, list[str]]:

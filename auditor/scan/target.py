@@ -54,6 +54,8 @@ class ScanTarget:
     ledger: ProbeLedger | None = None
     no_cognito: bool = False  # --no-cognito: audit OpenMetadata only
     files: FileInputs | None = None  # a file scan: configuration files instead of a running server
+    # A live scan's deployment files, read as a file scan reads them and compared with what runs (OMA406)
+    reviewed: FileInputs | None = None
     report_notes: tuple[str, ...] = ()  # what the plan could not judge, named in every report
 
 

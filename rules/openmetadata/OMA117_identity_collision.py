@@ -30,9 +30,11 @@ Who can get such a token from the user pool:
 PASS when the name comes from a claim nobody chooses (`sub`), when the domain is enforced, or when
 no one can choose the claim: sign-up closed, `email` not writable, no external identity provider.
 SKIPPED when `enforcePrincipalDomain` is unknown (a running server shows it to an admin token only;
-old servers in `/config/authorizer`), and on releases after 2.0 (unreleased main), whose e-mail-first
-flow refuses a local part that belongs to another user when `emailClaim` is set: not yet verified
-per release.
+old servers in `/config/authorizer`), and on releases after 2.0. No release up to 2.0.7 has the
+e-mail-first flow (`JwtIdentityResolver`): its `emailClaim` is in no released schema. On main
+(unreleased, 2.1) it is opt-in: with `emailClaim` set, a token whose local part names another user
+is refused; unset (the default), the legacy path above applies. No scan reads `emailClaim` yet
+(docs/research/issue-23-attack-paths.md, note C).
 
 ## Fix
 Set `enforcePrincipalDomain: true` with `principalDomain` your users' domain
@@ -98,9 +100,9 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
         return
     newest = _after_2_0(snap)
     if newest:
-        yield META.skipped(resource, f"OpenMetadata {newest}: the e-mail-first flow of the newest code refuses a "
-                           "local part that belongs to another user when emailClaim is set; not yet verified per "
-                           "release")
+        yield META.skipped(resource, f"OpenMetadata {newest}: releases after 2.0 may resolve users by e-mail first "
+                           "(emailClaim set), which refuses a local part that belongs to another user; whether "
+                           "emailClaim is set is not read by this scan")
         return
     claim, chosen = _name_claim(auth, snap)
     evidence: dict[str, object] = {"name_claim": claim, "admins": _admins(snap)}

@@ -141,7 +141,7 @@ def test_rule_outcome(rule_id: str, snapshot: Any, expected: Status) -> None:
 
 
 def test_every_cognito_rule_has_pass_and_fail_cases() -> None:
-    ids = {rid for rid in _RULES if rid[3] in "234"}
+    ids = {rid for rid in _RULES if rid[3] in "234"} - {"OMA406"}  # two snapshots: tests/rules/test_oma406.py
     assert len(ids) == 33
     for wanted in (Status.PASS, Status.FAIL):
         covered = {c[0] for c in CASES if c[2] is wanted}

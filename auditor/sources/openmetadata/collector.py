@@ -467,18 +467,20 @@ def _strings(value: object) -> tuple[str, ...] | None:
 
 def parse_security_config(data: dict[str, Any], path: str) -> SecurityConfig:
     """SecurityConfiguration {authenticationConfiguration {clientType, publicKeyUrls, oidcConfiguration
-    {callbackUrl, disablePkce, scope}}, authorizerConfiguration {enforcePrincipalDomain}}: only these
+    {callbackUrl, disablePkce, scope}}, authorizerConfiguration {enforcePrincipalDomain, adminPrincipals}}: only these
     values are read; secrets in the answer are left behind."""
     auth = _obj(data.get("authenticationConfiguration"))
     oidc = _obj(auth.get("oidcConfiguration"))
     pkce = oidc.get("disablePkce")
     keys = auth.get("publicKeyUrls")
-    enforce = _obj(data.get("authorizerConfiguration")).get("enforcePrincipalDomain")
+    authorizer = _obj(data.get("authorizerConfiguration"))
+    enforce = authorizer.get("enforcePrincipalDomain")
     return SecurityConfig(path=path, served=True, client_type=_str(auth.get("clientType")),
                           oidc_callback_url=_str(oidc.get("callbackUrl")),
                           disable_pkce=pkce if isinstance(pkce, bool) else None, oidc_scope=_str(oidc.get("scope")),
                           public_key_urls=_whole_list(keys),
-                          enforce_principal_domain=enforce if isinstance(enforce, bool) else None)
+                          enforce_principal_domain=enforce if isinstance(enforce, bool) else None,
+                          admin_principals=_whole_list(authorizer.get("adminPrincipals")))
 
 
 def parse_jwks(data: dict[str, Any], path: str) -> Jwks:

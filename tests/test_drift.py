@@ -1,0 +1,164 @@
+"""OMA406 end to end: a live scan of the lab given a deployment's files as well, over real sockets.
+
+The walkthrough lab runs the Cognito guide's leftovers (self sign-up on, the domain not enforced, a
+localhost callback, OpenMetadata's JWKS on localhost, a pool anyone may join); the reviewed files
+say the opposite. Each weaker setting is one FAIL at the file's line, decided from the files below
+before running. The hardened lab given files that match it has no FAIL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from auditor.lab.server import LabServer
+from tests.conftest import run_cli, scan_args
+
+Lab = Callable[[str], LabServer]
+
+SECURE_CALLBACK = "https://openmetadata.example.com/callback"
+
+
+def values(lab: LabServer, *, admins: str, enforce: str, self_signup: str, callback: str, keys: list[str]) -> str:
+    """Helm values for the chart; the line numbers the test expects are in the comments."""
+    assert lab.pool is not None
+    listed = "\n".join(f'        - "{k}"' for k in keys)
+    return f"""openmetadata:
+  config:
+    authorizer:
+      initialAdmins: [{admins}]  # line 4
+      principalDomain: example.com
+      enforcePrincipalDomain: {enforce}  # line 6
+    authentication:
+      provider: aws-cognito
+      enableSelfSignup: {self_signup}  # line 9
+      publicKeys:  # line 10
+{listed}
+      authority: "{lab.pool.authority}"
+      clientId: "{lab.pool.client_id}"
+      callbackUrl: "{callback}"
+"""
+
+
+TEMPLATE = """AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  OpenMetadataPool:
+    Type: AWS::Cognito::UserPool
+    Properties:
+      AdminCreateUserConfig:
+        AllowAdminCreateUserOnly: true
+      UsernameAttributes: [email]
+"""
+
+
+def drift(report: dict[str, object]) -> dict[str, tuple[str, str | None]]:
+    """OMA406's findings: the setting (after '#') -> (status, file:line)."""
+    out = {}
+    for f in report["findings"]:  # type: ignore[attr-defined]
+        if f["rule_id"] == "OMA406":
+            where = f.get("location")
+            out[f["resource"].rsplit("#", 1)[1]] = (f["status"], f"{where['file']}:{where['line']}" if where else None)
+    return out
+
+
+def test_what_runs_weaker_than_the_reviewed_files_fails_at_their_lines(lab_factory: Lab, tmp_path: Path) -> None:
+    lab = lab_factory("seed-walkthrough")
+    assert lab.pool is not None
+    deploy = tmp_path / "deploy"
+    deploy.mkdir()
+    (deploy / "values.yaml").write_text(values(
+        lab, admins="alice", enforce="true", self_signup="false", callback=SECURE_CALLBACK,
+        keys=[f"{lab.pool.authority}/.well-known/jwks.json",
+              "https://openmetadata.example.com/api/v1/system/config/jwks"]))
+    (deploy / "pool.yaml").write_text(TEMPLATE)
+    result = run_cli("scan", *scan_args(lab), "--dir", str(deploy), "--rules", "OMA406", "-f", "json",
+                     env={"OMAUDIT_OM_TOKEN": lab.admin_token})
+    assert result.code == 1, result.stderr
+    assert drift(result.json()) == {
+        "enableSelfSignup": ("FAIL", "values.yaml:9"),
+        "enforcePrincipalDomain": ("FAIL", "values.yaml:6"),
+        # The lab lists OpenMetadata's JWKS at http://localhost:8585, the guide's example.
+        "publicKeyUrls": ("FAIL", "values.yaml:10"),
+        "callbackUrl": ("FAIL", "values.yaml:15"),
+        "AllowAdminCreateUserOnly": ("FAIL", "pool.yaml:7"),
+        "clientId": ("PASS", "values.yaml:14"),
+        "authority": ("PASS", "values.yaml:13"),
+        "adminPrincipals": ("PASS", "values.yaml:4"),
+        "disablePkce": ("PASS", None),  # a public client: the browser runs the flow
+    }
+    messages = {f["resource"].rsplit("#", 1)[1]: f["message"] for f in result.json()["findings"]}
+    assert messages["callbackUrl"] == (
+        f"callbackUrl is http://localhost:8585/callback in the running server but {SECURE_CALLBACK} in the files: "
+        "another host than the files' openmetadata.example.com, plain http, a loopback address")
+
+
+def test_the_hardened_server_given_its_own_files_has_no_drift(lab_factory: Lab, tmp_path: Path) -> None:
+    lab = lab_factory("hardened")
+    assert lab.pool is not None
+    (tmp_path / "values.yaml").write_text(values(
+        lab, admins="secops", enforce="false", self_signup="false", callback="https://openmetadata.example.com/callback",
+        keys=[f"{lab.pool.authority}/.well-known/jwks.json", "http://localhost:8585/api/v1/system/config/jwks"]))
+    result = run_cli("scan", *scan_args(lab), "--helm-values", str(tmp_path / "values.yaml"), "--rules", "OMA406",
+                     "-f", "json", env={"OMAUDIT_OM_TOKEN": lab.admin_token})
+    assert result.code == 0, result.stderr
+    assert {status for status, _ in drift(result.json()).values()} == {"PASS", "SKIPPED"}
+    assert drift(result.json())["AllowAdminCreateUserOnly"] == ("SKIPPED", None)  # no pool in the files
+
+
+def test_without_a_token_the_admin_only_settings_are_skipped(lab_factory: Lab, tmp_path: Path) -> None:
+    lab = lab_factory("seed-walkthrough")
+    assert lab.pool is not None
+    (tmp_path / "values.yaml").write_text(values(
+        lab, admins="alice", enforce="true", self_signup="false", callback=SECURE_CALLBACK, keys=[]))
+    result = run_cli("scan", *scan_args(lab), "--helm-values", str(tmp_path / "values.yaml"), "--rules", "OMA406",
+                     "-f", "json")
+    found = drift(result.json())
+    assert found["enableSelfSignup"][0] == "FAIL"
+    assert {found[s][0] for s in ("enforcePrincipalDomain", "adminPrincipals", "publicKeyUrls")} == {"SKIPPED"}
+
+
+def test_a_malformed_reviewed_file_stops_the_scan_before_any_request(lab_factory: Lab, tmp_path: Path) -> None:
+    lab = lab_factory("hardened")
+    bad = tmp_path / "values.yaml"
+    bad.write_text("openmetadata:\n  config: [unclosed\n")
+    result = run_cli("scan", *scan_args(lab), "--helm-values", str(bad), "-f", "json")
+    assert result.code == 2 and "Traceback" not in result.stderr
+    assert "values.yaml" in result.stderr and result.stdout == ""
+    assert lab.requests == []
+
+
+def test_files_of_several_deployments_are_refused(lab_factory: Lab, tmp_path: Path) -> None:
+    lab = lab_factory("hardened")
+    for name in ("dev", "prod"):
+        (tmp_path / f"{name}.yaml").write_text(TEMPLATE)
+    result = run_cli("scan", *scan_args(lab), "--dir", str(tmp_path))
+    assert result.code == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "omaudit: error: the files hold 2 deployments (dev.yaml, prod.yaml): give only the files of the deployment "
+        "that runs at the URL")
+    assert lab.requests == []
+
+
+def test_an_inventory_target_compares_its_files_and_an_unreadable_one_errs_alone(lab_factory: Lab,
+                                                                                 tmp_path: Path) -> None:
+    """A scheduled fleet scan: each target's server with its deployment's files. A target whose files
+    cannot be read keeps its live audit; only the comparison is ERROR."""
+    lab = lab_factory("seed-walkthrough")
+    assert lab.pool is not None
+    (tmp_path / "values.yaml").write_text(values(
+        lab, admins="alice", enforce="true", self_signup="false", callback=SECURE_CALLBACK, keys=[]))
+    endpoint = f'aws_endpoint_url = "{lab.aws_endpoint_url}"\n'
+    (tmp_path / "fleet.toml").write_text(
+        f'[[target]]\nname = "prod"\nom_url = "{lab.url}"\ntoken_env = "LAB_TOKEN"\n{endpoint}'
+        'helm_values = ["values.yaml"]\n\n'
+        f'[[target]]\nname = "staging"\nom_url = "{lab.url}"\n{endpoint}helm_values = ["missing.yaml"]\n')
+    result = run_cli("scan", "--inventory", str(tmp_path / "fleet.toml"), "-f", "json",
+                     env={"LAB_TOKEN": lab.admin_token})
+    assert result.code == 1, result.stderr
+    findings = result.json()["findings"]
+    prod = {f["resource"].rsplit("#", 1)[1]: f["status"] for f in findings
+            if f["target"] == "prod" and f["rule_id"] == "OMA406"}
+    assert prod["enableSelfSignup"] == "FAIL" and prod["enforcePrincipalDomain"] == "FAIL"
+    [staging] = [f for f in findings if f["target"] == "staging" and f["rule_id"] == "OMA406"]
+    assert staging["status"] == "ERROR"
+    assert staging["message"].startswith("the deployment's files could not be read: cannot read Helm values ")
+    assert any(f["target"] == "staging" and f["rule_id"] == "OMA205" and f["status"] == "FAIL" for f in findings)
