@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from auditor.lab.releases import RELEASES
 from auditor.lab.server import LabServer
 from tests.conftest import run_cli, scan_args
 
@@ -162,3 +165,30 @@ def test_an_inventory_target_compares_its_files_and_an_unreadable_one_errs_alone
     assert staging["status"] == "ERROR"
     assert staging["message"].startswith("the deployment's files could not be read: cannot read Helm values ")
     assert any(f["target"] == "staging" and f["rule_id"] == "OMA205" and f["status"] == "FAIL" for f in findings)
+
+
+# Per release generation (auditor/lab/releases.py), decided from each release's switches before running:
+# 1.6 serves no admin view and a fresh authorizer, so enforcePrincipalDomain, adminPrincipals and
+# publicKeyUrls (the schema's empty default in /config/auth) are unknown there; 0.13 and 1.2 serve the
+# whole authorizer block and the YAML's publicKeyUrls to anyone, so they are judged without the admin view.
+UNKNOWN_ON_1_6 = {"enforcePrincipalDomain", "adminPrincipals", "publicKeyUrls"}
+
+
+@pytest.mark.parametrize("release", sorted(RELEASES))
+def test_drift_per_release(release: str, lab_factory: Lab, tmp_path: Path) -> None:
+    lab = lab_factory(f"seed-walkthrough@{release}")
+    assert lab.pool is not None
+    (tmp_path / "values.yaml").write_text(values(
+        lab, admins="alice", enforce="true", self_signup="false", callback=SECURE_CALLBACK,
+        keys=[f"{lab.pool.authority}/.well-known/jwks.json",
+              "https://openmetadata.example.com/api/v1/system/config/jwks"]))
+    (tmp_path / "pool.yaml").write_text(TEMPLATE)
+    result = run_cli("scan", *scan_args(lab), "--dir", str(tmp_path), "--rules", "OMA406", "-f", "json",
+                     env={"OMAUDIT_OM_TOKEN": lab.admin_token})
+    found = {setting: status for setting, (status, _) in drift(result.json()).items()}
+    weaker = {"enableSelfSignup", "enforcePrincipalDomain", "publicKeyUrls", "callbackUrl", "AllowAdminCreateUserOnly"}
+    expected = {s: "FAIL" for s in weaker} | {s: "PASS" for s in ("clientId", "authority", "adminPrincipals",
+                                                                    "disablePkce")}
+    if release == "1.6":
+        expected |= {s: "SKIPPED" for s in UNKNOWN_ON_1_6}
+    assert found == expected

@@ -113,7 +113,7 @@ def test_an_intrinsic_hides_only_the_rules_that_read_it(tmp_path: Path) -> None:
     pool rule SKIPPED (52 SKIPPED, exit 0 on a pool with MFA off). With the template's own default
     (`AllowedSignUpEmailDomain: ''`) the condition is false: admin-only sign-up (OMA205 PASS) and no
     trigger (`!Ref AWS::NoValue`: OMA216 PASS). Left to deploy (no default), only OMA205 and OMA216 are
-    SKIPPED, each naming the property; the pool's other rules are judged."""
+    SKIPPED, each naming how each branch of the condition goes; the pool's other rules are judged."""
     real = REAL / "cloudformation" / "aws-lex-web-ui-cognito.yaml"
     _, report = _scan(tmp_path, "--cloudformation", str(real))
     assert _status(report, "OMA205")[0] == "PASS" and _status(report, "OMA216")[0] == "PASS"
@@ -123,10 +123,11 @@ def test_an_intrinsic_hides_only_the_rules_that_read_it(tmp_path: Path) -> None:
     deployed.write_text(text.replace("  AllowedSignUpEmailDomain:\n    Type: String\n    Default: ''\n",
                                      "  AllowedSignUpEmailDomain:\n    Type: String\n"))
     _, report = _scan(tmp_path / "d", "--cloudformation", str(deployed))
-    assert _status(report, "OMA205") == ("SKIPPED", f"{deployed}: CognitoUserPool.AdminCreateUserConfig"
-                                         ".AllowAdminCreateUserOnly (Fn::If): known only at deploy")
-    assert _status(report, "OMA216") == ("SKIPPED", f"{deployed}: CognitoUserPool.LambdaConfig (Fn::If): known only "
-                                         "at deploy")
+    # Both branches judged (issue 21): with a domain given, sign-up opens behind a PreSignUp trigger.
+    ways = ("decided at deploy by the template's conditions: FAIL when ShouldAllowSignUpEmailDomain true; PASS "
+            "when ShouldAllowSignUpEmailDomain false")
+    assert _status(report, "OMA205") == ("SKIPPED", ways)
+    assert _status(report, "OMA216") == ("SKIPPED", ways)
     assert _status(report, "OMA201")[0] == "PASS" and _status(report, "OMA203")[0] == "FAIL"
 
 

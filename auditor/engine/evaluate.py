@@ -7,6 +7,7 @@ ERROR naming the exception; the other rules still run.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 
 from auditor.engine.catalogue import Params, Rule
@@ -58,6 +59,8 @@ def _evaluated(snap: Snapshot, rule: Rule, params: Params) -> tuple[list[Outcome
         for outcome in outcomes:  # a value known only at deploy, put into evidence unread
             _no_unknown(outcome.evidence)
     except UnknownValue as exc:  # the rule read what only the deployment knows: that rule alone is SKIPPED
+        if snap.branches:  # ... unless every way the undecided conditions can go gives one verdict
+            return _across_branches(snap, rule, params, str(exc))
         return [Outcome(Status.SKIPPED, default_resource(snap, rule), str(exc))], False
     except Exception as exc:  # noqa: BLE001 - a rule bug must not hide the other rules' results
         return [Outcome(Status.ERROR, default_resource(snap, rule),
@@ -65,6 +68,33 @@ def _evaluated(snap: Snapshot, rule: Rule, params: Params) -> tuple[list[Outcome
     if not outcomes:
         return [Outcome(Status.SKIPPED, default_resource(snap, rule), "nothing to evaluate")], False
     return outcomes, True
+
+
+def _across_branches(snap: Snapshot, rule: Rule, params: Params, unknown: str) -> tuple[list[Outcome], bool]:
+    """A rule that read a value the files leave to undecided conditions, judged on each branch (issue 21):
+    per resource, FAIL if every branch fails, PASS if every branch passes, else SKIPPED naming how each
+    branch goes. A branch that still cannot tell keeps the rule SKIPPED."""
+    judged: list[tuple[str, dict[str, Outcome]]] = []
+    for branch in snap.branches:
+        outcomes, ran = _evaluated(branch.snapshot, rule, params)
+        if not ran:
+            return [Outcome(Status.SKIPPED, default_resource(snap, rule), unknown)], False
+        judged.append((branch.label, {o.resource: o for o in outcomes}))
+    resources = list(dict.fromkeys(r for _, by_resource in judged for r in by_resource))
+    combined = []
+    for resource in resources:
+        found = [(label, by_resource.get(resource)) for label, by_resource in judged]
+        statuses = {o.status if o is not None else None for _, o in found}
+        if len(statuses) == 1 and statuses <= {Status.PASS, Status.FAIL}:
+            worst = max((o for _, o in found if o is not None), key=lambda o: o.severity or rule.meta.severity)
+            combined.append(dataclasses.replace(worst, message=f"{worst.message} (whichever way the template's "
+                                                f"undecided conditions go: {len(found)} ways judged)"))
+        else:
+            ways = "; ".join(f"{o.status.value if o is not None else 'no such resource'} when {label}"
+                             for label, o in found)
+            combined.append(Outcome(Status.SKIPPED, resource, f"decided at deploy by the template's conditions: "
+                                    f"{ways}"))
+    return combined, True
 
 
 def _no_unknown(value: object) -> None:

@@ -489,6 +489,14 @@ _NAMED = {OM_VERSION, OM_AUTH_CONFIG, OM_AUTHORIZER, OM_JWKS, OM_ENDPOINT, OM_AN
 assert _NAMED <= INPUT_KEYS, _NAMED - INPUT_KEYS  # import-time: a misspelled constant cannot ship
 
 
+@dataclass(frozen=True)
+class Branch:
+    """One way the undecided conditions can go ("IsProd true, UseMfa false"), and the facts then."""
+
+    label: str
+    snapshot: Snapshot
+
+
 REVIEWED = "reviewed."  # the prefix of a reviewed file's field in a finding's `fields`
 # In a fleet, the problem recorded when a live target's deployment files could not be read: OMA406 is
 # ERROR, and the live audit stands (a single scan stops instead: bad input, exit 2).
@@ -509,6 +517,10 @@ class Snapshot:
     # A live scan given the deployment's files as well: what those files say, read as a file scan reads
     # them (OMA406 compares the two). Its fields are named `reviewed.<input>.<field>` in `locate`.
     reviewed: Snapshot | None = None
+    # A file scan whose facts depend on conditions the files leave undecided (a CloudFormation Fn::If
+    # on a parameter without a default): the snapshot under each way they can go. A rule that reads an
+    # undecided value is judged on every branch (auditor.engine.evaluate).
+    branches: tuple[Branch, ...] = ()
 
     def locate(self, fields: tuple[str, ...], needs: tuple[str, ...], resource: str,
                evidence: Mapping[str, object]) -> Location | None:

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
+from typing import TYPE_CHECKING
 
 from auditor import __version__
 from auditor.common.errors import Cause, OmauditError, TargetError
@@ -17,6 +18,7 @@ from auditor.facts.snapshot import (
     OM_KEYS,
     REVIEWED_FILES,
     AuthConfig,
+    Branch,
     CognitoFacts,
     ConfFacts,
     OMFacts,
@@ -31,6 +33,9 @@ from auditor.scan.discovery import DiscoveryError, resolve
 from auditor.scan.registry import SOURCES, every_input, failed_target, merge, problems_for, unfilled, utc_now
 from auditor.scan.target import AuditOptions, ScanTarget
 from auditor.scan.workers import collect_in_processes, process_count
+
+if TYPE_CHECKING:  # the YAML stack: a live scan does not import it
+    from auditor.sources.files.result import FileFacts
 
 COGNITO_THREADS = 6  # warm-up, collector, and the collector's 4 parallel reads (cognito.PARALLEL_CALLS)
 
@@ -148,10 +153,23 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
 
 def collect_files(target: ScanTarget) -> tuple[Snapshot, list[str]]:
     """A file scan: every file source that applies reads its files into the snapshot's facts; an
-    input no given file sets is SKIPPED, saying which source would give it."""
+    input no given file sets is SKIPPED, saying which source would give it. A file whose facts depend
+    on conditions it leaves undecided adds a branch snapshot per way they can go (the first such file:
+    the branches of several would multiply)."""
     files = target.files
     assert files is not None
     results = [r for s in SOURCES if s.read is not None and s.applies(target) for r in s.read(files)]
+    snapshot, notes = _files_snapshot(target, results)
+    forked = next((i for i, r in enumerate(results) if r.branches), None)
+    if forked is not None:
+        branches = tuple(Branch(label, _files_snapshot(target, [*results[:forked], alternative,
+                                                                 *results[forked + 1:]])[0])
+                         for label, alternative in results[forked].branches)
+        snapshot = dataclasses.replace(snapshot, branches=branches)
+    return snapshot, notes
+
+
+def _files_snapshot(target: ScanTarget, results: Sequence[FileFacts]) -> tuple[Snapshot, list[str]]:
     facts, locations, notes, unknown = merge(results)
     if "om.auth_config" in facts:
         notes.append("the SSO settings found in the files apply when a server first starts: recent OpenMetadata "

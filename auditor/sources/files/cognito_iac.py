@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import itertools
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -760,6 +761,8 @@ def _condition(value: Any, ctx: Template, depth: int) -> bool | None:
     """A condition's truth when the template decides it alone, else None."""
     if depth > _MAX_DEPTH:
         return None
+    if isinstance(value, bool):  # a condition forced to one side (judging both branches of an Fn::If)
+        return value
     if isinstance(value, str):  # a condition's name
         return _condition(ctx.conditions[value], ctx, depth + 1) if value in ctx.conditions else None
     call = _args(value)
@@ -789,6 +792,11 @@ def _known(value: Any, params: Template, unknown: list[str], where: str, key: st
     and anything else intrinsic (Fn::If, Fn::ImportValue, a parameter without a default, ...) unknown
     until deploy: recorded in `unknown` (unless no rule reads it) and left out."""
     kind = _intrinsic(value)
+    call = _args(value) if kind is not None else None
+    if call is not None and call[0] == "If" and isinstance(call[1], list) and len(call[1]) == 3:
+        chosen = _condition(call[1][0], params, 0)
+        if chosen is not None:  # the branch itself, read as a property: its own intrinsics stay per attribute
+            return _known(call[1][1] if chosen else call[1][2], params, unknown, where, key)
     if kind is not None:
         solved = _solve(value, params)
         if solved is NO_VALUE:
@@ -1135,7 +1143,68 @@ def read_cloudformation(path: Path, root: Path, pool: str | None = None) -> File
     return _shapes_checked("CloudFormation template", _read_template, path, root, pool)
 
 
+MAX_BRANCHING = 3  # undecided conditions judged both ways: at most 2**3 readings of one template
+
+
 def _read_template(path: Path, root: Path, selected: str | None) -> FileFacts:
+    """The template's facts; where they depend on conditions the template does not decide (a parameter
+    without a default), also the facts under each way those conditions can go (`branches`): a rule
+    that reads such a value is then judged on every branch (issue 21: FAIL if every branch fails,
+    PASS if every branch passes, else SKIPPED naming the conditions)."""
+    result, undecided = _read_template_once(path, root, selected, {})
+    if not undecided or len(undecided) > MAX_BRANCHING or not (result.unknown or _has_unknown(result)):
+        return result
+    for values in itertools.product((True, False), repeat=len(undecided)):
+        forced = dict(zip(undecided, values, strict=True))
+        label = ", ".join(f"{name[:64]} {str(value).lower()}" for name, value in forced.items())
+        try:
+            branch, _ = _read_template_once(path, root, selected, forced)
+        except InputError:  # on this branch there is no pool to judge: the branches are not comparable
+            return result
+        result.branches.append((label, branch))
+    return result
+
+
+def _has_unknown(result: FileFacts) -> bool:
+    """Whether a fact holds an attribute left to deploy (an Unknown)."""
+    from auditor.facts.snapshot import Unknown
+
+    def walk(value: object) -> bool:
+        if isinstance(value, Unknown):
+            return True
+        if isinstance(value, tuple):
+            return any(walk(v) for v in value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return any(walk(value.__dict__[f.name]) for f in dataclasses.fields(value))
+        return False
+
+    return any(walk(fact) for fact in result.facts.values())
+
+
+def _conditions_used(value: Any, into: list[str], depth: int = 0) -> None:
+    """The conditions an Fn::If or Condition in `value` names, in order."""
+    if depth > _MAX_DEPTH:
+        return
+    call = _args(value)
+    if call is not None:
+        name, args = call
+        if name == "If" and isinstance(args, list) and args and isinstance(args[0], str):
+            into.append(args[0])
+        elif name == "Condition" and isinstance(args, str):
+            into.append(args)
+        value = args
+    if isinstance(value, dict):
+        for item in value.values():
+            _conditions_used(item, into, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _conditions_used(item, into, depth + 1)
+
+
+def _read_template_once(path: Path, root: Path, selected: str | None, forced: dict[str, bool]
+                        ) -> tuple[FileFacts, list[str]]:
+    """The template read once, with `forced` conditions taken as given; and the conditions its
+    Cognito resources name that the template leaves undecided."""
     rel = relative(path, root)
     docs = read_yaml(path, root, "CloudFormation template")
     doc = docs[0] if docs else None
@@ -1168,6 +1237,13 @@ def _read_template(path: Path, root: Path, selected: str | None) -> FileFacts:
     params = Template({k: _parameter(v) for k, v in declared.items() if isinstance(v, dict) and (
         "Default" in v or len(v.get("AllowedValues") or []) == 1)}, doc.value.get("Conditions"),
         doc.value.get("Mappings"))
+    params.conditions = {**params.conditions, **forced}
+    named: list[str] = []
+    for resource in typed.values():
+        if resource["Type"].startswith("AWS::Cognito::"):
+            _conditions_used({"Condition": resource["Condition"]} if "Condition" in resource else None, named)
+            _conditions_used(resource.get("Properties"), named)
+    undecided = [n for n in dict.fromkeys(named) if n not in forced and _condition(n, params, 0) is None]
     # A resource whose Condition the template decides false is never created (an attack hid the real
     # pool behind a clean one under `Condition: Never`).
     typed = {k: v for k, v in typed.items()
@@ -1261,7 +1337,8 @@ def _read_template(path: Path, root: Path, selected: str | None) -> FileFacts:
                                  "ClientSecret": "generated" if props.get("GenerateSecret") else None}, where(logical)))
         if not orphans:  # a misspelt type (AWS::Cognito::UserPol) must not pass the gate with nothing judged
             raise InputError(f"CloudFormation template {rel} has no AWS::Cognito::UserPool or UserPoolClient resource")
-        return _clients_only(orphans, rel, "template")
+        return _clients_only(orphans, rel, "template"), []
     mine = {k.split(">", 1)[-1]: v for k, v in unknown.items()
             if v and (k == f"pool:{chosen.key}" or k.startswith(f"{chosen.key}>"))}
-    return _with_unknown(facts_of(chosen, "cloudformation", notes, rel), _attributes(mine), "known only at deploy")
+    return _with_unknown(facts_of(chosen, "cloudformation", notes, rel), _attributes(mine),
+                         "known only at deploy"), undecided

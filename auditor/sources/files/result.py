@@ -23,6 +23,9 @@ class FileFacts:
     notes: list[str] = field(default_factory=list)
     file: str = ""  # the file it came from, relative to the root (for notes)
     unknown: dict[str, str] = field(default_factory=dict)  # input key -> why the files cannot tell (SKIPPED)
+    # The same file's facts under each way the conditions it leaves undecided can go ("IsProd true"):
+    # rules that read an undecided value are judged on every branch (auditor.engine.evaluate).
+    branches: list[tuple[str, FileFacts]] = field(default_factory=list)
 
 
 def relative(path: Path, root: Path) -> str:
