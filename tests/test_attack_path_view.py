@@ -31,7 +31,8 @@ def finding(rule_id: str, resource: str, status: Status = Status.FAIL, severity:
 
 
 def collision(**evidence: Any) -> Finding:
-    base = {"name_claim": "preferred_username", "admins": ["alice"], "strangers": [SIGN_UP], "members": []}
+    base = {"name_claim": "preferred_username", "admins": ["alice"], "strangers": [SIGN_UP], "members": [],
+            "way": "any-domain"}
     return finding("OMA117", OM, severity=Severity.CRITICAL, **{**base, **evidence})
 
 
@@ -121,3 +122,24 @@ def test_a_report_without_paths_has_no_section() -> None:
     plain = report(finding("OMA203", POOL))
     assert "Attack paths" not in table(plain) and "Attack paths" not in markdown(plain)
     assert "attack_paths" not in json.loads(as_json(plain)) and 'id="attack-paths"' not in html(plain)
+
+
+# Found by a review (stop 30): an enforced principal domain changes which paths exist and their story.
+def test_an_enforced_domain_tells_the_paths_that_still_work_and_no_other() -> None:
+    google = "publicKeyUrls trusts Google's keys, so any Google account's token (OMA118)"
+    unverified = collision(name_claim="email", way="unverified-email", strangers=[SIGN_UP, google],
+                           members=["client web lets users change their email"])
+    paths = attack_paths([finding("OMA205", POOL), finding("OMA118", OM), finding("OMA305", POOL + "/client/web"),
+                          unverified])
+    assert [p.id for p in paths] == ["OMA-P3"]  # the domain refuses Google's and the stranger's addresses
+    assert paths[0].story == ("A member of the pool sets their email to `alice@<principalDomain>` without verifying "
+                              "it, signs in again, and acts as OpenMetadata's administrator `alice`.")
+    [sign_up] = attack_paths([finding("OMA205", POOL), collision(name_claim="cognito:username", way="sign-up-name")])
+    assert sign_up.story == ("A stranger signs up in user pool us-east-1_Walk01 with the user name "
+                             "`alice@<principalDomain>`, gets a token from the pool, and acts as OpenMetadata's "
+                             "administrator `alice`.")
+
+
+def test_no_administrator_is_made_up_when_the_scan_knows_none() -> None:
+    [path] = attack_paths([finding("OMA205", POOL), collision(admins=[])])
+    assert "`<an administrator's name>`" in path.story and "`admin`" not in path.story

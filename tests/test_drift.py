@@ -19,6 +19,7 @@ from tests.conftest import run_cli, scan_args
 Lab = Callable[[str], LabServer]
 
 SECURE_CALLBACK = "https://openmetadata.example.com/callback"
+AUTHENTICATION = "openmetadata:\n  config:\n    authentication:\n"
 
 
 def values(lab: LabServer, *, admins: str, enforce: str, self_signup: str, callback: str, keys: list[str]) -> str:
@@ -86,7 +87,7 @@ def test_what_runs_weaker_than_the_reviewed_files_fails_at_their_lines(lab_facto
         "clientId": ("PASS", "values.yaml:14"),
         "authority": ("PASS", "values.yaml:13"),
         "adminPrincipals": ("PASS", "values.yaml:4"),
-        "disablePkce": ("PASS", None),  # a public client: the browser runs the flow
+        "disablePkce": ("SKIPPED", None),  # the chart's default, not written in the values
     }
     messages = {f["resource"].rsplit("#", 1)[1]: f["message"] for f in result.json()["findings"]}
     assert messages["callbackUrl"] == (
@@ -187,8 +188,79 @@ def test_drift_per_release(release: str, lab_factory: Lab, tmp_path: Path) -> No
                      env={"OMAUDIT_OM_TOKEN": lab.admin_token})
     found = {setting: status for setting, (status, _) in drift(result.json()).items()}
     weaker = {"enableSelfSignup", "enforcePrincipalDomain", "publicKeyUrls", "callbackUrl", "AllowAdminCreateUserOnly"}
-    expected = {s: "FAIL" for s in weaker} | {s: "PASS" for s in ("clientId", "authority", "adminPrincipals",
-                                                                    "disablePkce")}
+    expected = {s: "FAIL" for s in weaker} | {s: "PASS" for s in ("clientId", "authority", "adminPrincipals")}
+    expected["disablePkce"] = "SKIPPED"  # the chart's default, not written in the values
     if release == "1.6":
         expected |= {s: "SKIPPED" for s in UNKNOWN_ON_1_6}
     assert found == expected
+
+
+# Found by a review (docs/research, stop 30): what a default fills is not what the files say.
+def test_settings_a_default_fills_are_not_compared(lab_factory: Lab, tmp_path: Path) -> None:
+    """Values that set only enableSelfSignup: the chart's defaults fill the rest (authority Google's,
+    initialAdmins [admin], publicKeys the in-cluster JWKS). Compared, they were false HIGH FAILs."""
+    lab = lab_factory("hardened")
+    (tmp_path / "values.yaml").write_text(AUTHENTICATION + "      enableSelfSignup: false\n")
+    result = run_cli("scan", *scan_args(lab), "--helm-values", "values.yaml", "--rules", "OMA406",
+                     "-f", "json", env={"OMAUDIT_OM_TOKEN": lab.admin_token}, cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    found = drift(result.json())
+    assert found.pop("enableSelfSignup") == ("PASS", "values.yaml:4")
+    assert found.pop("disablePkce") == ("SKIPPED", None)  # the chart's default too
+    assert {status for status, _ in found.values()} == {"SKIPPED"}
+    messages = {f["message"] for f in result.json()["findings"] if f["resource"].endswith("#authority")}
+    assert messages == {"the files do not set authority: a default fills it (the chart's values or the image's "
+                        "openmetadata.yaml), which is not a reviewed value"}
+
+
+def test_an_env_file_alone_is_compared_on_what_it_sets(lab_factory: Lab, tmp_path: Path) -> None:
+    """The guide's Docker path: the server reads the image's openmetadata.yaml, the env file sets one
+    variable. Only that one is the files' word (#26159: the variable ignored, sign-up on live)."""
+    lab = lab_factory("seed-walkthrough")
+    (tmp_path / ".env").write_text("AUTHENTICATION_ENABLE_SELF_SIGNUP=false\n")
+    result = run_cli("scan", *scan_args(lab), "--env-file", ".env", "--rules", "OMA406", "-f", "json",
+                     env={"OMAUDIT_OM_TOKEN": lab.admin_token}, cwd=tmp_path)
+    found = drift(result.json())
+    assert found.pop("enableSelfSignup") == ("FAIL", ".env:1")
+    assert {status for status, _ in found.values()} == {"SKIPPED"}
+
+
+def test_a_cognito_only_scan_compares_the_pool(lab_factory: Lab, tmp_path: Path) -> None:
+    lab = lab_factory("seed-walkthrough")
+    assert lab.pool is not None and lab.aws_endpoint_url is not None
+    (tmp_path / "pool.yaml").write_text(TEMPLATE)
+    result = run_cli("scan", "--cognito-pool-id", lab.pool.pool_id, "--aws-endpoint-url", lab.aws_endpoint_url,
+                     "--dir", str(tmp_path), "--rules", "OMA406", "-f", "json")
+    assert result.code == 1, result.stderr
+    assert drift(result.json()) == {"AllowAdminCreateUserOnly": ("FAIL", "pool.yaml:7")}
+
+
+def test_sibling_helm_overlays_are_two_deployments_not_one(lab_factory: Lab, tmp_path: Path) -> None:
+    """values-staging.yaml sorted after values-prod.yaml and won over it: a decoy overlay could hide drift."""
+    lab = lab_factory("hardened")
+    (tmp_path / "values.yaml").write_text(AUTHENTICATION + "      provider: aws-cognito\n")
+    for name, signup in (("prod", "false"), ("staging", "true")):
+        (tmp_path / f"values-{name}.yaml").write_text(
+            f"{AUTHENTICATION}      enableSelfSignup: {signup}\n")
+    result = run_cli("scan", *scan_args(lab), "--dir", str(tmp_path))
+    assert result.code == 2 and result.stderr.strip().splitlines()[-1] == (
+        "omaudit: error: the files hold 2 deployments (values-prod.yaml, values-staging.yaml): give only the files of "
+        "the deployment that runs at the URL")
+    assert lab.requests == []
+
+
+def test_a_variable_left_to_deploy_hides_only_its_own_setting(lab_factory: Lab, tmp_path: Path) -> None:
+    """#26159's case with a clientId the deployment supplies: the unset ${AUTHENTICATION_CLIENT_ID} hid
+    every auth setting ("the files given do not set enableSelfSignup"); now only clientId is unknown."""
+    lab = lab_factory("seed-walkthrough")
+    (tmp_path / "openmetadata.yaml").write_text(
+        "authenticationConfiguration:\n  provider: aws-cognito\n  enableSelfSignup: false\n"
+        "  clientId: ${AUTHENTICATION_CLIENT_ID}\n")
+    result = run_cli("scan", *scan_args(lab), "--om-config", "openmetadata.yaml", "--rules", "OMA406", "-f", "json",
+                     env={"OMAUDIT_OM_TOKEN": lab.admin_token}, cwd=tmp_path)
+    found = drift(result.json())
+    assert found["enableSelfSignup"] == ("FAIL", "openmetadata.yaml:3")
+    messages = {f["resource"].rsplit("#", 1)[1]: f["message"] for f in result.json()["findings"]}
+    assert found["clientId"] == ("SKIPPED", None) and messages["clientId"] == (
+        "the files leave it to deploy time: openmetadata.yaml: authenticationConfiguration.clientId is "
+        "${AUTHENTICATION_CLIENT_ID}: no value in the files given and no default (set where the server is deployed)")

@@ -575,3 +575,24 @@ def test_a_file_scan_imports_no_network_client(args: list[str], tmp_path: Path) 
     for network in ("boto3", "botocore", "requests", "urllib3",
                     "auditor.sources.cognito.collector", "auditor.sources.openmetadata.http"):
         assert network not in imported, network
+
+
+def test_sibling_helm_overlays_are_each_a_release_on_the_base(tmp_path: Path) -> None:
+    """Issue 21 (found again by a review): values-prod.yaml and values-staging.yaml beside values.yaml were
+    layered on each other, so staging's self sign-up (sorted last) was judged as prod's too, and a decoy
+    overlay could hide prod's. Each overlay is now its own target, layered on the base only."""
+    head = "openmetadata:\n  config:\n    authentication:\n"
+    (tmp_path / "values.yaml").write_text(head + "      provider: aws-cognito\n")
+    (tmp_path / "values-prod.yaml").write_text(head + "      enableSelfSignup: false\n")
+    (tmp_path / "values-staging.yaml").write_text(head + "      enableSelfSignup: true\n")
+    result = run_cli_in_process("scan", "--dir", str(tmp_path), "-f", "json", "-o", str(tmp_path / "o"))
+    report = json.loads((tmp_path / "o" / "report.json").read_text())
+    assert [t["name"] for t in report["targets"]] == ["values-prod.yaml", "values-staging.yaml"]
+    signup = {(f["target"], f["status"], f["location"]["file"], f["location"]["line"])
+              for f in report["findings"] if f["rule_id"] == "OMA108"}
+    # A PASS of OMA108 points at the auth settings' first line (the base's provider); a FAIL at the flag.
+    assert signup == {("values-prod.yaml", "PASS", "values.yaml", 4),
+                      ("values-staging.yaml", "FAIL", "values-staging.yaml", 4)}
+    assert report["notes"][0] == ("Helm values with 2 overlays beside values.yaml: each overlay is a release of "
+                                  "its own, layered on the base only, and judged alone")
+    assert result.code == 1

@@ -521,6 +521,10 @@ class Snapshot:
     # on a parameter without a default): the snapshot under each way they can go. A rule that reads an
     # undecided value is judged on every branch (auditor.engine.evaluate).
     branches: tuple[Branch, ...] = ()
+    # File scans: the fields a default filled, not the files (the chart's values, the image's
+    # openmetadata.yaml, the server's own): every rule judges them as deployed; OMA406 does not take
+    # them for what the files say.
+    defaulted: tuple[str, ...] = ()
 
     def locate(self, fields: tuple[str, ...], needs: tuple[str, ...], resource: str,
                evidence: Mapping[str, object]) -> Location | None:

@@ -4,6 +4,7 @@ baseline."""
 
 from __future__ import annotations
 
+from auditor.common.redact import cut
 from auditor.render.base import Renderer
 from auditor.render.escape import md_code, md_text
 from auditor.report.model import Finding, Report, Severity, Status
@@ -12,6 +13,8 @@ from auditor.report.paths import attack_paths
 # A GitHub comment holds at most 65,536 characters: the findings table stops well before, leaving room
 # for the summary, the fixes (once per rule) and the other sections.
 ROW_BUDGET = 40_000
+PATH_BUDGET = 8_000  # the attack paths come first: a fleet's many must not crowd out the findings
+STORY_CHARS = 600
 
 
 def render(report: Report) -> str:
@@ -30,13 +33,18 @@ def render(report: Report) -> str:
     paths = attack_paths(report.findings)
     if paths:
         lines += ["## Attack paths", ""]
-        for path in paths:
-            lines += [f"**{path.severity.label} {md_text(path.id)} {md_text(path.name)}** on {md_code(path.target)}: "
-                      f"{md_text(path.story)}", ""]
-            lines += [f"{n}. {md_text(s.rule_id)}{' (muted)' if s.status is Status.MUTED else ''} "
-                      f"{md_code(s.resource)}{f' at {md_code(str(s.location))}' if s.location else ''}: "
+        budget = PATH_BUDGET
+        for shown, path in enumerate(paths):
+            block = [f"**{path.severity.label} {md_text(path.id)} {md_text(path.name)}** on "
+                     f"{md_code(cut(path.target, 200))}: {md_text(cut(path.story, STORY_CHARS))}", ""]
+            block += [f"{n}. {md_text(s.rule_id)}{' (muted)' if s.status is Status.MUTED else ''} "
+                      f"{md_code(cut(s.resource, 200))}{f' at {md_code(str(s.location))}' if s.location else ''}: "
                       f"{md_text(s.says)}" for n, s in enumerate(path.steps, 1)]
-            lines.append("")
+            budget -= sum(len(line) + 1 for line in block)
+            if budget < 0:
+                lines += [f"{len(paths) - shown} more attack paths: see report.json (`attack_paths`)", ""]
+                break
+            lines += [*block, ""]
     if failing:
         ordered = sorted(failing, key=lambda f: (-f.severity, f.rule_id, f.target, f.resource))
         lines += ["## Failing findings", "", "| Severity | Rule | Target | Resource | Finding |",

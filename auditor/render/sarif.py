@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from auditor import __version__
+from auditor.common.redact import cut
 from auditor.render.base import Renderer
 from auditor.report.model import Finding, Report, Severity, Status
 from auditor.report.paths import BY_ID, AttackPath, PathStep, attack_paths
@@ -90,7 +91,7 @@ def _path_result(path: AttackPath, rule_index: dict[str, int]) -> dict[str, Any]
     located.pop("id")
     steps = "; ".join(f"{n}. {s.rule_id} {s.says}" for n, s in enumerate(path.steps, 1))
     return {"ruleId": path.id, "ruleIndex": rule_index[path.id], "kind": "fail", "level": LEVEL[path.severity],
-            "message": {"text": f"{path.story} Steps: {steps} [{path.target}]"},
+            "message": {"text": f"{cut(path.story, 2_000)} Steps: {steps} [{path.target}]"},
             "locations": [{**located, "message": {"text": f"{impact.rule_id}: {impact.resource}"}}],
             "relatedLocations": related,
             "partialFingerprints": {"omauditPath/v1": path.fingerprint},

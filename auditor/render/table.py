@@ -80,7 +80,7 @@ def _paths_block(report: Report) -> str | None:
     for path in paths:
         lines.append(_paint(f"{path.severity.label:<18}", SEVERITY_COLOUR[path.severity], view)
                      + f"{path.id} {path.name} [{terminal(path.target)}]")
-        lines += _wrap(terminal(path.story), view)
+        lines += _wrap(cut(terminal(path.story), MESSAGE_CHARS * 2), view)
         for number, step in enumerate(path.steps, 1):
             at = f" ({terminal(str(step.location))})" if step.location is not None else ""
             muted = " (muted)" if step.status is Status.MUTED else ""

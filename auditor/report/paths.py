@@ -72,42 +72,51 @@ def _evidence_list(finding: Finding, key: str) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def _impersonated(collision: Finding) -> tuple[str, str]:
-    """(the claim a chosen value goes in, the value that names OpenMetadata's first administrator)."""
-    claim = str(collision.evidence.get("name_claim") or "email")
-    admin = (_evidence_list(collision, "admins") or ["admin"])[0]
-    return claim, f"{admin}@attacker.example" if claim == "email" else admin
+def _collision(found: Found) -> tuple[Finding, str, str, str]:
+    """OMA117's failing finding, how it fails (its `way`: any-domain, sign-up-name, unverified-email),
+    the claim a chosen value goes in, and the administrator it names (a placeholder when the scan
+    knows no administrator's name)."""
+    collision = next(f for f in found["OMA117"] if f.status is Status.FAIL)
+    admins = _evidence_list(collision, "admins")
+    admin = admins[0] if admins else "<an administrator's name>"
+    return (collision, str(collision.evidence.get("way") or ""), str(collision.evidence.get("name_claim") or "email"),
+            admin)
 
 
 def _strangers_sign_up(found: Found) -> str | None:
-    collision = found["OMA117"][0]
-    if not any("sign up" in way for way in _evidence_list(collision, "strangers")):
-        return None
-    claim, value = _impersonated(collision)
+    collision, way, claim, admin = _collision(found)
     pool = found["OMA205"][0].resource.removeprefix("cognito:user-pool/")
-    admin = value.split("@", 1)[0]
+    if way == "sign-up-name":  # the domain is enforced, but the sign-up name carries it
+        return (f"A stranger signs up in user pool {pool} with the user name `{admin}@<principalDomain>`, gets a token "
+                f"from the pool, and acts as OpenMetadata's administrator `{admin}`.")
+    if way != "any-domain" or not any("sign up" in w for w in _evidence_list(collision, "strangers")):
+        return None
+    value = f"{admin}@attacker.example" if claim == "email" else admin
     return (f"A stranger signs up in user pool {pool} with {claim} `{value}`, gets a token from the pool, and acts "
             f"as OpenMetadata's administrator `{admin}`.")
 
 
 def _public_keys(found: Found) -> str | None:
-    collision = found["OMA117"][0]
-    providers = [m[1] for way in _evidence_list(collision, "strangers")
-                 if (m := re.match(r"publicKeyUrls trusts (.+?)'s keys", way))]
-    if not providers:
+    collision, way, claim, admin = _collision(found)
+    providers = [m[1] for w in _evidence_list(collision, "strangers")
+                 if (m := re.match(r"publicKeyUrls trusts (.+?)'s keys", w))]
+    if way != "any-domain" or not providers:  # an enforced domain refuses the provider's addresses
         return None
-    claim, value = _impersonated(collision)
-    return (f"Anyone with a {providers[0]} account whose {claim} is `{value}` gets a token that OpenMetadata verifies "
-            f"with the keys in publicKeyUrls, and acts as its administrator `{value.split('@', 1)[0]}`.")
+    value = f"{admin}@attacker.example" if claim == "email" else admin
+    return (f"Anyone with a {providers[0]} account whose {claim} is `{value}` gets a token that OpenMetadata "
+            f"verifies with the keys in publicKeyUrls, and acts as its administrator `{admin}`.")
 
 
 def _member_email(found: Found) -> str | None:
-    collision = found["OMA117"][0]
-    claim, value = _impersonated(collision)
-    if claim != "email" or _evidence_list(collision, "strangers") or not _evidence_list(collision, "members"):
+    collision, way, claim, admin = _collision(found)
+    if way == "unverified-email":
+        return (f"A member of the pool sets their email to `{admin}@<principalDomain>` without verifying it, signs "
+                f"in again, and acts as OpenMetadata's administrator `{admin}`.")
+    if (way != "any-domain" or claim != "email" or _evidence_list(collision, "strangers")
+            or not _evidence_list(collision, "members")):
         return None
-    return (f"A member of the pool sets their email to `{value}` without verifying it, signs in again, and acts as "
-            f"OpenMetadata's administrator `{value.split('@', 1)[0]}`.")
+    return (f"A member of the pool sets their email to `{admin}@their-domain.example`, signs in again, and acts "
+            f"as OpenMetadata's administrator `{admin}`.")
 
 
 def _shipped_key(found: Found) -> str | None:

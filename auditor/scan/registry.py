@@ -163,9 +163,9 @@ def keys_of(target: ScanTarget) -> tuple[str, ...]:
 
 
 def merge(results: Sequence[FileFacts]) -> tuple[dict[str, object], dict[str, Location], list[str],
-                                                  dict[str, str]]:
+                                                  dict[str, str], tuple[str, ...]]:
     """Facts and locations of several files; the first file that gives an input keeps it (a note says
-    which one was not used)."""
+    which one was not used); and the fields of the facts kept that a default filled."""
     facts: dict[str, object] = {}
     given_by: dict[str, str] = {}
     unknown: dict[str, str] = {}
@@ -186,7 +186,9 @@ def merge(results: Sequence[FileFacts]) -> tuple[dict[str, object], dict[str, Lo
         for key, where in result.locations.items():
             locations.setdefault(key, where)
         notes.extend(result.notes)
-    return facts, locations, notes, {k: v for k, v in unknown.items() if k not in facts}
+    defaulted = tuple(f for r in results for f in r.defaulted
+                      if given_by.get(".".join(f.split(".")[:2])) == r.file)
+    return facts, locations, notes, {k: v for k, v in unknown.items() if k not in facts}, defaulted
 
 
 NOT_IN_FILES = {

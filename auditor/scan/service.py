@@ -97,10 +97,11 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
     """
     if target.files is not None:
         return collect_files(target)
-    reviewed, unread = None, None
+    reviewed, unread, reviewed_notes = None, None, list[str]()
     if target.reviewed is not None:  # read first: a malformed file stops a single scan before any request
         try:
-            reviewed, _ = collect_files(dataclasses.replace(target, files=target.reviewed, reviewed=None))
+            reviewed, reviewed_notes = collect_files(dataclasses.replace(target, files=target.reviewed,
+                                                                         reviewed=None))
         except OmauditError as exc:
             if strict:
                 raise
@@ -142,7 +143,8 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
                 start_cognito(None)
             cognito, cognito_problems, notes = started[0].result()
     problems.update(cognito_problems)
-    notes = [*notes, *_whole_side_failures(target, problems, strict)]
+    notes = [*notes, *(f"the deployment's files: {n}" for n in reviewed_notes),
+             *_whole_side_failures(target, problems, strict)]
     ref = cognito.ref
     info = TargetInfo(name=target.name, om_url=target.om_url, cognito_pool_id=ref.pool_id if ref else None,
                       region=ref.region if ref else None, active=target.active,
@@ -170,7 +172,7 @@ def collect_files(target: ScanTarget) -> tuple[Snapshot, list[str]]:
 
 
 def _files_snapshot(target: ScanTarget, results: Sequence[FileFacts]) -> tuple[Snapshot, list[str]]:
-    facts, locations, notes, unknown = merge(results)
+    facts, locations, notes, unknown, defaulted = merge(results)
     if "om.auth_config" in facts:
         notes.append("the SSO settings found in the files apply when a server first starts: recent OpenMetadata "
                      "releases keep them in their database afterwards (Settings > SSO), so a live scan shows what "
@@ -183,7 +185,7 @@ def _files_snapshot(target: ScanTarget, results: Sequence[FileFacts]) -> tuple[S
                         om=dataclasses.replace(OMFacts(), **sections["om"]),  # type: ignore[arg-type]
                         cognito=dataclasses.replace(CognitoFacts(), **sections["cognito"]),  # type: ignore[arg-type]
                         conf=dataclasses.replace(ConfFacts(), **sections["conf"]),  # type: ignore[arg-type]
-                        problems=problems_for(facts, target, unknown), locations=locations)
+                        problems=problems_for(facts, target, unknown), locations=locations, defaulted=defaulted)
     return snapshot, notes
 
 

@@ -24,8 +24,12 @@ weaker live, naming both values and the file's line:
 | the callback OpenMetadata redirects to | another host, plain http or loopback live, where the files had none |
 | `disablePkce` (confidential clients) | PKCE off live, on in the files |
 
-PASS per setting when live is the same or stronger. SKIPPED, per setting, when the files do not set
-it (or leave it to deploy time: a `${VAR}` without a value, a Terraform value known after apply),
+Inputs: judged per setting, each from the side the scan has (OpenMetadata, the pool, or both):
+a Cognito-only scan given a template compares the pool alone. PASS per setting when live is the
+same or stronger. SKIPPED, per setting, when the files do not set
+it: unset, filled by a default (the chart's values, the image's openmetadata.yaml: nobody wrote or
+reviewed that value), or left to deploy time (a `${VAR}` without a value, a Terraform value known
+after apply),
 or when the live value is readable only with an admin token (`publicKeyUrls` on recent releases,
 `enforcePrincipalDomain`, `adminPrincipals`, `disablePkce`); ERROR when that read failed. Without
 files, or on a file scan, the rule is SKIPPED saying what would decide it.
@@ -45,6 +49,8 @@ FAIL as an unreviewed change.
 - AWS Cognito API reference: UserPoolType.AdminCreateUserConfig.AllowAdminCreateUserOnly (default false)
 - https://github.com/omaudit/omaudit/blob/main/docs/research/issue-23-attack-paths.md, point 4
 """
+
+import re
 
 from auditor.engine.rulekit import (
     REVIEWED_FILES,
@@ -68,7 +74,7 @@ from auditor.engine.rulekit import (
     url_scheme,
 )
 
-META = RuleMeta(id="OMA406", name="files-drift-from-live", severity=Severity.MEDIUM, needs=("om.auth_config",))
+META = RuleMeta(id="OMA406", name="files-drift-from-live", severity=Severity.MEDIUM, needs=())
 
 AUTH = "/api/v1/system/config/auth"
 SECURITY = "/api/v1/system/security/config"
@@ -91,18 +97,20 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
                            "them with what runs")
         return
     if snap.target.om_url is not None:
-        for resource, compare in ((AUTH + "#enableSelfSignup", _self_signup), (AUTH + "#clientId", _client_id),
-                                  (AUTH + "#authority", _authority), (AUTH + "#callbackUrl", _callback),
-                                  (SECURITY + "#publicKeyUrls", _key_urls),
-                                  (SECURITY + "#enforcePrincipalDomain", _enforced),
-                                  (SECURITY + "#adminPrincipals", _admins), (SECURITY + "#disablePkce", _pkce)):
-            yield _judged(compare, snap, reviewed, om_resource(snap, resource))
-    if snap.cognito.user_pool is not None or snap.target.cognito_pool_id is not None:
-        yield _judged(_pool_signup, snap, reviewed, pool_resource(snap) + "#AllowAdminCreateUserOnly")
+        for setting, compare, field in SETTINGS:
+            yield _judged(compare, snap, reviewed, om_resource(snap, setting), field)
+    if snap.cognito.user_pool is not None or reviewed.cognito.user_pool is not None:
+        yield _judged(_pool_signup, snap, reviewed, pool_resource(snap) + "#AllowAdminCreateUserOnly",
+                      "cognito.user_pool.allow_admin_create_user_only")
 
 
-def _judged(compare: Compare, snap: Snapshot, reviewed: Snapshot, resource: str) -> Outcome:
-    """One setting's verdict; a value the files leave to deploy time makes only that setting SKIPPED."""
+def _judged(compare: Compare, snap: Snapshot, reviewed: Snapshot, resource: str, field: str) -> Outcome:
+    """One setting's verdict. A value the files leave to deploy time, or to a default (the chart's
+    values, the image's openmetadata.yaml: no one wrote it), makes only that setting SKIPPED."""
+    if field in reviewed.defaulted:
+        name = resource.rsplit("#", 1)[-1]
+        return META.skipped(resource, f"the files do not set {name}: a default fills it (the chart's values or the "
+                            "image's openmetadata.yaml), which is not a reviewed value")
     try:
         return compare(snap, reviewed, resource)
     except UnknownValue as exc:
@@ -135,7 +143,7 @@ def _auth_pair(snap: Snapshot, reviewed: Snapshot, resource: str, what: str
         why = problem.reason if problem else "not collected"
         return META.errored(resource, f"could not read the running server's {what}: {why}")
     if files is None:
-        return META.skipped(resource, f"the files given do not set {what}")
+        return META.skipped(resource, _not_set(reviewed, "om.auth_config", what))
     return live, files
 
 
@@ -146,12 +154,23 @@ def _self_signup(snap: Snapshot, reviewed: Snapshot, resource: str) -> Outcome:
     field = "om.auth_config.enable_self_signup"
     live, files = pair[0].enable_self_signup, known(pair[1].enable_self_signup)
     if files is None:
-        return META.skipped(resource, "the files given do not set enableSelfSignup")
+        return META.skipped(resource, _not_set(reviewed, "om.auth_config", "enableSelfSignup"))
+    if not isinstance(live, bool):
+        return META.skipped(resource, "the running server does not show enableSelfSignup to this scan")
     if live is True and files is False:
         return _weaker(resource, field, reviewed, "self sign-up is on in the running server (enableSelfSignup "
                        "true) but off in the files (false)", live, files, graver=True)
     return _same(resource, field, reviewed, f"enableSelfSignup is {_flag(live)} live and {_flag(files)} in the files",
                  live, files)
+
+
+def _not_set(reviewed: Snapshot, key: str, name: str) -> str:
+    """Why the files give no value for a setting: not set, or its input left to deploy time as a whole
+    (a variable without a value elsewhere in the same block)."""
+    problem = reviewed.problems.get(key)
+    if problem is not None and not problem.reason.startswith("the files given do not set"):
+        return f"the files leave {name} unknown: {problem.reason}"
+    return f"the files given do not set {name}"
 
 
 def _flag(value: bool | None) -> str:
@@ -168,7 +187,7 @@ def _text_setting(snap: Snapshot, reviewed: Snapshot, resource: str, name: str, 
     files_text = normal(str(files)) if files is not None else ""  # an Unknown raises here
     live_text = normal(str(live)) if live is not None else ""
     if not files_text:
-        return META.skipped(resource, f"the files given do not set {name}")
+        return META.skipped(resource, _not_set(reviewed, "om.auth_config", name))
     if not live_text:
         return META.skipped(resource, f"the running server does not show {name} to this scan")
     if live_text != files_text:
@@ -182,7 +201,12 @@ def _client_id(snap: Snapshot, reviewed: Snapshot, resource: str) -> Outcome:
 
 
 def _authority(snap: Snapshot, reviewed: Snapshot, resource: str) -> Outcome:
-    return _text_setting(snap, reviewed, resource, "authority", "authority", lambda v: v.strip().rstrip("/"))
+    return _text_setting(snap, reviewed, resource, "authority", "authority", _url_key)
+
+
+def _url_key(url: str) -> str:
+    """A URL as compared: scheme and host in any case, no trailing slash (both name the same issuer)."""
+    return re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*", lambda m: m[0].lower(), url.strip()).rstrip("/")
 
 
 def _callback(snap: Snapshot, reviewed: Snapshot, resource: str) -> Outcome:
@@ -196,7 +220,7 @@ def _callback(snap: Snapshot, reviewed: Snapshot, resource: str) -> Outcome:
     live_field, live, live_blocked = om_callback(snap)
     field = "om.auth_config.callback_url"
     if files_blocked is not None or files is None:
-        return META.skipped(resource, f"the files given do not set {files_field}")
+        return META.skipped(resource, _not_set(reviewed, "om.auth_config", files_field))
     if live_blocked is not None:
         return Outcome(live_blocked.status, resource, live_blocked.message)
     if live is None:
@@ -212,8 +236,9 @@ def _callback(snap: Snapshot, reviewed: Snapshot, resource: str) -> Outcome:
     if worse:
         return _weaker(resource, field, reviewed, f"{live_field} is {live} in the running server but {files} in the "
                        f"files: {', '.join(worse)}", live, files)
+    why = "the files named a loopback address" if is_loopback_host(files_host) else "the same host"
     return _same(resource, field, reviewed, f"{live_field} differs ({live} live, {files} in the files) but is not "
-                 "weaker: same host or better, https kept", live, files)
+                 f"weaker: {why}, and no plain http or loopback live", live, files)
 
 
 def _key_urls(snap: Snapshot, reviewed: Snapshot, resource: str) -> Outcome:
@@ -223,15 +248,15 @@ def _key_urls(snap: Snapshot, reviewed: Snapshot, resource: str) -> Outcome:
     field = "om.auth_config.public_key_urls"
     files = pair[1].public_key_urls
     if files is None:
-        return META.skipped(resource, "the files given do not set publicKeyUrls")
-    files_set = {u.strip() for u in files}
+        return META.skipped(resource, _not_set(reviewed, "om.auth_config", "publicKeyUrls"))
+    files_set = {_url_key(u) for u in files}
     live, why = configured_key_urls(snap, pair[0])
     if live is None:
         failed = admin_view_failed(snap)
         if failed:
             return META.errored(resource, f"could not read the running server's publicKeyUrls: {failed}")
         return META.skipped(resource, f"the running server's publicKeyUrls are unknown: {why}")
-    extra = [u for u in dict.fromkeys(u.strip() for u in live) if u and u not in files_set]
+    extra = [u.strip() for u in dict.fromkeys(live) if u.strip() and _url_key(u) not in files_set]
     if extra:
         return _weaker(resource, field, reviewed, f"the running server trusts keys the files do not list: "
                        f"{', '.join(extra)}", list(live), sorted(files_set), graver=True)
@@ -255,7 +280,7 @@ def _enforced(snap: Snapshot, reviewed: Snapshot, resource: str) -> Outcome:
     field = "conf.enforce_principal_domain"
     files = known(reviewed.conf.enforce_principal_domain)
     if files is None:
-        return META.skipped(resource, "the files given do not set enforcePrincipalDomain")
+        return META.skipped(resource, _not_set(reviewed, "conf.enforce_principal_domain", "enforcePrincipalDomain"))
     live = snap.om.security_config.enforce_principal_domain if snap.om.security_config else None
     if live is None and snap.om.authorizer is not None:
         live = snap.om.authorizer.enforce_principal_domain  # old servers serve the whole block to anyone
@@ -273,7 +298,7 @@ def _admins(snap: Snapshot, reviewed: Snapshot, resource: str) -> Outcome:
     field = "conf.initial_admins"
     files = reviewed.conf.initial_admins
     if files is None:
-        return META.skipped(resource, "the files given do not set adminPrincipals")
+        return META.skipped(resource, _not_set(reviewed, "conf.initial_admins", "adminPrincipals"))
     files_names = {str(n).strip().lower() for n in files}
     security = snap.om.security_config
     live = security.admin_principals if security is not None and security.served else None
@@ -292,14 +317,14 @@ def _admins(snap: Snapshot, reviewed: Snapshot, resource: str) -> Outcome:
 
 def _pkce(snap: Snapshot, reviewed: Snapshot, resource: str) -> Outcome:
     field = "om.security_config.disable_pkce"
+    files_security = reviewed.om.security_config
+    files = known(files_security.disable_pkce) if files_security is not None else None
+    if files is None:
+        return META.skipped(resource, _not_set(reviewed, "om.security_config", "disablePkce"))
     live_auth = snap.om.auth_config
     if live_auth is not None and (live_auth.client_type or "").lower() != "confidential":
         return META.passed(resource, f"clientType is {live_auth.client_type or 'public'} live: the browser runs the "
                            "flow, and disablePkce does not apply")
-    files_security = reviewed.om.security_config
-    files = known(files_security.disable_pkce) if files_security is not None else None
-    if files is None:
-        return META.skipped(resource, "the files given do not set disablePkce")
     blocked = _security_view(snap, resource, "disablePkce")
     if blocked is not None:
         return blocked
@@ -332,3 +357,16 @@ def _pool_signup(snap: Snapshot, reviewed: Snapshot, resource: str) -> Outcome:
                        "false) but the files close sign-up (true)", live, files, graver=True)
     return _same(resource, field, reviewed, f"AllowAdminCreateUserOnly is {_flag(live)} live and {_flag(files)} in "
                  "the files", live, files)
+
+
+# (the live resource it is read at, the comparison, the reviewed field it is about)
+SETTINGS: tuple[tuple[str, Compare, str], ...] = (
+    (AUTH + "#enableSelfSignup", _self_signup, "om.auth_config.enable_self_signup"),
+    (AUTH + "#clientId", _client_id, "om.auth_config.client_id"),
+    (AUTH + "#authority", _authority, "om.auth_config.authority"),
+    (AUTH + "#callbackUrl", _callback, "om.auth_config.callback_url"),
+    (SECURITY + "#publicKeyUrls", _key_urls, "om.auth_config.public_key_urls"),
+    (SECURITY + "#enforcePrincipalDomain", _enforced, "conf.enforce_principal_domain"),
+    (SECURITY + "#adminPrincipals", _admins, "conf.initial_admins"),
+    (SECURITY + "#disablePkce", _pkce, "om.security_config.disable_pkce"),
+)

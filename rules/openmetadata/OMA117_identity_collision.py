@@ -135,7 +135,7 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
         value = "<name>@their-domain" if claim == "email" else "<name>"
         who, ways = ("anyone", strangers) if strangers else ("a member of the pool", members)
         found = META.failed(resource, f"{who} can get a token whose {claim} is {value} and act as that OpenMetadata "
-                            f"user ({targets}): {'; '.join(ways)}", **evidence)
+                            f"user ({targets}): {'; '.join(ways)}", **{**evidence, "way": "any-domain"})
         yield found.graver(Severity.CRITICAL) if strangers else found
 
 
@@ -146,13 +146,15 @@ def _enforced_but(snap: Snapshot, resource: str, claim: str, auth: AuthConfig, s
     `admin@<principalDomain>`, and an e-mail changed without verification takes effect at once."""
     if claim in SIGN_UP_NAME and not auth.jwt_principal_claims_mapping and SIGN_UP_WAY in strangers:
         found = META.failed(resource, "enforcePrincipalDomain is on, but anyone can sign up with the user name "
-                            "<name>@<principalDomain> and act as that OpenMetadata user", **evidence)
+                            "<name>@<principalDomain> and act as that OpenMetadata user",
+                            **{**evidence, "way": "sign-up-name"})
         yield found.graver(Severity.CRITICAL)
         return
     unverified = _changers(snap, "email", unverified=True)
     if unverified:
         yield META.failed(resource, "enforcePrincipalDomain is on, but a member of the pool can set their email to "
-                          f"<name>@<principalDomain> without verifying it: {'; '.join(unverified)}", **evidence)
+                          f"<name>@<principalDomain> without verifying it: {'; '.join(unverified)}",
+                          **{**evidence, "way": "unverified-email"})
         return
     yield META.passed(resource, "enforcePrincipalDomain is on: only addresses at principalDomain map to users",
                       **evidence)

@@ -82,7 +82,7 @@ def test_what_makes_it_pass_or_unknown() -> None:
                        **open_pool))
     assert unread.status == Status.FAIL and unread.evidence["name_claim"] == "preferred_username"
     newest = only(scan(version="2.1.0-SNAPSHOT", **open_pool))
-    assert newest.status == Status.SKIPPED and "e-mail-first flow" in newest.message
+    assert newest.status == Status.SKIPPED and "e-mail first (emailClaim set)" in newest.message
     basic = only(scan(auth=om_auth(provider="basic", authority="https://accounts.google.com"), **open_pool))
     assert basic.status == Status.SKIPPED
 

@@ -37,8 +37,11 @@ def security(**changes: Any) -> SecurityConfig:
     return dataclasses.replace(base, **changes)
 
 
+FILES_PKCE = SecurityConfig(VALUES, True, "public", disable_pkce=False)
+
+
 def reviewed(auth: Any = None, enforce: Any = True, admins: Any = ("alice",), user_pool: Any = None,
-             security_config: SecurityConfig | None = None) -> Snapshot:
+             security_config: SecurityConfig | None = FILES_PKCE) -> Snapshot:
     s: Snapshot = cognito(auth=auth or om_auth(path=VALUES, public_key_urls=(POOL_JWKS, OWN)),
                           user_pool=user_pool or pool(id="aws_cognito_user_pool.main"))
     return dataclasses.replace(
@@ -180,3 +183,43 @@ def test_without_files_or_without_a_server_it_says_what_would_decide_it() -> Non
     file_scan = dataclasses.replace(reviewed(), target=TargetInfo(name="files"))
     [outcome] = run("OMA406", file_scan)
     assert outcome.status == Status.SKIPPED and outcome.message.startswith("needs a live scan")
+
+
+# Found by a review (stop 30).
+def test_urls_compare_by_scheme_and_host_in_any_case_and_without_a_trailing_slash() -> None:
+    running = live(reviewed(), auth=om_auth(authority=f"HTTPS://Cognito-IDP.us-east-1.amazonaws.com/{POOL_ID}/"),
+                   security_config=security(public_key_urls=(POOL_JWKS.replace("https://cognito-idp", "https://COGNITO-idp"),
+                                                             OWN + "/")))
+    verdicts = by_resource(running)
+    assert verdicts[f"{AUTH}#authority"][0] == Status.PASS
+    assert verdicts[f"{SECURITY}#publicKeyUrls"][0] == Status.PASS
+
+
+def test_self_signup_the_server_does_not_show_is_skipped_not_passed() -> None:
+    verdicts = by_resource(live(reviewed(), auth=om_auth(enable_self_signup=None)))
+    assert verdicts[f"{AUTH}#enableSelfSignup"] == (
+        Status.SKIPPED, "the running server does not show enableSelfSignup to this scan")
+
+
+def test_a_callback_leaving_a_loopback_file_value_says_why_it_is_not_weaker() -> None:
+    files = reviewed(auth=om_auth(path=VALUES, callback_url="http://localhost:8585/callback",
+                                  public_key_urls=(POOL_JWKS, OWN)))
+    assert by_resource(live(files))[f"{AUTH}#callbackUrl"] == (
+        Status.PASS, "callbackUrl differs (https://om.example.com/callback live, http://localhost:8585/callback in the "
+        "files) but is not weaker: the files named a loopback address, and no plain http or loopback live")
+
+
+def test_a_setting_a_default_filled_is_not_the_files_word() -> None:
+    files = dataclasses.replace(reviewed(), defaulted=("om.auth_config.authority", "conf.initial_admins"))
+    verdicts = by_resource(live(files, auth=om_auth(authority="https://accounts.google.com"),
+                                security_config=security(admin_principals=("mallory",))))
+    assert verdicts[f"{AUTH}#authority"][0] == verdicts[f"{SECURITY}#adminPrincipals"][0] == Status.SKIPPED
+    assert verdicts[f"{AUTH}#authority"][1].startswith("the files do not set authority: a default fills it")
+
+
+def test_a_fleet_target_whose_files_could_not_be_read_is_error() -> None:
+    from auditor.facts.snapshot import REVIEWED_FILES
+
+    broken = live(None, problems={REVIEWED_FILES: Problem("error", "the deployment's files could not be read: x")})
+    [outcome] = run("OMA406", broken)
+    assert (outcome.status, outcome.message) == (Status.ERROR, "the deployment's files could not be read: x")

@@ -15,12 +15,14 @@ kept everything under `global.` instead of `openmetadata.config.`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from auditor.common.errors import InputError
 from auditor.facts.om_defaults import DEFAULT_KEY_ID
+from auditor.facts.snapshot import Unknown
 from auditor.report.model import Location
 from auditor.sources.files.om_settings import (
     SECRETS,
@@ -29,7 +31,7 @@ from auditor.sources.files.om_settings import (
     SecretFound,
     Setting,
     build,
-    inputs_of,
+    defaulted_fields,
     secret_state,
 )
 from auditor.sources.files.result import FileFacts, read_yaml, relative
@@ -141,7 +143,7 @@ class _Values:
             return value, Location(setter.rel, setter.doc.line((*setter.prefix, *path))), f"written in {setter.rel}"
         last = self.layers[-1]
         return (value, Location(last.rel, last.doc.line((*last.prefix, *path))),
-                f"the chart's default ({CHART}), not set in {last.rel}")
+                f"{CHART_DEFAULT} ({CHART}), not set in {last.rel}")
 
     def top(self, key: str) -> tuple[Any, Location] | None:
         """A top-level value (extraEnvs, envFrom): lists are replaced, so the last file's."""
@@ -149,6 +151,9 @@ class _Values:
             if key in layer.doc.value:
                 return layer.doc.value[key], Location(layer.rel, layer.doc.line((key,)))
         return None
+
+
+CHART_DEFAULT = "the chart's default"
 
 
 def read_helm_values(paths: list[Path], root: Path) -> FileFacts:
@@ -192,26 +197,22 @@ def judge_values(documents: list[tuple[Doc, str]], unknown_in: Callable[[object]
         off = _gate_off(values, name)
         if off is not None:
             location, why = off
-            settings[name] = Setting(SERVER_DEFAULTS[name], location, f"the server's default: {why}")
+            settings[name] = Setting(SERVER_DEFAULTS[name], location, f"the server's default: {why}", defaulted=True)
         elif spec.helm is not None and (got := values.get(spec.helm)) is not None:
-            settings[name] = Setting(*got)
-    unknown: dict[str, str] = {}
-    for name, setting in settings.items():
+            settings[name] = Setting(*got, defaulted=got[2].startswith(CHART_DEFAULT))
+    for name, setting in settings.items():  # per attribute: only the rules that read it are SKIPPED
         because = unknown_in(setting.value)
         if because is not None:
-            unknown[name] = because
-    settings = {name: setting for name, setting in settings.items() if name not in unknown}
+            settings[name] = dataclasses.replace(setting, value=Unknown(f"{because}: {when}"))
     secrets = [_secret(kind, values, overrides, unknown_in) for kind in SECRETS]
     facts, locations = build(rel, settings, [s for s in secrets if s is not None])
+    defaulted = defaulted_fields(settings)
     notes = []
     env_from = values.top("envFrom")
     if env_from is not None and isinstance(env_from[0], list) and env_from[0]:
         notes.append(f"{env_from[1].file}: envFrom sources are not read; a variable they set overrides the "
                      "chart's own settings")
-    blocked = inputs_of(unknown, when) if unknown else {}
-    for key in blocked:  # an input with one unknown setting is judged by no rule (SKIPPED, naming it)
-        facts.pop(key, None)
-    return FileFacts(facts, locations, notes, rel, blocked)
+    return FileFacts(facts, locations, notes, rel, defaulted=defaulted)
 
 
 def _gate_off(values: _Values, name: str) -> tuple[Location, str] | None:

@@ -3,6 +3,7 @@ resolves them (auditor.sources.files.environment), read into the same facts a li
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from auditor.common.errors import InputError
 from auditor.common.inputs import MAX_CONFIG_BYTES, read_input
+from auditor.facts.snapshot import Unknown
 from auditor.report.model import Location
 from auditor.sources.files.environment import (
     Origin,
@@ -25,11 +27,12 @@ from auditor.sources.files.environment import (
 from auditor.sources.files.om_settings import (
     SECRETS,
     SETTINGS,
+    UNSET,
     SecretFound,
     Setting,
     build,
+    defaulted_fields,
     secret_state,
-    unknown_inputs,
 )
 from auditor.sources.files.result import MAX_YAML_BYTES, FileFacts, read_yaml, relative
 
@@ -82,24 +85,25 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable], image: I
         subs = by_line.get(line or 0, [])
         return subs[0].origin if len(subs) == 1 else None
 
-    def where(line: int | None) -> tuple[Location, str]:
+    def where(line: int | None) -> tuple[Location, str, bool]:
+        """Where a setting's value was written, how, and whether a default gave it (the image's own file)."""
         origin = origin_at(line)
         if origin is not None and origin.file and origin.kind in ("env-file", "compose", "manifest"):
-            return Location(origin.file, origin.line), origin.describe()
+            return Location(origin.file, origin.line), origin.describe(), False
         described = origin.describe() if origin is not None else f"written in {rel}"
         if image is not None:
             return image.where, (f"{described.replace(' own', '')} in the image's openmetadata.yaml (OpenMetadata "
-                                 f"{IMAGE_RELEASE}'s conf/openmetadata.yaml), not set by the deployment")
+                                 f"{IMAGE_RELEASE}'s conf/openmetadata.yaml), not set by the deployment"), True
         at = original[line - 1] if line is not None and 0 < line <= len(original) else line
-        return Location(rel, at), described
+        return Location(rel, at), described, False
 
     settings: dict[str, Setting] = {}
     unknown: dict[str, str] = {}
     for name, spec in SETTINGS.items():
         if spec.yaml in doc.lines:
             line = doc.line(spec.yaml)
-            location, described = where(line)
-            settings[name] = Setting(doc.get(spec.yaml), location, described)
+            location, described, defaulted = where(line)
+            settings[name] = Setting(doc.get(spec.yaml), location, described, defaulted)
             origin = origin_at(line)
             if origin is not None and origin.kind == "unset":
                 unknown[name] = next(s.name for s in by_line[line or 0])
@@ -109,15 +113,18 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable], image: I
             continue
         line = doc.line(spec.yaml)
         origin = origin_at(line)
-        location, described = where(line)
+        location, described, _ = where(line)
         unset = origin is not None and origin.kind == "unset"  # set at deploy time: nothing in the files to judge
         state = "reference" if unset else secret_state(kind, doc.get(spec.yaml))
         secrets.append(SecretFound(kind, ".".join(spec.yaml), state, location, described))
-    # A setting left to the deployment is not judged: not even its text (`${VAR:-[admin]}` kept as
-    # written must not read as "name:password" in the admin list).
-    facts, locations = build(rel, {k: v for k, v in settings.items() if k not in unknown}, secrets)
-    blocked = unknown_inputs(unknown)
-    return FileFacts({k: v for k, v in facts.items() if k not in blocked}, locations, file=rel, unknown=blocked)
+    # A setting left to the deployment is an Unknown: not even its text is read (`${VAR:-[admin]}` kept as
+    # written must not read as "name:password" in the admin list), and only the rules that read it are
+    # SKIPPED, naming it; the other settings of the same block are judged (issue 21, per attribute).
+    for name, variable in unknown.items():
+        settings[name] = dataclasses.replace(settings[name], value=Unknown(
+            f"{rel}: {'.'.join(SETTINGS[name].yaml)} is ${{{variable}}}: {UNSET}"))
+    facts, locations = build(rel, settings, secrets)
+    return FileFacts(facts, locations, file=rel, defaulted=defaulted_fields(settings))
 
 
 def read_config_files(files: FileInputs) -> list[FileFacts]:

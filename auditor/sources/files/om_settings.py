@@ -20,6 +20,7 @@ from auditor.facts.snapshot import (
     LdapSettings,
     SecretSetting,
     SecurityConfig,
+    Unknown,
 )
 from auditor.report.model import Location
 
@@ -111,6 +112,7 @@ class Setting:
     value: object
     location: Location
     origin: str
+    defaulted: bool = False  # the chart's, the image's or the server's default: not written in the files
 
 
 @dataclass(frozen=True)
@@ -140,12 +142,36 @@ def secret_state(kind: str, value: object) -> str:
 
 
 def _text(value: object) -> str | None:
+    if isinstance(value, Unknown):  # left to deploy: only the rules that read it are SKIPPED
+        return value  # type: ignore[return-value]
     return None if value is None else str(value).strip()
 
 
+def _listed(value: object) -> tuple[str, ...]:
+    """A list setting, () when unset (an Unknown kept)."""
+    names = _names(value)
+    return names if isinstance(names, Unknown) else (names or ())
+
+
+def _text_or_none(value: object) -> str | None:
+    """A text setting, None when empty (an Unknown kept)."""
+    text = _text(value)
+    return text if isinstance(text, Unknown) else (text or None)
+
+
+def _is_ldap(provider: object) -> bool:
+    """Whether the provider is ldap; an Unknown kept (the rules that read it are SKIPPED)."""
+    return provider if isinstance(provider, Unknown) else _lower(provider) == "ldap"  # type: ignore[return-value]
+
+
+def _lower(value: object) -> str:
+    """A setting compared by its text, "" when unknown (then it matches no literal)."""
+    return "" if isinstance(value, Unknown) or value is None else str(value).strip().lower()
+
+
 def _flag(value: object) -> bool | None:
-    if isinstance(value, bool):
-        return value
+    if isinstance(value, bool | Unknown):
+        return value  # type: ignore[return-value]
     text = str(value).strip().strip('"').lower() if value is not None else ""
     return {"true": True, "false": False}.get(text)
 
@@ -154,6 +180,8 @@ def admin_names(value: object) -> tuple[tuple[str, ...], bool] | None:
     """adminPrincipals / initialAdmins: the names, and whether any entry carries a password
     (`name:password` sets that user's password at start-up: UserUtil.addUsers). The passwords are
     dropped here, before anything can show them."""
+    if isinstance(value, Unknown):  # never parsed: a `${VAR:-[admin]}` kept as written is no password
+        return value  # type: ignore[return-value]
     entries = _names(value)
     if entries is None:
         return None
@@ -164,6 +192,8 @@ def _names(value: object) -> tuple[str, ...] | None:
     """A list setting: a YAML list, or the `[a, b]` / `a,b` text a variable holds."""
     if value is None:
         return None
+    if isinstance(value, Unknown):
+        return value  # type: ignore[return-value]
     if isinstance(value, list):
         return tuple(str(v).strip().strip('"') for v in value if str(v).strip())
     text = str(value).strip().strip("[]")
@@ -172,7 +202,8 @@ def _names(value: object) -> tuple[str, ...] | None:
 
 def build(file: str, settings: Mapping[str, Setting], secrets: list[SecretFound]
           ) -> tuple[dict[str, object], dict[str, Location]]:
-    """Snapshot facts ({"om.auth_config": AuthConfig, ...}) and their locations, from one file's settings."""
+    """Snapshot facts ({"om.auth_config": AuthConfig, ...}) and their locations, from one file's settings.
+    The fields a default filled are listed under DEFAULTED (see `defaulted_fields`)."""
 
     def get(name: str) -> object:
         found = settings.get(name)
@@ -190,14 +221,16 @@ def build(file: str, settings: Mapping[str, Setting], secrets: list[SecretFound]
         facts["om.auth_config"] = AuthConfig(
             path=file, provider=_text(get("provider")), client_type=_text(get("client_type")),
             enable_self_signup=_flag(get("enable_self_signup")), authority=_text(get("authority")),
-            client_id=_text(get("client_id")) or None, callback_url=_text(get("callback_url")) or None,
-            jwt_principal_claims=_names(get("jwt_principal_claims")) or (),
+            client_id=_text_or_none(get("client_id")), callback_url=_text_or_none(get("callback_url")),
+            jwt_principal_claims=_listed(get("jwt_principal_claims")),
             public_key_urls=_names(get("public_key_urls")), fields=auth_fields,
-            jwt_principal_claims_mapping=_names(get("jwt_principal_claims_mapping")) or ())
+            jwt_principal_claims_mapping=_listed(get("jwt_principal_claims_mapping")))
         locations["om.auth_config"] = settings[auth_fields[0]].location
     if "admin_principals" in settings or "principal_domain" in settings:
         # Not om.authorizer: that fact is what a running server serves to anonymous callers (OMA111).
-        names, with_password = admin_names(get("admin_principals")) or ((), False)
+        admins_given = admin_names(get("admin_principals"))
+        names, with_password = ((admins_given, False) if isinstance(admins_given, Unknown)
+                                else admins_given or ((), False))
         facts["conf.initial_admins"] = names
         first = settings.get("admin_principals") or settings["principal_domain"]
         locations["conf.initial_admins"] = first.location
@@ -212,12 +245,12 @@ def build(file: str, settings: Mapping[str, Setting], secrets: list[SecretFound]
     if any(n in settings for n in security_fields):
         facts["om.security_config"] = SecurityConfig(
             path=file, served=True, client_type=_text(get("client_type")),
-            oidc_callback_url=_text(get("oidc_callback_url")) or None, disable_pkce=_flag(get("disable_pkce")),
-            oidc_scope=_text(get("oidc_scope")) or None)
+            oidc_callback_url=_text_or_none(get("oidc_callback_url")), disable_pkce=_flag(get("disable_pkce")),
+            oidc_scope=_text_or_none(get("oidc_scope")))
         locations["om.security_config"] = next(settings[n] for n in security_fields if n in settings).location
         if "disable_pkce" in settings:  # OMA116 shows it in its evidence
             locations["om.auth_config.disable_pkce"] = settings["disable_pkce"].location
-        if "oidc_callback_url" in settings and (_text(get("client_type")) or "").lower() == "confidential":
+        if "oidc_callback_url" in settings and _lower(get("client_type")) == "confidential":
             # A confidential client redirects to oidcConfiguration.callbackUrl (rulekit.om_callback): the
             # callback OMA106/OMA107 judge, and the line to fix.
             locations["om.auth_config.callback_url"] = settings["oidc_callback_url"].location
@@ -233,7 +266,7 @@ def build(file: str, settings: Mapping[str, Setting], secrets: list[SecretFound]
             locations["conf.jwt.private_key_path"] = settings["jwt_private_key"].location
     if "ldap_truststore" in settings:
         facts["conf.ldap"] = LdapSettings(truststore_type=_text(get("ldap_truststore")),
-                                          in_use=(_text(get("provider")) or "").lower() == "ldap")
+                                          in_use=_is_ldap(get("provider")))
         locations["conf.ldap"] = settings["ldap_truststore"].location
     kept = [SecretSetting(name=s.name, kind=s.kind, state=s.state, origin=s.origin) for s in secrets]
     facts["conf.secrets"] = tuple(kept)
@@ -250,32 +283,26 @@ _KEY_OF = {name: ("om.auth_config",) for name in ("provider", "client_type", "en
                                                    "public_key_urls", "jwt_principal_claims_mapping")}
 
 
-def _input_of(name: str) -> tuple[str, ...]:
-    """The snapshot inputs a setting feeds."""
-    if name in _KEY_OF:
-        return ("om.auth_config", "conf.ldap") if name == "provider" else ("om.auth_config",)
-    if name in ("oidc_callback_url", "disable_pkce", "oidc_scope"):
-        return ("om.security_config",)
-    if name == "enforce_principal_domain":
-        return ("conf.enforce_principal_domain",)
-    if name == "admin_principals":
-        return ("conf.initial_admins",)
-    if name.startswith("jwt_"):
-        return ("conf.jwt",)
-    return ("conf.ldap",) if name == "ldap_truststore" else ()
+# The snapshot field each setting fills, where a rule compares it with a running server (OMA406).
+_FIELD_OF = {**{name: f"om.auth_config.{name}" for name in _KEY_OF}, "admin_principals": "conf.initial_admins",
+             "enforce_principal_domain": "conf.enforce_principal_domain",
+             "disable_pkce": "om.security_config.disable_pkce",
+             "oidc_callback_url": "om.security_config.oidc_callback_url"}
 
 
-def unknown_inputs(unknown: Mapping[str, str]) -> dict[str, str]:
-    """Inputs that cannot be judged from the files, by input key, with the reason: a setting whose
-    variable has no value in the files given and no default (`${VAR}`) gets it only where the server
-    is deployed, which a pre-production scan does not see."""
-    return inputs_of(unknown, "no value in the files given and no default (set where the server is deployed)")
+def defaulted_fields(settings: Mapping[str, Setting]) -> list[str]:
+    """The snapshot fields whose value a default gave (the chart's values, the image's openmetadata.yaml,
+    the server's own), not the files: judged as deployed, but not what the files say."""
+    fields = [_FIELD_OF[name] for name, setting in settings.items() if setting.defaulted and name in _FIELD_OF]
+    client_type = settings.get("client_type")
+    confidential = client_type is not None and _lower(client_type.value) == "confidential"
+    if confidential:  # it redirects to oidcConfiguration.callbackUrl (rulekit.om_callback): that one decides
+        callback = settings.get("oidc_callback_url")
+        fields = [f for f in fields if f != "om.auth_config.callback_url"]
+        fields += ["om.auth_config.callback_url"] if callback is not None and callback.defaulted else []
+    return fields
 
 
-def inputs_of(unknown: Mapping[str, str], why: str) -> dict[str, str]:
-    """The inputs that settings feed (setting name -> what made it unknown), each with the reason."""
-    out: dict[str, list[str]] = {}
-    for name, what in unknown.items():
-        for key in _input_of(name):
-            out.setdefault(key, []).append(what)
-    return {key: f"{', '.join(sorted(set(names)))}: {why}" for key, names in out.items()}
+# Why a setting whose variable has no value in the files given and no default (`${VAR}`) is unknown:
+# it gets it only where the server is deployed, which a pre-production scan does not see.
+UNSET = "no value in the files given and no default (set where the server is deployed)"

@@ -26,6 +26,8 @@ class FileFacts:
     # The same file's facts under each way the conditions it leaves undecided can go ("IsProd true"):
     # rules that read an undecided value are judged on every branch (auditor.engine.evaluate).
     branches: list[tuple[str, FileFacts]] = field(default_factory=list)
+    # Fields a default filled, not the files ("om.auth_config.authority" from the chart's values)
+    defaulted: list[str] = field(default_factory=list)
 
 
 def relative(path: Path, root: Path) -> str:
