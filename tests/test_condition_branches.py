@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import run_cli_in_process
 
@@ -37,7 +38,7 @@ Resources:
 """
 
 
-def _scan(tmp_path: Path, text: str) -> dict[str, dict[str, str]]:
+def _scan(tmp_path: Path, text: str) -> dict[str, dict[str, Any]]:
     template = tmp_path / "pool.yaml"
     template.write_text(text)
     result = run_cli_in_process("scan", "--cloudformation", str(template), "--rules", "OMA203,OMA204,OMA205",
