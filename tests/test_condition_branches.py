@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import run_cli_in_process
 
 TEMPLATE = """AWSTemplateFormatVersion: "2010-09-09"
@@ -75,3 +77,55 @@ def test_more_undecided_conditions_than_the_cap_stay_unknown(tmp_path: Path) -> 
                         "!If [C2, !If [C3, 14, 15], 16]]")
     found = _scan(tmp_path, many)
     assert found["OMA205"]["status"] == "SKIPPED" and "decided at deploy by" not in found["OMA205"]["message"]
+
+
+# Found by a second attack (stop 30).
+def test_a_resource_under_an_undecided_condition_is_judged_both_ways(tmp_path: Path) -> None:
+    """A WAF association that exists only when UseWaf holds: OMA217 passed as if it always existed."""
+    template = tmp_path / "waf.yaml"
+    template.write_text(
+        'Parameters:\n  UseWafP: {Type: String, AllowedValues: ["yes", "no"]}\n'
+        'Conditions:\n  UseWaf: !Equals [!Ref UseWafP, "yes"]\n'
+        "Resources:\n  Pool:\n    Type: AWS::Cognito::UserPool\n    Properties: {}\n"
+        "  Assoc:\n    Type: AWS::WAFv2::WebACLAssociation\n    Condition: UseWaf\n    Properties:\n"
+        "      ResourceArn: !GetAtt Pool.Arn\n      WebACLArn: arn:aws:wafv2:us-east-1:1:regional/webacl/x/y\n")
+    result = run_cli_in_process("scan", "--cloudformation", str(template), "--rules", "OMA217,OMA201", "-f", "json",
+                                "-o", str(tmp_path / "out"))
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    found = {f["rule_id"]: (f["status"], f["message"]) for f in report["findings"]}
+    assert found["OMA217"] == ("SKIPPED", "decided at deploy by the template's conditions: PASS when UseWaf true; "
+                                          "FAIL when UseWaf false")
+    assert found["OMA201"][0] == "FAIL" and "whichever way" not in found["OMA201"][1]  # the same either way
+    assert result.code == 1
+
+
+def test_conditions_built_on_conditions_are_worked_out_once(tmp_path: Path) -> None:
+    """Each condition an Fn::Or of the previous one twice, 40 deep: 2**40 evaluations without a memory of
+    each condition's truth (a 1 KB template ran for hours). It must finish (the subprocess's timeout is
+    only a hang guard, not a measure)."""
+    from tests.conftest import run_cli
+
+    chain = "".join(f"  C{n}: !Or [Condition: C{n - 1}, Condition: C{n - 1}]\n" for n in range(1, 41))
+    template = tmp_path / "deep.yaml"
+    template.write_text(
+        "Parameters:\n  P: {Type: String, AllowedValues: [a, b]}\n"
+        f"Conditions:\n  C0: !Equals [!Ref P, a]\n{chain}"
+        "Resources:\n  Pool:\n    Type: AWS::Cognito::UserPool\n    Properties:\n"
+        "      MfaConfiguration: !If [C40, 'ON', 'OFF']\n      EnabledMfas: [SOFTWARE_TOKEN_MFA]\n")
+    result = run_cli("scan", "--cloudformation", str(template), "--rules", "OMA203", "-f", "json", timeout=120)
+    assert result.code == 3 and '"status": "SKIPPED"' in result.stdout  # ON or OFF: decided at deploy
+
+
+@pytest.mark.parametrize(("resource", "what"), [
+    ("      MfaConfiguration: !If [C, 'ON']\n", "an Fn::If that is not a condition's name and two values"),
+    ("      MfaConfiguration: 'OFF'\n    Condition: {'Fn::Not': [{Condition: C}]}\n",
+     "a resource's Condition that does not name a condition"),
+])
+def test_what_cloudformation_refuses_is_bad_input(tmp_path: Path, resource: str, what: str) -> None:
+    template = tmp_path / "bad.yaml"
+    template.write_text("Parameters:\n  P: {Type: String}\nConditions:\n  C: !Equals [!Ref P, a]\n"
+                        f"Resources:\n  Pool:\n    Type: AWS::Cognito::UserPool\n    Properties:\n{resource}")
+    result = run_cli_in_process("scan", "--cloudformation", str(template))
+    assert result.code == 2
+    assert result.stderr == f"omaudit: error: CloudFormation template {template} has an entry of an unexpected " \
+                            f"shape ({what})\n"

@@ -54,6 +54,19 @@ Resources:
 """
 
 
+def reviewed_tree(lab: LabServer, folder: Path) -> Path:
+    """The reviewed deployment: hardened values (sign-up off, the domain enforced, an https callback, the
+    pool's and OpenMetadata's own JWKS on its public host) and a pool template with sign-up closed."""
+    assert lab.pool is not None
+    folder.mkdir()
+    (folder / "values.yaml").write_text(values(
+        lab, admins="alice", enforce="true", self_signup="false", callback=SECURE_CALLBACK,
+        keys=[f"{lab.pool.authority}/.well-known/jwks.json",
+              "https://openmetadata.example.com/api/v1/system/config/jwks"]))
+    (folder / "pool.yaml").write_text(TEMPLATE)
+    return folder
+
+
 def drift(report: dict[str, object]) -> dict[str, tuple[str, str | None]]:
     """OMA406's findings: the setting (after '#') -> (status, file:line)."""
     out = {}
@@ -67,13 +80,7 @@ def drift(report: dict[str, object]) -> dict[str, tuple[str, str | None]]:
 def test_what_runs_weaker_than_the_reviewed_files_fails_at_their_lines(lab_factory: Lab, tmp_path: Path) -> None:
     lab = lab_factory("seed-walkthrough")
     assert lab.pool is not None
-    deploy = tmp_path / "deploy"
-    deploy.mkdir()
-    (deploy / "values.yaml").write_text(values(
-        lab, admins="alice", enforce="true", self_signup="false", callback=SECURE_CALLBACK,
-        keys=[f"{lab.pool.authority}/.well-known/jwks.json",
-              "https://openmetadata.example.com/api/v1/system/config/jwks"]))
-    (deploy / "pool.yaml").write_text(TEMPLATE)
+    deploy = reviewed_tree(lab, tmp_path / "deploy")
     result = run_cli("scan", *scan_args(lab), "--dir", str(deploy), "--rules", "OMA406", "-f", "json",
                      env={"OMAUDIT_OM_TOKEN": lab.admin_token})
     assert result.code == 1, result.stderr
@@ -178,14 +185,8 @@ UNKNOWN_ON_1_6 = {"enforcePrincipalDomain", "adminPrincipals", "publicKeyUrls"}
 @pytest.mark.parametrize("release", sorted(RELEASES))
 def test_drift_per_release(release: str, lab_factory: Lab, tmp_path: Path) -> None:
     lab = lab_factory(f"seed-walkthrough@{release}")
-    assert lab.pool is not None
-    (tmp_path / "values.yaml").write_text(values(
-        lab, admins="alice", enforce="true", self_signup="false", callback=SECURE_CALLBACK,
-        keys=[f"{lab.pool.authority}/.well-known/jwks.json",
-              "https://openmetadata.example.com/api/v1/system/config/jwks"]))
-    (tmp_path / "pool.yaml").write_text(TEMPLATE)
-    result = run_cli("scan", *scan_args(lab), "--dir", str(tmp_path), "--rules", "OMA406", "-f", "json",
-                     env={"OMAUDIT_OM_TOKEN": lab.admin_token})
+    result = run_cli("scan", *scan_args(lab), "--dir", str(reviewed_tree(lab, tmp_path / "deploy")), "--rules",
+                     "OMA406", "-f", "json", env={"OMAUDIT_OM_TOKEN": lab.admin_token})
     found = {setting: status for setting, (status, _) in drift(result.json()).items()}
     weaker = {"enableSelfSignup", "enforcePrincipalDomain", "publicKeyUrls", "callbackUrl", "AllowAdminCreateUserOnly"}
     expected = {s: "FAIL" for s in weaker} | {s: "PASS" for s in ("clientId", "authority", "adminPrincipals")}

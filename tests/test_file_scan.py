@@ -596,3 +596,40 @@ def test_sibling_helm_overlays_are_each_a_release_on_the_base(tmp_path: Path) ->
     assert report["notes"][0] == ("Helm values with 2 overlays beside values.yaml: each overlay is a release of "
                                   "its own, layered on the base only, and judged alone")
     assert result.code == 1
+
+
+def test_helm_overlays_beside_two_pools_drop_neither_pool(tmp_path: Path) -> None:
+    """Found by a second attack: splitting the overlays returned before the pools were split, so only the
+    first template (dev, MFA on) was judged and prod's MFA off was never seen."""
+    head = "openmetadata:\n  config:\n    authentication:\n"
+    (tmp_path / "values.yaml").write_text(head + "      provider: aws-cognito\n")
+    (tmp_path / "values-prod.yaml").write_text(head + "      enableSelfSignup: false\n")
+    (tmp_path / "values-staging.yaml").write_text(head + "      enableSelfSignup: true\n")
+    pool = "Resources:\n  Pool:\n    Type: AWS::Cognito::UserPool\n    Properties:\n      MfaConfiguration: '{}'\n" \
+           "      EnabledMfas: [SOFTWARE_TOKEN_MFA]\n"
+    (tmp_path / "dev-pool.yaml").write_text(pool.format("ON"))
+    (tmp_path / "prod-pool.yaml").write_text(pool.format("OFF"))
+    run_cli_in_process("scan", "--dir", str(tmp_path), "-f", "json", "-o", str(tmp_path / "o"))
+    report = json.loads((tmp_path / "o" / "report.json").read_text())
+    assert [t["name"] for t in report["targets"]] == ["values-prod.yaml", "values-staging.yaml", "dev-pool.yaml",
+                                                      "prod-pool.yaml"]
+    mfa = {f["target"]: f["status"] for f in report["findings"] if f["rule_id"] == "OMA203"}
+    assert mfa["prod-pool.yaml"] == "FAIL" and mfa["dev-pool.yaml"] == "PASS"
+
+
+def test_helm_overlays_beside_one_pool_are_each_judged_with_it(tmp_path: Path) -> None:
+    """One pool and two overlays: each release keeps the pool, so the cross-file rules stay judged."""
+    head = "openmetadata:\n  config:\n    authentication:\n"
+    (tmp_path / "values.yaml").write_text(head + "      provider: aws-cognito\n      callbackUrl: https://om.example.com/callback\n")
+    for name in ("prod", "staging"):
+        (tmp_path / f"values-{name}.yaml").write_text(head + "      enableSelfSignup: false\n")
+    (tmp_path / "pool.yaml").write_text(
+        "Resources:\n  Pool:\n    Type: AWS::Cognito::UserPool\n    Properties: {}\n"
+        "  Client:\n    Type: AWS::Cognito::UserPoolClient\n    Properties:\n      UserPoolId: !Ref Pool\n"
+        "      CallbackURLs: [https://om.example.com/callback]\n      AllowedOAuthFlows: [code]\n"
+        "      AllowedOAuthFlowsUserPoolClient: true\n")
+    run_cli_in_process("scan", "--dir", str(tmp_path), "-f", "json", "-o", str(tmp_path / "o"))
+    report = json.loads((tmp_path / "o" / "report.json").read_text())
+    assert [t["name"] for t in report["targets"]] == ["values-prod.yaml", "values-staging.yaml"]
+    registered = {f["target"]: f["status"] for f in report["findings"] if f["rule_id"] == "OMA403"}
+    assert registered == {"values-prod.yaml": "PASS", "values-staging.yaml": "PASS"}

@@ -60,32 +60,40 @@ def _evaluated(snap: Snapshot, rule: Rule, params: Params) -> tuple[list[Outcome
             _no_unknown(outcome.evidence)
     except UnknownValue as exc:  # the rule read what only the deployment knows: that rule alone is SKIPPED
         if snap.branches:  # ... unless every way the undecided conditions can go gives one verdict
-            return _across_branches(snap, rule, params, str(exc))
+            return _across_branches(snap, rule, params, None, str(exc))
         return [Outcome(Status.SKIPPED, default_resource(snap, rule), str(exc))], False
     except Exception as exc:  # noqa: BLE001 - a rule bug must not hide the other rules' results
         return [Outcome(Status.ERROR, default_resource(snap, rule),
                         f"rule {rule.meta.id} raised {type(exc).__name__}: {exc}")], False
     if not outcomes:
         return [Outcome(Status.SKIPPED, default_resource(snap, rule), "nothing to evaluate")], False
+    if snap.branches:  # a resource that exists only when an undecided condition holds (a WAF association)
+        return _across_branches(snap, rule, params, outcomes, "")
     return outcomes, True
 
 
-def _across_branches(snap: Snapshot, rule: Rule, params: Params, unknown: str) -> tuple[list[Outcome], bool]:
-    """A rule that read a value the files leave to undecided conditions, judged on each branch (issue 21):
-    per resource, FAIL if every branch fails, PASS if every branch passes, else SKIPPED naming how each
-    branch goes. A branch that still cannot tell keeps the rule SKIPPED."""
+def _across_branches(snap: Snapshot, rule: Rule, params: Params, base: list[Outcome] | None, unknown: str
+                     ) -> tuple[list[Outcome], bool]:
+    """A rule judged on each way the template's undecided conditions can go (issue 21), per resource:
+    one verdict when every branch gives it (the base's own outcome when it agrees; FAIL if every
+    branch fails, PASS if every branch passes), else SKIPPED naming how each branch goes. `base` is
+    what the rule said on the facts with those conditions unknown (None: it read an undecided value,
+    `unknown` says which); a branch that still cannot tell keeps that rule SKIPPED."""
     judged: list[tuple[str, dict[str, Outcome]]] = []
     for branch in snap.branches:
         outcomes, ran = _evaluated(branch.snapshot, rule, params)
-        if not ran:
+        if not ran and base is None:
             return [Outcome(Status.SKIPPED, default_resource(snap, rule), unknown)], False
         judged.append((branch.label, {o.resource: o for o in outcomes}))
-    resources = list(dict.fromkeys(r for _, by_resource in judged for r in by_resource))
+    by_base = {o.resource: o for o in base or []}
     combined = []
-    for resource in resources:
+    for resource in dict.fromkeys([*by_base, *(r for _, by_resource in judged for r in by_resource)]):
         found = [(label, by_resource.get(resource)) for label, by_resource in judged]
         statuses = {o.status if o is not None else None for _, o in found}
-        if len(statuses) == 1 and statuses <= {Status.PASS, Status.FAIL}:
+        mine = by_base.get(resource)
+        if len(statuses) == 1 and mine is not None and mine.status in statuses:
+            combined.append(mine)  # every way agrees with what the rule said anyway
+        elif len(statuses) == 1 and statuses <= {Status.PASS, Status.FAIL}:
             worst = max((o for _, o in found if o is not None), key=lambda o: o.severity or rule.meta.severity)
             combined.append(dataclasses.replace(worst, message=f"{worst.message} (whichever way the template's "
                                                 f"undecided conditions go: {len(found)} ways judged)"))

@@ -497,11 +497,12 @@ def with_reviewed_files(live: ScanTarget, options: FileOptions, note: Note = _si
 
 
 def _helm_releases(target: ScanTarget, note: Note) -> list[ScanTarget]:
-    """Under --dir, Helm values with several environment overlays beside the base (`values.yaml`,
-    `values-prod.yaml`, `values-staging.yaml`): each overlay is a release of its own, layered on the base
-    only (helm -f values.yaml -f values-prod.yaml), never on its sibling, whose values would win by name
-    order (issue 21; found again by a review). The other files stay one target. [] when there is one."""
-    from auditor.scan.target import FileInputs  # lazy: the snapshot types, 30 ms --version does not need
+    """Under --dir, a target with several Helm environment overlays beside the base (`values.yaml`,
+    `values-prod.yaml`, `values-staging.yaml`; --dir takes Helm values from one folder only): each overlay
+    is a release of its own, layered on the base only (helm -f values.yaml -f values-prod.yaml), never on
+    its sibling, whose values would win by name order (issue 21; found again by a review). Each keeps
+    the target's other files (a single pool's template: the cross-file rules stay judged). [] when the
+    target has at most one overlay."""
     from auditor.sources.files.result import relative  # lazy: the YAML stack, 22 ms, only for files
 
     files = target.files
@@ -511,25 +512,30 @@ def _helm_releases(target: ScanTarget, note: Note) -> list[ScanTarget]:
     overlays = [p for p in helm if p not in base]
     if len(overlays) < 2:
         return []
-    why = (f"Helm values with {len(overlays)} overlays beside "
-           f"{relative(base[0], files.root) if base else 'no base values.yaml'}: each overlay is a release of its "
-           "own, layered on the base only, and judged alone")
+    why = (f"Helm values with {len(overlays)} overlays beside {relative(base[0], files.root)}: each overlay is a "
+           "release of its own, layered on the base only, and judged alone" if base else
+           f"{len(overlays)} Helm values files and no base values.yaml beside them: each is a release of its own, "
+           "judged alone")
     note(why)
-    notes = (*target.report_notes, why)
-    rest = {k: v for k, v in files.paths.items() if k != "helm_values"}
-    out = [dataclasses.replace(target, name=relative(overlay, files.root), report_notes=notes,
-                               files=FileInputs(root=files.root, paths={"helm_values": (*base, overlay)},
-                                                var_files=files.var_files)) for overlay in overlays]
-    if rest:
-        out.insert(0, dataclasses.replace(target, report_notes=notes, files=FileInputs(
-            root=files.root, paths=rest, var_files=files.var_files)))
-    return out
+    prefix = "" if target.name == FILE_TARGET else f"{target.name}:"
+    return [dataclasses.replace(target, name=prefix + relative(overlay, files.root),
+                                report_notes=(*target.report_notes, why), files=dataclasses.replace(
+                                    files, paths={**files.paths, "helm_values": (*base, overlay)}))
+            for overlay in overlays]
 
 
 def build_file_targets(options: FileOptions, note: Note = _silent) -> list[ScanTarget]:
     """The file scan's targets: one, or under --dir with several Cognito deployments (templates or a
     plan beside templates), one per deployment and one for OpenMetadata's side, each judged alone (a
-    first template judged while a second, prod, one was dropped let a gate pass: issue 21)."""
+    first template judged while a second, prod, one was dropped let a gate pass: issue 21); then, under
+    --dir, a target with several Helm overlays is one target per overlay (`_helm_releases`)."""
+    targets = _deployments(options, note)
+    if "helm_values" in options.paths:
+        return targets
+    return [release for target in targets for release in _helm_releases(target, note) or [target]]
+
+
+def _deployments(options: FileOptions, note: Note) -> list[ScanTarget]:
     from auditor.scan.target import FileInputs, ScanTarget  # lazy: the snapshot types, 30 ms --version does not need
     from auditor.sources.files.cognito_iac import pools_in  # lazy: the YAML stack, only for files
     from auditor.sources.files.result import relative  # lazy: the YAML stack, 22 ms, only for files
@@ -537,10 +543,6 @@ def build_file_targets(options: FileOptions, note: Note = _silent) -> list[ScanT
     target = build_file_target(options, note)
     files = target.files
     assert files is not None
-    if "helm_values" not in options.paths:
-        releases = _helm_releases(target, note)
-        if releases:
-            return releases
     target, overlays = _kubernetes_deployments(target, note)
     files = target.files
     assert files is not None

@@ -479,8 +479,13 @@ def _shapes_checked(what: str, reader: Callable[[Path, Path, str | None], FileFa
     try:
         return reader(path, root, pool)
     except (TypeError, AttributeError, KeyError, IndexError, ValueError) as exc:
-        raise InputError(f"{what} {relative(path, root)} has an entry of an unexpected shape "
-                         f"({type(exc).__name__})") from None
+        # Only omaudit's own words are shown: another exception's text could quote the file's values.
+        detail = str(exc) if isinstance(exc, ShapeError) else type(exc).__name__
+        raise InputError(f"{what} {relative(path, root)} has an entry of an unexpected shape ({detail})") from None
+
+
+class ShapeError(ValueError):
+    """A template entry CloudFormation would refuse; its message is omaudit's own (no file content)."""
 
 
 def read_terraform_plan(path: Path, root: Path, pool: str | None = None) -> FileFacts:
@@ -654,6 +659,9 @@ class Template(dict[str, Any]):
         super().__init__(params)
         self.conditions: dict[str, Any] = conditions if isinstance(conditions, dict) else {}
         self.mappings: dict[str, Any] = mappings if isinstance(mappings, dict) else {}
+        # Each named condition's truth, once: a hostile template naming conditions in conditions (an
+        # Fn::Or of the previous one, twice, twenty deep) took exponential time (found by an attack).
+        self.truths: dict[str, bool | None] = {}
 
 
 NO_VALUE = object()  # `!Ref AWS::NoValue`: CloudFormation removes the property (AWS's default applies)
@@ -739,7 +747,10 @@ def _solve(value: Any, ctx: Template, depth: int = 0) -> Any:
                 return _UNSOLVED
             found = found[key]
         return _solve(found, ctx, depth + 1)
-    if name == "If" and isinstance(args, list) and len(args) == 3:
+    if name == "If" and not (isinstance(args, list) and len(args) == 3 and isinstance(args[0], str)):
+        # Not CloudFormation (it takes a condition's name and two values): never judged as some value
+        raise ShapeError("an Fn::If that is not a condition's name and two values")
+    if name == "If":
         chosen = _condition(args[0], ctx, depth + 1)
         if chosen is not None:
             return _solve(args[1] if chosen else args[2], ctx, depth + 1)
@@ -764,7 +775,10 @@ def _condition(value: Any, ctx: Template, depth: int) -> bool | None:
     if isinstance(value, bool):  # a condition forced to one side (judging both branches of an Fn::If)
         return value
     if isinstance(value, str):  # a condition's name
-        return _condition(ctx.conditions[value], ctx, depth + 1) if value in ctx.conditions else None
+        if value not in ctx.truths:
+            ctx.truths[value] = None  # while it is worked out: a condition naming itself is undecided
+            ctx.truths[value] = _condition(ctx.conditions[value], ctx, depth + 1) if value in ctx.conditions else None
+        return ctx.truths[value]
     call = _args(value)
     if call is None:
         return None
@@ -777,13 +791,17 @@ def _condition(value: Any, ctx: Template, depth: int) -> bool | None:
             return None  # a parameter without a default, another resource: decided at deploy
         return str(left).lower() == str(right).lower() if isinstance(left, bool) or isinstance(right, bool) \
             else left == right
-    if name in ("Not", "And", "Or") and isinstance(args, list):
-        parts = [_condition(a, ctx, depth + 1) for a in args]
-        if name == "Not":
-            return None if len(parts) != 1 or parts[0] is None else not parts[0]
-        if name == "And":
-            return False if False in parts else (None if None in parts else True)
-        return True if True in parts else (None if None in parts else False)
+    if name == "Not" and isinstance(args, list):
+        truth = _condition(args[0], ctx, depth + 1) if len(args) == 1 else None
+        return None if truth is None else not truth
+    if name in ("And", "Or") and isinstance(args, list):
+        decisive, undecided = name == "Or", False  # Or stops at a true part, And at a false one
+        for part in args:
+            truth = _condition(part, ctx, depth + 1)
+            if truth is decisive:
+                return decisive
+            undecided = undecided or truth is None
+        return None if undecided else not decisive
     return None
 
 
@@ -793,7 +811,9 @@ def _known(value: Any, params: Template, unknown: list[str], where: str, key: st
     until deploy: recorded in `unknown` (unless no rule reads it) and left out."""
     kind = _intrinsic(value)
     call = _args(value) if kind is not None else None
-    if call is not None and call[0] == "If" and isinstance(call[1], list) and len(call[1]) == 3:
+    if call is not None and call[0] == "If":
+        if not (isinstance(call[1], list) and len(call[1]) == 3 and isinstance(call[1][0], str)):
+            raise ShapeError("an Fn::If that is not a condition's name and two values")
         chosen = _condition(call[1][0], params, 0)
         if chosen is not None:  # the branch itself, read as a property: its own intrinsics stay per attribute
             return _known(call[1][1] if chosen else call[1][2], params, unknown, where, key)
@@ -1152,7 +1172,7 @@ def _read_template(path: Path, root: Path, selected: str | None) -> FileFacts:
     that reads such a value is then judged on every branch (issue 21: FAIL if every branch fails,
     PASS if every branch passes, else SKIPPED naming the conditions)."""
     result, undecided = _read_template_once(path, root, selected, {})
-    if not undecided or len(undecided) > MAX_BRANCHING or not (result.unknown or _has_unknown(result)):
+    if not undecided or len(undecided) > MAX_BRANCHING:
         return result
     for values in itertools.product((True, False), repeat=len(undecided)):
         forced = dict(zip(undecided, values, strict=True))
@@ -1163,22 +1183,6 @@ def _read_template(path: Path, root: Path, selected: str | None) -> FileFacts:
             return result
         result.branches.append((label, branch))
     return result
-
-
-def _has_unknown(result: FileFacts) -> bool:
-    """Whether a fact holds an attribute left to deploy (an Unknown)."""
-    from auditor.facts.snapshot import Unknown
-
-    def walk(value: object) -> bool:
-        if isinstance(value, Unknown):
-            return True
-        if isinstance(value, tuple):
-            return any(walk(v) for v in value)
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return any(walk(value.__dict__[f.name]) for f in dataclasses.fields(value))
-        return False
-
-    return any(walk(fact) for fact in result.facts.values())
 
 
 def _conditions_used(value: Any, into: list[str], depth: int = 0) -> None:
@@ -1239,11 +1243,15 @@ def _read_template_once(path: Path, root: Path, selected: str | None, forced: di
         doc.value.get("Mappings"))
     params.conditions = {**params.conditions, **forced}
     named: list[str] = []
-    for resource in typed.values():
-        if resource["Type"].startswith("AWS::Cognito::"):
+    for resource in typed.values():  # the types this reader reads: what their conditions decide is judged
+        if resource["Type"].startswith("AWS::Cognito::") or resource["Type"] == "AWS::WAFv2::WebACLAssociation":
             _conditions_used({"Condition": resource["Condition"]} if "Condition" in resource else None, named)
             _conditions_used(resource.get("Properties"), named)
     undecided = [n for n in dict.fromkeys(named) if n not in forced and _condition(n, params, 0) is None]
+    # A resource's Condition names a condition (CloudFormation takes nothing else: an inline expression
+    # was evaluated as if it were one, found by an attack).
+    if any("Condition" in v and not isinstance(v["Condition"], str) for v in typed.values()):
+        raise ShapeError("a resource's Condition that does not name a condition")
     # A resource whose Condition the template decides false is never created (an attack hid the real
     # pool behind a clean one under `Condition: Never`).
     typed = {k: v for k, v in typed.items()
