@@ -124,8 +124,8 @@ def test_an_intrinsic_hides_only_the_rules_that_read_it(tmp_path: Path) -> None:
                                      "  AllowedSignUpEmailDomain:\n    Type: String\n"))
     _, report = _scan(tmp_path / "d", "--cloudformation", str(deployed))
     # Both branches judged (issue 21): with a domain given, sign-up opens behind a PreSignUp trigger.
-    ways = ("decided at deploy by the template's conditions: FAIL when ShouldAllowSignUpEmailDomain true; PASS "
-            "when ShouldAllowSignUpEmailDomain false")
+    ways = ("decided at deploy by what the template leaves open: FAIL when ShouldAllowSignUpEmailDomain true; "
+            "PASS when ShouldAllowSignUpEmailDomain false")
     assert _status(report, "OMA205") == ("SKIPPED", ways)
     assert _status(report, "OMA216") == ("SKIPPED", ways)
     assert _status(report, "OMA201")[0] == "PASS" and _status(report, "OMA203")[0] == "FAIL"

@@ -51,6 +51,9 @@ def evaluate_rule(snap: Snapshot, rule: Rule, params: Params) -> list[Outcome]:
 def _evaluated(snap: Snapshot, rule: Rule, params: Params) -> tuple[list[Outcome], bool]:
     """The outcomes, and whether the rule ran (a rule blocked by its inputs points at no file line)."""
     blocked = _blocked(snap, rule)
+    if blocked is not None and blocked.status is Status.SKIPPED and snap.branches:
+        # a whole input the files leave to undecided conditions (a client's `Properties: !If [...]`)
+        return _across_branches(snap, rule, params, None, blocked.message)
     if blocked is not None:
         return [blocked], False
     merged = {**rule.meta.params, **params}
@@ -84,23 +87,28 @@ def _across_branches(snap: Snapshot, rule: Rule, params: Params, base: list[Outc
         outcomes, ran = _evaluated(branch.snapshot, rule, params)
         if not ran and base is None:
             return [Outcome(Status.SKIPPED, default_resource(snap, rule), unknown)], False
-        judged.append((branch.label, {o.resource: o for o in outcomes}))
+        judged.append((branch.label, {o.resource: o for o in outcomes} if ran else {}))  # nothing to judge there
+    if base is not None and not any(by_resource for _, by_resource in judged):
+        return base, True
     by_base = {o.resource: o for o in base or []}
     combined = []
     for resource in dict.fromkeys([*by_base, *(r for _, by_resource in judged for r in by_resource)]):
         found = [(label, by_resource.get(resource)) for label, by_resource in judged]
-        statuses = {o.status if o is not None else None for _, o in found}
+        present = [o for _, o in found if o is not None]  # a resource the template creates on some ways only
+        statuses = {o.status for o in present}
         mine = by_base.get(resource)
-        if len(statuses) == 1 and mine is not None and mine.status in statuses:
+        if len(statuses) == 1 and len(present) == len(found) and mine is not None and mine.status in statuses:
             combined.append(mine)  # every way agrees with what the rule said anyway
         elif len(statuses) == 1 and statuses <= {Status.PASS, Status.FAIL}:
-            worst = max((o for _, o in found if o is not None), key=lambda o: o.severity or rule.meta.severity)
-            combined.append(dataclasses.replace(worst, message=f"{worst.message} (whichever way the template's "
-                                                f"undecided conditions go: {len(found)} ways judged)"))
+            worst = max(present, key=lambda o: o.severity or rule.meta.severity)
+            which = (f"whichever way the template's undecided settings go: {len(found)} ways judged"
+                     if len(present) == len(found) else
+                     f"on every way the template creates it: {len(present)} of {len(found)}")
+            combined.append(dataclasses.replace(worst, message=f"{worst.message} ({which})"))
         else:
             ways = "; ".join(f"{o.status.value if o is not None else 'no such resource'} when {label}"
                              for label, o in found)
-            combined.append(Outcome(Status.SKIPPED, resource, f"decided at deploy by the template's conditions: "
+            combined.append(Outcome(Status.SKIPPED, resource, f"decided at deploy by what the template leaves open: "
                                     f"{ways}"))
     return combined, True
 

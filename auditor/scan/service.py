@@ -167,7 +167,9 @@ def collect_files(target: ScanTarget) -> tuple[Snapshot, list[str]]:
         branches = tuple(Branch(label, _files_snapshot(target, [*results[:forked], alternative,
                                                                  *results[forked + 1:]])[0])
                          for label, alternative in results[forked].branches)
-        snapshot = dataclasses.replace(snapshot, branches=branches)
+        # Where a branch's resources are written (a client that exists only on the branches): its lines
+        located = {key: where for branch in branches for key, where in branch.snapshot.locations.items()}
+        snapshot = dataclasses.replace(snapshot, branches=branches, locations={**located, **snapshot.locations})
     return snapshot, notes
 
 

@@ -23,6 +23,7 @@ import base64
 import dataclasses
 import itertools
 import json
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -1171,18 +1172,51 @@ def _read_template(path: Path, root: Path, selected: str | None) -> FileFacts:
     without a default), also the facts under each way those conditions can go (`branches`): a rule
     that reads such a value is then judged on every branch (issue 21: FAIL if every branch fails,
     PASS if every branch passes, else SKIPPED naming the conditions)."""
-    result, undecided = _read_template_once(path, root, selected, {})
-    if not undecided or len(undecided) > MAX_BRANCHING:
-        return result
-    for values in itertools.product((True, False), repeat=len(undecided)):
-        forced = dict(zip(undecided, values, strict=True))
-        label = ", ".join(f"{name[:64]} {str(value).lower()}" for name, value in forced.items())
+    result, undecided, inputs = _read_template_once(path, root, selected, {}, {})
+    ways: list[tuple[str, dict[str, bool], dict[str, Any]]] = []
+    choices = [inputs.get(name) for name in inputs]
+    if undecided and inputs and all(choices) and math.prod(len(c or ()) for c in choices) <= 2 ** MAX_BRANCHING:
+        # Every undecided condition rests on parameters with AllowedValues: each combination of those
+        # values is a real deployment (conditions on one parameter move together: never an impossible mix)
+        for values in itertools.product(*(c or () for c in choices)):
+            given = dict(zip(inputs, values, strict=True))
+            ways.append((", ".join(f"{name[:64]} {str(value)[:64]}" for name, value in given.items()), {}, given))
+    elif undecided and len(undecided) <= MAX_BRANCHING:
+        for truths in itertools.product((True, False), repeat=len(undecided)):
+            forced = dict(zip(undecided, truths, strict=True))
+            ways.append((", ".join(f"{name[:64]} {str(value).lower()}" for name, value in forced.items()), forced, {}))
+    for label, forced, given in ways:
         try:
-            branch, _ = _read_template_once(path, root, selected, forced)
+            branch, _, _ = _read_template_once(path, root, selected, forced, given)
         except InputError:  # on this branch there is no pool to judge: the branches are not comparable
+            result.branches.clear()
             return result
         result.branches.append((label, branch))
     return result
+
+
+def _parameters_in(value: Any, ctx: Template, into: list[str], depth: int = 0) -> None:
+    """The parameters a condition reads (`Ref`s, through the conditions it names), in order."""
+    if depth > _MAX_DEPTH:
+        return
+    if isinstance(value, str) and depth == 0:
+        value = ctx.conditions.get(value)
+    call = _args(value)
+    if call is not None:
+        name, args = call
+        if name == "Ref" and isinstance(args, str):
+            into.append(args)
+            return
+        if name == "Condition" and isinstance(args, str):
+            _parameters_in(ctx.conditions.get(args), ctx, into, depth + 1)
+            return
+        value = args
+    if isinstance(value, dict):
+        for item in value.values():
+            _parameters_in(item, ctx, into, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _parameters_in(item, ctx, into, depth + 1)
 
 
 def _conditions_used(value: Any, into: list[str], depth: int = 0) -> None:
@@ -1205,10 +1239,11 @@ def _conditions_used(value: Any, into: list[str], depth: int = 0) -> None:
             _conditions_used(item, into, depth + 1)
 
 
-def _read_template_once(path: Path, root: Path, selected: str | None, forced: dict[str, bool]
-                        ) -> tuple[FileFacts, list[str]]:
-    """The template read once, with `forced` conditions taken as given; and the conditions its
-    Cognito resources name that the template leaves undecided."""
+def _read_template_once(path: Path, root: Path, selected: str | None, forced: dict[str, bool],
+                        given: dict[str, Any]) -> tuple[FileFacts, list[str], dict[str, list[Any] | None]]:
+    """The template read once, with `forced` conditions and `given` parameter values taken as given;
+    the conditions its Cognito resources name that the template leaves undecided; and the parameters
+    those rest on, with their AllowedValues (None: any value)."""
     rel = relative(path, root)
     docs = read_yaml(path, root, "CloudFormation template")
     doc = docs[0] if docs else None
@@ -1241,6 +1276,7 @@ def _read_template_once(path: Path, root: Path, selected: str | None, forced: di
     params = Template({k: _parameter(v) for k, v in declared.items() if isinstance(v, dict) and (
         "Default" in v or len(v.get("AllowedValues") or []) == 1)}, doc.value.get("Conditions"),
         doc.value.get("Mappings"))
+    params.update(given)
     params.conditions = {**params.conditions, **forced}
     named: list[str] = []
     for resource in typed.values():  # the types this reader reads: what their conditions decide is judged
@@ -1248,6 +1284,15 @@ def _read_template_once(path: Path, root: Path, selected: str | None, forced: di
             _conditions_used({"Condition": resource["Condition"]} if "Condition" in resource else None, named)
             _conditions_used(resource.get("Properties"), named)
     undecided = [n for n in dict.fromkeys(named) if n not in forced and _condition(n, params, 0) is None]
+    read: list[str] = []
+    for name in undecided:
+        _parameters_in(name, params, read)
+    inputs: dict[str, list[Any] | None] = {}
+    for name in dict.fromkeys(read):
+        if name in params:
+            continue
+        allowed = declared.get(name, {}).get("AllowedValues") if isinstance(declared.get(name), dict) else None
+        inputs[name] = list(allowed) if isinstance(allowed, list) and allowed else None
     # A resource's Condition names a condition (CloudFormation takes nothing else: an inline expression
     # was evaluated as if it were one, found by an attack).
     if any("Condition" in v and not isinstance(v["Condition"], str) for v in typed.values()):
@@ -1345,8 +1390,8 @@ def _read_template_once(path: Path, root: Path, selected: str | None, forced: di
                                  "ClientSecret": "generated" if props.get("GenerateSecret") else None}, where(logical)))
         if not orphans:  # a misspelt type (AWS::Cognito::UserPol) must not pass the gate with nothing judged
             raise InputError(f"CloudFormation template {rel} has no AWS::Cognito::UserPool or UserPoolClient resource")
-        return _clients_only(orphans, rel, "template"), []
+        return _clients_only(orphans, rel, "template"), [], {}
     mine = {k.split(">", 1)[-1]: v for k, v in unknown.items()
             if v and (k == f"pool:{chosen.key}" or k.startswith(f"{chosen.key}>"))}
     return _with_unknown(facts_of(chosen, "cloudformation", notes, rel), _attributes(mine),
-                         "known only at deploy"), undecided
+                         "known only at deploy"), undecided, inputs
