@@ -499,7 +499,8 @@ def with_reviewed_files(live: ScanTarget, options: FileOptions, note: Note = _si
 def _helm_releases(target: ScanTarget, note: Note) -> list[ScanTarget]:
     """Under --dir, a target with several Helm environment overlays beside the base (`values.yaml`,
     `values-prod.yaml`, `values-staging.yaml`; --dir takes Helm values from one folder only): each overlay
-    is a release of its own, layered on the base only (helm -f values.yaml -f values-prod.yaml), never on
+    is a release of its own, layered on the base only (helm -f values.yaml -f values-prod.yaml: Helm docs,
+    "helm install": with several -f, the rightmost file takes precedence), never on
     its sibling, whose values would win by name order (issue 21; found again by a review). Each keeps
     the target's other files (a single pool's template: the cross-file rules stay judged). [] when the
     target has at most one overlay."""

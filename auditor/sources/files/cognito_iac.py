@@ -486,7 +486,10 @@ def _shapes_checked(what: str, reader: Callable[[Path, Path, str | None], FileFa
 
 
 class ShapeError(ValueError):
-    """A template entry CloudFormation would refuse; its message is omaudit's own (no file content)."""
+    """A template entry CloudFormation would refuse; its message is omaudit's own (no file content).
+    Source: AWS CloudFormation User Guide, "Fn::If" (`Fn::If: [condition_name, value_if_true,
+    value_if_false]`) and "Conditions syntax" (a resource's `Condition` attribute names a condition
+    declared in the Conditions section)."""
 
 
 def read_terraform_plan(path: Path, root: Path, pool: str | None = None) -> FileFacts:
@@ -1176,6 +1179,7 @@ def _read_template(path: Path, root: Path, selected: str | None) -> FileFacts:
     ways: list[tuple[str, dict[str, bool], dict[str, Any]]] = []
     choices = [inputs.get(name) for name in inputs]
     if undecided and inputs and all(choices) and math.prod(len(c or ()) for c in choices) <= 2 ** MAX_BRANCHING:
+        # AWS CloudFormation User Guide, "Parameters": a value outside AllowedValues is refused at deploy.
         # Every undecided condition rests on parameters with AllowedValues: each combination of those
         # values is a real deployment (conditions on one parameter move together: never an impossible mix)
         for values in itertools.product(*(c or () for c in choices)):
