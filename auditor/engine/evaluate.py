@@ -137,11 +137,17 @@ def evaluate(snapshots: Iterable[Snapshot], rules: Sequence[Rule],
                 where = snap.locate(outcome.fields or rule.meta.about, rule.meta.needs, outcome.resource,
                                     outcome.evidence) if ran and (snap.locations or snap.reviewed) else None
                 resource = snap.locate((), rule.meta.needs, outcome.resource, {}) if where is not None else None
+                placeholder = where.via if where is not None else None
+                if where is not None and where.via is not None:
+                    where = dataclasses.replace(where, via=None)
+                if resource is not None and resource.via is not None:
+                    resource = dataclasses.replace(resource, via=None)
                 findings.append(Finding(
                     rule_id=rule.meta.id, name=rule.meta.name, status=outcome.status,
                     severity=outcome.severity or rule.meta.severity, target=snap.target.name, resource=outcome.resource,
                     message=outcome.message, evidence=dict(outcome.evidence), remediation=rule.remediation,
-                    location=where, related=resource if resource is not None and resource != where else None))
+                    location=where, related=resource if resource is not None and resource != where else None,
+                    placeholder=placeholder if placeholder != where else None))
     return tuple(sorted(findings, key=Finding.sort_key))
 
 

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from auditor import __version__
 from auditor.common.redact import cut
 from auditor.render.base import Renderer
-from auditor.report.model import Finding, Report, Severity, Status
+from auditor.report.model import Finding, Location, Report, Severity, Status
 from auditor.report.paths import BY_ID, AttackPath, PathStep, attack_paths
 
 LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note",
@@ -28,14 +28,19 @@ SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.ME
 INFORMATION_URI = "https://github.com/omaudit/omaudit"
 
 
+def _physical(where: Location) -> dict[str, Any]:
+    """A file and line of the scanned tree, relative to the checkout's root (%SRCROOT%)."""
+    physical: dict[str, Any] = {"artifactLocation": {"uri": quote(where.file), "uriBaseId": "%SRCROOT%"}}
+    if where.line:
+        physical["region"] = {"startLine": where.line}
+    return physical
+
+
 def _location(finding: Finding) -> dict[str, Any]:
     logical = {"fullyQualifiedName": finding.resource, "kind": "resource",
                "name": finding.resource.rsplit("/", 1)[-1]}
     if finding.location is not None:
-        physical: dict[str, Any] = {"artifactLocation": {"uri": quote(finding.location.file), "uriBaseId": "%SRCROOT%"}}
-        if finding.location.line:
-            physical["region"] = {"startLine": finding.location.line}
-        return {"physicalLocation": physical, "logicalLocations": [logical],
+        return {"physicalLocation": _physical(finding.location), "logicalLocations": [logical],
                 "message": {"text": f"{finding.target}: {finding.resource}"}}
     uri = finding.resource if finding.resource.startswith(("http://", "https://")) else (
         "omaudit:" + finding.resource)
@@ -55,12 +60,12 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         "properties": {"target": finding.target, "severity": finding.severity.label, "evidence": finding.evidence,
                        "security-severity": SECURITY_SEVERITY[finding.severity]},
     }
-    if finding.related is not None:  # the property's line is the location; the resource is related
-        physical: dict[str, Any] = {"artifactLocation": {"uri": quote(finding.related.file), "uriBaseId": "%SRCROOT%"}}
-        if finding.related.line:
-            physical["region"] = {"startLine": finding.related.line}
-        result["relatedLocations"] = [{"id": 1, "physicalLocation": physical,
-                                       "message": {"text": f"{finding.resource.rsplit('/', 1)[-1]} (the resource)"}}]
+    related = [(where, text) for where, text in (
+        (finding.related, f"{finding.resource.rsplit('/', 1)[-1]} (the resource)"),  # the location is a property's
+        (finding.placeholder, "the placeholder that reads this value")) if where is not None]
+    if related:
+        result["relatedLocations"] = [{"id": n, "physicalLocation": _physical(where), "message": {"text": text}}
+                                      for n, (where, text) in enumerate(related, 1)]
     if finding.baseline is not None:
         result["baselineState"] = "unchanged" if finding.baseline == "existing" else "new"
     if finding.status is Status.MUTED and finding.suppression is not None:
@@ -72,9 +77,7 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
 def _step_location(step: PathStep, number: int, target: str) -> dict[str, Any]:
     where: dict[str, Any]
     if step.location is not None:
-        where = {"artifactLocation": {"uri": quote(step.location.file), "uriBaseId": "%SRCROOT%"}}
-        if step.location.line:
-            where["region"] = {"startLine": step.location.line}
+        where = _physical(step.location)
     else:
         where = {"artifactLocation": {"uri": step.resource if step.resource.startswith(("http://", "https://"))
                                       else "omaudit:" + step.resource}}

@@ -83,6 +83,9 @@ class Location:
 
     file: str
     line: int | None = None
+    # The placeholder that read the value at this line, in another place (a `.env` line read by a compose
+    # `${VAR}`): not part of the location's identity; the engine makes it the finding's `placeholder`.
+    via: Location | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}" if self.line else self.file
@@ -138,6 +141,7 @@ class Finding:
     baseline: str | None = None  # "new" or "existing" when a baseline was given
     location: Location | None = None  # file scans: the file and line the finding is about
     related: Location | None = None  # file scans: the resource, when `location` is one of its properties
+    placeholder: Location | None = None  # file scans: the placeholder that read the value `location` sets
 
     @property
     def fingerprint(self) -> str:
@@ -168,6 +172,8 @@ class Finding:
             out["location"] = self.location.to_json()
         if self.related is not None:
             out["related_location"] = self.related.to_json()
+        if self.placeholder is not None:
+            out["placeholder_location"] = self.placeholder.to_json()
         return out
 
     @classmethod
@@ -188,6 +194,7 @@ class Finding:
             baseline=str(data["baseline"]) if data.get("baseline") else None,
             location=_location(data.get("location")),
             related=_location(data.get("related_location")),
+            placeholder=_location(data.get("placeholder_location")),
         )
 
 

@@ -22,6 +22,7 @@ with its secrets, and the repository's author chooses which variable a placehold
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -46,6 +47,9 @@ class Origin:
     kind: str
     file: str | None = None
     line: int | None = None
+    # The placeholder that read the value, where it is another file's (a compose `${VAR}` a `.env` fills):
+    # findings point at the value's line and name this one as related (SARIF relatedLocations).
+    via: Origin | None = None
 
     def describe(self) -> str:
         where = f" {self.file}:{self.line}" if self.file else ""
@@ -174,9 +178,10 @@ def _compose_tokens(value: str) -> Iterator[_Token]:
         i = value.find("$", i + 1)
 
 
-def interpolate(value: str, lookup: Mapping[str, str]) -> str | None:
+def interpolate(value: str, lookup: Mapping[str, str], used: list[str] | None = None) -> str | None:
     """Compose's interpolation of one value; None when a variable without a default is unset (its
-    value is known only where the deployment runs)."""
+    value is known only where the deployment runs). The variables whose values were taken are added
+    to `used`."""
     pieces: list[str] = []
     last = 0
     for token in _compose_tokens(value):
@@ -186,6 +191,9 @@ def interpolate(value: str, lookup: Mapping[str, str]) -> str | None:
             pieces.append("$")
             continue
         current = lookup.get(token.name)
+        taken = bool(current) if token.op == ":-" else current is not None
+        if taken and used is not None:
+            used.append(token.name)
         if token.op == ":-":
             pieces.append(current if current else token.default)
         elif token.op == "-":
@@ -260,10 +268,12 @@ def server_service(services: Mapping[Any, Any]) -> Any:
 
 
 def compose_environment(services: object, name: str, lines: Mapping[tuple[str | int, ...], int],
-                        lookup: Mapping[str, str] | None = None) -> dict[str, Variable]:
+                        lookup: Mapping[str, Variable] | None = None) -> dict[str, Variable]:
     """The `environment:` of the compose file's OpenMetadata server (auditor.sources.files.environment.server_service);
     of every service when none runs OpenMetadata. Values are interpolated from `lookup`; one that
-    cannot be is recorded as unset (known at deploy time)."""
+    cannot be is recorded as unset (known at deploy time). A value that is one variable of `lookup`
+    (`KEY: ${KEY}` with KEY in `.env`) comes from that variable's line, through the compose line."""
+    values = {k: v.value for k, v in (lookup or {}).items()}
     if not isinstance(services, dict):
         return {}
     server = server_service(services)
@@ -282,10 +292,16 @@ def compose_environment(services: object, name: str, lines: Mapping[tuple[str | 
         for var, value, path in pairs:
             if value is None or not var:
                 continue
-            resolved = interpolate(str(value).lower() if isinstance(value, bool) else str(value), lookup or {})
-            where = lines.get(path)
-            out.setdefault(var, Variable(resolved, Origin("compose", name, where)) if resolved is not None
-                           else Variable("", Origin("unset", name, where)))
+            used: list[str] = []
+            resolved = interpolate(str(value).lower() if isinstance(value, bool) else str(value), values, used)
+            here = Origin("compose", name, lines.get(path))
+            if resolved is None:
+                origin = Origin("unset", name, here.line)
+            elif len(used) == 1 and lookup is not None and lookup[used[0]].origin.file:
+                origin = dataclasses.replace(lookup[used[0]].origin, via=here)
+            else:
+                origin = here
+            out.setdefault(var, Variable("" if resolved is None else resolved, origin))
     return out
 
 

@@ -2,9 +2,10 @@
 into the facts a live scan collects.
 
 `helm install -f values.yaml` merges the given file over the chart's own values, so a key the file
-leaves out keeps the chart's default: CHART_DEFAULTS holds those defaults (values.yaml at tag
-openmetadata-1.13.1, unchanged for these keys since 1.1.0) and a finding about one names the values
-file and says the chart default applies. How the chart passes values on (templates/secrets.yaml,
+leaves out keeps the chart's default: defaults/chart-defaults.json holds those defaults at every chart
+release (chart_for picks the one a Chart.yaml, a helm_release or an Argo CD Application pins, else the
+newest, and a note says which) and a finding about one names the values file and the release.
+How the chart passes values on (templates/secrets.yaml,
 templates/_helpers.tpl): plain settings through chart-made Secrets loaded with envFrom; secrets as a
 `{secretRef, secretKey}` pair read with secretKeyRef, and only when secretRef is not empty (else the
 variable is absent and the server's own default applies: `openmetadata_password`, `admin`); the
@@ -16,7 +17,11 @@ kept everything under `global.` instead of `openmetadata.config.`.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import json
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +32,6 @@ from auditor.report.model import Location
 from auditor.sources.files.om_settings import (
     SECRETS,
     SETTINGS,
-    SHIPPED_SECRETS,
     SecretFound,
     Setting,
     build,
@@ -38,36 +42,88 @@ from auditor.sources.files.result import FileFacts, read_yaml, relative
 from auditor.sources.files.yaml_doc import Doc
 
 WHAT = "Helm values"
-CHART = "openmetadata-1.13.1"
-_REF = {"secretRef": "", "secretKey": ""}
-_AIRFLOW = {"secretRef": "airflow-secrets", "secretKey": "openmetadata-airflow-password"}
-CHART_DEFAULTS: dict[str, Any] = {
-    "authentication": {
-        "clientType": "public", "provider": "basic", "publicKeys": ["http://openmetadata:8585/api/v1/system/config/jwks"],
-        "authority": "https://accounts.google.com", "clientId": "", "callbackUrl": "",
-        "jwtPrincipalClaims": ["email", "preferred_username", "sub"], "enableSelfSignup": True,
-        "jwtPrincipalClaimsMapping": [],  # values.yaml line 199 at openmetadata-1.13.1 (since 1.4.x)
-        "oidcConfiguration": {"clientSecret": {"secretRef": "oidc-secrets",
-                                               "secretKey": "openmetadata-oidc-client-secret"},
-                              "scope": "openid email profile", "disablePkce": True,
-                              "callbackUrl": "http://openmetadata:8585/callback"},
-        "ldapConfiguration": {"dnAdminPassword": {"secretRef": "ldap-admin-secret",
-                                                  "secretKey": "openmetadata-ldap-secret"},
-                              "truststoreConfigType": "TrustAll"},
-        "saml": {"sp": {"spPrivateKey": _REF}, "security": {"keyStorePassword": _REF}},
-    },
-    # enforcePrincipalDomain: values.yaml line 182 at openmetadata-1.13.1, false at every tag in
-    # tests/data/real/helm (1.0.6 under `global`)
-    "authorizer": {"initialAdmins": ["admin"], "principalDomain": "open-metadata.org", "enforcePrincipalDomain": False},
-    "jwtTokenConfiguration": {"rsapublicKeyFilePath": "./conf/public_key.der",
-                              "rsaprivateKeyFilePath": "./conf/private_key.der", "jwtissuer": "open-metadata.org",
-                              "keyId": DEFAULT_KEY_ID},
-    "fernetkey": {"value": SHIPPED_SECRETS["fernet"], "secretRef": "", "secretKey": ""},
-    "database": {"auth": {"password": {"secretRef": "mysql-secrets", "secretKey": "openmetadata-mysql-password"}}},
-    "pipelineServiceClientConfig": {"auth": {"password": _AIRFLOW}, "airflow": {"auth": {"password": _AIRFLOW}}},
-    "elasticsearch": {"auth": {"password": {"secretRef": "elasticsearch-secrets",
-                                            "secretKey": "openmetadata-elasticsearch-password"}}},
-}
+# The chart's own values at every release tag (defaults/chart-defaults.json, made by
+# tests/data/make_chart_defaults.py from open-metadata/openmetadata-helm-charts, each release with its
+# commit): only the subtrees omaudit reads, identical ones stored once.
+CHART_DEFAULTS_FILE = Path(__file__).resolve().parent / "defaults" / "chart-defaults.json"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """The chart release whose defaults fill what the values files leave out, and why that one."""
+
+    release: str
+    defaults: dict[str, Any]
+    why: str
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+@functools.lru_cache(maxsize=1)
+def _embedded() -> tuple[dict[str, dict[str, Any]], tuple[dict[str, Any], ...]]:
+    document = json.loads(CHART_DEFAULTS_FILE.read_text(encoding="utf-8"))
+    return document["releases"], tuple(document["variants"])
+
+
+_PINNED = re.compile(r"^\s*(?P<op>\^|~>?|>=|=)?\s*v?(?P<major>\d+)(?:\.(?P<minor>\d+|[x*]))?(?:\.(?P<patch>\d+|[x*]))?")
+
+
+_READABLE = re.compile(r"[\w.*^~<>=, -]{0,40}")
+_UPPER = re.compile(r"(?P<op><=?)\s*v?(?P<version>\d+\.\d+\.\d+)")
+
+
+def chart_for(pinned: object) -> Chart:
+    """The embedded release a pin selects, as `helm` resolves it (the newest release the constraint allows:
+    Helm's "Chart dependencies" and Masterminds semver's `~`, `^`, `x` ranges); an exact version not
+    embedded, or none, takes the nearest or the newest embedded, and says so."""
+    releases, variants = _embedded()
+    ordered = sorted(releases, key=_version)
+    newest = ordered[-1]
+
+    def chosen(release: str, why: str) -> Chart:
+        return Chart(release, variants[releases[release]["variant"]], why)
+
+    text = "" if pinned is None else str(pinned).strip()
+    match = _PINNED.match(text)
+    if text in ("*", "x", "X", ">=0.0.0"):
+        return chosen(newest, f"chart openmetadata {text} pinned: the defaults of openmetadata-{newest}, the newest "
+                              "omaudit embeds")
+    if not _READABLE.fullmatch(text):  # the repository's own text goes into every report: shown only if plain
+        text = repr(text[:40])
+    if not text or match is None:
+        said = "no chart version pinned" if not text else f"chart version {text} is not one omaudit reads"
+        return chosen(newest, f"{said}: the defaults of chart openmetadata-{newest}, the newest omaudit embeds")
+    op, major, minor, patch = match["op"] or "", int(match["major"]), match["minor"], match["patch"]
+    exact = op in ("", "=") and minor is not None and minor.isdigit() and patch is not None and patch.isdigit()
+    if exact and text.lstrip("=v ") in releases:
+        return chosen(text.lstrip("=v "), f"chart openmetadata-{text.lstrip('=v ')} pinned")
+    floor = (major, int(minor) if minor and minor.isdigit() else 0, int(patch) if patch and patch.isdigit() else 0)
+    if exact:
+        below = [r for r in ordered if _version(r) <= floor]
+        release = below[-1] if below else ordered[0]
+        return chosen(release, f"chart openmetadata {text} pinned, which omaudit does not embed: the defaults of "
+                               f"openmetadata-{release}, the nearest release before it")
+    if op == ">=":
+        allowed = [r for r in ordered if _version(r) >= floor]
+    elif op == "^":
+        allowed = [r for r in ordered if _version(r) >= floor and _version(r)[0] == major]
+    elif minor is None or not minor.isdigit():
+        allowed = [r for r in ordered if _version(r)[0] == major]
+    else:
+        allowed = [r for r in ordered if _version(r) >= floor and _version(r)[:2] == (major, int(minor))]
+    upper = _UPPER.search(text[match.end():])
+    if upper is not None:  # `>=1.4.0 <1.6.0`: a range with an upper bound
+        bound = _version(upper["version"])
+        allowed = [r for r in allowed if _version(r) < bound or (upper["op"] == "<=" and _version(r) == bound)]
+    if not allowed:
+        return chosen(newest, f"chart openmetadata {text} pinned, which no embedded release satisfies: the "
+                              f"defaults of openmetadata-{newest}, the newest omaudit embeds")
+    return chosen(allowed[-1], f"chart openmetadata {text} pinned: the defaults of openmetadata-{allowed[-1]}, the "
+                               "newest release it allows that omaudit embeds")
+
+
 # The variable is absent when secretRef is empty, and the server then uses its own default value
 # (conf/openmetadata.yaml): for these two, the shipped password.
 _SERVER_DEFAULT_SHIPPED = ("database-password", "pipeline-password")
@@ -125,13 +181,13 @@ class _Layer:
 class _Values:
     """The values files in order (`helm install -f a -f b`: the last file wins) over the chart's defaults."""
 
-    def __init__(self, layers: list[_Layer]) -> None:
-        self.layers = layers
+    def __init__(self, layers: list[_Layer], chart: Chart) -> None:
+        self.layers, self.chart = layers, chart
 
     def get(self, path: tuple[str, ...]) -> tuple[Any, Location, str] | None:
         """(value, where, origin): the merged value at `path`, from the last file that sets it, else the
         chart's default (pointed at in the last file), else None."""
-        found, value = _dig(CHART_DEFAULTS, path)
+        found, value = _dig(self.chart.defaults, path)
         setter: _Layer | None = None
         for layer in self.layers:
             here, given = _dig(layer.config, path)
@@ -143,7 +199,7 @@ class _Values:
             return value, Location(setter.rel, setter.doc.line((*setter.prefix, *path))), f"written in {setter.rel}"
         last = self.layers[-1]
         return (value, Location(last.rel, last.doc.line((*last.prefix, *path))),
-                f"{CHART_DEFAULT} ({CHART}), not set in {last.rel}")
+                f"{CHART_DEFAULT} (openmetadata-{self.chart.release}), not set in {last.rel}")
 
     def top(self, key: str) -> tuple[Any, Location] | None:
         """A top-level value (extraEnvs, envFrom): lists are replaced, so the last file's."""
@@ -157,6 +213,7 @@ CHART_DEFAULT = "the chart's default"
 
 
 def read_helm_values(paths: list[Path], root: Path) -> FileFacts:
+    chart, under, notes = _chart_beside(paths[0], root)
     layers = []
     for path in paths:
         rel = relative(path, root)
@@ -164,28 +221,53 @@ def read_helm_values(paths: list[Path], root: Path) -> FileFacts:
         doc = docs[0] if docs else None
         if doc is None or not isinstance(doc.value, dict):
             raise InputError(f"{WHAT} {rel} is not a YAML mapping")
-        if not any(k in doc.value for k in ("openmetadata", "global", "extraEnvs", "envFrom")):
+        if under is not None:  # an umbrella chart: the subchart's values sit under its name (or alias)
+            doc = Doc(value=doc.value.get(under) if isinstance(doc.value.get(under), dict) else {},
+                      lines={key[1:]: line for key, line in doc.lines.items() if key[:1] == (under,)})
+        elif not any(k in doc.value for k in ("openmetadata", "global", "extraEnvs", "envFrom")):
             raise InputError(f"{WHAT} {rel} has no openmetadata.config: not values for the openmetadata chart")
         layers.append((doc, rel))
-    return judge_values(layers)
+    result = judge_values(layers, chart=chart)
+    result.notes[:0] = notes
+    return result
 
 
-def pinned_note(where: str, version: object) -> str:
-    """What a pinned chart version means for the defaults judged (chart releases other than the one
-    embedded are not embedded: the keys omaudit reads kept their defaults from openmetadata-1.1.0 to
-    1.13.1, tests/data/real/helm at six tags; 1.0.x kept them under `global`, which is read too)."""
-    return (f"{where}: chart openmetadata {version} pinned; keys it leaves out are judged with the chart's "
-            f"defaults of {CHART} (the same for every key omaudit reads since openmetadata-1.1.0)")
+def _chart_beside(values: Path, root: Path) -> tuple[object, str | None, list[str]]:
+    """The chart version a Chart.yaml beside the values pins, and the key the openmetadata chart's values
+    sit under: the chart itself (`name: openmetadata`, its `version`), or an umbrella chart whose
+    `dependencies` name it (Helm docs, "Charts" / "Chart dependencies": a subchart's values go under its
+    name or alias). (None, None, []) when there is no Chart.yaml."""
+    for name in ("Chart.yaml", "Chart.yml"):
+        path = values.parent / name
+        if path.is_file():
+            break
+    else:
+        return None, None, []
+    rel = relative(path, root)
+    docs = read_yaml(path, root, "Helm chart metadata")
+    chart = docs[0].value if docs else None
+    if not isinstance(chart, dict):
+        raise InputError(f"Helm chart metadata {rel} is not a YAML mapping")
+    if chart.get("name") == "openmetadata":
+        return chart.get("version"), None, []
+    for entry in chart.get("dependencies") or []:
+        if isinstance(entry, dict) and entry.get("name") == "openmetadata":
+            alias = entry.get("alias")
+            return entry.get("version"), alias if isinstance(alias, str) and alias else "openmetadata", []
+    return None, None, [f"{rel}: not the openmetadata chart and no dependency on it; the values beside it are "
+                        "judged as the openmetadata chart's own"]
 
 
 def judge_values(documents: list[tuple[Doc, str]], unknown_in: Callable[[object], str | None] = lambda v: None,
-                 when: str = "") -> FileFacts:
-    """Values documents in `helm -f` order (each with the file its lines are in) over the chart's
-    defaults, as facts. `unknown_in` tells whether a value holds something only the deployment
+                 when: str = "", chart: object = None, where: str = "") -> FileFacts:
+    """Values documents in `helm -f` order (each with the file its lines are in) over the defaults of
+    the chart release `chart` pins (chart_for; `where` names the pin in the note), as facts.
+    `unknown_in` tells whether a value holds something only the deployment
     knows (a Terraform template's unknown interpolation): the settings that read one are unknown,
     `when` saying why."""
     layers = [_Layer(doc, rel) for doc, rel in documents]
-    values = _Values(layers)
+    release = chart_for(chart)
+    values = _Values(layers, release)
     rel = layers[-1].rel
     overrides = _extra_envs(values)
     settings: dict[str, Setting] = {}
@@ -207,7 +289,7 @@ def judge_values(documents: list[tuple[Doc, str]], unknown_in: Callable[[object]
     secrets = [_secret(kind, values, overrides, unknown_in) for kind in SECRETS]
     facts, locations = build(rel, settings, [s for s in secrets if s is not None])
     defaulted = defaulted_fields(settings)
-    notes = []
+    notes = [f"{where or rel}: {release.why}"]
     env_from = values.top("envFrom")
     if env_from is not None and isinstance(env_from[0], list) and env_from[0]:
         notes.append(f"{env_from[1].file}: envFrom sources are not read; a variable they set overrides the "
@@ -280,12 +362,14 @@ def _secret_found(kind: str, values: _Values, overrides: dict[str, tuple[str | N
 
 def _uses_airflow_block(values: _Values) -> bool:
     """Charts from 1.11.12 read pipelineServiceClientConfig.airflow.auth (type airflow); older ones the
-    flat pipelineServiceClientConfig.auth. The flat block is judged when a values file sets it and no
-    file sets the airflow block."""
+    flat pipelineServiceClientConfig.auth. The block a values file sets is judged (the airflow one when
+    both are), else the one the chart release has."""
     sets = [layer for layer in values.layers if isinstance(layer.config.get("pipelineServiceClientConfig"), dict)]
-    airflow = any("airflow" in layer.config["pipelineServiceClientConfig"] for layer in sets)
-    flat = any("auth" in layer.config["pipelineServiceClientConfig"] for layer in sets)
-    return airflow or not flat
+    if any("airflow" in layer.config["pipelineServiceClientConfig"] for layer in sets):
+        return True
+    if any("auth" in layer.config["pipelineServiceClientConfig"] for layer in sets):
+        return False
+    return _dig(values.chart.defaults, ("pipelineServiceClientConfig", "airflow"))[0]
 
 
 def _extra_envs(values: _Values) -> dict[str, tuple[str | None, Location]]:

@@ -361,7 +361,7 @@ def _application(app: Manifest, path: tuple[str | int, ...], source: dict[str, A
     then `values` (a string), then `valuesObject` over it, then `parameters`, as `--set`): judged by
     the chart's values reader at the Application's lines."""
     from auditor.sources.files.helm_set import assignments, set_document, typed
-    from auditor.sources.files.helm_values import judge_values, pinned_note
+    from auditor.sources.files.helm_values import judge_values
 
     helm = _dict(source.get("helm"))
     base = (*path, "helm")
@@ -402,10 +402,7 @@ def _application(app: Manifest, path: tuple[str | int, ...], source: dict[str, A
                                               line, app.rel))
     if not documents:
         documents.append((Doc(value={}, lines={(): app.doc.line(path) or 1}), app.rel))
-    result = judge_values(documents)
-    revision = source.get("targetRevision")
-    notes.append(pinned_note(f"{app.rel}: Application {app.name}", revision if revision else
-                             "(no targetRevision: the repository's newest)"))
+    result = judge_values(documents, chart=source.get("targetRevision"), where=f"{app.rel}: Application {app.name}")
     result.notes[:0] = notes
     return result
 

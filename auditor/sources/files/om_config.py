@@ -88,13 +88,16 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable], image: I
     def where(line: int | None) -> tuple[Location, str, bool]:
         """Where a setting's value was written, how, and whether a default gave it (the image's own file)."""
         origin = origin_at(line)
+        at = original[line - 1] if line is not None and 0 < line <= len(original) else line
         if origin is not None and origin.file and origin.kind in ("env-file", "compose", "manifest"):
-            return Location(origin.file, origin.line), origin.describe(), False
+            # The placeholder that read it: the compose line a `.env` filled, else this file's own line.
+            via = (Location(origin.via.file, origin.via.line) if origin.via is not None and origin.via.file
+                   else Location(rel, at) if image is None else None)
+            return Location(origin.file, origin.line, via=via), origin.describe(), False
         described = origin.describe() if origin is not None else f"written in {rel}"
         if image is not None:
             return image.where, (f"{described.replace(' own', '')} in the image's openmetadata.yaml (OpenMetadata "
                                  f"{IMAGE_RELEASE}'s conf/openmetadata.yaml), not set by the deployment"), True
-        at = original[line - 1] if line is not None and 0 < line <= len(original) else line
         return Location(rel, at), described, False
 
     settings: dict[str, Setting] = {}
@@ -141,7 +144,6 @@ def read_config_files(files: FileInputs) -> list[FileFacts]:
     # deployment's, and the repository's author chooses which variable a placeholder names.
     image = None
     if composes:  # the container's environment: environment: over env_file; no shell variable reaches it
-        lookup = {k: v.value for k, v in env_files.items()}
         # A file named `.env` only fills in the compose file itself (Docker's "Set environment variables
         # within your container's environment" / ".env file" pages): the container gets what the
         # service's environment: names, so a `.env` of hardened values nobody references hides nothing.
@@ -150,7 +152,7 @@ def read_config_files(files: FileInputs) -> list[FileFacts]:
         rel = relative(composes[0], files.root)
         docs = read_yaml(composes[0], files.root, "compose file")
         services = docs[0].value.get("services") if docs and isinstance(docs[0].value, dict) else None
-        env.update(compose_environment(services, rel, docs[0].lines if docs else {}, lookup))
+        env.update(compose_environment(services, rel, docs[0].lines if docs else {}, env_files))
         server = server_service(services) if isinstance(services, dict) else None
         if not configs and server is None:
             raise InputError(f"compose file {rel} has no service running OpenMetadata's server (image "

@@ -17,7 +17,7 @@ from typing import Any
 from auditor.common.errors import InputError
 from auditor.facts.snapshot import CONF_KEYS, OM_AUTH_CONFIG, OM_SECURITY_CONFIG
 from auditor.sources.files.helm_set import assignments, set_document, typed
-from auditor.sources.files.helm_values import judge_values, pinned_note
+from auditor.sources.files.helm_values import judge_values
 from auditor.sources.files.result import FileFacts
 from auditor.sources.files.terraform.module import Resource
 from auditor.sources.files.terraform.templates import MARK_CLOSE, MARK_OPEN, Rendered
@@ -66,10 +66,8 @@ def release_facts(resource: Resource) -> FileFacts:
         number = text.split(MARK_OPEN, 1)[1].split(MARK_CLOSE, 1)[0]
         return marks.get(number, "a value known only when Terraform runs")
 
-    result = judge_values(documents, unknown_in, UNKNOWN_WHEN)
-    version = resource.values.get("version")
-    notes.append(pinned_note(f"{resource.location}: {resource.address}", version if version else
-                             "(no version: the repository's newest)"))
+    result = judge_values(documents, unknown_in, UNKNOWN_WHEN, chart=resource.values.get("version"),
+                          where=f"{resource.location}: {resource.address}")
     result.notes[:0] = notes
     return result
 

@@ -1,0 +1,105 @@
+"""Issue 22, "the chart version": the chart's defaults are those of the release the repository pins (a
+Chart.yaml beside the values, a helm_release's `version`, an Argo CD Application's `targetRevision`),
+else the newest embedded, and every report says which. The embedded defaults are the chart's own
+values.yaml at each release tag (auditor/sources/files/defaults/chart-defaults.json, made by
+tests/data/make_chart_defaults.py); the expectations below were read from those tags' values.yaml
+before running: chart 0.0.52 passes the Fernet key by `secretRef: fernet` and every later chart ships
+`fernetkey.value` with the public key; charts 0.0.39 to 0.0.53 point `publicKeys` at
+`/api/v1/config/jwks`, 1.0.0 and later at `/api/v1/system/config/jwks`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from auditor.sources.files.helm_values import chart_for
+from tests.conftest import ROOT, run_cli_in_process
+
+
+@pytest.mark.parametrize(("pinned", "release", "said"), [
+    (None, "1.13.1", "no chart version pinned"),
+    ("1.6.13", "1.6.13", "chart openmetadata-1.6.13 pinned"),
+    ("v1.2.8", "1.2.8", "chart openmetadata-1.2.8 pinned"),
+    ("~1.4.0", "1.4.8", "the newest release it allows"),  # Masterminds semver: ~1.4.0 is >=1.4.0 <1.5.0
+    ("1.12.x", "1.12.12", "the newest release it allows"),
+    ("^1.2.0", "1.13.1", "the newest release it allows"),
+    (">=1.5.0 <1.6.0", "1.5.13", "the newest release it allows"),
+    ("1.4.99", "1.4.8", "the nearest release before it"),
+    ("~0.14.0", "1.13.1", "which no embedded release satisfies"),
+    ("*", "1.13.1", "the newest omaudit embeds"),
+    ("not-a-version", "1.13.1", "is not one omaudit reads"),
+])
+def test_a_pinned_chart_version_selects_the_release_helm_would_install(pinned: object, release: str,
+                                                                      said: str) -> None:
+    chart = chart_for(pinned)
+    assert chart.release == release
+    assert said in chart.why
+
+
+def test_a_hostile_version_text_is_quoted_not_echoed() -> None:
+    chart = chart_for("1.4.0\x1b[2J\x07")
+    assert "\x1b" not in chart.why and "'1.4.0\\x1b[2J\\x07'" in chart.why
+
+
+def _scan(tmp_path: Path, values: str, chart: str | None) -> dict[str, Any]:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "values.yaml").write_text(values)
+    if chart is not None:
+        (tree / "Chart.yaml").write_text(chart)
+    out = tmp_path / "out"
+    result = run_cli_in_process("scan", "--helm-values", str(tree / "values.yaml"), "--format", "json",
+                                "--output-dir", str(out), cwd=ROOT)
+    assert result.code in (0, 1), result.stderr
+    report: dict[str, Any] = json.loads((out / "report.json").read_text())
+    return report
+
+
+def _finding(report: dict[str, Any], rule: str) -> dict[str, Any]:
+    found: list[dict[str, Any]] = [f for f in report["findings"] if f["rule_id"] == rule]
+    assert len(found) == 1
+    return found[0]
+
+
+UMBRELLA = """apiVersion: v2
+name: our-catalogue
+version: 0.3.0
+dependencies:
+  - name: openmetadata
+    version: "{version}"
+    repository: https://helm.open-metadata.org/
+{alias}"""
+
+
+@pytest.mark.parametrize(("version", "status", "state"), [
+    ("0.0.52", "PASS", "reference"),  # fernetkey: {secretRef: fernet, secretKey: fernetKey}
+    ("1.13.1", "FAIL", "shipped"),     # fernetkey.value: the public key
+])
+def test_an_umbrella_chart_s_pin_decides_the_defaults_its_values_leave_out(version: str, status: str, state: str,
+                                                                          tmp_path: Path) -> None:
+    values = ("openmetadata:\n  global:\n    authentication:\n      provider: google\n" if version.startswith("0.")
+              else "openmetadata:\n  openmetadata:\n    config:\n      authentication:\n        provider: google\n")
+    report = _scan(tmp_path, values, UMBRELLA.format(version=version, alias=""))
+    fernet = _finding(report, "OMA501")
+    assert (fernet["status"], fernet["evidence"]["given_as"]) == (status, state)
+    assert f"the chart's default (openmetadata-{version})" in fernet["evidence"]["origin"]
+    assert f"values.yaml: chart openmetadata-{version} pinned" in " ".join(report["notes"])
+
+
+def test_an_umbrella_chart_s_alias_holds_the_subchart_s_values(tmp_path: Path) -> None:
+    values = ("catalogue:\n  openmetadata:\n    config:\n      authentication:\n        provider: google\n"
+              "      fernetkey:\n        value: ''\n        secretRef: om-fernet\n        secretKey: key\n")
+    report = _scan(tmp_path, values, UMBRELLA.format(version="~1.6.0", alias="    alias: catalogue\n"))
+    fernet = _finding(report, "OMA501")
+    assert (fernet["status"], fernet["location"]["line"]) == ("PASS", 6)  # the alias's fernetkey block, as unaliased
+    assert "the defaults of openmetadata-1.6.13" in " ".join(report["notes"])
+
+
+def test_values_without_a_chart_are_judged_with_the_newest_embedded_and_say_so(tmp_path: Path) -> None:
+    report = _scan(tmp_path, "openmetadata:\n  config:\n    authentication:\n      provider: google\n", None)
+    assert _finding(report, "OMA501")["status"] == "FAIL"
+    assert "no chart version pinned: the defaults of chart openmetadata-1.13.1" in " ".join(report["notes"])
