@@ -40,6 +40,11 @@ class SubstitutionTooLarge(ValueError):
     """The resolved text would be larger than MAX_SUBSTITUTED."""
 
 
+class SubstitutionCycle(ValueError):
+    """Placeholders whose values name each other: OpenMetadata's substitutor refuses them (commons-text
+    StringSubstitutor: "Infinite loop in property interpolation"), so the server does not start."""
+
+
 @dataclass(frozen=True)
 class Origin:
     """Where one value came from: `kind` is env-file, compose, manifest (Kubernetes), default or unset."""
@@ -305,6 +310,42 @@ def compose_environment(services: object, name: str, lines: Mapping[tuple[str | 
     return out
 
 
+def _resolved(value: str, env: Mapping[str, Variable], chain: tuple[str, ...], budget: list[int]
+              ) -> tuple[str, str | None]:
+    """A placeholder's value with its own placeholders resolved: commons-text's StringSubstitutor
+    substitutes a replaced value again ("Variable replacement works in a recursive way ... Cyclic
+    replacements are detected and will cause an exception to be thrown", its javadoc; Dropwizard's
+    EnvironmentVariableSubstitutor keeps that default). (text, the name of a variable in it that only
+    the deployment sets, or None)."""
+    if "${" not in value:
+        return value, None
+    pieces: list[str] = []
+    last = 0
+    for match in _placeholders(value):
+        pieces.append(value[last:match.start])
+        last = match.end
+        if match.escaped:
+            pieces.append(match.text(value)[1:])
+            continue
+        if match.name in chain:
+            raise SubstitutionCycle("has placeholders whose values name each other (" + " -> ".join(
+                (*chain, match.name)) + "): OpenMetadata's substitutor refuses them and the server does not start")
+        variable = env.get(match.name)
+        if (variable is None and match.default is None) or (variable is not None and variable.origin.kind == "unset"):
+            return value, match.name
+        inner, unset = _resolved(variable.value if variable is not None else str(match.default), env,
+                                 (*chain, match.name), budget)
+        budget[0] -= len(inner)
+        if budget[0] < 0:
+            raise SubstitutionTooLarge(f"grows past {MAX_SUBSTITUTED // (1024 * 1024)} MiB once its placeholders "
+                                       "are resolved")
+        if unset is not None:
+            return value, unset
+        pieces.append(inner)
+    pieces.append(value[last:])
+    return "".join(pieces), None
+
+
 def substitute(text: str, env: Mapping[str, Variable]) -> tuple[str, list[Substitution], list[int]]:
     """`text` with every placeholder resolved as OpenMetadata resolves it, what each one used (at its
     line in the resolved text, where YAML finds it), and the original line of each resolved line (a
@@ -320,6 +361,7 @@ def substitute(text: str, env: Mapping[str, Variable]) -> tuple[str, list[Substi
         pieces.append((piece, replaced))
         line += piece.count("\n")
 
+    budget = [MAX_SUBSTITUTED]  # characters the values' own placeholders may add, all told
     for match in _placeholders(text):
         size += match.start - last + sum(len(v.value) for v in (env.get(match.name),) if v)
         if size > MAX_SUBSTITUTED:
@@ -334,12 +376,15 @@ def substitute(text: str, env: Mapping[str, Variable]) -> tuple[str, list[Substi
         elif variable is not None and variable.origin.kind == "unset":  # known only at deploy time
             used.append(Substitution(name, line, variable.origin))
             put(match.text(text), False)
-        elif variable is not None:
-            used.append(Substitution(name, line, variable.origin))
-            put(variable.value, True)
-        elif default is not None:
-            used.append(Substitution(name, line, Origin("default")))
-            put(default, True)
+        elif variable is not None or default is not None:
+            origin = variable.origin if variable is not None else Origin("default")
+            value, unset = _resolved(variable.value if variable is not None else str(default), env, (name,), budget)
+            if unset is not None:  # it names a variable only the deployment sets: so is this one
+                used.append(Substitution(name, line, Origin("unset", origin.file, origin.line)))
+                put(match.text(text), False)
+            else:
+                used.append(Substitution(name, line, origin))
+                put(value, True)
         else:
             used.append(Substitution(name, line, Origin("unset")))
             put(match.text(text), False)

@@ -16,6 +16,7 @@ from auditor.report.model import Location
 from auditor.sources.files.environment import (
     Origin,
     Substitution,
+    SubstitutionCycle,
     SubstitutionTooLarge,
     Variable,
     compose_environment,
@@ -67,7 +68,7 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable], image: I
     rel = relative(path, root) if image is None else image.shown
     try:
         text, used, original = substitute(read_input(path, WHAT, MAX_YAML_BYTES), env)
-    except SubstitutionTooLarge as exc:
+    except (SubstitutionTooLarge, SubstitutionCycle) as exc:
         raise InputError(f"{WHAT} {rel} {exc}") from None
     docs = read_yaml(path, root, WHAT, text)
     doc = docs[0] if docs else None
