@@ -30,7 +30,7 @@ from auditor.common.redact import register
 from auditor.report.model import Location
 from auditor.sources.files.environment import Origin, Variable
 from auditor.sources.files.kinds import POD_SPEC
-from auditor.sources.files.om_config import IMAGE_DEFAULT, ImageDefault, read_om_config
+from auditor.sources.files.om_config import ImageDefault, image_file, read_om_config
 from auditor.sources.files.result import FileFacts, read_yaml, relative
 from auditor.sources.files.yaml_doc import Doc, Tagged
 
@@ -265,7 +265,8 @@ def _judge(manifests: Sequence[Manifest], paths: Sequence[Path], root: Path, onl
     env = _environment(container, workload, base, manifests, notes)
     _refuse_property_overrides(env, chosen)
     where = workload.at(base)
-    result = read_om_config(IMAGE_DEFAULT, root, env, ImageDefault(workload.rel, where))
+    image = ImageDefault(workload.rel, where, image_file(container.get("image")))
+    result = read_om_config(image.file.path, root, env, image)
     result.notes[:0] = notes
     return [result]
 

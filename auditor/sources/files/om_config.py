@@ -4,8 +4,9 @@ resolves them (auditor.sources.files.environment), read into the same facts a li
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from auditor.sources.files.environment import (
     SubstitutionTooLarge,
     Variable,
     compose_environment,
+    interpolate,
     parse_env_file,
     resolve_env_files,
     server_service,
@@ -43,15 +45,53 @@ if TYPE_CHECKING:
 WHAT = "OpenMetadata configuration"
 
 
-# OpenMetadata's own conf/openmetadata.yaml, verbatim (open-metadata/OpenMetadata at
-# 5dc95e06b52d29a737c4614d41713269db1ba2d6, about release 1.1.1): the file inside the
-# openmetadata/server image, which a compose project or an env file configures through its
-# placeholders when the deployment mounts no openmetadata.yaml of its own (OpenMetadata's Docker
-# guide). Only one release is embedded: its security settings' variables and defaults are those the
-# 1.13.1 quickstart compose still sets (the same names); a setting added later that no variable of the
-# deployment sets is judged as this file has it, or not at all.
-IMAGE_DEFAULT = Path(__file__).resolve().parent / "defaults" / "openmetadata-1.1.1.yaml"
-IMAGE_RELEASE = "1.1.1"
+# OpenMetadata's own conf/openmetadata.yaml, verbatim: the file inside the openmetadata/server image,
+# which a compose project, a Kubernetes manifest or an env file configures through its placeholders
+# when the deployment mounts no openmetadata.yaml of its own (OpenMetadata's Docker guide). The image's
+# tag chooses one (image_file); each is cited in docs/sources.md:
+# - open-metadata/OpenMetadata at 5dc95e06b52d29a737c4614d41713269db1ba2d6, right after "Prepare
+#   1.1.1-release": releases before 1.3 (no clientType, no oidcConfiguration: the chart passes them
+#   from chart 1.3.2 on, auditor/sources/files/defaults/chart-defaults.json);
+# - open-metadata/OpenMetadata at 948f571856570032db4ade9eb2e037ecad467126, a commit of the 1.5/1.6
+#   line (no release tag could be tied to it here): releases from 1.3 on. For every setting omaudit
+#   reads, its variable and default are those the 1.13.1 release's quickstart compose passes
+#   (tests/data/real/compose, tests/test_image_defaults.py checks it), and its key paths those the chart
+#   renders.
+
+
+@dataclass(frozen=True)
+class ImageFile:
+    """The image's openmetadata.yaml judged, and why that one."""
+
+    path: Path
+    label: str  # "OpenMetadata 1.1.1's conf/openmetadata.yaml"
+    why: str
+
+
+_DEFAULTS = Path(__file__).resolve().parent / "defaults"
+IMAGE_FILES = (  # (the first release each stands for, file, label), oldest first
+    ((0, 0), _DEFAULTS / "openmetadata-1.1.1.yaml", "OpenMetadata 1.1.1's conf/openmetadata.yaml"),
+    ((1, 3), _DEFAULTS / "openmetadata-948f5718.yaml",
+     "OpenMetadata's conf/openmetadata.yaml of the 1.5/1.6 line (commit 948f5718)"),
+)
+_TAG = re.compile(r"^v?(\d+)\.(\d+)(?:[.\-_+]|$)")
+
+
+def image_file(image: object) -> ImageFile:
+    """The embedded openmetadata.yaml of the release an image reference names (`.../openmetadata/server:1.6.4`):
+    the newest embedded file for a release at or after its own; the newest for no tag, `latest`, a digest
+    or a tag that names no release (and the reason says so)."""
+    text = str(image).strip() if isinstance(image, str) else ""
+    name = text.split("@", 1)[0]
+    tag = name.rsplit(":", 1)[1] if ":" in name.rsplit("/", 1)[-1] else ""
+    match = _TAG.match(tag)
+    if match is None:
+        shown = "no image" if not text else f"image tag {tag!r}" if tag else "an image without a tag"
+        _, path, label = IMAGE_FILES[-1]
+        return ImageFile(path, label, f"{shown} names no release: judged with {label}, the newest omaudit embeds")
+    release = (int(match[1]), int(match[2]))
+    _, path, label = [entry for entry in IMAGE_FILES if entry[0] <= release][-1]
+    return ImageFile(path, label, f"image tag {tag}: judged with {label}")
 
 
 @dataclass(frozen=True)
@@ -61,6 +101,7 @@ class ImageDefault:
 
     shown: str  # the deployment file findings name as their resource (the compose or env file)
     where: Location  # where a value the image's file decides should be set (the server service)
+    file: ImageFile = field(default_factory=lambda: image_file(None))
 
 
 def read_om_config(path: Path, root: Path, env: Mapping[str, Variable], image: ImageDefault | None = None
@@ -97,8 +138,8 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable], image: I
             return Location(origin.file, origin.line, via=via), origin.describe(), False
         described = origin.describe() if origin is not None else f"written in {rel}"
         if image is not None:
-            return image.where, (f"{described.replace(' own', '')} in the image's openmetadata.yaml (OpenMetadata "
-                                 f"{IMAGE_RELEASE}'s conf/openmetadata.yaml), not set by the deployment"), True
+            return image.where, (f"{described.replace(' own', '')} in the image's openmetadata.yaml "
+                                 f"({image.file.label}), not set by the deployment"), True
         return Location(rel, at), described, False
 
     settings: dict[str, Setting] = {}
@@ -128,7 +169,8 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable], image: I
         settings[name] = dataclasses.replace(settings[name], value=Unknown(
             f"{rel}: {'.'.join(SETTINGS[name].yaml)} is ${{{variable}}}: {UNSET}"))
     facts, locations = build(rel, settings, secrets)
-    return FileFacts(facts, locations, file=rel, defaulted=defaulted_fields(settings))
+    notes = [f"{rel}: {image.file.why}"] if image is not None else []
+    return FileFacts(facts, locations, notes, file=rel, defaulted=defaulted_fields(settings))
 
 
 def read_config_files(files: FileInputs) -> list[FileFacts]:
@@ -158,11 +200,16 @@ def read_config_files(files: FileInputs) -> list[FileFacts]:
         if not configs and server is None:
             raise InputError(f"compose file {rel} has no service running OpenMetadata's server (image "
                              "openmetadata/server): give --om-config, or the compose file of the deployment")
-        image = ImageDefault(rel, Location(rel, docs[0].lines.get(("services", str(server))) if docs else None))
+        spec = services.get(server) if isinstance(services, dict) else None
+        named = spec.get("image") if isinstance(spec, dict) else None  # interpolated, as Compose does
+        tag = interpolate(str(named), {k: v.value for k, v in env_files.items()}) if named is not None else None
+        image = ImageDefault(rel, Location(rel, docs[0].lines.get(("services", str(server))) if docs else None),
+                             image_file(tag))
     else:
         env = env_files
         shown = relative(envs[0], files.root) if envs else ""
         image = ImageDefault(shown, Location(shown, 1)) if envs else None
     if configs:
         return [read_om_config(configs[0], files.root, env)]
-    return [read_om_config(IMAGE_DEFAULT, files.root, env, image)]
+    assert image is not None  # a compose file or an env file without openmetadata.yaml: the image's own
+    return [read_om_config(image.file.path, files.root, env, image)]
