@@ -867,3 +867,66 @@ def test_web_acl_and_identity_pools_in_a_plan(tmp_path: Path) -> None:
     got = sorted((f["rule_id"], f["status"], f["severity"]) for f in report["findings"]
                  if f["rule_id"] in ("OMA217", "OMA218"))
     assert got == [("OMA217", "PASS", "medium"), ("OMA218", "FAIL", "high")], stderr
+
+
+SSM = '''
+resource "aws_ssm_parameter" "callback" {
+  name  = "/openmetadata/callback"
+  type  = "String"
+  value = "http://localhost:8585/callback"
+}
+
+resource "aws_ssm_parameter" "hosts" {
+  count = 2
+  name  = "/openmetadata/host-${count.index}"
+  type  = "String"
+  value = "https://om-${count.index}.example.com/callback"
+}
+
+resource "aws_lb" "om" {
+  name = "openmetadata"
+}
+'''
+
+
+@pytest.mark.parametrize(("callback", "status", "says"), [
+    # An argument another resource writes is known at plan time: the localhost URL is judged.
+    ("[aws_ssm_parameter.callback.value]", "FAIL", "http://localhost:8585/callback"),
+    # Under count, by index and by splat.
+    ("[aws_ssm_parameter.hosts[1].value]", "PASS", ""),
+    ("aws_ssm_parameter.hosts[*].value", "PASS", ""),
+    # What the provider computes is known after apply, and named.
+    ('["https://${aws_lb.om.dns_name}/callback"]', "SKIPPED", "aws_lb.om.dns_name: another resource's attribute"),
+    # A resource type this module does not declare: as before.
+    ("[aws_route53_record.om.fqdn]", "SKIPPED", "aws_route53_record.om.fqdn: another resource's attribute"),
+])
+def test_an_argument_another_resource_writes_is_read_as_terraform_knows_it(callback: str, status: str, says: str,
+                                                                          tmp_path: Path) -> None:
+    client = CLIENT.replace('[format("https://%s/callback", var.host)]', callback)
+    tree = _tree(tmp_path / "tf", {"main.tf": POOL, "variables.tf": VARIABLES, "client.tf": client, "ssm.tf": SSM})
+    _code, report, stderr = _scan(tmp_path, "--terraform", str(tree))
+    verdict, message = _verdict(report, "OMA301")
+    assert verdict == status, (message, stderr)
+    assert says in message
+
+
+def test_resources_that_refer_to_each_other_are_unknown_not_endless(tmp_path: Path) -> None:
+    loop = '''
+resource "aws_ssm_parameter" "a" {
+  name  = aws_ssm_parameter.b.name
+  type  = "String"
+  value = "x"
+}
+
+resource "aws_ssm_parameter" "b" {
+  name  = aws_ssm_parameter.a.name
+  type  = "String"
+  value = "y"
+}
+'''
+    client = CLIENT.replace('[format("https://%s/callback", var.host)]', "[aws_ssm_parameter.a.name]")
+    tree = _tree(tmp_path / "tf", {"main.tf": POOL, "variables.tf": VARIABLES, "client.tf": client, "loop.tf": loop})
+    code, report, stderr = _scan(tmp_path, "--terraform", str(tree))
+    assert code == 1, stderr
+    verdict, message = _verdict(report, "OMA301")
+    assert verdict == "SKIPPED" and "refers to itself" in message

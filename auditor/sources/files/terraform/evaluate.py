@@ -81,6 +81,20 @@ class Lazy:
         return {name: self.get(name) for name in sorted(self._names)}
 
 
+class Written(Lazy):
+    """Another resource of the same module, as an expression that names it sees it: an argument its
+    block writes has the value written there (Terraform knows configuration at plan time); any other
+    attribute (`id`, `arn`, a computed `endpoint`) is known after apply."""
+
+    def __init__(self, address: str, values: Mapping[str, Any]) -> None:
+        super().__init__(values.__getitem__, set(values), address)
+
+    def get(self, name: str) -> Any:
+        if name not in self._names:
+            return _outside(f"{self._what}.{name}")
+        return super().get(name)
+
+
 class Scope:
     """What names mean where an expression stands: `var`, `local`, `each`, `count`, `path`, a module's
     outputs, iterators of for-expressions and dynamic blocks. A name it does not know is a resource

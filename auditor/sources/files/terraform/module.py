@@ -2,7 +2,8 @@
 list them, without a provider: variables (defaults, then terraform.tfvars, terraform.tfvars.json,
 *.auto.tfvars in name order, then each --var-file, as Terraform layers them), locals, local modules
 (`source = "./..."`, inside the scanned folder), `count`, `for_each` and `dynamic` blocks over known
-values. Each resource comes out as the plan reader's entries are (auditor.sources.files.cognito_iac):
+values, and the arguments another resource of the module writes (`aws_x.y.attr`; what the provider
+computes stays unknown). Each resource comes out as the plan reader's entries are (auditor.sources.files.cognito_iac):
 address, type, values (nested blocks as lists of objects), the references of user_pool_id and
 client_id as absolute addresses, and its attributes that are unknown here, each with why.
 
@@ -32,6 +33,7 @@ from auditor.sources.files.terraform.evaluate import (
     Lazy,
     Scope,
     Unresolved,
+    Written,
     evaluate,
     references,
     start_budget,
@@ -240,6 +242,14 @@ class Instance:
         self.modules = Lazy(self._module_value, set(self.calls), "module")
         self.outputs = Lazy(self._output, {b.labels[0] for b in self.blocks if b.type == "output" and b.labels},
                             "output")
+        # aws_x.name.attr: the arguments another resource of this module writes (resources only: a data
+        # source's attributes come from the provider, and stay unknown).
+        declared: dict[str, set[str]] = {}
+        for block in self.blocks:
+            if block.type == "resource" and len(block.labels) == 2:
+                declared.setdefault(block.labels[0], set()).add(block.labels[1])
+        self.resources = {kind: Lazy(functools.partial(self._resource_object, kind), names, kind)
+                          for kind, names in declared.items()}
 
     def _file_of(self, local: str) -> str:
         return next((b.file for b in self.blocks if b.type == "locals" and local in b.attributes), "")
@@ -264,6 +274,7 @@ class Instance:
     def scope(self, extra: dict[str, Any] | None = None) -> Scope:
         rel_folder = relative(self.folder, self.loader.root)
         names: dict[str, Any] = {
+            **self.resources,
             "var": self.variables, "local": self.locals, "module": self.modules,
             "path": {"module": rel_folder, "root": rel_folder, "cwd": "."},
             "terraform": {"workspace": Unresolved("terraform.workspace is chosen when Terraform runs")},
@@ -400,6 +411,21 @@ class Instance:
                 raise InputError(f"Terraform file {block.file}:{block.line}: {what}'s for_each is not a map or set")
             return [(f"[{json.dumps(str(k))}]", {"each": {"key": str(k), "value": v}}) for k, v in pairs]
         return [("", {})]
+
+    def _resource_object(self, kind: str, name: str) -> Any:
+        """`kind.name` as an expression sees it: its written arguments (Written), a list of them under
+        `count`, a map under `for_each`; unknown when how many instances it has is."""
+        block = next(b for b in self.blocks if b.type == "resource" and tuple(b.labels) == (kind, name))
+        address = f"{self.prefix}{kind}.{name}"
+        keys = self._instance_keys(block, address)
+        if isinstance(keys, Unresolved):
+            return Unresolved(f"{address}: how many instances it has is unknown ({keys.why})")
+        objects = [(extra, Written(address + key, _body(block, self.scope(extra)))) for key, extra in keys]
+        if "count" in block.attributes:
+            return [written for _, written in objects]
+        if "for_each" in block.attributes:
+            return {extra["each"]["key"]: written for extra, written in objects}
+        return objects[0][1]
 
     def _resource(self, block: Block) -> None:
         kind, name = block.labels
