@@ -448,3 +448,27 @@ def test_a_kustomization_file_named_capital_kustomization_is_found(tmp_path: Pat
     assert [t["name"] for t in report["targets"]] == ["files"], stderr
     assert any("overlays/prod/Kustomization: rendered as a kustomize overlay" in n for n in report["notes"])
     assert code == 1
+
+
+@pytest.mark.parametrize(("reference", "fernet", "signup"), [
+    # `optional: true` only lets the pod start without the source; one that is not in the tree may still
+    # be in the cluster, so what it may set stays unknown (chosen: absence from a checkout proves nothing).
+    # Self sign-up is then SKIPPED; the Fernet key is a value passed by reference, which OMA501's
+    # documentation asks for (PASS: first decided SKIPPED, corrected on reading the rule's docs).
+    ("            - secretRef:\n                name: from-the-cluster\n                optional: true\n",
+     "PASS", "SKIPPED"),
+    # In the tree, but without the key: the variable is not set (optional: true), so the image's
+    # default applies: the shipped Fernet key; sign-up is the ConfigMap's "false".
+    ("", "FAIL", "PASS"),
+])
+def test_an_optional_reference_is_unknown_only_when_its_source_is_not_in_the_tree(reference: str, fernet: str,
+                                                                                 signup: str,
+                                                                                 tmp_path: Path) -> None:
+    tree = _tree(tmp_path)
+    text = (tree / "deployment.yaml").read_text()
+    text = text.replace("                name: om-config\n", "                name: om-config\n" + reference)
+    text = text.replace("                  key: fernet\n", "                  key: no-such-key\n"
+                        "                  optional: true\n")
+    (tree / "deployment.yaml").write_text(text)
+    _code, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert (_finding(report, "OMA501")["status"], _finding(report, "OMA108")["status"]) == (fernet, signup), stderr
