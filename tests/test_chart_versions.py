@@ -30,7 +30,11 @@ from tests.conftest import ROOT, run_cli_in_process
     (">=1.5.0 <1.6.0", "1.5.13", "the newest release it allows"),
     ("1.4.99", "1.4.8", "the nearest release before it"),
     ("~0.14.0", "1.13.1", "which no embedded release satisfies"),
-    ("*", "1.13.1", "the newest omaudit embeds"),
+    ("*", "1.13.1", "the newest release it allows"),
+    ("0.0.52 - 1.13.1", "1.13.1", "the newest release it allows"),  # a hyphen range (found by an attack)
+    ("0.0.52 || >=1.0.0", "1.13.1", "the newest release it allows"),  # alternatives (found by an attack)
+    (">= 1.2, < 1.3", "1.2.8", "the newest release it allows"),
+    ("1" + "9" * 5000, "1.13.1", "is not one omaudit reads"),  # past int()'s digit limit: no crash
     ("not-a-version", "1.13.1", "is not one omaudit reads"),
 ])
 def test_a_pinned_chart_version_selects_the_release_helm_would_install(pinned: object, release: str,
@@ -103,3 +107,50 @@ def test_values_without_a_chart_are_judged_with_the_newest_embedded_and_say_so(t
     report = _scan(tmp_path, "openmetadata:\n  config:\n    authentication:\n      provider: google\n", None)
     assert _finding(report, "OMA501")["status"] == "FAIL"
     assert "no chart version pinned: the defaults of chart openmetadata-1.13.1" in " ".join(report["notes"])
+
+
+def _scan_code(tmp_path: Path, values: str, chart: str, name: str = "Chart.yaml") -> tuple[int, str]:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "values.yaml").write_text(values)
+    (tree / name).write_text(chart)
+    out = tmp_path / "out"
+    result = run_cli_in_process("scan", "--helm-values", str(tree / "values.yaml"), "--format", "json",
+                                "--output-dir", str(out), cwd=ROOT)
+    return result.code, result.stderr
+
+
+TWO = """apiVersion: v2
+name: our-catalogue
+version: 0.3.0
+dependencies:
+  - name: openmetadata
+    alias: reviewed
+    version: "1.13.1"
+    condition: reviewed.enabled
+  - name: openmetadata
+    alias: deployed
+    version: "1.13.1"
+"""
+
+
+def test_two_dependencies_on_the_chart_are_refused_not_one_judged(tmp_path: Path) -> None:
+    """An attack: a hardened decoy (switched off by `condition:`) first, the deployed release second."""
+    values = ("reviewed:\n  enabled: false\n  openmetadata:\n    config:\n      fernetkey:\n        secretRef: s\n"
+              "        secretKey: k\n")
+    code, stderr = _scan_code(tmp_path, values, TWO)
+    assert code == 2 and "depends on the openmetadata chart 2 times" in stderr and "Traceback" not in stderr
+
+
+def test_a_chart_yml_is_not_read_as_helm_does_not_read_it(tmp_path: Path) -> None:
+    """An attack: a decoy Chart.yml pinning 0.0.52 (whose default passes the Fernet key by secretRef)."""
+    code, _ = _scan_code(tmp_path, "openmetadata:\n  config:\n    authentication:\n      provider: google\n",
+                         UMBRELLA.format(version="0.0.52", alias=""), name="Chart.yml")
+    assert code == 1  # judged with the newest chart's defaults: the shipped key FAILs
+
+
+@pytest.mark.parametrize("dependencies", ["5", "true", "'x'"])
+def test_dependencies_that_are_not_a_list_are_one_line_and_exit_2(dependencies: str, tmp_path: Path) -> None:
+    code, stderr = _scan_code(tmp_path, "openmetadata:\n  config: {}\n",
+                              f"apiVersion: v2\nname: x\nversion: 0.1.0\ndependencies: {dependencies}\n")
+    assert code == 2 and "dependencies is not a list" in stderr and "Traceback" not in stderr

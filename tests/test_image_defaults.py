@@ -29,7 +29,9 @@ OLD, NEW = IMAGE_FILES[0][1], IMAGE_FILES[-1][1]
     ("localhost:5000/openmetadata/server:1.2.0", OLD, "image tag 1.2.0"),
     ("localhost:5000/openmetadata/server", NEW, "an image without a tag names no release"),  # a port, not a tag
     ("openmetadata/server:latest", NEW, "image tag 'latest' names no release"),
-    ("openmetadata/server@sha256:" + "ab" * 32, NEW, "an image without a tag names no release"),
+    ("openmetadata/server@sha256:" + "ab" * 32, NEW, "an image pinned by digest names no release"),
+    # The digest runs, not the tag (an attack chose the older file this way, and its findings vanished).
+    ("openmetadata/server:1.1.1@sha256:" + "ab" * 32, NEW, "an image pinned by digest names no release"),
     (None, NEW, "no image names no release"),
 ])
 def test_the_image_tag_chooses_the_image_s_openmetadata_yaml(image: str | None, path: Path, why: str) -> None:

@@ -85,3 +85,21 @@ def test_values_that_double_at_every_level_stop_at_the_size_bound(tmp_path: Path
     code, report, stderr = _scan(tmp_path, "\n".join(chain))
     assert code == 2 and report == {}
     assert "MiB once its placeholders are resolved" in stderr
+
+
+def test_values_that_multiply_even_empty_ones_are_resolved_once_each(tmp_path: Path) -> None:
+    """An attack: each value is eight copies of the next and the last is empty, so the size bound never
+    moved and 30 levels never finished. Each variable is now resolved once: the scan ends, judged."""
+    chain = [_entry("AUTHENTICATION_ENABLE_SELF_SIGNUP", "${V0}true")]
+    chain += [_entry(f"V{i}", f"${{V{i + 1}}}" * 8) for i in range(30)] + [_entry("V30", "")]
+    code, report, stderr = _scan(tmp_path, "\n".join(chain))
+    assert code == 1, stderr
+    assert _status(report, "OMA108")[0] == "FAIL"
+
+
+def test_a_deep_chain_of_placeholders_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    chain = [_entry("AUTHENTICATION_ENABLE_SELF_SIGNUP", "${V0}")]
+    chain += [_entry(f"V{i}", f"${{V{i + 1}}}") for i in range(5000)] + [_entry("V5000", "true")]
+    code, report, stderr = _scan(tmp_path, "\n".join(chain))
+    assert code == 2 and report == {} and "Traceback" not in stderr
+    assert "nests placeholders in values more than 64 deep" in stderr

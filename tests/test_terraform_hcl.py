@@ -930,3 +930,69 @@ resource "aws_ssm_parameter" "b" {
     assert code == 1, stderr
     verdict, message = _verdict(report, "OMA301")
     assert verdict == "SKIPPED" and "refers to itself" in message
+
+
+SECRET = "CISECRET-hunter2-XYZ"  # the operator's, in a --var-file: a CI secret
+LEAK = '''
+variable "db_password" {
+  type = string
+}
+
+variable "env" {
+  type = string
+}
+
+resource "aws_ssm_parameter" "p" {
+  name  = "x"
+  type  = "SecureString"
+  value = var.db_password
+}
+'''
+
+
+@pytest.mark.parametrize("callback", [
+    # The attack: the secret in 3-character pieces, shorter than any masking catches.
+    "[for i in range(7) : \"http://localhost:8585/p${i}-${substr(aws_ssm_parameter.p.value, i * 3, 3)}\"]",
+    '["http://localhost:8585/${substr(var.db_password, 0, 3)}",'
+    ' "http://localhost:8585/${substr(var.db_password, 3, 3)}"]',
+    '["http://localhost:8585/${replace(var.db_password, "-", "_")}"]',
+    # One bit at a time: a comparison, a lookup keyed by it, a condition.
+    '[var.db_password == "CISECRET-hunter2-XYZ" ? "http://localhost:8585/yes" : "https://no.example.com/cb"]',
+    '[{ "CISECRET-hunter2-XYZ" = "http://localhost:8585/yes" }[var.db_password]]',
+])
+def test_no_part_of_an_operator_s_var_file_value_is_computed(callback: str, tmp_path: Path) -> None:
+    client = CLIENT.replace('[format("https://%s/callback", var.host)]', callback)
+    tree = _tree(tmp_path / "tf", {"main.tf": POOL, "variables.tf": VARIABLES, "client.tf": client, "leak.tf": LEAK})
+    secrets = tmp_path / "secret.tfvars"
+    secrets.write_text(f'db_password = "{SECRET}"\nenv = "prod"\n')
+    out = tmp_path / "out"
+    result = run_cli_in_process("scan", "--terraform", str(tree), "--var-file", str(secrets), "-f",
+                                "json,sarif,markdown,html,csv,junit,table", "-o", str(out), cwd=tmp_path)
+    report = json.loads((out / "report.json").read_text())
+    status, message = _verdict(report, "OMA301")
+    assert (status, "given in a --var-file or held by a sensitive variable" in message) == ("SKIPPED", True)
+    written = result.stdout + result.stderr + "".join(p.read_text() for p in out.iterdir())
+    # The pieces where the attack puts them (bare 3-letter pieces such as "CIS" occur in rule documentation).
+    for piece in ("p0-CIS", "8585/CIS", "8585/ECR", "_hunter", "hunter2", "_XYZ", "8585/yes"):
+        assert piece not in written, piece
+
+
+def test_a_short_var_file_value_still_decides_a_condition(tmp_path: Path) -> None:
+    """Enum words (`prod`, `ON`) are not marked: a condition on them is judged as before."""
+    client = CLIENT.replace('[format("https://%s/callback", var.host)]',
+                            '[var.env == "prod" ? "http://localhost:8585/callback" : "https://ok.example.com/cb"]')
+    tree = _tree(tmp_path / "tf", {"main.tf": POOL, "variables.tf": VARIABLES, "client.tf": client, "leak.tf": LEAK})
+    secrets = tmp_path / "secret.tfvars"
+    secrets.write_text(f'db_password = "{SECRET}"\nenv = "prod"\n')
+    _code, report, _ = _scan(tmp_path, "--terraform", str(tree), "--var-file", str(secrets))
+    assert _verdict(report, "OMA301")[0] == "FAIL"
+
+
+def test_an_argument_under_ignore_changes_is_what_the_state_holds_not_what_is_written(tmp_path: Path) -> None:
+    ssm = SSM.replace('  value = "http://localhost:8585/callback"\n',
+                      '  value = "http://localhost:8585/callback"\n  lifecycle {\n    ignore_changes = [value]\n  }\n')
+    client = CLIENT.replace('[format("https://%s/callback", var.host)]', "[aws_ssm_parameter.callback.value]")
+    tree = _tree(tmp_path / "tf", {"main.tf": POOL, "variables.tf": VARIABLES, "client.tf": client, "ssm.tf": ssm})
+    _code, report, _ = _scan(tmp_path, "--terraform", str(tree))
+    status, message = _verdict(report, "OMA301")
+    assert status == "SKIPPED" and "aws_ssm_parameter.callback.value: another resource's attribute" in message

@@ -310,20 +310,28 @@ def compose_environment(services: object, name: str, lines: Mapping[tuple[str | 
     return out
 
 
-def _resolved(value: str, env: Mapping[str, Variable], chain: tuple[str, ...], budget: list[int]
-              ) -> tuple[str, str | None]:
+MAX_NESTING = 64  # placeholders whose values hold placeholders, one inside the next
+
+
+def _resolved(value: str, env: Mapping[str, Variable], chain: tuple[str, ...], budget: list[int],
+              memo: dict[str, tuple[str, str | None]]) -> tuple[str, str | None]:
     """A placeholder's value with its own placeholders resolved: commons-text's StringSubstitutor
     substitutes a replaced value again ("Variable replacement works in a recursive way ... Cyclic
     replacements are detected and will cause an exception to be thrown", its javadoc; Dropwizard's
     EnvironmentVariableSubstitutor keeps that default). (text, the name of a variable in it that only
-    the deployment sets, or None)."""
+    the deployment sets, or None). Each variable is resolved once (`memo`), every placeholder costs the
+    budget at least one unit, and nesting is bounded: values that multiply each other, even empty ones,
+    stop at the bound (found by an attack)."""
     if "${" not in value:
         return value, None
+    if len(chain) > MAX_NESTING:
+        raise SubstitutionTooLarge(f"nests placeholders in values more than {MAX_NESTING} deep")
     pieces: list[str] = []
     last = 0
     for match in _placeholders(value):
         pieces.append(value[last:match.start])
         last = match.end
+        budget[0] -= 1
         if match.escaped:
             pieces.append(match.text(value)[1:])
             continue
@@ -333,8 +341,13 @@ def _resolved(value: str, env: Mapping[str, Variable], chain: tuple[str, ...], b
         variable = env.get(match.name)
         if (variable is None and match.default is None) or (variable is not None and variable.origin.kind == "unset"):
             return value, match.name
-        inner, unset = _resolved(variable.value if variable is not None else str(match.default), env,
-                                 (*chain, match.name), budget)
+        if variable is not None and match.name in memo:
+            inner, unset = memo[match.name]
+        else:
+            inner, unset = _resolved(variable.value if variable is not None else str(match.default), env,
+                                     (*chain, match.name), budget, memo)
+            if variable is not None:
+                memo[match.name] = (inner, unset)
         budget[0] -= len(inner)
         if budget[0] < 0:
             raise SubstitutionTooLarge(f"grows past {MAX_SUBSTITUTED // (1024 * 1024)} MiB once its placeholders "
@@ -362,6 +375,7 @@ def substitute(text: str, env: Mapping[str, Variable]) -> tuple[str, list[Substi
         line += piece.count("\n")
 
     budget = [MAX_SUBSTITUTED]  # characters the values' own placeholders may add, all told
+    memo: dict[str, tuple[str, str | None]] = {}  # a variable's value, resolved once
     for match in _placeholders(text):
         size += match.start - last + sum(len(v.value) for v in (env.get(match.name),) if v)
         if size > MAX_SUBSTITUTED:
@@ -378,7 +392,8 @@ def substitute(text: str, env: Mapping[str, Variable]) -> tuple[str, list[Substi
             put(match.text(text), False)
         elif variable is not None or default is not None:
             origin = variable.origin if variable is not None else Origin("default")
-            value, unset = _resolved(variable.value if variable is not None else str(default), env, (name,), budget)
+            value, unset = _resolved(variable.value if variable is not None else str(default), env, (name,), budget,
+                                     memo)
             if unset is not None:  # it names a variable only the deployment sets: so is this one
                 used.append(Substitution(name, line, Origin("unset", origin.file, origin.line)))
                 put(match.text(text), False)

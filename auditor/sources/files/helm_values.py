@@ -67,17 +67,74 @@ def _embedded() -> tuple[dict[str, dict[str, Any]], tuple[dict[str, Any], ...]]:
     return document["releases"], tuple(document["variants"])
 
 
-_PINNED = re.compile(r"^\s*(?P<op>\^|~>?|>=|=)?\s*v?(?P<major>\d+)(?:\.(?P<minor>\d+|[x*]))?(?:\.(?P<patch>\d+|[x*]))?")
+_READABLE = re.compile(r"[\w.*^~<>=!|, -]{0,60}")
+_PART = r"(?:\d{1,9}|[xX*])"
+_COMPARATOR = re.compile(rf"(?P<op>\^|~>?|>=|<=|!=|>|<|=)?\s*v?(?P<major>{_PART})(?:\.(?P<minor>{_PART}))?"
+                         rf"(?:\.(?P<patch>{_PART}))?(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?")
+_HYPHEN = re.compile(rf"(v?{_PART}(?:\.{_PART}){{0,2}})\s+-\s+(v?{_PART}(?:\.{_PART}){{0,2}})")
+Version = tuple[int, int, int]
 
 
-_READABLE = re.compile(r"[\w.*^~<>=, -]{0,40}")
-_UPPER = re.compile(r"(?P<op><=?)\s*v?(?P<version>\d+\.\d+\.\d+)")
+def _comparator(match: re.Match[str]) -> Callable[[Version], bool]:
+    """One comparator of a Masterminds semver constraint (github.com/Masterminds/semver, which Helm uses
+    for `dependencies[].version`): `=`, `!=`, `>`, `<`, `>=`, `<=`; `~1.2.3` (>=1.2.3 <1.3.0), `~1`
+    (>=1 <2); `^1.2.3` (>=1.2.3 <2), `^0.2.3` (>=0.2.3 <0.3.0), `^0.0.3` (>=0.0.3 <0.0.4); `1.2.x`, `1.2`
+    and `*` wildcards."""
+    op = match["op"] or "="
+    parts = [match["major"], match["minor"], match["patch"]]
+    given = [p for p in parts if p is not None and p.isdigit()]
+    wild = len(given) < 3
+    lowest = tuple(int(p) for p in given) + (0,) * (3 - len(given))
+    low: Version = (lowest[0], lowest[1], lowest[2])
+    if not given:
+        return lambda v: op not in ("!=", "<", ">")  # `*`, `x`: any release
+    if wild and op in ("=", "!="):  # 1.2.x: >=1.2.0 <1.3.0
+        top = (low[0] + 1, 0, 0) if len(given) == 1 else (low[0], low[1] + 1, 0)
+        return (lambda v: low <= v < top) if op == "=" else (lambda v: not low <= v < top)
+    if op.startswith("~"):
+        top = (low[0] + 1, 0, 0) if len(given) == 1 else (low[0], low[1] + 1, 0)
+        return lambda v: low <= v < top
+    if op == "^":
+        top = ((low[0] + 1, 0, 0) if low[0] > 0 or len(given) == 1 else
+               (0, low[1] + 1, 0) if low[1] > 0 or len(given) == 2 else (0, 0, low[2] + 1))
+        return lambda v: low <= v < top
+    if op == "<=" and wild:  # <=1.2 allows every 1.2.x
+        top = (low[0] + 1, 0, 0) if len(given) == 1 else (low[0], low[1] + 1, 0)
+        return lambda v: v < top
+    if op == ">" and wild:  # >1.2 is past every 1.2.x
+        top = (low[0] + 1, 0, 0) if len(given) == 1 else (low[0], low[1] + 1, 0)
+        return lambda v: v >= top
+    return {"=": lambda v: v == low, "!=": lambda v: v != low, ">": lambda v: v > low, "<": lambda v: v < low,
+            ">=": lambda v: v >= low, "<=": lambda v: v <= low}[op]
+
+
+def _constraint(text: str) -> Callable[[Version], bool] | None:
+    """A whole constraint: `||` between alternatives, comparators in one joined by spaces or commas, a
+    hyphen range `1.2 - 1.4.5` (>=1.2 <=1.4.5). None when any of it is not read."""
+    alternatives: list[list[Callable[[Version], bool]]] = []
+    for alternative in text.split("||"):
+        alternative = _HYPHEN.sub(r">=\1 <=\2", alternative.strip())
+        checks, at = [], 0
+        while at < len(alternative):
+            if alternative[at] in " ,":
+                at += 1
+                continue
+            match = _COMPARATOR.match(alternative, at)
+            if match is None or match.end() == at:
+                return None
+            checks.append(_comparator(match))
+            at = match.end()
+        if not checks:
+            return None
+        alternatives.append(checks)
+    return lambda v: any(all(check(v) for check in checks) for checks in alternatives)
 
 
 def chart_for(pinned: object) -> Chart:
-    """The embedded release a pin selects, as `helm` resolves it (the newest release the constraint allows:
-    Helm's "Chart dependencies" and Masterminds semver's `~`, `^`, `x` ranges); an exact version not
-    embedded, or none, takes the nearest or the newest embedded, and says so."""
+    """The embedded release a pin selects, as Helm resolves it: the newest release the constraint allows
+    (Helm's "Chart dependencies": a version or a Masterminds semver range). An exact version that is not
+    embedded takes the nearest release before it, and none, or one not read, the newest embedded; the
+    reason says which."""
     releases, variants = _embedded()
     ordered = sorted(releases, key=_version)
     newest = ordered[-1]
@@ -86,42 +143,34 @@ def chart_for(pinned: object) -> Chart:
         return Chart(release, variants[releases[release]["variant"]], why)
 
     text = "" if pinned is None else str(pinned).strip()
-    match = _PINNED.match(text)
-    if text in ("*", "x", "X", ">=0.0.0"):
-        return chosen(newest, f"chart openmetadata {text} pinned: the defaults of openmetadata-{newest}, the newest "
+    shown = text if _READABLE.fullmatch(text) else repr(text[:40])  # the repository's text goes into reports
+    if not text:
+        return chosen(newest, f"no chart version pinned: the defaults of chart openmetadata-{newest}, the newest "
                               "omaudit embeds")
-    if not _READABLE.fullmatch(text):  # the repository's own text goes into every report: shown only if plain
-        text = repr(text[:40])
-    if not text or match is None:
-        said = "no chart version pinned" if not text else f"chart version {text} is not one omaudit reads"
-        return chosen(newest, f"{said}: the defaults of chart openmetadata-{newest}, the newest omaudit embeds")
-    op, major, minor, patch = match["op"] or "", int(match["major"]), match["minor"], match["patch"]
-    exact = op in ("", "=") and minor is not None and minor.isdigit() and patch is not None and patch.isdigit()
-    if exact and text.lstrip("=v ") in releases:
-        return chosen(text.lstrip("=v "), f"chart openmetadata-{text.lstrip('=v ')} pinned")
-    floor = (major, int(minor) if minor and minor.isdigit() else 0, int(patch) if patch and patch.isdigit() else 0)
-    if exact:
-        below = [r for r in ordered if _version(r) <= floor]
+    exact = re.fullmatch(r"=?\s*v?(\d{1,9})\.(\d{1,9})\.(\d{1,9})", text)
+    if exact is not None:
+        version = ".".join(str(int(p)) for p in exact.groups())
+        if version in releases:
+            return chosen(version, f"chart openmetadata-{version} pinned")
+        below = [r for r in ordered if _version(r) <= _version(version)]
         release = below[-1] if below else ordered[0]
-        return chosen(release, f"chart openmetadata {text} pinned, which omaudit does not embed: the defaults of "
-                               f"openmetadata-{release}, the nearest release before it")
-    if op == ">=":
-        allowed = [r for r in ordered if _version(r) >= floor]
-    elif op == "^":
-        allowed = [r for r in ordered if _version(r) >= floor and _version(r)[0] == major]
-    elif minor is None or not minor.isdigit():
-        allowed = [r for r in ordered if _version(r)[0] == major]
-    else:
-        allowed = [r for r in ordered if _version(r) >= floor and _version(r)[:2] == (major, int(minor))]
-    upper = _UPPER.search(text[match.end():])
-    if upper is not None:  # `>=1.4.0 <1.6.0`: a range with an upper bound
-        bound = _version(upper["version"])
-        allowed = [r for r in allowed if _version(r) < bound or (upper["op"] == "<=" and _version(r) == bound)]
+        return chosen(release, f"chart openmetadata {shown} pinned, which omaudit does not embed: the defaults of "
+                               f"openmetadata-{release}, the nearest release {'before' if below else 'after'} it")
+    allows = _constraint(text) if len(text) <= 200 else None
+    if allows is None:
+        return chosen(newest, f"chart version {shown} is not one omaudit reads: the defaults of chart "
+                              f"openmetadata-{newest}, the newest omaudit embeds")
+    allowed = [r for r in ordered if allows(_version3(r))]
     if not allowed:
-        return chosen(newest, f"chart openmetadata {text} pinned, which no embedded release satisfies: the "
+        return chosen(newest, f"chart openmetadata {shown} pinned, which no embedded release satisfies: the "
                               f"defaults of openmetadata-{newest}, the newest omaudit embeds")
-    return chosen(allowed[-1], f"chart openmetadata {text} pinned: the defaults of openmetadata-{allowed[-1]}, the "
+    return chosen(allowed[-1], f"chart openmetadata {shown} pinned: the defaults of openmetadata-{allowed[-1]}, the "
                                "newest release it allows that omaudit embeds")
+
+
+def _version3(text: str) -> Version:
+    major, minor, patch = (int(p) for p in text.split("."))
+    return major, minor, patch
 
 
 # The variable is absent when secretRef is empty, and the server then uses its own default value
@@ -236,24 +285,29 @@ def _chart_beside(values: Path, root: Path) -> tuple[object, str | None, list[st
     """The chart version a Chart.yaml beside the values pins, and the key the openmetadata chart's values
     sit under: the chart itself (`name: openmetadata`, its `version`), or an umbrella chart whose
     `dependencies` name it (Helm docs, "Charts" / "Chart dependencies": a subchart's values go under its
-    name or alias). (None, None, []) when there is no Chart.yaml."""
-    for name in ("Chart.yaml", "Chart.yml"):
-        path = values.parent / name
-        if path.is_file():
-            break
-    else:
+    name or alias; Helm reads `Chart.yaml` only). (None, None, []) when there is none."""
+    path = values.parent / "Chart.yaml"
+    if not path.is_file():
         return None, None, []
     rel = relative(path, root)
+    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        raise InputError(f"Helm chart metadata {rel} links outside the scanned folder: not read")
     docs = read_yaml(path, root, "Helm chart metadata")
     chart = docs[0].value if docs else None
     if not isinstance(chart, dict):
         raise InputError(f"Helm chart metadata {rel} is not a YAML mapping")
     if chart.get("name") == "openmetadata":
         return chart.get("version"), None, []
-    for entry in chart.get("dependencies") or []:
-        if isinstance(entry, dict) and entry.get("name") == "openmetadata":
-            alias = entry.get("alias")
-            return entry.get("version"), alias if isinstance(alias, str) and alias else "openmetadata", []
+    dependencies = chart.get("dependencies") or []
+    if not isinstance(dependencies, list):
+        raise InputError(f"Helm chart metadata {rel}: dependencies is not a list (Helm refuses it)")
+    ours = [entry for entry in dependencies if isinstance(entry, dict) and entry.get("name") == "openmetadata"]
+    if len(ours) > 1:  # which one is deployed (`condition:`, `tags:`) is decided at install: never judge one
+        raise InputError(f"Helm chart metadata {rel} depends on the openmetadata chart {len(ours)} times: judge each "
+                         "release's values on its own (--helm-values), as omaudit cannot tell which is installed")
+    if ours:
+        alias = ours[0].get("alias")
+        return ours[0].get("version"), alias if isinstance(alias, str) and alias else "openmetadata", []
     return None, None, [f"{rel}: not the openmetadata chart and no dependency on it; the values beside it are "
                         "judged as the openmetadata chart's own"]
 

@@ -84,9 +84,12 @@ def image_file(image: object) -> ImageFile:
     text = str(image).strip() if isinstance(image, str) else ""
     name = text.split("@", 1)[0]
     tag = name.rsplit(":", 1)[1] if ":" in name.rsplit("/", 1)[-1] else ""
-    match = _TAG.match(tag)
+    # A digest decides what runs, whatever the tag beside it says (Docker: "Pull an image by digest"; the
+    # kubelet likewise): `server:1.1.1@sha256:...` must not choose the older file (found by an attack).
+    match = _TAG.match(tag) if "@" not in text else None
     if match is None:
-        shown = "no image" if not text else f"image tag {tag!r}" if tag else "an image without a tag"
+        shown = ("no image" if not text else "an image pinned by digest" if "@" in text else
+                 f"image tag {tag[:40]!r}" if tag else "an image without a tag")
         _, path, label = IMAGE_FILES[-1]
         return ImageFile(path, label, f"{shown} names no release: judged with {label}, the newest omaudit embeds")
     release = (int(match[1]), int(match[2]))

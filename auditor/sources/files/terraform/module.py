@@ -34,9 +34,11 @@ from auditor.sources.files.terraform.evaluate import (
     Scope,
     Unresolved,
     Written,
+    as_operator,
     evaluate,
     references,
     start_budget,
+    tainted,
     unresolved_in,
 )
 from auditor.sources.files.terraform.syntax import (
@@ -49,6 +51,7 @@ from auditor.sources.files.terraform.syntax import (
     Name,
     ObjectExpr,
     Template,
+    TupleExpr,
     parse_file,
     parse_json_file,
 )
@@ -169,6 +172,7 @@ def variable_values(folder: Path, root: Path, var_files: Sequence[Path]) -> tupl
             values[name] = located(attribute, relative(path, root), Scope({}))  # tfvars: literal values only
             if path in var_files:  # the operator's own values (secret tfvars): never shown, wherever routed
                 _register_strings(values[name], 12)  # not shorter ones: enum words (OPTIONAL) would vanish
+                values[name] = as_operator(values[name], 12)  # and nothing is computed from them (Operator)
     return values, [relative(p, root) for p in files]
 
 
@@ -262,9 +266,12 @@ class Instance:
             name = block.labels[0]
             if name in given:
                 out[name] = _typed(given[name], block)
+                if tainted(given[name]):  # the operator's (--var-file): still after its conversion
+                    out[name] = as_operator(out[name], 12)
                 sensitive = block.attributes.get("sensitive")
                 if sensitive is not None and isinstance(sensitive.expr, Lit) and sensitive.expr.value is True:
                     _register_strings(out[name])  # `sensitive = true`: never shown, wherever it is routed
+                    out[name] = as_operator(out[name])
             elif "default" in block.attributes:
                 out[name] = _typed(located(block.attributes["default"], block.file, Scope({})), block)
             else:
@@ -420,7 +427,10 @@ class Instance:
         keys = self._instance_keys(block, address)
         if isinstance(keys, Unresolved):
             return Unresolved(f"{address}: how many instances it has is unknown ({keys.why})")
-        objects = [(extra, Written(address + key, _body(block, self.scope(extra)))) for key, extra in keys]
+        ignored = _ignored_changes(block)
+        objects = [(extra, Written(address + key, {k: v for k, v in _body(block, self.scope(extra)).items()
+                                                   if k not in ignored and "all" not in ignored}))
+                   for key, extra in keys]
         if "count" in block.attributes:
             return [written for _, written in objects]
         if "for_each" in block.attributes:
@@ -465,6 +475,25 @@ class Instance:
             self.loader.out.resources.append(Resource(
                 f"{address}{key}", kind, values, {**refs, "configured": configured}, unknown,
                 Location(block.file, block.line), _written(block)))
+
+
+def _ignored_changes(block: Block) -> set[str]:
+    """`lifecycle { ignore_changes = [...] }`: those arguments keep what the state holds, so what the block
+    writes is not what the plan knows ("all": none of them is)."""
+    names: set[str] = set()
+    for lifecycle in (b for b in block.blocks if b.type == "lifecycle"):
+        given = lifecycle.attributes.get("ignore_changes")
+        items = given.expr.items if given is not None and isinstance(given.expr, TupleExpr) else (
+            (given.expr,) if given is not None else ())
+        for item in items:
+            root = item
+            while not isinstance(root, Name) and hasattr(root, "obj"):
+                root = root.obj
+            if isinstance(root, Name):
+                names.add(root.name)
+            elif isinstance(root, Lit) and isinstance(root.value, str):
+                names.add(root.value)
+    return names
 
 
 def _nested(block: Block, name: str) -> list[Block]:
