@@ -136,7 +136,8 @@ def lab_factory(moto_endpoint: str) -> Iterator[Any]:
 
     def start(name: str) -> LabServer:
         """A scenario by name; `scenario@release` serves it as that release profile does."""
-        from auditor.lab.releases import RELEASES, on_release
+        from auditor.lab.releases import RELEASES
+        from auditor.lab.scenarios import on_release
 
         scenario_name, _, release = name.partition("@")
         scenario = SCENARIOS[scenario_name]

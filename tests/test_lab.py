@@ -12,8 +12,8 @@ import pytest
 import requests
 
 from auditor.facts.om_defaults import DEFAULT_ADMIN_TOKEN
-from auditor.lab.releases import RELEASES, on_release
-from auditor.lab.scenarios import SCENARIOS
+from auditor.lab.releases import RELEASES
+from auditor.lab.scenarios import SCENARIOS, on_release
 from auditor.lab.server import LabServer
 from tests.conftest import DATA
 

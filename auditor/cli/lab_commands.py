@@ -57,8 +57,8 @@ def lab_serve(scenario: Annotated[str, typer.Option("--scenario", help="Scenario
     import json
 
     from auditor.lab.hostile import HostileServer
-    from auditor.lab.releases import RELEASES, on_release
-    from auditor.lab.scenarios import SCENARIOS
+    from auditor.lab.releases import RELEASES
+    from auditor.lab.scenarios import SCENARIOS, on_release
     from auditor.lab.server import LabServer
 
     names = [*SCENARIOS, "hostile"]

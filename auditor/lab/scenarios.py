@@ -11,6 +11,7 @@ from typing import Any
 
 from auditor.facts import om_defaults
 from auditor.lab.cognito import HARDENED, WALKTHROUGH, CognitoSeed
+from auditor.lab.releases import RECENT, RELEASES, Release
 
 JWT_CLAIMS = ["email", "preferred_username", "sub"]  # conf/openmetadata.yaml default
 
@@ -25,8 +26,6 @@ class LabUser:
     deleted: bool = False  # soft-deleted: 404 by name unless include=all (UserResource.getByName)
 
 
-# GET /users/auth-mechanism/{bot} after UserResource.revokeToken (research point 5).
-REVOKED_AUTH_MECHANISM: dict[str, Any] = {"authType": "JWT", "config": {"JWTToken": ""}}
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,6 @@ class Scenario:
     name: str
     description: str
     version: str
-    legacy_paths: bool
     auth: dict[str, Any]
     authorizer: dict[str, Any]
     default_key: bool
@@ -53,27 +51,14 @@ class Scenario:
     max_login_fail_attempts: int = 3
     access_block_time: int = 30  # recent SettingsCache seed (SECURITY-SURFACE.md 4.5); older 600
     anonymous_access: bool = False  # NoopFilter
-    substring_exclusions: bool = False  # <=1.2 JwtFilter: contains() matching (CVE-2024-28255)
     cognito: CognitoSeed | None = None  # seeded into moto; OM's authority and clientId then point there
-    # GET /users/loggedInUser: recent UserRepository.getLoggedInUserByNameAndEmail matches name AND email
-    # (400 "Account already exists..." / 404 "Cannot find user with provided name and email"); <=1.2 by name.
-    logged_in_by_name_and_email: bool = True
-    # A token whose kid no trusted key has: older MultiUrlJwkProvider wraps SigningKeyNotFoundException in
-    # UnhandledServerException (500); the newest answers 401 "Token signing key not found ...".
-    unknown_kid_status: int = 500
+    release: Release = RECENT  # how the server answers (auditor.lab.releases: each behaviour declared there)
     # authenticationConfiguration.oidcConfiguration as GET /system/security/config serves it; None: the
     # conf/openmetadata.yaml defaults (OIDC_CALLBACK http://localhost:8585/callback, disablePkce true).
     oidc: dict[str, Any] | None = None
-    auth_login: bool = True  # POST /api/v1/auth/login exists (recent releases)
-    security_config: bool = True  # GET /api/v1/system/security/config exists
-    email_first: bool = False  # the newest JwtFilter resolves users by the e-mail claim
     # conf/openmetadata.yaml authorizerConfiguration.adminPrincipals (AUTHORIZER_ADMIN_PRINCIPALS); None: the
     # names of the admin users. UserUtil.addUsers runs over these names at every start (see started_users).
     admin_principals: tuple[str, ...] | None = None
-    # How UserUtil.createOrUpdateUser treats a listed name that exists: "admins" (recent: a non-bot admin
-    # gets e-mail <name>@<principalDomain>) or "promotions" (older: only a non-admin is promoted and
-    # rewritten; an existing admin keeps its e-mail). Source: research point 7.
-    admin_email_rewrite: str = "admins"
     # authenticationConfiguration.publicKeyUrls as configured (AUTHENTICATION_PUBLIC_KEYS), served whole to
     # an admin by /system/security/config: the pool's JWKS (Cognito scenarios) and OpenMetadata's own, as
     # the Cognito guide lists them, then these.
@@ -137,9 +122,9 @@ def started_users(scenario: Scenario) -> tuple[LabUser, ...]:
     out = []
     for user in scenario.users:
         if user.name in listed and not user.deleted and not user.is_bot:
-            if scenario.admin_email_rewrite == "admins" and user.is_admin:
+            if scenario.release.admin_email_rewrite == "admins" and user.is_admin:
                 user = replace(user, email=f"{user.name}@{domain}")
-            elif scenario.admin_email_rewrite == "promotions" and not user.is_admin:
+            elif scenario.release.admin_email_rewrite == "promotions" and not user.is_admin:
                 user = replace(user, email=f"{user.name}@{domain}", is_admin=True)
         out.append(user)
     return tuple(out)
@@ -168,7 +153,7 @@ def _guide_leftovers(name: str, description: str, cognito: CognitoSeed, extra_pu
                      ) -> Scenario:
     """OpenMetadata configured from the Cognito guide's examples: localhost callback, admin and key kept."""
     return Scenario(extra_public_keys=extra_public_keys,
-        name=name, description=description, version="1.12.6", legacy_paths=False,
+        name=name, description=description, version="1.12.6",
         auth=_recent_auth("aws-cognito", self_signup=True, client_id=LAB_CLIENT_PLACEHOLDER,
                           authority=LAB_POOL_PLACEHOLDER, callback="http://localhost:8585/callback"),
         authorizer=recent_authorizer("example.com"),
@@ -199,7 +184,7 @@ def _injected() -> Scenario:
                         authority=LAB_POOL_PLACEHOLDER, callback="http://localhost:8585/callback?x=" + INJECTION)
     return Scenario(
         name="injection", description="A hostile server whose every echoed string carries terminal escapes and "
-        "Markdown/HTML injections.", version="1.2.3-" + INJECTION, legacy_paths=False, auth=auth,
+        "Markdown/HTML injections.", version="1.2.3-" + INJECTION, auth=auth,
         authorizer={"principalDomain": "example.com", "adminPrincipals": ["admin", "ops" + INJECTION],
                     "useRolesFromProvider": False},
         default_key=True, key_id=om_defaults.DEFAULT_KEY_ID,
@@ -229,7 +214,7 @@ def _confidential_helm() -> Scenario:
                            authority=LAB_POOL_PLACEHOLDER, callback=""), "clientType": "confidential"}
     return Scenario(
         name="confidential-helm", description="A confidential Cognito client left at the Helm chart's OIDC "
-        "defaults: an http callback on the chart's service name, PKCE off.", version="1.12.6", legacy_paths=False,
+        "defaults: an http callback on the chart's service name, PKCE off.", version="1.12.6",
         auth=auth, authorizer=recent_authorizer("example.com"), default_key=False,
         key_id="0b7d6c1e-2f3a-4b5c-8d9e-aa11bb22cc33", users=(LabUser("secops", "secops@example.com", is_admin=True),),
         bots=tuple(LabBot(b, token_expiry="30") for b in SYSTEM_BOTS), admin_token_user="secops",
@@ -243,7 +228,6 @@ SCENARIOS: dict[str, Scenario] = {
             name="insecure-defaults",
             description="A fresh quickstart: basic auth, admin/admin, the shipped key, self-signup on.",
             version="2.0.7",
-            legacy_paths=False,
             auth=_recent_auth("basic", self_signup=True),
             authorizer=recent_authorizer("open-metadata.org"),
             default_key=True,
@@ -266,7 +250,6 @@ SCENARIOS: dict[str, Scenario] = {
             version="1.2.3",
             # The 1.x line serves /api/v1/system/*: conf/openmetadata.yaml ~1.0 already names
             # /api/v1/system/config/jwks; /api/v1/version and /api/v1/config/* are <= 0.13 (research point 10).
-            legacy_paths=False,
             # 1.x javax era: the YAML authenticationConfiguration is returned unmodified (3.4).
             auth={"provider": "basic", "providerName": "", "clientType": "public", "responseType": "id_token",
                   "publicKeyUrls": ["http://localhost:8585/api/v1/config/jwks"], "tokenValidationAlgorithm": "RS256",
@@ -285,16 +268,12 @@ SCENARIOS: dict[str, Scenario] = {
             bots=(LabBot("ingestion-bot"),),
             admin_token_user="admin",
             access_block_time=600,
-            substring_exclusions=True,
-            logged_in_by_name_and_email=False,
-            auth_login=False,
-            security_config=False,
+            release=RELEASES["1.2"],
         ),
         Scenario(
             name="hardened",
             description="Everything right: Cognito SSO, https callback, admin deleted, own key, expiring bots.",
             version="2.0.7",
-            legacy_paths=False,
             auth=_recent_auth("aws-cognito", self_signup=False, client_id=LAB_CLIENT_PLACEHOLDER,
                               authority=LAB_POOL_PLACEHOLDER, callback="https://openmetadata.example.com/callback"),
             authorizer=recent_authorizer("example.com"),
@@ -312,7 +291,6 @@ SCENARIOS: dict[str, Scenario] = {
             description="Basic auth half hardened: the principal domain changed and admin dropped from the admin "
                         "principals, but the account kept, with its first-start e-mail and the shipped password.",
             version="2.0.7",
-            legacy_paths=False,
             auth=_recent_auth("basic", self_signup=False),
             authorizer=recent_authorizer("example.com"),
             default_key=False,
@@ -327,3 +305,40 @@ SCENARIOS: dict[str, Scenario] = {
         _confidential_helm(),
     )
 }
+
+
+def on_release(scenario: Scenario, release: Release) -> Scenario:
+    """The scenario as a server of `release` serves it."""
+    authorizer = scenario.authorizer
+    if release.authorizer_whole and "className" not in authorizer:
+        # useRolesFromProvider arrived about 1.3 (research point 1): the old block has no such key.
+        authorizer = {k: v for k, v in yaml_authorizer(scenario).items() if k != "useRolesFromProvider"}
+    elif not release.authorizer_whole and "className" in authorizer:
+        authorizer = recent_authorizer(str(authorizer.get("principalDomain", "open-metadata.org")))
+    users = scenario.users
+    if release.shipped_principal_domain != om_defaults.DEFAULT_PRINCIPAL_DOMAIN:
+        users, authorizer = _first_started_on(release.shipped_principal_domain, users, authorizer)
+    auth = dict(scenario.auth)
+    if not release.auth_whitelisted:
+        for key in ("jwtPrincipalClaimsMapping", "enableAutoRedirect"):
+            auth.pop(key, None)
+        # the YAML block whole: the configured list (the lab's state fills it in), never the schema's []
+        auth["publicKeyUrls"] = auth.get("publicKeyUrls") or ["http://localhost:8585/api/v1/system/config/jwks"]
+    elif release.persisted_public_keys:
+        auth["publicKeyUrls"] = ["http://localhost:8585/api/v1/system/config/jwks"]
+    elif "publicKeyUrls" in auth:
+        auth["publicKeyUrls"] = []  # a fresh AuthenticationConfiguration: the schema's default (#29597)
+    return replace(scenario, name=f"{scenario.name}@{release.name}", version=release.version, release=release,
+                   authorizer=authorizer, auth=auth, access_block_time=release.access_block_time, users=users)
+
+
+def _first_started_on(domain: str, users: tuple[LabUser, ...], authorizer: dict[str, Any],
+                      ) -> tuple[tuple[LabUser, ...], dict[str, Any]]:
+    """A deployment first started on a release whose YAML shipped `domain`: the addresses and the
+    principalDomain that kept the shipped default carry that release's spelling instead."""
+    shipped = "@" + om_defaults.DEFAULT_PRINCIPAL_DOMAIN
+    moved = tuple(replace(u, email=u.email[: -len(shipped)] + "@" + domain)
+                  if u.email.endswith(shipped) else u for u in users)
+    if authorizer.get("principalDomain") == om_defaults.DEFAULT_PRINCIPAL_DOMAIN:
+        authorizer = {**authorizer, "principalDomain": domain}
+    return moved, authorizer
