@@ -154,3 +154,32 @@ def test_dependencies_that_are_not_a_list_are_one_line_and_exit_2(dependencies: 
     code, stderr = _scan_code(tmp_path, "openmetadata:\n  config: {}\n",
                               f"apiVersion: v2\nname: x\nversion: 0.1.0\ndependencies: {dependencies}\n")
     assert code == 2 and "dependencies is not a list" in stderr and "Traceback" not in stderr
+
+
+def test_what_follows_a_wildcard_is_ignored_as_masterminds_ignores_it() -> None:
+    """An attack: `0.0.52 || 1.x.99` read 99 as a minor version, so only 0.0.52 matched."""
+    assert chart_for("0.0.52 || 1.x.99").release == "1.13.1"
+
+
+@pytest.mark.parametrize(("extra", "expected"), [
+    # A vendored archive is what `helm install` installs, whatever the range says (an attack pinned 0.0.52
+    # and vendored 1.13.1, whose default Fernet key FAILs).
+    ({"charts/openmetadata-1.13.1.tgz": "not read"}, "FAIL"),
+    # Chart.lock is what `helm dependency build` fetches.
+    ({"Chart.lock": "dependencies:\n- name: openmetadata\n  repository: https://helm.open-metadata.org/\n"
+                    "  version: 1.13.1\n"}, "FAIL"),
+    ({}, "PASS"),  # the pin alone: 0.0.52 passes the key by secretRef
+])
+def test_a_vendored_or_locked_chart_decides_the_release(extra: dict[str, str], expected: str, tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    (tree / "charts").mkdir(parents=True)
+    for name, text in extra.items():
+        (tree / name).write_text(text)
+    (tree / "values.yaml").write_text("openmetadata:\n  global:\n    authentication:\n      provider: google\n"
+                                      "  openmetadata:\n    config:\n      authentication:\n        provider: google\n")
+    (tree / "Chart.yaml").write_text(UMBRELLA.format(version="0.0.52", alias=""))
+    out = tmp_path / "out"
+    result = run_cli_in_process("scan", "--helm-values", str(tree / "values.yaml"), "--format", "json",
+                                "--output-dir", str(out), cwd=ROOT)
+    assert result.code == 1, result.stderr  # other defaults of both releases FAIL (admin, key files, sign-up)
+    assert _finding(json.loads((out / "report.json").read_text()), "OMA501")["status"] == expected

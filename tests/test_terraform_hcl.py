@@ -932,10 +932,14 @@ resource "aws_ssm_parameter" "b" {
     assert verdict == "SKIPPED" and "refers to itself" in message
 
 
-SECRET = "CISECRET-hunter2-XYZ"  # the operator's, in a --var-file: a CI secret
+SECRET = "CISECRET-hunter2-XYZ"  # the operator's, in a --var-file outside the checkout: a CI secret
 LEAK = '''
 variable "db_password" {
   type = string
+}
+
+variable "pin" {
+  type = number
 }
 
 variable "env" {
@@ -947,11 +951,16 @@ resource "aws_ssm_parameter" "p" {
   type  = "SecureString"
   value = var.db_password
 }
+
+resource "null_resource" "n" {
+  for_each = toset([var.db_password])
+}
 '''
+TEMPLATE_PIECE = "${substr(s, 0, 3)}"
 
 
 @pytest.mark.parametrize("callback", [
-    # The attack: the secret in 3-character pieces, shorter than any masking catches.
+    # The first attack: the secret in 3-character pieces, shorter than any masking catches.
     "[for i in range(7) : \"http://localhost:8585/p${i}-${substr(aws_ssm_parameter.p.value, i * 3, 3)}\"]",
     '["http://localhost:8585/${substr(var.db_password, 0, 3)}",'
     ' "http://localhost:8585/${substr(var.db_password, 3, 3)}"]',
@@ -959,32 +968,41 @@ resource "aws_ssm_parameter" "p" {
     # One bit at a time: a comparison, a lookup keyed by it, a condition.
     '[var.db_password == "CISECRET-hunter2-XYZ" ? "http://localhost:8585/yes" : "https://no.example.com/cb"]',
     '[{ "CISECRET-hunter2-XYZ" = "http://localhost:8585/yes" }[var.db_password]]',
+    # The second attack, on a taint kept with the value: an object key, a template file, a for_each key,
+    # a number.
+    '["http://localhost:8585/${substr(keys({ (var.db_password) = 1 })[0], 0, 3)}"]',
+    '["http://localhost:8585/${substr(templatefile("${path.module}/t.tpl", { s = var.db_password }), 0, 3)}"]',
+    '["http://localhost:8585/${substr(keys(null_resource.n)[0], 0, 3)}"]',
+    '["http://localhost:8585/${floor(var.pin / 1000)}"]',
 ])
 def test_no_part_of_an_operator_s_var_file_value_is_computed(callback: str, tmp_path: Path) -> None:
     client = CLIENT.replace('[format("https://%s/callback", var.host)]', callback)
-    tree = _tree(tmp_path / "tf", {"main.tf": POOL, "variables.tf": VARIABLES, "client.tf": client, "leak.tf": LEAK})
-    secrets = tmp_path / "secret.tfvars"
-    secrets.write_text(f'db_password = "{SECRET}"\nenv = "prod"\n')
+    tree = _tree(tmp_path / "tf", {"main.tf": POOL, "variables.tf": VARIABLES, "client.tf": client, "leak.tf": LEAK,
+                                   "t.tpl": "${s}"})
+    secrets = tmp_path.parent / f"{tmp_path.name}-secret.tfvars"  # outside the scanned folder
+    secrets.write_text(f'db_password = "{SECRET}"\npin = 123456789\nenv = "prod"\n')
     out = tmp_path / "out"
     result = run_cli_in_process("scan", "--terraform", str(tree), "--var-file", str(secrets), "-f",
                                 "json,sarif,markdown,html,csv,junit,table", "-o", str(out), cwd=tmp_path)
     report = json.loads((out / "report.json").read_text())
     status, message = _verdict(report, "OMA301")
-    assert (status, "given in a --var-file or held by a sensitive variable" in message) == ("SKIPPED", True)
+    # Unknown, for the withheld value's reason or for one it causes further on (a template left unrendered,
+    # a for_each over an unknown set, an unknown number): never judged from the value.
+    assert status == "SKIPPED", message
     written = result.stdout + result.stderr + "".join(p.read_text() for p in out.iterdir())
     # The pieces where the attack puts them (bare 3-letter pieces such as "CIS" occur in rule documentation).
-    for piece in ("p0-CIS", "8585/CIS", "8585/ECR", "_hunter", "hunter2", "_XYZ", "8585/yes"):
+    for piece in ("p0-CIS", "8585/CIS", "8585/ECR", "_hunter", "hunter2", "_XYZ", "8585/yes", "8585/123"):
         assert piece not in written, piece
 
 
-def test_a_short_var_file_value_still_decides_a_condition(tmp_path: Path) -> None:
-    """Enum words (`prod`, `ON`) are not marked: a condition on them is judged as before."""
+def test_a_var_file_in_the_repository_is_read_as_repository_content(tmp_path: Path) -> None:
+    """A --var-file inside the scanned folder is the repository's: evaluated, conditions decided."""
     client = CLIENT.replace('[format("https://%s/callback", var.host)]',
                             '[var.env == "prod" ? "http://localhost:8585/callback" : "https://ok.example.com/cb"]')
     tree = _tree(tmp_path / "tf", {"main.tf": POOL, "variables.tf": VARIABLES, "client.tf": client, "leak.tf": LEAK})
-    secrets = tmp_path / "secret.tfvars"
-    secrets.write_text(f'db_password = "{SECRET}"\nenv = "prod"\n')
-    _code, report, _ = _scan(tmp_path, "--terraform", str(tree), "--var-file", str(secrets))
+    values = tmp_path / "prod.tfvars"
+    values.write_text(f'db_password = "{SECRET}"\npin = 1\nenv = "prod"\n')
+    _code, report, _ = _scan(tmp_path, "--terraform", str(tree), "--var-file", str(values))
     assert _verdict(report, "OMA301")[0] == "FAIL"
 
 
@@ -996,3 +1014,15 @@ def test_an_argument_under_ignore_changes_is_what_the_state_holds_not_what_is_wr
     _code, report, _ = _scan(tmp_path, "--terraform", str(tree))
     status, message = _verdict(report, "OMA301")
     assert status == "SKIPPED" and "aws_ssm_parameter.callback.value: another resource's attribute" in message
+
+
+def test_a_judged_argument_under_ignore_changes_is_unknown_not_judged_as_written(tmp_path: Path) -> None:
+    """An attack: a hardened callback written under `ignore_changes = all` passed, though Terraform never
+    applies it to the existing client."""
+    errors = '  prevent_user_existence_errors = "ENABLED"\n'
+    client = CLIENT.replace(errors, errors + '  lifecycle {\n    ignore_changes = all\n  }\n')
+    client = client.replace('[format("https://%s/callback", var.host)]', '["https://om.example.com/callback"]')
+    tree = _tree(tmp_path / "tf", {"main.tf": POOL, "variables.tf": VARIABLES, "client.tf": client})
+    _code, report, _ = _scan(tmp_path, "--terraform", str(tree))
+    status, message = _verdict(report, "OMA301")
+    assert status == "SKIPPED" and "is under lifecycle ignore_changes" in message

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -82,7 +83,8 @@ def _comparator(match: re.Match[str]) -> Callable[[Version], bool]:
     and `*` wildcards."""
     op = match["op"] or "="
     parts = [match["major"], match["minor"], match["patch"]]
-    given = [p for p in parts if p is not None and p.isdigit()]
+    given = list(itertools.takewhile(lambda p: p is not None and p.isdigit(), parts))  # Masterminds ignores
+    # what follows a wildcard: `1.x.99` is `1.x` (found by an attack: 99 was read as the minor version)
     wild = len(given) < 3
     lowest = tuple(int(p) for p in given) + (0,) * (3 - len(given))
     low: Version = (lowest[0], lowest[1], lowest[2])
@@ -298,6 +300,7 @@ def _chart_beside(values: Path, root: Path) -> tuple[object, str | None, list[st
         raise InputError(f"Helm chart metadata {rel} is not a YAML mapping")
     if chart.get("name") == "openmetadata":
         return chart.get("version"), None, []
+    vendored = _vendored(values.parent, root)
     dependencies = chart.get("dependencies") or []
     if not isinstance(dependencies, list):
         raise InputError(f"Helm chart metadata {rel}: dependencies is not a list (Helm refuses it)")
@@ -307,9 +310,59 @@ def _chart_beside(values: Path, root: Path) -> tuple[object, str | None, list[st
                          "release's values on its own (--helm-values), as omaudit cannot tell which is installed")
     if ours:
         alias = ours[0].get("alias")
-        return ours[0].get("version"), alias if isinstance(alias, str) and alias else "openmetadata", []
+        key = alias if isinstance(alias, str) and alias else "openmetadata"
+        if vendored is not None:  # what `helm install` takes: the archive in charts/, matched by name only
+            return vendored[0], key, [f"{rel}: the openmetadata chart is vendored ({vendored[1]}): its version is "
+                                      "the one installed, whatever the dependency's range says"]
+        locked = _locked(values.parent, root)
+        if locked is not None:
+            return locked, key, [f"{rel}: Chart.lock pins openmetadata {locked}: `helm dependency build` installs it"]
+        return ours[0].get("version"), key, []
+    if vendored is not None:  # a chart in charts/ is a subchart whether or not `dependencies` lists it
+        return vendored[0], "openmetadata", [f"{rel}: the openmetadata chart is vendored ({vendored[1]})"]
     return None, None, [f"{rel}: not the openmetadata chart and no dependency on it; the values beside it are "
                         "judged as the openmetadata chart's own"]
+
+
+_ARCHIVE = re.compile(r"openmetadata-(\d{1,9}\.\d{1,9}\.\d{1,9})\.tgz")
+
+
+def _vendored(folder: Path, root: Path) -> tuple[str, str] | None:
+    """The openmetadata chart in the umbrella's charts/ (Helm installs what is there: "Chart dependencies",
+    `helm dependency update` puts the archives there): (version, where). An unpacked chart is read from
+    its own Chart.yaml. Two of them are refused, as Helm refuses them."""
+    charts = folder / "charts"
+    if not charts.is_dir():
+        return None
+    found: list[tuple[str, str]] = []
+    for entry in sorted(charts.iterdir())[:1000]:
+        match = _ARCHIVE.fullmatch(entry.name)
+        if match is not None:
+            found.append((match[1], relative(entry, root)))
+        elif entry.is_dir() and (entry / "Chart.yaml").is_file() and not (entry / "Chart.yaml").is_symlink():
+            docs = read_yaml(entry / "Chart.yaml", root, "Helm chart metadata")
+            meta = docs[0].value if docs else None
+            if isinstance(meta, dict) and meta.get("name") == "openmetadata":
+                found.append((str(meta.get("version")), relative(entry, root)))
+        elif entry.name.startswith("openmetadata") and entry.name.endswith(".tgz"):
+            raise InputError(f"{relative(entry, root)}: a vendored chart archive whose version omaudit cannot read "
+                             "from its name (openmetadata-X.Y.Z.tgz)")
+    if len(found) > 1:
+        raise InputError(f"{relative(charts, root)} holds the openmetadata chart {len(found)} times: Helm refuses it")
+    return found[0] if found else None
+
+
+def _locked(folder: Path, root: Path) -> str | None:
+    """Chart.lock's openmetadata version (what `helm dependency build` fetches)."""
+    path = folder / "Chart.lock"
+    if not path.is_file() or path.is_symlink():
+        return None
+    docs = read_yaml(path, root, "Helm chart lock")
+    lock = docs[0].value if docs else None
+    entries = lock.get("dependencies") if isinstance(lock, dict) else None
+    versions = [str(e.get("version")) for e in entries if isinstance(e, dict) and e.get("name") == "openmetadata"
+                ] if isinstance(entries, list) else []
+    return versions[0] if len(versions) == 1 else None
 
 
 def judge_values(documents: list[tuple[Doc, str]], unknown_in: Callable[[object], str | None] = lambda v: None,

@@ -210,44 +210,6 @@ def unresolved_in(value: Any) -> Unresolved | None:
     return None
 
 
-class Operator(str):
-    """A string the operator gave in a --var-file (the CI job's secrets), or that a `sensitive` variable
-    holds. Whole, it goes where the configuration routes it (and the redactor masks it in every output);
-    nothing is computed from it, so no part of it can be shown: a pull request's `substr()` would
-    otherwise print it in pieces shorter than any masking catches (found by an attack)."""
-
-
-OPAQUE = ("computed from a value given in a --var-file or held by a sensitive variable: not evaluated, so no "
-          "part of it is shown")
-# Functions that keep an operator's value whole (or only change its case, which masking ignores).
-_WHOLE = {"tostring", "tolist", "toset", "concat", "flatten", "lower", "upper"}
-
-
-def tainted(value: Any) -> bool:
-    """Whether an operator's value (Operator) is in `value`, at any depth."""
-    stack, seen = [value], set()
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Operator):
-            return True
-        if isinstance(item, (dict, list)) and id(item) not in seen:
-            seen.add(id(item))
-            stack.extend(item.values() if isinstance(item, dict) else item)
-    return False
-
-
-def as_operator(value: Any, shortest: int = 0) -> Any:
-    """`value` with every string in it of `shortest` characters or more marked as the operator's (shorter
-    ones, enum words such as `prod` or `ON` that conditions compare, are neither masked nor marked)."""
-    if isinstance(value, str):
-        return Operator(value) if len(value) >= shortest else value
-    if isinstance(value, list):
-        return [as_operator(v, shortest) for v in value]
-    if isinstance(value, dict):
-        return {k: as_operator(v, shortest) for k, v in value.items()}
-    return value
-
-
 class _Evaluator:
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
@@ -276,18 +238,13 @@ class _Evaluator:
             return self.get_attr(expr)
         if isinstance(expr, Index):
             outside = self.outside(expr)
-            if outside is not None:
-                return outside
-            key = self.run(expr.key)
-            return Unresolved(OPAQUE) if tainted(key) else self.index(self.run(expr.obj), key, expr)
+            return outside if outside is not None else self.index(self.run(expr.obj), self.run(expr.key), expr)
         if isinstance(expr, Splat):
             return self.splat(expr)
         if isinstance(expr, Call):
             return self.call(expr)
         if isinstance(expr, Conditional):
             test = self.run(expr.test)
-            if tainted(test):
-                return Unresolved(OPAQUE)
             if isinstance(test, Unresolved):
                 then, other = self.run(expr.then), self.run(expr.other)
                 return then if then == other and unresolved_in(then) is None else test
@@ -296,8 +253,8 @@ class _Evaluator:
             return self.binary(expr)
         if isinstance(expr, Unary):
             value = self.run(expr.operand)
-            if isinstance(value, Unresolved) or tainted(value):
-                return value if isinstance(value, Unresolved) else Unresolved(OPAQUE)
+            if isinstance(value, Unresolved):
+                return value
             return (not _bool(value)) if expr.op == "!" else -_number(value)
         if isinstance(expr, For):
             return self.for_expr(expr)
@@ -307,14 +264,10 @@ class _Evaluator:
         if len(expr.parts) == 1 and not isinstance(expr.parts[0], str):
             return self.run(expr.parts[0])  # "${x}" is x, with its type
         pieces: list[str] = []
-        whole = False  # an operator's value is in it, whole: so is the result
         for part in expr.parts:
             value = part if isinstance(part, str) else self.run(part)
             if unresolved_in(value) is not None:
                 return unresolved_in(value)
-            if isinstance(value, (list, dict)) and tainted(value):
-                return Unresolved(OPAQUE)
-            whole = whole or isinstance(value, Operator)
             try:
                 pieces.append(_string(value))
             except NotHere as exc:
@@ -322,7 +275,7 @@ class _Evaluator:
         text = "".join(pieces)
         if len(text) > MAX_STRING:
             raise InputError(f"a Terraform string longer than {MAX_STRING} characters")
-        return Operator(text) if whole else text
+        return text
 
     def name(self, name: str) -> Any:
         value = self.scope.lookup(name)
@@ -389,8 +342,6 @@ class _Evaluator:
 
     def binary(self, expr: Binary) -> Any:
         left = self.run(expr.left)
-        if tainted(left):
-            return Unresolved(OPAQUE)
         if expr.op in ("&&", "||") and not isinstance(left, Unresolved):
             if expr.op == "&&" and not _bool(left):
                 return False
@@ -402,8 +353,6 @@ class _Evaluator:
         for side in (left, right):
             if isinstance(side, Unresolved):
                 return side
-        if tainted(left) or tainted(right):  # a comparison would tell a pull request about the value
-            return Unresolved(OPAQUE)
         op = expr.op
         if op == "==":
             return left == right
@@ -441,16 +390,16 @@ class _Evaluator:
             inner = _Evaluator(self.scope.child(names))
             if expr.cond is not None:
                 keep = inner.run(expr.cond)
-                if isinstance(keep, Unresolved) or tainted(keep):
-                    return keep if isinstance(keep, Unresolved) else Unresolved(OPAQUE)
+                if isinstance(keep, Unresolved):
+                    return keep
                 if not _bool(keep):
                     continue
             if expr.key is None:
                 tuple_out.append(inner.run(expr.value))
                 continue
             out_key = inner.run(expr.key)
-            if isinstance(out_key, Unresolved) or tainted(out_key):
-                return out_key if isinstance(out_key, Unresolved) else Unresolved(OPAQUE)
+            if isinstance(out_key, Unresolved):
+                return out_key
             if expr.group:
                 object_out.setdefault(_string(out_key), []).append(inner.run(expr.value))
             else:
@@ -476,9 +425,6 @@ class _Evaluator:
             for arg in args:
                 if isinstance(arg, Unresolved):
                     return arg
-        operators = tainted(args)
-        if operators and name not in _WHOLE:
-            return Unresolved(OPAQUE)
         try:
             result = function(*args)
         except NotHere as exc:
@@ -491,8 +437,6 @@ class _Evaluator:
             return Unresolved(f"{name}() with these arguments is not evaluated by omaudit")
         if isinstance(result, str) and len(result) > MAX_STRING:
             raise InputError(f"a Terraform string longer than {MAX_STRING} characters")
-        if operators:
-            result = as_operator(result)
         return _bounded(result) if isinstance(result, (list, dict)) else result
 
     def file_call(self, name: str, expr: Call) -> Any:
@@ -505,8 +449,6 @@ class _Evaluator:
         for arg in args:
             if isinstance(arg, Unresolved):
                 return arg
-        if args and tainted(args[0]):  # which file exists would tell about the value
-            return Unresolved(OPAQUE)
         if root is _MISSING or not args or not isinstance(args[0], str):
             return Unresolved(f"{name}() is not evaluated here")
         found = read_template_file(args[0], root)

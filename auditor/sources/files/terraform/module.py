@@ -34,11 +34,9 @@ from auditor.sources.files.terraform.evaluate import (
     Scope,
     Unresolved,
     Written,
-    as_operator,
     evaluate,
     references,
     start_budget,
-    tainted,
     unresolved_in,
 )
 from auditor.sources.files.terraform.syntax import (
@@ -172,8 +170,20 @@ def variable_values(folder: Path, root: Path, var_files: Sequence[Path]) -> tupl
             values[name] = located(attribute, relative(path, root), Scope({}))  # tfvars: literal values only
             if path in var_files:  # the operator's own values (secret tfvars): never shown, wherever routed
                 _register_strings(values[name], 12)  # not shorter ones: enum words (OPTIONAL) would vanish
-                values[name] = as_operator(values[name], 12)  # and nothing is computed from them (Operator)
+                if not path.resolve().is_relative_to(root.resolve()):
+                    values[name] = _withheld(values[name], name, relative(path, root))
     return values, [relative(p, root) for p in files]
+
+
+def _withheld(value: Any, name: str, shown: str) -> Any:
+    """A value of a --var-file outside the scanned folder: the operator's (the CI job's secrets), while the
+    configuration that routes it is the pull request's. It is not read into findings at all, since any
+    function, key, count or template could print it in pieces shorter than masking catches (found by two
+    attacks on a taint kept with the value). Only true/false, which tell nothing, are kept."""
+    if isinstance(value, bool) or value is None:
+        return value
+    return Unresolved(f"var.{name} is given in {shown}, outside the scanned folder: the operator's values are not "
+                      "read into findings, so no part of one can be shown (a tfvars file in the repository is read)")
 
 
 def _register_strings(value: Any, shortest: int = 0) -> None:
@@ -266,12 +276,9 @@ class Instance:
             name = block.labels[0]
             if name in given:
                 out[name] = _typed(given[name], block)
-                if tainted(given[name]):  # the operator's (--var-file): still after its conversion
-                    out[name] = as_operator(out[name], 12)
                 sensitive = block.attributes.get("sensitive")
                 if sensitive is not None and isinstance(sensitive.expr, Lit) and sensitive.expr.value is True:
                     _register_strings(out[name])  # `sensitive = true`: never shown, wherever it is routed
-                    out[name] = as_operator(out[name])
             elif "default" in block.attributes:
                 out[name] = _typed(located(block.attributes["default"], block.file, Scope({})), block)
             else:
@@ -464,8 +471,14 @@ class Instance:
             scope = self.scope(extra)
             values = _body(block, scope)
             unknown: dict[str, str] = {}
+            ignored = _ignored_changes(block)
             for attribute, value in list(values.items()):
                 problem = unresolved_in(value)
+                if problem is None and (attribute in ignored or "all" in ignored):
+                    # An existing resource keeps the state's value: what is written may never be applied
+                    # (a pull request could write a hardened value Terraform ignores: found by an attack).
+                    problem = Unresolved(f"{address}{key}.{attribute} is under lifecycle ignore_changes: an "
+                                         "existing resource keeps what its state holds")
                 if problem is not None:
                     unknown[attribute] = problem.why
                     del values[attribute]
