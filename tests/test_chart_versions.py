@@ -10,7 +10,9 @@ before running: chart 0.0.52 passes the Fernet key by `secretRef: fernet` and ev
 
 from __future__ import annotations
 
+import io
 import json
+import tarfile
 from pathlib import Path
 from typing import Any
 
@@ -161,25 +163,77 @@ def test_what_follows_a_wildcard_is_ignored_as_masterminds_ignores_it() -> None:
     assert chart_for("0.0.52 || 1.x.99").release == "1.13.1"
 
 
-@pytest.mark.parametrize(("extra", "expected"), [
-    # A vendored archive is what `helm install` installs, whatever the range says (an attack pinned 0.0.52
-    # and vendored 1.13.1, whose default Fernet key FAILs).
-    ({"charts/openmetadata-1.13.1.tgz": "not read"}, "FAIL"),
-    # Chart.lock is what `helm dependency build` fetches.
-    ({"Chart.lock": "dependencies:\n- name: openmetadata\n  repository: https://helm.open-metadata.org/\n"
-                    "  version: 1.13.1\n"}, "FAIL"),
-    ({}, "PASS"),  # the pin alone: 0.0.52 passes the key by secretRef
-])
-def test_a_vendored_or_locked_chart_decides_the_release(extra: dict[str, str], expected: str, tmp_path: Path) -> None:
+def _archive(path: Path, version: str, name: str = "openmetadata") -> None:
+    """A chart archive as `helm package` makes it: <name>/Chart.yaml first."""
+    meta = f"apiVersion: v2\nname: {name}\nversion: {version}\n".encode()
+    with tarfile.open(path, "w:gz") as archive:
+        info = tarfile.TarInfo(f"{name}/Chart.yaml")
+        info.size = len(meta)
+        archive.addfile(info, io.BytesIO(meta))
+
+
+def _umbrella(tmp_path: Path, files: dict[str, str], archives: dict[str, str], version: str = "0.0.52",
+              alias: str = "", extra_values: str = "") -> tuple[int, dict[str, Any], str]:
     tree = tmp_path / "tree"
     (tree / "charts").mkdir(parents=True)
-    for name, text in extra.items():
+    for name, text in files.items():
         (tree / name).write_text(text)
+    for name, inside in archives.items():
+        _archive(tree / "charts" / name, inside)
     (tree / "values.yaml").write_text("openmetadata:\n  global:\n    authentication:\n      provider: google\n"
-                                      "  openmetadata:\n    config:\n      authentication:\n        provider: google\n")
-    (tree / "Chart.yaml").write_text(UMBRELLA.format(version="0.0.52", alias=""))
+                                      "  openmetadata:\n    config:\n      authentication:\n        provider: google\n"
+                                      + extra_values)
+    (tree / "Chart.yaml").write_text(UMBRELLA.format(version=version, alias=alias))
     out = tmp_path / "out"
     result = run_cli_in_process("scan", "--helm-values", str(tree / "values.yaml"), "--format", "json",
                                 "--output-dir", str(out), cwd=ROOT)
-    assert result.code == 1, result.stderr  # other defaults of both releases FAIL (admin, key files, sign-up)
-    assert _finding(json.loads((out / "report.json").read_text()), "OMA501")["status"] == expected
+    report = json.loads((out / "report.json").read_text()) if (out / "report.json").is_file() else {}
+    return result.code, report, result.stderr
+
+
+@pytest.mark.parametrize(("files", "archives", "expected"), [
+    # A vendored chart is what `helm install` installs, whatever the range says, by the version inside it
+    # (attacks: a pin of 0.0.52 beside a vendored 1.13.1; an archive named 0.0.52 holding 1.13.1; one
+    # named om.tgz; padding entries Helm skips).
+    ({}, {"openmetadata-1.13.1.tgz": "1.13.1"}, "FAIL"),
+    ({}, {"openmetadata-0.0.52.tgz": "1.13.1"}, "FAIL"),
+    ({}, {"om.tgz": "1.13.1"}, "FAIL"),
+    ({"charts/_pad": "x", "charts/.keep": ""}, {"z.tgz": "1.13.1"}, "FAIL"),
+    # Chart.lock is what `helm dependency build` fetches.
+    ({"Chart.lock": "dependencies:\n- name: openmetadata\n  repository: https://helm.open-metadata.org/\n"
+                    "  version: 0.0.52\n"}, {}, "PASS"),
+    ({}, {}, "PASS"),  # the pin alone: 0.0.52 passes the key by secretRef
+])
+def test_a_vendored_or_locked_chart_decides_the_release(files: dict[str, str], archives: dict[str, str],
+                                                        expected: str, tmp_path: Path) -> None:
+    code, report, stderr = _umbrella(tmp_path, files, archives)
+    assert code == 1, stderr  # other defaults of both releases FAIL (admin, key files, sign-up)
+    assert _finding(report, "OMA501")["status"] == expected
+
+
+@pytest.mark.parametrize(("files", "archives", "says"), [
+    ({"Chart.lock": "dependencies:\n- name: openmetadata\n  version: 0.0.52\n"}, {"o.tgz": "1.13.1"},
+     "make them agree"),
+    ({"Chart.lock": "dependencies:\n- name: openmetadata\n  version: 1.13.1\n"}, {},
+     "outside the range"),
+    ({}, {"a.tgz": "1.13.1", "b.tgz": "1.12.1"}, "holds the openmetadata chart 2 times"),
+])
+def test_charts_the_pipeline_would_disagree_on_are_refused(files: dict[str, str], archives: dict[str, str],
+                                                           says: str, tmp_path: Path) -> None:
+    code, _, stderr = _umbrella(tmp_path, files, archives)
+    assert code == 2 and says in stderr and "Traceback" not in stderr
+
+
+def test_an_alias_applies_only_to_a_vendored_chart_the_range_allows(tmp_path: Path) -> None:
+    """An attack: hardened values under the alias, the defaults under the chart's own name; the vendored
+    1.13.1 is outside `~0.0.52`, so Helm installs it under its own name with the defaults."""
+    hardened = "hardened:\n  openmetadata:\n    config:\n      fernetkey:\n        secretRef: s\n        secretKey: k\n"
+    code, report, stderr = _umbrella(tmp_path, {}, {"o.tgz": "1.13.1"}, version="~0.0.52",
+                                     alias="    alias: hardened\n", extra_values=hardened)
+    assert code == 1, stderr
+    assert _finding(report, "OMA501")["status"] == "FAIL"
+    # In range, the alias applies: the hardened values are the release's.
+    code, report, stderr = _umbrella(tmp_path / "in", {}, {"o.tgz": "1.13.1"}, version="~1.13.0",
+                                     alias="    alias: hardened\n", extra_values=hardened)
+    assert code == 1, stderr
+    assert _finding(report, "OMA501")["status"] == "PASS"

@@ -1026,3 +1026,50 @@ def test_a_judged_argument_under_ignore_changes_is_unknown_not_judged_as_written
     _code, report, _ = _scan(tmp_path, "--terraform", str(tree))
     status, message = _verdict(report, "OMA301")
     assert status == "SKIPPED" and "is under lifecycle ignore_changes" in message
+
+
+@pytest.mark.parametrize("chart", [
+    # Attacks: a chart by URL was not recognised (OMA501 SKIPPED, exit 0); a local path with
+    # `version = "0.0.52"` chose 0.0.52's defaults though the provider installs what the path holds.
+    'chart = "https://helm.open-metadata.org/charts/openmetadata-1.13.1.tgz"',
+    'chart = "./charts/openmetadata"\n  version = "0.0.52"',
+    'chart = "oci://registry.example.com/charts/openmetadata"',
+])
+def test_a_release_by_url_or_path_is_the_openmetadata_chart_at_the_newest_defaults(chart: str,
+                                                                                   tmp_path: Path) -> None:
+    release = RELEASE.replace('''  set_sensitive {
+    name  = "openmetadata.config.fernetkey.value"
+    value = var.fernet
+  }
+''', '').replace('  repository = "https://helm.open-metadata.org"\n  chart      = "openmetadata"\n'
+                 '  version    = "1.12.3"\n', f"  {chart}\n")
+    tree = _tree(tmp_path / "tf", {"main.tf": release, "values.tftpl": TEMPLATE})
+    code, report, stderr = _scan(tmp_path, "--terraform", str(tree))
+    status, message = _verdict(report, "OMA501")
+    assert (code, status) == (1, "FAIL"), stderr
+    assert "openmetadata-1.13.1" in message or "chart's default" in message
+
+
+def test_a_scanned_folder_that_is_a_link_is_refused(tmp_path: Path) -> None:
+    """An attack: the pull request made `infra` a link to `..`, where the CI job keeps its var-file, so
+    the file counted as inside the scanned folder and was printed in pieces."""
+    checkout = tmp_path / "checkout"
+    _tree(checkout / "real", {"main.tf": POOL, "variables.tf": VARIABLES})
+    (checkout / "infra").symlink_to("..")
+    code, report, stderr = _scan(checkout, "--dir", "infra")
+    assert code == 2 and report == {} and "is a link" in stderr and "Traceback" not in stderr
+
+
+def test_a_var_file_reached_through_a_link_is_the_operator_s(tmp_path: Path) -> None:
+    outside = tmp_path / "ci"
+    outside.mkdir()
+    (outside / "secret.tfvars").write_text(f'db_password = "{SECRET}"\npin = 1\nenv = "prod"\n')
+    checkout = tmp_path / "checkout"
+    client = CLIENT.replace('[format("https://%s/callback", var.host)]',
+                            '["http://localhost:8585/${substr(var.db_password, 0, 3)}"]')
+    tree = _tree(checkout / "tf", {"main.tf": POOL, "variables.tf": VARIABLES, "client.tf": client, "leak.tf": LEAK})
+    (checkout / "tf" / "ci").symlink_to(outside)
+    _code, report, stderr = _scan(checkout, "--terraform", str(tree), "--var-file", "tf/ci/secret.tfvars")
+    status, message = _verdict(report, "OMA301")
+    assert status == "SKIPPED" and "outside the scanned folder" in message, stderr
+    assert "8585/CIS" not in json.dumps(report)

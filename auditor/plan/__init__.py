@@ -322,6 +322,19 @@ def _file_options(files: tuple[tuple[str, tuple[str, ...]], ...], base: Path) ->
     return FileOptions(given, directory[0] if directory else None)
 
 
+def _not_a_link(folder: Path) -> None:
+    """--dir must be the checkout's folder itself: under the current folder, no part of its path may be a
+    link (a pull request could link the scanned folder to `..`, where the CI job keeps its files, and
+    every "inside the scanned folder" check would then take them in: found by an attack)."""
+    here, written = Path.cwd(), folder.absolute()
+    step = here if written.is_relative_to(here) else written.parent
+    for part in written.relative_to(step).parts:
+        step = step / part
+        if step.is_symlink():
+            raise InputError(f"--dir {folder}: {step} is a link; give the folder it points to, if that is the "
+                             "checkout")
+
+
 def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
     """One target made of configuration files: given one by one, or found under --dir (each named).
     A kind given on the command line is not also searched for under --dir."""
@@ -334,6 +347,7 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
     paths = dict(options.paths)
     notes: list[str] = []
     if options.dir is not None:
+        _not_a_link(options.dir)
         found = find(options.dir)
         if found.refused:
             raise InputError("; ".join(f"{relative(p, root)} looks like a configuration file but {why}"

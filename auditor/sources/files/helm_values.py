@@ -21,6 +21,7 @@ import functools
 import itertools
 import json
 import re
+import tarfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +41,7 @@ from auditor.sources.files.om_settings import (
     secret_state,
 )
 from auditor.sources.files.result import FileFacts, read_yaml, relative
-from auditor.sources.files.yaml_doc import Doc
+from auditor.sources.files.yaml_doc import Doc, YamlError, load
 
 WHAT = "Helm values"
 # The chart's own values at every release tag (defaults/chart-defaults.json, made by
@@ -145,7 +146,7 @@ def chart_for(pinned: object) -> Chart:
         return Chart(release, variants[releases[release]["variant"]], why)
 
     text = "" if pinned is None else str(pinned).strip()
-    shown = text if _READABLE.fullmatch(text) else repr(text[:40])  # the repository's text goes into reports
+    shown = _shown(text)
     if not text:
         return chosen(newest, f"no chart version pinned: the defaults of chart openmetadata-{newest}, the newest "
                               "omaudit embeds")
@@ -168,6 +169,11 @@ def chart_for(pinned: object) -> Chart:
                               f"defaults of openmetadata-{newest}, the newest omaudit embeds")
     return chosen(allowed[-1], f"chart openmetadata {shown} pinned: the defaults of openmetadata-{allowed[-1]}, the "
                                "newest release it allows that omaudit embeds")
+
+
+def _shown(text: str) -> str:
+    """The repository's text as a report may show it: plain and short, else quoted and cut."""
+    return text if _READABLE.fullmatch(text) else repr(text[:40])
 
 
 def _version3(text: str) -> Version:
@@ -311,12 +317,28 @@ def _chart_beside(values: Path, root: Path) -> tuple[object, str | None, list[st
     if ours:
         alias = ours[0].get("alias")
         key = alias if isinstance(alias, str) and alias else "openmetadata"
-        if vendored is not None:  # what `helm install` takes: the archive in charts/, matched by name only
-            return vendored[0], key, [f"{rel}: the openmetadata chart is vendored ({vendored[1]}): its version is "
-                                      "the one installed, whatever the dependency's range says"]
+        wanted = str(ours[0].get("version") or "*")
+        allows = _constraint(wanted) if len(wanted) <= 200 else None
         locked = _locked(values.parent, root)
+        if vendored is not None:  # what `helm install` takes: the chart in charts/, matched by name only
+            if locked is not None and locked != vendored[0]:
+                raise InputError(f"{rel}: charts/ holds openmetadata {_shown(vendored[0])} and Chart.lock pins "
+                                 f"{_shown(locked)}: which is installed depends on the pipeline; make them agree")
+            exact = re.fullmatch(r"\d{1,9}\.\d{1,9}\.\d{1,9}", vendored[0])
+            if allows is not None and exact is not None and not allows(_version3(vendored[0])):
+                # Helm applies the alias only to a chart whose version the range allows (getAliasDependency):
+                # the vendored one keeps its own name, and so do its values.
+                return vendored[0], "openmetadata", [f"{rel}: the vendored openmetadata chart ({vendored[1]}) is "
+                                                     "outside the dependency's range: installed under its own name"]
+            return vendored[0], key, [f"{rel}: the openmetadata chart is vendored ({vendored[1]}): its version is "
+                                      "the one installed"]
         if locked is not None:
-            return locked, key, [f"{rel}: Chart.lock pins openmetadata {locked}: `helm dependency build` installs it"]
+            exact = re.fullmatch(r"\d{1,9}\.\d{1,9}\.\d{1,9}", locked)
+            if allows is not None and (exact is None or not allows(_version3(locked))):
+                raise InputError(f"{rel}: Chart.lock pins openmetadata {_shown(locked)}, outside the range "
+                                 f"{_shown(wanted)}: Helm refuses a lock out of sync with Chart.yaml")
+            return locked, key, [f"{rel}: Chart.lock pins openmetadata {_shown(locked)}: `helm dependency build` "
+                                 "installs it"]
         return ours[0].get("version"), key, []
     if vendored is not None:  # a chart in charts/ is a subchart whether or not `dependencies` lists it
         return vendored[0], "openmetadata", [f"{rel}: the openmetadata chart is vendored ({vendored[1]})"]
@@ -324,32 +346,63 @@ def _chart_beside(values: Path, root: Path) -> tuple[object, str | None, list[st
                         "judged as the openmetadata chart's own"]
 
 
-_ARCHIVE = re.compile(r"openmetadata-(\d{1,9}\.\d{1,9}\.\d{1,9})\.tgz")
+MAX_CHART_ENTRIES = 1000  # entries of an umbrella's charts/
+MAX_ARCHIVE_BYTES = 20 * 1024 * 1024  # a vendored chart archive (the openmetadata chart's is about 50 KiB)
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # what is read through to find its Chart.yaml
 
 
 def _vendored(folder: Path, root: Path) -> tuple[str, str] | None:
-    """The openmetadata chart in the umbrella's charts/ (Helm installs what is there: "Chart dependencies",
-    `helm dependency update` puts the archives there): (version, where). An unpacked chart is read from
-    its own Chart.yaml. Two of them are refused, as Helm refuses them."""
+    """The openmetadata chart in the umbrella's charts/, by the name and version its own Chart.yaml gives
+    (Helm's loader reads them from the chart, never from a file name; it skips entries whose name starts
+    with `.` or `_`): (version, where). Two of them, a link, or more entries than omaudit reads are
+    refused: Helm would install what omaudit cannot see (found by an attack)."""
     charts = folder / "charts"
     if not charts.is_dir():
         return None
+    entries = sorted(itertools.islice(charts.iterdir(), MAX_CHART_ENTRIES + 1))
+    if len(entries) > MAX_CHART_ENTRIES:
+        raise InputError(f"{relative(charts, root)} has more than {MAX_CHART_ENTRIES} entries: not read")
     found: list[tuple[str, str]] = []
-    for entry in sorted(charts.iterdir())[:1000]:
-        match = _ARCHIVE.fullmatch(entry.name)
-        if match is not None:
-            found.append((match[1], relative(entry, root)))
-        elif entry.is_dir() and (entry / "Chart.yaml").is_file() and not (entry / "Chart.yaml").is_symlink():
+    for entry in entries:
+        if entry.name.startswith((".", "_")):
+            continue
+        rel = relative(entry, root)
+        if entry.is_symlink() or (entry / "Chart.yaml").is_symlink():
+            raise InputError(f"{rel}: a link in an umbrella chart's charts/: not read")
+        if entry.is_dir() and (entry / "Chart.yaml").is_file():
             docs = read_yaml(entry / "Chart.yaml", root, "Helm chart metadata")
             meta = docs[0].value if docs else None
-            if isinstance(meta, dict) and meta.get("name") == "openmetadata":
-                found.append((str(meta.get("version")), relative(entry, root)))
-        elif entry.name.startswith("openmetadata") and entry.name.endswith(".tgz"):
-            raise InputError(f"{relative(entry, root)}: a vendored chart archive whose version omaudit cannot read "
-                             "from its name (openmetadata-X.Y.Z.tgz)")
+        elif entry.is_file() and entry.name.endswith(".tgz"):
+            meta = _archive_metadata(entry, rel)
+        else:
+            continue
+        if isinstance(meta, dict) and meta.get("name") == "openmetadata":
+            found.append((str(meta.get("version")), rel))
     if len(found) > 1:
         raise InputError(f"{relative(charts, root)} holds the openmetadata chart {len(found)} times: Helm refuses it")
     return found[0] if found else None
+
+
+def _archive_metadata(path: Path, rel: str) -> object:
+    """The Chart.yaml inside a chart archive (`<chart>/Chart.yaml`), read with bounds."""
+    if path.stat().st_size > MAX_ARCHIVE_BYTES:
+        raise InputError(f"{rel}: a chart archive larger than {MAX_ARCHIVE_BYTES // (1024 * 1024)} MiB")
+    try:
+        with tarfile.open(path, "r:gz") as archive:
+            unpacked = 0
+            for member in archive:
+                unpacked += member.size
+                if unpacked > MAX_UNPACKED_BYTES:
+                    break
+                parts = member.name.split("/")
+                if len(parts) == 2 and parts[1] == "Chart.yaml" and member.isfile() and member.size < 1 << 20:
+                    handle = archive.extractfile(member)
+                    text = handle.read(1 << 20).decode("utf-8", "replace") if handle is not None else ""
+                    docs = load(text)
+                    return docs[0].value if docs else None
+    except (tarfile.TarError, OSError, EOFError, YamlError, ValueError):
+        raise InputError(f"{rel}: not a chart archive omaudit can read") from None
+    raise InputError(f"{rel}: a chart archive without a Chart.yaml omaudit can find")
 
 
 def _locked(folder: Path, root: Path) -> str | None:

@@ -12,6 +12,7 @@ attribute that sets it. `set_sensitive` values are secrets: registered for redac
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from auditor.common.errors import InputError
@@ -26,10 +27,23 @@ from auditor.sources.files.yaml_doc import Doc, YamlError, load
 UNKNOWN_WHEN = "known only when Terraform runs"
 
 
+_CHART_NAME = re.compile(r"openmetadata(?:-\d{1,9}\.\d{1,9}\.\d{1,9}[0-9A-Za-z.+-]*)?(?:\.tgz)?")
+
+
 def is_openmetadata_release(resource: Resource) -> bool:
+    """A helm_release of the openmetadata chart: by name (`openmetadata`, `repo/openmetadata`, an OCI
+    reference), or a path or URL to its folder or archive (`.../openmetadata-1.13.1.tgz`: found by an
+    attack, which was SKIPPED before)."""
     chart = resource.values.get("chart")
-    return resource.type == "helm_release" and isinstance(chart, str) and (
-        chart.rstrip("/").rsplit("/", 1)[-1].split(":", 1)[0] == "openmetadata")
+    return resource.type == "helm_release" and isinstance(chart, str) and bool(
+        _CHART_NAME.fullmatch(chart.rstrip("/").rsplit("/", 1)[-1].split(":", 1)[0].split("?", 1)[0]))
+
+
+def _is_path_or_url(chart: object) -> bool:
+    """The helm provider ignores `version` for a chart given as a path or URL (useChartVersion): it
+    installs what the path or URL holds."""
+    return isinstance(chart, str) and ("://" in chart or chart.startswith(("./", "../", "/", "~"))
+                                       or chart.endswith(".tgz"))
 
 
 def release_facts(resource: Resource) -> FileFacts:
@@ -66,7 +80,12 @@ def release_facts(resource: Resource) -> FileFacts:
         number = text.split(MARK_OPEN, 1)[1].split(MARK_CLOSE, 1)[0]
         return marks.get(number, "a value known only when Terraform runs")
 
-    result = judge_values(documents, unknown_in, UNKNOWN_WHEN, chart=resource.values.get("version"),
+    pinned = resource.values.get("version")
+    if _is_path_or_url(resource.values.get("chart")):
+        pinned = None
+        notes.append(f"{resource.location}: {resource.address} installs a chart by path or URL, whose version "
+                     "omaudit does not read (the provider ignores `version` there): the newest chart's defaults")
+    result = judge_values(documents, unknown_in, UNKNOWN_WHEN, chart=pinned,
                           where=f"{resource.location}: {resource.address}")
     result.notes[:0] = notes
     return result
