@@ -322,6 +322,14 @@ def _file_options(files: tuple[tuple[str, tuple[str, ...]], ...], base: Path) ->
     return FileOptions(given, directory[0] if directory else None)
 
 
+def _base_values(helm: tuple[Path, ...] | list[Path]) -> str:
+    """The base values file's name: `values.yaml`, the only one a chart's loader reads (Helm's
+    chartutil.ValuesfileName); `values.yml` only where there is no `values.yaml`, and then as an overlay
+    would be (a decoy `values.yml` beside the real base won as the base: found by an attack)."""
+    names = {p.name for p in helm}
+    return "values.yaml" if "values.yaml" in names else "values.yml"
+
+
 def _not_a_link(folder: Path) -> None:
     """--dir must be the checkout's folder itself: under the current folder, no part of its path may be a
     link (a pull request could link the scanned folder to `..`, where the CI job keeps its files, and
@@ -379,7 +387,7 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
                 sorted({relative(p.parent, root) or "." for p in helm})) + "): give each release's files with "
                 "--helm-values, base first")
         if helm:  # the base values.yaml first, then the overlays beside it (helm -f base -f overlay)
-            found.kinds["helm_values"] = sorted(helm, key=lambda p: (p.name not in ("values.yaml", "values.yml"),
+            found.kinds["helm_values"] = sorted(helm, key=lambda p: (p.name != _base_values(helm),
                                                                       p.name))
         if found.kinds.get("terraform") and "terraform" not in options.paths:
             from auditor.sources.files.terraform.reader import terraform_roots  # lazy: the HCL parser
@@ -410,8 +418,14 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
             # An env file is the deployment's only beside its openmetadata.yaml or compose file (Compose
             # reads .env from the compose file's folder): a decoy under docs/ must not resolve anything.
             homes = {p.parent for k in ("config", "compose_file") for p in paths.get(k, ())}
-            used = tuple(p for p in found_env if p.parent in homes)
-            notes += [f"not used: {relative(p, root)} (an env file not beside the openmetadata.yaml or compose file)"
+            composed = {p.parent for p in paths.get("compose_file", ())}
+            # Beside a compose file, Compose itself reads only `.env` (for its `${}`); another env file is
+            # read only if the service names it in `env_file:` (read with the compose file) or the pipeline
+            # passes `--env-file`, which omaudit cannot see: a decoy beside an unchanged compose file set
+            # hardened values (found by an attack).
+            used = tuple(p for p in found_env if p.parent in homes and (p.parent not in composed or p.name == ".env"))
+            notes += [f"not used: {relative(p, root)} (an env file not beside the openmetadata.yaml, or beside a "
+                      "compose file that does not read it: give it with --env-file if the pipeline passes it)"
                       for p in found_env if p not in used]
             if used:
                 paths["env_files"] = used
@@ -523,7 +537,7 @@ def _helm_releases(target: ScanTarget, note: Note) -> list[ScanTarget]:
     files = target.files
     assert files is not None
     helm = files.of("helm_values")
-    base = tuple(p for p in helm if p.name in ("values.yaml", "values.yml"))
+    base = tuple(p for p in helm if p.name == _base_values(helm))
     overlays = [p for p in helm if p not in base]
     if len(overlays) < 2:
         return []

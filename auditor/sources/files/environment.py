@@ -12,8 +12,10 @@ is the YAML list `[admin]` after substitution, as here.
 Where a variable's value comes from (documented in the README), as Docker gives a container its
 environment ("Environment variables precedence in Docker Compose", docs.docker.com):
 - with `--compose-file`: the OpenMetadata service's `environment:`, interpolated as Compose does
-  (`${VAR:-default}`, `${VAR-default}`, `${VAR}`, `$VAR`, `$$`; from the `--env-file`s), over the
-  `--env-file`s (taken as the service's `env_file:`; a later file wins).
+  (`${VAR:-default}`, `${VAR-default}`, `${VAR}`, `$VAR`, `$$`; from the `--env-file`s, which fill the
+  compose file's `${}` as `.env` and `docker compose --env-file` do), over the files its `env_file:`
+  names (read from the tree; one that is not there makes what it may set unknown; a later file wins).
+  An env file nobody names sets nothing in the container.
   A value that stays unresolved is known only at deploy time.
 - without: the `--env-file`s (a later file wins).
 The process environment is never read (README, "Who controls what"): in a gate it is the CI job's,
@@ -272,6 +274,19 @@ def server_service(services: Mapping[Any, Any]) -> Any:
     return (named or started or running or candidates or [None])[0]
 
 
+class OpenEnvironment(dict[str, Variable]):
+    """A container environment with a source that is not in the scanned tree (an `env_file:` written
+    where the deployment runs, a Kubernetes envFrom outside the manifests): any variable not set after
+    that source may be set by it, so it is unknown (never the image's default)."""
+
+    def __init__(self, unknown: Variable) -> None:
+        super().__init__()
+        self.unknown = unknown
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return super().get(key, self.unknown)
+
+
 def compose_environment(services: object, name: str, lines: Mapping[tuple[str | int, ...], int],
                         lookup: Mapping[str, Variable] | None = None) -> dict[str, Variable]:
     """The `environment:` of the compose file's OpenMetadata server (auditor.sources.files.environment.server_service);
@@ -306,7 +321,11 @@ def compose_environment(services: object, name: str, lines: Mapping[tuple[str | 
                 origin = dataclasses.replace(lookup[used[0]].origin, via=here)
             else:
                 origin = here
-            out.setdefault(var, Variable("" if resolved is None else resolved, origin))
+            variable = Variable("" if resolved is None else resolved, origin)
+            if server is not None:  # one service: a later entry wins, as in Compose (an attack put decoys first)
+                out[var] = variable
+            else:
+                out.setdefault(var, variable)
     return out
 
 

@@ -28,7 +28,7 @@ from typing import Any
 from auditor.common.errors import InputError
 from auditor.common.redact import register
 from auditor.report.model import Location
-from auditor.sources.files.environment import Origin, Variable
+from auditor.sources.files.environment import OpenEnvironment, Origin, Variable
 from auditor.sources.files.kinds import POD_SPEC
 from auditor.sources.files.om_config import ImageDefault, image_file, read_om_config
 from auditor.sources.files.result import FileFacts, read_yaml, relative
@@ -305,18 +305,6 @@ def _refuse_property_overrides(env: dict[str, Variable], name: str) -> None:
                              "system properties, which override openmetadata.yaml: not judged")
 
 
-class _OpenEnvironment(dict[str, Variable]):
-    """A container environment with an envFrom source that is not among the manifests given: any
-    variable not set after that source may be set by it, so it is unknown (never the image's default)."""
-
-    def __init__(self, unknown: Variable) -> None:
-        super().__init__()
-        self.unknown = unknown
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return super().get(key, self.unknown)
-
-
 def _value_file(text: str, root: Path) -> Path | None:
     """The file of the scanned tree a `valueFiles` entry names, if it is one. A plain path is a file of
     the chart's own source (its repository or package), never of this tree: a `values-prod.yaml` here is
@@ -426,7 +414,7 @@ def _environment(container: dict[str, Any], workload: Manifest, base: tuple[str 
                              "given: a variable it may set, and no later source or env entry sets, is unknown")
                 # Kubernetes: the last envFrom source that has a key wins, so what earlier sources set
                 # may be overridden too.
-                env = _OpenEnvironment(Variable("", Origin("unset", at.file, at.line)))
+                env = OpenEnvironment(Variable("", Origin("unset", at.file, at.line)))
                 continue
             for name, variable in _data(found).items():
                 env[prefix + name] = variable
@@ -462,7 +450,7 @@ def _expanded(text: str, env: dict[str, Variable], origin: Origin) -> Variable:
         if match.group(0) == "$$":
             return "$"
         name = match.group(1)
-        variable = env.get(name) if name in env or isinstance(env, _OpenEnvironment) else None
+        variable = env.get(name) if name in env or isinstance(env, OpenEnvironment) else None
         if variable is None:
             return match.group(0)
         if variable.origin.kind == "unset":

@@ -118,6 +118,12 @@ def _render(path: Path, root: Path, chain: tuple[str, ...], notes: list[str]) ->
                     continue
                 manifests += _render(nested, root, chain, notes)
             elif target.is_file():
+                if not target.resolve().is_relative_to(folder.resolve()):
+                    # kustomize's load restrictor (LoadRestrictionsRootOnly, the default) refuses a file
+                    # outside the kustomization's own folder: such an overlay does not build, so it must not
+                    # stand for the manifest it names (an attack hid a plain manifest behind one).
+                    raise InputError(f"kustomization {rel}:{lines.line((key, i))}: {key} {text} is a file outside "
+                                     "its folder: kustomize refuses to build it")
                 manifests += _objects(target, root)
             else:
                 notes.append(f"{rel}:{lines.line((key, i))}: {key} {text} does not exist: not rendered")

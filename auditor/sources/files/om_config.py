@@ -15,6 +15,7 @@ from auditor.common.inputs import MAX_CONFIG_BYTES, read_input
 from auditor.facts.snapshot import Unknown
 from auditor.report.model import Location
 from auditor.sources.files.environment import (
+    OpenEnvironment,
     Origin,
     Substitution,
     SubstitutionCycle,
@@ -176,6 +177,29 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable], image: I
     return FileFacts(facts, locations, notes, file=rel, defaulted=defaulted_fields(settings))
 
 
+def _service_env_files(spec: object, compose: Path, root: Path, line: int | None) -> dict[str, Variable]:
+    """The server service's `env_file:` (a path, a list of paths, or of `{path, required}`), read from the
+    tree relative to the compose file, a later file winning. One that is not in the tree is written where
+    the deployment runs: what it may set is unknown (OpenEnvironment); `required: false` and absent, none."""
+    given = spec.get("env_file") if isinstance(spec, dict) else None
+    entries = [given] if isinstance(given, str) else given if isinstance(given, list) else []
+    out: dict[str, Variable] = {}
+    for entry in entries[:64]:
+        text = entry if isinstance(entry, str) else entry.get("path") if isinstance(entry, dict) else None
+        required = not (isinstance(entry, dict) and entry.get("required") is False)
+        if not isinstance(text, str):
+            continue
+        path = compose.parent / text
+        if path.is_file() and not path.is_symlink() and path.resolve().is_relative_to(root.resolve()):
+            out.update(resolve_env_files(parse_env_file(read_input(path, "env file", MAX_CONFIG_BYTES),
+                                                        relative(path, root))))
+        elif required:
+            opened = OpenEnvironment(Variable("", Origin("unset", relative(compose, root), line)))
+            opened.update(out)
+            out = opened
+    return out
+
+
 def read_config_files(files: FileInputs) -> list[FileFacts]:
     """openmetadata.yaml, resolved against the environment its env and compose files give the server
     (auditor.sources.files.environment says in which order)."""
@@ -193,17 +217,21 @@ def read_config_files(files: FileInputs) -> list[FileFacts]:
         # A file named `.env` only fills in the compose file itself (Docker's "Set environment variables
         # within your container's environment" / ".env file" pages): the container gets what the
         # service's environment: names, so a `.env` of hardened values nobody references hides nothing.
-        env = {k: v for k, v in env_files.items() if v.origin.file is None
-               or Path(v.origin.file).name != ".env"}
+        # Env files given or found fill the compose file's `${}` only, as `.env` and `docker compose
+        # --env-file` do; the container gets its service's `env_file:` and `environment:` (Compose's
+        # "Environment variables precedence"). An env file nobody references sets nothing: a pull request
+        # could add hardened values beside an unchanged compose file (found by an attack).
         rel = relative(composes[0], files.root)
         docs = read_yaml(composes[0], files.root, "compose file")
         services = docs[0].value.get("services") if docs and isinstance(docs[0].value, dict) else None
-        env.update(compose_environment(services, rel, docs[0].lines if docs else {}, env_files))
         server = server_service(services) if isinstance(services, dict) else None
         if not configs and server is None:
             raise InputError(f"compose file {rel} has no service running OpenMetadata's server (image "
                              "openmetadata/server): give --om-config, or the compose file of the deployment")
         spec = services.get(server) if isinstance(services, dict) else None
+        env = _service_env_files(spec, composes[0], files.root, docs[0].lines.get(("services", str(server)))
+                                 if docs else None)
+        env.update(compose_environment(services, rel, docs[0].lines if docs else {}, env_files))
         named = spec.get("image") if isinstance(spec, dict) else None  # interpolated, as Compose does
         tag = interpolate(str(named), {k: v.value for k, v in env_files.items()}) if named is not None else None
         image = ImageDefault(rel, Location(rel, docs[0].lines.get(("services", str(server))) if docs else None),

@@ -5,12 +5,21 @@ attribute, named; and, for `--dir`, which folders are root modules.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from auditor.common.errors import InputError
+from auditor.common.inputs import read_input
 from auditor.facts.snapshot import COGNITO_KEYS
-from auditor.sources.files.cognito_iac import LIST_POOLS, PoolsListed, check_bounds, judge_resources
+from auditor.sources.files.cognito_iac import (
+    LIST_POOLS,
+    MAX_PLAN_BYTES,
+    PoolsListed,
+    check_bounds,
+    judge_resources,
+)
 from auditor.sources.files.result import FileFacts, relative
 from auditor.sources.files.terraform.helm_release import is_openmetadata_release, release_facts
 from auditor.sources.files.terraform.module import Loader, module_sources, read_folder
@@ -80,12 +89,43 @@ def terraform_roots(folders: Sequence[Path], plans: Sequence[Path], root: Path) 
         if not _has_cognito(folder, root, set()):
             continue
         if folder.resolve() in planned:
-            plan = planned[folder.resolve()].name
-            notes.append(f"{relative(folder, root) or '.'}: the plan beside it ({plan}) is judged instead of its .tf "
-                         "files (a plan knows what the configuration leaves to Terraform)")
-            continue
+            plan = planned[folder.resolve()]
+            missing = _not_planned(folder, plan, root)
+            if not missing:
+                notes.append(f"{relative(folder, root) or '.'}: the plan beside it ({plan.name}) is judged instead of "
+                             "its .tf files (a plan knows what the configuration leaves to Terraform)")
+                continue
+            # A plan that does not hold the folder's own resources is not its plan (a pull request can add any
+            # JSON beside the .tf files: found by an attack): both are judged.
+            notes.append(f"{relative(folder, root) or '.'}: the plan beside it ({plan.name}) does not hold "
+                         f"{', '.join(missing[:3])}: its .tf files are judged too")
         roots.append(folder)
     return roots, notes
+
+
+def _not_planned(folder: Path, plan: Path, root: Path) -> list[str]:
+    """The root folder's own Cognito resources and helm_releases (`type.name`) that the plan does not list
+    (by address, indices left out). A plan that cannot be read lists none: the scan reads it and names why."""
+    try:
+        blocks, _ = read_folder(folder, root)
+        text = read_input(plan, "Terraform plan", MAX_PLAN_BYTES).removeprefix("\ufeff")
+        document = json.loads(text)
+    except (InputError, ValueError, RecursionError):
+        return []
+    listed: set[str] = set()
+    stack = [document.get("resource_changes"), (document.get("planned_values") or {}).get("root_module"),
+             (document.get("values") or {}).get("root_module")] if isinstance(document, dict) else []
+    while stack and len(listed) < 100_000:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            if isinstance(item.get("address"), str) and "module." not in item["address"][:7]:
+                listed.add(re.sub(r"\[[^\]]*\]$", "", item["address"]))
+            stack.extend(item.get(k) for k in ("resources",) if isinstance(item.get(k), list))
+    own = sorted(f"{b.labels[0]}.{b.labels[1]}" for b in blocks if b.type == "resource" and len(b.labels) == 2
+                 and (b.labels[0].startswith("aws_cognito_") or b.labels[0] == "helm_release"))
+    return [address for address in own if address not in listed]
 
 
 def _has_cognito(folder: Path, root: Path, seen: set[Path]) -> bool:

@@ -1,0 +1,109 @@
+"""A pull request's author adds or renames files beside an unchanged, insecure deployment so that the gate
+goes green (a fourth attack, /work/review4-stop31.md). Each case starts from a file nobody here wrote
+(tests/data/real) that the gate fails, adds what the attack added, and asserts the gate still fails,
+as the real tool would deploy the same insecure settings:
+- Compose reads `.env` for its `${}` and a service's `env_file:`; an env file nobody names sets nothing
+  (docs.docker.com, "Environment variables precedence" / "Set environment variables");
+- in a service's `environment:` list, a later entry wins (compose-go);
+- a chart's loader reads `values.yaml` only (Helm's chartutil.ValuesfileName);
+- kustomize refuses a resource file outside the kustomization's folder (LoadRestrictionsRootOnly);
+- a plan that does not hold the .tf files' own resources is not their plan.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import DATA, run_cli_in_process
+
+REAL = DATA / "real"
+COMPOSE = REAL / "compose" / "openmetadata-1.13.1-quickstart-docker-compose.yml"
+
+
+def _gate(tree: Path, tmp_path: Path) -> tuple[int, dict[str, Any], str]:
+    out = tmp_path / "out"
+    result = run_cli_in_process("scan", "--dir", ".", "--fail-on", "high", "-f", "json", "-o", str(out), cwd=tree)
+    report = json.loads((out / "report.json").read_text()) if (out / "report.json").is_file() else {}
+    return result.code, report, result.stderr
+
+
+def _fails(report: dict[str, Any]) -> set[str]:
+    return {f["rule_id"] for f in report["findings"] if f["status"] == "FAIL"}
+
+
+def test_an_env_file_nobody_names_beside_a_compose_file_sets_nothing(tmp_path: Path) -> None:
+    tree = tmp_path / "deploy"
+    tree.mkdir()
+    shutil.copy(COMPOSE, tree / "docker-compose.yml")
+    (tree / "hardening.env").write_text("FERNET_KEY=$${OM_FERNET_KEY}\nAUTHORIZER_ADMIN_PRINCIPALS=[platform-admin]\n"
+                                        "RSA_PRIVATE_KEY_FILE_PATH=/secrets/private_key.der\n")
+    code, report, stderr = _gate(tree, tmp_path)
+    assert code == 1, stderr
+    assert {"OMA501", "OMA502", "OMA503"} <= _fails(report)
+    assert any("not used: hardening.env" in note for note in report["notes"])
+
+
+def test_an_env_file_the_service_names_is_its_environment(tmp_path: Path) -> None:
+    tree = tmp_path / "deploy"
+    tree.mkdir()
+    text = COMPOSE.read_text()
+    # The server service names it; a later env_file entry and `environment:` still win over it.
+    (tree / "docker-compose.yml").write_text(text.replace(
+        "  openmetadata-server:\n", "  openmetadata-server:\n    env_file: server.env\n", 1))
+    (tree / "server.env").write_text("AUTHENTICATION_PROVIDER=aws-cognito\n")
+    code, report, stderr = _gate(tree, tmp_path)
+    assert code == 1, stderr
+    provider = next(f for f in report["findings"] if f["rule_id"] == "OMA103")
+    # environment: sets AUTHENTICATION_PROVIDER: ${AUTHENTICATION_PROVIDER:-basic}, over env_file.
+    assert provider["status"] == "FAIL"
+
+
+def test_a_later_entry_of_an_environment_list_wins_as_in_compose(tmp_path: Path) -> None:
+    tree = tmp_path / "deploy"
+    tree.mkdir()
+    (tree / "docker-compose.yml").write_text(
+        "services:\n  openmetadata-server:\n    image: docker.getcollate.io/openmetadata/server:1.13.1\n"
+        "    environment:\n      - FERNET_KEY=a-decoy-that-is-not-deployed-000000000000=\n"
+        "      - FERNET_KEY=jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=\n")
+    code, report, stderr = _gate(tree, tmp_path)
+    assert code == 1, stderr
+    fernet = next(f for f in report["findings"] if f["rule_id"] == "OMA501")
+    assert (fernet["status"], fernet["location"]["line"]) == ("FAIL", 6)
+
+
+def test_a_values_yml_beside_values_yaml_is_not_the_base(tmp_path: Path) -> None:
+    tree = tmp_path / "chart"
+    tree.mkdir()
+    shutil.copy(REAL / "helm" / "values-openmetadata-1.13.1.yaml", tree / "values.yaml")
+    (tree / "values.yml").write_text("openmetadata:\n  config:\n    fernetkey:\n      value: ''\n"
+                                     "      secretRef: om-fernet\n      secretKey: key\n")
+    code, report, stderr = _gate(tree, tmp_path)
+    # values.yml is an overlay of its own release (helm -f values.yml), and values.yaml alone, what the
+    # chart's loader reads, is its base: its shipped defaults still FAIL beside the overlay's key.
+    assert code == 1, stderr
+    assert {"OMA502", "OMA503"} <= _fails(report)
+
+
+def test_a_kustomize_overlay_that_names_a_file_outside_its_folder_is_refused(tmp_path: Path) -> None:
+    tree = tmp_path / "k8s"
+    (tree / "overlays" / "hardened").mkdir(parents=True)
+    shutil.copy(DATA / "files" / "k8s" / "deployment.yaml", tree / "deployment.yaml")
+    (tree / "overlays" / "hardened" / "kustomization.yaml").write_text("resources:\n  - ../../deployment.yaml\n")
+    code, _, stderr = _gate(tree, tmp_path)
+    assert code == 2 and "kustomize refuses to build it" in stderr and "Traceback" not in stderr
+
+
+def test_a_plan_that_does_not_hold_the_tf_files_resources_does_not_hide_them(tmp_path: Path) -> None:
+    tree = tmp_path / "tf"
+    shutil.copytree(REAL / "terraform" / "openmetadata-sso-aws", tree)
+    (tree / "plan.json").write_text(json.dumps({
+        "format_version": "1.2", "planned_values": {"root_module": {"resources": [{
+            "address": "aws_cognito_user_pool.decoy", "mode": "managed", "type": "aws_cognito_user_pool",
+            "name": "decoy", "values": {"name": "decoy", "mfa_configuration": "ON",
+                                        "deletion_protection": "ACTIVE"}}]}}}))
+    code, report, stderr = _gate(tree, tmp_path)
+    assert code == 1, stderr
+    assert any("does not hold" in note for note in report["notes"])
