@@ -107,3 +107,16 @@ def test_a_plan_that_does_not_hold_the_tf_files_resources_does_not_hide_them(tmp
     code, report, stderr = _gate(tree, tmp_path)
     assert code == 1, stderr
     assert any("does not hold" in note for note in report["notes"])
+
+
+def test_a_glob_suppression_names_what_it_may_mute_instead_of_a_false_warning(tmp_path: Path) -> None:
+    """A glob muted five findings while the warning said it muted nothing (the fourth attack's F9)."""
+    tree = tmp_path / "deploy"
+    tree.mkdir()
+    shutil.copy(COMPOSE, tree / "docker-compose.yml")
+    (tree / "omaudit-suppressions.toml").write_text(
+        '[[suppression]]\nrule = "OMA5[0-9]*"\nreason = "reviewed"\nexpires = "2099-01-01"\n')
+    _code, report, stderr = _gate(tree, tmp_path)
+    assert "mutes nothing" not in stderr
+    assert "a suppression's rule OMA5[0-9]* names" in stderr and "OMA501" in stderr
+    assert any(f["status"] == "MUTED" for f in report["findings"])

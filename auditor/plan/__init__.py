@@ -9,6 +9,7 @@ against the renderers. Every problem is an InputError with one line. Notes for t
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import math
 import os
 from collections.abc import Callable, Sequence
@@ -115,8 +116,12 @@ def load_selected(rules: str | None, skip_rules: str | None, rules_dir: list[Pat
     catalogue = load_rules(rules_dir or ())
     known = {r.meta.id for r in catalogue}
     for entry in gate.options.suppressions if gate and gate.options else ():
-        if entry.rule not in known:
+        named = sorted(rule for rule in known if fnmatch.fnmatchcase(rule, entry.rule))
+        if not named:
             note(f"warning: a suppression names rule {entry.rule}, which no loaded rule has; it mutes nothing")
+        elif named != [entry.rule]:  # a glob: say what it may mute, so a reviewer sees its reach
+            note(f"a suppression's rule {entry.rule} names {len(named)} rules: {', '.join(named[:12])}"
+                 + (", ..." if len(named) > 12 else ""))
     return select(catalogue, rule_list(rules), rule_list(skip_rules))
 
 
