@@ -429,8 +429,10 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
             # passes `--env-file`, which omaudit cannot see: a decoy beside an unchanged compose file set
             # hardened values (found by an attack).
             used = tuple(p for p in found_env if p.parent in homes and (p.parent not in composed or p.name == ".env"))
-            notes += [f"not used: {relative(p, root)} (an env file not beside the openmetadata.yaml, or beside a "
-                      "compose file that does not read it: give it with --env-file if the pipeline passes it)"
+            notes += [f"not used: {relative(p, root)} (an env file not beside the openmetadata.yaml or compose file)"
+                      if p.parent not in homes else
+                      f"not used: {relative(p, root)} (Compose reads only .env beside the compose file, and the "
+                      "service names no other in env_file:; give it with --env-file if the pipeline passes it)"
                       for p in found_env if p not in used]
             if used:
                 paths["env_files"] = used
