@@ -120,3 +120,44 @@ def test_a_glob_suppression_names_what_it_may_mute_instead_of_a_false_warning(tm
     assert "mutes nothing" not in stderr
     assert "a suppression's rule OMA5[0-9]* names" in stderr and "OMA501" in stderr
     assert any(f["status"] == "MUTED" for f in report["findings"])
+
+
+VALUES = REAL / "helm" / "values-openmetadata-1.13.1.yaml"
+
+
+def test_a_merge_key_after_the_keys_it_overrides_is_refused(tmp_path: Path) -> None:
+    """A fifth attack: go-yaml v2 (Helm, kubectl, Terraform's Helm provider) applies `<<` in order, so a merge
+    after hardened keys overwrites them, while the YAML spec (omaudit's reader) kept the hardened ones."""
+    tree = tmp_path / "chart"
+    tree.mkdir()
+    text = VALUES.read_text()
+    admins = '      initialAdmins:\n      - "admin"\n'
+    assert text.count(admins) == 1
+    (tree / "values.yaml").write_text(text.replace(
+        admins, '      initialAdmins:\n      - "platform-admin"\n      <<: {initialAdmins: ["admin"]}\n'))
+    code, _, stderr = _gate(tree, tmp_path)
+    assert code == 2 and "YAML readers disagree on which wins" in stderr and "Traceback" not in stderr
+
+
+def test_a_merge_key_before_the_keys_that_override_it_is_read_as_every_reader_reads_it(tmp_path: Path) -> None:
+    tree = tmp_path / "chart"
+    tree.mkdir()
+    (tree / "values.yaml").write_text("openmetadata:\n  config:\n    authorizer:\n      <<: {initialAdmins: [admin]}\n"
+                                      "      initialAdmins: [platform-admin]\n")
+    code, report, stderr = _gate(tree, tmp_path)
+    assert code == 1, stderr  # the chart's other defaults still FAIL
+    assert next(f for f in report["findings"] if f["rule_id"] == "OMA503")["status"] == "PASS"
+
+
+def test_a_section_enabled_null_is_off_as_helm_deletes_a_null_key(tmp_path: Path) -> None:
+    """A fifth attack: `enabled: null` turns the section off in the chart (Helm removes a key set to null),
+    so the server's shipped key files apply, while omaudit judged the hardened paths beside it."""
+    tree = tmp_path / "chart"
+    tree.mkdir()
+    (tree / "values.yaml").write_text(
+        "openmetadata:\n  config:\n    jwtTokenConfiguration:\n      enabled: null\n"
+        "      rsapublicKeyFilePath: /secrets/public_key.der\n      rsaprivateKeyFilePath: /secrets/private_key.der\n"
+        "      keyId: 7d1e0c55-prod\n")
+    code, report, stderr = _gate(tree, tmp_path)
+    assert code == 1, stderr
+    assert next(f for f in report["findings"] if f["rule_id"] == "OMA502")["status"] == "FAIL"

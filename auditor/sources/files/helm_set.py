@@ -100,8 +100,10 @@ def typed(value: Any, force_string: bool = False) -> Any:
     """The value as `--set` types it (`--set-string` and Argo's forceString keep the text)."""
     if not isinstance(value, str) or force_string:
         return value
-    if value in ("true", "false"):
-        return value == "true"
+    if value.lower() in ("true", "false"):  # Helm's strvals typedVal compares without case
+        return value.lower() == "true"
+    if value.lower() == "null":  # deletes the key, as a null in a values file does
+        return None
     if value.lstrip("-").isdigit() and len(value) < 19:
         return int(value)
     if value.startswith("{") and value.endswith("}"):

@@ -462,7 +462,9 @@ def _gate_off(values: _Values, name: str) -> tuple[Location, str] | None:
     for section, names in _GATES.items():
         if name in names:
             got = values.get((section, "enabled"))
-            if got is not None and got[0] is False:
+            # false, or null: Helm deletes a key set to null, so the chart's `if .enabled` is false too
+            # (an attack turned sections off with null while their hardened values were still judged).
+            if got is not None and (got[0] is False or got[0] is None):
                 return got[1], f"{section}.enabled is false in {got[1].file}"
     if name in _OIDC:
         client = values.get(("authentication", "clientType"))

@@ -194,22 +194,29 @@ def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], budget: _Budget, 
     tag = node.tag or ""
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
-        merges: list[yaml.Node] = []
+        merges: list[tuple[yaml.Node, set[str]]] = []  # each `<<` with the keys written before it
         for key_node, value_node in node.value:
             if key_node.tag == MERGE:
-                merges.append(value_node)
+                merges.append((value_node, set(out)))
                 continue
             key = (str(_scalar(key_node)) if isinstance(key_node, yaml.ScalarNode)
                    else f"<key at line {key_node.start_mark.line + 1}>")
             out[key] = _walk(value_node, (*path, key), lines, budget, depth + 1)
             lines[(*path, key)] = key_node.start_mark.line + 1
-        for merged in merges:  # `<<: *base` (or a list of them): keys the mapping does not set itself
+        for merged, before in merges:  # `<<: *base` (or a list of them): keys the mapping does not set itself
             for source in merged.value if isinstance(merged, yaml.SequenceNode) else [merged]:
                 if not isinstance(source, yaml.MappingNode):
                     raise YamlError("a merge key (<<) must name a mapping", source.start_mark.line + 1)
                 found: dict[Path, int] = {}
                 values = _walk(source, path, found, budget, depth + 1)
                 for key, value in values.items() if isinstance(values, dict) else ():
+                    if key in before and out[key] != value:
+                        # The YAML spec keeps the mapping's own key; go-yaml v2 (sigs.k8s.io/yaml: Helm,
+                        # kubectl, Terraform's Helm provider) applies `<<` in order, so a later one wins. A
+                        # pull request used that to show hardened keys the tools overwrite (found by an attack).
+                        raise YamlError(f"a merge key (<<) sets {key!r} after the mapping sets it itself (line "
+                                        f"{lines.get((*path, key))}): YAML readers disagree on which wins; set it "
+                                        "once", merged.start_mark.line + 1)
                     if key not in out:
                         out[key] = value
                         lines.update({p: n for p, n in found.items() if p[:len(path) + 1] == (*path, key)})
