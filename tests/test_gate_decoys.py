@@ -30,6 +30,18 @@ def _gate(tree: Path, tmp_path: Path) -> tuple[int, dict[str, Any], str]:
     return result.code, report, result.stderr
 
 
+def _gate_on(tmp_path: Path, name: str, text: str) -> tuple[int, dict[str, Any], str]:
+    """The gate on a tree of one file."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / name).write_text(text)
+    return _gate(tree, tmp_path)
+
+
+def _status(report: dict[str, Any], rule: str) -> str:
+    return str(next(f for f in report["findings"] if f["rule_id"] == rule)["status"])
+
+
 def _fails(report: dict[str, Any]) -> set[str]:
     return {f["rule_id"] for f in report["findings"] if f["status"] == "FAIL"}
 
@@ -62,13 +74,10 @@ def test_an_env_file_the_service_names_is_its_environment(tmp_path: Path) -> Non
 
 
 def test_a_later_entry_of_an_environment_list_wins_as_in_compose(tmp_path: Path) -> None:
-    tree = tmp_path / "deploy"
-    tree.mkdir()
-    (tree / "docker-compose.yml").write_text(
+    code, report, stderr = _gate_on(tmp_path, "docker-compose.yml", (
         "services:\n  openmetadata-server:\n    image: docker.getcollate.io/openmetadata/server:1.13.1\n"
         "    environment:\n      - FERNET_KEY=a-decoy-that-is-not-deployed-000000000000=\n"
-        "      - FERNET_KEY=jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=\n")
-    code, report, stderr = _gate(tree, tmp_path)
+        "      - FERNET_KEY=jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=\n"))
     assert code == 1, stderr
     fernet = next(f for f in report["findings"] if f["rule_id"] == "OMA501")
     assert (fernet["status"], fernet["location"]["line"]) == ("FAIL", 6)
@@ -140,24 +149,18 @@ def test_a_merge_key_after_the_keys_it_overrides_is_refused(tmp_path: Path) -> N
 
 
 def test_a_merge_key_before_the_keys_that_override_it_is_read_as_every_reader_reads_it(tmp_path: Path) -> None:
-    tree = tmp_path / "chart"
-    tree.mkdir()
-    (tree / "values.yaml").write_text("openmetadata:\n  config:\n    authorizer:\n      <<: {initialAdmins: [admin]}\n"
-                                      "      initialAdmins: [platform-admin]\n")
-    code, report, stderr = _gate(tree, tmp_path)
+    code, report, stderr = _gate_on(tmp_path, "values.yaml", "openmetadata:\n  config:\n    authorizer:\n"
+                                    "      <<: {initialAdmins: [admin]}\n      initialAdmins: [platform-admin]\n")
     assert code == 1, stderr  # the chart's other defaults still FAIL
-    assert next(f for f in report["findings"] if f["rule_id"] == "OMA503")["status"] == "PASS"
+    assert _status(report, "OMA503") == "PASS"
 
 
 def test_a_section_enabled_null_is_off_as_helm_deletes_a_null_key(tmp_path: Path) -> None:
     """A fifth attack: `enabled: null` turns the section off in the chart (Helm removes a key set to null),
     so the server's shipped key files apply, while omaudit judged the hardened paths beside it."""
-    tree = tmp_path / "chart"
-    tree.mkdir()
-    (tree / "values.yaml").write_text(
+    code, report, stderr = _gate_on(tmp_path, "values.yaml", (
         "openmetadata:\n  config:\n    jwtTokenConfiguration:\n      enabled: null\n"
         "      rsapublicKeyFilePath: /secrets/public_key.der\n      rsaprivateKeyFilePath: /secrets/private_key.der\n"
-        "      keyId: 7d1e0c55-prod\n")
-    code, report, stderr = _gate(tree, tmp_path)
+        "      keyId: 7d1e0c55-prod\n"))
     assert code == 1, stderr
-    assert next(f for f in report["findings"] if f["rule_id"] == "OMA502")["status"] == "FAIL"
+    assert _status(report, "OMA502") == "FAIL"
