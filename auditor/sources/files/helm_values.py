@@ -59,10 +59,6 @@ class Chart:
     why: str
 
 
-def _version(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in text.split("."))
-
-
 @functools.lru_cache(maxsize=1)
 def _embedded() -> tuple[dict[str, dict[str, Any]], tuple[dict[str, Any], ...]]:
     document = json.loads(CHART_DEFAULTS_FILE.read_text(encoding="utf-8"))
@@ -163,7 +159,7 @@ def chart_for(pinned: object) -> Chart:
     if allows is None:
         return chosen(newest, f"chart version {shown} is not one omaudit reads: the defaults of chart "
                               f"openmetadata-{newest}, the newest omaudit embeds")
-    allowed = [r for r in ordered if allows(_version3(r))]
+    allowed = [r for r in ordered if allows(_version(r))]
     if not allowed:
         return chosen(newest, f"chart openmetadata {shown} pinned, which no embedded release satisfies: the "
                               f"defaults of openmetadata-{newest}, the newest omaudit embeds")
@@ -176,7 +172,8 @@ def _shown(text: str) -> str:
     return text if _READABLE.fullmatch(text) else repr(text[:40])
 
 
-def _version3(text: str) -> Version:
+def _version(text: str) -> Version:
+    """An embedded release's "X.Y.Z" (or an exact version checked by the caller) as numbers to compare."""
     major, minor, patch = (int(p) for p in text.split("."))
     return major, minor, patch
 
@@ -325,7 +322,7 @@ def _chart_beside(values: Path, root: Path) -> tuple[object, str | None, list[st
                 raise InputError(f"{rel}: charts/ holds openmetadata {_shown(vendored[0])} and Chart.lock pins "
                                  f"{_shown(locked)}: which is installed depends on the pipeline; make them agree")
             exact = re.fullmatch(r"\d{1,9}\.\d{1,9}\.\d{1,9}", vendored[0])
-            if allows is not None and exact is not None and not allows(_version3(vendored[0])):
+            if allows is not None and exact is not None and not allows(_version(vendored[0])):
                 # Helm applies the alias only to a chart whose version the range allows (getAliasDependency):
                 # the vendored one keeps its own name, and so do its values.
                 return vendored[0], "openmetadata", [f"{rel}: the vendored openmetadata chart ({vendored[1]}) is "
@@ -334,7 +331,7 @@ def _chart_beside(values: Path, root: Path) -> tuple[object, str | None, list[st
                                       "the one installed"]
         if locked is not None:
             exact = re.fullmatch(r"\d{1,9}\.\d{1,9}\.\d{1,9}", locked)
-            if allows is not None and (exact is None or not allows(_version3(locked))):
+            if allows is not None and (exact is None or not allows(_version(locked))):
                 raise InputError(f"{rel}: Chart.lock pins openmetadata {_shown(locked)}, outside the range "
                                  f"{_shown(wanted)}: Helm refuses a lock out of sync with Chart.yaml")
             return locked, key, [f"{rel}: Chart.lock pins openmetadata {_shown(locked)}: `helm dependency build` "
