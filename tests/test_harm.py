@@ -223,6 +223,35 @@ def test_credentials_in_a_url_are_refused_and_never_echoed(tmp_path: Path) -> No
     assert "line 1" in result.stderr
 
 
+# Every thread start is checked: the requests package must be whole by then (its packages.py walks a copy
+# of sys.modules, which a thread importing botocore changes under it).
+_THREADS_AFTER_IMPORTS = """
+import runpy, sys, threading
+start = threading.Thread.start
+def checked(self):
+    if "requests.packages" not in sys.modules:
+        sys.stderr.write("a thread started before requests was imported\\n")
+    start(self)
+threading.Thread.start = checked
+sys.argv = ["omaudit", *sys.argv[1:]]
+runpy.run_module("auditor", run_name="__main__")
+"""
+
+
+def test_no_thread_starts_while_the_http_stack_is_imported(tmp_path: Path) -> None:
+    """A race the CI met once in 90 parallel scans (KeyError from requests/packages.py, exit 4): now
+    each thread starts only after requests is imported, which this checks on every start."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OMAUDIT_", "AWS_"))}
+    env.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
+    proc = subprocess.run([sys.executable, "-c", _THREADS_AFTER_IMPORTS, "scan", "--om-url", "http://127.0.0.1:9",
+                           "--aws-endpoint-url", "http://127.0.0.1:9", "--cognito-pool-id", "us-east-1_Abc123"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 2, proc.stderr  # unreachable: nothing was scanned
+    assert "cannot connect to http://127.0.0.1:9" in proc.stderr
+    assert "a thread started before requests was imported" not in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_parallel_scans_each_keep_their_report(lab_factory: object, tmp_path: Path) -> None:
     lab = lab_factory("hardened")  # type: ignore[operator]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OMAUDIT_", "AWS_"))}

@@ -97,6 +97,7 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
     """
     if target.files is not None:
         return collect_files(target)
+    _import_http_stack()
     reviewed, unread, reviewed_notes = None, None, list[str]()
     if target.reviewed is not None:  # read first: a malformed file stops a single scan before any request
         try:
@@ -213,6 +214,15 @@ def _whole_side_failures(target: ScanTarget, problems: dict[str, Problem], stric
             line += "; fix that, or pass --no-cognito to audit OpenMetadata only"
         lines.append(line)
     return [f"{WARNING}{target.name}: {line}" for line in lines]
+
+
+def _import_http_stack() -> None:
+    """Import requests and urllib3 whole before this target starts a thread. requests/packages.py copies
+    `sys.modules` entries by a list taken first, so while the warm-up thread imports botocore (whose
+    try-import of urllib3.contrib.pyopenssl adds and removes a module) it raised KeyError: 1 in 90
+    parallel scans ended in an internal error (CI on 9e44c09; reproduced with sys.setswitchinterval(1e-6)).
+    Imports run under per-module locks, so once this returns no thread of any target reruns it."""
+    import auditor.sources.deadline  # noqa: F401  # lazy for file scans: requests and urllib3
 
 
 def _warm_up_cognito(profile: str | None) -> None:
