@@ -29,7 +29,7 @@ CASES = {
     "n8b": (2, "the server started with another configuration file"),
     "n9": (2, "JAVA_TOOL_OPTIONS with -Ddw. overrides"),
     "n10": (1, "$(1MODE): a relaxed variable name"),
-    "n11": (2, "an ApplicationSet of the chart"),
+    "n11": (1, "an ApplicationSet of the chart: each Application it generates is judged"),
     "n12": (2, "a Flux HelmRelease of the chart"),
     "n13": (1, "a kustomize overlay in a folder with a space in its name"),
     "n14": (1, "kustomize images: on a CronJob"),

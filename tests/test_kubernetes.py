@@ -168,16 +168,7 @@ def test_a_kustomize_cycle_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr and result.stderr.count("omaudit: error:") == 1
 
 
-def test_an_application_reads_its_value_files_from_the_tree(tmp_path: Path) -> None:
-    """A multi-source Application: `$values/envs/prod/values.yaml` is a file of the ref source's
-    repository; an app-of-apps repository holds it beside the Application, so it is read (in order,
-    before valuesObject), and one the tree does not hold is named as not read."""
-    tree = tmp_path / "apps"
-    (tree / "envs" / "prod").mkdir(parents=True)
-    (tree / "envs" / "prod" / "values.yaml").write_text(
-        "openmetadata:\n  config:\n    authorizer:\n      initialAdmins: [admin]\n"
-        "    authentication:\n      provider: aws-cognito\n")
-    (tree / "app.yaml").write_text('''apiVersion: argoproj.io/v1alpha1
+_MULTI_SOURCE = """apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata:
   name: openmetadata
@@ -189,27 +180,90 @@ spec:
       helm:
         valueFiles:
           - $values/envs/prod/values.yaml
-          - $values/envs/missing.yaml
     - repoURL: https://git.example.com/apps.git
       ref: values
-''')
-    app = (tree / "app.yaml").read_text()
-    (tree / "app.yaml").write_text(app.replace("          - $values/envs/missing.yaml\n", ""))
+"""
+
+
+def _multi_source_tree(tmp_path: Path, app: str = _MULTI_SOURCE) -> Path:
+    tree = tmp_path / "apps"
+    (tree / "envs" / "prod").mkdir(parents=True, exist_ok=True)
+    (tree / "envs" / "prod" / "values.yaml").write_text(
+        "openmetadata:\n  config:\n    authorizer:\n      initialAdmins: [admin]\n"
+        "    authentication:\n      provider: aws-cognito\n")
+    (tree / "app.yaml").write_text(app)
+    return tree
+
+
+def test_an_application_reads_its_value_files_from_the_checkout_the_operator_names(tmp_path: Path) -> None:
+    """`$values/envs/prod/values.yaml` is a file of the ref source's repository at its revision: read
+    from the tree (in order, before valuesObject) only when --repo-url and --repo-revision say the tree
+    is that repository (nothing in the tree can say so), else every OpenMetadata setting is unknown."""
+    tree = _multi_source_tree(tmp_path)
     code, report, _ = _scan(tmp_path, "--dir", str(tree))
-    assert code == 1
     admins = _finding(report, "OMA503")
-    assert (admins["status"], admins["location"]) == ("FAIL", {"file": "envs/prod/values.yaml", "line": 4})
-    assert _finding(report, "OMA103")["status"] == "PASS"
-    # A value file the tree does not hold (or a plain path: a file of the chart's own source) may set
-    # anything: every OpenMetadata setting is unknown, never the chart's defaults judged in its place.
-    for missing in ("$values/envs/missing.yaml", "values-prod.yaml"):
-        (tree / "values-prod.yaml").write_text("openmetadata: {config: {authorizer: {initialAdmins: [alice]}}}\n")
-        (tree / "app.yaml").write_text(app.replace("$values/envs/missing.yaml", missing))
-        code, report, _ = _scan(tmp_path, "--k8s", str(tree / "app.yaml"), "--name", "apps")
+    assert (code, admins["status"]) == (3, "SKIPPED")
+    assert "which --repo-url and --repo-revision do not name as the scanned checkout" in admins["message"]
+    for url in ("https://git.example.com/apps", "git@git.example.com:apps.git", "HTTPS://GIT.example.com/Apps/"):
+        code, report, _ = _scan(tmp_path, "--dir", str(tree), "--repo-url", url)
         admins = _finding(report, "OMA503")
-        assert admins["status"] == "SKIPPED" and "takes values from" in admins["message"]
-        assert missing in admins["message"]
-        assert any(f"valueFiles {missing} is not in the scanned tree" in n for n in report["notes"])
+        assert (code, admins["status"], admins["location"]) == (1, "FAIL", {"file": "envs/prod/values.yaml",
+                                                                            "line": 4}), url
+        assert _finding(report, "OMA103")["status"] == "PASS"
+    pinned = _MULTI_SOURCE.replace("      ref: values", "      targetRevision: v1.0\n      ref: values")
+    (tree / "app.yaml").write_text(pinned)
+    code, report, _ = _scan(tmp_path, "--dir", str(tree), "--repo-url", "https://git.example.com/apps.git")
+    assert (code, _finding(report, "OMA503")["status"]) == (3, "SKIPPED")  # v1.0 is not this checkout
+    code, report, _ = _scan(tmp_path, "--dir", str(tree), "--repo-url", "https://git.example.com/apps.git",
+                            "--repo-revision", "v1.0")
+    assert (code, _finding(report, "OMA503")["status"]) == (1, "FAIL")
+
+
+def test_a_ref_to_another_repository_is_never_read_from_the_tree(tmp_path: Path) -> None:
+    """An attack: the ref names the chart repository, which lacks the file, and ignoreMissingValueFiles
+    makes Argo CD skip it; the pull request adds a hardened file at that path. Argo CD deploys the
+    chart's defaults, so the file is unknown here, never judged (the gate was green: rc 0)."""
+    attack = _MULTI_SOURCE.replace("https://git.example.com/apps.git",
+                                   "https://github.com/open-metadata/openmetadata-helm-charts.git").replace(
+        "      helm:\n", "      helm:\n        ignoreMissingValueFiles: true\n")
+    tree = _multi_source_tree(tmp_path, attack)
+    (tree / "envs" / "prod" / "values.yaml").write_text(
+        "openmetadata:\n  config:\n    authorizer:\n      initialAdmins: [alice]\n")
+    code, report, _ = _scan(tmp_path, "--dir", str(tree), "--repo-url", "https://git.example.com/apps.git")
+    admins = _finding(report, "OMA503")
+    assert (code, admins["status"]) == (3, "SKIPPED")
+    assert "openmetadata-helm-charts.git at HEAD" in admins["message"]
+
+
+@pytest.mark.parametrize(("entry", "status", "says"), [
+    # the chart's own values.yaml: its defaults, which are layered anyway ([admin])
+    ("values.yaml", "FAIL", "valueFiles values.yaml is the chart's own values.yaml"),
+    ("./values.yaml", "FAIL", "valueFiles ./values.yaml is the chart's own values.yaml"),
+    # any other file of the chart's package may set anything
+    ("values-prod.yaml", "SKIPPED", "valueFiles values-prod.yaml: a file of the chart's package: not read"),
+    ("https://example.com/v.yaml", "SKIPPED", "a remote file: not read"),
+    ("$nothere/v.yaml", "SKIPPED", "no source has ref nothere: not read"),
+    # a file of this checkout that is missing, skipped by Argo CD as told
+    ("$values/envs/missing.yaml", "FAIL", "is missing and skipped (ignoreMissingValueFiles)"),
+])
+def test_value_files_argo_cd_resolves_elsewhere(tmp_path: Path, entry: str, status: str, says: str) -> None:
+    app = _MULTI_SOURCE.replace("          - $values/envs/prod/values.yaml\n", f"          - {entry}\n").replace(
+        "      helm:\n", "      helm:\n        ignoreMissingValueFiles: true\n")
+    tree = _multi_source_tree(tmp_path, app)
+    (tree / "values-prod.yaml").write_text("openmetadata: {config: {authorizer: {initialAdmins: [alice]}}}\n")
+    code, report, _ = _scan(tmp_path, "--k8s", str(tree / "app.yaml"), "--name", "apps", "--repo-url",
+                            "https://git.example.com/apps.git")
+    assert _finding(report, "OMA503")["status"] == status
+    assert code == (1 if status == "FAIL" else 3)
+    assert any(says in n for n in report["notes"]), report["notes"]
+
+
+def test_repo_options_are_checked(tmp_path: Path) -> None:
+    tree = _multi_source_tree(tmp_path)
+    for args, says in ((["--repo-revision", "main"], "--repo-revision needs --repo-url"),
+                       (["--repo-url", "not a url"], "is not a git repository URL")):
+        result = run_cli_in_process("scan", "--dir", str(tree), *args, cwd=tmp_path)
+        assert result.code == 2 and says in result.stderr
 
 
 _DEV_HEAD = "resources:\n  - ../../base\n"
@@ -472,3 +526,61 @@ def test_an_optional_reference_is_unknown_only_when_its_source_is_not_in_the_tre
     (tree / "deployment.yaml").write_text(text)
     _code, report, stderr = _scan(tmp_path, "--dir", str(tree))
     assert (_finding(report, "OMA501")["status"], _finding(report, "OMA108")["status"]) == (fernet, signup), stderr
+
+
+_APPSET = """apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: openmetadata
+spec:
+  {go}generators:
+    - list:
+        elements:
+          - env: staging
+            admin: alice
+          - env: prod
+            admin: admin
+  template:
+    metadata:
+      name: 'om-{{{{{dot}env}}}}'
+    spec:
+      source:
+        repoURL: https://helm.open-metadata.org
+        chart: openmetadata
+        targetRevision: 1.6.2
+        helm:
+          valuesObject:
+            openmetadata:
+              config:
+                authorizer:
+                  initialAdmins: ['{{{{{dot}admin}}}}']
+"""
+
+
+@pytest.mark.parametrize("go", [False, True])
+def test_an_application_set_is_judged_per_generated_application(tmp_path: Path, go: bool) -> None:
+    """The ApplicationSet controller makes one Application per element of a list generator (the fifth
+    attack moved a weak Application into one, and the gate judged only a decoy: rc 0)."""
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    (tree / "appset.yaml").write_text(_APPSET.format(go="goTemplate: true\n  " if go else "", dot="." if go else ""))
+    code, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert _verdicts(report) == {"Application om-staging": "PASS", "Application om-prod": "FAIL"}, stderr
+    prod = next(f for f in report["findings"] if f["rule_id"] == "OMA503" and f["status"] == "FAIL")
+    assert prod["location"] == {"file": "appset.yaml", "line": 26 + go}
+    assert code == 1
+
+
+def test_an_application_set_whose_generator_omaudit_does_not_run_is_unknown(tmp_path: Path) -> None:
+    """A git or cluster generator's parameters come from outside the tree: what a placeholder decides
+    is unknown, never judged as the literal text `{{admin}}`."""
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    (tree / "appset.yaml").write_text(_APPSET.format(go="", dot="").replace(
+        "    - list:\n        elements:\n          - env: staging\n            admin: alice\n"
+        "          - env: prod\n            admin: admin\n",
+        "    - git:\n        repoURL: https://git.example.com/envs.git\n        files: [{path: 'envs/*.json'}]\n"))
+    code, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    admins = _finding(report, "OMA503")
+    assert (code, admins["status"]) == (3, "SKIPPED"), stderr
+    assert "ApplicationSet openmetadata's template placeholders" in admins["message"]

@@ -380,6 +380,11 @@ def test_the_official_terraform_module_ships_the_charts_defaults(tmp_path: Path)
                if f["status"] == "FAIL"}
     assert failing == {("OMA501", template, 4), ("OMA502", template, 4), ("OMA503", template, 34),
                        ("OMA103", template, 4), ("OMA108", template, 4)}
+    # modules/openmetadata-dependencies installs chart openmetadata-dependencies (MySQL, OpenSearch): not a
+    # deployment of OpenMetadata. Judged as one, its every rule was ERROR, and the gate could never pass.
+    judged = {(f["target"], f["status"]) for f in report["findings"]}
+    assert {t for t, _ in judged} == {".", "modules/openmetadata-deployment"}
+    assert "ERROR" not in {s for _, s in judged}
 
 
 # ---- found by an attack on this reader (a pull request's author controls every file) --------------

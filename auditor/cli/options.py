@@ -95,6 +95,13 @@ VarFiles = Annotated[list[Path] | None, typer.Option("--var-file", metavar="<pat
                  help="A .tfvars file for --terraform's variables, "
                                                      "after terraform.tfvars and *.auto.tfvars; repeatable, a "
                                                      "later file wins (as terraform -var-file).")]
+RepoUrl = Annotated[str | None, typer.Option("--repo-url", metavar="<url>",
+                 help="The git repository the scanned folder is a checkout of, as Argo CD "
+                      "Applications name it: a `$ref/...` or chart-path value file of a source with this "
+                      "repoURL (and --repo-revision) is read from the folder; any other is unknown.")]
+RepoRevision = Annotated[str | None, typer.Option("--repo-revision", metavar="<revision>",
+                 help="The branch or tag of --repo-url the checkout stands for (a pull request's "
+                      "base branch, say); default HEAD, which a source without targetRevision names.")]
 CloudFormation = Annotated[list[Path] | None, typer.Option("--cloudformation", metavar="<path>",
                  help="CloudFormation template "
                                                            "(YAML or JSON); repeatable.")]

@@ -37,6 +37,8 @@ from auditor.cli.options import (
     OmUrl,
     OutputDir,
     PoolId,
+    RepoRevision,
+    RepoUrl,
     RuleIds,
     RulesDirs,
     ScanDir,
@@ -105,7 +107,7 @@ def scan(path: ScanPath = None, om_url: OmUrl = None, om_token_file: TokenFile =
          no_cognito: NoCognito = False, config: ConfigFile = None, env_file: EnvFiles = None,
          compose_file: ComposeFile = None, helm_values: HelmValues = None, terraform_plan: TerraformPlan = None,
          k8s: Manifests = None, terraform: Terraform = None, var_file: VarFiles = None,
-         cloudformation: CloudFormation = None,
+         cloudformation: CloudFormation = None, repo_url: RepoUrl = None, repo_revision: RepoRevision = None,
          dir: ScanDir = None, name: TargetName = None) -> int:
     """Audit a running OpenMetadata and/or its Cognito pool (or an inventory of them), or configuration files."""
     if path is not None:
@@ -124,7 +126,7 @@ def scan(path: ScanPath = None, om_url: OmUrl = None, om_token_file: TokenFile =
     files = plan.file_options({"config": config, "env_files": env_file, "compose_file": compose_file,
                                "helm_values": helm_values, "terraform_plan": terraform_plan,
                                "kubernetes": k8s, "terraform": terraform, "cloudformation": cloudformation}, dir,
-                              var_file or ())
+                              var_file or (), plan.checkout_option(repo_url, repo_revision))
     if files.given and (om_url or cognito_pool_id):
         # A live scan given the deployment's files too: what runs is audited, and compared with them (OMA406).
         if inventory or targets or tag or shard:

@@ -25,6 +25,7 @@ from auditor.scan.lockout import DEFAULT_WINDOW, ProbeLedger, default_state_dir
 if TYPE_CHECKING:
     from auditor.engine.catalogue import Rule
     from auditor.scan.target import AuditOptions, FileInputs, ScanTarget
+    from auditor.sources.files.checkout import Checkout
 
 Note = Callable[[str], None]
 TOKEN_ENV = "OMAUDIT_OM_TOKEN"
@@ -293,6 +294,7 @@ class FileOptions:
     paths: dict[str, tuple[Path, ...]] = field(default_factory=dict)
     dir: Path | None = None
     var_files: tuple[Path, ...] = ()  # --var-file, for the --terraform root module
+    checkout: Checkout | None = None  # --repo-url and --repo-revision: what Argo CD sources read from the tree
 
     @property
     def given(self) -> bool:
@@ -302,7 +304,7 @@ class FileOptions:
 
 
 def file_options(given: dict[str, Path | Sequence[Path] | None], directory: Path | None,
-                 var_files: Sequence[Path] = ()) -> FileOptions:
+                 var_files: Sequence[Path] = (), checkout: Checkout | None = None) -> FileOptions:
     """FileOptions from option values by kind key (one path, several, or None), checked for count."""
     from auditor.sources.files.kinds import BY_KEY  # lazy: 4 ms --version does not need
 
@@ -316,7 +318,23 @@ def file_options(given: dict[str, Path | Sequence[Path] | None], directory: Path
     if var_files and len(paths.get("terraform", ())) != 1 and directory is None:
         raise InputError("--var-file gives values to one root module: give it with one --terraform folder "
                          "(or --dir)")
-    return FileOptions(paths, directory, tuple(var_files))
+    return FileOptions(paths, directory, tuple(var_files), checkout)
+
+
+def checkout_option(url: str | None, revision: str | None) -> Checkout | None:
+    """--repo-url and --repo-revision as a Checkout (None without --repo-url)."""
+    from auditor.sources.files.checkout import Checkout, repo_key  # lazy: 4 ms --version does not need
+
+    if url is None:
+        if revision is not None:
+            raise InputError("--repo-revision needs --repo-url: the repository the revision is of")
+        return None
+    if not repo_key(url):
+        raise InputError(f"--repo-url {url!r} is not a git repository URL (https://host/org/repo or "
+                         "git@host:org/repo)")
+    if revision is not None and not revision.strip():
+        raise InputError("--repo-revision is empty")
+    return Checkout(url, revision.strip() if revision else "HEAD")
 
 
 def _file_options(files: tuple[tuple[str, tuple[str, ...]], ...], base: Path) -> FileOptions:
@@ -373,7 +391,8 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
                          "there is not judged")
         loaded = None
         if found.kinds.get("kubernetes") and "kubernetes" not in options.paths:
-            from auditor.sources.files.kubernetes import load_manifests, value_files_read  # lazy
+            from auditor.sources.files.argocd import value_files_read  # lazy
+            from auditor.sources.files.manifest import load_manifests
 
             loaded = load_manifests(found.kinds["kubernetes"], root)
             read = value_files_read(loaded, root)
@@ -410,10 +429,11 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
                                  + ", ".join(relative(p, root) for p in hits) + f"): name one with {option}")
             paths[key] = tuple(hits)
         if loaded is not None:
-            from auditor.sources.files.kubernetes import chart_sources, server_containers  # lazy
+            from auditor.sources.files.argocd import applications, chart_sources  # lazy
+            from auditor.sources.files.kubernetes import server_containers
 
             manifests = found.kinds["kubernetes"]
-            if not server_containers(loaded) and not any(chart_sources(m) for m in loaded):  # other applications
+            if not server_containers(loaded) and not any(chart_sources(m) for m in applications(loaded)):
                 for path in manifests:
                     note(f"skipped {relative(path, root)}: Kubernetes objects, and no manifest under --dir runs "
                          "OpenMetadata's server")
@@ -442,7 +462,7 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
         raise InputError("--var-file gives values to one root module, and --dir found several ("
                          + ", ".join(relative(p, root) or "." for p in paths["terraform"])
                          + "): give one with --terraform")
-    files = FileInputs(root=root, paths=paths, var_files=options.var_files)
+    files = FileInputs(root=root, paths=paths, var_files=options.var_files, checkout=options.checkout)
     if not FileOptions(paths).given:
         raise InputError(f"no configuration file to scan under {root}" if options.dir else "no configuration file")
     for path in files.named() if options.dir is not None else ():
@@ -460,8 +480,9 @@ def _kubernetes_units(files: FileInputs) -> tuple[list[tuple[str, tuple[Path, ..
     or overlay beside the real one must not be the only one judged, and a file some kustomization
     reads as a patch is still what `kubectl apply -f` deploys: found by attacks). Also whether
     kustomizations are among the files."""
-    from auditor.sources.files.kubernetes import deployments, load_manifests
+    from auditor.sources.files.kubernetes import deployments
     from auditor.sources.files.kustomize import NAMES, overlay_roots, render
+    from auditor.sources.files.manifest import load_manifests
     from auditor.sources.files.result import relative
 
     paths = files.of("kubernetes")
@@ -500,8 +521,7 @@ def _kubernetes_deployments(target: ScanTarget, note: Note) -> tuple[ScanTarget,
     beside = [k for k in ("config", "helm_values", "compose_file") if files.of(k)]
     if len(units) == 1 and kustomized and not beside:  # judged is that overlay (or those manifests), never "the first"
         _, unit_paths, only = units[0]
-        narrowed = FileInputs(root=files.root, paths={**files.paths, "kubernetes": unit_paths}, pool=files.pool,
-                              var_files=files.var_files, workload=only)
+        narrowed = dataclasses.replace(files, paths={**files.paths, "kubernetes": unit_paths}, workload=only)
         return dataclasses.replace(target, files=narrowed), []
     if len(units) < 2 and not (units and beside):
         return target, []
@@ -512,9 +532,10 @@ def _kubernetes_deployments(target: ScanTarget, note: Note) -> tuple[ScanTarget,
            + ", ".join(f"--{k.replace('_', '-')}" for k in beside)) + ": each is its own target, judged alone"
     note(why)
     rest = {k: v for k, v in files.paths.items() if k != "kubernetes"}
-    target = dataclasses.replace(target, files=FileInputs(root=files.root, paths=rest, var_files=files.var_files))
+    target = dataclasses.replace(target, files=dataclasses.replace(files, paths=rest, pool=None, workload=None))
     return target, [ScanTarget(name=name, report_notes=(why,),
-                               files=FileInputs(root=files.root, paths={"kubernetes": unit_paths}, workload=only))
+                               files=FileInputs(root=files.root, paths={"kubernetes": unit_paths}, workload=only,
+                                                checkout=files.checkout))
                     for name, unit_paths, only in units]
 
 

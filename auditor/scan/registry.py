@@ -120,7 +120,7 @@ def _read_manifests(files: FileInputs) -> list[FileFacts]:
     from auditor.sources.files.kubernetes import read_manifests
 
     paths = list(files.of("kubernetes"))
-    return read_manifests(paths, files.root, files.workload) if paths else []
+    return read_manifests(paths, files.root, files.workload, files.checkout) if paths else []
 
 
 SOURCES: tuple[Source, ...] = (

@@ -15,6 +15,7 @@ from auditor.report.model import Finding
 from auditor.report.suppress import Suppression
 from auditor.scan.discovery import CognitoRequest
 from auditor.scan.lockout import ProbeLedger
+from auditor.sources.files.checkout import Checkout
 from auditor.sources.files.kinds import READ_ORDER
 
 
@@ -32,6 +33,8 @@ class FileInputs:
     # The OpenMetadata deployment (auditor.sources.files.kubernetes.deployments) this target judges,
     # where the manifests hold several. None: the only one.
     workload: str | None = None
+    # --repo-url and --repo-revision: the repository an Argo CD source must name to be read from the tree.
+    checkout: Checkout | None = None
 
     def of(self, kind: str) -> tuple[Path, ...]:
         return self.paths.get(kind, ())

@@ -21,113 +21,23 @@ import dataclasses
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from auditor.common.errors import InputError
 from auditor.common.redact import register
 from auditor.report.model import Location
+from auditor.sources.files.argocd import applications, chart_sources, judge_application
+from auditor.sources.files.checkout import Checkout
 from auditor.sources.files.environment import OpenEnvironment, Origin, Variable
 from auditor.sources.files.kinds import POD_SPEC
+from auditor.sources.files.manifest import WHAT, Manifest, as_dict, as_list, load_manifests
 from auditor.sources.files.om_config import ImageDefault, image_file, read_om_config
-from auditor.sources.files.result import FileFacts, read_yaml, relative
-from auditor.sources.files.yaml_doc import Doc, Tagged
+from auditor.sources.files.result import FileFacts, relative
 
-WHAT = "Kubernetes manifest"
 WORKLOADS = tuple(POD_SPEC)
 MAX_SECRET_VALUE = 64 * 1024
-
-
-@dataclass(frozen=True)
-class Manifest:
-    """One object of a manifest file, with the document its lines are in."""
-
-    kind: str
-    name: str
-    namespace: str | None
-    body: dict[str, Any]
-    doc: Doc
-    rel: str
-    # Where each part was written when it came from several files (a kustomize overlay's patches and
-    # generators): path -> location. Empty: the document's own lines.
-    origins: dict[tuple[str | int, ...], Location] = field(default_factory=dict)
-
-    def at(self, path: tuple[str | int, ...]) -> Location:
-        """Where a part was written: the nearest written ancestor, in the patch or generator that set it
-        or in the object's own document, whichever is nearer."""
-        for n in range(len(path), -1, -1):
-            if path[:n] in self.origins:
-                return self.origins[path[:n]]
-            if path[:n] in self.doc.lines:
-                return Location(self.rel, self.doc.lines[path[:n]])
-        return Location(self.rel, None)
-
-
-def load_manifests(paths: Sequence[Path], root: Path) -> list[Manifest]:
-    out: list[Manifest] = []
-    for path in paths:
-        rel = relative(path, root)
-        for doc in read_yaml(path, root, WHAT):
-            out += _objects(doc, rel)
-    return out
-
-
-def _objects(doc: Doc, rel: str) -> list[Manifest]:
-    """The objects of one document: itself, or each item of a `kind: List` (kubectl applies a List's
-    items one by one: kubernetes.io/docs/reference/using-api/api-concepts, "Collections")."""
-    body = doc.value
-    if not (isinstance(body, dict) and isinstance(body.get("kind"), str) and "apiVersion" in body):
-        return []
-    _refuse_tags(body, rel, doc, ())
-    if body["kind"] == "List" or (body["kind"].endswith("List") and isinstance(body.get("items"), list)):
-        out: list[Manifest] = []
-        for i, item in enumerate(_list(body.get("items"))):
-            prefix = ("items", i)
-            lines = {k[2:]: v for k, v in doc.lines.items() if k[:2] == prefix}
-            out += _objects(Doc(value=item, lines=lines), rel)
-        return out
-    meta = _dict(body.get("metadata"))
-    namespace = meta.get("namespace")
-    return [Manifest(body["kind"], str(meta.get("name", "")), str(namespace) if namespace is not None else None,
-                     body, doc, rel)]
-
-
-def _refuse_tags(value: Any, rel: str, doc: Doc, path: tuple[str | int, ...]) -> None:
-    """A local YAML tag (`value: !x basic`) means nothing to Kubernetes' decoder, which refuses or
-    reads it differently from here: never judged as the tag's text."""
-    if isinstance(value, Tagged):
-        raise InputError(f"{WHAT} {rel}:{doc.line(path) or '?'}: a YAML tag (!{value.tag}) in a Kubernetes "
-                         "object: not judged (kubectl does not apply it as written)")
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            _refuse_tags(inner, rel, doc, (*path, str(key)))
-    elif isinstance(value, list):
-        for i, inner in enumerate(value):
-            _refuse_tags(inner, rel, doc, (*path, i))
-
-
-def chart_sources(manifest: Manifest) -> list[tuple[tuple[str | int, ...], dict[str, Any]]]:
-    """An Argo CD Application's sources that install the openmetadata chart: (path, source)."""
-    if manifest.kind != "Application" or not str(manifest.body.get("apiVersion", "")).startswith("argoproj.io"):
-        return []
-    spec = _dict(manifest.body.get("spec"))
-    found: list[tuple[tuple[str | int, ...], dict[str, Any]]] = []
-    if _list(spec.get("sources")):  # "When you specify the sources field, Argo CD will ignore the source field"
-        found += [(("spec", "sources", i), s) for i, s in enumerate(spec["sources"]) if isinstance(s, dict)]
-    elif isinstance(spec.get("source"), dict):
-        found.append((("spec", "source"), spec["source"]))
-    return [(path, source) for path, source in found if _is_chart(source)]
-
-
-def _is_chart(source: dict[str, Any]) -> bool:
-    """The openmetadata chart from a Helm repository (`chart: openmetadata`), or from a git repository
-    (`path: charts/openmetadata`, as open-metadata/openmetadata-helm-charts lays it out)."""
-    if source.get("chart") is not None:
-        return str(source["chart"]).rstrip("/").rsplit("/", 1)[-1] == "openmetadata"
-    steps = str(source.get("path", "")).strip("/").split("/")
-    return steps[-1] == "openmetadata" and (steps[-2:-1] == ["charts"]
-                                            or "openmetadata-helm-charts" in str(source.get("repoURL", "")))
 
 
 def _containers(workload: Manifest) -> list[tuple[tuple[str | int, ...], dict[str, Any]]]:
@@ -135,21 +45,14 @@ def _containers(workload: Manifest) -> list[tuple[tuple[str | int, ...], dict[st
     containers, and init containers with `restartPolicy: Always` (native sidecars, Kubernetes 1.29)."""
     pod: Any = workload.body
     for step in POD_SPEC.get(workload.kind, ("-",)):
-        pod = _dict(pod).get(step)
+        pod = as_dict(pod).get(step)
     spec = POD_SPEC.get(workload.kind, ())
     found: list[tuple[tuple[str | int, ...], dict[str, Any]]] = [
-        ((*spec, "containers", i), c) for i, c in enumerate(_list(_dict(pod).get("containers"))) if isinstance(c, dict)]
-    found += [((*spec, "initContainers", i), c) for i, c in enumerate(_list(_dict(pod).get("initContainers")))
+        ((*spec, "containers", i), c) for i, c in enumerate(as_list(as_dict(pod).get("containers")))
+        if isinstance(c, dict)]
+    found += [((*spec, "initContainers", i), c) for i, c in enumerate(as_list(as_dict(pod).get("initContainers")))
               if isinstance(c, dict) and c.get("restartPolicy") == "Always"]
     return found
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 def server_containers(manifests: Sequence[Manifest]) -> list[tuple[Manifest, tuple[str | int, ...], dict[str, Any]]]:
@@ -164,7 +67,7 @@ def _runs_server(container: dict[str, Any]) -> bool:
     """A migration (`openmetadata-ops.sh migrate`) is not the server; a command that migrates and then
     starts the server is."""
     image = str(container.get("image", "")).lower()
-    command = " ".join(str(part) for part in _list(container.get("command")) + _list(container.get("args")))
+    command = " ".join(str(part) for part in as_list(container.get("command")) + as_list(container.get("args")))
     name = image.rsplit("/", 1)[-1]
     return ("openmetadata/server" in image or ("openmetadata" in name and "ingestion" not in name)) and (
         "migrate" not in command or "start" in command)
@@ -185,7 +88,7 @@ def units(manifests: Sequence[Manifest]) -> list[Unit]:
     where two objects share a name: a second Deployment `openmetadata` in another file is another
     deployment, never the first one judged twice). Other installers of the chart are refused."""
     for manifest in manifests:
-        if manifest.kind in ("ApplicationSet", "HelmRelease") and "openmetadata" in str(manifest.body.get("spec")):
+        if manifest.kind == "HelmRelease" and "openmetadata" in str(manifest.body.get("spec")):
             raise InputError(f"{WHAT} {manifest.rel}: {manifest.kind} {manifest.name} installs OpenMetadata in a way "
                              "omaudit does not render: judge its values with --helm-values")
     servers = server_containers(manifests)
@@ -195,7 +98,7 @@ def units(manifests: Sequence[Manifest]) -> list[Unit]:
         if sum(1 for m, _, _ in servers if m is manifest) > 1:
             name += f" container {container.get('name', '?')}"
         found.append(Unit(name, manifest, at, container))
-    for manifest in manifests:
+    for manifest in applications(manifests):
         sources = chart_sources(manifest)
         for path, source in sources:
             found.append(Unit(_workload_name(manifest) + (f" source {path[-1]}" if len(sources) > 1 else ""),
@@ -220,10 +123,11 @@ def _workload_name(manifest: Manifest) -> str:
     return f"{manifest.kind} {manifest.namespace + '/' if manifest.namespace else ''}{manifest.name}"
 
 
-def read_manifests(paths: Sequence[Path], root: Path, only: str | None = None) -> list[FileFacts]:
+def read_manifests(paths: Sequence[Path], root: Path, only: str | None = None,
+                   checkout: Checkout | None = None) -> list[FileFacts]:
     """The deployment `only` names (deployments()), or the manifests' one deployment."""
     manifests, rendered_notes = rendered_manifests(paths, root)
-    result = _judge(manifests, paths, root, only)
+    result = _judge(manifests, paths, root, only, checkout)
     result[0].notes[:0] = rendered_notes
     return result
 
@@ -243,7 +147,8 @@ def rendered_manifests(paths: Sequence[Path], root: Path) -> tuple[list[Manifest
     return rendered.manifests, [f"{relative(overlays[0], root)}: rendered as a kustomize overlay", *rendered.notes]
 
 
-def _judge(manifests: Sequence[Manifest], paths: Sequence[Path], root: Path, only: str | None) -> list[FileFacts]:
+def _judge(manifests: Sequence[Manifest], paths: Sequence[Path], root: Path, only: str | None,
+           checkout: Checkout | None) -> list[FileFacts]:
     found = units(manifests)
     names = [unit.name for unit in found]
     if not names:
@@ -258,7 +163,7 @@ def _judge(manifests: Sequence[Manifest], paths: Sequence[Path], root: Path, onl
         raise InputError(f"the manifests no longer hold {chosen}")
     unit = found[names.index(chosen)]
     if unit.manifest.kind == "Application":
-        return [_application(unit.manifest, unit.path, unit.body, root)]
+        return [judge_application(unit.manifest, unit.path, unit.body, root, checkout)]
     workload, base, container = unit.manifest, unit.path, unit.body
     notes: list[str] = []
     _refuse_own_config(workload, container, base, chosen)
@@ -278,15 +183,15 @@ def _refuse_own_config(workload: Manifest, container: dict[str, Any], base: tupl
                        name: str) -> None:
     """A volume mounted over the image's openmetadata.yaml (or its folder) replaces the file judged
     here: refused, never the image's file judged in its place."""
-    for i, mount in enumerate(_list(container.get("volumeMounts"))):
-        raw = str(_dict(mount).get("mountPath", ""))
+    for i, mount in enumerate(as_list(container.get("volumeMounts"))):
+        raw = str(as_dict(mount).get("mountPath", ""))
         path = posixpath.normpath(raw) if raw else ""  # `/opt/openmetadata/./conf/` is the same folder
         if path and (path == IMAGE_CONFIG or IMAGE_CONFIG.startswith(path.rstrip("/") + "/")):
             raise InputError(f"{WHAT} {workload.at((*base, 'volumeMounts', i))}: {name} mounts its own "
                              f"configuration at {raw}: give that openmetadata.yaml with --om-config (and its "
                              "environment with --env-file); the image's file is not what runs")
     for key in ("command", "args"):
-        for i, part in enumerate(_list(container.get(key))):
+        for i, part in enumerate(as_list(container.get(key))):
             for word in str(part).split():
                 if word.endswith((".yaml", ".yml")) and posixpath.normpath(word) not in (
                         "conf/openmetadata.yaml", IMAGE_CONFIG):
@@ -305,101 +210,10 @@ def _refuse_property_overrides(env: dict[str, Variable], name: str) -> None:
                              "system properties, which override openmetadata.yaml: not judged")
 
 
-def _value_file(text: str, root: Path) -> Path | None:
-    """The file of the scanned tree a `valueFiles` entry names, if it is one. A plain path is a file of
-    the chart's own source (its repository or package), never of this tree: a `values-prod.yaml` here is
-    not what Argo CD reads; a `$ref/path` names the ref source's repository, this tree in an app-of-apps."""
-    relative_path = text.split("/", 1)[1] if text.startswith("$") and "/" in text else None
-    if relative_path is None or "://" in text:
-        return None
-    target = root / relative_path
-    if not target.is_file() or target.is_symlink() or not target.resolve().is_relative_to(root.resolve()):
-        return None
-    return target
-
-
-def value_files_read(manifests: Sequence[Manifest], root: Path) -> set[Path]:
-    """The tree's files the Applications read as chart values: part of the Application's deployment,
-    never a deployment of their own (they would be judged twice, as defaults-filled charts)."""
-    return {target.resolve() for manifest in manifests for _, source in chart_sources(manifest)
-            for entry in _list(_dict(source.get("helm")).get("valueFiles"))
-            if (target := _value_file(str(entry), root)) is not None}
-
-
-def _value_files(app: Manifest, helm: dict[str, Any], root: Path, notes: list[str], unread: list[str]
-                 ) -> list[tuple[Doc, str]]:
-    """`valueFiles` found in the scanned tree: a `$ref/path` of a multi-source Application names a file in
-    the ref source's repository, read here when the tree holds that path (an app-of-apps repository
-    keeps its values beside the Application); any other is named as not read."""
-    documents: list[tuple[Doc, str]] = []
-    for entry in _list(helm.get("valueFiles")):
-        text = str(entry)
-        target = _value_file(text, root)
-        if target is None:
-            notes.append(f"{app.rel}: Application {app.name} valueFiles {text} is not in the scanned tree: not read")
-            unread.append(text)
-            continue
-        docs = read_yaml(target, root, "Helm values")
-        if docs and isinstance(docs[0].value, dict):
-            documents.append((docs[0], relative(target, root)))
-    return documents
-
-
-def _application(app: Manifest, path: tuple[str | int, ...], source: dict[str, Any], root: Path) -> FileFacts:
-    """An Argo CD Application of the openmetadata chart (argo-cd.readthedocs.io, "Helm": `valueFiles`,
-    then `values` (a string), then `valuesObject` over it, then `parameters`, as `--set`): judged by
-    the chart's values reader at the Application's lines."""
-    from auditor.sources.files.helm_set import assignments, set_document, typed
-    from auditor.sources.files.helm_values import judge_values
-
-    helm = _dict(source.get("helm"))
-    base = (*path, "helm")
-    documents: list[tuple[Doc, str]] = []
-    notes: list[str] = []
-    unread: list[str] = []
-    documents += _value_files(app, helm, root, notes, unread)
-    if unread:  # what it sets is unknown: every OpenMetadata setting, never the chart's defaults in its place
-        from auditor.facts.snapshot import CONF_KEYS, OM_AUTH_CONFIG, OM_SECURITY_CONFIG
-
-        reason = f"Application {app.name} takes values from {', '.join(unread)}, which the scanned tree does not hold"
-        return FileFacts(notes=notes, file=app.rel,
-                         unknown=dict.fromkeys((OM_AUTH_CONFIG, OM_SECURITY_CONFIG, *CONF_KEYS), reason))
-    # Argo CD reads `values` only without `valuesObject` (ApplicationSourceHelm.ValuesYAML: "if
-    # h.ValuesObject == nil || h.ValuesObject.Raw == nil { return []byte(h.Values) }").
-    if isinstance(helm.get("values"), str) and not isinstance(helm.get("valuesObject"), dict):
-        from auditor.sources.files.yaml_doc import YamlError, load
-
-        try:
-            inner = load(helm["values"])
-        except YamlError as exc:
-            raise InputError(f"{WHAT} {app.rel}: Application {app.name} helm.values: {exc}") from None
-        start = app.doc.line((*base, "values")) or 1
-        if inner and isinstance(inner[0].value, dict):
-            inner[0].lines = {k: start + v for k, v in inner[0].lines.items()}
-            documents.append((inner[0], app.rel))
-    if isinstance(helm.get("valuesObject"), dict):
-        prefix = (*base, "valuesObject")
-        lines = {k[len(prefix):]: v for k, v in app.doc.lines.items() if k[:len(prefix)] == prefix}
-        documents.append((Doc(value=helm["valuesObject"], lines=lines), app.rel))
-    for i, parameter in enumerate(_list(helm.get("parameters"))):  # `--set`, or `--set-string` if forceString
-        if isinstance(parameter, dict) and isinstance(parameter.get("name"), str):
-            # Argo CD passes `--set NAME=VALUE` with the value's commas escaped, the name's not.
-            escaped = str(parameter.get("value") or "").replace(",", "\\,")
-            line = app.doc.line((*base, "parameters", i)) or 1
-            for name, value in assignments(f"{parameter['name']}={escaped}"):
-                documents.append(set_document(documents, name, typed(value, parameter.get("forceString") is True),
-                                              line, app.rel))
-    if not documents:
-        documents.append((Doc(value={}, lines={(): app.doc.line(path) or 1}), app.rel))
-    result = judge_values(documents, chart=source.get("targetRevision"), where=f"{app.rel}: Application {app.name}")
-    result.notes[:0] = notes
-    return result
-
-
 def _environment(container: dict[str, Any], workload: Manifest, base: tuple[str | int, ...],
                  manifests: Sequence[Manifest], notes: list[str]) -> dict[str, Variable]:
     env: dict[str, Variable] = {}
-    for i, source in enumerate(_list(container.get("envFrom"))):
+    for i, source in enumerate(as_list(container.get("envFrom"))):
         if not isinstance(source, dict):
             continue
         prefix = str(source.get("prefix") or "")
@@ -418,7 +232,7 @@ def _environment(container: dict[str, Any], workload: Manifest, base: tuple[str 
                 continue
             for name, variable in _data(found).items():
                 env[prefix + name] = variable
-    for i, entry in enumerate(_list(container.get("env"))):
+    for i, entry in enumerate(as_list(container.get("env"))):
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             continue
         at = workload.at((*base, "env", i))

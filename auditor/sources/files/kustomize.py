@@ -26,7 +26,7 @@ from auditor.common.errors import InputError
 from auditor.common.inputs import read_input
 from auditor.report.model import Location
 from auditor.sources.files.kinds import POD_SPEC
-from auditor.sources.files.kubernetes import Manifest
+from auditor.sources.files.manifest import Manifest
 from auditor.sources.files.result import MAX_YAML_BYTES, relative
 from auditor.sources.files.yaml_doc import Doc, YamlError, load
 

@@ -35,8 +35,12 @@ def is_openmetadata_release(resource: Resource) -> bool:
     reference), or a path or URL to its folder or archive (`.../openmetadata-1.13.1.tgz`: found by an
     attack, which was SKIPPED before)."""
     chart = resource.values.get("chart")
-    return resource.type == "helm_release" and isinstance(chart, str) and bool(
-        _CHART_NAME.fullmatch(chart.rstrip("/").rsplit("/", 1)[-1].split(":", 1)[0].split("?", 1)[0]))
+    return resource.type == "helm_release" and isinstance(chart, str) and is_openmetadata_chart(chart)
+
+
+def is_openmetadata_chart(chart: str) -> bool:
+    """A helm_release `chart` that names the openmetadata chart (see is_openmetadata_release)."""
+    return bool(_CHART_NAME.fullmatch(chart.rstrip("/").rsplit("/", 1)[-1].split(":", 1)[0].split("?", 1)[0]))
 
 
 def _is_path_or_url(chart: object) -> bool:

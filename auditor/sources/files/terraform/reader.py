@@ -21,8 +21,13 @@ from auditor.sources.files.cognito_iac import (
     judge_resources,
 )
 from auditor.sources.files.result import FileFacts, relative
-from auditor.sources.files.terraform.helm_release import is_openmetadata_release, release_facts
+from auditor.sources.files.terraform.helm_release import (
+    is_openmetadata_chart,
+    is_openmetadata_release,
+    release_facts,
+)
 from auditor.sources.files.terraform.module import Loader, module_sources, read_folder
+from auditor.sources.files.terraform.syntax import Block, Lit, Template
 
 UNKNOWN_WHEN = "unknown without a plan (it is decided when Terraform runs)"
 
@@ -137,6 +142,22 @@ def _has_cognito(folder: Path, root: Path, seen: set[Path]) -> bool:
     except InputError:
         return True  # a folder that cannot be read is judged, so that the scan names why
     if any(b.type == "resource" and b.labels and (b.labels[0].startswith("aws_cognito_")
-                                                  or b.labels[0] == "helm_release") for b in blocks):
+                                                  or (b.labels[0] == "helm_release" and not _other_chart(b)))
+           for b in blocks):
         return True
     return any(_has_cognito(child, root, seen) for child in module_sources(folder, root))
+
+
+def _other_chart(block: Block) -> bool:
+    """A helm_release whose `chart` is written as a literal naming another chart (the official module's
+    `openmetadata-dependencies`: judged as a deployment, every rule was ERROR and the gate could never
+    pass). A chart set by reference may be openmetadata: the folder is judged."""
+    chart = block.attributes.get("chart")
+    expr = chart.expr if chart is not None else None
+    if isinstance(expr, Template) and len(expr.parts) == 1:
+        text: object = expr.parts[0]
+    elif isinstance(expr, Lit):
+        text = expr.value
+    else:
+        return False
+    return isinstance(text, str) and not is_openmetadata_chart(text)
