@@ -164,3 +164,47 @@ def test_a_section_enabled_null_is_off_as_helm_deletes_a_null_key(tmp_path: Path
         "      keyId: 7d1e0c55-prod\n"))
     assert code == 1, stderr
     assert _status(report, "OMA502") == "FAIL"
+
+
+KONG = REAL / "cloudformation" / "aws-modernization-with-kong-cognito.yaml"
+_KONG_POOL = slice(20, 38)  # the pool's Properties: lines 21 to 38 of the file (0-based 20..37)
+
+
+def _kong_with_include(tree: Path, location: str) -> None:
+    lines = KONG.read_text().splitlines(keepends=True)
+    snippet = "".join(line[12:] for line in lines[_KONG_POOL])  # the properties, unindented
+    (tree / "pool-properties.yaml").write_text(snippet)
+    include = ("            Fn::Transform:\n                Name: AWS::Include\n                Parameters:\n"
+               f"                    Location: {location}\n")
+    (tree / "template.yaml").write_text("".join(lines[:_KONG_POOL.start]) + include + "".join(lines[_KONG_POOL.stop:]))
+
+
+def test_a_pool_whose_properties_are_a_local_include_is_judged_as_one_template(tmp_path: Path) -> None:
+    """The fifth attack moved the pool's Properties into a snippet pulled in with AWS::Include: every
+    pool rule was SKIPPED and the gate green. `aws cloudformation package` uploads a local Location, so
+    the snippet is what deploys: the verdicts are the unchanged template's (OMA205 at the pool, as
+    self sign-up is not switched off; OMA305 at the client), with a note naming the snippet."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    shutil.copy(KONG, tree / "template.yaml")
+    code, plain, _ = _gate(tree, tmp_path)
+    assert code == 1 and {"OMA205", "OMA305"} <= _fails(plain)
+    _kong_with_include(tree, "./pool-properties.yaml")
+    shutil.rmtree(tmp_path / "out")
+    code, report, stderr = _gate(tree, tmp_path)
+    assert code == 1, stderr
+    assert _fails(report) == _fails(plain)
+    assert "template.yaml:21: AWS::Include of pool-properties.yaml put in place (aws cloudformation package " \
+           "uploads it)" in report["notes"]
+
+
+def test_an_include_from_outside_the_tree_is_not_read(tmp_path: Path) -> None:
+    """A Location outside the checkout (or in S3) is not read: the pool stays known only at deploy."""
+    (tmp_path / "outside").mkdir()
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    _kong_with_include(tree, "../outside/pool-properties.yaml")
+    shutil.move(tree / "pool-properties.yaml", tmp_path / "outside" / "pool-properties.yaml")
+    code, report, stderr = _gate(tree, tmp_path)
+    assert (code, _status(report, "OMA205"), _status(report, "OMA305")) == (1, "SKIPPED", "FAIL"), stderr
+    assert not any("AWS::Include" in note for note in report.get("notes", []))

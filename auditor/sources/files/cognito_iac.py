@@ -43,6 +43,7 @@ from auditor.sources.cognito.parsers import (
     parse_risk,
     parse_user_pool,
 )
+from auditor.sources.files.cfn_include import inline_includes
 from auditor.sources.files.result import FileFacts, read_yaml, relative
 from auditor.sources.files.yaml_doc import Tagged
 
@@ -1249,8 +1250,9 @@ def _read_template_once(path: Path, root: Path, selected: str | None, forced: di
     the conditions its Cognito resources name that the template leaves undecided; and the parameters
     those rest on, with their AllowedValues (None: any value)."""
     rel = relative(path, root)
+    included: list[str] = []
     docs = read_yaml(path, root, "CloudFormation template")
-    doc = docs[0] if docs else None
+    doc = inline_includes(docs[0], path, root, included) if docs else None
     resources = doc.value.get("Resources") if doc is not None and isinstance(doc.value, dict) else None
     if doc is None or not isinstance(resources, dict):
         raise InputError(f"CloudFormation template {rel} has no Resources")
@@ -1384,6 +1386,7 @@ def _read_template_once(path: Path, root: Path, selected: str | None, forced: di
             draft.risks.append(({k: v for k, v in props.items() if k != "ClientId"}
                                 | ({"ClientId": target} if target else {}), target))
     chosen, notes = _one_pool(pools, rel, "template", selected)
+    notes[:0] = included
     if chosen is None:
         orphans = []
         for logical, resource in typed.items():

@@ -45,3 +45,21 @@ def read_yaml(path: Path, root: Path, what: str, text: str | None = None) -> lis
         return load(body)
     except YamlError as exc:
         raise InputError(f"{what} {relative(path, root)}: {exc}") from None
+
+
+def in_checkout(path: Path, root: Path) -> bool:
+    """Whether a file is the repository's (a --var-file, an AWS::Include snippet): under the scanned
+    folder both as written and once resolved, with no link on the way from the current folder (a pull
+    request can make the scanned folder, or one inside it, a link to where the CI job keeps its files:
+    found by an attack)."""
+    written, folder = path.absolute(), root.absolute()
+    if not written.is_relative_to(folder) or not path.resolve().is_relative_to(root.resolve()):
+        return False
+    here = Path.cwd()
+    start = here if folder.is_relative_to(here) else folder
+    step = start
+    for part in written.relative_to(start).parts:
+        step = step / part
+        if step.is_symlink():
+            return False
+    return True

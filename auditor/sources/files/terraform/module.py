@@ -27,7 +27,7 @@ from typing import Any
 from auditor.common.errors import InputError
 from auditor.common.inputs import read_input
 from auditor.report.model import Location
-from auditor.sources.files.result import relative
+from auditor.sources.files.result import in_checkout, relative
 from auditor.sources.files.terraform.evaluate import (
     SCANNED_ROOT,
     Lazy,
@@ -170,26 +170,9 @@ def variable_values(folder: Path, root: Path, var_files: Sequence[Path]) -> tupl
             values[name] = located(attribute, relative(path, root), Scope({}))  # tfvars: literal values only
             if path in var_files:  # the operator's own values (secret tfvars): never shown, wherever routed
                 _register_strings(values[name], 12)  # not shorter ones: enum words (OPTIONAL) would vanish
-                if not _in_checkout(path, root):
+                if not in_checkout(path, root):
                     values[name] = _withheld(values[name], name, relative(path, root))
     return values, [relative(p, root) for p in files]
-
-
-def _in_checkout(path: Path, root: Path) -> bool:
-    """Whether a --var-file is the repository's: under the scanned folder both as written and once
-    resolved, with no link on the way from the current folder (a pull request can make the scanned
-    folder, or one inside it, a link to where the CI job keeps its files: found by an attack)."""
-    written, folder = path.absolute(), root.absolute()
-    if not written.is_relative_to(folder) or not path.resolve().is_relative_to(root.resolve()):
-        return False
-    here = Path.cwd()
-    start = here if folder.is_relative_to(here) else folder
-    step = start
-    for part in written.relative_to(start).parts:
-        step = step / part
-        if step.is_symlink():
-            return False
-    return True
 
 
 def _withheld(value: Any, name: str, shown: str) -> Any:
