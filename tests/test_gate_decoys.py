@@ -17,6 +17,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import DATA, run_cli_in_process
 
 REAL = DATA / "real"
@@ -210,3 +212,55 @@ def test_an_include_from_outside_the_tree_is_not_read(tmp_path: Path) -> None:
     pool = next(f for f in report["findings"] if f["rule_id"] == "OMA205")
     assert "CognitoUserPool (Fn::Transform): known only at deploy" in pool["message"]
     assert not any("AWS::Include" in note for note in report.get("notes", []))
+
+
+def _kong_as_nested_child(tree: Path) -> None:
+    """The real template with its two failing settings made parameters whose Defaults are hardened."""
+    text = KONG.read_text().replace(
+        "Resources:\n",
+        '    AdminOnly:\n        Type: String\n        Default: "true"\n        AllowedValues: ["true", "false"]\n'
+        '    WriteAttrs:\n        Type: CommaDelimitedList\n'
+        '        Default: "family_name,given_name"\n\nResources:\n', 1)
+    text = text.replace("            UserPoolName: !Ref PoolName\n",
+                        "            UserPoolName: !Ref PoolName\n            AdminCreateUserConfig:\n"
+                        "                AllowAdminCreateUserOnly: !Ref AdminOnly\n", 1)
+    text = text.replace("            WriteAttributes: \n                - email\n                - family_name\n"
+                        "                - given_name\n", "            WriteAttributes: !Ref WriteAttrs\n", 1)
+    assert text.count("!Ref AdminOnly") == text.count("!Ref WriteAttrs") == 1
+    (tree / "auth.yaml").write_text(text)
+
+
+_PARENT = """AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+    ParentAdminOnly: {{Type: String{default}}}
+Resources:
+    Auth:
+        Type: AWS::CloudFormation::Stack
+        Properties:
+            TemplateURL: ./auth.yaml
+            Parameters:
+                AdminOnly: {admin_only}
+                WriteAttrs: "email,family_name,given_name"
+"""
+
+
+@pytest.mark.parametrize(("admin_only", "default", "oma205"), [
+    ('"false"', "", "FAIL"),  # the parent's literal wins over the child's Default
+    ("!Ref ParentAdminOnly", ', Default: "false"', "FAIL"),  # the parent's own Default
+    ("!Ref ParentAdminOnly", "", "SKIPPED"),  # known only when the parent is deployed
+])
+def test_a_nested_stack_is_judged_with_what_its_parent_passes(tmp_path: Path, admin_only: str, default: str,
+                                                              oma205: str) -> None:
+    """The fifth attack hardened a child template's Defaults and passed the insecure values from the
+    parent's AWS::CloudFormation::Stack: the child was judged with its Defaults, and the gate went green."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    _kong_as_nested_child(tree)
+    code, alone, stderr = _gate(tree, tmp_path)
+    assert (code, _status(alone, "OMA205"), _status(alone, "OMA305")) == (0, "PASS", "PASS"), stderr
+    (tree / "main.yaml").write_text(_PARENT.format(admin_only=admin_only, default=default))
+    shutil.rmtree(tmp_path / "out")
+    code, report, stderr = _gate(tree, tmp_path)
+    assert (code, _status(report, "OMA205"), _status(report, "OMA305")) == (1, oma205, "FAIL"), stderr
+    assert "auth.yaml: deployed as a nested stack by main.yaml:5: the Parameters it passes are applied over " \
+           "the Defaults" in report["notes"]

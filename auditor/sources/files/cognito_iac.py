@@ -44,6 +44,7 @@ from auditor.sources.cognito.parsers import (
     parse_user_pool,
 )
 from auditor.sources.files.cfn_include import inline_includes
+from auditor.sources.files.cfn_nested import ParentStack, parents_of
 from auditor.sources.files.result import FileFacts, read_yaml, relative
 from auditor.sources.files.yaml_doc import Tagged
 
@@ -1176,7 +1177,8 @@ def _read_template(path: Path, root: Path, selected: str | None) -> FileFacts:
     without a default), also the facts under each way those conditions can go (`branches`): a rule
     that reads such a value is then judged on every branch (issue 21: FAIL if every branch fails,
     PASS if every branch passes, else SKIPPED naming the conditions)."""
-    result, undecided, inputs = _read_template_once(path, root, selected, {}, {})
+    parents = parents_of(path, root)
+    result, undecided, inputs = _read_template_once(path, root, selected, {}, {}, parents)
     ways: list[tuple[str, dict[str, bool], dict[str, Any]]] = []
     choices = [inputs.get(name) for name in inputs]
     if undecided and inputs and all(choices) and math.prod(len(c or ()) for c in choices) <= 2 ** MAX_BRANCHING:
@@ -1192,12 +1194,43 @@ def _read_template(path: Path, root: Path, selected: str | None) -> FileFacts:
             ways.append((", ".join(f"{name[:64]} {str(value).lower()}" for name, value in forced.items()), forced, {}))
     for label, forced, given in ways:
         try:
-            branch, _, _ = _read_template_once(path, root, selected, forced, given)
+            branch, _, _ = _read_template_once(path, root, selected, forced, given, parents)
         except InputError:  # on this branch there is no pool to judge: the branches are not comparable
             result.branches.clear()
             return result
         result.branches.append((label, branch))
     return result
+
+
+def _from_parents(path: Path, root: Path, parents: list[ParentStack], declared: dict[str, Any], notes: list[str]
+                  ) -> dict[str, Any]:
+    """The values the nested-stack resources deploying this template pass its parameters (cfn_nested):
+    each parent's literal, or its own parameter's Default; _UNSOLVED where a parent passes what is
+    known only at deploy, or where parents disagree (a parent that passes nothing leaves the Default)."""
+    out: dict[str, Any] = {}
+    for name, spec in declared.items():
+        if not isinstance(spec, dict):
+            continue
+        seen: list[Any] = []
+        for parent in parents:
+            if name not in parent.parameters:
+                seen.append(_parameter(spec) if "Default" in spec else _UNSOLVED)
+                continue
+            context = Template({k: _parameter(v) for k, v in (parent.template.get("Parameters") or {}).items()
+                                if isinstance(v, dict) and "Default" in v},
+                               parent.template.get("Conditions"), parent.template.get("Mappings"))
+            missing: list[str] = []
+            value = _known(parent.parameters[name], context, missing, f"{parent.where} {name}")
+            text = value if isinstance(value, str) else ",".join(map(str, value)) if isinstance(value, list) \
+                else str(value).lower() if isinstance(value, bool) else str(value)
+            seen.append(_UNSOLVED if missing or value is None else _parameter({**spec, "Default": text}))
+        if seen and any(v is not seen[0] and v != seen[0] for v in seen[1:]):
+            seen = [_UNSOLVED]
+        if seen and any(name in parent.parameters for parent in parents):
+            out[name] = seen[0]
+    notes += [f"{relative(path, root)}: deployed as a nested stack by {parent.where}: the Parameters it passes "
+              "are applied over the Defaults" for parent in parents]
+    return out
 
 
 def _parameters_in(value: Any, ctx: Template, into: list[str], depth: int = 0) -> None:
@@ -1245,7 +1278,8 @@ def _conditions_used(value: Any, into: list[str], depth: int = 0) -> None:
 
 
 def _read_template_once(path: Path, root: Path, selected: str | None, forced: dict[str, bool],
-                        given: dict[str, Any]) -> tuple[FileFacts, list[str], dict[str, list[Any] | None]]:
+                        given: dict[str, Any], parents: list[ParentStack]
+                        ) -> tuple[FileFacts, list[str], dict[str, list[Any] | None]]:
     """The template read once, with `forced` conditions and `given` parameter values taken as given;
     the conditions its Cognito resources name that the template leaves undecided; and the parameters
     those rest on, with their AllowedValues (None: any value)."""
@@ -1282,6 +1316,11 @@ def _read_template_once(path: Path, root: Path, selected: str | None, forced: di
     params = Template({k: _parameter(v) for k, v in declared.items() if isinstance(v, dict) and (
         "Default" in v or len(v.get("AllowedValues") or []) == 1)}, doc.value.get("Conditions"),
         doc.value.get("Mappings"))
+    for name, value in _from_parents(path, root, parents, declared, included).items():
+        if value is _UNSOLVED:  # passed as something known only at deploy: the Default does not apply
+            params.pop(name, None)
+        else:
+            params[name] = value
     params.update(given)
     params.conditions = {**params.conditions, **forced}
     named: list[str] = []
