@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from auditor.common.errors import InputError
+from auditor.sources.files.finder import GENERATED_DIRS
 from auditor.sources.files.result import MAX_YAML_BYTES, in_checkout, read_yaml, relative
 from auditor.sources.files.yaml_doc import Doc
 
 STACK = "AWS::CloudFormation::Stack"
 _SUFFIXES = (".yaml", ".yml", ".json", ".template")
-_SKIP_DIRS = {".git", "node_modules", "venv", ".venv", "__pycache__", ".terraform"}
 MAX_FILES = 20_000
 
 
@@ -42,7 +42,7 @@ def parents_of(child: Path, root: Path) -> list[ParentStack]:
     found: dict[Path, list[ParentStack]] = {}
     seen = 0
     for folder, dirs, names in os.walk(root.resolve()):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+        dirs[:] = sorted(d for d in dirs if d not in GENERATED_DIRS)
         for name in sorted(names):
             seen += 1
             path = Path(folder) / name

@@ -25,7 +25,7 @@ MAX_DEPTH = 32  # folders below --dir that are entered
 PEEK_BYTES = 256 * 1024  # enough of a file to tell its kind
 # Folders that tools generate: not entered, and each one named in every report (a file the deployment
 # uses could be put there). Hidden folders are entered: only .git is left out, silently.
-_SKIP_DIRS = {".git", "node_modules", "venv", ".venv", "__pycache__", ".terraform"}
+GENERATED_DIRS = {".git", "node_modules", "venv", ".venv", "__pycache__", ".terraform"}
 SKIPPED = "skipped"
 REFUSING = "refused"  # looks like configuration, but is too large or cannot be parsed: the scan stops
 
@@ -49,7 +49,7 @@ def find(root: Path) -> Found:
     base = len(root.parts)
     for folder, dirs, names in os.walk(root):
         deep = len(Path(folder).parts) - base >= MAX_DEPTH
-        entered = [] if deep else sorted(d for d in dirs if d not in _SKIP_DIRS)
+        entered = [] if deep else sorted(d for d in dirs if d not in GENERATED_DIRS)
         found.not_entered += [Path(folder) / d for d in sorted(set(dirs) - set(entered)) if d != ".git"]
         dirs[:] = entered
         for name in sorted(names):
