@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.common.errors import InputError
-from auditor.sources.files.finder import GENERATED_DIRS
-from auditor.sources.files.result import MAX_YAML_BYTES, in_checkout, read_yaml, relative
+from auditor.sources.files.result import GENERATED_DIRS, MAX_YAML_BYTES, in_checkout, read_yaml, relative
 from auditor.sources.files.yaml_doc import Doc
 
 STACK = "AWS::CloudFormation::Stack"

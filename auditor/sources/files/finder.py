@@ -17,15 +17,12 @@ from auditor.common.inputs import read_input
 from auditor.common.untrusted import MalformedInput, load_json
 from auditor.sources.files.cognito_iac import MAX_PLAN_BYTES
 from auditor.sources.files.kinds import KINDS, STRUCTURED, TERRAFORM
-from auditor.sources.files.result import MAX_YAML_BYTES
+from auditor.sources.files.result import GENERATED_DIRS, MAX_YAML_BYTES
 from auditor.sources.files.yaml_doc import YamlError, load
 
 MAX_FILES = 20_000
 MAX_DEPTH = 32  # folders below --dir that are entered
 PEEK_BYTES = 256 * 1024  # enough of a file to tell its kind
-# Folders that tools generate: not entered, and each one named in every report (a file the deployment
-# uses could be put there). Hidden folders are entered: only .git is left out, silently.
-GENERATED_DIRS = {".git", "node_modules", "venv", ".venv", "__pycache__", ".terraform"}
 SKIPPED = "skipped"
 REFUSING = "refused"  # looks like configuration, but is too large or cannot be parsed: the scan stops
 
@@ -49,6 +46,8 @@ def find(root: Path) -> Found:
     base = len(root.parts)
     for folder, dirs, names in os.walk(root):
         deep = len(Path(folder).parts) - base >= MAX_DEPTH
+        # Folders that tools generate are not entered, and each is named in every report (a file the
+        # deployment uses could be put there). Hidden folders are entered: only .git is left out, silently.
         entered = [] if deep else sorted(d for d in dirs if d not in GENERATED_DIRS)
         found.not_entered += [Path(folder) / d for d in sorted(set(dirs) - set(entered)) if d != ".git"]
         dirs[:] = entered

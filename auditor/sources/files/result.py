@@ -10,6 +10,9 @@ from auditor.common.inputs import read_input
 from auditor.report.model import Location
 from auditor.sources.files.yaml_doc import Doc, YamlError, load
 
+# Folders that tools generate: --dir does not enter them (the finder names each one in every report).
+GENERATED_DIRS = frozenset({".git", "node_modules", "venv", ".venv", "__pycache__", ".terraform"})
+
 # YAML is composed node by node before it is walked (about 80 bytes of memory per byte of a dense
 # file): 2 MiB bounds that at about 160 MiB. Real files are far smaller: a chart's values are about
 # 30 KiB, openmetadata.yaml 25 KiB, and CloudFormation takes templates of at most 1 MB.
