@@ -233,6 +233,7 @@ def test_a_ref_to_another_repository_is_never_read_from_the_tree(tmp_path: Path)
     admins = _finding(report, "OMA503")
     assert (code, admins["status"]) == (3, "SKIPPED")
     assert "openmetadata-helm-charts.git at HEAD" in admins["message"]
+    assert admins["undecided"] is True  # what --fail-on-unknown holds a gate on
 
 
 @pytest.mark.parametrize(("entry", "status", "says"), [

@@ -28,6 +28,9 @@ NoSuppressions = Annotated[bool, typer.Option("--no-suppressions", help="Audit w
 Baseline = Annotated[str | None, typer.Option("--baseline", help="An earlier report.json, or 'latest' for "
                                               "reports/latest: marks findings new or existing.")]
 FailOnNew = Annotated[bool, typer.Option("--fail-on-new", help="Exit 1 only for new failing findings.")]
+FailOnUnknown = Annotated[bool, typer.Option("--fail-on-unknown", help="Exit 3 when a rule at or above "
+                                             "--fail-on is SKIPPED because only the deployment decides it (a "
+                                             "parameter, an include or a reference the files leave open).")]
 Inventory = Annotated[Path | None, typer.Option("--inventory", help="TOML inventory of targets (fleet scan).")]
 TargetGlobs = Annotated[list[str] | None, typer.Option("--targets", metavar="<glob>",
                                                        help="Only inventory targets whose name "

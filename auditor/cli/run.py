@@ -30,12 +30,12 @@ def emit(report: Report, formats: Sequence[str], output_dir: Path | None, secret
     from auditor.report.model import ReportView
 
     gate = gate or Gate()
-    code = report.exit_code(gate.fail_on, only_new=gate.fail_on_new)
+    code = report.exit_code(gate.fail_on, only_new=gate.fail_on_new, fail_on_unknown=gate.fail_on_unknown)
     report = dataclasses.replace(report, view=ReportView(
         show_all=FLAGS["show_all"].is_set(), width=min(max(shutil.get_terminal_size((100, 24)).columns, 60), 200),
         color=sys.stdout.isatty() and not FLAGS["no_color"].is_set() and not os.environ.get("NO_COLOR"),
         exit_code=code, fail_on=gate.fail_on.label if gate.fail_on is not None else None,
-        only_new=gate.fail_on_new))
+        only_new=gate.fail_on_new, fail_on_unknown=gate.fail_on_unknown))
 
     known = renderers()
     chosen = [known[f] for f in formats]

@@ -26,6 +26,7 @@ from auditor.cli.options import (
     EnvFiles,
     FailOn,
     FailOnNew,
+    FailOnUnknown,
     Formats,
     HelmValues,
     Insecure,
@@ -101,6 +102,7 @@ def scan(path: ScanPath = None, om_url: OmUrl = None, om_token_file: TokenFile =
          cognito_pool_id: PoolId = None, cognito_client_id: ClientId = None, aws_region: AwsRegion = None,
          aws_profile: AwsProfile = None, aws_endpoint_url: AwsEndpoint = None, suppressions: Suppressions = None,
          no_suppressions: NoSuppressions = False, baseline: Baseline = None, fail_on_new: FailOnNew = False,
+         fail_on_unknown: FailOnUnknown = False,
          lockout_window: LockoutWindow = DEFAULT_WINDOW, state_dir: StateDir = None, inventory: Inventory = None,
          targets: TargetGlobs = None,
          tag: Tags = None, shard: Shard = None, concurrency: Concurrency = None,
@@ -120,7 +122,7 @@ def scan(path: ScanPath = None, om_url: OmUrl = None, om_token_file: TokenFile =
     if config is not None and config.name.endswith(".toml"):
         raise InputError(f"--om-config (--config) takes OpenMetadata's openmetadata.yaml; {config} looks like "
                          "omaudit's own settings: give it with --settings")
-    gate = plan.build_gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new, tell)
+    gate = plan.build_gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new, tell, fail_on_unknown)
     plan.check_concurrency(concurrency)
     verify = plan.verify_option(ca_bundle, insecure)
     files = plan.file_options({"config": config, "env_files": env_file, "compose_file": compose_file,
@@ -212,14 +214,15 @@ def audit_cmd(snapshot: Annotated[Path, typer.Argument(help="A snapshot saved by
               format: Formats = None, output_dir: OutputDir = None,
               fail_on: FailOn = "high", rules: RuleIds = None, skip_rules: SkipIds = None,
               rules_dir: RulesDirs = None, suppressions: Suppressions = None, no_suppressions: NoSuppressions = False,
-              baseline: Baseline = None, fail_on_new: FailOnNew = False) -> int:
+              baseline: Baseline = None, fail_on_new: FailOnNew = False,
+              fail_on_unknown: FailOnUnknown = False) -> int:
     """Evaluate a saved snapshot offline: no network."""
     from auditor.facts.snapshot import SnapshotFormatError, load_snapshots
     from auditor.scan.registry import utc_now
     from auditor.scan.service import audit
 
     formats = plan.check_formats(format or ["table"])
-    gate = plan.build_gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new, tell)
+    gate = plan.build_gate(fail_on, suppressions, no_suppressions, baseline, fail_on_new, tell, fail_on_unknown)
     try:
         snaps = load_snapshots(read_input(snapshot, "snapshot"))
     except SnapshotFormatError as exc:
@@ -233,13 +236,14 @@ def audit_cmd(snapshot: Annotated[Path, typer.Argument(help="A snapshot saved by
 def merge(reports: Annotated[list[Path], typer.Argument(help="report.json files of the shards.")],
           format: Formats = None, output_dir: OutputDir = None, fail_on: FailOn = "high",
           baseline: Baseline = None, fail_on_new: FailOnNew = False,
+          fail_on_unknown: FailOnUnknown = False,
           allow_partial: Annotated[bool, typer.Option("--allow-partial", metavar="",
                                                       help="Merge even when shards of the "
                                                       "split are missing (they are named on stderr).")] = False,
           ) -> int:
     """Combine shard reports into one report, as an unsharded scan of the same inventory gives."""
     formats = plan.check_formats(format or ["table"])
-    gate = plan.build_gate(fail_on, None, True, baseline, fail_on_new, tell)
+    gate = plan.build_gate(fail_on, None, True, baseline, fail_on_new, tell, fail_on_unknown)
     return emit(plan.merge_shards(reports, gate, allow_partial=allow_partial, note=tell), formats, output_dir, [],
                  gate)
 

@@ -40,7 +40,9 @@ def _blocked(snap: Snapshot, rule: Rule) -> Outcome | None:
             f"{', '.join(needs)}: {reason}" for reason, needs in by_reason.items()))
     skipped = [p.reason for _, p in problems if p is not None]
     if skipped:
-        return Outcome(Status.SKIPPED, resource, "; ".join(dict.fromkeys(skipped)))
+        return Outcome(Status.SKIPPED, resource, "; ".join(dict.fromkeys(skipped)),
+                       # not applicable beats undecided: a rule that also needs a side not given is not waited on
+                       undecided=all(p.kind == "unknown" for _, p in problems if p is not None))
     return None
 
 
@@ -53,7 +55,7 @@ def _evaluated(snap: Snapshot, rule: Rule, params: Params) -> tuple[list[Outcome
     blocked = _blocked(snap, rule)
     if blocked is not None and blocked.status is Status.SKIPPED and snap.branches:
         # a whole input the files leave to undecided conditions (a client's `Properties: !If [...]`)
-        return _across_branches(snap, rule, params, None, blocked.message)
+        return _across_branches(snap, rule, params, None, blocked.message, blocked.undecided)
     if blocked is not None:
         return [blocked], False
     merged = {**rule.meta.params, **params}
@@ -63,8 +65,8 @@ def _evaluated(snap: Snapshot, rule: Rule, params: Params) -> tuple[list[Outcome
             _no_unknown(outcome.evidence)
     except UnknownValue as exc:  # the rule read what only the deployment knows: that rule alone is SKIPPED
         if snap.branches:  # ... unless every way the undecided conditions can go gives one verdict
-            return _across_branches(snap, rule, params, None, str(exc))
-        return [Outcome(Status.SKIPPED, default_resource(snap, rule), str(exc))], False
+            return _across_branches(snap, rule, params, None, str(exc), True)
+        return [Outcome(Status.SKIPPED, default_resource(snap, rule), str(exc), undecided=True)], False
     except Exception as exc:  # noqa: BLE001 - a rule bug must not hide the other rules' results
         return [Outcome(Status.ERROR, default_resource(snap, rule),
                         f"rule {rule.meta.id} raised {type(exc).__name__}: {exc}")], False
@@ -75,8 +77,8 @@ def _evaluated(snap: Snapshot, rule: Rule, params: Params) -> tuple[list[Outcome
     return outcomes, True
 
 
-def _across_branches(snap: Snapshot, rule: Rule, params: Params, base: list[Outcome] | None, unknown: str
-                     ) -> tuple[list[Outcome], bool]:
+def _across_branches(snap: Snapshot, rule: Rule, params: Params, base: list[Outcome] | None, unknown: str,
+                     undecided: bool = False) -> tuple[list[Outcome], bool]:
     """A rule judged on each way the template's undecided conditions can go (issue 21), per resource:
     one verdict when every branch gives it (the base's own outcome when it agrees; FAIL if every
     branch fails, PASS if every branch passes), else SKIPPED naming how each branch goes. `base` is
@@ -86,7 +88,7 @@ def _across_branches(snap: Snapshot, rule: Rule, params: Params, base: list[Outc
     for branch in snap.branches:
         outcomes, ran = _evaluated(branch.snapshot, rule, params)
         if not ran and base is None:
-            return [Outcome(Status.SKIPPED, default_resource(snap, rule), unknown)], False
+            return [Outcome(Status.SKIPPED, default_resource(snap, rule), unknown, undecided=undecided)], False
         judged.append((branch.label, {o.resource: o for o in outcomes} if ran else {}))  # nothing to judge there
     if base is not None and not any(by_resource for _, by_resource in judged):
         return base, True
@@ -109,7 +111,7 @@ def _across_branches(snap: Snapshot, rule: Rule, params: Params, base: list[Outc
             ways = "; ".join(f"{o.status.value if o is not None else 'no such resource'} when {label}"
                              for label, o in found)
             combined.append(Outcome(Status.SKIPPED, resource, f"decided at deploy by what the template leaves open: "
-                                    f"{ways}"))
+                                    f"{ways}", undecided=True))
     return combined, True
 
 
@@ -147,7 +149,7 @@ def evaluate(snapshots: Iterable[Snapshot], rules: Sequence[Rule],
                     severity=outcome.severity or rule.meta.severity, target=snap.target.name, resource=outcome.resource,
                     message=outcome.message, evidence=dict(outcome.evidence), remediation=rule.remediation,
                     location=where, related=resource if resource is not None and resource != where else None,
-                    placeholder=placeholder if placeholder != where else None))
+                    placeholder=placeholder if placeholder != where else None, undecided=outcome.undecided))
     return tuple(sorted(findings, key=Finding.sort_key))
 
 

@@ -91,7 +91,9 @@ class Unknown:
 
 @dataclass(frozen=True)
 class Problem:
-    """Why an input is missing: `error` (could not verify) or `skipped` (not applicable/configured)."""
+    """Why an input is missing: `error` (could not verify), `skipped` (not applicable/configured) or
+    `unknown` (decided only at deploy, or set by a reference the files do not resolve: SKIPPED, and what
+    --fail-on-unknown holds a gate on)."""
 
     kind: str
     reason: str

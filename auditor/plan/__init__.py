@@ -179,10 +179,11 @@ class Gate:
     fail_on: Severity | None = Severity.HIGH  # None: --fail-on none, FAILs never exit 1
     fail_on_new: bool = False
     options: AuditOptions | None = None
+    fail_on_unknown: bool = False  # --fail-on-unknown: a rule at the threshold left to deploy exits 3
 
 
 def build_gate(fail_on: str, suppressions: Path | None, no_suppressions: bool, baseline: str | None,
-               fail_on_new: bool, note: Note = _silent) -> Gate:
+               fail_on_new: bool, note: Note = _silent, fail_on_unknown: bool = False) -> Gate:
     """Parse the gate options; every problem is an InputError before anything is sent."""
     from auditor.report.baseline import load_baseline  # lazy: only with --baseline
     from auditor.report.suppress import (  # lazy: the snapshot types, 30 ms --version does not need
@@ -214,8 +215,10 @@ def build_gate(fail_on: str, suppressions: Path | None, no_suppressions: bool, b
             previous = load_baseline(path)
     if fail_on_new and previous is None:
         raise InputError("--fail-on-new needs --baseline")
+    if fail_on_unknown and threshold is None:
+        raise InputError("--fail-on-unknown holds the gate at the --fail-on threshold: --fail-on none has none")
     return Gate(threshold, fail_on_new, AuditOptions(suppressions=entries, suppressions_file=used, baseline=previous,
-                                                     inline=not no_suppressions))
+                                                     inline=not no_suppressions), fail_on_unknown)
 
 
 def build_fleet(inventory: Path, names: list[str], tags: list[str], shard: str | None, *, active: bool,

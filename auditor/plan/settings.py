@@ -96,7 +96,8 @@ NOT_FROM_A_FILE = {
 # A file found in the working folder may come with the repository a gate scans, whose author controls
 # it: it may set only what cannot weaken the gate. Everything else needs the file to be named
 # (--settings or OMAUDIT_SETTINGS), which only whoever writes the command line can do.
-FROM_THE_WORKING_FOLDER = frozenset({"format", "aws_region", "concurrency", "fail_on", "no_suppressions"})
+FROM_THE_WORKING_FOLDER = frozenset({"format", "aws_region", "concurrency", "fail_on", "no_suppressions",
+                                     "fail_on_unknown"})
 DEFAULT_FAIL_ON = Severity.HIGH
 
 
@@ -121,7 +122,7 @@ def _check_trust(settings: Settings) -> None:
 
 def _strengthens(key: str, value: Any) -> bool:
     """Whether a gate key from the working folder only makes the gate stricter than its default."""
-    if key == "no_suppressions":
+    if key in ("no_suppressions", "fail_on_unknown"):
         return value is True
     if key == "fail_on":
         if not isinstance(value, str) or value.strip().lower() == "none":

@@ -107,10 +107,20 @@ def _hint(report: Report) -> list[str]:
         threshold = f"at or above {view.fail_on}" if view.fail_on else "(none gates: --fail-on none)"
         new = "new " if view.only_new else ""  # --fail-on-new: "no FAIL" would deny the old ones listed above
         article = "a new" if view.only_new else "an"
+        severity = Severity.parse(view.fail_on) if view.fail_on else None
+        undecided = len(report.undecided(severity))
+        waits = f"{undecided} rule(s) {threshold} are decided only at deploy (SKIPPED), and --fail-on-unknown " \
+                "holds the gate on them"
+        incomplete = ("some rules could not verify (ERROR), and no FAIL reached the threshold"
+                      if any(f.status is Status.ERROR for f in report.findings) or not undecided
+                      or not view.fail_on_unknown else waits)
         meaning = {0: f"no {new}un-muted FAIL {threshold} and no ERROR", 1: f"{article} un-muted FAIL {threshold}",
-                   3: "some rules could not verify (ERROR), and no FAIL reached the threshold" if report.judged()
+                   3: incomplete if report.judged()
                    else "nothing was judged (every rule SKIPPED or ERROR): a gate that judged nothing is not green"}
         lines.append(f"Exit code {view.exit_code}: {meaning.get(view.exit_code, 'see the README')}.")
+        if view.exit_code == 0 and undecided and view.fail_on:
+            lines.append(f"{undecided} rule(s) {threshold} are decided only at deploy (SKIPPED): --fail-on-unknown "
+                         "makes the gate exit 3 on them.")
     return lines
 
 

@@ -106,6 +106,9 @@ class Outcome:
     """Set only when one finding is graver than the rule's default (e.g. an RCE-class CVE)."""
     fields: tuple[str, ...] = ()
     """The facts the finding is about (`om.auth_config.callback_url`): a file scan points at their line."""
+    undecided: bool = False
+    """SKIPPED because what the rule reads is decided only at deploy (or set by a reference the files do
+    not resolve): never a verdict, but what --fail-on-unknown holds a gate on."""
 
     def graver(self, severity: Severity) -> Outcome:
         return dataclasses.replace(self, severity=severity)
@@ -142,6 +145,7 @@ class Finding:
     location: Location | None = None  # file scans: the file and line the finding is about
     related: Location | None = None  # file scans: the resource, when `location` is one of its properties
     placeholder: Location | None = None  # file scans: the placeholder that read the value `location` sets
+    undecided: bool = False  # SKIPPED on a value decided only at deploy (Outcome.undecided)
 
     @property
     def fingerprint(self) -> str:
@@ -174,6 +178,8 @@ class Finding:
             out["related_location"] = self.related.to_json()
         if self.placeholder is not None:
             out["placeholder_location"] = self.placeholder.to_json()
+        if self.undecided:
+            out["undecided"] = True
         return out
 
     @classmethod
@@ -195,6 +201,7 @@ class Finding:
             location=_location(data.get("location")),
             related=_location(data.get("related_location")),
             placeholder=_location(data.get("placeholder_location")),
+            undecided=data.get("undecided") is True,
         )
 
 
@@ -250,6 +257,7 @@ class ReportView:
     exit_code: int | None = None  # for the closing hint
     fail_on: str | None = None  # the threshold's label, for the hint; None: --fail-on none
     only_new: bool = False  # --fail-on-new: only FAILs the baseline did not have gate
+    fail_on_unknown: bool = False  # --fail-on-unknown: what only the deployment decides holds the gate
 
 
 @dataclass(frozen=True)
@@ -273,20 +281,30 @@ class Report:
             counts[f.status.value] += 1
         return counts
 
-    def exit_code(self, fail_on: Severity | None, only_new: bool = False) -> int:
+    def exit_code(self, fail_on: Severity | None, only_new: bool = False, fail_on_unknown: bool = False) -> int:
         """The documented contract: 1 beats 3 beats 0 (2 is raised before a report exists). `fail_on`
         None (`--fail-on none`, a soft gate) never exits 1. A run that judged nothing (every finding
         SKIPPED or ERROR, or none at all) is incomplete, 3: a gate that judged nothing is never green, nor
         one that judged nothing of one of its targets (a deployment whose values the tree does not hold,
         beside one it judged).
-        (A shard that hashing left without targets scanned nothing to judge: its merge is the gate.)"""
+        (A shard that hashing left without targets scanned nothing to judge: its merge is the gate.)
+        `fail_on_unknown` (--fail-on-unknown): a rule at or above the threshold that only the deployment
+        can decide is incomplete too, 3 (a pull request can always move a failing setting behind a
+        parameter or an include it does not resolve: found by an attack)."""
         if fail_on is not None and any(f.status is Status.FAIL and f.severity >= fail_on
                                        and (not only_new or f.baseline != "existing") for f in self.findings):
             return 1
+        if fail_on_unknown and self.undecided(fail_on):
+            return 3
         judged = {f.target for f in self.findings if f.status in (Status.PASS, Status.FAIL, Status.MUTED)}
         if any(f.status is Status.ERROR for f in self.findings) or any(t.name not in judged for t in self.targets):
             return 3
         return 0
+
+    def undecided(self, fail_on: Severity | None) -> list[Finding]:
+        """The SKIPPED findings only the deployment can decide, at or above `fail_on` (None: any)."""
+        return [f for f in self.findings if f.status is Status.SKIPPED and f.undecided
+                and (fail_on is None or f.severity >= fail_on)]
 
     def judged(self) -> bool:
         """Whether any rule reached a verdict (PASS, FAIL or MUTED)."""

@@ -201,7 +201,7 @@ def problems_for(facts: Mapping[str, object], target: ScanTarget, unknown: Mappi
                  ) -> dict[str, Problem]:
     """SKIPPED for the inputs an applying file source could fill but its files did not set, or set
     from what only the deployment knows (`unknown`: input key -> reason)."""
-    out = {**unfilled(target), **{k: Problem("skipped", reason) for k, reason in unknown.items()}}
+    out = {**unfilled(target), **{k: Problem("unknown", reason) for k, reason in unknown.items()}}
     for source in SOURCES:
         if source.read is None or not source.applies(target):
             continue
