@@ -204,12 +204,19 @@ def test_an_application_reads_its_value_files_from_the_checkout_the_operator_nam
     admins = _finding(report, "OMA503")
     assert (code, admins["status"]) == (3, "SKIPPED")
     assert "which --repo-url and --repo-revision do not name as the scanned checkout" in admins["message"]
-    for url in ("https://git.example.com/apps", "git@git.example.com:apps.git", "HTTPS://GIT.example.com/Apps/"):
+    for url in ("https://git.example.com/apps", "git@git.example.com:apps.git", "HTTPS://GIT.example.com/apps/",
+                "ssh://git@git.example.com:22/apps"):
         code, report, _ = _scan(tmp_path, "--dir", str(tree), "--repo-url", url)
         admins = _finding(report, "OMA503")
         assert (code, admins["status"], admins["location"]) == (1, "FAIL", {"file": "envs/prod/values.yaml",
                                                                             "line": 4}), url
         assert _finding(report, "OMA103")["status"] == "PASS"
+    # another server (a port), another path (case kept), or not git at all: not the checkout
+    for url in ("https://git.example.com:8443/apps", "https://git.example.com/Apps"):
+        code, report, _ = _scan(tmp_path, "--dir", str(tree), "--repo-url", url)
+        assert (code, _finding(report, "OMA503")["status"]) == (3, "SKIPPED"), url
+    refused = run_cli_in_process("scan", "--dir", str(tree), "--repo-url", "oci://git.example.com/apps", cwd=tmp_path)
+    assert refused.code == 2 and "is not a git repository URL" in refused.stderr
     pinned = _MULTI_SOURCE.replace("      ref: values", "      targetRevision: v1.0\n      ref: values")
     (tree / "app.yaml").write_text(pinned)
     code, report, _ = _scan(tmp_path, "--dir", str(tree), "--repo-url", "https://git.example.com/apps.git")
@@ -243,7 +250,8 @@ def test_a_ref_to_another_repository_is_never_read_from_the_tree(tmp_path: Path)
     # any other file of the chart's package may set anything
     ("values-prod.yaml", "SKIPPED", "valueFiles values-prod.yaml: a file of the chart's package: not read"),
     ("https://example.com/v.yaml", "SKIPPED", "a remote file: not read"),
-    ("$nothere/v.yaml", "SKIPPED", "no source has ref nothere: not read"),
+    # no source has ref `nothere`: Argo CD substitutes the whole entry ($nothere is "") in the chart's source
+    ("$nothere/v.yaml", "SKIPPED", "valueFiles $nothere/v.yaml: a file of the chart's package: not read"),
     # a file of this checkout that is missing, skipped by Argo CD as told
     ("$values/envs/missing.yaml", "FAIL", "is missing and skipped (ignoreMissingValueFiles)"),
 ])
@@ -585,3 +593,109 @@ def test_an_application_set_whose_generator_omaudit_does_not_run_is_unknown(tmp_
     admins = _finding(report, "OMA503")
     assert (code, admins["status"]) == (3, "SKIPPED"), stderr
     assert "ApplicationSet openmetadata's template placeholders" in admins["message"]
+
+
+# ---- a sixth attack on the Argo CD reader (/work/review-stop32.md): what Argo CD renders, not as written --------
+
+@pytest.mark.parametrize(("value", "status", "says"), [
+    # Argo CD's repo server substitutes its build environment in parameter values (os.Expand: "" for a
+    # name it does not set): this is the shipped list [admin], never a custom "admin${X}"
+    ("admin${OM_ADMIN_SUFFIX}", "FAIL", "admin"),
+    ("admin$OM_ADMIN_SUFFIX", "FAIL", "admin"),
+    ("$ARGOCD_APP_NAME", "PASS", "om"),  # the application's own name: known
+    ("admin-${ARGOCD_APP_REVISION}", "SKIPPED", "completed from Argo CD's build environment"),
+    ("admin$$", "SKIPPED", "completed from Argo CD's build environment"),  # a form omaudit does not parse
+])
+def test_parameters_are_read_as_argo_cd_substitutes_them(tmp_path: Path, value: str, status: str,
+                                                         says: str) -> None:
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    app = _application("om", "[alice]") + (
+        f"      parameters:\n        - name: openmetadata.config.authorizer.initialAdmins[0]\n"
+        f"          value: '{value}'\n")
+    (tree / "app.yaml").write_text(app)
+    _, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    admins = _finding(report, "OMA503")
+    assert admins["status"] == status, stderr
+    assert says in admins["message"] or says in str(admins["evidence"])
+
+
+def _appset_with(tmp_path: Path, text: str) -> dict[str, Any]:
+    tree = tmp_path / "repo"
+    tree.mkdir(exist_ok=True)
+    (tree / "appset.yaml").write_text(text)
+    _, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert report, stderr
+    return report
+
+
+_PLAIN_APPSET = _APPSET.format(go="", dot="")
+
+
+def test_what_an_application_set_changes_after_its_template_is_unknown(tmp_path: Path) -> None:
+    """Argo CD applies a templatePatch after rendering, and merges a generator's own template over
+    spec.template: the hardened template is not what deploys (the attack's patch only set
+    `valuesObject: null`, and never spelt "openmetadata")."""
+    patched = _PLAIN_APPSET.replace("  template:\n", "  templatePatch: |\n    spec:\n      source:\n        helm:\n"
+                                                   "          valuesObject: null\n  template:\n")
+    report = _appset_with(tmp_path, patched)
+    assert {f["status"] for f in report["findings"] if f["rule_id"] == "OMA503"} == {"SKIPPED"}
+    assert "ApplicationSet openmetadata: its templatePatch, which omaudit does not render" in \
+        _verdict_messages(report)
+    own = _PLAIN_APPSET.replace("    - list:\n", "    - list:\n        template:\n          spec:\n"
+                                               "            source:\n              helm:\n"
+                                               "                valuesObject: {image: {pullPolicy: Always}}\n")
+    report = _appset_with(tmp_path, own)
+    assert "ApplicationSet openmetadata: a generator's own template, which omaudit does not render" in \
+        _verdict_messages(report)
+
+
+def _verdict_messages(report: dict[str, Any]) -> str:
+    return " ".join(f["message"] for f in report["findings"] if f["rule_id"] == "OMA503")
+
+
+def test_elements_yaml_generates_applications_too(tmp_path: Path) -> None:
+    """`elementsYaml` is a list generator's elements written as YAML (applicationset/generators/list.go):
+    its Applications are judged (they vanished, and a hardened decoy beside them was all the gate saw)."""
+    text = _PLAIN_APPSET.replace(
+        "        elements:\n          - env: staging\n            admin: alice\n          - env: prod\n"
+        "            admin: admin\n",
+        "        elements: []\n        elementsYaml: |\n          - env: prod\n            admin: admin\n")
+    report = _appset_with(tmp_path, text)
+    assert _verdicts(report) == {"files": "FAIL"}  # one deployment: the scan's one target
+    assert "Application om-prod" in " ".join(report["notes"])
+
+
+@pytest.mark.parametrize("path", ["charts/openmetadata/.", "./charts//openmetadata/",
+                                  "charts/openmetadata/templates/.."])
+def test_a_chart_path_is_read_as_argo_cd_cleans_it(tmp_path: Path, path: str) -> None:
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    (tree / "app.yaml").write_text(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: canary\nspec:\n  source:\n"
+        "    repoURL: https://github.com/open-metadata/openmetadata-helm-charts\n"
+        f"    targetRevision: openmetadata-1.12.1\n    path: {path}\n")
+    code, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert (code, _verdicts(report)) == (1, {"files": "FAIL"}), stderr
+
+
+@pytest.mark.parametrize(("extra", "says"), [
+    ("      fileParameters:\n        - name: openmetadata.config.fernetkey.value\n          path: fernet.txt\n",
+     "fileParameters (helm --set-file)"),
+    ("", "charts/openmetadata/.argocd-source-om.yaml (Argo CD merges it over the source's parameters)"),
+])
+def test_what_argo_cd_merges_from_the_source_is_unknown(tmp_path: Path, extra: str, says: str) -> None:
+    tree = tmp_path / "repo"
+    (tree / "charts" / "openmetadata").mkdir(parents=True)
+    (tree / "charts" / "openmetadata" / ".argocd-source-om.yaml").write_text(
+        "helm:\n  parameters:\n    - name: openmetadata.config.authorizer.initialAdmins[0]\n      value: admin\n")
+    if extra:
+        (tree / "charts" / "openmetadata" / ".argocd-source-om.yaml").unlink()
+    (tree / "app.yaml").write_text(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: om\nspec:\n  source:\n"
+        "    repoURL: https://git.example.com/platform\n    path: charts/openmetadata\n    helm:\n"
+        "      valuesObject: {openmetadata: {config: {authorizer: {initialAdmins: [alice]}}}}\n" + extra)
+    code, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    admins = _finding(report, "OMA503")
+    assert (code, admins["status"]) == (3, "SKIPPED"), stderr
+    assert says in admins["message"]

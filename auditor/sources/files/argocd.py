@@ -42,20 +42,34 @@ def applications(manifests: Sequence[Manifest]) -> list[Manifest]:
 
 
 def _generated(appset: Manifest) -> list[Manifest]:
-    """The ApplicationSet's template as Applications: one per element of its `list` generators, their
-    parameters put in (`{{name}}`, or `{{.name}}` with goTemplate); any other generator gives the
-    template as written, and what a placeholder decides stays unknown (judge_application)."""
+    """The ApplicationSet's template as Applications: one per element of its `list` generators (`elements`,
+    or `elementsYaml`), their parameters put in (`{{name}}`, or `{{.name}}` with goTemplate); any other
+    generator gives the template as written, and what a placeholder decides stays unknown. What omaudit
+    does not render (a `templatePatch`, a generator's own `template`, which Argo CD merges over
+    spec.template: applicationset/generators mergeGeneratorTemplate) makes them unknown, never judged
+    as the template reads (found by an attack)."""
     spec = as_dict(appset.body.get("spec"))
     template = as_dict(spec.get("template"))
-    if "templatePatch" in spec and "openmetadata" in str(spec.get("templatePatch")):
-        raise InputError(f"{WHAT} {appset.rel}: ApplicationSet {appset.name} patches its template per "
-                         "generator (templatePatch), which omaudit does not render: not judged")
     lines = {k[2:]: v for k, v in appset.doc.lines.items() if k[:2] == ("spec", "template")}
     lines[()] = appset.doc.line(()) or 1
-    generators = as_list(spec.get("generators"))
-    elements = [e for g in generators for e in as_list(as_dict(as_dict(g).get("list")).get("elements"))]
-    listed = generators and all(set(as_dict(g)) == {"list"} for g in generators) and \
-        all(isinstance(e, dict) for e in elements)
+    generators = [as_dict(g) for g in as_list(spec.get("generators"))]
+    unrendered = ("its templatePatch" if "templatePatch" in spec else
+                  "a generator's own template" if any("template" in as_dict(inner) for g in generators
+                                                      for inner in g.values()) else None)
+    elements: list[Any] = []
+    listed = bool(generators) and all(set(g) == {"list"} for g in generators)
+    for generator in generators if listed else []:
+        listing = as_dict(generator["list"])
+        elements += as_list(listing.get("elements"))
+        if isinstance(listing.get("elementsYaml"), str):
+            more = _elements_yaml(listing["elementsYaml"])
+            if more is None:
+                unrendered = unrendered or "its elementsYaml"
+                elements.append({})
+            else:
+                elements += more
+    if not all(isinstance(e, dict) for e in elements):
+        unrendered, elements = unrendered or "a list element that is not a map", [{}]
     go = spec.get("goTemplate") is True
     made: list[Manifest] = []
     for i, params in enumerate(elements if listed else [None]):
@@ -65,8 +79,23 @@ def _generated(appset: Manifest) -> list[Manifest]:
         if not name or "{{" in name:
             name = f"{appset.name}[{i}]" if params is not None else f"{appset.name} (template)"
         made.append(Manifest("Application", name, appset.namespace, body, Doc(value=body, lines=lines),
-                             appset.rel, appset.origins, generated_by=f"ApplicationSet {appset.name}"))
+                             appset.rel, appset.origins, generated_by=f"ApplicationSet {appset.name}",
+                             unrendered=unrendered))
     return made
+
+
+def _elements_yaml(text: str) -> list[Any] | None:
+    """A list generator's `elementsYaml` (a YAML list of maps), or None where it is itself a template."""
+    from auditor.sources.files.yaml_doc import YamlError, load
+
+    if "{{" in text:
+        return None
+    try:
+        docs = load(text)
+    except YamlError:
+        return None
+    value = docs[0].value if docs else []
+    return value if isinstance(value, list) else None
 
 
 def _filled(value: Any, params: dict[str, Any], go: bool) -> Any:
@@ -111,9 +140,39 @@ def _is_chart(source: dict[str, Any]) -> bool:
     (`path: charts/openmetadata`, as open-metadata/openmetadata-helm-charts lays it out)."""
     if source.get("chart") is not None:
         return str(source["chart"]).rstrip("/").rsplit("/", 1)[-1] == "openmetadata"
-    steps = str(source.get("path", "")).strip("/").split("/")
+    steps = posixpath.normpath("/" + str(source.get("path", ""))).strip("/").split("/")  # Argo CD cleans it
     return steps[-1] == "openmetadata" and (steps[-2:-1] == ["charts"]
                                             or "openmetadata-helm-charts" in str(source.get("repoURL", "")))
+
+
+_BUILD_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+_LEFT_TO_ARGO = re.compile(r"^(ARGOCD_|KUBE_)")
+
+
+def envsubst(text: str, app: Manifest) -> str | None:
+    """A parameter value or value file path as Argo CD's repo server substitutes it (reposerver helmTemplate
+    and getResolvedValueFiles: `env.Envsubst`, os.Expand over the build environment, "" for a name it
+    does not set; argo-cd.readthedocs.io user-guide/build-environment). None (unknown) where it names a
+    build variable other than the application's name and namespace, or uses `$` in a form omaudit does
+    not parse: `./conf/private_key.der${X}` is the shipped key file to Argo CD (found by an attack)."""
+    if "$" not in text:
+        return text
+    known = {"ARGOCD_APP_NAME": app.name}
+    namespace = as_dict(as_dict(app.body.get("spec")).get("destination")).get("namespace")
+    if isinstance(namespace, str):
+        known["ARGOCD_APP_NAMESPACE"] = namespace
+    unknown = False
+
+    def value(match: re.Match[str]) -> str:
+        nonlocal unknown
+        name = match.group(1) or match.group(2)
+        if name in known:
+            return known[name]
+        unknown = unknown or bool(_LEFT_TO_ARGO.match(name))
+        return ""
+
+    out = _BUILD_VARIABLE.sub(value, text)
+    return None if unknown or "$" in _BUILD_VARIABLE.sub("", text) else out
 
 
 def _in_tree(relative_path: str, root: Path) -> Path | None:
@@ -138,15 +197,20 @@ class _ValueFile:
     unknown: str | None = None
 
 
-def _locate(text: str, app: Manifest, source: dict[str, Any], root: Path, checkout: Checkout | None) -> _ValueFile:
+def _locate(written: str, app: Manifest, source: dict[str, Any], root: Path, checkout: Checkout | None
+            ) -> _ValueFile:
+    """Where Argo CD finds a `valueFiles` entry (reposerver getResolvedValueFiles): `$ref/path` in the
+    ref source's repository, anything else in the chart's own source; the path after the ref (or the
+    whole entry) completed from the build environment first."""
+    name, _, inner = written[1:].partition("/") if written.startswith("$") else ("", "", "")
+    ref = _ref_source(app, name) if name else None
+    text = envsubst(inner if ref is not None else written, app)
+    if text is None:
+        return _ValueFile(unknown="a path Argo CD completes from its build environment")
     if "://" in text:
         return _ValueFile(unknown="a remote file")
-    if text.startswith("$"):
-        name, _, inner = text[1:].partition("/")
-        ref = _ref_source(app, name)
-        if ref is None:
-            return _ValueFile(unknown=f"no source has ref {name}")
-        repo_path = inner
+    if ref is not None:
+        repo_path = text
     else:
         if posixpath.normpath(text) == "values.yaml":  # the chart's own values.yaml: its defaults, layered anyway
             return _ValueFile(chart_default=True)
@@ -200,6 +264,19 @@ def _value_files(app: Manifest, source: dict[str, Any], root: Path, checkout: Ch
     return documents
 
 
+def _source_overrides(app: Manifest, source: dict[str, Any], root: Path) -> str | None:
+    """`.argocd-source.yaml` or `.argocd-source-<app>.yaml` at a git source's path in the tree: Argo CD
+    merges them over the source's helm settings (reposerver mergeSourceParameters), which omaudit does
+    not render (found by an attack)."""
+    if source.get("chart") is not None or not isinstance(source.get("path"), str):
+        return None
+    folder = posixpath.normpath(str(source["path"]).lstrip("/"))
+    for name in (".argocd-source.yaml", f".argocd-source-{app.name}.yaml"):
+        if _in_tree(posixpath.join(folder, name), root) is not None:
+            return posixpath.join(folder, name)
+    return None
+
+
 def judge_application(app: Manifest, path: Path_, source: dict[str, Any], root: Path,
                       checkout: Checkout | None = None) -> FileFacts:
     """An Argo CD Application of the openmetadata chart, judged as Helm would render it."""
@@ -213,8 +290,22 @@ def judge_application(app: Manifest, path: Path_, source: dict[str, Any], root: 
     documents = _value_files(app, source, root, checkout, notes, unread)
     placeholder = app.generated_by is not None and "{{" in str({k: source.get(k) for k in (
         "helm", "chart", "path", "targetRevision", "repoURL")})
-    if placeholder:
+    if app.unrendered is not None:
+        unread.append(f"{app.generated_by}: {app.unrendered}, which omaudit does not render")
+    elif placeholder:
         unread.append(f"{app.generated_by}'s template placeholders")
+    if as_list(helm.get("fileParameters")):  # `helm --set-file` with files of the chart's source
+        unread.append("fileParameters (helm --set-file)")
+    overrides = _source_overrides(app, source, root)
+    if overrides:
+        unread.append(f"{overrides} (Argo CD merges it over the source's parameters)")
+    parameters = []
+    for i, parameter in enumerate(as_list(helm.get("parameters"))):
+        if isinstance(parameter, dict) and isinstance(parameter.get("name"), str):
+            value = envsubst(str(parameter.get("value") or ""), app)
+            if value is None:
+                unread.append(f"parameter {parameter['name']} (completed from Argo CD's build environment)")
+            parameters.append((i, parameter, value or ""))
     if unread:  # what it sets is unknown: every OpenMetadata setting, never the chart's defaults in its place
         from auditor.facts.snapshot import CONF_KEYS, OM_AUTH_CONFIG, OM_SECURITY_CONFIG
 
@@ -238,14 +329,13 @@ def judge_application(app: Manifest, path: Path_, source: dict[str, Any], root: 
         prefix = (*base, "valuesObject")
         lines = {k[len(prefix):]: v for k, v in app.doc.lines.items() if k[:len(prefix)] == prefix}
         documents.append((Doc(value=helm["valuesObject"], lines=lines), app.rel))
-    for i, parameter in enumerate(as_list(helm.get("parameters"))):  # `--set`, or `--set-string` if forceString
-        if isinstance(parameter, dict) and isinstance(parameter.get("name"), str):
-            # Argo CD passes `--set NAME=VALUE` with the value's commas escaped, the name's not.
-            escaped = str(parameter.get("value") or "").replace(",", "\\,")
-            line = app.doc.line((*base, "parameters", i)) or 1
-            for name, value in assignments(f"{parameter['name']}={escaped}"):
-                documents.append(set_document(documents, name, typed(value, parameter.get("forceString") is True),
-                                              line, app.rel))
+    for i, parameter, substituted in parameters:  # `--set`, or `--set-string` if forceString
+        # Argo CD passes `--set NAME=VALUE` with the value's commas escaped, the name's not.
+        escaped = substituted.replace(",", "\\,")
+        line = app.doc.line((*base, "parameters", i)) or 1
+        for name, value in assignments(f"{parameter['name']}={escaped}"):
+            documents.append(set_document(documents, name, typed(value, parameter.get("forceString") is True),
+                                          line, app.rel))
     if not documents:
         documents.append((Doc(value={}, lines={(): app.doc.line(path) or 1}), app.rel))
     result = judge_values(documents, chart=source.get("targetRevision"), where=f"{app.rel}: Application {app.name}")

@@ -30,6 +30,7 @@ class Manifest:
     # generators): path -> location. Empty: the document's own lines.
     origins: dict[tuple[str | int, ...], Location] = field(default_factory=dict)
     generated_by: str | None = None  # the ApplicationSet an Application was generated from
+    unrendered: str | None = None  # why omaudit cannot tell what the ApplicationSet generates here
 
     def at(self, path: tuple[str | int, ...]) -> Location:
         """Where a part was written: the nearest written ancestor, in the patch or generator that set it
