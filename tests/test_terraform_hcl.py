@@ -1078,3 +1078,54 @@ def test_a_var_file_reached_through_a_link_is_the_operator_s(tmp_path: Path) -> 
     status, message = _verdict(report, "OMA301")
     assert status == "SKIPPED" and "outside the scanned folder" in message, stderr
     assert "8585/CIS" not in json.dumps(report)
+
+
+# ---- a sixth attack (/work/review-stop32.md): a helm_release is its own deployment -----------------------------
+
+_HARDENED_VALUES = (
+    "openmetadata:\n  config:\n    fernetkey: {secretRef: openmetadata-fernet, secretKey: fernet-key}\n"
+    "    jwtTokenConfiguration:\n      rsapublicKeyFilePath: /etc/om-jwt/public_key.der\n"
+    "      rsaprivateKeyFilePath: /etc/om-jwt/private_key.der\n      keyId: 6f1c2b7e-0d7a-4c55-9a55-1d2f3e4a5b6c\n"
+    "    authorizer: {initialAdmins: [platform-admin]}\n")
+
+
+def _by_target(report: dict[str, Any], rule: str) -> dict[str, str]:
+    return {f["target"]: f["status"] for f in report["findings"] if f["rule_id"] == rule}
+
+
+def test_a_values_file_the_helm_release_never_reads_is_another_deployment(tmp_path: Path) -> None:
+    """A hardened values.yaml anywhere in the tree gave every setting, and the helm_release beside it
+    (the chart's defaults: the shipped Fernet key) was never judged: the gate was green."""
+    tree = tmp_path / "repo"
+    (tree / "infra").mkdir(parents=True)
+    (tree / "hardening").mkdir()
+    (tree / "infra" / "main.tf").write_text(
+        'resource "helm_release" "openmetadata" {\n  name = "openmetadata"\n'
+        '  repository = "https://helm.open-metadata.org"\n  chart = "openmetadata"\n  version = "1.12.1"\n}\n')
+    (tree / "hardening" / "values.yaml").write_text(_HARDENED_VALUES)
+    code, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert _by_target(report, "OMA501") == {"files": "PASS", "infra": "FAIL"}, stderr
+    assert code == 1
+    assert "OpenMetadata deployed both by a Terraform helm_release (infra) and by --helm-values: each is its own " \
+           "target, judged alone" in stderr
+
+
+def test_a_chart_folder_of_the_tree_is_the_chart_its_chart_yaml_names(tmp_path: Path) -> None:
+    """`chart = "../charts/om"`: a copy of the openmetadata chart under another folder name. Its
+    Chart.yaml says openmetadata, so the release is judged (its `set` blocks ship the Fernet key);
+    a folder whose Chart.yaml names another chart is not OpenMetadata."""
+    tree = tmp_path / "repo"
+    (tree / "infra").mkdir(parents=True)
+    (tree / "charts" / "om").mkdir(parents=True)
+    (tree / "charts" / "om" / "Chart.yaml").write_text("apiVersion: v2\nname: openmetadata\nversion: 1.13.1\n")
+    (tree / "infra" / "main.tf").write_text(
+        'resource "helm_release" "om" {\n  name = "om"\n  chart = "../charts/om"\n'
+        '  set {\n    name = "openmetadata.config.fernetkey.value"\n'
+        '    value = "jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA="\n  }\n}\n')
+    code, report, stderr = _scan(tmp_path, "--terraform", str(tree / "infra"))
+    finding = next(f for f in report["findings"] if f["rule_id"] == "OMA501")
+    assert (code, finding["status"], finding["location"]) == (1, "FAIL", {"file": "repo/infra/main.tf", "line": 4}), \
+        stderr
+    (tree / "charts" / "om" / "Chart.yaml").write_text("apiVersion: v2\nname: mysql\nversion: 9.0.0\n")
+    code, _, stderr = _scan(tmp_path, "--terraform", str(tree / "infra"))
+    assert code == 2 and "has no aws_cognito_user_pool" in stderr

@@ -477,6 +477,34 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
     return ScanTarget(name=FILE_TARGET, files=files, report_notes=tuple(notes))
 
 
+def _terraform_releases(target: ScanTarget, note: Note) -> tuple[ScanTarget, list[ScanTarget]]:
+    """A Terraform root module whose helm_release may install OpenMetadata, beside an openmetadata.yaml,
+    compose file or Helm values it never reads, is a deployment of its own: merged, the file read first
+    gave every setting and the helm_release was never judged (a hardened values.yaml anywhere in the tree
+    left the gate green: found by an attack). Each such root is its own target."""
+    from auditor.scan.target import ScanTarget
+    from auditor.sources.files.result import relative
+    from auditor.sources.files.terraform.reader import installs_openmetadata  # lazy: the HCL parser
+
+    files = target.files
+    assert files is not None
+    beside = [k for k in ("config", "compose_file", "env_files", "helm_values") if files.of(k)]
+    releasing = [p for p in files.of("terraform") if installs_openmetadata(p, files.root)] if beside else []
+    if not releasing:
+        return target, []
+    why = ("OpenMetadata deployed both by a Terraform helm_release (" + ", ".join(
+        relative(p, files.root) or "." for p in releasing) + ") and by " + ", ".join(
+        f"--{k.replace('_', '-')}" for k in beside) + ": each is its own target, judged alone")
+    note(why)
+    rest = tuple(p for p in files.of("terraform") if p not in releasing)
+    paths = {k: v for k, v in files.paths.items() if k != "terraform"} | ({"terraform": rest} if rest else {})
+    kept = dataclasses.replace(target, files=dataclasses.replace(files, paths=paths),
+                               report_notes=(*target.report_notes, why))
+    return kept, [ScanTarget(name=relative(p, files.root) or ".", report_notes=(*target.report_notes, why),
+                             files=dataclasses.replace(files, paths={"terraform": (p,)}, pool=None, workload=None))
+                  for p in releasing]
+
+
 def _kubernetes_units(files: FileInputs) -> tuple[list[tuple[str, tuple[Path, ...], str | None]], bool]:
     """Each OpenMetadata deployment the manifests hold, as (target name, files, deployment): each
     kustomize overlay's, and each of the manifests no overlay renders as a resource (a decoy Deployment
@@ -604,6 +632,8 @@ def _deployments(options: FileOptions, note: Note) -> list[ScanTarget]:
     files = target.files
     assert files is not None
     target, overlays = _kubernetes_deployments(target, note)
+    target, released = _terraform_releases(target, note)
+    overlays += released
     files = target.files
     assert files is not None
     if overlays and not FileOptions(dict(files.paths)).given:  # several deployments: each a target of its own

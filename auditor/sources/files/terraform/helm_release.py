@@ -12,14 +12,16 @@ attribute that sets it. `set_sensitive` values are secrets: registered for redac
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 from auditor.common.errors import InputError
 from auditor.facts.snapshot import CONF_KEYS, OM_AUTH_CONFIG, OM_SECURITY_CONFIG
 from auditor.sources.files.helm_set import assignments, set_document, typed
 from auditor.sources.files.helm_values import judge_values
-from auditor.sources.files.result import FileFacts
+from auditor.sources.files.result import FileFacts, in_checkout, read_yaml
 from auditor.sources.files.terraform.module import Resource
 from auditor.sources.files.terraform.templates import MARK_CLOSE, MARK_OPEN, Rendered
 from auditor.sources.files.yaml_doc import Doc, YamlError, load
@@ -30,17 +32,31 @@ UNKNOWN_WHEN = "known only when Terraform runs"
 _CHART_NAME = re.compile(r"openmetadata(?:-\d{1,9}\.\d{1,9}\.\d{1,9}[0-9A-Za-z.+-]*)?(?:\.tgz)?")
 
 
-def is_openmetadata_release(resource: Resource) -> bool:
+def is_openmetadata_release(resource: Resource, root: Path | None = None) -> bool:
     """A helm_release of the openmetadata chart: by name (`openmetadata`, `repo/openmetadata`, an OCI
     reference), or a path or URL to its folder or archive (`.../openmetadata-1.13.1.tgz`: found by an
-    attack, which was SKIPPED before)."""
+    attack, which was SKIPPED before), or a chart folder of the tree whose Chart.yaml names it."""
     chart = resource.values.get("chart")
-    return resource.type == "helm_release" and isinstance(chart, str) and is_openmetadata_chart(chart)
+    folder = root / Path(resource.location.file).parent if root is not None else None
+    return resource.type == "helm_release" and isinstance(chart, str) and is_openmetadata_chart(chart, folder, root)
 
 
-def is_openmetadata_chart(chart: str) -> bool:
-    """A helm_release `chart` that names the openmetadata chart (see is_openmetadata_release)."""
-    return bool(_CHART_NAME.fullmatch(chart.rstrip("/").rsplit("/", 1)[-1].split(":", 1)[0].split("?", 1)[0]))
+def is_openmetadata_chart(chart: str, folder: Path | None = None, root: Path | None = None) -> bool:
+    """A helm_release `chart` that names the openmetadata chart (see is_openmetadata_release). A local
+    folder (`../charts/om`, relative to the module's `folder`) is the chart its Chart.yaml names: a copy
+    of the openmetadata chart under another folder name was taken for another chart (found by an attack)."""
+    if _CHART_NAME.fullmatch(chart.rstrip("/").rsplit("/", 1)[-1].split(":", 1)[0].split("?", 1)[0]):
+        return True
+    if folder is None or root is None or "://" in chart or not chart.startswith(("./", "../", "/")):
+        return False
+    manifest = Path(os.path.normpath(folder / chart)) / "Chart.yaml"
+    if not manifest.is_file() or not in_checkout(manifest, root):
+        return False
+    try:
+        docs = read_yaml(manifest, root, "Chart.yaml")
+    except InputError:
+        return False
+    return bool(docs) and isinstance(docs[0].value, dict) and docs[0].value.get("name") == "openmetadata"
 
 
 def _is_path_or_url(chart: object) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from auditor.common.errors import InputError
@@ -56,9 +56,9 @@ def read_module(folder: Path, root: Path, pool: str | None = None, var_files: Se
     cognito = [e["type"] for e in entries if e["type"].startswith("aws_cognito_")]
     check_bounds(f"Terraform module {rel}", cognito)
     releases = [release_facts(r) for r in evaluated.resources
-                if pool != LIST_POOLS and is_openmetadata_release(r)]
+                if pool != LIST_POOLS and is_openmetadata_release(r, root)]
     notes = evaluated.notes + ([f"{rel}: variables from {', '.join(evaluated.files)}"] if evaluated.files else [])
-    if not cognito and any(is_openmetadata_release(r) for r in evaluated.resources):  # OpenMetadata's side only
+    if not cognito and any(is_openmetadata_release(r, root) for r in evaluated.resources):  # OpenMetadata's only
         if pool == LIST_POOLS:
             return []
         return [FileFacts(notes=notes, file=rel), *releases]
@@ -134,6 +134,17 @@ def _not_planned(folder: Path, plan: Path, root: Path) -> list[str]:
 
 
 def _has_cognito(folder: Path, root: Path, seen: set[Path]) -> bool:
+    return _holds(folder, root, seen, lambda b: b.labels[0].startswith("aws_cognito_") or (
+        b.labels[0] == "helm_release" and not _other_chart(b, root)))
+
+
+def installs_openmetadata(folder: Path, root: Path) -> bool:
+    """Whether the root module (or a local module it calls) has a helm_release that may be the
+    openmetadata chart: its settings are that deployment's, never merged with a values file elsewhere."""
+    return _holds(folder, root, set(), lambda b: b.labels[0] == "helm_release" and not _other_chart(b, root))
+
+
+def _holds(folder: Path, root: Path, seen: set[Path], wanted: Callable[[Block], bool]) -> bool:
     if folder.resolve() in seen or len(seen) > 64:
         return False
     seen.add(folder.resolve())
@@ -141,14 +152,12 @@ def _has_cognito(folder: Path, root: Path, seen: set[Path]) -> bool:
         blocks, _ = read_folder(folder, root)
     except InputError:
         return True  # a folder that cannot be read is judged, so that the scan names why
-    if any(b.type == "resource" and b.labels and (b.labels[0].startswith("aws_cognito_")
-                                                  or (b.labels[0] == "helm_release" and not _other_chart(b)))
-           for b in blocks):
+    if any(b.type == "resource" and b.labels and wanted(b) for b in blocks):
         return True
-    return any(_has_cognito(child, root, seen) for child in module_sources(folder, root))
+    return any(_holds(child, root, seen, wanted) for child in module_sources(folder, root))
 
 
-def _other_chart(block: Block) -> bool:
+def _other_chart(block: Block, root: Path) -> bool:
     """A helm_release whose `chart` is written as a literal naming another chart (the official module's
     `openmetadata-dependencies`: judged as a deployment, every rule was ERROR and the gate could never
     pass). A chart set by reference may be openmetadata: the folder is judged."""
@@ -160,4 +169,4 @@ def _other_chart(block: Block) -> bool:
         text = expr.value
     else:
         return False
-    return isinstance(text, str) and not is_openmetadata_chart(text)
+    return isinstance(text, str) and not is_openmetadata_chart(text, (root / block.file).parent, root)
