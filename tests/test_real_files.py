@@ -15,6 +15,7 @@ SKIPPED only when the parameter is left to deploy. The expectations below are th
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -397,3 +398,27 @@ def test_public_terraform_modules_are_judged_from_their_hcl(module: str, pool: t
         expected |= {(rule, client[0], base + client[1], line) for rule, line in client_fails.items()}
     assert found == expected
     assert len([n for n in report.get("notes", []) if "not read (only local modules are)" in n]) == notes
+
+
+def test_openmetadatas_own_docker_folder_is_two_deployments(tmp_path: Path) -> None:
+    """docker/docker-compose-quickstart at 1.1.1 holds docker-compose.yml (MySQL) and
+    docker-compose-postgres.yml side by side, as later releases do: `--dir` refused the folder (exit
+    2, "more than one file for --compose-file"). Each is a deployment, judged alone at the lines it
+    fails on by itself (the test above)."""
+    folder = tmp_path / "docker-compose-quickstart"
+    folder.mkdir()
+    shutil.copy(REAL / "compose" / "openmetadata-1.1.1-quickstart-docker-compose.yml", folder / "docker-compose.yml")
+    shutil.copy(REAL / "compose" / "openmetadata-1.1.1-quickstart-docker-compose-postgres.yml",
+                folder / "docker-compose-postgres.yml")
+    out = tmp_path / "out"
+    result = run_cli_in_process("scan", "--dir", str(folder), "--format", "json", "--output-dir", str(out), cwd=ROOT)
+    assert result.code == 1, result.stderr
+    report = json.loads((out / "report.json").read_text())
+    lines = {(t, rule, f["location"]["line"]) for f in report["findings"] if f["status"] == "FAIL"
+             for t, rule in [(f["target"], f["rule_id"])]}
+    expected = {"docker-compose.yml": (288, 238, 221, 227, 234, 252, 284),
+                "docker-compose-postgres.yml": (289, 239, 222, 228, 235, 253, 285)}
+    assert lines == {(target, rule, line) for target, at in expected.items()
+                     for rule, line in zip((*SHIPPED, "OMA505", "OMA505"), at, strict=True)}
+    assert "several OpenMetadata deployments in compose and openmetadata.yaml files (docker-compose-postgres.yml, " \
+           "docker-compose.yml): each is its own target, judged alone" in result.stderr

@@ -426,7 +426,7 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
         for key, hits in found.kinds.items():
             if key in paths:
                 continue
-            if len(hits) > 1 and not BY_KEY[key].many:
+            if len(hits) > 1 and not BY_KEY[key].many and key not in ("config", "compose_file"):
                 option = BY_KEY[key].option
                 raise InputError(f"--dir found more than one file for {option} ("
                                  + ", ".join(relative(p, root) for p in hits) + f"): name one with {option}")
@@ -475,6 +475,53 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
     # Never the checkout's folder name: it goes into every fingerprint, and the same repository checked
     # out as another folder would make every finding new against a baseline (issue 24). --name sets it.
     return ScanTarget(name=FILE_TARGET, files=files, report_notes=tuple(notes))
+
+
+def _compose_deployments(target: ScanTarget, note: Note) -> tuple[ScanTarget, list[ScanTarget]]:
+    """Several compose files or openmetadata.yaml files under --dir are several deployments: each compose
+    file that runs OpenMetadata's server with the `.env` beside it (and the openmetadata.yaml beside it,
+    when there is one), and each other openmetadata.yaml with the env files beside it, a target of its
+    own. OpenMetadata's own docker folders keep a MySQL and a PostgreSQL compose file side by side
+    (docker/docker-compose-quickstart at 1.1.1 and 1.13.1), which --dir refused (exit 2). A compose
+    file that runs no server (an ingestion-only one) is not a deployment: a note says so."""
+    from auditor.scan.target import ScanTarget
+    from auditor.sources.files.om_config import runs_server
+    from auditor.sources.files.result import relative
+
+    files = target.files
+    assert files is not None
+    composes, configs, envs = files.of("compose_file"), files.of("config"), files.of("env_files")
+    if len(composes) < 2 and len(configs) < 2:
+        return target, []
+    deployments: list[tuple[str, dict[str, tuple[Path, ...]]]] = []
+    paired: set[Path] = set()
+    for compose in composes:
+        if not runs_server(compose, files.root):
+            note(f"{relative(compose, files.root)}: no service runs OpenMetadata's server: not a deployment")
+            continue
+        beside = tuple(c for c in configs if c.parent == compose.parent)
+        mounted: tuple[Path, ...] = beside if len(beside) == 1 else ()
+        paired.update(mounted)
+        env = tuple(e for e in envs if e.parent == compose.parent and e.name == ".env")
+        deployments.append((relative(compose, files.root), {"compose_file": (compose,), "config": mounted,
+                                                            "env_files": env}))
+    for alone in (c for c in configs if c not in paired):
+        env = tuple(e for e in envs if e.parent == alone.parent)
+        deployments.append((relative(alone, files.root), {"config": (alone,), "env_files": env}))
+    rest = {k: v for k, v in files.paths.items() if k not in ("config", "compose_file", "env_files")}
+    kept = dataclasses.replace(target, files=dataclasses.replace(files, paths=rest))
+    if not deployments:
+        if not FileOptions(rest).given:
+            raise InputError("no compose file under --dir runs OpenMetadata's server (image openmetadata/server): "
+                             "give --om-config, or the compose file of the deployment")
+        return kept, []
+    why = ("several OpenMetadata deployments in compose and openmetadata.yaml files (" + ", ".join(
+        name for name, _ in deployments) + "): each is its own target, judged alone")
+    note(why)
+    return kept, [ScanTarget(name=name, report_notes=(*target.report_notes, why),
+                             files=dataclasses.replace(files, paths={k: v for k, v in paths.items() if v},
+                                                       pool=None, workload=None))
+                  for name, paths in deployments]
 
 
 def _terraform_releases(target: ScanTarget, note: Note) -> tuple[ScanTarget, list[ScanTarget]]:
@@ -629,9 +676,13 @@ def _deployments(options: FileOptions, note: Note) -> list[ScanTarget]:
     from auditor.sources.files.result import relative  # lazy: the YAML stack, 22 ms, only for files
 
     target = build_file_target(options, note)
+    target, composed = _compose_deployments(target, note)
     files = target.files
     assert files is not None
+    if composed and not FileOptions(dict(files.paths)).given:
+        return composed
     target, overlays = _kubernetes_deployments(target, note)
+    overlays[:0] = composed
     target, released = _terraform_releases(target, note)
     overlays += released
     files = target.files

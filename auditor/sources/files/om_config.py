@@ -200,6 +200,13 @@ def _service_env_files(spec: object, compose: Path, root: Path, line: int | None
     return out
 
 
+def runs_server(compose: Path, root: Path) -> bool:
+    """Whether a compose file has a service that runs OpenMetadata's server (environment.server_service)."""
+    docs = read_yaml(compose, root, "compose file")
+    services = docs[0].value.get("services") if docs and isinstance(docs[0].value, dict) else None
+    return isinstance(services, dict) and server_service(services) is not None
+
+
 def read_config_files(files: FileInputs) -> list[FileFacts]:
     """openmetadata.yaml, resolved against the environment its env and compose files give the server
     (auditor.sources.files.environment says in which order)."""
