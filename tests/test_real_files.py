@@ -269,9 +269,16 @@ SHIPPED = ("OMA501", "OMA502", "OMA503", "OMA103", "OMA108")  # Fernet key, key 
     ("1.8.12", (248, 244, 109, 121, 136)),
     ("1.13.1", (315, 311, 176, 188, 203)),
 ])
-def test_the_charts_values_at_six_tags_fail_on_every_shipped_default(tag: str, lines: tuple[int, ...],
+@pytest.mark.parametrize("found", [False, True])
+def test_the_charts_values_at_six_tags_fail_on_every_shipped_default(tag: str, lines: tuple[int, ...], found: bool,
                                                                        tmp_path: Path) -> None:
-    result, report = _scan(tmp_path, "--helm-values", str(REAL / "helm" / f"values-openmetadata-{tag}.yaml"))
+    """Given with --helm-values, or found by --dir as the chart's values.yaml (1.0.6's `global` layout
+    was skipped by --dir as "not a configuration file", and the deployment it configures went unjudged)."""
+    values = REAL / "helm" / f"values-openmetadata-{tag}.yaml"
+    if found:
+        (tmp_path / "chart").mkdir()
+        shutil.copy(values, tmp_path / "chart" / "values.yaml")
+    result, report = _scan(tmp_path, *(("--dir", str(tmp_path / "chart")) if found else ("--helm-values", str(values))))
     assert result.code == 1, result.stderr
     assert _fail_lines(report) == set(zip(SHIPPED, lines, strict=True))
     assert report["summary"]["ERROR"] == 0

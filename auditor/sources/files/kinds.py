@@ -4,7 +4,8 @@ its command-line option, whether several may be given, and how `--dir` recognise
 A file is taken by what it holds once parsed, never by how its text looks (quoted keys, escapes,
 flow mappings, comments or line endings cannot hide a kind): openmetadata.yaml has
 authenticationConfiguration (or authorizerConfiguration, jwtTokenConfiguration,
-fernetConfiguration) at its top; the chart's values have `openmetadata` with `config`; a compose
+fernetConfiguration) at its top; the chart's values have `openmetadata` with `config` (before chart
+1.1, `global` with `authorizer`, `authentication`, `jwtTokenConfiguration` or `fernetkey`); a compose
 file has `services`; a Terraform plan (JSON) has `format_version` and `planned_values`,
 `resource_changes` or `values`; a CloudFormation template has a `Resources` entry of an
 `AWS::Cognito::` type; an env file is named `.env` or `*.env`. The first kind whose test matches
@@ -101,8 +102,18 @@ def _holds_config(name: str, doc: Any) -> bool:
     return isinstance(doc, dict) and any(k in doc for k in CONFIG_KEYS)
 
 
+# The chart before 1.1 kept OpenMetadata's settings under `global` (charts/openmetadata/values.yaml at
+# openmetadata-0.0.x and 1.0.x in open-metadata/openmetadata-helm-charts): such a file was skipped as "not a
+# configuration file", and the deployment it configures went unjudged beside any other file.
+_GLOBAL_KEYS = ("authorizer", "authentication", "jwtTokenConfiguration", "fernetkey")
+
+
 def _holds_values(name: str, doc: Any) -> bool:
-    return isinstance(doc, dict) and isinstance(doc.get("openmetadata"), dict) and "config" in doc["openmetadata"]
+    if not isinstance(doc, dict):
+        return False
+    if isinstance(doc.get("openmetadata"), dict) and "config" in doc["openmetadata"]:
+        return True
+    return isinstance(doc.get("global"), dict) and any(k in doc["global"] for k in _GLOBAL_KEYS)
 
 
 def _holds_compose(name: str, doc: Any) -> bool:
