@@ -34,7 +34,7 @@ CASES = {
     "n13": (1, "a kustomize overlay in a folder with a space in its name"),
     "n14": (1, "kustomize images: on a CronJob"),
     "n14b": (1, "kustomize images: on a Pod"),
-    "n15": (2, "a Deployment whose annotation looks like CloudFormation: read as a template, refused"),
+    "n15": (1, "a Deployment whose annotation looks like a CloudFormation resource: judged as the Deployment it is"),
     "n16": (3, "an Application whose valueFiles are the chart's own, beside a decoy values file"),
     "n17": (2, "a kustomization with only helmCharts of openmetadata"),
     "h1": (1, "a comma in a helm_release set value starts another assignment"),

@@ -264,3 +264,152 @@ def test_a_nested_stack_is_judged_with_what_its_parent_passes(tmp_path: Path, ad
     assert (code, _status(report, "OMA205"), _status(report, "OMA305")) == (1, oma205, "FAIL"), stderr
     assert "auth.yaml: deployed as a nested stack by main.yaml:5: the Parameters it passes are applied over " \
            "the Defaults" in report["notes"]
+
+
+# ---- a seventh attack (/work/review2-stop32.md): includes and nested stacks as CloudFormation deploys them ------
+
+def _kong_split(tree: Path, include: str, snippet: str) -> None:
+    """The real template with its client moved into `snippet` (a map of resources) and `include` put in
+    its place (an Fn::Transform beside the other resources)."""
+    lines = KONG.read_text().splitlines(keepends=True)
+    client = slice(38, 69)  # CognitoAppClient: lines 39 to 69
+    (tree / "client.yaml").write_text("".join(line[4:] for line in lines[client]))
+    (tree / "template.yaml").write_text("".join(lines[:client.start]) + include + "".join(lines[client.stop:]))
+    (tree / "client.yaml").rename(tree / snippet)
+
+
+_BESIDE = ("    Fn::Transform:\n        Name: AWS::Include\n        Parameters:\n"
+           "            Location: {location}\n")
+
+
+def test_an_include_beside_the_resources_adds_its_resources(tmp_path: Path) -> None:
+    """The User Guide's own AWS::Include example: a snippet of resources beside the template's. The
+    client it adds (it writes `email`: OMA305) was dropped, and the gate was green."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    shutil.copy(KONG, tree / "template.yaml")
+    _, plain, _ = _gate(tree, tmp_path)
+    shutil.rmtree(tmp_path / "out")
+    _kong_split(tree, _BESIDE.format(location="./client.yaml"), "client.yaml")
+    code, report, stderr = _gate(tree, tmp_path)
+    assert (code, _fails(report)) == (1, _fails(plain)), stderr
+    assert "OMA305" in _fails(report)
+    shutil.rmtree(tmp_path / "out")
+    _kong_split(tree, _BESIDE.format(location="s3://bucket/client.yaml"), "client.yaml")
+    code, _, stderr = _gate(tree, tmp_path)  # resources omaudit cannot see: refused, never judged without them
+    assert code == 2 and "an Fn::Transform omaudit cannot put in place (an S3 Location, or another transform) " \
+                         "may add or change resources" in stderr
+
+
+def test_a_top_level_include_is_refused(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "template.yaml").write_text(KONG.read_text().replace(
+        "Resources:\n", "Transform:\n    Name: AWS::Include\n    Parameters:\n        Location: s3://b/x.yaml\n"
+                        "Resources:\n", 1))
+    code, _, stderr = _gate(tree, tmp_path)
+    assert code == 2 and "a top-level AWS::Include transform adds to the template what omaudit cannot see" in stderr
+
+
+def test_an_include_beside_a_clients_properties_joins_them(tmp_path: Path) -> None:
+    """The snippet's keys join the properties written beside the transform: its loopback callback
+    (OMA301) is judged; the same snippet from S3 leaves the whole client unknown."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    text = KONG.read_text()
+    (tree / "template.yaml").write_text(text.replace(
+        "            CallbackURLs: \n                - !Ref CallBackUrl\n",
+        "            Fn::Transform:\n                Name: AWS::Include\n                Parameters:\n"
+        "                    Location: ./oauth.yaml\n", 1))
+    (tree / "oauth.yaml").write_text("CallbackURLs:\n    - http://localhost:3000/callback\n")
+    code, report, stderr = _gate(tree, tmp_path)
+    assert (code, _status(report, "OMA301")) == (1, "FAIL"), stderr
+    shutil.rmtree(tmp_path / "out")
+    (tree / "template.yaml").write_text((tree / "template.yaml").read_text().replace("./oauth.yaml", "s3://b/o.yaml"))
+    _, report, stderr = _gate(tree, tmp_path)
+    assert _status(report, "OMA301") == "SKIPPED", stderr
+
+
+def _nested(tree: Path, parent: str, name: str = "main.yaml") -> None:
+    _kong_as_nested_child(tree)
+    (tree / name).write_text(parent)
+
+
+_GRANDPARENT = """Resources:
+    Platform:
+        Type: AWS::CloudFormation::Stack
+        Properties:
+            TemplateURL: ./platform.yaml
+            Parameters: {AdminOnlyIn: "false"}
+"""
+_MIDDLE = """Parameters:
+    AdminOnlyIn: {Type: String, Default: "true"}
+Conditions:
+    Always: !Equals [a, a]
+Resources:
+    Auth:
+        Type: AWS::CloudFormation::Stack
+        Properties:
+            TemplateURL: ./auth.yaml
+            Parameters:
+                AdminOnly: !Ref AdminOnlyIn
+"""
+
+
+@pytest.mark.parametrize(("files", "oma205"), [
+    # two deep: the grandparent passes "false" to the middle stack, which passes it on
+    ({"main.yaml": _GRANDPARENT, "platform.yaml": _MIDDLE}, "FAIL"),
+    # the stack's Parameters from an AWS::Include snippet
+    ({"main.yaml": "Resources:\n    Auth:\n        Type: AWS::CloudFormation::Stack\n        Properties:\n"
+                   "            TemplateURL: ./auth.yaml\n            Parameters:\n                Fn::Transform:\n"
+                   "                    Name: AWS::Include\n                    Parameters: {Location: ./p.yaml}\n",
+      "p.yaml": 'AdminOnly: "false"\n'}, "FAIL"),
+    # Parameters written as an Fn::If the parent decides
+    ({"main.yaml": "Conditions:\n    Always: !Equals [a, a]\nResources:\n    Auth:\n"
+                   "        Type: AWS::CloudFormation::Stack\n        Properties:\n"
+                   "            TemplateURL: ./auth.yaml\n"
+                   '            Parameters: !If [Always, {AdminOnly: "false"}, {AdminOnly: "true"}]\n'}, "FAIL"),
+    # ... or one only the deployment decides: unknown
+    ({"main.yaml": "Parameters:\n    Env: {Type: String}\nConditions:\n    Prod: !Equals [!Ref Env, prod]\n"
+                   "Resources:\n    Auth:\n        Type: AWS::CloudFormation::Stack\n        Properties:\n"
+                   '            TemplateURL: ./auth.yaml\n            Parameters: !If [Prod, {AdminOnly: "false"}, '
+                   '{AdminOnly: "true"}]\n'}, "SKIPPED"),
+    # SAM's nested application, and a parent whose name has no template suffix (a deploy script packages it)
+    ({"template.yaml": "Transform: AWS::Serverless-2016-10-31\nResources:\n    Auth:\n"
+                       "        Type: AWS::Serverless::Application\n        Properties:\n"
+                       '            Location: ./auth.yaml\n            Parameters: {AdminOnly: "false"}\n'}, "FAIL"),
+    ({"main.cfn": "Resources:\n    Auth:\n        Type: AWS::CloudFormation::Stack\n        Properties:\n"
+                  '            TemplateURL: ./auth.yaml\n            Parameters: {AdminOnly: "false"}\n'}, "FAIL"),
+])
+def test_what_the_stacks_above_a_template_pass_it(tmp_path: Path, files: dict[str, str], oma205: str) -> None:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    _kong_as_nested_child(tree)
+    for name, text in files.items():
+        (tree / name).write_text(text)
+    _, report, stderr = _gate(tree, tmp_path)
+    assert _status(report, "OMA205") == oma205, stderr
+
+
+def test_a_client_whose_pool_an_intrinsic_names(tmp_path: Path) -> None:
+    """Two pools: the client's `UserPoolId: !If [Always, !Ref CognitoUserPool, ...]` is solved (it was
+    dropped, and neither pool judged a client); one only the deployment decides leaves both unknown."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    text = KONG.read_text().replace("Resources:\n", "Conditions:\n    Always: !Equals [a, a]\n\nResources:\n"
+                                    "    AuditPool:\n        Type: AWS::Cognito::UserPool\n"
+                                    "        Properties:\n            UserPoolName: audit\n", 1)
+    (tree / "template.yaml").write_text(text.replace(
+        "            UserPoolId: !Ref CognitoUserPool\n            AllowedOAuthFlowsUserPoolClient",
+        "            UserPoolId: !If [Always, !Ref CognitoUserPool, !Ref AuditPool]\n"
+        "            AllowedOAuthFlowsUserPoolClient", 1))
+    _, report, stderr = _gate(tree, tmp_path)
+    by_target = {f["target"]: f["status"] for f in report["findings"] if f["rule_id"] == "OMA305"}
+    assert by_target == {"template.yaml#CognitoUserPool": "FAIL", "template.yaml#AuditPool": "SKIPPED"}, stderr
+    shutil.rmtree(tmp_path / "out")
+    (tree / "template.yaml").write_text((tree / "template.yaml").read_text().replace(
+        "!If [Always, !Ref CognitoUserPool, !Ref AuditPool]", "!ImportValue shared-pool-id"))
+    _, report, stderr = _gate(tree, tmp_path)
+    statuses = {f["target"]: (f["status"], f.get("undecided")) for f in report["findings"] if f["rule_id"] == "OMA305"}
+    assert statuses == {"template.yaml#CognitoUserPool": ("SKIPPED", True),
+                        "template.yaml#AuditPool": ("SKIPPED", True)}, stderr

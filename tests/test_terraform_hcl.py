@@ -1129,3 +1129,38 @@ def test_a_chart_folder_of_the_tree_is_the_chart_its_chart_yaml_names(tmp_path: 
     (tree / "charts" / "om" / "Chart.yaml").write_text("apiVersion: v2\nname: mysql\nversion: 9.0.0\n")
     code, _, stderr = _scan(tmp_path, "--terraform", str(tree / "infra"))
     assert code == 2 and "has no aws_cognito_user_pool" in stderr
+
+
+@pytest.mark.parametrize(("chart", "where"), [("charts/catalog", "infra"), ("${path.module}/charts/catalog", "infra")])
+def test_a_chart_folder_found_as_helm_finds_it(tmp_path: Path, chart: str, where: str) -> None:
+    """Helm's LocateChart takes a path that exists before any repository, `./` or not: `charts/catalog`
+    holding the openmetadata chart is that chart, at its Chart.yaml's version (a seventh attack passed
+    the shipped Fernet key through `set` on it, unjudged)."""
+    tree = tmp_path / "repo"
+    (tree / where / "charts" / "catalog").mkdir(parents=True)
+    (tree / where / "charts" / "catalog" / "Chart.yaml").write_text("apiVersion: v2\nname: openmetadata\n"
+                                                                     "version: 1.12.1\n")
+    (tree / where / "main.tf").write_text(
+        f'resource "helm_release" "catalog" {{\n  name = "catalog"\n  chart = "{chart}"\n'
+        '  set {\n    name = "openmetadata.config.fernetkey.value"\n'
+        '    value = "jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA="\n  }\n}\n')
+    code, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert (code, _verdict(report, "OMA501")[0]) == (1, "FAIL"), stderr
+    assert "installs the tree's chart folder" in stderr and "(version 1.12.1, its Chart.yaml)" in stderr
+
+
+def test_an_umbrella_chart_of_openmetadata_is_a_deployment_left_unknown(tmp_path: Path) -> None:
+    """A local umbrella chart whose dependencies name openmetadata installs it; its values (under the
+    dependency) are not rendered through Terraform: every OpenMetadata setting is unknown, and a gate
+    that judged nothing else is not green."""
+    tree = tmp_path / "repo"
+    (tree / "charts" / "platform").mkdir(parents=True)
+    (tree / "charts" / "platform" / "Chart.yaml").write_text(
+        "apiVersion: v2\nname: platform\nversion: 0.1.0\ndependencies:\n  - name: openmetadata\n"
+        "    version: 1.13.1\n    repository: https://helm.open-metadata.org\n")
+    (tree / "main.tf").write_text('resource "helm_release" "platform" {\n  name = "platform"\n'
+                                  '  chart = "./charts/platform"\n}\n')
+    code, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    status, message = _verdict(report, "OMA501")
+    assert (code, status) == (3, "SKIPPED"), stderr
+    assert "an umbrella chart whose dependency is openmetadata" in message

@@ -1,12 +1,18 @@
-"""Nested stacks: the `AWS::CloudFormation::Stack` resources of the scanned tree whose local
-`TemplateURL` names a template, with the `Parameters` they pass it.
+"""Nested stacks: the resources of the scanned tree that deploy a template of the tree as a stack of
+their own (`AWS::CloudFormation::Stack` with a local `TemplateURL`, or SAM's
+`AWS::Serverless::Application` with a local `Location`), with the `Parameters` they pass it.
 
-A local TemplateURL is what `aws cloudformation package` uploads and rewrites (AWS CLI reference,
-"cloudformation package": "AWS::CloudFormation::Stack TemplateURL"), and the child is deployed with
-the parent's Parameters over its own Defaults (AWS CloudFormation User Guide, "AWS::CloudFormation::Stack":
-"Parameters: the set of value pairs that represent the parameters passed to CloudFormation when this
-nested stack is created"). A child judged with its Defaults while its parent passed other values was
-judged on settings that never deploy (found by an attack: rc 1 became 0).
+A local TemplateURL or Location is what `aws cloudformation package` uploads and rewrites (AWS CLI
+reference, "cloudformation package": "AWS::CloudFormation::Stack TemplateURL", "AWS::Serverless::Application
+Location"), and the child is deployed with the parent's Parameters over its own Defaults (AWS CloudFormation
+User Guide, "AWS::CloudFormation::Stack": "Parameters: the set of value pairs that represent the parameters
+passed to CloudFormation when this nested stack is created"). A child judged with its Defaults while its
+parent passed other values was judged on settings that never deploy (found by an attack: rc 1 became 0).
+
+Every file of the tree under the size cap that names one of those types is read, whatever its suffix
+(a deploy script can package `main.cfn`); its local AWS::Include snippets are put in place first.
+Parameters written as an intrinsic (`!If [...]`) are solved as the parent's other values are; one that
+the deployment decides, or a parent that cannot be read, leaves every parameter of the child unknown.
 """
 
 from __future__ import annotations
@@ -17,61 +23,85 @@ from pathlib import Path
 from typing import Any
 
 from auditor.common.errors import InputError
+from auditor.sources.files.cfn_include import inline_includes
 from auditor.sources.files.result import GENERATED_DIRS, MAX_YAML_BYTES, in_checkout, read_yaml, relative
 from auditor.sources.files.yaml_doc import Doc
 
-STACK = "AWS::CloudFormation::Stack"
-_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+STACKS = {"AWS::CloudFormation::Stack": "TemplateURL", "AWS::Serverless::Application": "Location"}
 MAX_FILES = 20_000
 
 
 @dataclass(frozen=True)
 class ParentStack:
-    """One nested-stack resource that deploys the child: where it is, what it passes, and its template's
-    Parameters, Conditions and Mappings (to resolve a `!Ref` to the parent's own parameters)."""
+    """One resource that deploys the child: where it is, what it passes (None: written so that only the
+    deployment knows), and its template (to resolve a `!Ref` to the parent's own parameters, which its
+    own parents may pass in turn)."""
 
+    path: Path
     where: str  # file:line
-    parameters: dict[str, Any]
+    parameters: Any  # as written: a map, an intrinsic that gives one (`!If [...]`); None: not readable
     template: dict[str, Any]
 
 
-def parents_of(child: Path, root: Path) -> list[ParentStack]:
-    """The nested-stack resources in the tree that deploy `child` (a walk of the tree: once per template
-    read, its branches included)."""
-    found: dict[Path, list[ParentStack]] = {}
+Stacks = dict[Path, list[ParentStack]]
+
+
+def stack_map(root: Path) -> Stacks:
+    """Child template (resolved path) -> the resources of the tree that deploy it: one walk of the tree."""
+    found: Stacks = {}
     seen = 0
     for folder, dirs, names in os.walk(root.resolve()):
         dirs[:] = sorted(d for d in dirs if d not in GENERATED_DIRS)
         for name in sorted(names):
             seen += 1
             path = Path(folder) / name
-            if seen > MAX_FILES or not name.endswith(_SUFFIXES) or path.is_symlink():
+            # a link to a file of the tree is read where it stands: `package --template-file main.yaml`
+            # resolves its TemplateURL beside the link (aws-cli takes os.path.abspath, not the target)
+            if seen > MAX_FILES or (path.is_symlink() and not path.resolve().is_relative_to(root.resolve())):
                 continue
             try:
-                if path.stat().st_size > MAX_YAML_BYTES or STACK not in path.read_text(errors="replace"):
+                if not path.is_file() or path.stat().st_size > MAX_YAML_BYTES:
                     continue
-                docs = read_yaml(path, root, "CloudFormation template")
+                text = path.resolve().read_text(encoding="utf-8", errors="replace")
+                if not any(kind in text for kind in STACKS):
+                    continue
+                docs = read_yaml(path, root, "CloudFormation template", text)
+                doc = inline_includes(docs[0], path, root, []) if docs else None
             except (OSError, InputError):
-                continue  # the scan of that file itself names why, if it is one the scan reads
-            for doc in docs[:1]:
+                doc = None  # a parent that cannot be read passes what only the deployment knows
+            if doc is not None:
                 _stacks(doc, path, root, found)
-    return found.get(child.resolve(), [])
+            else:
+                _unread(text, path, root, found)
+    return found
 
 
-def _stacks(doc: Doc, path: Path, root: Path, found: dict[Path, list[ParentStack]]) -> None:
+def _stacks(doc: Doc, path: Path, root: Path, found: Stacks) -> None:
     resources = doc.value.get("Resources") if isinstance(doc.value, dict) else None
     for logical, resource in (resources.items() if isinstance(resources, dict) else ()):
-        if not isinstance(resource, dict) or resource.get("Type") != STACK:
+        if not isinstance(resource, dict) or resource.get("Type") not in STACKS:
             continue
         raw = resource.get("Properties")
         props: dict[str, Any] = raw if isinstance(raw, dict) else {}
-        url = props.get("TemplateURL")
-        if not isinstance(url, str) or "://" in url or not url.strip():
+        child = _child(props.get(STACKS[str(resource["Type"])]), path, root)
+        if child is None:
             continue
-        child = Path(os.path.normpath(path.parent / url))
-        if not child.is_file() or not in_checkout(child, root):
-            continue
-        given = props.get("Parameters")
-        parameters: dict[str, Any] = given if isinstance(given, dict) else {}
         where = f"{relative(path, root)}:{doc.line(('Resources', str(logical))) or '?'}"
-        found.setdefault(child.resolve(), []).append(ParentStack(where, dict(parameters), doc.value))
+        found.setdefault(child.resolve(), []).append(ParentStack(path, where, props.get("Parameters", {}),
+                                                                 doc.value))
+
+
+def _unread(text: str, path: Path, root: Path, found: Stacks) -> None:
+    """A file that names a stack type but cannot be read: each template of its folder it may name by a
+    local path is deployed with parameters only the deployment knows."""
+    for candidate in path.parent.iterdir():
+        if candidate != path and candidate.is_file() and candidate.name in text and in_checkout(candidate, root):
+            found.setdefault(candidate.resolve(), []).append(
+                ParentStack(path, f"{relative(path, root)} (not readable)", None, {}))
+
+
+def _child(url: Any, path: Path, root: Path) -> Path | None:
+    if not isinstance(url, str) or "://" in url or not url.strip():
+        return None
+    child = Path(os.path.normpath(path.parent / url))
+    return child if child.is_file() and in_checkout(child, root) else None

@@ -44,7 +44,7 @@ from auditor.sources.cognito.parsers import (
     parse_user_pool,
 )
 from auditor.sources.files.cfn_include import inline_includes
-from auditor.sources.files.cfn_nested import ParentStack, parents_of
+from auditor.sources.files.cfn_nested import ParentStack, Stacks, stack_map
 from auditor.sources.files.result import FileFacts, read_yaml, relative
 from auditor.sources.files.yaml_doc import Tagged
 
@@ -1177,8 +1177,8 @@ def _read_template(path: Path, root: Path, selected: str | None) -> FileFacts:
     without a default), also the facts under each way those conditions can go (`branches`): a rule
     that reads such a value is then judged on every branch (issue 21: FAIL if every branch fails,
     PASS if every branch passes, else SKIPPED naming the conditions)."""
-    parents = parents_of(path, root)
-    result, undecided, inputs = _read_template_once(path, root, selected, {}, {}, parents)
+    stacks = stack_map(root)
+    result, undecided, inputs = _read_template_once(path, root, selected, {}, {}, stacks)
     ways: list[tuple[str, dict[str, bool], dict[str, Any]]] = []
     choices = [inputs.get(name) for name in inputs]
     if undecided and inputs and all(choices) and math.prod(len(c or ()) for c in choices) <= 2 ** MAX_BRANCHING:
@@ -1194,7 +1194,7 @@ def _read_template(path: Path, root: Path, selected: str | None) -> FileFacts:
             ways.append((", ".join(f"{name[:64]} {str(value).lower()}" for name, value in forced.items()), forced, {}))
     for label, forced, given in ways:
         try:
-            branch, _, _ = _read_template_once(path, root, selected, forced, given, parents)
+            branch, _, _ = _read_template_once(path, root, selected, forced, given, stacks)
         except InputError:  # on this branch there is no pool to judge: the branches are not comparable
             result.branches.clear()
             return result
@@ -1202,35 +1202,71 @@ def _read_template(path: Path, root: Path, selected: str | None) -> FileFacts:
     return result
 
 
-def _from_parents(path: Path, root: Path, parents: list[ParentStack], declared: dict[str, Any], notes: list[str]
-                  ) -> dict[str, Any]:
-    """The values the nested-stack resources deploying this template pass its parameters (cfn_nested):
-    each parent's literal, or its own parameter's Default; _UNSOLVED where a parent passes what is
-    known only at deploy, or where parents disagree (a parent that passes nothing leaves the Default)."""
+MAX_NESTING = 8  # stacks deploying stacks: deeper is unknown
+
+
+def _from_parents(path: Path, root: Path, stacks: Stacks, declared: dict[str, Any], notes: list[str],
+                  depth: int = 0) -> dict[str, Any]:
+    """The values the resources deploying this template as a nested stack pass its parameters
+    (cfn_nested): each parent's literal, or its own parameter's value (its Default, or what its own
+    parents pass: stacks two deep, found by an attack); _UNSOLVED where a parent passes what is known
+    only at deploy, or parents disagree (a parent that passes nothing leaves the Default)."""
+    parents = stacks.get(path.resolve(), [])
     out: dict[str, Any] = {}
+    contexts = [_parent_context(parent, root, stacks, depth) for parent in parents]
+    passed = [_passed(parent.parameters, context) for parent, context in zip(parents, contexts, strict=True)]
     for name, spec in declared.items():
         if not isinstance(spec, dict):
             continue
         seen: list[Any] = []
-        for parent in parents:
-            if name not in parent.parameters:
+        for parent, context, given in zip(parents, contexts, passed, strict=True):
+            if given is None or context is None:
+                seen.append(_UNSOLVED)
+                continue
+            if name not in given:
                 seen.append(_parameter(spec) if "Default" in spec else _UNSOLVED)
                 continue
-            context = Template({k: _parameter(v) for k, v in (parent.template.get("Parameters") or {}).items()
-                                if isinstance(v, dict) and "Default" in v},
-                               parent.template.get("Conditions"), parent.template.get("Mappings"))
             missing: list[str] = []
-            value = _known(parent.parameters[name], context, missing, f"{parent.where} {name}")
+            value = _known(given[name], context, missing, f"{parent.where} {name}")
             text = value if isinstance(value, str) else ",".join(map(str, value)) if isinstance(value, list) \
                 else str(value).lower() if isinstance(value, bool) else str(value)
             seen.append(_UNSOLVED if missing or value is None else _parameter({**spec, "Default": text}))
         if seen and any(v is not seen[0] and v != seen[0] for v in seen[1:]):
             seen = [_UNSOLVED]
-        if seen and any(name in parent.parameters for parent in parents):
+        if seen and any(given is None or name in given for given in passed):
             out[name] = seen[0]
     notes += [f"{relative(path, root)}: deployed as a nested stack by {parent.where}: the Parameters it passes "
               "are applied over the Defaults" for parent in parents]
     return out
+
+
+def _passed(parameters: Any, context: Template | None) -> dict[str, Any] | None:
+    """A stack resource's Parameters as a map of names: as written, or an intrinsic the parent's values
+    solve (`!If [Always, {...}, {...}]`); None where only the deployment can tell."""
+    if parameters is None or context is None:
+        return None
+    if _intrinsic(parameters) is not None:
+        parameters = _solve(parameters, context)
+    if not isinstance(parameters, dict) or any(str(k).startswith("Fn::") for k in parameters):
+        return None
+    return parameters
+
+
+def _parent_context(parent: ParentStack, root: Path, stacks: Stacks, depth: int) -> Template | None:
+    """The parent's parameters as its `!Ref`s read them: its Defaults, with what its own parents pass
+    over them. None past MAX_NESTING (a loop of stacks, say): what it passes is unknown."""
+    if depth >= MAX_NESTING:
+        return None
+    declared = parent.template.get("Parameters")
+    declared = declared if isinstance(declared, dict) else {}
+    context = Template({k: _parameter(v) for k, v in declared.items() if isinstance(v, dict) and "Default" in v},
+                       parent.template.get("Conditions"), parent.template.get("Mappings"))
+    for name, value in _from_parents(parent.path, root, stacks, declared, [], depth + 1).items():
+        if value is _UNSOLVED:
+            context.pop(name, None)
+        else:
+            context[name] = value
+    return context
 
 
 def _parameters_in(value: Any, ctx: Template, into: list[str], depth: int = 0) -> None:
@@ -1278,7 +1314,7 @@ def _conditions_used(value: Any, into: list[str], depth: int = 0) -> None:
 
 
 def _read_template_once(path: Path, root: Path, selected: str | None, forced: dict[str, bool],
-                        given: dict[str, Any], parents: list[ParentStack]
+                        given: dict[str, Any], stacks: Stacks
                         ) -> tuple[FileFacts, list[str], dict[str, list[Any] | None]]:
     """The template read once, with `forced` conditions and `given` parameter values taken as given;
     the conditions its Cognito resources name that the template leaves undecided; and the parameters
@@ -1316,7 +1352,7 @@ def _read_template_once(path: Path, root: Path, selected: str | None, forced: di
     params = Template({k: _parameter(v) for k, v in declared.items() if isinstance(v, dict) and (
         "Default" in v or len(v.get("AllowedValues") or []) == 1)}, doc.value.get("Conditions"),
         doc.value.get("Mappings"))
-    for name, value in _from_parents(path, root, parents, declared, included).items():
+    for name, value in _from_parents(path, root, stacks, declared, included).items():
         if value is _UNSOLVED:  # passed as something known only at deploy: the Default does not apply
             params.pop(name, None)
         else:
@@ -1393,7 +1429,18 @@ def _read_template_once(path: Path, root: Path, selected: str | None, forced: di
             continue
         missing = []
         props = _known(raw_props, params, missing, logical)
-        owner = _ref(raw_props.get("UserPoolId"))
+        linked = raw_props.get("UserPoolId")
+        solved = _solve(linked, params) if _intrinsic(linked) is not None else linked
+        # `!If [Always, !Ref Pool, ...]` names the pool once solved (taken from the raw value, the client
+        # was dropped: found by an attack)
+        owner = _ref(solved if solved is not _UNSOLVED and solved is not NO_VALUE else linked)
+        if owner is None and len(pools) > 1 and kind == "AWS::Cognito::UserPoolClient":
+            # a client whose pool only the deployment decides (`!Sub`, `!Select`, an undecided `!If`):
+            # every pool's clients are unknown, never judged without it
+            for pool_key in pools:
+                unknown.setdefault(f"{pool_key}>cognito.clients", []).append(
+                    f"{logical}.UserPoolId ({_intrinsic(linked) or 'no pool named'})")
+            continue
         owner = owner if owner in pools else (next(iter(pools)) if len(pools) == 1 and owner is None else None)
         if owner is None or not isinstance(props, dict):
             continue

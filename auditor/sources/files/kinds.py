@@ -67,8 +67,10 @@ def _plain_plan(name: str, head: str) -> bool:
 
 
 def _plain_template(name: str, head: str) -> bool:
+    # with its Resources: an AWS::Include snippet of resources (which has none) is part of a template
     return name.endswith(STRUCTURED) and bool(
-        re.search(r"(?m)^[ \t]*\"?Type\"?[ \t]*:[ \t]*\"?AWS::Cognito::UserPool", head))
+        re.search(r"(?m)^[ \t]*\"?Type\"?[ \t]*:[ \t]*\"?AWS::Cognito::UserPool", head)) and bool(
+        re.search(r"(?m)^[ \t]*[\"']?Resources[\"']?[ \t]*:", head))
 
 
 def _plain_config(name: str, head: str) -> bool:

@@ -35,28 +35,48 @@ _CHART_NAME = re.compile(r"openmetadata(?:-\d{1,9}\.\d{1,9}\.\d{1,9}[0-9A-Za-z.+
 def is_openmetadata_release(resource: Resource, root: Path | None = None) -> bool:
     """A helm_release of the openmetadata chart: by name (`openmetadata`, `repo/openmetadata`, an OCI
     reference), or a path or URL to its folder or archive (`.../openmetadata-1.13.1.tgz`: found by an
-    attack, which was SKIPPED before), or a chart folder of the tree whose Chart.yaml names it."""
+    attack, which was SKIPPED before), or a chart folder of the tree that is or depends on it."""
     chart = resource.values.get("chart")
-    folder = root / Path(resource.location.file).parent if root is not None else None
-    return resource.type == "helm_release" and isinstance(chart, str) and is_openmetadata_chart(chart, folder, root)
+    return resource.type == "helm_release" and isinstance(chart, str) and is_openmetadata_chart(
+        chart, _module_folder(resource, root), root)
+
+
+def _module_folder(resource: Resource, root: Path | None) -> Path | None:
+    return root / Path(resource.location.file).parent if root is not None else None
 
 
 def is_openmetadata_chart(chart: str, folder: Path | None = None, root: Path | None = None) -> bool:
-    """A helm_release `chart` that names the openmetadata chart (see is_openmetadata_release). A local
-    folder (`../charts/om`, relative to the module's `folder`) is the chart its Chart.yaml names: a copy
-    of the openmetadata chart under another folder name was taken for another chart (found by an attack)."""
+    """A helm_release `chart` that names the openmetadata chart (see is_openmetadata_release). A chart
+    folder of the tree (found as Helm's LocateChart finds it: a path that exists comes before any
+    repository, with or without `./`) is the chart its Chart.yaml names, or an umbrella whose
+    dependencies name it: `charts/catalog` holding the openmetadata chart was taken for another chart
+    (found by attacks)."""
     if _CHART_NAME.fullmatch(chart.rstrip("/").rsplit("/", 1)[-1].split(":", 1)[0].split("?", 1)[0]):
         return True
-    if folder is None or root is None or "://" in chart or not chart.startswith(("./", "../", "/")):
-        return False
-    manifest = Path(os.path.normpath(folder / chart)) / "Chart.yaml"
-    if not manifest.is_file() or not in_checkout(manifest, root):
-        return False
-    try:
-        docs = read_yaml(manifest, root, "Chart.yaml")
-    except InputError:
-        return False
-    return bool(docs) and isinstance(docs[0].value, dict) and docs[0].value.get("name") == "openmetadata"
+    manifest = _chart_yaml(chart, folder, root)
+    return manifest is not None and (manifest.get("name") == "openmetadata" or _umbrella(manifest))
+
+
+def _chart_yaml(chart: str, folder: Path | None, root: Path | None) -> dict[str, Any] | None:
+    """The Chart.yaml of the tree's chart folder a `chart` names (beside the module, or from the scanned
+    folder, as a `${path.module}/...` reads), if there is one."""
+    if folder is None or root is None or "://" in chart or not chart.strip():
+        return None
+    for base in (folder, root):
+        manifest = Path(os.path.normpath(base / chart)) / "Chart.yaml"
+        if manifest.is_file() and in_checkout(manifest, root):
+            try:
+                docs = read_yaml(manifest, root, "Chart.yaml")
+            except InputError:
+                return {}
+            return docs[0].value if docs and isinstance(docs[0].value, dict) else {}
+    return None
+
+
+def _umbrella(manifest: dict[str, Any]) -> bool:
+    dependencies = manifest.get("dependencies")
+    return manifest.get("name") != "openmetadata" and isinstance(dependencies, list) and any(
+        isinstance(d, dict) and d.get("name") == "openmetadata" for d in dependencies)
 
 
 def _is_path_or_url(chart: object) -> bool:
@@ -66,11 +86,17 @@ def _is_path_or_url(chart: object) -> bool:
                                        or chart.endswith(".tgz"))
 
 
-def release_facts(resource: Resource) -> FileFacts:
+def release_facts(resource: Resource, root: Path | None = None) -> FileFacts:
     """One OpenMetadata helm_release as facts, through the chart's values reader. Values left to
     Terraform (a module's input with no value) make every OpenMetadata input unknown: the chart's
-    defaults are judged only when the values are known to leave them."""
+    defaults are judged only when the values are known to leave them. A chart folder of the tree is
+    judged at the version its Chart.yaml gives; an umbrella chart's values (under its dependency) are
+    not rendered through Terraform: unknown."""
+    chart = resource.values.get("chart")
+    local = _chart_yaml(chart, _module_folder(resource, root), root) if isinstance(chart, str) else None
     whole = {k: v for k, v in resource.unknown.items() if k in ("values", "set", "set_list", "set_sensitive")}
+    if local is not None and _umbrella(local):
+        whole["chart"] = f"{chart}, an umbrella chart whose dependency is openmetadata: its values are not rendered"
     if whole:
         reason = "; ".join(f"{resource.address}.{k} ({v})" for k, v in sorted(whole.items()))
         return FileFacts(file=resource.location.file,
@@ -101,7 +127,11 @@ def release_facts(resource: Resource) -> FileFacts:
         return marks.get(number, "a value known only when Terraform runs")
 
     pinned = resource.values.get("version")
-    if _is_path_or_url(resource.values.get("chart")):
+    if local is not None:
+        pinned = local.get("version") if isinstance(local.get("version"), str) else None
+        notes.append(f"{resource.location}: {resource.address} installs the tree's chart folder {chart}"
+                     + (f" (version {pinned}, its Chart.yaml)" if pinned else ""))
+    elif _is_path_or_url(resource.values.get("chart")):
         pinned = None
         notes.append(f"{resource.location}: {resource.address} installs a chart by path or URL, whose version "
                      "omaudit does not read (the provider ignores `version` there): the newest chart's defaults")

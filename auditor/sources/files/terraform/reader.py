@@ -55,7 +55,7 @@ def read_module(folder: Path, root: Path, pool: str | None = None, var_files: Se
     entries = [r.entry() for r in evaluated.resources]
     cognito = [e["type"] for e in entries if e["type"].startswith("aws_cognito_")]
     check_bounds(f"Terraform module {rel}", cognito)
-    releases = [release_facts(r) for r in evaluated.resources
+    releases = [release_facts(r, root) for r in evaluated.resources
                 if pool != LIST_POOLS and is_openmetadata_release(r, root)]
     notes = evaluated.notes + ([f"{rel}: variables from {', '.join(evaluated.files)}"] if evaluated.files else [])
     if not cognito and any(is_openmetadata_release(r, root) for r in evaluated.resources):  # OpenMetadata's only
