@@ -429,3 +429,12 @@ def test_openmetadatas_own_docker_folder_is_two_deployments(tmp_path: Path) -> N
                      for rule, line in zip((*SHIPPED, "OMA505", "OMA505"), at, strict=True)}
     assert "several OpenMetadata deployments in compose and openmetadata.yaml files (docker-compose-postgres.yml, " \
            "docker-compose.yml): each is its own target, judged alone" in result.stderr
+
+
+def test_the_charts_single_admin_before_0_0_16_is_the_admin_list(tmp_path: Path) -> None:
+    """openmetadata-0.0.12 names one admin, `global.authorizer.initialAdmin: "admin"` (line 53): the
+    shipped `admin`, which OMA503 read as "no admin principal is set", a PASS (found by a sweep of every
+    tag of the chart)."""
+    result, report = _scan(tmp_path, "--helm-values", str(REAL / "helm" / "values-openmetadata-0.0.12.yaml"))
+    [admins] = [f for f in report["findings"] if f["rule_id"] == "OMA503"]
+    assert (result.code, admins["status"], admins["location"]["line"]) == (1, "FAIL", 53), result.stderr

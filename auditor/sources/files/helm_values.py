@@ -240,7 +240,17 @@ class _Values:
 
     def get(self, path: tuple[str, ...]) -> tuple[Any, Location, str] | None:
         """(value, where, origin): the merged value at `path`, from the last file that sets it, else the
-        chart's default (pointed at in the last file), else None."""
+        chart's default (pointed at in the last file), else None. The chart before 0.0.16 named one
+        admin, `global.authorizer.initialAdmin` (charts/openmetadata/values.yaml at openmetadata-0.0.12):
+        read as the list, never "no admin principal is set" (a false PASS found by a sweep of every tag)."""
+        got = self._get(path)
+        if got is None and path == ("authorizer", "initialAdmins"):
+            single = self._get(("authorizer", "initialAdmin"))
+            if single is not None and isinstance(single[0], str):
+                return [single[0]], single[1], single[2]
+        return got
+
+    def _get(self, path: tuple[str, ...]) -> tuple[Any, Location, str] | None:
         found, value = _dig(self.chart.defaults, path)
         setter: _Layer | None = None
         for layer in self.layers:
