@@ -435,6 +435,10 @@ def test_the_charts_single_admin_before_0_0_16_is_the_admin_list(tmp_path: Path)
     """openmetadata-0.0.12 names one admin, `global.authorizer.initialAdmin: "admin"` (line 53): the
     shipped `admin`, which OMA503 read as "no admin principal is set", a PASS (found by a sweep of every
     tag of the chart)."""
-    result, report = _scan(tmp_path, "--helm-values", str(REAL / "helm" / "values-openmetadata-0.0.12.yaml"))
+    chart = tmp_path / "chart"
+    chart.mkdir()
+    shutil.copy(REAL / "helm" / "values-openmetadata-0.0.12.yaml", chart / "values.yaml")
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: openmetadata\nversion: 0.0.12\n")  # the chart's own
+    result, report = _scan(tmp_path, "--helm-values", str(chart / "values.yaml"))
     [admins] = [f for f in report["findings"] if f["rule_id"] == "OMA503"]
     assert (result.code, admins["status"], admins["location"]["line"]) == (1, "FAIL", 53), result.stderr
