@@ -59,21 +59,43 @@ def stack_map(root: Path) -> Stacks:
             # resolves its TemplateURL beside the link (aws-cli takes os.path.abspath, not the target)
             if seen > MAX_FILES or (path.is_symlink() and not path.resolve().is_relative_to(root.resolve())):
                 continue
+            text = _naming_a_stack(path)
+            if text is None:
+                continue
             try:
-                if not path.is_file() or path.stat().st_size > MAX_YAML_BYTES:
-                    continue
-                text = path.resolve().read_text(encoding="utf-8", errors="replace")
-                if not any(kind in text for kind in STACKS):
-                    continue
                 docs = read_yaml(path, root, "CloudFormation template", text)
                 doc = inline_includes(docs[0], path, root, []) if docs else None
-            except (OSError, InputError):
+            except InputError:
                 doc = None  # a parent that cannot be read passes what only the deployment knows
             if doc is not None:
                 _stacks(doc, path, root, found)
             else:
                 _unread(text, path, root, found)
     return found
+
+
+# Files that name no stack type, by (mtime, size): each template read walks the tree again (a scan of
+# several templates, and their branches), and reads again only what changed.
+_plain: dict[Path, tuple[int, int]] = {}
+
+
+def _naming_a_stack(path: Path) -> str | None:
+    """The file's text when it names a stack type, else None (also when it cannot be read)."""
+    try:
+        if not path.is_file():
+            return None
+        stat = path.stat()
+        if stat.st_size > MAX_YAML_BYTES or _plain.get(path) == (stat.st_mtime_ns, stat.st_size):
+            return None
+        text = path.resolve().read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    if any(kind in text for kind in STACKS):
+        return text
+    if len(_plain) > 100_000:
+        _plain.clear()
+    _plain[path] = (stat.st_mtime_ns, stat.st_size)
+    return None
 
 
 def _stacks(doc: Doc, path: Path, root: Path, found: Stacks) -> None:
