@@ -20,10 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from auditor.common.errors import InputError
+from auditor.facts.snapshot import CONF_KEYS, OM_AUTH_CONFIG, OM_SECURITY_CONFIG
 from auditor.sources.files.checkout import Checkout
+from auditor.sources.files.helm_set import assignments, set_document, typed
+from auditor.sources.files.helm_values import judge_values
 from auditor.sources.files.manifest import WHAT, Manifest, as_dict, as_list
 from auditor.sources.files.result import FileFacts, read_yaml, relative
-from auditor.sources.files.yaml_doc import Doc
+from auditor.sources.files.yaml_doc import Doc, YamlError, load
 
 Path_ = tuple[str | int, ...]
 
@@ -86,8 +89,6 @@ def _generated(appset: Manifest) -> list[Manifest]:
 
 def _elements_yaml(text: str) -> list[Any] | None:
     """A list generator's `elementsYaml` (a YAML list of maps), or None where it is itself a template."""
-    from auditor.sources.files.yaml_doc import YamlError, load
-
     if "{{" in text:
         return None
     try:
@@ -280,9 +281,6 @@ def _source_overrides(app: Manifest, source: dict[str, Any], root: Path) -> str 
 def judge_application(app: Manifest, path: Path_, source: dict[str, Any], root: Path,
                       checkout: Checkout | None = None) -> FileFacts:
     """An Argo CD Application of the openmetadata chart, judged as Helm would render it."""
-    from auditor.sources.files.helm_set import assignments, set_document, typed
-    from auditor.sources.files.helm_values import judge_values
-
     helm = as_dict(source.get("helm"))
     base = (*path, "helm")
     notes: list[str] = []
@@ -307,16 +305,12 @@ def judge_application(app: Manifest, path: Path_, source: dict[str, Any], root: 
                 unread.append(f"parameter {parameter['name']} (completed from Argo CD's build environment)")
             parameters.append((i, parameter, value or ""))
     if unread:  # what it sets is unknown: every OpenMetadata setting, never the chart's defaults in its place
-        from auditor.facts.snapshot import CONF_KEYS, OM_AUTH_CONFIG, OM_SECURITY_CONFIG
-
         reason = f"Application {app.name} takes values omaudit cannot read: {'; '.join(unread)}"
         return FileFacts(notes=notes, file=app.rel,
                          unknown=dict.fromkeys((OM_AUTH_CONFIG, OM_SECURITY_CONFIG, *CONF_KEYS), reason))
     # Argo CD reads `values` only without `valuesObject` (ApplicationSourceHelm.ValuesYAML: "if
     # h.ValuesObject == nil || h.ValuesObject.Raw == nil { return []byte(h.Values) }").
     if isinstance(helm.get("values"), str) and not isinstance(helm.get("valuesObject"), dict):
-        from auditor.sources.files.yaml_doc import YamlError, load
-
         try:
             inner = load(helm["values"])
         except YamlError as exc:
