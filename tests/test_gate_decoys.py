@@ -413,3 +413,131 @@ def test_a_client_whose_pool_an_intrinsic_names(tmp_path: Path) -> None:
     statuses = {f["target"]: (f["status"], f.get("undecided")) for f in report["findings"] if f["rule_id"] == "OMA305"}
     assert statuses == {"template.yaml#CognitoUserPool": ("SKIPPED", True),
                         "template.yaml#AuditPool": ("SKIPPED", True)}, stderr
+
+
+# ---- an eighth attack (/work/review3-stop32.md): which files make one deployment -------------------------------
+
+_HARDENED_CONFIG = """authenticationConfiguration:
+  provider: aws-cognito
+  enableSelfSignup: false
+authorizerConfiguration:
+  adminPrincipals: [platform-admin]
+jwtTokenConfiguration:
+  rsapublicKeyFilePath: /secrets/public_key.der
+  rsaprivateKeyFilePath: /secrets/private_key.der
+  keyId: prod-key-2024
+fernetConfiguration:
+  fernetKey: ${FERNET_KEY}
+"""
+
+
+def _compose_tree(tmp_path: Path) -> Path:
+    tree = tmp_path / "deploy"
+    tree.mkdir()
+    shutil.copy(COMPOSE, tree / "docker-compose.yml")
+    return tree
+
+
+def _targets(report: dict[str, Any], rule: str) -> dict[str, str]:
+    return {f["target"]: f["status"] for f in report["findings"] if f["rule_id"] == rule}
+
+
+@pytest.mark.parametrize("where", ["openmetadata.yaml", "docs/examples/openmetadata.yaml"])
+def test_an_openmetadata_yaml_no_compose_file_mounts_is_another_deployment(tmp_path: Path, where: str) -> None:
+    """The unchanged compose file runs the image's own openmetadata.yaml (it mounts none): a hardened one
+    beside it, or anywhere, gave every setting and the gate was green."""
+    tree = _compose_tree(tmp_path)
+    (tree / where).parent.mkdir(parents=True, exist_ok=True)
+    (tree / where).write_text(_HARDENED_CONFIG)
+    code, report, stderr = _gate(tree, tmp_path)
+    assert _targets(report, "OMA501") == {"docker-compose.yml": "FAIL", where: "PASS"}, stderr
+    assert code == 1
+
+
+def test_an_openmetadata_yaml_the_compose_file_mounts_is_its_configuration(tmp_path: Path) -> None:
+    """A bind mount over the image's file (any name on the host) is what the server runs: judged with the
+    compose environment; a named volume there is known only on the deploy host: refused."""
+    tree = _compose_tree(tmp_path)
+    (tree / "conf").mkdir()
+    (tree / "conf" / "openmetadata.yaml.prod").write_text(_HARDENED_CONFIG.replace("platform-admin", "admin"))
+    text = COMPOSE.read_text()
+    image = "    image: docker.getcollate.io/openmetadata/server:1.13.1\n"
+    server = text.index(image, text.index("  openmetadata-server:\n")) + len(image)
+    mount = "    volumes:\n      - ./conf/openmetadata.yaml.prod:/opt/openmetadata/conf/openmetadata.yaml:ro\n"
+    (tree / "docker-compose.yml").write_text(text[:server] + mount + text[server:])
+    code, report, stderr = _gate(tree, tmp_path)
+    admins = next(f for f in report["findings"] if f["rule_id"] == "OMA503")
+    assert (code, admins["status"], admins["location"]["file"]) == (1, "FAIL", "conf/openmetadata.yaml.prod"), stderr
+    assert list(_targets(report, "OMA503")) == ["files"]
+    shutil.rmtree(tmp_path / "out")
+    (tree / "docker-compose.yml").write_text(text[:server] + "    volumes:\n      - om-conf:/opt/openmetadata/conf\n"
+                                             + text[server:])
+    code, _, stderr = _gate(tree, tmp_path)
+    assert code == 2 and "mounts om-conf over the image's openmetadata.yaml" in stderr
+
+
+def test_helm_values_beside_a_compose_file_are_another_deployment(tmp_path: Path) -> None:
+    tree = _compose_tree(tmp_path)
+    (tree / "values.yaml").write_text(
+        "openmetadata:\n  config:\n    fernetkey: {secretRef: om-fernet, secretKey: key}\n"
+        "    authorizer: {initialAdmins: [platform-admin]}\n")
+    code, report, stderr = _gate(tree, tmp_path)
+    assert _targets(report, "OMA501") == {"docker-compose.yml": "FAIL", "files": "PASS"}, stderr
+    assert code == 1
+
+
+@pytest.mark.parametrize(("extra", "says"), [
+    ({"docker-compose.override.yml": "services:\n  openmetadata-server:\n    environment:\n      X: y\n"},
+     "docker-compose.override.yml beside it is merged over it by docker compose"),
+    ({".env": "COMPOSE_FILE=docker-compose.yml:deploy/extra.txt\n"}, ".env sets COMPOSE_FILE"),
+])
+def test_what_compose_merges_on_its_own_is_refused(tmp_path: Path, extra: dict[str, str], says: str) -> None:
+    tree = _compose_tree(tmp_path)
+    for name, text in extra.items():
+        (tree / name).write_text(text)
+    code, _, stderr = _gate(tree, tmp_path)
+    assert code == 2 and says in stderr
+
+
+def test_every_service_that_runs_the_server_is_judged(tmp_path: Path) -> None:
+    """A second server service (a canary on the shipped defaults) beside a hardened one was never judged."""
+    tree = _compose_tree(tmp_path)
+    (tree / "docker-compose.yml").write_text(COMPOSE.read_text().replace(
+        "networks:\n  app_net:", "  openmetadata-server-canary:\n"
+        "    image: docker.getcollate.io/openmetadata/server:1.13.1\n"
+        "    environment:\n      DB_HOST: mysql\n\nnetworks:\n  app_net:", 1))
+    code, report, stderr = _gate(tree, tmp_path)
+    assert set(_targets(report, "OMA501")) == {"docker-compose.yml openmetadata-server",
+                                               "docker-compose.yml openmetadata-server-canary"}, stderr
+    assert _targets(report, "OMA503")["docker-compose.yml openmetadata-server-canary"] == "FAIL"
+    assert code == 1
+
+
+def test_an_optional_env_file_outside_the_tree_is_the_hosts(tmp_path: Path) -> None:
+    """`env_file: [{path: /etc/..., required: false}]`: only whether it exists is optional; what it sets
+    is the deploy host's, so the admin list that may read it is undecided, never PASS."""
+    tree = _compose_tree(tmp_path)
+    text = COMPOSE.read_text()
+    server = text.index("  openmetadata-server:\n")
+    at = text.index("    environment:\n", server)
+    text = text[:at] + "    env_file:\n      - path: /etc/openmetadata/site.env\n        required: false\n" + text[at:]
+    (tree / "docker-compose.yml").write_text(text.replace(
+        "AUTHORIZER_ADMIN_PRINCIPALS: ${AUTHORIZER_ADMIN_PRINCIPALS:-[admin]}",
+        "AUTHORIZER_ADMIN_PRINCIPALS: $${SITE_ADMINS:-[alice]}"))  # resolved in the container, by the server
+    _, report, stderr = _gate(tree, tmp_path)
+    admins = next(f for f in report["findings"] if f["rule_id"] == "OMA503")
+    assert (admins["status"], admins.get("undecided")) == ("SKIPPED", True), stderr
+
+
+def test_helm_env_from_a_secret_the_values_do_not_hold_is_undecided(tmp_path: Path) -> None:
+    """The chart appends the values' envFrom after its own Secrets: the last source wins, so each setting
+    not from extraEnvs is whatever that Secret holds (it stayed PASS)."""
+    tree = tmp_path / "chart"
+    tree.mkdir()
+    (tree / "values.yaml").write_text(
+        "openmetadata:\n  config:\n    authorizer: {initialAdmins: [platform-admin]}\n"
+        "envFrom:\n  - secretRef: {name: openmetadata-prod-overrides}\n")
+    _, report, stderr = _gate(tree, tmp_path)
+    admins = next(f for f in report["findings"] if f["rule_id"] == "OMA503")
+    assert (admins["status"], admins.get("undecided")) == ("SKIPPED", True), stderr
+    assert "envFrom at values.yaml:4 loads a Secret or ConfigMap the values do not hold" in admins["message"]

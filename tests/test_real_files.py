@@ -427,7 +427,7 @@ def test_openmetadatas_own_docker_folder_is_two_deployments(tmp_path: Path) -> N
                 "docker-compose-postgres.yml": (289, 239, 222, 228, 235, 253, 285)}
     assert lines == {(target, rule, line) for target, at in expected.items()
                      for rule, line in zip((*SHIPPED, "OMA505", "OMA505"), at, strict=True)}
-    assert "several OpenMetadata deployments in compose and openmetadata.yaml files (docker-compose-postgres.yml, " \
+    assert "several OpenMetadata deployments in compose, openmetadata.yaml files (docker-compose-postgres.yml, " \
            "docker-compose.yml): each is its own target, judged alone" in result.stderr
 
 

@@ -477,37 +477,42 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
     return ScanTarget(name=FILE_TARGET, files=files, report_notes=tuple(notes))
 
 
-def _compose_deployments(target: ScanTarget, note: Note) -> tuple[ScanTarget, list[ScanTarget]]:
-    """Several compose files or openmetadata.yaml files under --dir are several deployments: each compose
-    file that runs OpenMetadata's server with the `.env` beside it (and the openmetadata.yaml beside it,
-    when there is one), and each other openmetadata.yaml with the env files beside it, a target of its
-    own. OpenMetadata's own docker folders keep a MySQL and a PostgreSQL compose file side by side
-    (docker/docker-compose-quickstart at 1.1.1 and 1.13.1), which --dir refused (exit 2). A compose
-    file that runs no server (an ingestion-only one) is not a deployment: a note says so."""
+def _config_deployments(target: ScanTarget, note: Note, given: set[str]) -> tuple[ScanTarget, list[ScanTarget]]:
+    """The OpenMetadata deployments that compose files, openmetadata.yaml files and Helm values found by
+    --dir make, each judged alone when there are several: each service of a compose file that runs the
+    server, with the `.env` beside it and the openmetadata.yaml of the tree it mounts over the image's
+    (else the image's own); each openmetadata.yaml no compose file mounts, with the env files beside it;
+    and the Helm values. Merged into one target, the file read first gave every setting: a hardened
+    openmetadata.yaml nobody mounts, or a values file anywhere, hid an unchanged compose file, and a
+    MySQL and a PostgreSQL compose file side by side (OpenMetadata's own docker folders) were refused
+    (found by attacks). Files named on the command line are taken as given: one deployment."""
     from auditor.scan.target import ScanTarget
-    from auditor.sources.files.om_config import runs_server
+    from auditor.sources.files.compose import servers
     from auditor.sources.files.result import relative
 
     files = target.files
     assert files is not None
     composes, configs, envs = files.of("compose_file"), files.of("config"), files.of("env_files")
-    if len(composes) < 2 and len(configs) < 2:
+    if {"config", "compose_file"} & given or not (composes or configs):
         return target, []
-    deployments: list[tuple[str, dict[str, tuple[Path, ...]]]] = []
-    paired: set[Path] = set()
+    deployments: list[tuple[str, dict[str, tuple[Path, ...]], str | None]] = []
+    mounted: set[Path] = set()
     for compose in composes:
-        if not runs_server(compose, files.root):
+        found = servers(compose, files.root)
+        if not found:
             note(f"{relative(compose, files.root)}: no service runs OpenMetadata's server: not a deployment")
-            continue
-        beside = tuple(c for c in configs if c.parent == compose.parent)
-        mounted: tuple[Path, ...] = beside if len(beside) == 1 else ()
-        paired.update(mounted)
-        env = tuple(e for e in envs if e.parent == compose.parent and e.name == ".env")
-        deployments.append((relative(compose, files.root), {"compose_file": (compose,), "config": mounted,
-                                                            "env_files": env}))
-    for alone in (c for c in configs if c not in paired):
-        env = tuple(e for e in envs if e.parent == alone.parent)
-        deployments.append((relative(alone, files.root), {"config": (alone,), "env_files": env}))
+        # `--env-file` given on the command line is the pipeline's: every deployment reads it
+        dotenv = envs if "env_files" in given else tuple(e for e in envs if e.parent == compose.parent
+                                                           and e.name == ".env")
+        for server in found:
+            config = (server.config,) if server.config is not None else ()
+            mounted.update(config)
+            name = relative(compose, files.root) + (f" {server.service}" if len(found) > 1 else "")
+            deployments.append((name, {"compose_file": (compose,), "config": config, "env_files": dotenv},
+                                server.service if len(found) > 1 else None))
+    for alone in (c for c in configs if c.resolve() not in {m.resolve() for m in mounted}):
+        env = envs if "env_files" in given else tuple(e for e in envs if e.parent == alone.parent)
+        deployments.append((relative(alone, files.root), {"config": (alone,), "env_files": env}, None))
     rest = {k: v for k, v in files.paths.items() if k not in ("config", "compose_file", "env_files")}
     kept = dataclasses.replace(target, files=dataclasses.replace(files, paths=rest))
     if not deployments:
@@ -515,13 +520,19 @@ def _compose_deployments(target: ScanTarget, note: Note) -> tuple[ScanTarget, li
             raise InputError("no compose file under --dir runs OpenMetadata's server (image openmetadata/server): "
                              "give --om-config, or the compose file of the deployment")
         return kept, []
-    why = ("several OpenMetadata deployments in compose and openmetadata.yaml files (" + ", ".join(
-        name for name, _ in deployments) + "): each is its own target, judged alone")
+    helm = bool(files.of("helm_values"))
+    if len(deployments) == 1 and not helm:  # one deployment: its files only, with the Cognito side beside them
+        _, paths, service = deployments[0]
+        return dataclasses.replace(target, files=dataclasses.replace(
+            files, paths={**rest, **{k: v for k, v in paths.items() if v}}, workload=service)), []
+    why = ("several OpenMetadata deployments in compose, openmetadata.yaml" + (" and Helm values" if helm else "")
+           + " files (" + ", ".join([*(name for name, _, _ in deployments), *(["the Helm values"] if helm else [])])
+           + "): each is its own target, judged alone")
     note(why)
     return kept, [ScanTarget(name=name, report_notes=(*target.report_notes, why),
                              files=dataclasses.replace(files, paths={k: v for k, v in paths.items() if v},
-                                                       pool=None, workload=None))
-                  for name, paths in deployments]
+                                                       pool=None, workload=service))
+                  for name, paths, service in deployments]
 
 
 def _terraform_releases(target: ScanTarget, note: Note) -> tuple[ScanTarget, list[ScanTarget]]:
@@ -676,7 +687,7 @@ def _deployments(options: FileOptions, note: Note) -> list[ScanTarget]:
     from auditor.sources.files.result import relative  # lazy: the YAML stack, 22 ms, only for files
 
     target = build_file_target(options, note)
-    target, composed = _compose_deployments(target, note)
+    target, composed = _config_deployments(target, note, set(options.paths))
     files = target.files
     assert files is not None
     if composed and not FileOptions(dict(files.paths)).given:

@@ -274,6 +274,17 @@ def server_service(services: Mapping[Any, Any]) -> Any:
     return (named or started or running or candidates or [None])[0]
 
 
+def running_servers(services: Mapping[Any, Any]) -> list[Any]:
+    """Every service that runs OpenMetadata's server when the file is brought up (by image, not the
+    migration, not under a profile), or else the one server_service() takes: a second server service
+    beside the first ran the shipped defaults unjudged (found by an attack)."""
+    specs = {name: spec for name, spec in services.items() if isinstance(spec, dict)}
+    started = [name for name, spec in specs.items() if "openmetadata/server" in str(spec.get("image", ""))
+               and "migrate" not in f"{name} {spec.get('command', '')}".lower() and not spec.get("profiles")]
+    chosen = server_service(services)
+    return started if len(started) > 1 else [chosen] if chosen is not None else []
+
+
 class OpenEnvironment(dict[str, Variable]):
     """A container environment with a source that is not in the scanned tree (an `env_file:` written
     where the deployment runs, a Kubernetes envFrom outside the manifests): any variable not set after
@@ -288,7 +299,7 @@ class OpenEnvironment(dict[str, Variable]):
 
 
 def compose_environment(services: object, name: str, lines: Mapping[tuple[str | int, ...], int],
-                        lookup: Mapping[str, Variable] | None = None) -> dict[str, Variable]:
+                        lookup: Mapping[str, Variable] | None = None, server: Any = None) -> dict[str, Variable]:
     """The `environment:` of the compose file's OpenMetadata server (auditor.sources.files.environment.server_service);
     of every service when none runs OpenMetadata. Values are interpolated from `lookup`; one that
     cannot be is recorded as unset (known at deploy time). A value that is one variable of `lookup`
@@ -296,7 +307,7 @@ def compose_environment(services: object, name: str, lines: Mapping[tuple[str | 
     values = {k: v.value for k, v in (lookup or {}).items()}
     if not isinstance(services, dict):
         return {}
-    server = server_service(services)
+    server = server if server in services else server_service(services)  # the one judged, where several run
     out: dict[str, Variable] = {}
     for service in [server] if server is not None else list(services):
         env = services[service].get("environment") if isinstance(services[service], dict) else None

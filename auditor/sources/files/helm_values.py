@@ -453,14 +453,21 @@ def judge_values(documents: list[tuple[Doc, str]], unknown_in: Callable[[object]
         because = unknown_in(setting.value)
         if because is not None:
             settings[name] = dataclasses.replace(setting, value=Unknown(f"{because}: {when}"))
+    env_from = values.top("envFrom")
+    if env_from is not None and isinstance(env_from[0], list) and env_from[0]:
+        # The chart passes its settings through its own Secrets in the container's envFrom, and appends
+        # the values' envFrom after them (templates/deployment.yaml at openmetadata-1.13.1); Kubernetes:
+        # "When a key exists in multiple sources, the value associated with the last source will take
+        # precedence", and `env` (extraEnvs) beats them all. So each setting not from extraEnvs is
+        # whatever that Secret holds, if it sets it: unknown (found by an attack, which stayed PASS).
+        why = (f"envFrom at {env_from[1]} loads a Secret or ConfigMap the values do not hold, after the "
+               "chart's own settings: it may set this at deploy")
+        settings = {name: setting if setting.origin.startswith("extraEnvs") else dataclasses.replace(
+            setting, value=Unknown(why)) for name, setting in settings.items()}
     secrets = [_secret(kind, values, overrides, unknown_in) for kind in SECRETS]
     facts, locations = build(rel, settings, [s for s in secrets if s is not None])
     defaulted = defaulted_fields(settings)
     notes = [f"{where or rel}: {release.why}"]
-    env_from = values.top("envFrom")
-    if env_from is not None and isinstance(env_from[0], list) and env_from[0]:
-        notes.append(f"{env_from[1].file}: envFrom sources are not read; a variable they set overrides the "
-                     "chart's own settings")
     return FileFacts(facts, locations, notes, rel, defaulted=defaulted)
 
 

@@ -4,6 +4,7 @@ resolves them (auditor.sources.files.environment), read into the same facts a li
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -180,7 +181,8 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable], image: I
 def _service_env_files(spec: object, compose: Path, root: Path, line: int | None) -> dict[str, Variable]:
     """The server service's `env_file:` (a path, a list of paths, or of `{path, required}`), read from the
     tree relative to the compose file, a later file winning. One that is not in the tree is written where
-    the deployment runs: what it may set is unknown (OpenEnvironment); `required: false` and absent, none."""
+    the deployment runs: what it may set is unknown (OpenEnvironment); `required: false` and absent from
+    the tree (a path inside it), none."""
     given = spec.get("env_file") if isinstance(spec, dict) else None
     entries = [given] if isinstance(given, str) else given if isinstance(given, list) else []
     out: dict[str, Variable] = {}
@@ -190,21 +192,17 @@ def _service_env_files(spec: object, compose: Path, root: Path, line: int | None
         if not isinstance(text, str):
             continue
         path = compose.parent / text
+        inside = Path(os.path.normpath(path)).is_relative_to(root)
         if path.is_file() and not path.is_symlink() and path.resolve().is_relative_to(root.resolve()):
             out.update(resolve_env_files(parse_env_file(read_input(path, "env file", MAX_CONFIG_BYTES),
                                                         relative(path, root))))
-        elif required:
+        elif required or not inside:
+            # a file outside the tree is the deploy host's, `required: false` or not: only whether it is
+            # missing is optional (an optional /etc file set the admins: found by an attack)
             opened = OpenEnvironment(Variable("", Origin("unset", relative(compose, root), line)))
             opened.update(out)
             out = opened
     return out
-
-
-def runs_server(compose: Path, root: Path) -> bool:
-    """Whether a compose file has a service that runs OpenMetadata's server (environment.server_service)."""
-    docs = read_yaml(compose, root, "compose file")
-    services = docs[0].value.get("services") if docs and isinstance(docs[0].value, dict) else None
-    return isinstance(services, dict) and server_service(services) is not None
 
 
 def read_config_files(files: FileInputs) -> list[FileFacts]:
@@ -231,14 +229,16 @@ def read_config_files(files: FileInputs) -> list[FileFacts]:
         rel = relative(composes[0], files.root)
         docs = read_yaml(composes[0], files.root, "compose file")
         services = docs[0].value.get("services") if docs and isinstance(docs[0].value, dict) else None
-        server = server_service(services) if isinstance(services, dict) else None
+        # the service the plan chose where several run the server (plan._config_deployments), else the one
+        server = files.workload if isinstance(services, dict) and files.workload in services else (
+            server_service(services) if isinstance(services, dict) else None)
         if not configs and server is None:
             raise InputError(f"compose file {rel} has no service running OpenMetadata's server (image "
                              "openmetadata/server): give --om-config, or the compose file of the deployment")
         spec = services.get(server) if isinstance(services, dict) else None
         env = _service_env_files(spec, composes[0], files.root, docs[0].lines.get(("services", str(server)))
                                  if docs else None)
-        env.update(compose_environment(services, rel, docs[0].lines if docs else {}, env_files))
+        env.update(compose_environment(services, rel, docs[0].lines if docs else {}, env_files, server))
         named = spec.get("image") if isinstance(spec, dict) else None  # interpolated, as Compose does
         tag = interpolate(str(named), {k: v.value for k, v in env_files.items()}) if named is not None else None
         image = ImageDefault(rel, Location(rel, docs[0].lines.get(("services", str(server))) if docs else None),

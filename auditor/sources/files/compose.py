@@ -1,0 +1,98 @@
+"""What a compose file deploys, as `docker compose up` in its folder would: which services run
+OpenMetadata's server, and which openmetadata.yaml each runs (the image's own, or one mounted over it).
+
+Compose merges files the deployment never names on the command line: `compose.override.yaml` or
+`docker-compose.override.yml` beside the compose file, and `COMPOSE_FILE` (with `COMPOSE_PROFILES`)
+from the `.env` beside it (docs.docker.com, "Merge Compose files" and "Set or change pre-defined
+environment variables"). omaudit does not merge compose files: such a folder is refused, with `docker
+compose config` as the way out, never judged as one of its files (an override put the shipped key back,
+and COMPOSE_FILE pulled in a `.txt` no one looked at: found by an attack).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from auditor.common.errors import InputError
+from auditor.common.inputs import MAX_CONFIG_BYTES, read_input
+from auditor.sources.files.environment import parse_env_file, running_servers
+from auditor.sources.files.result import in_checkout, read_yaml, relative
+
+IMAGE_CONFIG = "/opt/openmetadata/conf/openmetadata.yaml"  # what the image's start script runs
+OVERRIDES = ("compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml",
+             "docker-compose.override.yml")
+COMPOSE_VARIABLES = ("COMPOSE_FILE", "COMPOSE_PROFILES", "COMPOSE_PATH_SEPARATOR")
+
+
+@dataclass(frozen=True)
+class Server:
+    """A service of a compose file that runs OpenMetadata's server, and the openmetadata.yaml of the
+    tree mounted over the image's (None: the image's own)."""
+
+    service: str
+    config: Path | None
+
+
+def servers(compose: Path, root: Path) -> list[Server]:
+    """Each service of the compose file that runs the server (never the one-shot migration, nor one
+    under a profile), with the configuration it runs. InputError where Compose would merge files omaudit
+    does not, or a service mounts a configuration that is not in the tree."""
+    rel = relative(compose, root)
+    for name in OVERRIDES:
+        if (compose.parent / name).exists() and compose.name not in OVERRIDES:
+            raise InputError(f"compose file {rel}: {relative(compose.parent / name, root)} beside it is merged over it "
+                             "by docker compose, which omaudit does not do: judge the merged file (docker compose "
+                             "config > merged.yml, then --compose-file merged.yml)")
+    dotenv = compose.parent / ".env"
+    if dotenv.is_file():
+        named = [k for k in parse_env_file(read_input(dotenv, "env file", MAX_CONFIG_BYTES), relative(dotenv, root))
+                 if k in COMPOSE_VARIABLES]
+        if named:
+            raise InputError(f"{relative(dotenv, root)} sets {', '.join(named)}, which choose the compose files and "
+                             "profiles docker compose merges: judge the merged file (docker compose config > "
+                             "merged.yml, then --compose-file merged.yml)")
+    docs = read_yaml(compose, root, "compose file")
+    services = docs[0].value.get("services") if docs and isinstance(docs[0].value, dict) else None
+    if not isinstance(services, dict):
+        return []
+    return [Server(str(name), _mounted(services[name], compose, root, rel, str(name)))
+            for name in running_servers(services)]
+
+
+def _mounted(spec: Any, compose: Path, root: Path, rel: str, service: str) -> Path | None:
+    """The tree's openmetadata.yaml a mount puts where the image's is (the file, or a folder above it),
+    relative to the compose file's folder. A named volume there, or a path outside the tree, holds what
+    only the deploy host knows: refused."""
+    for entry in (spec.get("volumes") or []) if isinstance(spec, dict) else []:
+        source, target, bind = _mount(entry)
+        if source is None or target is None:
+            continue
+        target = posixpath.normpath(target)
+        if target != IMAGE_CONFIG and not IMAGE_CONFIG.startswith(target.rstrip("/") + "/"):
+            continue
+        if bind:
+            inner = posixpath.relpath(IMAGE_CONFIG, target)
+            host = Path(os.path.normpath(compose.parent / source / (inner if inner != "." else "")))
+            if host.is_file() and in_checkout(host, root):
+                return host
+        raise InputError(f"compose file {rel}: service {service} mounts {source} over the image's "
+                         f"openmetadata.yaml ({target}), which is not a file of the scanned tree: give the "
+                         "openmetadata.yaml it mounts with --om-config and this compose file with --compose-file")
+    return None
+
+
+def _mount(entry: Any) -> tuple[str | None, str | None, bool]:
+    """(source, container path, whether the source is a host path) of a mount, in the short syntax
+    (`./conf:/opt/...:ro`, `named:/opt/...`) or the long one; (None, None, False) for anything else."""
+    if isinstance(entry, str):
+        parts = entry.split(":")
+        if len(parts) < 2:
+            return None, None, False
+        return parts[0], parts[1], parts[0].startswith((".", "/", "~"))
+    if isinstance(entry, dict) and entry.get("source") is not None and entry.get("target") is not None:
+        return str(entry["source"]), str(entry["target"]), entry.get("type", "volume") == "bind"
+    return None, None, False
