@@ -373,10 +373,12 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
     """One target made of configuration files: given one by one, or found under --dir (each named).
     A kind given on the command line is not also searched for under --dir."""
     from auditor.scan.target import FileInputs, ScanTarget
+    from auditor.sources.files.cfn_nested import forget  # lazy: the YAML stack, only for files
     from auditor.sources.files.finder import find  # lazy: the YAML stack, 49 ms, only with --dir
     from auditor.sources.files.kinds import BY_KEY  # lazy: 4 ms --version does not need
     from auditor.sources.files.result import relative  # lazy: the YAML stack, 22 ms, only for files
 
+    forget()  # what an earlier scan in this process read of the tree
     root = options.dir or Path.cwd()
     paths = dict(options.paths)
     notes: list[str] = []

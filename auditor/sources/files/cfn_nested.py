@@ -46,8 +46,25 @@ class ParentStack:
 Stacks = dict[Path, list[ParentStack]]
 
 
+_maps: dict[Path, Stacks] = {}  # by scanned root, for one scan: the plan and each template read share a walk
+
+
+def forget() -> None:
+    """A new scan: the tree may have changed since the last one in this process (tests run many)."""
+    _maps.clear()
+    _plain.clear()
+
+
 def stack_map(root: Path) -> Stacks:
-    """Child template (resolved path) -> the resources of the tree that deploy it: one walk of the tree."""
+    """Child template (resolved path) -> the resources of the tree that deploy it: one walk of the tree
+    per scan."""
+    key = root.resolve()
+    if key not in _maps:
+        _maps[key] = _walk(root)
+    return _maps[key]
+
+
+def _walk(root: Path) -> Stacks:
     found: Stacks = {}
     seen = 0
     for folder, dirs, names in os.walk(root.resolve()):
