@@ -699,3 +699,19 @@ def test_what_argo_cd_merges_from_the_source_is_unknown(tmp_path: Path, extra: s
     admins = _finding(report, "OMA503")
     assert (code, admins["status"]) == (3, "SKIPPED"), stderr
     assert says in admins["message"]
+
+
+def test_a_chart_from_another_repository_is_named_in_every_report(tmp_path: Path) -> None:
+    """The chart is known by its name; one from a fork or mirror is judged with the official chart's
+    templates and defaults, which a note says (a fork could render the shipped key from its templates)."""
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    (tree / "app.yaml").write_text(_application("om", "[alice]").replace("https://helm.open-metadata.org",
+                                                                          "https://charts.example.com/mirror"))
+    _, report, _ = _scan(tmp_path, "--dir", str(tree))
+    assert "app.yaml: Application om: the openmetadata chart from 'https://charts.example.com/mirror' is judged as " \
+           "OpenMetadata's own (helm.open-metadata.org): a fork or mirror whose templates differ is not what was " \
+           "judged" in report["notes"]
+    (tree / "app.yaml").write_text(_application("om", "[alice]"))
+    _, report, _ = _scan(tmp_path, "--dir", str(tree))
+    assert not any("is judged as OpenMetadata's own" in n for n in report["notes"])

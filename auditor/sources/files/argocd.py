@@ -23,7 +23,7 @@ from auditor.common.errors import InputError
 from auditor.facts.snapshot import CONF_KEYS, OM_AUTH_CONFIG, OM_SECURITY_CONFIG
 from auditor.sources.files.checkout import Checkout
 from auditor.sources.files.helm_set import assignments, set_document, typed
-from auditor.sources.files.helm_values import judge_values
+from auditor.sources.files.helm_values import judge_values, unofficial_chart
 from auditor.sources.files.manifest import WHAT, Manifest, as_dict, as_list
 from auditor.sources.files.result import FileFacts, read_yaml, relative
 from auditor.sources.files.yaml_doc import Doc, YamlError, load
@@ -332,7 +332,8 @@ def judge_application(app: Manifest, path: Path_, source: dict[str, Any], root: 
                                           line, app.rel))
     if not documents:
         documents.append((Doc(value={}, lines={(): app.doc.line(path) or 1}), app.rel))
-    result = judge_values(documents, chart=source.get("targetRevision"), where=f"{app.rel}: Application {app.name}")
-    result.notes[:0] = notes
+    where = f"{app.rel}: Application {app.name}"
+    result = judge_values(documents, chart=source.get("targetRevision"), where=where)
+    result.notes[:0] = [*notes, *unofficial_chart(source.get("repoURL"), where)]
     return result
 

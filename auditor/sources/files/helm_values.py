@@ -425,6 +425,22 @@ def _locked(folder: Path, root: Path) -> str | None:
     return versions[0] if len(versions) == 1 else None
 
 
+# Where OpenMetadata publishes its chart (openmetadata-helm-charts README: `helm repo add open-metadata
+# https://helm.open-metadata.org`, served from the repository's GitHub Pages), and the repository itself.
+OFFICIAL_CHART_SOURCES = ("helm.open-metadata.org", "open-metadata.github.io/openmetadata-helm-charts",
+                          "github.com/open-metadata/openmetadata-helm-charts")
+
+
+def unofficial_chart(repository: object, where: str) -> list[str]:
+    """A note when the chart comes from elsewhere (a fork, a mirror): judged with the official chart's
+    templates and defaults, which a fork may not keep."""
+    text = str(repository or "").lower()
+    if "://" not in text or any(source in text for source in OFFICIAL_CHART_SOURCES):
+        return []  # none named (a repository added by name, a local chart), or OpenMetadata's own
+    return [f"{where}: the openmetadata chart from {_shown(str(repository))} is judged as OpenMetadata's own "
+            "(helm.open-metadata.org): a fork or mirror whose templates differ is not what was judged"]
+
+
 def judge_values(documents: list[tuple[Doc, str]], unknown_in: Callable[[object], str | None] = lambda v: None,
                  when: str = "", chart: object = None, where: str = "") -> FileFacts:
     """Values documents in `helm -f` order (each with the file its lines are in) over the defaults of

@@ -20,7 +20,7 @@ from typing import Any
 from auditor.common.errors import InputError
 from auditor.facts.snapshot import CONF_KEYS, OM_AUTH_CONFIG, OM_SECURITY_CONFIG
 from auditor.sources.files.helm_set import assignments, set_document, typed
-from auditor.sources.files.helm_values import judge_values
+from auditor.sources.files.helm_values import judge_values, unofficial_chart
 from auditor.sources.files.result import FileFacts, in_checkout, read_yaml
 from auditor.sources.files.terraform.module import Resource
 from auditor.sources.files.terraform.templates import MARK_CLOSE, MARK_OPEN, Rendered
@@ -137,6 +137,9 @@ def release_facts(resource: Resource, root: Path | None = None) -> FileFacts:
                      "omaudit does not read (the provider ignores `version` there): the newest chart's defaults")
     result = judge_values(documents, unknown_in, UNKNOWN_WHEN, chart=pinned,
                           where=f"{resource.location}: {resource.address}")
+    if local is None:
+        notes += unofficial_chart(resource.values.get("repository") or chart, f"{resource.location}: "
+                                  f"{resource.address}")
     result.notes[:0] = notes
     return result
 
