@@ -330,11 +330,6 @@ def test_an_include_beside_a_clients_properties_joins_them(tmp_path: Path) -> No
     assert _status(report, "OMA301") == "SKIPPED", stderr
 
 
-def _nested(tree: Path, parent: str, name: str = "main.yaml") -> None:
-    _kong_as_nested_child(tree)
-    (tree / name).write_text(parent)
-
-
 _GRANDPARENT = """Resources:
     Platform:
         Type: AWS::CloudFormation::Stack
