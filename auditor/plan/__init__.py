@@ -87,7 +87,7 @@ def parse_fail_on(text: str) -> Severity | None:
 
 
 def target_name(url: str) -> str:
-    from urllib.parse import urlsplit
+    from urllib.parse import urlsplit  # lazy: only for a URL given
 
     parts = urlsplit(url)
     return parts.netloc or url
@@ -132,9 +132,9 @@ def build_target(om_url: str | None, *, token: str | None, active: bool = False,
                  lockout_window: float = DEFAULT_WINDOW, state_dir: Path | str | None = None,
                  no_cognito: bool = False) -> ScanTarget:
     """Validate the target options (InputError on any problem) before anything is sent."""
-    from auditor.common.urls import parse_om_url
+    from auditor.common.urls import parse_om_url  # lazy: only for a live scan
     from auditor.scan.discovery import CognitoRequest, validate_request  # lazy: the snapshot types, 30 ms
-    from auditor.scan.target import ScanTarget
+    from auditor.scan.target import ScanTarget  # lazy: the target types, 60 ms --version does not need
 
     if not om_url and not pool_id:
         raise InputError("give --om-url, --cognito-pool-id, or both")
@@ -190,7 +190,7 @@ def build_gate(fail_on: str, suppressions: Path | None, no_suppressions: bool, b
         DEFAULT_FILE,
         load_suppressions,
     )
-    from auditor.scan.target import AuditOptions
+    from auditor.scan.target import AuditOptions  # lazy: the target types, 60 ms --version does not need
 
     threshold = parse_fail_on(fail_on)
     entries = []
@@ -266,9 +266,9 @@ def merge_shards(paths: Sequence[Path], gate: Gate, *, allow_partial: bool, note
     """The shard reports at `paths` as one report: refused when shards are missing (unless
     `allow_partial`), compared with the gate's baseline, and documented by this catalogue."""
     # lazy: `merge` alone needs these (6 ms together)
-    from auditor.engine.catalogue import load_rules
-    from auditor.report.baseline import compare
-    from auditor.report.merge import load_report, merge_reports, missing_shards
+    from auditor.engine.catalogue import load_rules  # lazy: rule loading, only when rules are run
+    from auditor.report.baseline import compare  # lazy: only for merge and baselines
+    from auditor.report.merge import load_report, merge_reports, missing_shards  # lazy: only for merge and baselines
 
     loaded = [load_report(p) for p in paths]
     missing = missing_shards(loaded)
@@ -372,7 +372,7 @@ def _not_a_link(folder: Path) -> None:
 def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
     """One target made of configuration files: given one by one, or found under --dir (each named).
     A kind given on the command line is not also searched for under --dir."""
-    from auditor.scan.target import FileInputs, ScanTarget
+    from auditor.scan.target import FileInputs, ScanTarget  # lazy: the target types, 60 ms --version does not need
     from auditor.sources.files.cfn_nested import forget  # lazy: the YAML stack, only for files
     from auditor.sources.files.finder import find  # lazy: the YAML stack, 49 ms, only with --dir
     from auditor.sources.files.kinds import BY_KEY  # lazy: 4 ms --version does not need
@@ -397,7 +397,7 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
         loaded = None
         if found.kinds.get("kubernetes") and "kubernetes" not in options.paths:
             from auditor.sources.files.argocd import value_files_read  # lazy
-            from auditor.sources.files.manifest import load_manifests
+            from auditor.sources.files.manifest import load_manifests  # lazy: the YAML stack, only for file scans
 
             loaded = load_manifests(found.kinds["kubernetes"], root)
             read = value_files_read(loaded, root)
@@ -435,7 +435,7 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
             paths[key] = tuple(hits)
         if loaded is not None:
             from auditor.sources.files.argocd import applications, chart_sources  # lazy
-            from auditor.sources.files.kubernetes import server_containers
+            from auditor.sources.files.kubernetes import server_containers  # lazy: the YAML stack, only for file scans
 
             manifests = found.kinds["kubernetes"]
             if not server_containers(loaded) and not any(chart_sources(m) for m in applications(loaded)):
@@ -488,9 +488,9 @@ def _config_deployments(target: ScanTarget, note: Note, given: set[str]) -> tupl
     openmetadata.yaml nobody mounts, or a values file anywhere, hid an unchanged compose file, and a
     MySQL and a PostgreSQL compose file side by side (OpenMetadata's own docker folders) were refused
     (found by attacks). Files named on the command line are taken as given: one deployment."""
-    from auditor.scan.target import ScanTarget
-    from auditor.sources.files.compose import servers
-    from auditor.sources.files.result import relative
+    from auditor.scan.target import ScanTarget  # lazy: the target types, 60 ms --version does not need
+    from auditor.sources.files.compose import servers  # lazy: the YAML stack, only for file scans
+    from auditor.sources.files.result import relative  # lazy: the YAML stack, only for file scans
 
     files = target.files
     assert files is not None
@@ -542,8 +542,8 @@ def _terraform_releases(target: ScanTarget, note: Note) -> tuple[ScanTarget, lis
     compose file or Helm values it never reads, is a deployment of its own: merged, the file read first
     gave every setting and the helm_release was never judged (a hardened values.yaml anywhere in the tree
     left the gate green: found by an attack). Each such root is its own target."""
-    from auditor.scan.target import ScanTarget
-    from auditor.sources.files.result import relative
+    from auditor.scan.target import ScanTarget  # lazy: the target types, 60 ms --version does not need
+    from auditor.sources.files.result import relative  # lazy: the YAML stack, only for file scans
     from auditor.sources.files.terraform.reader import installs_openmetadata  # lazy: the HCL parser
 
     files = target.files
@@ -571,10 +571,10 @@ def _kubernetes_units(files: FileInputs) -> tuple[list[tuple[str, tuple[Path, ..
     or overlay beside the real one must not be the only one judged, and a file some kustomization
     reads as a patch is still what `kubectl apply -f` deploys: found by attacks). Also whether
     kustomizations are among the files."""
-    from auditor.sources.files.kubernetes import deployments
-    from auditor.sources.files.kustomize import NAMES, overlay_roots, render
-    from auditor.sources.files.manifest import load_manifests
-    from auditor.sources.files.result import relative
+    from auditor.sources.files.kubernetes import deployments  # lazy: the YAML stack, only for file scans
+    from auditor.sources.files.kustomize import NAMES, overlay_roots, render  # lazy: file scans only
+    from auditor.sources.files.manifest import load_manifests  # lazy: the YAML stack, only for file scans
+    from auditor.sources.files.result import relative  # lazy: the YAML stack, only for file scans
 
     paths = files.of("kubernetes")
     kustomizations = [p for p in paths if p.name in NAMES]
@@ -604,7 +604,7 @@ def _kubernetes_units(files: FileInputs) -> tuple[list[tuple[str, tuple[Path, ..
 def _kubernetes_deployments(target: ScanTarget, note: Note) -> tuple[ScanTarget, list[ScanTarget]]:
     """The target with its manifests narrowed to their one deployment, and one target per deployment
     when they hold several (then the target keeps its other files only)."""
-    from auditor.scan.target import FileInputs, ScanTarget
+    from auditor.scan.target import FileInputs, ScanTarget  # lazy: the target types, 60 ms --version does not need
 
     files = target.files
     assert files is not None
