@@ -536,3 +536,77 @@ def test_helm_env_from_a_secret_the_values_do_not_hold_is_undecided(tmp_path: Pa
     admins = next(f for f in report["findings"] if f["rule_id"] == "OMA503")
     assert (admins["status"], admins.get("undecided")) == ("SKIPPED", True), stderr
     assert "envFrom at values.yaml:4 loads a Secret or ConfigMap the values do not hold" in admins["message"]
+
+
+# ---- a ninth attack (/work/review4-stop32.md): what else Compose does with a server service -------------------
+
+def _server_with(extra: str, top: str = "") -> str:
+    """The real 1.13.1 compose file with `extra` lines added to the server service (after its image)."""
+    text = COMPOSE.read_text()
+    image = "    image: docker.getcollate.io/openmetadata/server:1.13.1\n"
+    at = text.index(image, text.index("  openmetadata-server:\n")) + len(image)
+    return top + text[:at] + extra + text[at:]
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    (_server_with("    entrypoint: [sh, -c, 'export FERNET_KEY=x && exec ./openmetadata-start.sh']\n"),
+     "service openmetadata-server sets its entrypoint, which omaudit does not render"),
+    (_server_with("    command: [./bin/openmetadata-server-start.sh, conf/other.yaml]\n"),
+     "service openmetadata-server sets its command, which omaudit does not render"),
+    (_server_with("    volumes_from: [ingestion]\n"), "service openmetadata-server sets volumes_from"),
+    (_server_with("    extends: {file: base.yml, service: om}\n"), "service openmetadata-server sets extends"),
+    (_server_with("    configs:\n      - source: om\n        target: /opt/openmetadata/conf/openmetadata.yaml\n"),
+     "places a config at /opt/openmetadata/conf/openmetadata.yaml"),
+    (_server_with("    secrets:\n      - source: om\n        target: /opt/openmetadata/conf\n"),
+     "places a secret at /opt/openmetadata/conf"),
+    (_server_with("", top="include:\n  - other.yml\n"), "its top-level include: merges other compose files"),
+])
+def test_what_compose_does_with_the_server_that_omaudit_does_not_render_is_refused(tmp_path: Path, text: str,
+                                                                                   says: str) -> None:
+    tree = _compose_tree(tmp_path)
+    (tree / "docker-compose.yml").write_text(text)
+    code, _, stderr = _gate(tree, tmp_path)
+    assert code == 2 and says in stderr, stderr
+    assert stderr.count("omaudit: error:") == 1 and "Traceback" not in stderr
+
+
+def test_an_image_chosen_in_dot_env_is_read_as_compose_reads_it(tmp_path: Path) -> None:
+    """`image: ${OM_SERVER_IMAGE}` with `.env` naming the server image, under another service name: the
+    server (it was "not a deployment", and only a decoy was judged); with nothing setting it, refused."""
+    tree = _compose_tree(tmp_path)
+    text = COMPOSE.read_text().replace("image: docker.getcollate.io/openmetadata/server:1.13.1",
+                                       "image: ${OM_SERVER_IMAGE}").replace("  openmetadata-server:\n", "  catalog:\n")
+    (tree / "docker-compose.yml").write_text(text)
+    (tree / ".env").write_text("OM_SERVER_IMAGE=docker.getcollate.io/openmetadata/server:1.13.1\n")
+    code, report, stderr = _gate(tree, tmp_path)
+    assert (code, _status(report, "OMA501")) == (1, "FAIL"), stderr
+    shutil.rmtree(tmp_path / "out")
+    (tree / ".env").unlink()
+    code, _, stderr = _gate(tree, tmp_path)
+    assert code == 2 and "image is not known before deploy" in stderr
+
+
+def test_a_byte_order_mark_does_not_hide_compose_file_in_dot_env(tmp_path: Path) -> None:
+    tree = _compose_tree(tmp_path)
+    (tree / ".env").write_bytes("\ufeffCOMPOSE_FILE=docker-compose.yml:extra.txt\n".encode())
+    code, _, stderr = _gate(tree, tmp_path)
+    assert code == 2 and ".env sets COMPOSE_FILE" in stderr
+
+
+def test_helm_extra_envs_from_a_secret_are_undecided(tmp_path: Path) -> None:
+    tree = tmp_path / "chart"
+    tree.mkdir()
+    (tree / "values.yaml").write_text(
+        "openmetadata:\n  config:\n    authorizer: {initialAdmins: [platform-admin]}\n"
+        "extraEnvs:\n  - name: AUTHORIZER_ADMIN_PRINCIPALS\n    valueFrom:\n"
+        "      secretKeyRef: {name: om-admins, key: admins}\n")
+    _, report, stderr = _gate(tree, tmp_path)
+    admins = next(f for f in report["findings"] if f["rule_id"] == "OMA503")
+    assert (admins["status"], admins.get("undecided")) == ("SKIPPED", True), stderr
+
+
+def test_a_malformed_volumes_entry_is_no_internal_error(tmp_path: Path) -> None:
+    tree = _compose_tree(tmp_path)
+    (tree / "docker-compose.yml").write_text(_server_with("    volumes: 5\n"))
+    code, _, stderr = _gate(tree, tmp_path)
+    assert code == 1 and "Traceback" not in stderr and "internal error" not in stderr

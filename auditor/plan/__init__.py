@@ -511,7 +511,7 @@ def _config_deployments(target: ScanTarget, note: Note, given: set[str]) -> tupl
             mounted.update(config)
             name = relative(compose, files.root) + (f" {server.service}" if len(found) > 1 else "")
             deployments.append((name, {"compose_file": (compose,), "config": config, "env_files": dotenv},
-                                server.service if len(found) > 1 else None))
+                                server.service))
     for alone in (c for c in configs if c.resolve() not in {m.resolve() for m in mounted}):
         env = envs if "env_files" in given else tuple(e for e in envs if e.parent == alone.parent)
         deployments.append((relative(alone, files.root), {"config": (alone,), "env_files": env}, None))

@@ -19,7 +19,7 @@ from typing import Any
 
 from auditor.common.errors import InputError
 from auditor.common.inputs import MAX_CONFIG_BYTES, read_input
-from auditor.sources.files.environment import parse_env_file, running_servers
+from auditor.sources.files.environment import interpolate, parse_env_file, running_servers
 from auditor.sources.files.result import in_checkout, read_yaml, relative
 
 IMAGE_CONFIG = "/opt/openmetadata/conf/openmetadata.yaml"  # what the image's start script runs
@@ -56,23 +56,81 @@ def servers(compose: Path, root: Path) -> list[Server]:
                              "profiles docker compose merges: judge the merged file (docker compose config > "
                              "merged.yml, then --compose-file merged.yml)")
     docs = read_yaml(compose, root, "compose file")
-    services = docs[0].value.get("services") if docs and isinstance(docs[0].value, dict) else None
+    top = docs[0].value if docs and isinstance(docs[0].value, dict) else {}
+    if "include" in top:
+        raise InputError(f"compose file {rel}: its top-level include: merges other compose files, which omaudit "
+                         "does not do: judge the merged file (docker compose config > merged.yml)")
+    services = top.get("services")
     if not isinstance(services, dict):
         return []
-    return [Server(str(name), _mounted(services[name], compose, root, rel, str(name)))
-            for name in running_servers(services)]
+    images = {name: _image(spec, compose, root) for name, spec in services.items() if isinstance(spec, dict)}
+    found = running_servers({name: {**spec, "image": images.get(name, "")} if isinstance(spec, dict) else spec
+                             for name, spec in services.items()})
+    if not found:
+        unsure = [str(name) for name, image in images.items() if image is None]
+        if unsure:  # an image chosen at deploy, or built here: it may run the server
+            raise InputError(f"compose file {rel}: service {unsure[0]}'s image is not known before deploy "
+                             "(`build:`, or an image variable no .env beside it sets): omaudit cannot tell "
+                             "whether it runs OpenMetadata's server; judge the file docker compose config gives")
+    return [Server(str(name), _configuration(services[name], top, compose, root, rel, str(name))) for name in found]
+
+
+def _image(spec: dict[str, Any], compose: Path, root: Path) -> str | None:
+    """The service's image as Compose interpolates it from the `.env` beside the file; None when only the
+    deployment decides it (a variable nothing sets, or `build:` without an image)."""
+    image = spec.get("image")
+    if image is None:
+        return None if "build" in spec else ""
+    text = str(image)
+    if "$" not in text:
+        return text
+    dotenv = compose.parent / ".env"
+    lookup = parse_env_file(read_input(dotenv, "env file", MAX_CONFIG_BYTES), relative(dotenv, root)) \
+        if dotenv.is_file() else {}
+    return interpolate(text, {k: v.value for k, v in lookup.items()})
+
+
+# Keys of a server service that change what it runs in ways omaudit does not render: its start command
+# (a shell that exports the shipped key and starts the server), another service's mounts, another
+# file's service definition (found by an attack).
+_UNRENDERED = {"entrypoint": "its entrypoint", "command": "its command", "volumes_from": "volumes_from",
+               "extends": "extends"}
+
+
+def _configuration(spec: Any, top: dict[str, Any], compose: Path, root: Path, rel: str, service: str
+                   ) -> Path | None:
+    if not isinstance(spec, dict):
+        return None
+    for key, what in _UNRENDERED.items():
+        if spec.get(key) not in (None, "", []):
+            raise InputError(f"compose file {rel}: service {service} sets {what}, which omaudit does not render "
+                             "(it can change the server's environment and configuration): not judged")
+    for kind in ("configs", "secrets"):  # Compose's configs and secrets are files placed in the container too
+        for entry in spec.get(kind) or [] if isinstance(spec.get(kind), list) else []:
+            target = entry.get("target") if isinstance(entry, dict) else None
+            if isinstance(target, str) and _over_configuration(target):
+                raise InputError(f"compose file {rel}: service {service} places a {kind[:-1]} at {target}, over the "
+                                 "image's openmetadata.yaml: give that file with --om-config and this compose file "
+                                 "with --compose-file")
+    return _mounted(spec, compose, root, rel, service)
+
+
+def _over_configuration(target: str) -> bool:
+    target = posixpath.normpath(target)
+    return target == IMAGE_CONFIG or IMAGE_CONFIG.startswith(target.rstrip("/") + "/")
 
 
 def _mounted(spec: Any, compose: Path, root: Path, rel: str, service: str) -> Path | None:
     """The tree's openmetadata.yaml a mount puts where the image's is (the file, or a folder above it),
     relative to the compose file's folder. A named volume there, or a path outside the tree, holds what
     only the deploy host knows: refused."""
-    for entry in (spec.get("volumes") or []) if isinstance(spec, dict) else []:
+    volumes = spec.get("volumes") if isinstance(spec, dict) else None
+    for entry in volumes if isinstance(volumes, list) else []:
         source, target, bind = _mount(entry)
         if source is None or target is None:
             continue
         target = posixpath.normpath(target)
-        if target != IMAGE_CONFIG and not IMAGE_CONFIG.startswith(target.rstrip("/") + "/"):
+        if not _over_configuration(target):
             continue
         if bind:
             inner = posixpath.relpath(IMAGE_CONFIG, target)

@@ -82,9 +82,11 @@ class Substitution:
 
 
 def parse_env_file(text: str, name: str) -> dict[str, Variable]:
-    """docker `.env` lines (KEY=VALUE or KEY: VALUE). Another line is ignored, as docker compose ignores it."""
+    """docker `.env` lines (KEY=VALUE or KEY: VALUE). Another line is ignored, as docker compose ignores it.
+    A UTF-8 byte order mark is dropped first, as compose-go's dotenv reader drops it (a BOM hid a
+    COMPOSE_FILE line from the check that refuses it: found by an attack)."""
     out: dict[str, Variable] = {}
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), 1):
         if raw.lstrip().startswith("#"):
             continue
         match = _ENV_LINE.match(raw)

@@ -15,6 +15,7 @@ from auditor.common.errors import InputError
 from auditor.common.inputs import MAX_CONFIG_BYTES, read_input
 from auditor.facts.snapshot import Unknown
 from auditor.report.model import Location
+from auditor.sources.files.compose import servers
 from auditor.sources.files.environment import (
     OpenEnvironment,
     Origin,
@@ -26,7 +27,6 @@ from auditor.sources.files.environment import (
     interpolate,
     parse_env_file,
     resolve_env_files,
-    server_service,
     substitute,
 )
 from auditor.sources.files.om_settings import (
@@ -218,6 +218,7 @@ def read_config_files(files: FileInputs) -> list[FileFacts]:
     # The process environment is never read: in a gate it is the CI job's (its secrets), not the
     # deployment's, and the repository's author chooses which variable a placeholder names.
     image = None
+    mounted: Path | None = None
     if composes:  # the container's environment: environment: over env_file; no shell variable reaches it
         # A file named `.env` only fills in the compose file itself (Docker's "Set environment variables
         # within your container's environment" / ".env file" pages): the container gets what the
@@ -229,9 +230,12 @@ def read_config_files(files: FileInputs) -> list[FileFacts]:
         rel = relative(composes[0], files.root)
         docs = read_yaml(composes[0], files.root, "compose file")
         services = docs[0].value.get("services") if docs and isinstance(docs[0].value, dict) else None
-        # the service the plan chose where several run the server (plan._config_deployments), else the one
-        server = files.workload if isinstance(services, dict) and files.workload in services else (
-            server_service(services) if isinstance(services, dict) else None)
+        # the service the plan chose (plan._config_deployments), else the first that runs the server, with
+        # the configuration it mounts (compose.servers: what Compose would run, or refused)
+        running = servers(composes[0], files.root)
+        names = [found.service for found in running]
+        server = files.workload if files.workload in names else (names[0] if names else None)
+        mounted = next((found.config for found in running if found.service == server), None)
         if not configs and server is None:
             raise InputError(f"compose file {rel} has no service running OpenMetadata's server (image "
                              "openmetadata/server): give --om-config, or the compose file of the deployment")
@@ -249,5 +253,7 @@ def read_config_files(files: FileInputs) -> list[FileFacts]:
         image = ImageDefault(shown, Location(shown, 1)) if envs else None
     if configs:
         return [read_om_config(configs[0], files.root, env)]
+    if composes and mounted is not None:  # the server runs the tree's file mounted over the image's
+        return [read_om_config(mounted, files.root, env)]
     assert image is not None  # a compose file or an env file without openmetadata.yaml: the image's own
     return [read_om_config(image.file.path, files.root, env, image)]
