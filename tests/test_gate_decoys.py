@@ -610,3 +610,23 @@ def test_a_malformed_volumes_entry_is_no_internal_error(tmp_path: Path) -> None:
     (tree / "docker-compose.yml").write_text(_server_with("    volumes: 5\n"))
     code, _, stderr = _gate(tree, tmp_path)
     assert code == 1 and "Traceback" not in stderr and "internal error" not in stderr
+
+
+@pytest.mark.parametrize(("dockerfile", "code", "says"), [
+    # built FROM the server image, under another name: the server, judged (the shipped defaults fail)
+    ("FROM docker.getcollate.io/openmetadata/server:1.13.1\n", 1, ""),
+    # a database built here (OpenMetadata's own dev compose files do this): not the server
+    ("FROM postgres:15\n", 2, "no compose file under --dir runs OpenMetadata's server"),
+    # nothing to read: the service may run anything
+    (None, 2, "image is not known before deploy"),
+])
+def test_a_built_service_is_what_its_dockerfile_builds(tmp_path: Path, dockerfile: str | None, code: int,
+                                                       says: str) -> None:
+    tree = _compose_tree(tmp_path)
+    text = COMPOSE.read_text().replace("image: docker.getcollate.io/openmetadata/server:1.13.1", "build: ./server")
+    (tree / "docker-compose.yml").write_text(text.replace("  openmetadata-server:\n", "  catalog:\n"))
+    if dockerfile is not None:
+        (tree / "server").mkdir()
+        (tree / "server" / "Dockerfile").write_text(dockerfile)
+    got, _, stderr = _gate(tree, tmp_path)
+    assert got == code and says in stderr, stderr

@@ -80,7 +80,7 @@ def _image(spec: dict[str, Any], compose: Path, root: Path) -> str | None:
     deployment decides it (a variable nothing sets, or `build:` without an image)."""
     image = spec.get("image")
     if image is None:
-        return None if "build" in spec else ""
+        return _built(spec.get("build"), compose, root) if "build" in spec else ""
     text = str(image)
     if "$" not in text:
         return text
@@ -88,6 +88,27 @@ def _image(spec: dict[str, Any], compose: Path, root: Path) -> str | None:
     lookup = parse_env_file(read_input(dotenv, "env file", MAX_CONFIG_BYTES), relative(dotenv, root)) \
         if dotenv.is_file() else {}
     return interpolate(text, {k: v.value for k, v in lookup.items()})
+
+
+def _built(build: Any, compose: Path, root: Path) -> str | None:
+    """What a `build:` service runs, by its Dockerfile's FROM lines (Compose: `context`, default `.`;
+    `dockerfile`, default `Dockerfile`, relative to the context): "openmetadata/server" when one names
+    it, "" when the Dockerfile is in the tree and none does (a database built here: not the server),
+    None when it cannot be read."""
+    context = build if isinstance(build, str) else build.get("context", ".") if isinstance(build, dict) else None
+    name = build.get("dockerfile", "Dockerfile") if isinstance(build, dict) else "Dockerfile"
+    if not isinstance(context, str) or not isinstance(name, str) or "://" in context:
+        return None
+    dockerfile = Path(os.path.normpath(compose.parent / context / name))
+    if not dockerfile.is_file() or not in_checkout(dockerfile, root):
+        return None
+    try:
+        text = read_input(dockerfile, "Dockerfile", MAX_CONFIG_BYTES)
+    except InputError:
+        return None
+    bases = [line.split()[1] for line in text.splitlines() if line.strip().upper().startswith("FROM ")
+             and len(line.split()) > 1]
+    return "openmetadata/server" if any("openmetadata/server" in base for base in bases) else ""
 
 
 # Keys of a server service that change what it runs in ways omaudit does not render: its start command
