@@ -630,3 +630,62 @@ def test_a_built_service_is_what_its_dockerfile_builds(tmp_path: Path, dockerfil
         (tree / "server" / "Dockerfile").write_text(dockerfile)
     got, _, stderr = _gate(tree, tmp_path)
     assert got == code and says in stderr, stderr
+
+
+# ---- a tenth review (/work/review5-stop32.md): placeholders as the server reads them, and charts in a tree ---------
+
+OM_CONFIG = REAL / "om" / "openmetadata-1.1.1.yaml"  # fails as shipped: OMA501 at line 273, OMA503 at 137
+
+
+def test_a_placeholder_that_spans_lines_is_refused(tmp_path: Path) -> None:
+    """OpenMetadata's substitutor resolves the whole text before YAML parses it, and matches a `}` on a
+    later line: `# ${X` ... `z: :-}` swallowed hardened decoy lines for the server, while omaudit read
+    them and passed the gate. Refused, naming the line."""
+    tree = tmp_path / "conf"
+    tree.mkdir()
+    text = OM_CONFIG.read_text().replace(
+        "  adminPrincipals: ${AUTHORIZER_ADMIN_PRINCIPALS:-[admin]}\n",
+        "  # ${X\n  adminPrincipals: [alice]\nzz:\n  z: :-}\n"
+        "  adminPrincipals: ${AUTHORIZER_ADMIN_PRINCIPALS:-[admin]}\n")
+    (tree / "openmetadata.yaml").write_text(text)
+    code, _, stderr = _gate(tree, tmp_path)
+    assert code == 2 and "openmetadata.yaml: line 137: a placeholder opens here and closes on a later line" in stderr
+
+
+def test_a_placeholder_in_a_comment_does_not_make_a_literal_key_a_reference(tmp_path: Path) -> None:
+    tree = tmp_path / "conf"
+    tree.mkdir()
+    (tree / "openmetadata.yaml").write_text(OM_CONFIG.read_text().replace(
+        "  fernetKey: ${FERNET_KEY:-jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=}\n",
+        "  fernetKey: jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA= # rotated via ${FERNET_KEY}\n"))
+    code, report, stderr = _gate(tree, tmp_path)
+    assert (code, _status(report, "OMA501")) == (1, "FAIL"), stderr
+
+
+_CHART_TEMPLATE = "apiVersion: apps/v1\nkind: Deployment\n{{- if .Values.openmetadata.config.fernetkey.value }}\n" \
+                  "metadata: {name: {{ include \"OpenMetadata.fullname\" . }}}\n{{- end }}\n"
+
+
+@pytest.mark.parametrize("layout", ["chart", "umbrella", "alias"])
+def test_a_chart_in_the_tree_is_judged_by_its_values(tmp_path: Path, layout: str) -> None:
+    """The official chart unpacked (its templates are Go templates, not YAML: the tree was refused), an
+    umbrella with the chart under charts/ (`helm pull --untar`), and an umbrella whose dependency has an
+    alias (its values.yaml was skipped, and a decoy beside it was all the gate judged)."""
+    tree = tmp_path / "repo"
+    chart = tree / "charts" / "openmetadata"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: openmetadata\nversion: 1.13.1\n")
+    shutil.copy(REAL / "helm" / "values-openmetadata-1.13.1.yaml", chart / "values.yaml")
+    (chart / "templates" / "deployment.yaml").write_text(_CHART_TEMPLATE)
+    if layout in ("umbrella", "alias"):
+        alias = "    alias: om\n" if layout == "alias" else ""
+        (tree / "Chart.yaml").write_text("apiVersion: v2\nname: platform\nversion: 0.1.0\ndependencies:\n"
+                                         "  - name: openmetadata\n    version: 1.13.1\n"
+                                         f"    repository: https://helm.open-metadata.org\n{alias}")
+        key = "om" if layout == "alias" else "openmetadata"
+        (tree / "values.yaml").write_text(f"{key}:\n  openmetadata:\n    config:\n      authorizer:\n"
+                                          "        initialAdmins: [admin]\n")
+        (tree / "openmetadata.yaml").write_text(_HARDENED_CONFIG)  # a decoy nothing mounts
+    code, report, stderr = _gate(tree, tmp_path)
+    assert code == 1, stderr
+    assert "FAIL" in _targets(report, "OMA503").values()

@@ -42,6 +42,11 @@ class SubstitutionTooLarge(ValueError):
     """The resolved text would be larger than MAX_SUBSTITUTED."""
 
 
+class PlaceholderUnread(ValueError):
+    """A placeholder commons-text would resolve that omaudit does not read (one that spans lines, or a
+    name or default past the bounds): refused, never read as the literal text the server never sees."""
+
+
 class SubstitutionCycle(ValueError):
     """Placeholders whose values name each other: OpenMetadata's substitutor refuses them (commons-text
     StringSubstitutor: "Infinite loop in property interpolation"), so the server does not start."""
@@ -230,9 +235,12 @@ class _Placeholder:
 
 
 def _placeholders(text: str) -> Iterator[_Placeholder]:
-    """commons-text's placeholders as OpenMetadata's substitutor finds them, never across a line, in
-    linear time: the next `}` and the next line end are each found once for all the `${` before them,
-    and a name or default longer than its bound is refused by arithmetic, not by scanning."""
+    """commons-text's placeholders as OpenMetadata's substitutor finds them, in linear time: the next `}`
+    and the next line end are each found once for all the `${` before them, and a name or default longer
+    than its bound is refused by arithmetic, not by scanning. commons-text matches a `}` on a later line
+    too (it substitutes the whole text before YAML parses it): such a placeholder, or one past the
+    bounds, raises PlaceholderUnread (a placeholder opened in a comment and closed lines below hid
+    hardened decoy lines from the server and the shipped ones from omaudit: found by an attack)."""
     close = newline = -2  # cached: the first `}` / line end at or after the last `${` looked at
     last_end = 0
     i = text.find("${")
@@ -244,18 +252,29 @@ def _placeholders(text: str) -> Iterator[_Placeholder]:
             return  # no `}` after here: nothing more can close
         if newline != -1 and newline < body:
             newline = text.find("\n", body)
-        if newline == -1 or newline > close:
-            colon = text.find(":", body, min(close, body + MAX_NAME + 1))
-            name_end = close if colon == -1 else colon
-            valid = name_end - body <= MAX_NAME and (colon == -1 or (
-                text.startswith(":-", colon) and close - (colon + 2) <= MAX_DEFAULT))
-            if valid:
-                escaped = i > last_end and text[i - 1] == "$"
-                default = None if colon == -1 else text[colon + 2:close]
-                yield _Placeholder(i - 1 if escaped else i, close + 1, escaped, text[body:name_end].strip(), default)
-                last_end = close + 1
-                i = text.find("${", last_end)
-                continue
+        escaped = i > last_end and text[i - 1] == "$"
+        if newline != -1 and newline < close:
+            if not escaped:
+                line = text.count("\n", 0, i) + 1
+                raise PlaceholderUnread(f"line {line}: a placeholder opens here and closes on a later line, as "
+                                        "OpenMetadata's substitutor reads it: not judged (no real file needs one)")
+            i = text.find("${", i + 1)
+            continue
+        colon = text.find(":", body, min(close, body + MAX_NAME + 1))
+        name_end = close if colon == -1 else colon
+        if name_end - body > MAX_NAME or (colon != -1 and text.startswith(":-", colon)
+                                          and close - (colon + 2) > MAX_DEFAULT):
+            if not escaped:
+                line = text.count("\n", 0, i) + 1
+                raise PlaceholderUnread(f"line {line}: a placeholder longer than omaudit reads: not judged")
+            i = text.find("${", i + 1)
+            continue
+        if colon == -1 or text.startswith(":-", colon):
+            default = None if colon == -1 else text[colon + 2:close]
+            yield _Placeholder(i - 1 if escaped else i, close + 1, escaped, text[body:name_end].strip(), default)
+            last_end = close + 1
+            i = text.find("${", last_end)
+            continue
         i = text.find("${", i + 1)
 
 

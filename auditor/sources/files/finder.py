@@ -77,6 +77,10 @@ def _kind(path: Path) -> tuple[str | None, str]:
         return ("terraform", "") if path.is_file() and not path.is_symlink() else (SKIPPED, "")
     if not name.endswith(STRUCTURED) and not (name == ".env" or name.endswith(".env")) and path.name != "Kustomization":
         return None, ""
+    if _chart_template(path):
+        return SKIPPED, ""
+    if name in ("values.yaml", "values.yml") and _beside_openmetadata_chart(path):
+        return "helm_values", ""  # its reader reads it under the dependency's name or alias, or refuses it
     try:
         if path.is_symlink() or not path.is_file():
             return SKIPPED, ""
@@ -101,6 +105,39 @@ def _kind(path: Path) -> tuple[str | None, str]:
     except (InputError, YamlError, MalformedInput) as exc:
         return (REFUSING, f"cannot be parsed ({_reason(exc)})") if looks else (SKIPPED, "")
     return next((kind.key for doc in docs for kind in KINDS if kind.holds(name, doc)), SKIPPED), ""
+
+
+def _chart_template(path: Path) -> bool:
+    """A file under a Helm chart's `templates/` or `charts/` (a Chart.yaml beside that folder): Go
+    templates, not YAML until Helm renders them, and subcharts, whose values are defaults the umbrella's
+    values.yaml is layered on (helm_values reads them through it); the chart's own values.yaml is what
+    is judged (the official chart unpacked in a tree was refused: its templates mention
+    .Values.openmetadata and do not parse)."""
+    for folder in path.parents:
+        if folder.name in ("templates", "charts") and (folder.parent / "Chart.yaml").is_file():
+            return True
+        if (folder / "Chart.yaml").is_file():  # a chart's own file: unless the chart is an umbrella's subchart
+            return folder.parent.name == "charts" and (folder.parent.parent / "Chart.yaml").is_file()
+        if folder == folder.parent:
+            return False
+    return False
+
+
+def _beside_openmetadata_chart(values: Path) -> bool:
+    """A chart's values.yaml whose Chart.yaml is the openmetadata chart or depends on it: with an
+    `alias`, its values sit under a key only Chart.yaml names (skipped as "not a configuration file",
+    that deployment went unjudged: found by an attack)."""
+    chart = values.parent / "Chart.yaml"
+    try:
+        if not chart.is_file() or chart.is_symlink() or chart.stat().st_size > PEEK_BYTES:
+            return False
+        docs = load(chart.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, YamlError):
+        return False
+    meta = docs[0].value if docs and isinstance(docs[0].value, dict) else {}
+    dependencies = meta.get("dependencies")
+    return meta.get("name") == "openmetadata" or (isinstance(dependencies, list) and any(
+        isinstance(d, dict) and d.get("name") == "openmetadata" for d in dependencies))
 
 
 def _reason(exc: Exception) -> str:

@@ -19,6 +19,7 @@ from auditor.sources.files.compose import servers
 from auditor.sources.files.environment import (
     OpenEnvironment,
     Origin,
+    PlaceholderUnread,
     Substitution,
     SubstitutionCycle,
     SubstitutionTooLarge,
@@ -109,6 +110,13 @@ class ImageDefault:
     file: ImageFile = field(default_factory=lambda: image_file(None))
 
 
+def _left_in(value: object, subs: list[Substitution]) -> bool:
+    """Whether an unset placeholder of the line is in the value YAML read (it stays as `${NAME...}` in
+    the text), not in a comment beside it."""
+    text = str(value)
+    return "${" in text and any(sub.name in text for sub in subs)
+
+
 def read_om_config(path: Path, root: Path, env: Mapping[str, Variable], image: ImageDefault | None = None
                    ) -> FileFacts:
     rel = relative(path, root) if image is None else image.shown
@@ -116,6 +124,8 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable], image: I
         text, used, original = substitute(read_input(path, WHAT, MAX_YAML_BYTES), env)
     except (SubstitutionTooLarge, SubstitutionCycle) as exc:
         raise InputError(f"{WHAT} {rel} {exc}") from None
+    except PlaceholderUnread as exc:
+        raise InputError(f"{WHAT} {rel}: {exc}") from None
     docs = read_yaml(path, root, WHAT, text)
     doc = docs[0] if docs else None
     if doc is None or not isinstance(doc.value, dict):
@@ -155,7 +165,7 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable], image: I
             location, described, defaulted = where(line)
             settings[name] = Setting(doc.get(spec.yaml), location, described, defaulted)
             origin = origin_at(line)
-            if origin is not None and origin.kind == "unset":
+            if origin is not None and origin.kind == "unset" and _left_in(doc.get(spec.yaml), by_line[line or 0]):
                 unknown[name] = next(s.name for s in by_line[line or 0])
     secrets: list[SecretFound] = []
     for kind, spec in SECRETS.items():
@@ -164,7 +174,9 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable], image: I
         line = doc.line(spec.yaml)
         origin = origin_at(line)
         location, described, _ = where(line)
-        unset = origin is not None and origin.kind == "unset"  # set at deploy time: nothing in the files to judge
+        # set at deploy time: nothing in the files to judge; only when the placeholder is the value's, never
+        # one in a comment on its line (`fernetKey: <shipped key> # rotated via ${FERNET_KEY}`: found by an attack)
+        unset = origin is not None and origin.kind == "unset" and _left_in(doc.get(spec.yaml), by_line[line or 0])
         state = "reference" if unset else secret_state(kind, doc.get(spec.yaml))
         secrets.append(SecretFound(kind, ".".join(spec.yaml), state, location, described))
     # A setting left to the deployment is an Unknown: not even its text is read (`${VAR:-[admin]}` kept as
