@@ -1164,3 +1164,18 @@ def test_an_umbrella_chart_of_openmetadata_is_a_deployment_left_unknown(tmp_path
     status, message = _verdict(report, "OMA501")
     assert (code, status) == (3, "SKIPPED"), stderr
     assert "an umbrella chart whose dependency is openmetadata" in message
+
+
+def test_an_interpolation_written_over_several_lines_is_valid_hcl(tmp_path: Path) -> None:
+    """Newlines inside `${ }` are valid HCL (squidfunk/terraform-aws-cognito-auth writes them), which the
+    grammar refused (exit 2); every later line keeps its number."""
+    tree = tmp_path / "tf"
+    tree.mkdir()
+    (tree / "main.tf").write_text(
+        'variable "region" {\n  default = "eu-west-1"\n}\n'
+        'locals {\n  issuer = "cognito-idp.${\n    var.region\n    }.amazonaws.com/${\n    var.region\n  }"\n}\n'
+        'resource "aws_cognito_user_pool" "pool" {\n  name = local.issuer\n}\n')
+    code, report, stderr = _scan(tmp_path, "--terraform", str(tree))
+    assert code == 1, stderr
+    signup = next(f for f in report["findings"] if f["rule_id"] == "OMA205")
+    assert (signup["status"], signup["location"]["line"]) == ("FAIL", 11)

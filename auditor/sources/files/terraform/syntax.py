@@ -149,11 +149,45 @@ class Body:
     tokens: int = 0  # about how many tokens the text has (the parser's cost)
 
 
+# A quoted string whose interpolations are written over several lines (`"a.${\n  var.x\n}.b"`): valid HCL
+# (newlines inside `${ }` are ignored; squidfunk/terraform-aws-cognito-auth writes them), which python-hcl2's
+# grammar refuses. Each is put on one line, and the line ends it took are put back at the end of the line
+# the string closes on, so every later line keeps its number.
+_SPLIT_STRING = re.compile(r'"(?:[^"\\\n$]|\\.|\$(?!\{)|\$\{[^{}"]*\})*"')
+
+
+def _one_line_interpolations(text: str) -> str:
+    if "${\n" not in text.replace(" ", "").replace("\t", "") and "\n}" not in text:
+        return text
+    out: list[str] = []
+    last = 0
+    owed = 0  # line ends taken out of strings, put back at the next line end
+    for match in _SPLIT_STRING.finditer(text):
+        piece = match.group()
+        if "\n" not in piece:
+            continue
+        between = text[last:match.start()]
+        if owed and "\n" in between:
+            cut = between.index("\n")
+            between = between[:cut] + "\n" * owed + between[cut:]
+            owed = 0
+        out.append(between)
+        out.append(" ".join(piece.split("\n")))
+        owed += piece.count("\n")
+        last = match.end()
+    rest = text[last:]
+    if owed:
+        cut = rest.find("\n")
+        rest = rest + "\n" * owed if cut == -1 else rest[:cut] + "\n" * owed + rest[cut:]
+    return "".join(out) + rest
+
+
 def parse_file(text: str, rel: str) -> Body:
     """A `.tf` or `.tfvars` file; InputError naming the file and line when it is not valid HCL."""
     from hcl2.api import parses_to_tree  # lazy: the grammar is built (or loaded) only for Terraform
     from lark.exceptions import LarkError, UnexpectedInput
 
+    text = _one_line_interpolations(text)
     tokens = len(_TOKEN.findall(text))
     if tokens > MAX_TOKENS:  # lark's LALR parser: about 40 us and 2.5 KB a token (a dense 1 MiB file: 45 s)
         raise InputError(f"Terraform file {rel}: more than {MAX_TOKENS} tokens: not read")
