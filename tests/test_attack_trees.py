@@ -22,7 +22,7 @@ CASES = {
     "n3": (1, "a generator-only kustomization before the real overlay"),
     "n4": (1, "the real manifest read by a decoy overlay as a generator env file"),
     "n4b": (1, "the real manifest read by a decoy kustomization as a patch"),
-    "n5": (1, "`migrate && exec start`: the server, not a migration"),
+    "n5": (3, "`migrate && exec start`: a shell command line on the server, which omaudit does not render"),
     "n6": (1, "the server as a native sidecar init container"),
     "n7": (1, "a JSON manifest"),
     "n8a": (2, "a config mount at /opt/openmetadata/./conf/openmetadata.yaml"),

@@ -715,3 +715,100 @@ def test_a_chart_from_another_repository_is_named_in_every_report(tmp_path: Path
     (tree / "app.yaml").write_text(_application("om", "[alice]"))
     _, report, _ = _scan(tmp_path, "--dir", str(tree))
     assert not any("is judged as OpenMetadata's own" in n for n in report["notes"])
+
+
+# ---- an eleventh review (/work/review6-stop32.md): kustomize and the server container as the cluster runs them ----
+
+def _prod(tmp_path: Path) -> Path:
+    tree = tmp_path / "repo"
+    shutil.copytree(KUSTOMIZE, tree)
+    shutil.rmtree(tree / "overlays" / "dev")
+    return tree
+
+
+def test_a_patch_whose_target_names_another_group_patches_nothing(tmp_path: Path) -> None:
+    """kustomize selects by group and version too: this patch ([alice]) is not applied to apps/v1's
+    Deployment, so the base's admins stand (omaudit applied it, and passed)."""
+    tree = _prod(tmp_path)
+    kustomization = tree / "overlays" / "prod" / "kustomization.yaml"
+    _, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    applied = _finding(report, "OMA503")["status"]
+    kustomization.write_text(kustomization.read_text().replace(
+        "  - path: env-patch.yaml\n",
+        "  - path: env-patch.yaml\n    target: {group: batch, version: v1, kind: Deployment, name: openmetadata}\n"))
+    shutil.rmtree(tmp_path / "out")
+    _, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert (applied, _finding(report, "OMA503")["status"]) == ("PASS", "FAIL"), stderr
+
+
+@pytest.mark.parametrize(("extra", "says"), [
+    ("namePrefix: prod-\n", "namePrefix is not rendered by omaudit"),
+    ("nameSuffix: -v2\n", "nameSuffix is not rendered by omaudit"),
+])
+def test_kustomize_renames_are_refused(tmp_path: Path, extra: str, says: str) -> None:
+    tree = _prod(tmp_path)
+    kustomization = tree / "overlays" / "prod" / "kustomization.yaml"
+    kustomization.write_text(kustomization.read_text() + extra)
+    code, _, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert code == 2 and says in stderr
+
+
+def test_a_json_patch_move_is_refused(tmp_path: Path) -> None:
+    tree = _prod(tmp_path)
+    kustomization = tree / "overlays" / "prod" / "kustomization.yaml"
+    kustomization.write_text(kustomization.read_text().replace("  - path: env-patch.yaml\n", (
+        "  - path: env-patch.yaml\n  - target: {kind: Deployment, name: openmetadata}\n    patch: |-\n"
+        "      - op: move\n        from: /spec/template/spec/containers/0/env\n"
+        "        path: /spec/template/spec/containers/0/envCopy\n")))
+    code, _, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert code == 2 and "JSON patch move" in stderr and "is not rendered by omaudit" in stderr
+
+
+@pytest.mark.parametrize(("container", "says"), [
+    ("          command: [sh, -c, 'export FERNET_KEY=x && exec ./openmetadata-start.sh']\n", "with its own command"),
+    ("          args: ['export FERNET_KEY=x; ./start.sh']\n", "with its own args"),
+    ("          volumeMounts:\n            - {name: s, mountPath: /opt/openmetadata/bin/openmetadata-server-start.sh,"
+     " subPath: start.sh}\n", "over the image's start scripts"),
+])
+def test_what_changes_the_server_container_outside_its_settings_is_refused(tmp_path: Path, container: str,
+                                                                             says: str) -> None:
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    (tree / "deploy.yaml").write_text(_workload("om", "[alice]").replace(
+        "          image: openmetadata/server:1.6.2\n", "          image: openmetadata/server:1.6.2\n" + container))
+    code, _, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert code == 2 and says in stderr, stderr
+
+
+@pytest.mark.parametrize("value", ["-D'dw'.fernetConfiguration.fernetKey=x", "@/etc/om/java.opts"])
+def test_jvm_options_are_read_as_the_jvm_reads_them(tmp_path: Path, value: str) -> None:
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    (tree / "deploy.yaml").write_text(_workload("om", "[alice]", extra_env=(
+        f"            - name: JDK_JAVA_OPTIONS\n              value: \"{value}\"\n")))
+    code, _, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert code == 2 and "system properties (-Ddw.) or an options file" in stderr
+
+
+def test_a_config_map_in_another_namespace_is_not_the_workloads(tmp_path: Path) -> None:
+    """A workload without a namespace is applied to the context's; a ConfigMap written in `other` is not
+    known to be there: what it would set is unknown, never its value."""
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    (tree / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: om-env\n  namespace: other\n"
+                                  "data:\n  AUTHORIZER_ADMIN_PRINCIPALS: \"[alice]\"\n")
+    (tree / "deploy.yaml").write_text(_workload("om", "[admin]").replace(
+        "          env:\n            - name: AUTHORIZER_ADMIN_PRINCIPALS\n              value: \"[admin]\"\n",
+        "          envFrom:\n            - configMapRef: {name: om-env}\n"))
+    _, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    admins = _finding(report, "OMA503")
+    assert (admins["status"], admins.get("undecided")) == ("SKIPPED", True), stderr
+
+
+def test_an_alias_in_openmetadata_yaml_is_refused(tmp_path: Path) -> None:
+    tree = tmp_path / "conf"
+    tree.mkdir()
+    (tree / "openmetadata.yaml").write_text("clusterName: &admins alice\nauthorizerConfiguration:\n"
+                                            "  adminPrincipals: [*admins]\n")
+    code, _, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert code == 2 and "line 3: a YAML alias" in stderr

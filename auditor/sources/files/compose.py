@@ -23,6 +23,7 @@ from auditor.sources.files.environment import interpolate, parse_env_file, runni
 from auditor.sources.files.result import in_checkout, read_yaml, relative
 
 IMAGE_CONFIG = "/opt/openmetadata/conf/openmetadata.yaml"  # what the image's start script runs
+IMAGE_BIN = "/opt/openmetadata/bin"  # the start scripts
 OVERRIDES = ("compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml",
              "docker-compose.override.yml")
 COMPOSE_VARIABLES = ("COMPOSE_FILE", "COMPOSE_PROFILES", "COMPOSE_PATH_SEPARATOR")
@@ -133,6 +134,12 @@ def _configuration(spec: Any, top: dict[str, Any], compose: Path, root: Path, re
                 raise InputError(f"compose file {rel}: service {service} places a {kind[:-1]} at {target}, over the "
                                  "image's openmetadata.yaml: give that file with --om-config and this compose file "
                                  "with --compose-file")
+    volumes = spec.get("volumes")
+    for entry in volumes if isinstance(volumes, list) else []:
+        _, target, _ = _mount(entry)
+        if target is not None and (posixpath.normpath(target) + "/").startswith(IMAGE_BIN + "/"):
+            raise InputError(f"compose file {rel}: service {service} mounts {target} over the image's start "
+                             "scripts, which decide what the server runs: not judged")
     return _mounted(spec, compose, root, rel, service)
 
 

@@ -30,6 +30,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from auditor.common.errors import InputError
+
 MAX_NAME = 256  # characters of a placeholder's variable name ...
 MAX_DEFAULT = 4096  # ... and of its default
 MAX_SUBSTITUTED = 2 * 1024 * 1024  # characters of openmetadata.yaml once its placeholders are resolved
@@ -461,3 +463,19 @@ def substitute(text: str, env: Mapping[str, Variable]) -> tuple[str, list[Substi
             at += 0 if replaced else 1
             original.append(at)
     return "".join(p for p, _ in pieces), used, original
+
+
+def refuse_property_overrides(env: Mapping[str, Variable], name: str) -> None:
+    """Dropwizard applies `-Ddw.<path>=<value>` system properties over the configuration file
+    (io.dropwizard.configuration.DefaultConfigurationFactoryFactory, prefix "dw."); the JVM takes them
+    from JAVA_TOOL_OPTIONS, and the start script from its own *_OPTS variables: any variable carrying
+    one makes the file's settings not what runs."""
+    for variable, value in dict.items(dict(env) if not isinstance(env, dict) else env):  # what is set
+        # read as the JVM reads it: quotes and escapes gone, any case; an `@file` of options (JDK_JAVA_OPTIONS)
+        # may hold them too (quoted `-D'dw'.` and an @file passed the check: found by an attack)
+        plain = re.sub(r"[\"'\\]", "", value.value).lower()
+        options = variable.upper().endswith(("OPTS", "OPTIONS"))
+        if "-ddw." in plain or (options and re.search(r"(^|\s)@\S", plain)):
+            raise InputError(f"{value.origin.file}:{value.origin.line}: {name} sets {variable} with "
+                             "system properties (-Ddw.) or an options file, which override openmetadata.yaml: "
+                             "not judged")

@@ -30,7 +30,7 @@ from auditor.common.redact import register
 from auditor.report.model import Location
 from auditor.sources.files.argocd import applications, chart_sources, judge_application
 from auditor.sources.files.checkout import Checkout
-from auditor.sources.files.environment import OpenEnvironment, Origin, Variable
+from auditor.sources.files.environment import OpenEnvironment, Origin, Variable, refuse_property_overrides
 from auditor.sources.files.kinds import POD_SPEC
 from auditor.sources.files.manifest import WHAT, Manifest, as_dict, as_list, load_manifests
 from auditor.sources.files.om_config import ImageDefault, image_file, read_om_config
@@ -168,7 +168,7 @@ def _judge(manifests: Sequence[Manifest], paths: Sequence[Path], root: Path, onl
     notes: list[str] = []
     _refuse_own_config(workload, container, base, chosen)
     env = _environment(container, workload, base, manifests, notes)
-    _refuse_property_overrides(env, chosen)
+    refuse_property_overrides(env, chosen)
     where = workload.at(base)
     image = ImageDefault(workload.rel, where, image_file(container.get("image")))
     result = read_om_config(image.file.path, root, env, image)
@@ -177,6 +177,13 @@ def _judge(manifests: Sequence[Manifest], paths: Sequence[Path], root: Path, onl
 
 
 IMAGE_CONFIG = "/opt/openmetadata/conf/openmetadata.yaml"  # the image runs bin/openmetadata-server-start.sh with it
+IMAGE_BIN = "/opt/openmetadata/bin"
+_SHELL = re.compile(r"(^|\s)(-c|export|exec|sh|bash)(\s|$)|[;&|`$]")
+
+
+def _shell(arg: str) -> bool:
+    """Whether an argument reads as a shell command line (the image's start script takes none)."""
+    return bool(_SHELL.search(arg))
 
 
 def _refuse_own_config(workload: Manifest, container: dict[str, Any], base: tuple[str | int, ...],
@@ -190,6 +197,17 @@ def _refuse_own_config(workload: Manifest, container: dict[str, Any], base: tupl
             raise InputError(f"{WHAT} {workload.at((*base, 'volumeMounts', i))}: {name} mounts its own "
                              f"configuration at {raw}: give that openmetadata.yaml with --om-config (and its "
                              "environment with --env-file); the image's file is not what runs")
+    for i, mount in enumerate(as_list(container.get("volumeMounts"))):
+        raw = str(as_dict(mount).get("mountPath", ""))
+        path = posixpath.normpath(raw) if raw else ""
+        if path and (path == IMAGE_BIN or path.startswith(IMAGE_BIN + "/")):
+            raise InputError(f"{WHAT} {workload.at((*base, 'volumeMounts', i))}: {name} mounts {raw} over the "
+                             "image's start scripts, which decide what the server runs: not judged")
+    if as_list(container.get("command")) or any(_shell(str(part)) for part in as_list(container.get("args"))):
+        key = "command" if as_list(container.get("command")) else "args"
+        raise InputError(f"{WHAT} {workload.at((*base, key))}: {name} starts the server with its own {key}, which "
+                         "can set its environment and configuration as omaudit does not render (a shell that "
+                         "exports the shipped key: found by an attack): not judged")
     for key in ("command", "args"):
         for i, part in enumerate(as_list(container.get(key))):
             for word in str(part).split():
@@ -197,17 +215,6 @@ def _refuse_own_config(workload: Manifest, container: dict[str, Any], base: tupl
                         "conf/openmetadata.yaml", IMAGE_CONFIG):
                     raise InputError(f"{WHAT} {workload.at((*base, key, i))}: {name} starts the server with "
                                      f"another configuration file ({word}): give it with --om-config")
-
-
-def _refuse_property_overrides(env: dict[str, Variable], name: str) -> None:
-    """Dropwizard applies `-Ddw.<path>=<value>` system properties over the configuration file
-    (io.dropwizard.configuration.DefaultConfigurationFactoryFactory, prefix "dw."); the JVM takes them
-    from JAVA_TOOL_OPTIONS, and the start script from its own *_OPTS variables: any variable carrying
-    one makes the file's settings not what runs."""
-    for variable, value in dict.items(env):  # what is set, not what an open envFrom may set
-        if "-Ddw." in value.value:
-            raise InputError(f"{WHAT} {value.origin.file}:{value.origin.line}: {name} sets {variable} with -Ddw. "
-                             "system properties, which override openmetadata.yaml: not judged")
 
 
 def _environment(container: dict[str, Any], workload: Manifest, base: tuple[str | int, ...],
@@ -307,8 +314,10 @@ def _find(manifests: Sequence[Manifest], kind: str, name: str, namespace: str | 
     else one without a namespace (it lands in whichever namespace it is applied to). Two that differ
     at the same rank are refused: which one the cluster holds depends on the order they are applied."""
     exact = [m for m in manifests if m.kind == kind and m.name == name and m.namespace == namespace]
-    loose = [m for m in manifests if m.kind == kind and m.name == name and (m.namespace is None or namespace is None)
-             and m.namespace != namespace]
+    # one without a namespace lands in the workload's; one in a namespace a namespace-less workload may not
+    # be applied to is not known to be its (resolved, it passed the gate on what the cluster never gives it)
+    loose = [m for m in manifests if m.kind == kind and m.name == name and m.namespace is None
+             and namespace is not None]
     matches = exact or loose
     if len({repr(_payload(m)) for m in matches}) > 1:
         raise InputError(f"{WHAT}s: {kind} {name} is defined more than once with different data ("

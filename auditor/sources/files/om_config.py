@@ -27,6 +27,7 @@ from auditor.sources.files.environment import (
     compose_environment,
     interpolate,
     parse_env_file,
+    refuse_property_overrides,
     resolve_env_files,
     substitute,
 )
@@ -117,6 +118,26 @@ def _left_in(value: object, subs: list[Substitution]) -> bool:
     return "${" in text and any(sub.name in text for sub in subs)
 
 
+def _refuse_aliases(text: str, rel: str) -> None:
+    """YAML aliases (`*name`, and so merge keys) in openmetadata.yaml: the server's YAML reader (Jackson's,
+    through Dropwizard) is not known to expand them as omaudit's reader does (`adminPrincipals: [*a]`
+    read as `[alice]` while the server got another value: found by an attack), and no real file uses
+    them: refused, naming the line."""
+    if "*" not in text:
+        return
+    import yaml  # lazy: only an openmetadata.yaml with a `*` is looked at again
+
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                line = event.start_mark.line + 1 if event.start_mark is not None else "?"
+                # never the alias's name: a value substituted into the text (a secret) can make one
+                raise InputError(f"{WHAT} {rel}: line {line}: a YAML alias, which OpenMetadata's reader is not "
+                                 "known to expand as omaudit would: not judged")
+    except yaml.YAMLError:
+        return  # read_yaml names the error and its line
+
+
 def read_om_config(path: Path, root: Path, env: Mapping[str, Variable], image: ImageDefault | None = None
                    ) -> FileFacts:
     rel = relative(path, root) if image is None else image.shown
@@ -126,6 +147,8 @@ def read_om_config(path: Path, root: Path, env: Mapping[str, Variable], image: I
         raise InputError(f"{WHAT} {rel} {exc}") from None
     except PlaceholderUnread as exc:
         raise InputError(f"{WHAT} {rel}: {exc}") from None
+    refuse_property_overrides(env, rel)  # -Ddw. system properties override the file, whatever sets them
+    _refuse_aliases(text, rel)
     docs = read_yaml(path, root, WHAT, text)
     doc = docs[0] if docs else None
     if doc is None or not isinstance(doc.value, dict):
