@@ -230,16 +230,18 @@ def _kong_as_nested_child(tree: Path) -> None:
     (tree / "auth.yaml").write_text(text)
 
 
-_PARENT = """AWSTemplateFormatVersion: "2010-09-09"
-Parameters:
-    ParentAdminOnly: {{Type: String{default}}}
-Resources:
+# The resource that deploys auth.yaml as a nested stack, its Parameters to follow.
+_AUTH_STACK = """Resources:
     Auth:
         Type: AWS::CloudFormation::Stack
         Properties:
             TemplateURL: ./auth.yaml
             Parameters:
-                AdminOnly: {admin_only}
+"""
+_PARENT = """AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+    ParentAdminOnly: {{Type: String{default}}}
+""" + _AUTH_STACK + """                AdminOnly: {admin_only}
                 WriteAttrs: "email,family_name,given_name"
 """
 
@@ -341,13 +343,7 @@ _MIDDLE = """Parameters:
     AdminOnlyIn: {Type: String, Default: "true"}
 Conditions:
     Always: !Equals [a, a]
-Resources:
-    Auth:
-        Type: AWS::CloudFormation::Stack
-        Properties:
-            TemplateURL: ./auth.yaml
-            Parameters:
-                AdminOnly: !Ref AdminOnlyIn
+""" + _AUTH_STACK + """                AdminOnly: !Ref AdminOnlyIn
 """
 
 
