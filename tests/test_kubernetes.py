@@ -812,3 +812,17 @@ def test_an_alias_in_openmetadata_yaml_is_refused(tmp_path: Path) -> None:
                                             "  adminPrincipals: [*admins]\n")
     code, _, stderr = _scan(tmp_path, "--dir", str(tree))
     assert code == 2 and "line 3: a YAML alias" in stderr
+
+
+def test_another_applications_renamed_overlay_is_not_refused(tmp_path: Path) -> None:
+    """namePrefix is refused where it renames what the server reads, never in another application's
+    overlay beside it (stackabletech/openmetadata-dbt-demo has an airflow one: a false refusal)."""
+    tree = _prod(tmp_path)
+    other = tree / "airflow"
+    other.mkdir()
+    (other / "kustomization.yaml").write_text("namePrefix: airflow-\nresources:\n  - job.yaml\n")
+    (other / "job.yaml").write_text("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: init\nspec:\n"
+                                    "  template:\n    spec:\n      containers:\n        - name: init\n"
+                                    "          image: apache/airflow\n")
+    code, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    assert code == 1 and _finding(report, "OMA503")["status"] == "PASS", stderr

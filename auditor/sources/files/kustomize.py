@@ -93,9 +93,8 @@ def _render(path: Path, root: Path, chain: tuple[str, ...], notes: list[str]) ->
     lines = docs[0] if docs else Doc(value={})
     folder = path.parent
     manifests: list[Manifest] = []
-    # not applied here: judging the overlay without them could pass what they change (namePrefix and
-    # nameSuffix rename objects and only some of the references to them: found by an attack)
-    for key in ("patchesJson6902", "transformers", "generators", "namePrefix", "nameSuffix"):
+    # not applied here: judging the overlay without them could pass what they change
+    for key in ("patchesJson6902", "transformers", "generators"):
         if spec.get(key):
             raise InputError(f"kustomization {rel}: {key} is not rendered by omaudit: judge the rendered manifests "
                              "(kubectl kustomize DIR > rendered.yaml, then --k8s rendered.yaml)")
@@ -161,6 +160,16 @@ def _render(path: Path, root: Path, chain: tuple[str, ...], notes: list[str]) ->
     namespace = spec.get("namespace")
     if isinstance(namespace, str) and namespace:
         manifests = [Manifest(m.kind, m.name, namespace, m.body, m.doc, m.rel, m.origins) for m in manifests]
+    renames = [key for key in ("namePrefix", "nameSuffix") if spec.get(key)]
+    if renames:
+        from auditor.sources.files.kubernetes import server_containers  # lazy: kubernetes imports this module
+
+        # they rename objects and only some of the references to them (found by an attack): refused where
+        # they rename what OpenMetadata's server reads, never for another application's overlay (an
+        # airflow overlay beside it in stackabletech/openmetadata-dbt-demo)
+        if server_containers(manifests):
+            raise InputError(f"kustomization {rel}: {renames[0]} is not rendered by omaudit: judge the rendered "
+                             "manifests (kubectl kustomize DIR > rendered.yaml, then --k8s rendered.yaml)")
     if len(manifests) > MAX_OBJECTS:
         raise InputError(f"kustomization {rel} renders more than {MAX_OBJECTS} objects")
     return manifests
