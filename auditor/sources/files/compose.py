@@ -49,9 +49,10 @@ def servers(compose: Path, root: Path) -> list[Server]:
                              "by docker compose, which omaudit does not do: judge the merged file (docker compose "
                              "config > merged.yml, then --compose-file merged.yml)")
     dotenv = compose.parent / ".env"
-    if dotenv.is_file():
-        named = [k for k in parse_env_file(read_input(dotenv, "env file", MAX_CONFIG_BYTES), relative(dotenv, root))
-                 if k in COMPOSE_VARIABLES]
+    lookup = parse_env_file(read_input(dotenv, "env file", MAX_CONFIG_BYTES), relative(dotenv, root)) \
+        if dotenv.is_file() else {}
+    if lookup:
+        named = [k for k in lookup if k in COMPOSE_VARIABLES]
         if named:
             raise InputError(f"{relative(dotenv, root)} sets {', '.join(named)}, which choose the compose files and "
                              "profiles docker compose merges: judge the merged file (docker compose config > "
@@ -64,7 +65,8 @@ def servers(compose: Path, root: Path) -> list[Server]:
     services = top.get("services")
     if not isinstance(services, dict):
         return []
-    images = {name: _image(spec, compose, root) for name, spec in services.items() if isinstance(spec, dict)}
+    values = {k: v.value for k, v in lookup.items()}
+    images = {name: _image(spec, values, compose, root) for name, spec in services.items() if isinstance(spec, dict)}
     found = running_servers({name: {**spec, "image": images.get(name, "")} if isinstance(spec, dict) else spec
                              for name, spec in services.items()})
     if not found:
@@ -73,22 +75,17 @@ def servers(compose: Path, root: Path) -> list[Server]:
             raise InputError(f"compose file {rel}: service {unsure[0]}'s image is not known before deploy "
                              "(`build:`, or an image variable no .env beside it sets): omaudit cannot tell "
                              "whether it runs OpenMetadata's server; judge the file docker compose config gives")
-    return [Server(str(name), _configuration(services[name], top, compose, root, rel, str(name))) for name in found]
+    return [Server(str(name), _configuration(services[name], compose, root, rel, str(name))) for name in found]
 
 
-def _image(spec: dict[str, Any], compose: Path, root: Path) -> str | None:
+def _image(spec: dict[str, Any], values: dict[str, str], compose: Path, root: Path) -> str | None:
     """The service's image as Compose interpolates it from the `.env` beside the file; None when only the
     deployment decides it (a variable nothing sets, or `build:` without an image)."""
     image = spec.get("image")
     if image is None:
         return _built(spec.get("build"), compose, root) if "build" in spec else ""
     text = str(image)
-    if "$" not in text:
-        return text
-    dotenv = compose.parent / ".env"
-    lookup = parse_env_file(read_input(dotenv, "env file", MAX_CONFIG_BYTES), relative(dotenv, root)) \
-        if dotenv.is_file() else {}
-    return interpolate(text, {k: v.value for k, v in lookup.items()})
+    return interpolate(text, values) if "$" in text else text
 
 
 def _built(build: Any, compose: Path, root: Path) -> str | None:
@@ -119,8 +116,7 @@ _UNRENDERED = {"entrypoint": "its entrypoint", "command": "its command", "volume
                "extends": "extends"}
 
 
-def _configuration(spec: Any, top: dict[str, Any], compose: Path, root: Path, rel: str, service: str
-                   ) -> Path | None:
+def _configuration(spec: Any, compose: Path, root: Path, rel: str, service: str) -> Path | None:
     if not isinstance(spec, dict):
         return None
     for key, what in _UNRENDERED.items():

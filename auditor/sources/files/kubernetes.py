@@ -30,6 +30,7 @@ from auditor.common.redact import register
 from auditor.report.model import Location
 from auditor.sources.files.argocd import applications, chart_sources, judge_application
 from auditor.sources.files.checkout import Checkout
+from auditor.sources.files.compose import IMAGE_BIN, IMAGE_CONFIG
 from auditor.sources.files.environment import OpenEnvironment, Origin, Variable, refuse_property_overrides
 from auditor.sources.files.kinds import POD_SPEC
 from auditor.sources.files.manifest import WHAT, Manifest, as_dict, as_list, load_manifests
@@ -176,8 +177,6 @@ def _judge(manifests: Sequence[Manifest], paths: Sequence[Path], root: Path, onl
     return [result]
 
 
-IMAGE_CONFIG = "/opt/openmetadata/conf/openmetadata.yaml"  # the image runs bin/openmetadata-server-start.sh with it
-IMAGE_BIN = "/opt/openmetadata/bin"
 _SHELL = re.compile(r"(^|\s)(-c|export|exec|sh|bash)(\s|$)|[;&|`$]")
 
 
