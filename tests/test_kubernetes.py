@@ -826,3 +826,17 @@ def test_another_applications_renamed_overlay_is_not_refused(tmp_path: Path) -> 
                                     "          image: apache/airflow\n")
     code, report, stderr = _scan(tmp_path, "--dir", str(tree))
     assert code == 1 and _finding(report, "OMA503")["status"] == "PASS", stderr
+
+
+def test_a_token_in_a_repository_url_appears_in_no_note(tmp_path: Path) -> None:
+    """A mirror's URL with credentials: the note names the repository, never its token, not a fragment
+    (cut to 40 characters, the token's head escaped the redaction of `user:pass@`)."""
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    token = "ghp_Zq8CanaryTokenForMirror77"
+    (tree / "app.yaml").write_text(_application("om", "[alice]").replace(
+        "https://helm.open-metadata.org", f"https://ci:{token}@charts.example.com/mirror"))
+    _, report, stderr = _scan(tmp_path, "--dir", str(tree))
+    printed = json.dumps(report) + stderr
+    assert "charts.example.com/mirror" in printed
+    assert token[:8] not in printed and "Zq8Canary" not in printed

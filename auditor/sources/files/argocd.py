@@ -23,7 +23,7 @@ from auditor.common.errors import InputError
 from auditor.facts.snapshot import CONF_KEYS, OM_AUTH_CONFIG, OM_SECURITY_CONFIG
 from auditor.sources.files.checkout import Checkout
 from auditor.sources.files.helm_set import assignments, set_document, typed
-from auditor.sources.files.helm_values import judge_values, unofficial_chart
+from auditor.sources.files.helm_values import judge_values, unofficial_chart, without_credentials
 from auditor.sources.files.manifest import WHAT, Manifest, as_dict, as_list
 from auditor.sources.files.result import FileFacts, read_yaml, relative
 from auditor.sources.files.yaml_doc import Doc, YamlError, load
@@ -218,7 +218,7 @@ def _locate(written: str, app: Manifest, source: dict[str, Any], root: Path, che
         if source.get("chart") is not None:
             return _ValueFile(unknown="a file of the chart's package")
         ref, repo_path = source, posixpath.join(str(source.get("path", "")), text)
-    where = f"{ref.get('repoURL', '?')} at {ref.get('targetRevision') or 'HEAD'}"
+    where = f"{without_credentials(str(ref.get('repoURL', '?')))} at {ref.get('targetRevision') or 'HEAD'}"
     if checkout is None or not checkout.holds(ref):
         return _ValueFile(unknown=f"a file of {where}, which --repo-url and --repo-revision do not name as "
                                   "the scanned checkout")

@@ -431,13 +431,20 @@ OFFICIAL_CHART_SOURCES = ("helm.open-metadata.org", "open-metadata.github.io/ope
                           "github.com/open-metadata/openmetadata-helm-charts")
 
 
+def without_credentials(url: str) -> str:
+    """A repository URL as a report may show it: never its user or token (`https://user:token@host/...`:
+    cut to a few characters, a fragment of the token would have escaped the redaction of userinfo)."""
+    return re.sub(r"(?<=://)[^/@\s]*@", "", url)
+
+
 def unofficial_chart(repository: object, where: str) -> list[str]:
     """A note when the chart comes from elsewhere (a fork, a mirror): judged with the official chart's
     templates and defaults, which a fork may not keep."""
     text = str(repository or "").lower()
     if "://" not in text or any(source in text for source in OFFICIAL_CHART_SOURCES):
         return []  # none named (a repository added by name, a local chart), or OpenMetadata's own
-    return [f"{where}: the openmetadata chart from {_shown(str(repository))} is judged as OpenMetadata's own "
+    return [f"{where}: the openmetadata chart from {_shown(without_credentials(str(repository)))} is judged as "
+            "OpenMetadata's own "
             "(helm.open-metadata.org): a fork or mirror whose templates differ is not what was judged"]
 
 
