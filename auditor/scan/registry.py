@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from auditor.facts.given import Given
 from auditor.facts.snapshot import (
     COGNITO_KEYS,
     CONF_KEYS,
@@ -162,23 +163,23 @@ def keys_of(target: ScanTarget) -> tuple[str, ...]:
     return tuple(dict.fromkeys(k for s in SOURCES if s.applies(target) for k in s.keys))
 
 
-def merge(results: Sequence[FileFacts]) -> tuple[dict[str, object], dict[str, Location], list[str],
-                                                  dict[str, str], tuple[str, ...]]:
+def merge(results: Sequence[FileFacts]) -> tuple[Given, dict[str, Location], list[str], dict[str, str],
+                                                  tuple[str, ...]]:
     """Facts and locations of several files; the first file that gives an input keeps it (a note says
     which one was not used); and the fields of the facts kept that a default filled."""
-    facts: dict[str, object] = {}
+    facts = Given()
     given_by: dict[str, str] = {}
     unknown: dict[str, str] = {}
     locations: dict[str, Location] = {}
     notes: list[str] = []
     for result in results:
         dropped: dict[str, list[str]] = {}
-        for key, value in result.facts.items():
-            if key in facts:
+        for key in result.facts.given_keys():
+            if key in given_by:
                 if given_by[key] != result.file:
                     dropped.setdefault(given_by[key], []).append(key)
                 continue
-            facts[key], given_by[key] = value, result.file
+            facts, given_by[key] = facts.with_fact(key, result.facts.get(key)), result.file
         notes += [f"{result.file}: not used for {', '.join(keys)}: {first} comes first and gives them"
                   for first, keys in dropped.items()]
         for key, reason in result.unknown.items():
@@ -188,7 +189,7 @@ def merge(results: Sequence[FileFacts]) -> tuple[dict[str, object], dict[str, Lo
         notes.extend(result.notes)
     defaulted = tuple(f for r in results for f in r.defaulted
                       if given_by.get(".".join(f.split(".")[:2])) == r.file)
-    return facts, locations, notes, {k: v for k, v in unknown.items() if k not in facts}, defaulted
+    return facts, locations, notes, {k: v for k, v in unknown.items() if k not in given_by}, defaulted
 
 
 NOT_IN_FILES = {
@@ -197,7 +198,7 @@ NOT_IN_FILES = {
 }
 
 
-def problems_for(facts: Mapping[str, object], target: ScanTarget, unknown: Mapping[str, str] = {}
+def problems_for(facts: Given, target: ScanTarget, unknown: Mapping[str, str] = {}
                  ) -> dict[str, Problem]:
     """SKIPPED for the inputs an applying file source could fill but its files did not set, or set
     from what only the deployment knows (`unknown`: input key -> reason)."""
@@ -206,7 +207,7 @@ def problems_for(facts: Mapping[str, object], target: ScanTarget, unknown: Mappi
         if source.read is None or not source.applies(target):
             continue
         for key in source.keys:
-            if key not in facts and key not in out:
+            if facts.get(key) is None and key not in out:
                 out[key] = Problem("skipped", NOT_IN_FILES.get(key, f"the files given do not set {key}"))
     return out
 

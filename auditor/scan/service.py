@@ -20,7 +20,6 @@ from auditor.facts.snapshot import (
     AuthConfig,
     Branch,
     CognitoFacts,
-    ConfFacts,
     OMFacts,
     PoolRef,
     Problem,
@@ -176,18 +175,12 @@ def collect_files(target: ScanTarget) -> tuple[Snapshot, list[str]]:
 
 def _files_snapshot(target: ScanTarget, results: Sequence[FileFacts]) -> tuple[Snapshot, list[str]]:
     facts, locations, notes, unknown, defaulted = merge(results)
-    if "om.auth_config" in facts:
+    if facts.om.auth_config is not None:
         notes.append("the SSO settings found in the files apply when a server first starts: recent OpenMetadata "
                      "releases keep them in their database afterwards (Settings > SSO), so a live scan shows what "
                      "a running server uses")
-    sections: dict[str, dict[str, object]] = {"om": {}, "cognito": {}, "conf": {}}
-    for key, value in facts.items():
-        section, _, name = key.partition(".")
-        sections[section][name] = value
     snapshot = Snapshot(target=TargetInfo(name=target.name), collected_at=utc_now(),
-                        om=dataclasses.replace(OMFacts(), **sections["om"]),  # type: ignore[arg-type]
-                        cognito=dataclasses.replace(CognitoFacts(), **sections["cognito"]),  # type: ignore[arg-type]
-                        conf=dataclasses.replace(ConfFacts(), **sections["conf"]),  # type: ignore[arg-type]
+                        om=facts.om, cognito=facts.cognito, conf=facts.conf,
                         problems=problems_for(facts, target, unknown), locations=locations, defaulted=defaulted)
     return snapshot, notes
 

@@ -33,7 +33,8 @@ from typing import Any
 from auditor.common.errors import InputError
 from auditor.common.inputs import read_input
 from auditor.common.untrusted import MalformedInput, load_json
-from auditor.facts.snapshot import IdentityProvider, PoolRef, WebAcl
+from auditor.facts.given import Given
+from auditor.facts.snapshot import CognitoFacts, DomainInfo, IdentityProvider, PoolRef, RiskConfig, Unknown, WebAcl
 from auditor.report.model import Location
 from auditor.sources.cognito.parsers import (
     parse_app_client,
@@ -93,32 +94,28 @@ def facts_of(draft: PoolDraft, source: str, notes: list[str], rel: str) -> FileF
     """The drafted pool as snapshot facts, through the live collector's parsers."""
     pool = parse_user_pool({**draft.pool, "Id": draft.key})
     clients = tuple(parse_app_client(raw) for raw, _ in draft.clients)
-    facts: dict[str, object] = {
-        "cognito.user_pool": pool, "cognito.mfa": parse_mfa(draft.mfa), "cognito.clients": clients,
-        "cognito.identity_providers": tuple(IdentityProvider(name=n, type=t) for n, t in draft.idps),
-    }
     if draft.domain is not None:
         name, raw, custom, _ = draft.domain
-        facts["cognito.domain"] = parse_domain(raw, name, custom=custom)
+        domain = parse_domain(raw, name, custom=custom)
     else:
-        from auditor.facts.snapshot import DomainInfo
-
-        facts["cognito.domain"] = DomainInfo(domain=None, status=None, custom=False)
+        domain = DomainInfo(domain=None, status=None, custom=False)
+    risks: tuple[RiskConfig, ...] | None = None
     if pool.advanced_security_mode == "ENFORCED":
         # As DescribeRiskConfiguration answers the live collector: the pool's, and each client's (its own
         # configuration when it has one, else the pool's, without a ClientId).
         pool_level = next((raw for raw, asked in draft.risks if asked is None), {})
         own = {asked: raw for raw, asked in draft.risks if asked is not None}
         asked_for: list[str | None] = [None, *(c.client_id for c in clients)]
-        facts["cognito.risk_configurations"] = tuple(
-            parse_risk(own.get(a, pool_level) if a is not None else pool_level, a) for a in asked_for)
+        risks = tuple(parse_risk(own.get(a, pool_level) if a is not None else pool_level, a) for a in asked_for)
     acl = draft.web_acls[0] if draft.web_acls else None
-    facts["cognito.web_acl"] = WebAcl(arn=acl[0] if acl else None, name=acl[0] if acl else None)
-    facts["cognito.identity_pools"] = tuple(
-        p for raw, roles, _ in draft.identity_pools if (p := parse_identity_pool(raw, TRUSTED, roles)) is not None)
-    if draft.id_known:
-        region = draft.key.split("_", 1)[0]
-        facts["cognito.ref"] = PoolRef(pool_id=draft.key, region=region, client_id=None, source=source)
+    ref = (PoolRef(pool_id=draft.key, region=draft.key.split("_", 1)[0], client_id=None, source=source)
+           if draft.id_known else None)
+    facts = CognitoFacts(
+        ref=ref, user_pool=pool, mfa=parse_mfa(draft.mfa), domain=domain, clients=clients,
+        identity_providers=tuple(IdentityProvider(name=n, type=t) for n, t in draft.idps), risk_configurations=risks,
+        web_acl=WebAcl(arn=acl[0] if acl else None, name=acl[0] if acl else None),
+        identity_pools=tuple(p for raw, roles, _ in draft.identity_pools
+                             if (p := parse_identity_pool(raw, TRUSTED, roles)) is not None))
     pool_resource = f"cognito:user-pool/{draft.key}"
     locations = {"cognito.user_pool": draft.location, "cognito.mfa": draft.location,
                  f"cognito.user_pool#{pool_resource}": draft.location}
@@ -137,10 +134,10 @@ def facts_of(draft: PoolDraft, source: str, notes: list[str], rel: str) -> FileF
     if draft.domain is not None:
         locations["cognito.domain"] = draft.domain[3]
         if draft.domain[2] and not (draft.domain[1].get("CustomDomainConfig") or {}).get("SecurityPolicy"):
-            facts.pop("cognito.domain")
+            facts = dataclasses.replace(facts, domain=None)
             unknown["cognito.domain"] = (f"the custom domain {draft.domain[0]} sets no TLS security policy here: "
                                          "the one AWS applies is seen on a live scan")
-    return FileFacts(facts, locations, notes, rel, unknown)
+    return FileFacts(Given(cognito=facts), locations, notes, rel, unknown)
 
 
 def _clients_only(clients: list[tuple[dict[str, Any], Location]], rel: str, what: str) -> FileFacts:
@@ -152,7 +149,7 @@ def _clients_only(clients: list[tuple[dict[str, Any], Location]], rel: str, what
     reason = f"the user pool is not in this {what}: it is managed elsewhere (a live scan reads it)"
     unknown = {k: reason for k in ("cognito.user_pool", "cognito.mfa", "cognito.domain", "cognito.identity_providers",
                                    "cognito.risk_configurations")}
-    return FileFacts({"cognito.clients": parsed}, {"cognito.clients": clients[0][1], **locations},
+    return FileFacts(Given(cognito=CognitoFacts(clients=parsed)), {"cognito.clients": clients[0][1], **locations},
                      [f"{rel}: app clients of a user pool this {what} does not define"], rel, unknown)
 
 
@@ -1039,24 +1036,20 @@ TF_CLIENT_PROPERTIES = {
 def _with_unknown(result: FileFacts, unknown: dict[str, list[str]] | Attributes, when: str) -> FileFacts:
     """Attributes a file leaves to deploy (or apply) time: each one Unknown in its fact (only the rules
     that read it are SKIPPED); inputs it cannot place, SKIPPED whole, naming them."""
-    from auditor.facts.snapshot import Unknown
-
     if isinstance(unknown, Attributes):
         for (input_key, name), what in unknown.pool.items():
-            fact = result.facts.get(input_key)
-            if fact is not None:
-                result.facts[input_key] = dataclasses.replace(  # type: ignore[type-var]
-                    fact, **{name: Unknown(f"{result.file}: {what}: {when}")})
-        clients = result.facts.get("cognito.clients")
-        if isinstance(clients, tuple) and unknown.clients:
-            by_client: dict[str, dict[str, Unknown]] = {}  # one pass: clients x fields, not clients squared
+            result.facts = result.facts.with_attribute(input_key, name, Unknown(f"{result.file}: {what}: {when}"))
+        clients = result.facts.cognito.clients
+        if clients is not None and unknown.clients:
+            by_client: dict[str, dict[str, Any]] = {}  # Unknown stands for any attribute; one pass
             for (cid, name), what in unknown.clients.items():
                 by_client.setdefault(cid, {})[name] = Unknown(f"{result.file}: {what}: {when}")
-            result.facts["cognito.clients"] = tuple(
-                dataclasses.replace(c, **by_client[c.client_id]) if c.client_id in by_client else c for c in clients)
+            result.facts = dataclasses.replace(result.facts, cognito=dataclasses.replace(
+                result.facts.cognito, clients=tuple(dataclasses.replace(c, **by_client[c.client_id])
+                                                    if c.client_id in by_client else c for c in clients)))
         unknown = unknown.whole
     for key, names in unknown.items():
-        result.facts.pop(key, None)
+        result.facts = result.facts.with_fact(key, None)
         shown = ", ".join(sorted(set(names))[:6]) + (" and more" if len(set(names)) > 6 else "")
         result.unknown[key] = f"{shown}: {when}"
     return result

@@ -14,10 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from auditor.facts.given import Given
 from auditor.facts.snapshot import (
     AuthConfig,
+    ConfFacts,
     JwtSettings,
     LdapSettings,
+    OMFacts,
     SecretSetting,
     SecurityConfig,
     Unknown,
@@ -201,15 +204,21 @@ def _names(value: object) -> tuple[str, ...] | None:
 
 
 def build(file: str, settings: Mapping[str, Setting], secrets: list[SecretFound]
-          ) -> tuple[dict[str, object], dict[str, Location]]:
-    """Snapshot facts ({"om.auth_config": AuthConfig, ...}) and their locations, from one file's settings.
+          ) -> tuple[Given, dict[str, Location]]:
+    """Snapshot facts (om.auth_config, conf.jwt, ...) and their locations, from one file's settings.
     The fields a default filled are listed under DEFAULTED (see `defaulted_fields`)."""
 
     def get(name: str) -> object:
         found = settings.get(name)
         return found.value if found is not None else None
 
-    facts: dict[str, object] = {}
+    auth: AuthConfig | None = None
+    security: SecurityConfig | None = None
+    initial_admins: tuple[str, ...] | None = None
+    enforce_domain: bool | None = None
+    jwt: JwtSettings | None = None
+    ldap: LdapSettings | None = None
+    fernet: SecretSetting | None = None
     locations: dict[str, Location] = {}
     for name, setting in settings.items():
         for key in _KEY_OF.get(name, ()):
@@ -218,7 +227,7 @@ def build(file: str, settings: Mapping[str, Setting], secrets: list[SecretFound]
                                     "callback_url", "jwt_principal_claims", "public_key_urls",
                                     "jwt_principal_claims_mapping") if n in settings)
     if auth_fields:
-        facts["om.auth_config"] = AuthConfig(
+        auth = AuthConfig(
             path=file, provider=_text(get("provider")), client_type=_text(get("client_type")),
             enable_self_signup=_flag(get("enable_self_signup")), authority=_text(get("authority")),
             client_id=_text_or_none(get("client_id")), callback_url=_text_or_none(get("callback_url")),
@@ -231,7 +240,7 @@ def build(file: str, settings: Mapping[str, Setting], secrets: list[SecretFound]
         admins_given = admin_names(get("admin_principals"))
         names, with_password = ((admins_given, False) if isinstance(admins_given, Unknown)
                                 else admins_given or ((), False))
-        facts["conf.initial_admins"] = names
+        initial_admins = names
         first = settings.get("admin_principals") or settings["principal_domain"]
         locations["conf.initial_admins"] = first.location
         if with_password:  # a password written into the admin list is an inline secret (OMA504)
@@ -239,11 +248,11 @@ def build(file: str, settings: Mapping[str, Setting], secrets: list[SecretFound]
             secrets = [*secrets, SecretFound("admin-password", "adminPrincipals (name:password)", "inline",
                                              admins.location, admins.origin)]
     if "enforce_principal_domain" in settings:  # OMA117
-        facts["conf.enforce_principal_domain"] = _flag(get("enforce_principal_domain"))
+        enforce_domain = _flag(get("enforce_principal_domain"))
         locations["conf.enforce_principal_domain"] = settings["enforce_principal_domain"].location
     security_fields = ("disable_pkce", "oidc_callback_url", "oidc_scope")
     if any(n in settings for n in security_fields):
-        facts["om.security_config"] = SecurityConfig(
+        security = SecurityConfig(
             path=file, served=True, client_type=_text(get("client_type")),
             oidc_callback_url=_text_or_none(get("oidc_callback_url")), disable_pkce=_flag(get("disable_pkce")),
             oidc_scope=_text_or_none(get("oidc_scope")))
@@ -255,7 +264,7 @@ def build(file: str, settings: Mapping[str, Setting], secrets: list[SecretFound]
             # callback OMA106/OMA107 judge, and the line to fix.
             locations["om.auth_config.callback_url"] = settings["oidc_callback_url"].location
     if any(n.startswith("jwt_") and n != "jwt_principal_claims" for n in settings):
-        facts["conf.jwt"] = JwtSettings(public_key_path=_text(get("jwt_public_key")),
+        jwt = JwtSettings(public_key_path=_text(get("jwt_public_key")),
                                         private_key_path=_text(get("jwt_private_key")),
                                         issuer=_text(get("jwt_issuer")), key_id=_text(get("jwt_key_id")))
         first_jwt = next(s for n, s in settings.items() if n.startswith("jwt_") and n != "jwt_principal_claims")
@@ -265,17 +274,18 @@ def build(file: str, settings: Mapping[str, Setting], secrets: list[SecretFound]
         if "jwt_private_key" in settings:
             locations["conf.jwt.private_key_path"] = settings["jwt_private_key"].location
     if "ldap_truststore" in settings:
-        facts["conf.ldap"] = LdapSettings(truststore_type=_text(get("ldap_truststore")),
+        ldap = LdapSettings(truststore_type=_text(get("ldap_truststore")),
                                           in_use=_is_ldap(get("provider")))
         locations["conf.ldap"] = settings["ldap_truststore"].location
-    kept = [SecretSetting(name=s.name, kind=s.kind, state=s.state, origin=s.origin) for s in secrets]
-    facts["conf.secrets"] = tuple(kept)
+    kept = tuple(SecretSetting(name=s.name, kind=s.kind, state=s.state, origin=s.origin) for s in secrets)
     for found in secrets:
         locations[f"conf.secrets#{found.name}"] = found.location
         if found.kind == "fernet":
-            facts["conf.fernet"] = SecretSetting(name=found.name, kind="fernet", state=found.state, origin=found.origin)
+            fernet = SecretSetting(name=found.name, kind="fernet", state=found.state, origin=found.origin)
             locations["conf.fernet"] = found.location
-    return facts, locations
+    return Given(om=OMFacts(auth_config=auth, security_config=security),
+                 conf=ConfFacts(jwt=jwt, fernet=fernet, initial_admins=initial_admins, secrets=kept, ldap=ldap,
+                                enforce_principal_domain=enforce_domain)), locations
 
 
 _KEY_OF = {name: ("om.auth_config",) for name in ("provider", "client_type", "enable_self_signup", "authority",

@@ -1,4 +1,4 @@
-"""What one configuration file gives the snapshot: facts by input key, their locations, notes."""
+"""What one configuration file gives the snapshot: typed facts, their locations by input key, notes."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from auditor.common.errors import InputError
 from auditor.common.inputs import read_input
+from auditor.facts.given import Given
 from auditor.report.model import Location
 from auditor.sources.files.yaml_doc import Doc, YamlError, load
 
@@ -21,7 +22,7 @@ MAX_YAML_BYTES = 2 * 1024 * 1024
 
 @dataclass
 class FileFacts:
-    facts: dict[str, object] = field(default_factory=dict)  # input key -> fact ("om.auth_config": AuthConfig)
+    facts: Given = field(default_factory=Given)  # the snapshot's sections, None where this file says nothing
     locations: dict[str, Location] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     file: str = ""  # the file it came from, relative to the root (for notes)
