@@ -8,6 +8,7 @@ from typing import NamedTuple, TypeVar
 
 from auditor.common.urls import is_loopback_host, loopback_alias, url_host, url_scheme, where_loopback_points
 from auditor.engine.catalogue import Params
+from auditor.facts.resources import client_name, identity_pool_name, pool_name
 from auditor.facts.snapshot import (
     COGNITO_RISK,
     OM_SECURITY_CONFIG,
@@ -71,11 +72,13 @@ def om_resource(snap: Snapshot, path: str) -> str:
 def pool_resource(snap: Snapshot) -> str:
     pool = snap.cognito.user_pool
     ref = snap.cognito.ref
-    return f"cognito:user-pool/{pool.id if pool else ref.pool_id if ref else '?'}"
+    return pool_name(pool.id if pool else ref.pool_id if ref else None)
 
 
 def client_resource(snap: Snapshot, client: AppClient) -> str:
-    return f"{pool_resource(snap)}/client/{client.client_id}"
+    pool = snap.cognito.user_pool
+    ref = snap.cognito.ref
+    return client_name(pool.id if pool else ref.pool_id if ref else None, client.client_id)
 
 
 def client_tags(snap: Snapshot, client: AppClient) -> dict[str, object]:
@@ -322,6 +325,7 @@ __all__ = [
     "effective_auth_flows",
     "federated_only",
     "first_factors",
+    "identity_pool_name",
     "is_loopback_host",
     "local_users_pool",
     "loopback_alias",
@@ -331,6 +335,7 @@ __all__ = [
     "om_client_callback",
     "om_security",
     "pool_issuer",
+    "pool_name",
     "pool_resource",
     "url_host",
     "url_scheme",

@@ -373,7 +373,7 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
     """One target made of configuration files: given one by one, or found under --dir (each named).
     A kind given on the command line is not also searched for under --dir."""
     from auditor.scan.target import FileInputs, ScanTarget  # lazy: the target types, 60 ms --version does not need
-    from auditor.sources.files.cfn_nested import forget  # lazy: the YAML stack, only for files
+    from auditor.sources.files.cloudformation.nested import forget  # lazy: the YAML stack, only for files
     from auditor.sources.files.finder import find  # lazy: the YAML stack, 49 ms, only with --dir
     from auditor.sources.files.kinds import BY_KEY  # lazy: 4 ms --version does not need
     from auditor.sources.files.result import relative  # lazy: the YAML stack, 22 ms, only for files
@@ -685,7 +685,7 @@ def build_file_targets(options: FileOptions, note: Note = _silent) -> list[ScanT
 
 def _deployments(options: FileOptions, note: Note) -> list[ScanTarget]:
     from auditor.scan.target import FileInputs, ScanTarget  # lazy: the snapshot types, 30 ms --version does not need
-    from auditor.sources.files.cognito_iac import pools_in  # lazy: the YAML stack, only for files
+    from auditor.sources.files.pools import pools_in  # lazy: the YAML stack, only for files
     from auditor.sources.files.result import relative  # lazy: the YAML stack, 22 ms, only for files
 
     target = build_file_target(options, note)

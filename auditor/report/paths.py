@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from auditor.facts.resources import POOL_PREFIX
 from auditor.report.model import Finding, JsonValue, Location, Severity, Status
 
 COUNTED = (Status.FAIL, Status.MUTED)
@@ -85,7 +86,7 @@ def _collision(found: Found) -> tuple[Finding, str, str, str]:
 
 def _strangers_sign_up(found: Found) -> str | None:
     collision, way, claim, admin = _collision(found)
-    pool = found["OMA205"][0].resource.removeprefix("cognito:user-pool/")
+    pool = found["OMA205"][0].resource.removeprefix(POOL_PREFIX)
     if way == "sign-up-name":  # the domain is enforced, but the sign-up name carries it
         return (f"A stranger signs up in user pool {pool} with the user name `{admin}@<principalDomain>`, gets a token "
                 f"from the pool, and acts as OpenMetadata's administrator `{admin}`.")

@@ -100,13 +100,13 @@ def _config_off(target: ScanTarget) -> str | None:
 
 
 def _read_plan(files: FileInputs) -> list[FileFacts]:
-    from auditor.sources.files.cognito_iac import read_terraform_plan
+    from auditor.sources.files.terraform.plan import read_terraform_plan
 
     return [read_terraform_plan(path, files.root, files.pool) for path in files.of("terraform_plan")]
 
 
 def _read_templates(files: FileInputs) -> list[FileFacts]:
-    from auditor.sources.files.cognito_iac import read_cloudformation
+    from auditor.sources.files.cloudformation.template import read_cloudformation
 
     return [read_cloudformation(path, files.root, files.pool) for path in files.of("cloudformation")]
 

@@ -30,7 +30,17 @@ false`; CloudFormation: `AllowUnauthenticatedIdentities: false`, `AllowClassicFl
 - botocore cognito-identity 2014-06-30: DescribeIdentityPool (IdentityPool), GetIdentityPoolRoles (RoleMappings)
 """
 
-from auditor.engine.rulekit import Iterable, Outcome, Params, RuleMeta, Severity, Snapshot, need, pool_resource
+from auditor.engine.rulekit import (
+    Iterable,
+    Outcome,
+    Params,
+    RuleMeta,
+    Severity,
+    Snapshot,
+    identity_pool_name,
+    need,
+    pool_resource,
+)
 
 META = RuleMeta(id="OMA218", name="identity-pool-trusts-user-pool", severity=Severity.MEDIUM,
                 needs=("cognito.identity_pools",), about=("cognito.identity_pools",))
@@ -42,7 +52,7 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
         yield META.passed(pool_resource(snap), "no identity pool trusts this user pool")
         return
     for found in identity_pools:
-        resource = f"cognito:identity-pool/{found.id}"
+        resource = identity_pool_name(found.id)
         loose = [m.provider for m in found.role_mappings or () if m.type == "Token"
                  and m.ambiguous_role_resolution == "AuthenticatedRole"]
         evidence = {"identity_pool": found.name or found.id, "trusted_clients": list(found.clients),

@@ -69,6 +69,7 @@ from auditor.engine.rulekit import (
     known,
     om_callback,
     om_resource,
+    pool_name,
     pool_resource,
     url_host,
     url_scheme,
@@ -83,7 +84,7 @@ Compare = Callable[[Snapshot, Snapshot, str], Outcome]
 
 def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     reviewed = snap.reviewed
-    where = snap.target.om_url or (f"cognito:user-pool/{snap.target.cognito_pool_id}"
+    where = snap.target.om_url or (pool_name(snap.target.cognito_pool_id)
                                    if snap.target.cognito_pool_id else snap.target.name)
     unread = snap.problems.get(REVIEWED_FILES)
     if unread is not None:  # a fleet's target whose files could not be read: the live audit stands

@@ -1,7 +1,7 @@
 """Cognito's answer shapes (DescribeUserPool, DescribeUserPoolClient, ...) to typed facts.
 
 Shared by the live collector (auditor.sources.cognito.collector) and the Terraform and CloudFormation readers
-(auditor.sources.files.cognito_iac), which build the same dicts from a plan or a template. Field names are
+(auditor.sources.files.cognito_pool), which build the same dicts from a plan or a template. Field names are
 botocore's cognito-idp model's.
 """
 

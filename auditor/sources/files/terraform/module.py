@@ -3,7 +3,7 @@ list them, without a provider: variables (defaults, then terraform.tfvars, terra
 *.auto.tfvars in name order, then each --var-file, as Terraform layers them), locals, local modules
 (`source = "./..."`, inside the scanned folder), `count`, `for_each` and `dynamic` blocks over known
 values, and the arguments another resource of the module writes (`aws_x.y.attr`; what the provider
-computes stays unknown). Each resource comes out as the plan reader's entries are (auditor.sources.files.cognito_iac):
+computes stays unknown). Each resource comes out as the plan reader (terraform/plan.py) gives its entries:
 address, type, values (nested blocks as lists of objects), the references of user_pool_id and
 client_id as absolute addresses, and its attributes that are unknown here, each with why.
 
@@ -59,7 +59,7 @@ MAX_MODULE_TOKENS = 400_000
 MAX_FILES = 500  # .tf files of one module folder
 MAX_INSTANCES = 2_000  # resource and module instances of one root
 _META = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection", "timeouts"}
-_LINKS = ("user_pool_id", "client_id", "resource_arn", "web_acl_arn", "identity_pool_id")  # cognito_iac.LINKS
+_LINKS = ("user_pool_id", "client_id", "resource_arn", "web_acl_arn", "identity_pool_id")  # terraform.plan.LINKS
 
 
 @dataclass

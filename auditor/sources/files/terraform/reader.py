@@ -1,5 +1,5 @@
 """`--terraform DIR`: a root module's Cognito resources judged from its HCL, as a plan of it would be
-(auditor.sources.files.cognito_iac.judge_resources), with what only a provider knows unknown per
+(auditor.sources.files.terraform.plan.judge_resources), with what only a provider knows unknown per
 attribute, named; and, for `--dir`, which folders are root modules.
 """
 
@@ -13,13 +13,7 @@ from pathlib import Path
 from auditor.common.errors import InputError
 from auditor.common.inputs import read_input
 from auditor.facts.snapshot import COGNITO_KEYS
-from auditor.sources.files.cognito_iac import (
-    LIST_POOLS,
-    MAX_PLAN_BYTES,
-    PoolsListed,
-    check_bounds,
-    judge_resources,
-)
+from auditor.sources.files.cognito_pool import LIST_POOLS, PoolsListed, check_bounds
 from auditor.sources.files.result import FileFacts, relative
 from auditor.sources.files.terraform.helm_release import (
     is_openmetadata_chart,
@@ -27,6 +21,7 @@ from auditor.sources.files.terraform.helm_release import (
     release_facts,
 )
 from auditor.sources.files.terraform.module import Loader, module_sources, read_folder
+from auditor.sources.files.terraform.plan import MAX_PLAN_BYTES, judge_resources
 from auditor.sources.files.terraform.syntax import Block, Lit, Template
 
 UNKNOWN_WHEN = "unknown without a plan (it is decided when Terraform runs)"

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.common.errors import InputError
-from auditor.sources.files.cfn_include import inline_includes
+from auditor.sources.files.cloudformation.include import inline_includes
 from auditor.sources.files.result import GENERATED_DIRS, MAX_YAML_BYTES, in_checkout, read_yaml, relative
 from auditor.sources.files.yaml_doc import Doc
 
