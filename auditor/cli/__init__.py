@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +20,7 @@ from auditor.cli.app import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK
 from auditor.cli.console import FLAGS, say
 from auditor.common.errors import InputError, OmauditError, TargetError
 from auditor.common.redact import SECRETS, register_environment
+from auditor.render.escape import terminal_block
 
 __all__ = ["main"]
 
@@ -32,10 +34,6 @@ def _internal_error(exc: BaseException, debug: bool) -> int:
     --debug (redacted): an unexpected error's text can quote a value from the scanned files (a var
     file's secret in Python's "could not convert string to float: '...'"), which no redaction knows."""
     if debug:
-        import traceback
-
-        from auditor.render.escape import terminal_block
-
         sys.stderr.write(terminal_block(SECRETS("".join(traceback.format_exception(exc)))))
     say(f"omaudit: error: internal error ({type(exc).__name__})" + (f": {SECRETS(str(exc))}" if debug else
                                                                      " (run with --debug for the details)"))

@@ -56,6 +56,7 @@ def _root(ctx: typer.Context,
                                                  help="No colour in the table (also NO_COLOR=1); "
                                                  "colour is used only on a terminal.")] = False) -> None:
     """omaudit audits a running OpenMetadata and its Cognito setup, and writes a report."""
+    # lazy: settings files are read only for a scan (tomllib, the plan)
     from auditor.plan.settings import default_map, find_settings
 
     found = find_settings(Path.cwd(), NAMED_SETTINGS[0] if NAMED_SETTINGS else None)

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from auditor.common.errors import WARNING
 from auditor.common.redact import SECRETS
+from auditor.render.escape import terminal
 
 if TYPE_CHECKING:
     pass
@@ -23,8 +25,6 @@ QUIET = FLAGS["quiet"]
 
 
 def tell(note: str) -> None:
-    from auditor.scan.service import WARNING
-
     if note.startswith(WARNING):
         say(f"omaudit: {note}")
     else:
@@ -39,8 +39,6 @@ def inform(line: str) -> None:
 
 def say(line: str) -> None:
     """Every diagnostic line is redacted, and shows control characters as escapes: it may quote a server."""
-    from auditor.render.escape import terminal
-
     typer.echo(terminal(SECRETS.cut(line, MAX_LINE)), err=True)
 
 

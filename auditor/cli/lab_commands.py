@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
@@ -54,8 +55,7 @@ def lab_serve(scenario: Annotated[str, typer.Option("--scenario", help="Scenario
                                                           "profile does (see docs/fidelity.md).")] = None,
               ) -> int:
     """Serve one scenario on 127.0.0.1; print one JSON line when ready; stop on SIGINT/SIGTERM."""
-    import json
-
+    # lazy: scans never load the lab (its HTTP servers, moto)
     from auditor.lab.hostile import HostileServer
     from auditor.lab.releases import RELEASES
     from auditor.lab.scenarios import SCENARIOS, on_release
@@ -76,6 +76,7 @@ def lab_serve(scenario: Annotated[str, typer.Option("--scenario", help="Scenario
                            port=port, latency=latency_ms / 1000)).start()
     except OSError as exc:
         raise InputError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+    # lazy: scans never load the lab (its HTTP servers, moto)
     from auditor.lab.cognito import LAB_KEY, REGION
 
     # The environment a scan of the lab needs: moto takes any credentials, but boto3 sends none without
@@ -94,6 +95,7 @@ def lab_serve(scenario: Annotated[str, typer.Option("--scenario", help="Scenario
 @lab_app.command("fidelity")
 def lab_fidelity() -> int:
     """Print docs/fidelity.md: the lab's behaviour by OpenMetadata release, with sources."""
+    # lazy: scans never load the lab (its HTTP servers, moto)
     from auditor.lab.releases import fidelity_markdown
 
     sys.stdout.write(fidelity_markdown())
@@ -109,6 +111,7 @@ def demo(scenario: Annotated[list[str] | None, typer.Option("--scenario", metava
                                                             "(default: insecure-defaults and seed-walkthrough).")]
          = None) -> int:
     """Start the lab in-process, scan it as a user would (--active, admin token), write reports/."""
+    # lazy: scans never load the lab (its HTTP servers, moto)
     from auditor.lab.scenarios import SCENARIOS
     from auditor.lab.server import LabServer
     from auditor.render import renderers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import textwrap
@@ -24,8 +25,7 @@ ListFormat = Annotated[str, typer.Option("--format", "-f", help="table (for peop
 @rules_app.command("list")
 def rules_list(rules_dir: RulesDirs = None, format: ListFormat = "table") -> int:
     """One line per rule: ID, severity, name, and whether it is an active probe."""
-    import json
-
+    # lazy: --version and --help start without the modules only this command needs
     from tabulate import tabulate
 
     from auditor.engine.catalogue import load_rules
@@ -49,6 +49,7 @@ def rules_list(rules_dir: RulesDirs = None, format: ListFormat = "table") -> int
 def rules_show(rule_id: Annotated[str, typer.Argument(help="A rule ID such as OMA104.")],
                rules_dir: RulesDirs = None) -> int:
     """Print a rule's documentation: why it matters and how to fix it."""
+    # lazy: --version and --help start without the modules only this command needs
     from auditor.engine.catalogue import load_rules
 
     wanted = rule_id.strip().upper()
@@ -80,6 +81,7 @@ def wrapped(text: str, width: int) -> str:
 @rules_app.command("docs")
 def rules_docs() -> int:
     """Print docs/rules.md: every built-in rule's documentation, generated from the catalogue."""
+    # lazy: --version and --help start without the modules only this command needs
     from auditor.engine.catalogue import load_rules
     from auditor.engine.docs import rules_markdown
 

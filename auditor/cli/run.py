@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 def emit(report: Report, formats: Sequence[str], output_dir: Path | None, secrets: Sequence[str | None],
           gate: Gate | None = None) -> int:
     """Render, write and print the report; returns its exit code under `gate`."""
+    # lazy: --version and --help start without the modules only this command needs
     from auditor.render import renderers
     from auditor.render.output import write_reports
     from auditor.report.model import ReportView
@@ -71,6 +72,7 @@ def emit(report: Report, formats: Sequence[str], output_dir: Path | None, secret
 
 def execute_scan(scan_plan: plan.ScanPlan, output_dir: Path | None) -> int:
     """The main job, shared by `scan` (one target or an inventory) and `demo`: collect, audit, emit."""
+    # lazy: --version and --help start without the modules only this command needs
     from auditor.scan.registry import utc_now
     from auditor.scan.service import audit, collect_many, collect_target
     from auditor.scan.workers import default_concurrency
@@ -106,6 +108,7 @@ def progress(total: int, quiet: bool) -> Iterator[Callable[[Snapshot], None] | N
     if quiet or total < 2 or not sys.stderr.isatty():
         yield None
         return
+    # lazy: rich only draws the progress bar on a terminal
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

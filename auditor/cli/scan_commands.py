@@ -151,6 +151,7 @@ def scan(path: ScanPath = None, om_url: OmUrl = None, om_token_file: TokenFile =
     elif inventory is not None:
         if om_url or cognito_pool_id or cognito_client_id or om_token_file:
             raise InputError("--inventory replaces --om-url, --om-token-file and --cognito-*; give one or the other")
+        # lazy: --version and --help start without the modules only this command needs
         from auditor.plan.inventory import parse_shard
 
         targets_ = plan.build_fleet(inventory, targets or [], tag or [], shard, active=active, verify=verify,
@@ -190,6 +191,7 @@ def collect(snapshot: Annotated[Path, typer.Option("--snapshot", help="Where to 
             aws_endpoint_url: AwsEndpoint = None, lockout_window: LockoutWindow = DEFAULT_WINDOW,
             state_dir: StateDir = None) -> int:
     """Collect only, and save the snapshot for `omaudit audit` (it holds no secret)."""
+    # lazy: --version and --help start without the modules only this command needs
     from auditor.facts.snapshot import dump_snapshots
     from auditor.render.output import write_atomic
     from auditor.scan.service import collect_target
@@ -217,6 +219,7 @@ def audit_cmd(snapshot: Annotated[Path, typer.Argument(help="A snapshot saved by
               baseline: Baseline = None, fail_on_new: FailOnNew = False,
               fail_on_unknown: FailOnUnknown = False) -> int:
     """Evaluate a saved snapshot offline: no network."""
+    # lazy: --version and --help start without the modules only this command needs
     from auditor.facts.snapshot import SnapshotFormatError, load_snapshots
     from auditor.scan.registry import utc_now
     from auditor.scan.service import audit

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import enum
 
+# A note that starts so is printed as a warning (a whole side of the target failed), not as a note.
+WARNING = "warning: "
+
 
 class OmauditError(Exception):
     """Base of every error omaudit raises on purpose."""

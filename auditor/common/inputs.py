@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.common.errors import InputError
+from auditor.common.redact import register
 
 MAX_INPUT_BYTES = 256 * 1024 * 1024  # a fleet's report.json or snapshot; read whole, so bounded
 MAX_CONFIG_BYTES = 16 * 1024 * 1024  # inventories and suppressions
@@ -107,8 +108,6 @@ def read_token(*, file: Path | None, env: str | None, what: str, env_required: b
     """The one way an admin token is read: from `file` (a token file), else from the environment
     variable `env`; checked as it must be sent, and registered for redaction before anything else can
     print it. An unset variable is None, or an InputError when `env_required` (an inventory names it)."""
-    from auditor.common.redact import register
-
     if file is not None:
         token: str | None = read_secret(file, file_what or what)
     else:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import itertools
+import os
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -331,8 +332,6 @@ def register_exact(*secrets: str | None) -> None:
 
 def register_environment(environ: dict[str, str] | None = None) -> None:
     """The token and AWS keys from the environment: never printed, whatever echoes them back."""
-    import os
-
     env = os.environ if environ is None else environ
     register(*(env.get(name) for name in SECRET_ENV))
 

@@ -12,7 +12,10 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+import boto3
 
 from auditor.common.errors import InputError
 from auditor.lab.jwt import LabKey
@@ -67,6 +70,7 @@ def _extend_moto() -> None:
     parameter isn't present, the risk configuration applies to all user pool app clients that don't
     have client-level settings"). An unknown pool is moto's own ResourceNotFoundException. Listed in
     docs/moto-gaps.md."""
+    # lazy: moto takes about half a second to import; only a lab with a Cognito side loads it
     from moto.cognitoidp.responses import CognitoIdpResponse
     from moto.core.responses import ActionResult
 
@@ -97,6 +101,7 @@ def _refuse_sign_up_when_admin_only() -> None:
     NotAuthorizedException ("SignUp is not permitted for this user pool": AWS's answer as quoted in
     pmill/aws-cognito#37); moto 5.2.5 signs the user up. The lab refuses as AWS does, so that the
     attack-path test shows the hardened pool closed (docs/moto-gaps.md)."""
+    # lazy: moto takes about half a second to import; only a lab with a Cognito side loads it
     from moto.cognitoidp.exceptions import NotAuthorizedError
     from moto.cognitoidp.models import CognitoIdpBackend
 
@@ -124,8 +129,7 @@ def _extend_identity_pools() -> None:
     (false when it was not given); GetIdentityPoolRoles answers IdentityPoolId, Roles and RoleMappings
     as SetIdentityPoolRoles stored them, and an unknown pool is moto's own ResourceNotFoundException.
     Listed in docs/moto-gaps.md."""
-    import json
-
+    # lazy: moto takes about half a second to import; only a lab with a Cognito side loads it
     from moto.cognitoidentity.responses import CognitoIdentityResponse
 
     create, describe = CognitoIdentityResponse.create_identity_pool, CognitoIdentityResponse.describe_identity_pool
@@ -154,6 +158,7 @@ def _extend_identity_pools() -> None:
         self.backend.describe_identity_pool(pool)
         return json.dumps({"IdentityPoolId": pool, **_ROLES.get(pool, {"Roles": {}})})
 
+    # lazy: moto takes about half a second to import; only a lab with a Cognito side loads it
     from moto.wafv2.responses import WAFV2Response
 
     def list_resources_for_web_acl(self: Any) -> tuple[int, dict[str, str], str]:
@@ -180,6 +185,7 @@ class MotoServer:
 
     def __init__(self) -> None:
         try:
+            # lazy: moto takes about half a second to import; only a lab with a Cognito side loads it
             from moto.server import ThreadedMotoServer
         except ImportError:
             raise InputError("the Cognito lab needs moto: pip install 'omaudit[lab]'") from None
@@ -196,8 +202,6 @@ class MotoServer:
 
 def seed(endpoint_url: str, spec: CognitoSeed) -> SeededPool:
     """Create the scenario's pool and client in the moto server at endpoint_url."""
-    import boto3
-
     session = boto3.session.Session(region_name=REGION, aws_access_key_id=LAB_KEY, aws_secret_access_key=LAB_KEY)
     idp = session.client("cognito-idp", endpoint_url=endpoint_url)
     pool_id = idp.create_user_pool(**spec.pool)["UserPool"]["Id"]
@@ -292,8 +296,7 @@ HARDENED = CognitoSeed(
 
 def moto_pool_keys() -> tuple[LabKey, ...]:
     """The public half of the key moto signs every pool's tokens with, as its JWKS serves it."""
-    from pathlib import Path
-
+    # lazy: moto takes about half a second to import; only a lab with a Cognito side loads it
     import moto.cognitoidp
 
     path = Path(moto.cognitoidp.__file__).parent / "resources" / "jwks-public.json.gz"

@@ -435,7 +435,7 @@ def build_file_target(options: FileOptions, note: Note = _silent) -> ScanTarget:
             paths[key] = tuple(hits)
         if loaded is not None:
             from auditor.sources.files.argocd import applications, chart_sources  # lazy
-            from auditor.sources.files.kubernetes import server_containers  # lazy: the YAML stack, only for file scans
+            from auditor.sources.files.manifest import server_containers  # lazy: the YAML stack, only for file scans
 
             manifests = found.kinds["kubernetes"]
             if not server_containers(loaded) and not any(chart_sources(m) for m in applications(loaded)):

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from auditor.common.errors import InputError
+from auditor.render import renderers
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -147,8 +148,6 @@ def _locked(folder: Path) -> Iterator[None]:
 
 def _own_files() -> set[str]:
     """Every file name a renderer writes: the only names omaudit ever removes."""
-    from auditor.render import renderers
-
     return {r.filename for r in renderers().values() if r.filename}
 
 

@@ -9,7 +9,7 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_complete
 from typing import TYPE_CHECKING
 
 from auditor import __version__
-from auditor.common.errors import Cause, OmauditError, TargetError
+from auditor.common.errors import WARNING, Cause, OmauditError, TargetError
 from auditor.engine.catalogue import Params, Rule
 from auditor.engine.evaluate import build_report, evaluate
 from auditor.facts.snapshot import (
@@ -26,6 +26,7 @@ from auditor.facts.snapshot import (
     Snapshot,
 )
 from auditor.report.baseline import compare
+from auditor.report.inline import apply_inline
 from auditor.report.model import Finding, Report, TargetInfo
 from auditor.report.suppress import apply_suppressions
 from auditor.scan.discovery import DiscoveryError, resolve
@@ -39,7 +40,6 @@ if TYPE_CHECKING:  # the YAML stack: a live scan does not import it
 COGNITO_THREADS = 6  # warm-up, collector, and the collector's 4 parallel reads (cognito.PARALLEL_CALLS)
 
 
-WARNING = "warning: "  # a note that starts so is printed as a warning: a whole side of the target failed
 FATAL_COGNITO = (Cause.NOT_FOUND, Cause.CREDENTIALS, Cause.UNREACHABLE)
 
 
@@ -254,8 +254,6 @@ def audit(snapshots: Sequence[Snapshot], rules: Sequence[Rule], started_at: str,
     findings, expired = apply_suppressions(findings, options.suppressions, today)
     inline_notes: list[str] = []
     if options.inline and options.root is not None:
-        from auditor.report.inline import apply_inline
-
         findings, inline_notes = apply_inline(findings, options.root, today)
     resolved = None
     if options.baseline is not None:

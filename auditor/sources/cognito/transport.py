@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import botocore.awsrequest
 import botocore.exceptions
@@ -135,7 +136,5 @@ def _check_json(body: bytes) -> None:
 
 
 def _origin(url: str) -> str:
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"

@@ -24,9 +24,10 @@ from typing import Any
 
 from auditor.common.errors import InputError
 from auditor.common.inputs import read_input
+from auditor.common.redact import register
 from auditor.report.model import Location
 from auditor.sources.files.kinds import POD_SPEC
-from auditor.sources.files.manifest import Manifest
+from auditor.sources.files.manifest import Manifest, secret_forms, server_containers
 from auditor.sources.files.result import MAX_YAML_BYTES, relative
 from auditor.sources.files.yaml_doc import Doc, YamlError, load
 
@@ -161,15 +162,12 @@ def _render(path: Path, root: Path, chain: tuple[str, ...], notes: list[str]) ->
     if isinstance(namespace, str) and namespace:
         manifests = [Manifest(m.kind, m.name, namespace, m.body, m.doc, m.rel, m.origins) for m in manifests]
     renames = [key for key in ("namePrefix", "nameSuffix") if spec.get(key)]
-    if renames:
-        from auditor.sources.files.kubernetes import server_containers  # lazy: kubernetes imports this module
-
-        # they rename objects and only some of the references to them (found by an attack): refused where
-        # they rename what OpenMetadata's server reads, never for another application's overlay (an
-        # airflow overlay beside it in stackabletech/openmetadata-dbt-demo)
-        if server_containers(manifests):
-            raise InputError(f"kustomization {rel}: {renames[0]} is not rendered by omaudit: judge the rendered "
-                             "manifests (kubectl kustomize DIR > rendered.yaml, then --k8s rendered.yaml)")
+    # they rename objects and only some of the references to them (found by an attack): refused where they
+    # rename what OpenMetadata's server reads, never for another application's overlay (an airflow overlay
+    # beside it in stackabletech/openmetadata-dbt-demo)
+    if renames and server_containers(manifests):
+        raise InputError(f"kustomization {rel}: {renames[0]} is not rendered by omaudit: judge the rendered "
+                         "manifests (kubectl kustomize DIR > rendered.yaml, then --k8s rendered.yaml)")
     if len(manifests) > MAX_OBJECTS:
         raise InputError(f"kustomization {rel} renders more than {MAX_OBJECTS} objects")
     return manifests
@@ -218,9 +216,6 @@ def _generate(kind: str, generator: dict[str, Any], key: tuple[str | int, ...], 
     if generator.get("files"):
         notes.append(f"{rel}: {kind} {name}'s files are not read (only literals and env files)")
     if kind == "Secret":
-        from auditor.common.redact import register
-        from auditor.sources.files.kubernetes import secret_forms
-
         register(*(form for value in data.values() for form in secret_forms(value)))
     behavior = generator.get("behavior", "create")
     existing = next((m for m in manifests if m.kind == kind and m.name == name), None)

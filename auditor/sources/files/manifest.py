@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from auditor.common.errors import InputError
 from auditor.report.model import Location
+from auditor.sources.files.kinds import POD_SPEC
 from auditor.sources.files.result import read_yaml, relative
 from auditor.sources.files.yaml_doc import Doc, Tagged
 
@@ -92,3 +95,63 @@ def as_dict(value: Any) -> dict[str, Any]:
 
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+MAX_SECRET_VALUE = 64 * 1024
+
+
+def secret_forms(text: str) -> list[str]:
+    """A secret value as it may be printed: as written, without the trailing newline of `echo | base64`,
+    without quotes, and each name of a list (an admin list written `[alice:pw, bob:pw]`)."""
+    forms = [text, text.strip(), text.strip().strip("\"'")]
+    inner = text.strip().strip("[]")
+    if "," in inner:
+        forms += [part.strip().strip("\"'") for part in inner.split(",")]
+    if any(mark in text for mark in ("\\", "[", "\"", "'")) and len(text) <= MAX_SECRET_VALUE:
+        forms += _as_yaml(text)  # `"Kx\x39Cnry"` is printed as YAML decodes it
+    return forms
+
+
+def _as_yaml(text: str) -> list[str]:
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [str(item) for item in items if isinstance(item, str | int | float) and not isinstance(item, bool)]
+
+
+WORKLOADS = tuple(POD_SPEC)
+
+
+def _containers(workload: Manifest) -> list[tuple[tuple[str | int, ...], dict[str, Any]]]:
+    """(path from the manifest's root, container) of every container that runs for the pod's life: its
+    containers, and init containers with `restartPolicy: Always` (native sidecars, Kubernetes 1.29)."""
+    pod: Any = workload.body
+    for step in POD_SPEC.get(workload.kind, ("-",)):
+        pod = as_dict(pod).get(step)
+    spec = POD_SPEC.get(workload.kind, ())
+    found: list[tuple[tuple[str | int, ...], dict[str, Any]]] = [
+        ((*spec, "containers", i), c) for i, c in enumerate(as_list(as_dict(pod).get("containers")))
+        if isinstance(c, dict)]
+    found += [((*spec, "initContainers", i), c) for i, c in enumerate(as_list(as_dict(pod).get("initContainers")))
+              if isinstance(c, dict) and c.get("restartPolicy") == "Always"]
+    return found
+
+
+def server_containers(manifests: Sequence[Manifest]) -> list[tuple[Manifest, tuple[str | int, ...], dict[str, Any]]]:
+    """Every container that runs OpenMetadata's server, in every workload kind: the official image
+    (openmetadata/server) or an image of that name built in-house (`hospital-openmetadata:2.0`), not
+    the ingestion image nor a migration; init containers (the migration, in the official chart) are
+    not servers. Every one is judged: a decoy beside the real server must not hide it."""
+    return [(m, at, c) for m in manifests if m.kind in WORKLOADS for at, c in _containers(m) if _runs_server(c)]
+
+
+def _runs_server(container: dict[str, Any]) -> bool:
+    """A migration (`openmetadata-ops.sh migrate`) is not the server; a command that migrates and then
+    starts the server is."""
+    image = str(container.get("image", "")).lower()
+    command = " ".join(str(part) for part in as_list(container.get("command")) + as_list(container.get("args")))
+    name = image.rsplit("/", 1)[-1]
+    return ("openmetadata/server" in image or ("openmetadata" in name and "ingestion" not in name)) and (
+        "migrate" not in command or "start" in command)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from auditor.common.redact import register_exact
 from auditor.facts.given import Given
 from auditor.facts.snapshot import (
     AuthConfig,
@@ -133,8 +134,6 @@ def secret_state(kind: str, value: object) -> str:
     this function: no fact, message or note holds it, so it is not registered for fragment
     redaction either (fragment masking of a password such as `openmetadata_prod_Pw` would blank
     every `openmetadata` in the report, file paths included)."""
-    from auditor.common.redact import register_exact
-
     text = "" if value is None else str(value).strip().strip('"')
     if not text:
         return "empty"

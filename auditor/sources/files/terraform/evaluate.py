@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
+
 from auditor.common.errors import InputError
 from auditor.sources.files.terraform.syntax import (
     Binary,
@@ -117,7 +119,9 @@ class Scope:
 
 
 _MISSING = object()
-SCANNED_ROOT = "\0root"  # a scope name no configuration can write: the folder file() may read under
+# A scope name no configuration can write: what reads file(), fileexists() and templatefile()
+# (templates.FileReader, bound to the scanned folder).
+FILE_READER = "\0files"
 
 
 def evaluate(expr: Expr, scope: Scope) -> Any:
@@ -440,27 +444,16 @@ class _Evaluator:
         return _bounded(result) if isinstance(result, (list, dict)) else result
 
     def file_call(self, name: str, expr: Call) -> Any:
-        """file(), fileexists() and templatefile(): files inside the scanned folder only (paths are
-        relative to it, as `${path.module}/x` is), each read with the same bounds as a .tf file."""
-        from auditor.sources.files.terraform.templates import as_rendered, read_template_file, render
-
-        root = self.scope.lookup(SCANNED_ROOT)
+        """file(), fileexists() and templatefile(), by the reader the module's scope carries (templates.py:
+        files inside the scanned folder only); unknown where there is none."""
+        reader = self.scope.lookup(FILE_READER)
         args = [self.run(a) for a in expr.args]
         for arg in args:
             if isinstance(arg, Unresolved):
                 return arg
-        if root is _MISSING or not args or not isinstance(args[0], str):
+        if reader is _MISSING or not args or not isinstance(args[0], str):
             return Unresolved(f"{name}() is not evaluated here")
-        found = read_template_file(args[0], root)
-        if name == "fileexists":
-            return not isinstance(found, Unresolved)
-        if isinstance(found, Unresolved):
-            return found
-        text, source = found
-        if name == "file":
-            return as_rendered(text, source)
-        variables = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
-        return render(text, source, variables, Scope({SCANNED_ROOT: root}))
+        return reader(name, args)
 
     def try_can(self, name: str, expr: Call) -> Any:
         """try(): the first argument that evaluates without an error; an unknown one makes it unknown
@@ -731,8 +724,6 @@ def _jsonencode(value: Any) -> str:
 
 
 def _yamlencode(value: Any) -> str:
-    import yaml
-
     return str(yaml.safe_dump(value, sort_keys=False))
 
 

@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from auditor.common.errors import InputError
+from auditor.common.redact import register
 from auditor.facts.snapshot import CONF_KEYS, OM_AUTH_CONFIG, OM_SECURITY_CONFIG
 from auditor.sources.files.helm_set import assignments, set_document, typed
 from auditor.sources.files.helm_values import judge_values, unofficial_chart
+from auditor.sources.files.manifest import secret_forms
 from auditor.sources.files.result import FileFacts, in_checkout, read_yaml
 from auditor.sources.files.terraform.module import Resource
 from auditor.sources.files.terraform.templates import MARK_CLOSE, MARK_OPEN, Rendered
@@ -174,9 +176,6 @@ def _set_documents(earlier: list[tuple[Doc, str]], entry: dict[str, Any], resour
                    sensitive: bool) -> list[tuple[Doc, str]]:
     raw = entry.get("value")
     if sensitive:  # whatever its type: a number, a {a,b} list, a string
-        from auditor.common.redact import register
-        from auditor.sources.files.kubernetes import secret_forms
-
         parts = raw if isinstance(raw, list) else [raw, *str(raw).strip("{}").split(",")]
         register(*secret_forms(str(raw)), *(str(v) for v in parts))
     where = resource.lines.get(attribute, resource.location)

@@ -26,10 +26,11 @@ from typing import Any
 
 from auditor.common.errors import InputError
 from auditor.common.inputs import read_input
+from auditor.common.redact import register
 from auditor.report.model import Location
 from auditor.sources.files.result import in_checkout, relative
 from auditor.sources.files.terraform.evaluate import (
-    SCANNED_ROOT,
+    FILE_READER,
     Lazy,
     Scope,
     Unresolved,
@@ -53,6 +54,7 @@ from auditor.sources.files.terraform.syntax import (
     parse_file,
     parse_json_file,
 )
+from auditor.sources.files.terraform.templates import FileReader
 
 MAX_MODULE_DEPTH = 16
 MAX_MODULE_TOKENS = 400_000
@@ -187,8 +189,6 @@ def _withheld(value: Any, name: str, shown: str) -> Any:
 
 
 def _register_strings(value: Any, shortest: int = 0) -> None:
-    from auditor.common.redact import register
-
     stack = [value]
     while stack:
         item = stack.pop()
@@ -292,7 +292,7 @@ class Instance:
             "var": self.variables, "local": self.locals, "module": self.modules,
             "path": {"module": rel_folder, "root": rel_folder, "cwd": "."},
             "terraform": {"workspace": Unresolved("terraform.workspace is chosen when Terraform runs")},
-            SCANNED_ROOT: self.loader.root,
+            FILE_READER: FileReader(self.loader.root),
         }
         return Scope({**names, **(extra or {})})
 

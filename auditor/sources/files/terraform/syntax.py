@@ -9,12 +9,14 @@ Messages name a file and a line, never the text found there (a tfvars line can h
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.common.errors import InputError
+from auditor.common.untrusted import MalformedInput, load_json
 
 MAX_TF_BYTES = 1024 * 1024  # a real module's file is a few KiB
 MAX_TOKENS = 60_000  # per file: lgallard's variables.tf, one of the largest real ones, has about 9,000
@@ -184,7 +186,8 @@ def _one_line_interpolations(text: str) -> str:
 
 def parse_file(text: str, rel: str) -> Body:
     """A `.tf` or `.tfvars` file; InputError naming the file and line when it is not valid HCL."""
-    from hcl2.api import parses_to_tree  # lazy: the grammar is built (or loaded) only for Terraform
+    # lazy: python-hcl2's grammar (and lark, under it) is built or loaded only for Terraform
+    from hcl2.api import parses_to_tree
     from lark.exceptions import LarkError, UnexpectedInput
 
     text = _one_line_interpolations(text)
@@ -491,8 +494,6 @@ _MAP_ATTRIBUTES = {"tags", "tags_all", "provider_details", "attribute_mapping", 
 
 def parse_json_file(text: str, rel: str) -> Body:
     """A `.tf.json` (or `.tfvars.json`) file: blocks as Terraform's JSON syntax nests them."""
-    from auditor.common.untrusted import MalformedInput, load_json
-
     tokens = len(_TOKEN.findall(text))  # interpolations in its strings are parsed too: the same bound
     if tokens > MAX_TOKENS:
         raise InputError(f"Terraform file {rel}: more than {MAX_TOKENS} tokens: not read")
@@ -519,8 +520,6 @@ def parse_json_file(text: str, rel: str) -> Body:
 
 
 def _duplicate_key(text: str) -> bool:
-    import json
-
     found = False
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from typing import Any
 from auditor.common.errors import InputError
 from auditor.common.inputs import read_input
 from auditor.sources.files.result import relative
-from auditor.sources.files.terraform.evaluate import MAX_STRING, Scope, Unresolved, evaluate, spend
+from auditor.sources.files.terraform.evaluate import FILE_READER, MAX_STRING, Scope, Unresolved, evaluate, spend
 from auditor.sources.files.terraform.syntax import MAX_TF_BYTES, Expr, parse_expression, template_pieces
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
@@ -80,6 +80,26 @@ def read_template_file(path_text: str, root: Path) -> tuple[str, str] | Unresolv
         return Unresolved(f"file {path_text} is not read: only templates and YAML or JSON files outside hidden "
                           "folders are (the checkout may hold the CI job's credentials)")
     return read_input(resolved, "Terraform template", MAX_TF_BYTES), relative(resolved, root)
+
+
+class FileReader:
+    """file(), fileexists() and templatefile() of a module, reading under the scanned folder only (paths
+    are relative to it, as `${path.module}/x` is), each file with the same bounds as a .tf file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def __call__(self, name: str, args: list[Any]) -> Any:
+        found = read_template_file(args[0], self.root)
+        if name == "fileexists":
+            return not isinstance(found, Unresolved)
+        if isinstance(found, Unresolved):
+            return found
+        text, source = found
+        if name == "file":
+            return as_rendered(text, source)
+        variables = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
+        return render(text, source, variables, Scope({FILE_READER: self}))
 
 
 def as_rendered(text: str, source: str) -> Rendered:
