@@ -36,12 +36,13 @@ class _Forward(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
     _upstream: http.client.HTTPConnection | None = None
+    server: _ProxyServer
 
     def log_message(self, format: str, *args: Any) -> None:
         return
 
     def _relay(self) -> None:
-        server: _ProxyServer = self.server  # type: ignore[assignment]
+        server = self.server
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         time.sleep(server.latency)

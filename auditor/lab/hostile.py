@@ -22,11 +22,20 @@ BIG_BODY_BYTES = 50 * 1024 * 1024
 DRIP_SECONDS = 60
 
 
+class _CatcherHTTPServer(ThreadingHTTPServer):
+    saw_authorization: list[bool]
+
+
+class _HostileHTTPServer(ThreadingHTTPServer):
+    owner: HostileServer
+
+
 class _Catcher(BaseHTTPRequestHandler):
+    server: _CatcherHTTPServer
     """The "other host" a redirect points to: it records whether an Authorization header arrived."""
 
     def do_GET(self) -> None:
-        self.server.saw_authorization.append("Authorization" in self.headers)  # type: ignore[attr-defined]
+        self.server.saw_authorization.append("Authorization" in self.headers)
         body = b'{"data": []}'
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -39,6 +48,7 @@ class _Catcher(BaseHTTPRequestHandler):
 
 
 class _Hostile(BaseHTTPRequestHandler):
+    server: _HostileHTTPServer
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
 
@@ -62,7 +72,7 @@ class _Hostile(BaseHTTPRequestHandler):
         self._handle("POST")
 
     def _handle(self, method: str) -> None:
-        server: HostileServer = self.server.owner  # type: ignore[attr-defined]
+        server = self.server.owner
         with server.lock:
             server.log.append(LoggedRequest(method, self.path, "Authorization" in self.headers))
         length = int(self.headers.get("Content-Length") or 0)
@@ -132,12 +142,12 @@ class HostileServer:
         self.lock = threading.Lock()
         self.log: list[LoggedRequest] = []
         self.admin_token = "hostile-admin-" + secrets.token_hex(12)
-        self._httpd = ThreadingHTTPServer((host, port), _Hostile)
+        self._httpd = _HostileHTTPServer((host, port), _Hostile)
         self._httpd.daemon_threads = True
-        self._httpd.owner = self  # type: ignore[attr-defined]
-        self._catcher = ThreadingHTTPServer(("127.0.0.1", 0), _Catcher)
+        self._httpd.owner = self
+        self._catcher = _CatcherHTTPServer(("127.0.0.1", 0), _Catcher)
         self._catcher.daemon_threads = True
-        self._catcher.saw_authorization = []  # type: ignore[attr-defined]
+        self._catcher.saw_authorization = []
         # Another host name for the same machine: requests compares host names, not addresses.
         self.catcher_url = f"http://localhost:{self._catcher.server_address[1]}"
 
@@ -153,7 +163,7 @@ class HostileServer:
 
     @property
     def token_reached_other_host(self) -> list[bool]:
-        return list(self._catcher.saw_authorization)  # type: ignore[attr-defined]
+        return list(self._catcher.saw_authorization)
 
     def start(self) -> HostileServer:
         for server in (self._httpd, self._catcher):

@@ -44,10 +44,11 @@ class LabHandler(BaseHTTPRequestHandler):
     sys_version = ""
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body go out as separate writes
+    server: LabHTTPServer
 
     @property
     def state(self) -> LabState:
-        return self.server.state  # type: ignore[attr-defined, no-any-return]
+        return self.server.state
 
     def log_message(self, format: str, *args: Any) -> None:
         return
@@ -88,8 +89,8 @@ class LabHandler(BaseHTTPRequestHandler):
         if raw.path.startswith("/_lab/"):
             self._answer(lab_api(self.state, raw.path))
             return
-        if self.server.latency:  # type: ignore[attr-defined]
-            time.sleep(self.server.latency)  # type: ignore[attr-defined]  # a network hop away, for benchmarks
+        if self.server.latency:
+            time.sleep(self.server.latency)  # a network hop away, for benchmarks
         # Jersey drops matrix parameters when routing; JwtFilter sees the decoded path with them.
         path = re.sub(r";[^/]*", "", raw.path)
         query = {k: v[0] for k, v in parse_qs(raw.query).items()}
@@ -124,6 +125,8 @@ class LabHandler(BaseHTTPRequestHandler):
 class LabHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 512  # a fleet benchmark opens hundreds of connections at once
+    state: LabState
+    latency: float
 
 
 class LabServer:
@@ -151,8 +154,8 @@ class LabServer:
         self.state = build_state(scenario, self.pool.authority if self.pool else None,
                                   self.pool.client_id if self.pool else None)
         self._httpd = LabHTTPServer((host, port), LabHandler)
-        self._httpd.state = self.state  # type: ignore[attr-defined]
-        self._httpd.latency = latency  # type: ignore[attr-defined]
+        self._httpd.state = self.state
+        self._httpd.latency = latency
         self._thread: threading.Thread | None = None
 
     @property

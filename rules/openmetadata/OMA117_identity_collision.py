@@ -105,7 +105,8 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
                            "emailClaim is set is not read by this scan")
         return
     claim, chosen = _name_claim(auth, snap)
-    evidence: dict[str, object] = {"name_claim": claim, "admins": _admins(snap)}
+    admins = _admins(snap)
+    evidence: dict[str, object] = {"name_claim": claim, "admins": admins}
     if not chosen:
         yield META.passed(resource, f"the user name comes from {claim}, which no user chooses", **evidence)
         return
@@ -131,7 +132,7 @@ def check(snap: Snapshot, params: Params) -> Iterable[Outcome]:
     elif enforce:
         yield from _enforced_but(snap, resource, claim, auth, strangers, evidence)
     else:
-        targets = ", ".join(evidence["admins"] or ["any user"])  # type: ignore[arg-type]
+        targets = ", ".join(admins or ["any user"])
         value = "<name>@their-domain" if claim == "email" else "<name>"
         who, ways = ("anyone", strangers) if strangers else ("a member of the pool", members)
         found = META.failed(resource, f"{who} can get a token whose {claim} is {value} and act as that OpenMetadata "

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 
 from auditor.common.redact import register_exact
 from auditor.facts.given import Given
@@ -145,7 +146,7 @@ def secret_state(kind: str, value: object) -> str:
 
 def _text(value: object) -> str | None:
     if isinstance(value, Unknown):  # left to deploy: only the rules that read it are SKIPPED
-        return value  # type: ignore[return-value]
+        return cast("str | None", value)  # an Unknown stands in for any field
     return None if value is None else str(value).strip()
 
 
@@ -163,7 +164,7 @@ def _text_or_none(value: object) -> str | None:
 
 def _is_ldap(provider: object) -> bool:
     """Whether the provider is ldap; an Unknown kept (the rules that read it are SKIPPED)."""
-    return provider if isinstance(provider, Unknown) else _lower(provider) == "ldap"  # type: ignore[return-value]
+    return cast(bool, provider) if isinstance(provider, Unknown) else _lower(provider) == "ldap"
 
 
 def _lower(value: object) -> str:
@@ -173,7 +174,7 @@ def _lower(value: object) -> str:
 
 def _flag(value: object) -> bool | None:
     if isinstance(value, bool | Unknown):
-        return value  # type: ignore[return-value]
+        return cast("bool | None", value)  # an Unknown stands in for any field
     text = str(value).strip().strip('"').lower() if value is not None else ""
     return {"true": True, "false": False}.get(text)
 
@@ -183,7 +184,7 @@ def admin_names(value: object) -> tuple[tuple[str, ...], bool] | None:
     (`name:password` sets that user's password at start-up: UserUtil.addUsers). The passwords are
     dropped here, before anything can show them."""
     if isinstance(value, Unknown):  # never parsed: a `${VAR:-[admin]}` kept as written is no password
-        return value  # type: ignore[return-value]
+        return cast("tuple[tuple[str, ...], bool] | None", value)  # an Unknown stands in for any field
     entries = _names(value)
     if entries is None:
         return None
@@ -195,7 +196,7 @@ def _names(value: object) -> tuple[str, ...] | None:
     if value is None:
         return None
     if isinstance(value, Unknown):
-        return value  # type: ignore[return-value]
+        return cast("tuple[str, ...] | None", value)  # an Unknown stands in for any field
     if isinstance(value, list):
         return tuple(str(v).strip().strip('"') for v in value if str(v).strip())
     text = str(value).strip().strip("[]")
