@@ -73,7 +73,21 @@ def load_json(data: bytes | str, what: str, *, max_bytes: int = MAX_JSON_BYTES, 
         raise MalformedInput(f"{what} is not JSON (line {exc.lineno}: {exc.msg})") from None
     except ValueError as exc:
         raise MalformedInput(f"{what} holds {exc}") from None
-    return clean_tree(value, what, clean=clean)
+    if not clean:  # the same bound on depth, without a copy of the tree (issue 19: no throwaway work)
+        check_depth(value, what)
+        return value
+    return clean_tree(value, what)
+
+
+def check_depth(value: Any, what: str) -> None:
+    """MalformedInput past MAX_DEPTH, as clean_tree refuses it. Iterative: no recursion to exhaust."""
+    stack: list[tuple[Any, int]] = [(value, 0)] if isinstance(value, dict | list) else []
+    while stack:
+        node, depth = stack.pop()
+        if depth >= MAX_DEPTH:
+            raise MalformedInput(f"{what} is nested more than {MAX_DEPTH} deep")
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
 
 
 def clean_tree(value: Any, what: str, *, clean: bool = True) -> Any:

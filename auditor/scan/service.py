@@ -32,7 +32,7 @@ from auditor.report.suppress import apply_suppressions
 from auditor.scan.discovery import DiscoveryError, resolve
 from auditor.scan.registry import SOURCES, every_input, failed_target, merge, problems_for, unfilled, utc_now
 from auditor.scan.target import AuditOptions, ScanTarget
-from auditor.scan.workers import collect_in_processes, process_count
+from auditor.scan.workers import collect_in_processes, collecting_gc, process_count
 
 if TYPE_CHECKING:  # the YAML stack: a live scan does not import it
     from auditor.sources.files.result import FileFacts
@@ -59,21 +59,24 @@ def collect_many(targets: Sequence[ScanTarget], concurrency: int,
             on_done(snapshot)
 
     processes = process_count(len(targets), concurrency)
-    if processes > 1:
-        # Loaded once here, not once per worker (the forked workers inherit them); lazy: a file scan
-        # imports neither boto3 nor urllib3.
-        import auditor.sources.cognito.collector
-        import auditor.sources.openmetadata.collector  # noqa: F401
+    with collecting_gc():
+        if processes > 1:
+            # Loaded once here, not once per worker (the forked workers inherit them), botocore's Cognito
+            # model included; lazy: a file scan imports neither boto3 nor urllib3.
+            import auditor.sources.cognito.collector
+            import auditor.sources.openmetadata.collector  # noqa: F401
 
-        collect_in_processes(targets, processes, concurrency, _collect_lenient, done)
-    else:
-        pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="omaudit-target")
-        try:
-            futures = {pool.submit(_collect_lenient, t): i for i, t in enumerate(targets)}
-            for future in as_completed(futures):
-                done(futures[future], future.result())
-        finally:  # on Ctrl-C, targets not yet started are dropped rather than scanned first
-            pool.shutdown(wait=False, cancel_futures=True)
+            for profile in dict.fromkeys(t.aws_profile for t in targets if not t.no_cognito and t.files is None):
+                _warm_up_cognito(profile)
+            collect_in_processes(targets, processes, concurrency, _collect_lenient, done)
+        else:
+            pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="omaudit-target")
+            try:
+                futures = {pool.submit(_collect_lenient, t): i for i, t in enumerate(targets)}
+                for future in as_completed(futures):
+                    done(futures[future], future.result())
+            finally:  # on Ctrl-C, targets not yet started are dropped rather than scanned first
+                pool.shutdown(wait=False, cancel_futures=True)
     ordered = [results[i] for i in range(len(targets))]
     return [s for s, _ in ordered], [n for _, notes in ordered for n in notes]
 
