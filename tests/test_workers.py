@@ -9,11 +9,11 @@ import pytest
 from auditor.common import redact
 from auditor.facts.snapshot import Snapshot
 from auditor.report.model import TargetInfo
-from auditor.scan.target import ScanTarget
+from auditor.scan.target import OMRequest, ScanTarget
 from auditor.scan.workers import Collect, collect_in_processes, default_concurrency, process_count
 from auditor.sources.cognito.collector import WriteRefused
 
-TARGETS = [ScanTarget(name=f"t{i}", om_url=f"http://127.0.0.1:9/{i}") for i in range(8)]
+TARGETS = [ScanTarget(name=f"t{i}", om=OMRequest(f"http://127.0.0.1:9/{i}")) for i in range(8)]
 
 
 def _fake(target: ScanTarget) -> tuple[Snapshot, list[str]]:

@@ -99,7 +99,7 @@ def execute_scan(scan_plan: plan.ScanPlan, output_dir: Path | None) -> int:
     report = dataclasses.replace(audited, shard=scan_plan.shard,
                                  notes=tuple(dict.fromkeys([*(n for t in targets for n in t.report_notes),
                                                             *read_notes, *audited.notes])))
-    return emit(report, scan_plan.formats, output_dir, [t.om_token for t in targets], scan_plan.gate)
+    return emit(report, scan_plan.formats, output_dir, [t.om.token for t in targets if t.om], scan_plan.gate)
 
 
 @contextlib.contextmanager

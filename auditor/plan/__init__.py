@@ -134,13 +134,14 @@ def build_target(om_url: str | None, *, token: str | None, active: bool = False,
     """Validate the target options (InputError on any problem) before anything is sent."""
     from auditor.common.urls import parse_om_url  # lazy: only for a live scan
     from auditor.scan.discovery import CognitoRequest, validate_request  # lazy: the snapshot types, 30 ms
-    from auditor.scan.target import ScanTarget  # lazy: the target types, 60 ms --version does not need
+    from auditor.scan.target import OMRequest, ScanTarget  # lazy: the target types, 60 ms --version does not need
 
     if not om_url and not pool_id:
         raise InputError("give --om-url, --cognito-pool-id, or both")
     if no_cognito and (pool_id or client_id or not om_url):
         raise InputError("--no-cognito audits OpenMetadata only: give --om-url, and no --cognito-* option")
-    request = CognitoRequest(pool_id=pool_id, client_id=client_id, region=region)
+    request = CognitoRequest(pool_id=pool_id, client_id=client_id, region=region, profile=profile,
+                             endpoint_url=endpoint)
     try:
         url = parse_om_url(om_url).url if om_url else None
         validate_request(request)
@@ -168,8 +169,8 @@ def build_target(om_url: str | None, *, token: str | None, active: bool = False,
             raise InputError("--state-dir must name a folder")
         state_dir = Path(state_dir)
     ledger = ProbeLedger(state_dir or default_state_dir(), lockout_window) if active and url else None
-    return ScanTarget(name=name, om_url=url, om_token=token, active=active, verify=verify, cognito=request,
-                      aws_profile=profile, aws_endpoint_url=endpoint, ledger=ledger, no_cognito=no_cognito)
+    om = OMRequest(url=url, token=token, active=active, verify=verify, ledger=ledger) if url else None
+    return ScanTarget(name=name, om=om, cognito=request, no_cognito=no_cognito)
 
 
 @dataclass(frozen=True)

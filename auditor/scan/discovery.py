@@ -40,9 +40,13 @@ class DiscoveryError(ValueError):
 
 @dataclass(frozen=True)
 class CognitoRequest:
+    """The live Cognito source of a target: the pool (else discovered), and how AWS is reached."""
+
     pool_id: str | None = None
     client_id: str | None = None
     region: str | None = None
+    profile: str | None = None  # --aws-profile
+    endpoint_url: str | None = None  # --aws-endpoint-url (moto, a VPC endpoint)
 
 
 def region_of(pool_id: str) -> str | None:

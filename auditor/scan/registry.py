@@ -76,7 +76,7 @@ FILE_SCAN = "this is a file scan"
 def _live_om(target: ScanTarget) -> str | None:
     if target.files is not None:
         return FILE_SCAN
-    return None if target.om_url is not None else "no OpenMetadata URL was given (Cognito-only scan)"
+    return None if target.om is not None else "no OpenMetadata URL was given (Cognito-only scan)"
 
 
 def _live_cognito(target: ScanTarget) -> str | None:
@@ -222,11 +222,17 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def target_info(target: ScanTarget, pool_id: str | None, region: str | None) -> TargetInfo:
+    """How a report names a live target (never its token: only whether one was given)."""
+    om = target.om
+    return TargetInfo(name=target.name, om_url=om.url if om else None, cognito_pool_id=pool_id, region=region,
+                      active=om.active if om else False, token_given=om is not None and om.token is not None)
+
+
 def failed_target(target: ScanTarget, reason: str) -> Snapshot:
     """A target whose every input is in ERROR for one reason (its collector was lost)."""
     problems = {**unfilled(target), **every_input(keys_of(target), "error", reason)}
-    info = TargetInfo(name=target.name, om_url=target.om_url, cognito_pool_id=target.cognito.pool_id,
-                      region=target.cognito.region, active=target.active, token_given=target.om_token is not None)
+    info = target_info(target, target.cognito.pool_id, target.cognito.region)
     return Snapshot(target=info, collected_at=utc_now(), problems=problems)
 
 

@@ -30,7 +30,16 @@ from auditor.report.inline import apply_inline
 from auditor.report.model import Finding, Report, TargetInfo
 from auditor.report.suppress import apply_suppressions
 from auditor.scan.discovery import DiscoveryError, resolve
-from auditor.scan.registry import SOURCES, every_input, failed_target, merge, problems_for, unfilled, utc_now
+from auditor.scan.registry import (
+    SOURCES,
+    every_input,
+    failed_target,
+    merge,
+    problems_for,
+    target_info,
+    unfilled,
+    utc_now,
+)
 from auditor.scan.target import AuditOptions, ScanTarget
 from auditor.scan.workers import collect_in_processes, collecting_gc, process_count
 
@@ -66,7 +75,7 @@ def collect_many(targets: Sequence[ScanTarget], concurrency: int,
             import auditor.sources.cognito.collector
             import auditor.sources.openmetadata.collector  # noqa: F401
 
-            for profile in dict.fromkeys(t.aws_profile for t in targets if not t.no_cognito and t.files is None):
+            for profile in dict.fromkeys(t.cognito.profile for t in targets if not t.no_cognito and t.files is None):
                 _warm_up_cognito(profile)
             collect_in_processes(targets, processes, concurrency, _collect_lenient, done)
         else:
@@ -119,18 +128,16 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
     # (the model warm-up, the collector, and its four reads).
     with ThreadPoolExecutor(max_workers=COGNITO_THREADS, thread_name_prefix="omaudit-cognito") as side:
         started: list[Future[tuple[CognitoFacts, dict[str, Problem], list[str]]]] = []
-        side.submit(_warm_up_cognito, target.aws_profile)
+        side.submit(_warm_up_cognito, target.cognito.profile)
 
         def start_cognito(auth: AuthConfig | None) -> None:
             if not target.no_cognito:
                 started.append(side.submit(_collect_cognito, target, auth, side))
 
-        if target.om_url is not None:
-            from auditor.sources.openmetadata.collector import OMOptions, OpenMetadataCollector  # lazy: urllib3
+        if target.om is not None:
+            from auditor.sources.openmetadata.collector import OpenMetadataCollector  # lazy: urllib3
 
-            collector = OpenMetadataCollector(OMOptions(url=target.om_url, token=target.om_token,
-                                                        active=target.active, verify=target.verify,
-                                                        ledger=target.ledger))
+            collector = OpenMetadataCollector(target.om)
             try:
                 om, om_problems = collector.collect(on_auth_config=start_cognito)
             except TargetError as exc:
@@ -149,9 +156,7 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
     notes = [*notes, *(f"the deployment's files: {n}" for n in reviewed_notes),
              *_whole_side_failures(target, problems, strict)]
     ref = cognito.ref
-    info = TargetInfo(name=target.name, om_url=target.om_url, cognito_pool_id=ref.pool_id if ref else None,
-                      region=ref.region if ref else None, active=target.active,
-                      token_given=target.om_token is not None)
+    info = target_info(target, ref.pool_id if ref else None, ref.region if ref else None)
     return Snapshot(target=info, collected_at=collected_at, om=om, cognito=cognito, problems=problems,
                     reviewed=reviewed), notes
 
@@ -204,9 +209,9 @@ def _whole_side_failures(target: ScanTarget, problems: dict[str, Problem], stric
     pool = problems.get(COGNITO_POOL)
     if pool is not None and pool.kind == "error" and pool.cause in FATAL_COGNITO:
         line = f"the Cognito pool could not be read: {pool.reason}"
-        if target.om_url is None and strict:
+        if target.om is None and strict:
             raise TargetError(line)
-        if target.om_url is not None:
+        if target.om is not None:
             line += "; fix that, or pass --no-cognito to audit OpenMetadata only"
         lines.append(line)
     return [f"{WARNING}{target.name}: {line}" for line in lines]
@@ -234,7 +239,7 @@ def _collect_cognito(target: ScanTarget, auth: AuthConfig | None, calls: Executo
     except DiscoveryError as exc:
         return CognitoFacts(), every_input(COGNITO_KEYS, "error", str(exc)), []
     if ref is None:
-        if target.om_url is not None and auth is None:
+        if target.om is not None and auth is None:
             reason = "cannot discover the Cognito pool: OpenMetadata's auth config was not collected"
             return CognitoFacts(), every_input(COGNITO_KEYS, "error", reason), []
         provider = auth.provider if auth else None
@@ -243,7 +248,7 @@ def _collect_cognito(target: ScanTarget, auth: AuthConfig | None, calls: Executo
         return CognitoFacts(), every_input(COGNITO_KEYS, "skipped", reason), []
     from auditor.sources.cognito.collector import AwsOptions, CognitoCollector  # lazy: boto3
 
-    aws = AwsOptions(region=ref.region, profile=target.aws_profile, endpoint_url=target.aws_endpoint_url)
+    aws = AwsOptions(region=ref.region, profile=target.cognito.profile, endpoint_url=target.cognito.endpoint_url)
     facts, problems = CognitoCollector(ref, aws).collect(calls)
     return facts, problems, list(ref.notes)
 

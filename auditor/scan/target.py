@@ -45,16 +45,24 @@ class FileInputs:
 
 
 @dataclass(frozen=True)
-class ScanTarget:
-    name: str
-    om_url: str | None = None
-    om_token: str | None = field(default=None, repr=False)
+class OMRequest:
+    """The live OpenMetadata source of a target: where it runs, the admin token, whether to probe."""
+
+    url: str
+    token: str | None = field(default=None, repr=False)
     active: bool = False
     verify: bool | str = True
+    ledger: ProbeLedger | None = None  # with --active: where login attempts are recorded before they are sent
+
+
+@dataclass(frozen=True)
+class ScanTarget:
+    """One target, by its sources: a running OpenMetadata, a Cognito pool (given, or discovered from
+    OpenMetadata), or configuration files (auditor.scan.registry.SOURCES says which applies)."""
+
+    name: str
+    om: OMRequest | None = None
     cognito: CognitoRequest = field(default_factory=CognitoRequest)
-    aws_profile: str | None = None
-    aws_endpoint_url: str | None = None
-    ledger: ProbeLedger | None = None
     no_cognito: bool = False  # --no-cognito: audit OpenMetadata only
     files: FileInputs | None = None  # a file scan: configuration files instead of a running server
     # A live scan's deployment files, read as a file scan reads them and compared with what runs (OMA406)

@@ -13,9 +13,10 @@ from auditor.facts.snapshot import dump_snapshots
 from auditor.lab.cognito import MotoServer
 from auditor.lab.scenarios import SCENARIOS
 from auditor.lab.server import LabServer
+from auditor.scan.discovery import CognitoRequest
 from auditor.scan.lockout import ProbeLedger
 from auditor.scan.service import collect_target
-from auditor.scan.target import ScanTarget
+from auditor.scan.target import OMRequest, ScanTarget
 
 OUT = Path(__file__).resolve().parent / "snapshots"
 GOLDEN = ("insecure-defaults", "sso-leftovers", "seed-walkthrough", "legacy-1.2", "hardened")
@@ -28,9 +29,9 @@ def main() -> None:
     try:
         for name in GOLDEN:
             with LabServer(SCENARIOS[name], aws_endpoint_url=moto.endpoint_url) as lab:
-                target = ScanTarget(name=f"lab-{name}", om_url=lab.url, om_token=lab.admin_token, active=True,
-                                    aws_endpoint_url=lab.aws_endpoint_url,
-                                    ledger=ProbeLedger(Path(tempfile.mkdtemp(prefix="omaudit-snapshots-"))))
+                ledger = ProbeLedger(Path(tempfile.mkdtemp(prefix="omaudit-snapshots-")))
+                target = ScanTarget(name=f"lab-{name}", om=OMRequest(lab.url, lab.admin_token, True, ledger=ledger),
+                                    cognito=CognitoRequest(endpoint_url=lab.aws_endpoint_url))
                 snap, _ = collect_target(target)
                 (OUT / f"{name}.json").write_text(dump_snapshots([snap]))
     finally:

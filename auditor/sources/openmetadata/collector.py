@@ -12,7 +12,6 @@ import binascii
 import dataclasses
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -43,7 +42,7 @@ from auditor.facts.snapshot import (
     UserInfo,
     VersionInfo,
 )
-from auditor.scan.lockout import ProbeLedger
+from auditor.scan.target import OMRequest
 from auditor.sources.guard import guarded
 from auditor.sources.openmetadata.http import HttpAnswer, ReadOnlyClient
 
@@ -61,17 +60,8 @@ PARALLEL_CALLS = 8  # requests in flight to one target at once
 LOCKED_MARKER = "Failed Login Attempts Exceeded"
 
 
-@dataclass(frozen=True)
-class OMOptions:
-    url: str
-    token: str | None = None
-    active: bool = False
-    verify: bool | str = True
-    ledger: ProbeLedger | None = None  # with --active: where login attempts are recorded before they are sent
-
-
 class OpenMetadataCollector:
-    def __init__(self, options: OMOptions) -> None:
+    def __init__(self, options: OMRequest) -> None:
         self.options = options
         verify = "off" if options.verify is False else "on" if options.verify is True else "custom-ca"
         self.endpoint = dataclasses.replace(parse_om_url(options.url), tls_verify=verify)
