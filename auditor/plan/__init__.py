@@ -545,10 +545,13 @@ def _terraform_releases(target: ScanTarget, note: Note) -> tuple[ScanTarget, lis
     left the gate green: found by an attack). Each such root is its own target."""
     from auditor.scan.target import ScanTarget  # lazy: the target types, 60 ms --version does not need
     from auditor.sources.files.result import relative  # lazy: the YAML stack, only for file scans
-    from auditor.sources.files.terraform.reader import installs_openmetadata  # lazy: the HCL parser
 
     files = target.files
     assert files is not None
+    if not files.of("terraform"):
+        return target, []
+    from auditor.sources.files.terraform.reader import installs_openmetadata  # lazy: only with a Terraform folder
+
     beside = [k for k in ("config", "compose_file", "env_files", "helm_values") if files.of(k)]
     releasing = [p for p in files.of("terraform") if installs_openmetadata(p, files.root)] if beside else []
     if not releasing:
@@ -572,12 +575,14 @@ def _kubernetes_units(files: FileInputs) -> tuple[list[tuple[str, tuple[Path, ..
     or overlay beside the real one must not be the only one judged, and a file some kustomization
     reads as a patch is still what `kubectl apply -f` deploys: found by attacks). Also whether
     kustomizations are among the files."""
-    from auditor.sources.files.kubernetes import deployments  # lazy: the YAML stack, only for file scans
-    from auditor.sources.files.kustomize import NAMES, overlay_roots, render  # lazy: file scans only
-    from auditor.sources.files.manifest import load_manifests  # lazy: the YAML stack, only for file scans
+    paths = files.of("kubernetes")
+    if not paths:
+        return [], False
+    from auditor.sources.files.kubernetes import deployments  # lazy: only with manifests (57 ms of imports)
+    from auditor.sources.files.kustomize import NAMES, overlay_roots, render  # lazy: only with manifests
+    from auditor.sources.files.manifest import load_manifests  # lazy: only with manifests
     from auditor.sources.files.result import relative  # lazy: the YAML stack, only for file scans
 
-    paths = files.of("kubernetes")
     kustomizations = [p for p in paths if p.name in NAMES]
     units: list[tuple[str, tuple[Path, ...], str | None]] = []
     rendered: set[str] = {relative(k, files.root) for k in kustomizations}
@@ -686,7 +691,6 @@ def build_file_targets(options: FileOptions, note: Note = _silent) -> list[ScanT
 
 def _deployments(options: FileOptions, note: Note) -> list[ScanTarget]:
     from auditor.scan.target import FileInputs, ScanTarget  # lazy: the snapshot types, 30 ms --version does not need
-    from auditor.sources.files.pools import pools_in  # lazy: the YAML stack, only for files
     from auditor.sources.files.result import relative  # lazy: the YAML stack, 22 ms, only for files
 
     target = build_file_target(options, note)
@@ -704,7 +708,11 @@ def _deployments(options: FileOptions, note: Note) -> list[ScanTarget]:
     if overlays and not FileOptions(dict(files.paths)).given:  # several deployments: each a target of its own
         return overlays
     cognito = [(kind, path) for kind in ("terraform_plan", "terraform", "cloudformation") for path in files.of(kind)]
-    pools = {(kind, path): pools_in(kind, path, files.root, files.var_files) for kind, path in cognito}
+    pools: dict[tuple[str, Path], list[str]] = {}
+    if cognito:
+        from auditor.sources.files.pools import pools_in  # lazy: the Cognito file readers, only with such files
+
+        pools = {(kind, path): pools_in(kind, path, files.root, files.var_files) for kind, path in cognito}
     several_pools = [f"{relative(path, files.root)} ({', '.join(keys)})" for (_, path), keys in pools.items()
                      if len(keys) > 1]
     if not several_pools and (options.dir is None or len(cognito) < 2):

@@ -16,8 +16,7 @@ from auditor.common.errors import InputError
 from auditor.common.inputs import read_input
 from auditor.common.untrusted import MalformedInput, load_json
 from auditor.sources.files.kinds import KINDS, STRUCTURED, TERRAFORM
-from auditor.sources.files.result import GENERATED_DIRS, MAX_YAML_BYTES
-from auditor.sources.files.terraform.plan import MAX_PLAN_BYTES
+from auditor.sources.files.result import GENERATED_DIRS, MAX_PLAN_BYTES, MAX_YAML_BYTES
 from auditor.sources.files.yaml_doc import YamlError, load
 
 MAX_FILES = 20_000

@@ -18,6 +18,7 @@ GENERATED_DIRS = frozenset({".git", "node_modules", "venv", ".venv", "__pycache_
 # file): 2 MiB bounds that at about 160 MiB. Real files are far smaller: a chart's values are about
 # 30 KiB, openmetadata.yaml 25 KiB, and CloudFormation takes templates of at most 1 MB.
 MAX_YAML_BYTES = 2 * 1024 * 1024
+MAX_PLAN_BYTES = 64 * 1024 * 1024  # a Terraform plan's JSON (`terraform show -json`): large modules run to tens of MB
 
 
 @dataclass

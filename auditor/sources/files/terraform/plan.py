@@ -31,10 +31,7 @@ from auditor.sources.files.cognito_pool import (
     shapes_checked,
     with_unknown,
 )
-from auditor.sources.files.result import FileFacts, relative
-
-MAX_PLAN_BYTES = 64 * 1024 * 1024
-
+from auditor.sources.files.result import MAX_PLAN_BYTES, FileFacts, relative
 
 # ---- Terraform ------------------------------------------------------------------------------------
 

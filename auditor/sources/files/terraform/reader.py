@@ -14,14 +14,14 @@ from auditor.common.errors import InputError
 from auditor.common.inputs import read_input
 from auditor.facts.snapshot import COGNITO_KEYS
 from auditor.sources.files.cognito_pool import LIST_POOLS, PoolsListed, check_bounds
-from auditor.sources.files.result import FileFacts, relative
+from auditor.sources.files.result import MAX_PLAN_BYTES, FileFacts, relative
 from auditor.sources.files.terraform.helm_release import (
     is_openmetadata_chart,
     is_openmetadata_release,
     release_facts,
 )
 from auditor.sources.files.terraform.module import Loader, module_sources, read_folder
-from auditor.sources.files.terraform.plan import MAX_PLAN_BYTES, judge_resources
+from auditor.sources.files.terraform.plan import judge_resources
 from auditor.sources.files.terraform.syntax import Block, Lit, Template
 
 UNKNOWN_WHEN = "unknown without a plan (it is decided when Terraform runs)"
