@@ -575,6 +575,13 @@ def test_a_file_scan_imports_no_network_client(args: list[str], tmp_path: Path) 
     for network in ("boto3", "botocore", "requests", "urllib3",
                     "auditor.sources.cognito.collector", "auditor.sources.openmetadata.http"):
         assert network not in imported, network
+    if args[0] == "--config":  # issue 20: only the readers of the kinds given (other readers were 130 ms)
+        other = sorted(m for m in imported if m.startswith(("auditor.sources.files.terraform",
+                                                            "auditor.sources.files.cloudformation.template",
+                                                            "auditor.sources.files.cognito_pool",
+                                                            "auditor.sources.files.kubernetes",
+                                                            "auditor.sources.files.kustomize")))
+        assert other == []
 
 
 def test_sibling_helm_overlays_are_each_a_release_on_the_base(tmp_path: Path) -> None:
