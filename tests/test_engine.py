@@ -111,3 +111,15 @@ def test_one_cause_of_error_is_said_once_naming_the_inputs_it_hit() -> None:
     [finding] = evaluate([snap], [rule])
     assert finding.message == ("could not verify: cognito.mfa, cognito.clients, cognito.identity_providers: "
                                + reason)
+
+
+def test_resource_names_keep_an_empty_pool_id_apart_from_an_unknown_one() -> None:
+    """Review of issue 20: names are built in one place; a pool whose id is empty (a hostile endpoint's
+    answer, a template's empty logical id) must not take the name of a pool the scan has no id for, or a
+    suppression of one would mute the other."""
+    from auditor.facts.resources import client_name, pool_name
+
+    assert pool_name(None) == "cognito:user-pool/?"
+    assert pool_name("") == "cognito:user-pool/"
+    assert pool_name("eu-west-1_abc") == "cognito:user-pool/eu-west-1_abc"
+    assert client_name(None, "c1") == "cognito:user-pool/?/client/c1"

@@ -640,3 +640,25 @@ def test_helm_overlays_beside_one_pool_are_each_judged_with_it(tmp_path: Path) -
     assert [t["name"] for t in report["targets"]] == ["values-prod.yaml", "values-staging.yaml"]
     registered = {f["target"]: f["status"] for f in report["findings"] if f["rule_id"] == "OMA403"}
     assert registered == {"values-prod.yaml": "PASS", "values-staging.yaml": "PASS"}
+
+
+def test_a_setting_written_without_a_value_is_the_first_files_unknown(tmp_path: Path) -> None:
+    """Review of issue 20's typed facts: `enforcePrincipalDomain:` with no value in openmetadata.yaml was
+    taken as "not given", so the Helm values' chart default (false) filled it in silently, located at the
+    openmetadata.yaml line. The first file gives it, as unknown."""
+    from auditor.facts.snapshot import Unknown
+    from auditor.plan import FileOptions, build_file_targets
+    from auditor.scan.service import collect_files
+
+    config = tmp_path / "openmetadata.yaml"
+    config.write_text((OM / "openmetadata.yaml").read_text().replace(
+        "enforcePrincipalDomain: ${AUTHORIZER_ENFORCE_PRINCIPAL_DOMAIN:-false}", "enforcePrincipalDomain:"))
+    [target] = build_file_targets(FileOptions({"config": (config,), "helm_values": (HELM / "values-cognito.yaml",)}))
+    snap, notes = collect_files(target)
+    assert isinstance(snap.conf.enforce_principal_domain, Unknown)
+    assert snap.conf.enforce_principal_domain.what == (f"{config}: enforcePrincipalDomain is written without true "
+                                                       "or false")
+    assert snap.locations["conf.enforce_principal_domain"].file == str(config)
+    assert snap.locations["conf.enforce_principal_domain"].line == 26
+    assert any("conf.enforce_principal_domain" in note and "values-cognito.yaml: not used for" in note
+               for note in notes)

@@ -8,7 +8,9 @@ UNKNOWN_POOL = "?"  # a pool the scan has no id for (not created yet, or managed
 
 
 def pool_name(pool_id: str | None) -> str:
-    return f"{POOL_PREFIX}{pool_id or UNKNOWN_POOL}"
+    """An empty id stays empty: only a pool the scan has no id for is `?` (a suppression of one must not
+    match the other)."""
+    return f"{POOL_PREFIX}{UNKNOWN_POOL if pool_id is None else pool_id}"
 
 
 def client_name(pool_id: str | None, client_id: str) -> str:

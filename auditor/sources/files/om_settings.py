@@ -249,7 +249,13 @@ def build(file: str, settings: Mapping[str, Setting], secrets: list[SecretFound]
                                              admins.location, admins.origin)]
     if "enforce_principal_domain" in settings:  # OMA117
         enforce_domain = _flag(get("enforce_principal_domain"))
-        locations["conf.enforce_principal_domain"] = settings["enforce_principal_domain"].location
+        where = settings["enforce_principal_domain"].location
+        if enforce_domain is None:
+            # Written, but neither true nor false (`enforcePrincipalDomain:` and nothing): this file still
+            # gives it, as unknown; a later file (the chart's default false) must not fill it in silently.
+            enforce_domain = cast(bool, Unknown(f"{where.file}: enforcePrincipalDomain is written without true or "
+                                                "false"))
+        locations["conf.enforce_principal_domain"] = where
     security_fields = ("disable_pkce", "oidc_callback_url", "oidc_scope")
     if any(n in settings for n in security_fields):
         security = SecurityConfig(
