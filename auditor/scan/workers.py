@@ -1,7 +1,8 @@
 """Fleet collection across worker processes, so a large scan is not held to one core by the GIL.
 
-A target costs about 20 ms of CPU in Python's HTTP stacks (requests, botocore); at 200 targets that
-is four seconds on one core while the network waits are only a second. Each worker is forked with
+A target costs about 40 ms of CPU on the 2-core benchmark machine, most of it in the HTTP stacks
+(urllib3, botocore) and the system calls under them (benchmarks/README.md); at 200 targets that is
+eight seconds on one core while the network waits are only about two. Each worker is forked with
 its share of the targets and collects them on its own thread pool; every finished target comes back
 to the parent at once (for the progress bar), in any order, and is put back in target order there.
 Workers are forked before any collection thread exists in the parent, and never write to the
