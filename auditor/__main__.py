@@ -1,5 +1,5 @@
 """`python -m auditor` is the same as the `omaudit` command."""
 
-from auditor.cli import main
+from auditor.cli import run
 
-main()
+run()

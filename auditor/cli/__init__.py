@@ -6,12 +6,14 @@ Every error omaudit raises on purpose reaches the user as one line on stderr and
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 
@@ -22,7 +24,7 @@ from auditor.common.errors import InputError, OmauditError, TargetError
 from auditor.common.redact import SECRETS, register_environment
 from auditor.render.escape import terminal_block
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 
 def _is(exc: BaseException, name: str) -> bool:
@@ -77,6 +79,23 @@ def main(argv: Sequence[str] | None = None) -> None:
         if code is None:
             code = _internal_error(exc, debug)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def run() -> NoReturn:
+    """The `omaudit` command: `main`, then out of the process without the interpreter's teardown.
+
+    By then every report is written (atomically) and closed, and worker processes are joined; what is
+    left is unloading botocore's and the rules' modules and joining threads a Ctrl-C has given up on:
+    40-80 ms of a 0.3 s file scan (issue 19). The terminal's buffers are flushed first."""
+    try:
+        main()
+        code: object = EXIT_OK
+    except SystemExit as exc:
+        code = exc.code
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`), a closed stream
+            stream.flush()
+    os._exit(code if isinstance(code, int) else EXIT_OK if code is None else EXIT_INTERNAL)
 
 
 def _take_flag(args: list[str], names: tuple[str, ...]) -> bool:
