@@ -79,3 +79,20 @@ def test_an_hcl_comment_mutes_a_terraform_finding(tmp_path: Path) -> None:
     report = json.loads((out / "report.json").read_text())
     assert result.code == 1  # the pool's own FAILs stay
     assert _status(report, "OMA301")[0] == "MUTED"
+
+
+def test_findings_sharing_a_line_each_get_that_lines_mark(tmp_path: Path) -> None:
+    """A template written as one line of JSON puts every finding on line 1; the line is now searched once
+    for all of them (3,010 searches of 1 MB before), and each finding is still judged by its own rule."""
+    import datetime as dt
+
+    from auditor.report.inline import apply_inline
+    from auditor.report.model import Finding, Location, Severity, Status
+
+    (tmp_path / "t.json").write_text('{"Resources": {}} // omaudit:ignore OMA203 reason="dev" expires=2099-01-01\n')
+    findings = [Finding(rule, rule, Status.FAIL, Severity.HIGH, "files", f"cognito:user-pool/p{i}", "m", {}, "fix",
+                        location=Location("t.json", 1)) for i, rule in enumerate(["OMA203", "OMA205", "OMA203"])]
+    out, notes = apply_inline(findings, tmp_path, dt.date(2026, 12, 4))
+    assert [(f.rule_id, f.status) for f in out] == [("OMA203", Status.MUTED), ("OMA205", Status.FAIL),
+                                                    ("OMA203", Status.MUTED)]
+    assert notes == ["inline suppression at t.json:1 mutes OMA203 until 2099-01-01: dev"]

@@ -32,6 +32,9 @@ def apply_inline(findings: Sequence[Finding], root: Path, today: dt.date) -> tup
     """(findings with FAIL muted by a live inline suppression, notes naming every inline suppression
     used, expired or malformed)."""
     lines_of: dict[str, list[str] | None] = {}
+    # Each line is searched once, whatever the number of findings on it: a template written as one line
+    # of JSON puts every finding on line 1 (1,000 clients: 3,010 searches of 1 MB, 10 s, before).
+    marks_of: dict[str, dict[int, re.Match[str] | None]] = {}
     notes: dict[str, None] = {}
     out: list[Finding] = []
     for finding in findings:
@@ -42,7 +45,7 @@ def apply_inline(findings: Sequence[Finding], root: Path, today: dt.date) -> tup
         if where.file not in lines_of:
             lines_of[where.file] = _lines(root, where.file)
         lines = lines_of[where.file]
-        mark = _mark_for(lines, where.line, finding.rule_id) if lines else None
+        mark = _mark_for(lines, where.line, finding.rule_id, marks_of.setdefault(where.file, {})) if lines else None
         if mark is None:
             out.append(finding)
             continue
@@ -74,14 +77,17 @@ def _lines(root: Path, file: str) -> list[str] | None:
         return None
 
 
-def _mark_for(lines: list[str], line: int, rule: str) -> tuple[int, tuple[str, dt.date] | str] | None:
+def _mark_for(lines: list[str], line: int, rule: str, searched: dict[int, re.Match[str] | None]
+              ) -> tuple[int, tuple[str, dt.date] | str] | None:
     """The inline comment on `line`, or alone on the line above, that names `rule`: (its line, (reason,
-    expiry) or why it is not taken)."""
+    expiry) or why it is not taken). `searched` keeps each line's search for the file's other findings."""
     for number in (line, line - 1):
         if not 0 < number <= len(lines):
             continue
         text = lines[number - 1]
-        found = MARK.search(text)
+        if number not in searched:
+            searched[number] = MARK.search(text)
+        found = searched[number]
         if found is None or (number == line - 1 and not text.strip().startswith(("#", "//"))):
             continue
         full = FULL.match(found.group("rest"))
