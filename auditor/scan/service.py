@@ -223,7 +223,7 @@ def _import_http_stack() -> None:
     try-import of urllib3.contrib.pyopenssl adds and removes a module) it raised KeyError: 1 in 90
     parallel scans ended in an internal error (CI on 9e44c09; reproduced with sys.setswitchinterval(1e-6)).
     Imports run under per-module locks, so once this returns no thread of any target reruns it."""
-    import auditor.sources.deadline  # noqa: F401  # lazy for file scans: requests and urllib3
+    import auditor.sources.wire  # noqa: F401  # lazy for file scans: requests and urllib3
 
 
 def _warm_up_cognito(profile: str | None) -> None:

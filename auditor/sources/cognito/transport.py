@@ -3,7 +3,8 @@
 botocore sends with urllib3 and per-socket timeouts, so a Cognito endpoint (or a proxy in front of
 it) that drips one byte every few seconds holds a call for ever, and a 300 MB answer is read whole.
 botocore's documented `before-send` event lets a handler answer a request itself: this one sends the
-signed request through the same deadline-guarded adapter as OpenMetadata's client, reads at most
+signed request through the same deadline-guarded connections as OpenMetadata's client
+(auditor.sources.wire, http.client underneath: half urllib3's CPU per call), reads at most
 MAX_BODY_BYTES, and checks that a JSON body is sane (size, depth, numbers) before botocore parses it.
 
 The deadline comes from the calling thread (`budget()`), so one shared client serves many targets,
@@ -23,11 +24,11 @@ from urllib.parse import urlsplit
 
 import botocore.awsrequest
 import botocore.exceptions
-import urllib3
 
 from auditor.common.errors import Cause, CollectionError
 from auditor.common.untrusted import MalformedInput, load_json
-from auditor.sources.deadline import REQUEST_DEADLINE, GuardedPools, deadline, read_capped, too_slow
+from auditor.sources.deadline import REQUEST_DEADLINE, deadline, too_slow
+from auditor.sources.wire import GuardedPools, read_capped
 
 MAX_BODY_BYTES = 4 * 1024 * 1024  # DescribeUserPool is ~10 KB; a page of 60 clients ~30 KB
 CONNECT_TIMEOUT = 5.0
@@ -99,8 +100,10 @@ def send(request: botocore.awsrequest.AWSPreparedRequest, verify: bool | str = T
         raise CollectionError(f"a request body of type {type(body).__name__} is not sent")
     with deadline(limit_s) as limit:
         try:
+            # Every operation this transport carries is a read (collector.SERVICE_READS): a call sent on a
+            # kept-alive connection the server had closed may be sent again.
             resp = _shared_pools(verify).urlopen(request.method, request.url, dict(request.headers.items()), body,
-                                                 (min(CONNECT_TIMEOUT, limit_s), limit_s))
+                                                 (min(CONNECT_TIMEOUT, limit_s), limit_s), replayable=True)
             answer = read_capped(resp, MAX_BODY_BYTES, f"answered more than {MAX_BODY_BYTES // (1024 * 1024)} MiB; "
                                                        "not read")
             status, headers = resp.status, dict(resp.headers)
@@ -108,7 +111,7 @@ def send(request: botocore.awsrequest.AWSPreparedRequest, verify: bool | str = T
                 raise CollectionError(too_slow(limit_s), Cause.TIMEOUT)
         except CollectionError:
             raise
-        except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError) as exc:
+        except (http.client.HTTPException, OSError, ValueError) as exc:
             if limit.expired:
                 raise CollectionError(too_slow(limit_s), Cause.TIMEOUT) from None
             # botocore's own connection error: retried with backoff, then reported as unreachable.

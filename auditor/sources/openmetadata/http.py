@@ -15,20 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import urllib3
-
 from auditor.common.errors import Cause, CollectionError, TargetError
 from auditor.common.redact import cut
 from auditor.common.untrusted import MalformedInput, clean_text, load_json
-from auditor.sources.deadline import (
-    REQUEST_DEADLINE,
-    Deadline,
-    GuardedPools,
-    deadline,
-    discard,
-    read_capped,
-    too_slow,
-)
+from auditor.sources.deadline import REQUEST_DEADLINE, Deadline, deadline, too_slow
+from auditor.sources.wire import ConnectFailed, GuardedPools, discard, read_capped
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 MESSAGE_CHARS = 300  # of a server's error message kept in a finding
@@ -88,16 +79,14 @@ class ReadOnlyClient:
                  budget: float = TARGET_BUDGET) -> None:
         self.base_url = base_url.rstrip("/")
         self._token = token
-        # One connection pool per target, through urllib3 directly (auditor.sources.deadline.GuardedPools):
+        # One connection pool per target (auditor.sources.wire.GuardedPools):
         # no cookie jar (a cookie set by one answer would ride along on the anonymous-access probe), no
         # ~/.netrc (its credentials could be sent as Basic auth). Proxies and a CA bundle from the
         # environment are still honoured, read once.
         if verify is True:
             verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
         self._verify = verify
-        self._pools = GuardedPools(verify, maxsize=POOL_SIZE)
-        if verify is False:  # reported as finding OMA115 instead of a warning per request
-            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+        self._pools = GuardedPools(verify, maxsize=POOL_SIZE)  # verify=False is finding OMA115
         self._headers = {"User-Agent": "omaudit (read-only security audit)", "Accept": "application/json",
                          "Accept-Encoding": "gzip, deflate"}
         self._deadline = time.monotonic() + budget
@@ -200,34 +189,20 @@ class ReadOnlyClient:
             return CollectionError(f"{method} {path} {too_slow(limit_s)}", Cause.TIMEOUT)
         if _never_connected(exc):
             return TargetError(f"cannot connect to {self.base_url}: {_reason(exc)}")
-        if isinstance(exc, urllib3.exceptions.TimeoutError | TimeoutError):
+        if isinstance(exc, TimeoutError):
             return CollectionError(f"{method} {path} timed out", Cause.TIMEOUT)
         return CollectionError(f"{method} {path} failed: {_reason(exc)}", Cause.UNREACHABLE)
 
 
-# Everything urllib3 and http.client raise for a broken exchange: a reset mid-body, an
+# Everything http.client and auditor.sources.wire raise for a broken exchange: a reset mid-body, an
 # invalid gzip stream, a header line that cannot be parsed, a socket error.
-TRANSPORT_ERRORS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError)
+TRANSPORT_ERRORS = (http.client.HTTPException, OSError, ValueError)
 
 
 def _never_connected(exc: BaseException) -> bool:
-    """True when no connection was made at all (refused, no route, DNS): the target is unreachable.
-
-    Decided on urllib3's exception types, found through any wrapping (`args`, MaxRetryError's
-    `reason`) and the exception chain; a connection that broke mid-answer is not among them.
-    """
-    seen: set[int] = set()
-    todo: list[object] = [exc]
-    while todo:
-        item = todo.pop()
-        if not isinstance(item, BaseException) or id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, urllib3.exceptions.NewConnectionError | urllib3.exceptions.NameResolutionError
-                      | urllib3.exceptions.ConnectTimeoutError | ConnectionRefusedError):
-            return True
-        todo.extend([*item.args, getattr(item, "reason", None), item.__cause__, item.__context__])
-    return False
+    """True when no connection was made at all (refused, no route, DNS, connect timeout): the target is
+    unreachable. A connection that broke mid-answer is not."""
+    return isinstance(exc, ConnectFailed | ConnectionRefusedError)
 
 
 def _origin(url: str) -> str:
