@@ -16,7 +16,8 @@ import pytest
 import requests
 
 from auditor.lab.server import LabServer
-from auditor.sources.cognito.collector import AwsOptions, WriteRefused, cognito_client
+from auditor.sources.cognito.collector import AwsOptions, cognito_client
+from auditor.sources.cognito.reads import WriteRefused
 from tests.conftest import failing, run_cli, scan_args, statuses
 
 Lab = Callable[[str], LabServer]

@@ -22,7 +22,7 @@ from auditor.plan.inventory import parse_inventory
 from auditor.report.merge import load_report
 from auditor.report.suppress import parse_suppressions
 from auditor.scan.lockout import ProbeLedger
-from auditor.sources.cognito.transport import _check_json
+from auditor.sources.cognito.transport import check_json
 
 SETTINGS = settings(max_examples=200, deadline=None)
 json_values = st.recursive(
@@ -62,7 +62,7 @@ def test_load_json_bounds_depth_digits_and_surrogates() -> None:
 @given(hostile)
 def test_cognito_answers_are_checked_or_refused(data: bytes) -> None:
     with contextlib.suppress(CollectionError):
-        _check_json(data)
+        check_json(data)
 
 
 @SETTINGS

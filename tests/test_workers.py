@@ -11,7 +11,7 @@ from auditor.facts.snapshot import Snapshot
 from auditor.report.model import TargetInfo
 from auditor.scan.target import OMRequest, ScanTarget
 from auditor.scan.workers import Collect, collect_in_processes, default_concurrency, process_count
-from auditor.sources.cognito.collector import WriteRefused
+from auditor.sources.cognito.reads import WriteRefused
 
 TARGETS = [ScanTarget(name=f"t{i}", om=OMRequest(f"http://127.0.0.1:9/{i}")) for i in range(8)]
 

@@ -31,7 +31,7 @@ class MalformedInput(OmauditError):
 
 def clean_text(text: str) -> str:
     """A string from outside, safe to keep: lone surrogates replaced, known secrets masked."""
-    return SECRETS(SURROGATE.sub("\ufffd", text))
+    return SECRETS(text if text.isascii() else SURROGATE.sub("\ufffd", text))
 
 
 def _number(kind: type[int] | type[float]) -> Any:

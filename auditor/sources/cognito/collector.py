@@ -1,9 +1,10 @@
-"""Collects a Cognito user pool and its app clients into CognitoFacts, read-only, through boto3.
+"""Collects a Cognito user pool and its app clients into CognitoFacts, read-only.
 
-Only the audit's own read calls leave this process: a botocore `before-call` hook refuses every
-other operation (an allowlist, READ_OPERATIONS). Each call is collected on its own; AccessDenied on
-one call makes only the rules that need that call ERROR, naming the missing IAM action. Client
-secrets are dropped here, at collection.
+boto3 resolves the credentials and the endpoint; the reads themselves are sent by
+auditor.sources.cognito.reads, which knows only the audit's own read operations (an allowlist,
+READ_OPERATIONS; a botocore `before-call` hook refuses the rest on the clients too). Each call is
+collected on its own; AccessDenied on one call makes only the rules that need that call ERROR,
+naming the missing IAM action. Client secrets are dropped here, at collection.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import botocore.exceptions
 
 from auditor.common.errors import Cause, CollectionError, InputError, OmauditError
 from auditor.common.redact import cut, register
-from auditor.common.untrusted import MalformedInput, clean_text, clean_tree
+from auditor.common.untrusted import clean_text
 from auditor.facts.snapshot import (
     COGNITO_CLIENTS,
     COGNITO_DOMAIN,
@@ -60,29 +61,14 @@ from auditor.sources.cognito.parsers import (
     provider_name,
     str_of,
 )
+from auditor.sources.cognito.reads import MAX_ATTEMPTS, THROTTLING, ReadClient, WriteRefused, refuse
 from auditor.sources.guard import guarded
 
 T = TypeVar("T")
 
-# The only operations this client may send: the audit's own reads. An allowlist, not a prefix rule:
-# botocore 1.44.8 has Get*/List* calls that mint tokens (GetClientToken, GetDerivedToken,
-# GetTokensFromRefreshToken), send a message (GetUserAttributeVerificationCode) or return secrets
-# (ListUserPoolClientSecrets); docs/research/issue-12-cognito-api.md lists all 48 read-named ones.
-READ_OPERATIONS = frozenset({"DescribeUserPool", "GetUserPoolMfaConfig", "DescribeUserPoolDomain",
-                             "ListUserPoolClients", "DescribeUserPoolClient", "ListIdentityProviders",
-                             "DescribeRiskConfiguration"})
-# The other services' reads, by botocore service name: the web ACL in front of the pool (wafv2), and
-# the identity pools that trust it (cognito-identity; GetCredentialsForIdentity, GetId and
-# GetOpenIdToken* mint identities or credentials and are never sent).
-SERVICE_READS: dict[str, frozenset[str]] = {
-    "cognito-idp": READ_OPERATIONS,
-    "wafv2": frozenset({"GetWebACLForResource"}),
-    "cognito-identity": frozenset({"ListIdentityPools", "DescribeIdentityPool", "GetIdentityPoolRoles"}),
-}
 MAX_IDENTITY_POOLS = 1000  # identity pools of the account and region read per target
 TARGET_BUDGET = 120.0  # wall time for all Cognito calls of one target, as on the OpenMetadata side
 MESSAGE_CHARS = 200  # of an AWS error message kept in a finding
-MAX_ATTEMPTS = 3
 PARALLEL_CALLS = 4  # calls in flight to one pool at once
 MAX_CLIENTS = 1000  # app clients described per pool
 # One client serves every target in the same account, region and endpoint: its connection pool must
@@ -92,11 +78,6 @@ MAX_POOL_CONNECTIONS = 256
 CREDENTIAL_ERRORS = frozenset({"UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException",
                                "ExpiredTokenException", "SignatureDoesNotMatch", "AuthFailure"})
 ACCESS_DENIED = frozenset({"AccessDeniedException", "AccessDenied", "UnauthorizedOperation"})
-THROTTLING = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling", "LimitExceededException"})
-
-
-class WriteRefused(OmauditError):
-    """A non-read AWS call was attempted; omaudit never writes to a target."""
 
 
 @dataclass(frozen=True)
@@ -107,19 +88,20 @@ class AwsOptions:
 
 
 def refuse_writes(model: Any, **_: Any) -> None:
-    """botocore before-call hook: only the operations in SERVICE_READS may be sent."""
-    name = getattr(model, "name", "")
+    """botocore before-call hook: only the operations in SERVICE_READS may be sent, should anything call
+    a botocore client directly (omaudit's own reads go through auditor.sources.cognito.reads)."""
     service = str(getattr(getattr(model, "service_model", None), "service_name", "cognito-idp"))
-    if name not in SERVICE_READS.get(service, frozenset()):
-        raise WriteRefused(f"refused to send {service} {name}: omaudit sends only its own reads")
+    refuse(service, str(getattr(model, "name", "")))
 
 
 _clients: dict[tuple[str | None, str, str | None, str], Any] = {}
+_reads: dict[tuple[str | None, str, str | None, str], ReadClient] = {}
 _sessions: dict[str | None, Any] = {}  # one boto3 Session per profile: its loader caches the service model
 _warmed: set[str | None] = set()
 _clients_lock = threading.Lock()
 # A forked fleet worker must not share the parent's pooled connections: it builds its own clients.
 os.register_at_fork(after_in_child=_clients.clear)
+os.register_at_fork(after_in_child=_reads.clear)
 
 
 def _session(profile: str | None) -> Any:
@@ -170,6 +152,21 @@ def cognito_client(options: AwsOptions, service: str = "cognito-idp") -> Any:
         _register_credentials(session)
         _clients[key] = client
         return client
+
+
+def read_client(options: AwsOptions, service: str = "cognito-idp") -> ReadClient:
+    """The reads of `service` for these options: botocore's client gives the endpoint, the session the
+    credentials (the client's creation resolved and registered them), omaudit sends."""
+    key = (options.profile, options.region, options.endpoint_url, service)
+    reads = _reads.get(key)
+    if reads is None:
+        client = cognito_client(options, service)
+        with _clients_lock:
+            session = _session(options.profile)
+            ca_bundle = session._session.get_config_variable("ca_bundle")
+            verify: bool | str = ca_bundle or os.environ.get("REQUESTS_CA_BUNDLE") or True
+            reads = _reads.setdefault(key, ReadClient(client, session.get_credentials(), verify))
+    return reads
 
 
 def warm_up(profile: str | None) -> None:
@@ -248,31 +245,22 @@ class CognitoCollector:
     def _call(self, operation: str, service: str = "cognito-idp", **params: Any) -> dict[str, Any]:
         """One read, within the target's budget; its answer cleaned and redacted where it enters.
 
-        botocore parses what a hostile endpoint sends with parsers that can fail in any way (an
-        AttributeError on a JSON list, a RecursionError on deep XML). Whatever escapes botocore here
-        is this call's CollectionError; everything else (WriteRefused included) goes on up.
+        Whatever a hostile endpoint's answer makes fail is this call's CollectionError; everything else
+        (WriteRefused included) goes on up.
         """
         try:
-            client = cognito_client(self.aws, service)
+            with aws_transport.budget(self.until):
+                return read_client(self.aws, service).call(operation, params)
         except InputError as exc:
             raise CollectionError(str(exc), Cause.CREDENTIALS) from None
-        method = getattr(client, botocore.xform_name(operation))
-        try:
-            with aws_transport.budget(self.until):
-                result = method(**params)
         except WriteRefused:
             raise
         except CollectionError as exc:
             raise CollectionError(f"{operation}: {exc}", exc.cause) from None
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
             raise CollectionError(*describe_error(operation, exc, service)) from None
-        except Exception as exc:  # noqa: BLE001 - botocore's parsers of hostile bodies (see docstring)
+        except Exception as exc:  # noqa: BLE001 - a hostile answer must stay this call's error (see docstring)
             raise CollectionError(f"{operation}: the answer could not be parsed ({type(exc).__name__})") from None
-        try:
-            cleaned = clean_tree(result, f"the {operation} answer")
-        except MalformedInput as exc:
-            raise CollectionError(str(exc)) from None
-        return cleaned if isinstance(cleaned, dict) else {}
 
     def _pages(self, operation: str, key: str, service: str = "cognito-idp", **params: Any
                ) -> Iterator[dict[str, Any]]:

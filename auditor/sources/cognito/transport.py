@@ -87,42 +87,57 @@ def handler(ca_bundle: str | None) -> Callable[..., botocore.awsrequest.AWSRespo
 
 def send(request: botocore.awsrequest.AWSPreparedRequest, verify: bool | str = True
          ) -> botocore.awsrequest.AWSResponse:
-    """Send `request` within the thread's budget and the request deadline."""
-    until = getattr(_local, "until", None)
-    remaining = REQUEST_DEADLINE if until is None else until - time.monotonic()
-    if remaining <= 0:
-        raise CollectionError("not sent: the time budget for this target is spent", Cause.TIMEOUT)
-    limit_s = min(REQUEST_DEADLINE, remaining)
-    if "@" in request.url.split("/", 3)[2]:  # a password in the endpoint URL would be sent, not the signature
-        raise CollectionError("the AWS endpoint URL carries a user name or password; not sent", Cause.CREDENTIALS)
+    """Send botocore's `request` within the thread's budget and the request deadline."""
     body = request.body
     if body is not None and not isinstance(body, bytes | str):  # cognito-idp's JSON protocol sends bytes
         raise CollectionError(f"a request body of type {type(body).__name__} is not sent")
+    status, headers, answer = exchange(request.method, request.url, dict(request.headers.items()),
+                                       body.encode() if isinstance(body, str) else body, verify)
+    check_json(answer)
+    # botocore wraps any mapping in its own HeadersDict; its stubs name only HTTPHeaders.
+    return botocore.awsrequest.AWSResponse(request.url, status, headers, _Body(answer))  # type: ignore[arg-type]
+
+
+def remaining() -> float:
+    """Seconds left of this thread's budget (REQUEST_DEADLINE when no budget is set)."""
+    until = getattr(_local, "until", None)
+    return REQUEST_DEADLINE if until is None else until - time.monotonic()
+
+
+def exchange(method: str, url: str, headers: dict[str, str], body: bytes | None, verify: bool | str = True
+             ) -> tuple[int, dict[str, str], bytes]:
+    """One signed read, within the thread's budget and the request deadline: status, headers, body.
+
+    A connection that fails is botocore's EndpointConnectionError (retried, then "cannot reach").
+    """
+    left = remaining()
+    if left <= 0:
+        raise CollectionError("not sent: the time budget for this target is spent", Cause.TIMEOUT)
+    limit_s = min(REQUEST_DEADLINE, left)
+    if "@" in url.split("/", 3)[2]:  # a password in the endpoint URL would be sent, not the signature
+        raise CollectionError("the AWS endpoint URL carries a user name or password; not sent", Cause.CREDENTIALS)
     with deadline(limit_s) as limit:
         try:
-            # Every operation this transport carries is a read (collector.SERVICE_READS): a call sent on a
+            # Every operation this transport carries is a read (reads.SERVICE_READS): a call sent on a
             # kept-alive connection the server had closed may be sent again.
-            resp = _shared_pools(verify).urlopen(request.method, request.url, dict(request.headers.items()), body,
-                                                 (min(CONNECT_TIMEOUT, limit_s), limit_s), replayable=True)
+            resp = _shared_pools(verify).urlopen(method, url, headers, body, (min(CONNECT_TIMEOUT, limit_s), limit_s),
+                                                 replayable=True)
             answer = read_capped(resp, MAX_BODY_BYTES, f"answered more than {MAX_BODY_BYTES // (1024 * 1024)} MiB; "
                                                        "not read")
-            status, headers = resp.status, dict(resp.headers)
             if limit.expired:  # cut off by the watchdog: what arrived is a fragment, not an answer
                 raise CollectionError(too_slow(limit_s), Cause.TIMEOUT)
+            return resp.status, dict(resp.headers), answer
         except CollectionError:
             raise
         except (http.client.HTTPException, OSError, ValueError) as exc:
             if limit.expired:
                 raise CollectionError(too_slow(limit_s), Cause.TIMEOUT) from None
             # botocore's own connection error: retried with backoff, then reported as unreachable.
-            raise botocore.exceptions.EndpointConnectionError(endpoint_url=_origin(request.url),
+            raise botocore.exceptions.EndpointConnectionError(endpoint_url=_origin(url),
                                                               error=type(exc).__name__) from None
-    _check_json(answer)
-    # botocore wraps any mapping in its own HeadersDict; its stubs name only HTTPHeaders.
-    return botocore.awsrequest.AWSResponse(request.url, status, headers, _Body(answer))  # type: ignore[arg-type]
 
 
-def _check_json(body: bytes) -> None:
+def check_json(body: bytes) -> None:
     """A JSON answer botocore could choke on (too deep, huge numbers, not an object) is refused here.
 
     Other bodies (an XML or HTML error from a proxy) are left to botocore, which reports them.
