@@ -147,6 +147,11 @@ def watch(conn: Interruptible) -> None:
         current.watch(conn)
 
 
+def active() -> bool:
+    """True when this thread is inside a `deadline()` block: its watchdog bounds every read."""
+    return getattr(_local, "current", None) is not None
+
+
 def expired() -> bool:
     """True when this thread's current deadline has passed."""
     current: Deadline | None = getattr(_local, "current", None)

@@ -81,7 +81,7 @@ class _Interruptible:
 
     sock: Any
     _guard: threading.Lock
-    read_timeout: float | None = None
+    read_timeout: float | None = -1.0  # the socket's timeout once set for reading; -1: not yet
     _handle: socket.socket | None = None
 
     def _open(self, address: tuple[str, int], timeout: float, source: Any = None) -> socket.socket:
@@ -267,9 +267,12 @@ class GuardedPools:
                 conn = self._connect(route, timeout[0])
             else:
                 deadlines.watch(conn)
-            if conn.read_timeout != timeout[1]:
-                conn.sock.settimeout(timeout[1])
-                conn.read_timeout = timeout[1]
+            # Under a deadline the watchdog bounds every read, so the socket blocks: a socket with a
+            # timeout polls before each recv and send, one more system call each.
+            wanted = None if deadlines.active() else timeout[1]
+            if conn.read_timeout != wanted:
+                conn.sock.settimeout(wanted)
+                conn.read_timeout = wanted
             try:
                 conn.request(method, target, body, dict(headers))
                 resp = conn.getresponse()
