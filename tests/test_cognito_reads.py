@@ -4,6 +4,10 @@ did (allowlist, error codes, attempts, backoff) must still happen, with nothing 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +15,7 @@ from auditor.common.errors import Cause, CollectionError
 from auditor.facts.snapshot import PoolRef
 from auditor.sources.cognito.collector import AwsOptions, CognitoCollector
 from auditor.sources.cognito.reads import WriteRefused
-from tests.conftest import AWS_ENV
+from tests.conftest import AWS_ENV, ROOT
 from tests.rawhttp import RawServer, raw_body
 
 POOL = "us-east-1_Abc123"
@@ -71,3 +75,15 @@ def test_a_throttled_read_is_tried_three_times_then_says_so() -> None:
     assert str(caught.value) == "GetUserPoolMfaConfig was throttled (TooManyRequestsException) after 3 attempts"
     assert caught.value.cause is Cause.THROTTLED
     assert server.paths == ["POST /"] * 3
+
+
+def test_a_cognito_scan_loads_botocore_but_not_boto3(tmp_path: Path) -> None:
+    """boto3's Session imports s3transfer (about 90 ms of start-up); omaudit's reads need only botocore."""
+    code = ("import sys\nfrom auditor.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('boto3', 's3transfer', 'botocore') if m in sys.modules))")
+    with RawServer({"/": raw_body(200, b'{"UserPool": {"Id": "us-east-1_Abc123"}}')}) as server:
+        done = subprocess.run([sys.executable, "-c", code, "scan", "--cognito-pool-id", POOL, "--aws-endpoint-url",
+                               server.url, "-f", "json", "-o", str(tmp_path)], capture_output=True, text=True,
+                              cwd=ROOT, env={**os.environ, **AWS_ENV}, timeout=120, check=False)
+    assert done.stdout.strip().splitlines()[-1] == "['botocore']", done.stderr
+    assert server.paths  # the scan did send its reads

@@ -158,7 +158,7 @@ def build_target(om_url: str | None, *, token: str | None, active: bool = False,
         except ValueError as exc:
             raise InputError(str(exc)) from None
     if profile is not None:
-        from auditor.sources.cognito.collector import check_profile  # lazy: boto3, 350 ms, only with --aws-profile
+        from auditor.sources.cognito.collector import check_profile  # lazy: botocore, only with --aws-profile
 
         check_profile(profile)
     name = target_name(url) if url else str(pool_id)
