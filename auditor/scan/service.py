@@ -42,6 +42,7 @@ from auditor.scan.registry import (
 )
 from auditor.scan.target import AuditOptions, ScanTarget
 from auditor.scan.workers import collect_in_processes, collecting_gc, process_count
+from auditor.sources.threads import Pool
 
 if TYPE_CHECKING:  # the YAML stack: a live scan does not import it
     from auditor.sources.files.result import FileFacts
@@ -126,7 +127,7 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
     # Cognito discovery needs only OpenMetadata's auth config: the Cognito reads start the moment it
     # is known and run alongside OpenMetadata's other reads, on one pool for the target's Cognito side
     # (the model warm-up, the collector, and its four reads).
-    with ThreadPoolExecutor(max_workers=COGNITO_THREADS, thread_name_prefix="omaudit-cognito") as side:
+    with Pool(max_workers=COGNITO_THREADS) as side:
         started: list[Future[tuple[CognitoFacts, dict[str, Problem], list[str]]]] = []
         side.submit(_warm_up_cognito, target.cognito.profile)
 

@@ -15,7 +15,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -63,6 +63,7 @@ from auditor.sources.cognito.parsers import (
 )
 from auditor.sources.cognito.reads import MAX_ATTEMPTS, THROTTLING, ReadClient, WriteRefused, refuse
 from auditor.sources.guard import guarded
+from auditor.sources.threads import Pool
 
 T = TypeVar("T")
 
@@ -288,7 +289,7 @@ class CognitoCollector:
         without it the collector uses a pool of its own.
         """
         if calls is None:
-            with ThreadPoolExecutor(max_workers=PARALLEL_CALLS, thread_name_prefix="omaudit-cognito") as own:
+            with Pool(max_workers=PARALLEL_CALLS) as own:
                 return self._collect(own)
         return self._collect(calls)
 
@@ -364,7 +365,7 @@ class CognitoCollector:
         if self.ref.client_id in ids:
             ids.remove(self.ref.client_id)
             ids.insert(0, self.ref.client_id)
-        with ThreadPoolExecutor(max_workers=PARALLEL_CALLS, thread_name_prefix="omaudit-clients") as calls:
+        with Pool(max_workers=PARALLEL_CALLS) as calls:
             return tuple(calls.map(self._client, ids))
 
     def _risks(self, pool: UserPool | None, clients: tuple[AppClient, ...] | None) -> tuple[RiskConfig, ...] | None:
@@ -379,7 +380,7 @@ class CognitoCollector:
 
         def read() -> tuple[RiskConfig, ...]:
             asked: list[str | None] = [None, *(c.client_id for c in clients)]
-            with ThreadPoolExecutor(max_workers=PARALLEL_CALLS, thread_name_prefix="omaudit-risk") as calls:
+            with Pool(max_workers=PARALLEL_CALLS) as calls:
                 return tuple(calls.map(self._risk, asked))
         return self._guard(COGNITO_RISK, read)
 
@@ -413,7 +414,7 @@ class CognitoCollector:
             raise CollectionError(f"ListIdentityPools: more than {MAX_IDENTITY_POOLS} identity pools; not all "
                                   "were read", Cause.BAD_ANSWER)
         trusted = provider_name(self.aws.region, self.ref.pool_id)
-        with ThreadPoolExecutor(max_workers=PARALLEL_CALLS, thread_name_prefix="omaudit-identity") as calls:
+        with Pool(max_workers=PARALLEL_CALLS) as calls:
             found = list(calls.map(lambda i: self._identity_pool(i, trusted), ids))
         return tuple(p for p in found if p is not None)
 

@@ -11,7 +11,7 @@ import base64
 import binascii
 import dataclasses
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -45,6 +45,7 @@ from auditor.facts.snapshot import (
 from auditor.scan.target import OMRequest
 from auditor.sources.guard import guarded
 from auditor.sources.openmetadata.http import HttpAnswer, ReadOnlyClient
+from auditor.sources.threads import Pool
 
 T = TypeVar("T")
 
@@ -68,7 +69,7 @@ class OpenMetadataCollector:
         self.client = ReadOnlyClient(self.endpoint.url, options.token, options.verify)
         self.problems: dict[str, Problem] = {}
         self.prefix = RECENT
-        self._pool: ThreadPoolExecutor | None = None  # collect()'s pool, while it runs
+        self._pool: Executor | None = None  # collect()'s pool, while it runs
 
     def collect(self, on_auth_config: Callable[[AuthConfig | None], None] | None = None
                 ) -> tuple[OMFacts, dict[str, Problem]]:
@@ -82,7 +83,7 @@ class OpenMetadataCollector:
             # After identification the reads are independent: they run side by side on one pooled
             # session, so a target costs the longest chain of dependent calls, not their sum. Only the
             # login probe waits, for the authorizer's principal domain.
-            with ThreadPoolExecutor(max_workers=PARALLEL_CALLS, thread_name_prefix="omaudit-om") as pool:
+            with Pool(max_workers=PARALLEL_CALLS) as pool:
                 self._pool = pool
                 auth = pool.submit(self._auth_config_then, on_auth_config)
                 authorizer = pool.submit(self._guard, OM_AUTHORIZER, self._authorizer)
