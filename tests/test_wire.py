@@ -246,3 +246,103 @@ def test_gzip_in_several_members_and_raw_deflate_are_read_whole() -> None:
         assert client.get("/deflate").body == payload
         client.close()
     assert server.connections == 1
+
+
+def _raw(*pieces: bytes, pause: float = 0.05) -> Callable[[socket.socket, Server], None]:
+    """Answers every request with `pieces`, sent one by one with a pause between them."""
+    def handle(conn: socket.socket, server: Server) -> None:
+        while server.read_head(conn) is not None:
+            for piece in pieces:
+                conn.sendall(piece)
+                time.sleep(pause)
+    return handle
+
+
+def test_a_body_cut_short_of_its_content_length_is_an_error_not_a_fragment() -> None:
+    def cut(conn: socket.socket, server: Server) -> None:
+        if server.read_head(conn):
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"ver")  # then the connection closes
+
+    with serving(cut) as server:
+        client = ReadOnlyClient(f"http://127.0.0.1:{server.port}")
+        with pytest.raises(CollectionError, match="GET /api/v1/system/version failed: IncompleteRead"):
+            client._send("GET", "/api/v1/system/version", {})
+        client.close()
+
+
+def test_gzip_whose_first_chunk_is_its_header_alone_is_read_whole() -> None:
+    body = gzip.compress(OK)
+    chunked = [b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n",
+               b"a\r\n" + body[:10] + b"\r\n", f"{len(body) - 10:x}\r\n".encode() + body[10:] + b"\r\n", b"0\r\n\r\n"]
+    with serving(_raw(*chunked)) as server:
+        client = ReadOnlyClient(f"http://127.0.0.1:{server.port}")
+        assert client.get("/api/v1/system/version").body == OK
+        assert client.get("/api/v1/system/version").body == OK
+        client.close()
+    assert server.connections == 1
+
+
+def test_stacked_gzip_is_undone_and_a_truncated_stream_is_refused() -> None:
+    twice = gzip.compress(gzip.compress(OK))
+    cut = gzip.compress(b'{"data": [' + b'{"name": "bot"},' * 500 + b'{}]}')[:-30]
+
+    def by_path(conn: socket.socket, server: Server) -> None:
+        while (line := server.read_head(conn)) is not None:
+            if "twice" in line:
+                _answer(conn, twice, "Content-Encoding: gzip, gzip")
+            else:
+                _answer(conn, cut, "Content-Encoding: gzip")
+
+    with serving(by_path) as server:
+        client = ReadOnlyClient(f"http://127.0.0.1:{server.port}")
+        assert client.get("/twice").body == OK
+        with pytest.raises(CollectionError, match="GET /cut failed: DecodeError"):
+            client._send("GET", "/cut", {})
+        client.close()
+
+
+def test_differing_content_lengths_are_refused() -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 21\r\n\r\n"
+    with serving(_raw(head + OK)) as server:
+        client = ReadOnlyClient(f"http://127.0.0.1:{server.port}")
+        with pytest.raises(CollectionError, match="GET /api/v1/bots failed: HTTPException"):
+            client._send("GET", "/api/v1/bots", {})
+        client.close()
+
+
+def test_early_hints_are_skipped_and_never_answer_the_next_request() -> None:
+    def hints_then_answer(conn: socket.socket, server: Server) -> None:
+        while (line := server.read_head(conn)) is not None:
+            body = line.split(" ")[1].encode()
+            conn.sendall(b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n")
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+
+    with serving(hints_then_answer) as server:
+        client = ReadOnlyClient(f"http://127.0.0.1:{server.port}")
+        first = client.get("/api/v1/users?limit=1")
+        second = client.get("/api/v1/bots", auth=True)
+        client.close()
+    assert (first.status, first.body) == (200, b"/api/v1/users?limit=1")
+    assert (second.status, second.body) == (200, b"/api/v1/bots")
+    assert server.connections == 1
+
+
+def test_bytes_a_server_sends_after_its_answer_never_answer_the_next_request() -> None:
+    def answer_and_a_forged_one(conn: socket.socket, server: Server) -> None:
+        first = True
+        while (line := server.read_head(conn)) is not None:
+            body = line.split(" ")[1].encode()
+            _answer(conn, body)
+            if first:  # an answer nobody asked for, sent late, waiting for the next request on this connection
+                time.sleep(0.1)  # (sent with the answer, it is read into that answer's buffer and dropped)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged")
+                first = False
+
+    with serving(answer_and_a_forged_one) as server:
+        client = ReadOnlyClient(f"http://127.0.0.1:{server.port}")
+        first = client.get("/api/v1/users?limit=1")
+        time.sleep(0.4)
+        second = client.get("/api/v1/bots", auth=True)
+        client.close()
+    assert (first.body, second.body) == (b"/api/v1/users?limit=1", b"/api/v1/bots")
+    assert server.connections == 2

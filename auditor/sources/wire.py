@@ -22,6 +22,7 @@ import collections
 import contextlib
 import http.client
 import os
+import select
 import socket
 import ssl
 import threading
@@ -44,6 +45,7 @@ class DecodeError(ValueError):
     """A body that says it is gzip or deflate but is not."""
 
 
+MAX_ENCODINGS = 3  # stacked Content-Encodings undone at most (urllib3 allowed 5)
 _STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError, ConnectionAbortedError)
 _contexts: dict[bool | str, ssl.SSLContext] = {}
 _contexts_lock = threading.Lock()
@@ -115,9 +117,23 @@ class _Interruptible:
 
 
 
+class _Response(http.client.HTTPResponse):
+    """http.client skips an interim `100 Continue` only. Any other 1xx (`103 Early Hints`, which CDNs
+    send) was taken for the answer, and the real one was left on the kept-alive connection for the
+    next request to read. Interim answers are skipped (RFC 9110, 15.2); 101 stays final."""
+
+    def _read_status(self) -> tuple[str, int, str]:
+        while True:
+            version, status, reason = super()._read_status()  # type: ignore[misc]  # not in typeshed
+            if not 101 < status < 200:
+                return version, status, reason
+            http.client.parse_headers(self.fp)  # bounded as the final answer's headers are
+
+
 class _HTTPConnection(_Interruptible, http.client.HTTPConnection):
     def __init__(self, host: str, port: int, timeout: float) -> None:
         super().__init__(host, port, timeout=timeout)
+        self.response_class = _Response
         self._guard = threading.Lock()
         self._create_connection = self._open
 
@@ -125,6 +141,7 @@ class _HTTPConnection(_Interruptible, http.client.HTTPConnection):
 class _HTTPSConnection(_Interruptible, http.client.HTTPSConnection):
     def __init__(self, host: str, port: int, timeout: float, context: ssl.SSLContext) -> None:
         super().__init__(host, port, timeout=timeout, context=context)
+        self.response_class = _Response
         self._guard = threading.Lock()
         self._create_connection = self._open
 
@@ -150,15 +167,26 @@ class Answer:
         self.status = resp.status
         self.headers = resp.headers
         self._conn, self._resp, self._pool = conn, resp, pool
-        encoding = (resp.headers.get("Content-Encoding") or "").strip().lower()
-        self._inflate = _Inflate(encoding == "deflate") if encoding in ("gzip", "x-gzip", "deflate") else None
+        self._inflate = _Layers.of(resp.headers.get("Content-Encoding") or "")
 
     def read1(self, size: int, room: int) -> bytes:
-        """Up to `size` bytes off the wire, decoded; decoding stops past `room` bytes of output."""
-        raw = self._resp.read1(size)
-        if self._inflate is None:
-            return raw
-        return self._inflate.decode(raw, room) if raw else self._inflate.end()
+        """Up to `size` bytes off the wire, decoded; decoding stops past `room` bytes of output.
+
+        b"" only at the body's true end: a connection closed before its Content-Length is an
+        IncompleteRead (http.client's read1 returns b"" there), and a read that inflates to nothing
+        (a gzip header alone) is followed by the next.
+        """
+        while True:
+            raw = self._resp.read1(size)
+            if not raw:
+                if self._resp.length:
+                    raise http.client.IncompleteRead(b"", self._resp.length)
+                return self._inflate.end(room) if self._inflate is not None else b""
+            if self._inflate is None:
+                return raw
+            out = self._inflate.decode(raw, room)
+            if out:
+                return out
 
     def release(self) -> None:
         """The body was read to its end: the connection is kept for the next request, if it can be."""
@@ -175,16 +203,48 @@ class Answer:
         self._conn.retire()
 
 
+class _Layers:
+    """The Content-Encodings an answer names (`gzip`, `deflate`, stacked as `gzip, gzip`), undone last
+    first, as urllib3 did. An encoding it does not know leaves the body as it came (JSON parsing then
+    refuses it)."""
+
+    def __init__(self, layers: list[_Inflate]) -> None:
+        self._layers = layers
+
+    @classmethod
+    def of(cls, header: str) -> _Layers | None:
+        names = [n.strip().lower() for n in header.split(",") if n.strip() and n.strip().lower() != "identity"]
+        if not names or len(names) > MAX_ENCODINGS or any(n not in ("gzip", "x-gzip", "deflate") for n in names):
+            return None
+        return cls([_Inflate(n == "deflate") for n in reversed(names)])
+
+    def decode(self, data: bytes, room: int) -> bytes:
+        for i, layer in enumerate(self._layers):
+            data = layer.decode(data, room)
+            if i < len(self._layers) - 1 and len(data) >= room:
+                raise DecodeError("the body inflates past what is read")
+        return data
+
+    def end(self, room: int) -> bytes:
+        out = b""
+        for layer in self._layers:
+            out = layer.end() if not out else layer.decode(out, room) + layer.end()
+        return out
+
+
 class _Inflate:
     """gzip (every member, as urllib3) or deflate (zlib-wrapped or raw, decided by the first bytes)."""
 
     def __init__(self, deflate: bool) -> None:
         self._deflate = deflate
         self._obj = zlib.decompressobj(zlib.MAX_WBITS if deflate else 16 + zlib.MAX_WBITS)
-        self._started = False
-        self._more_members = False
+        self._started = False  # some input was decoded
+        self._whole = False  # a first gzip member ended: more members may follow
+        self._ignore = False  # garbage after a whole member: the rest is ignored, as urllib3 does
 
     def decode(self, data: bytes, room: int) -> bytes:
+        if self._ignore:
+            return b""
         try:
             out = self._obj.decompress(data, room)
         except zlib.error:
@@ -192,25 +252,35 @@ class _Inflate:
                 self._obj = zlib.decompressobj(-zlib.MAX_WBITS)
                 self._started = True
                 return self.decode(data, room)
-            if self._more_members:  # trailing bytes after a whole gzip stream: ignored, as urllib3 does
+            if self._whole:
+                self._ignore = True
                 return b""
             raise DecodeError("the body is not the gzip or deflate stream its Content-Encoding names") from None
         self._started = True
         while not self._deflate and self._obj.eof and self._obj.unused_data and len(out) < room:
             rest = self._obj.unused_data
+            self._whole = True
             self._obj = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            self._more_members = True
             try:
                 out += self._obj.decompress(rest, room - len(out))
             except zlib.error:
+                self._ignore = True
                 return out
+        if self._obj.eof and not self._deflate:
+            self._whole = True
         return out
 
     def end(self) -> bytes:
+        """What is left; DecodeError when the stream stops short of its end (a truncated body)."""
+        if self._ignore:
+            return b""
         try:
-            return self._obj.flush()
+            out = self._obj.flush()
         except zlib.error:
             raise DecodeError("the body is not the gzip or deflate stream its Content-Encoding names") from None
+        if self._started and not self._obj.eof and not self._whole:
+            raise DecodeError("the body's gzip or deflate stream stops short of its end")
+        return out
 
 
 class _Pool:
@@ -262,6 +332,9 @@ class GuardedPools:
             headers = {**headers, "Proxy-Authorization": route.proxy_auth}
         while True:
             conn = pool.take() if replayable else None
+            if conn is not None and not _idle_and_clean(conn):
+                conn.retire()
+                continue
             reused = conn is not None
             if conn is None:
                 conn = self._connect(route, timeout[0])
@@ -284,6 +357,9 @@ class GuardedPools:
             except BaseException:
                 conn.retire()
                 raise
+            if len({v.strip() for v in resp.headers.get_all("Content-Length") or ()}) > 1:
+                conn.retire()  # which length frames the body is anyone's guess: refused, as urllib3 did
+                raise http.client.HTTPException("the answer names differing Content-Lengths")
             return Answer(conn, resp, pool)
 
     def _connect(self, route: _Route, connect_timeout: float) -> Connection:
@@ -335,6 +411,27 @@ class GuardedPools:
             pools, self._pools = list(self._pools.values()), {}
         for pool in pools:
             pool.clear()
+
+
+def _idle_and_clean(conn: Connection) -> bool:
+    """A kept-alive connection may carry the next request only when nothing waits on it: bytes a server
+    sent after its answer would be read as the next request's answer (an anonymous probe answered
+    with an authenticated page), and an end of stream means the server closed it. One peek, without
+    blocking, at the socket itself (under TLS too: any record there, a close_notify included, drops it)."""
+    sock = conn.sock
+    if sock is None or (isinstance(sock, ssl.SSLSocket) and sock.pending()):
+        return False
+    if sock.gettimeout() is not None:  # a socket with a timeout would first wait that long for data
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        return not poller.poll(0)
+    try:
+        socket.socket.recv(sock, 1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _route_of(url: str, scheme: str, host: str, port: int) -> _Route:
