@@ -82,6 +82,15 @@ def _answer(conn: socket.socket, body: bytes, *headers: str) -> None:
     conn.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + body)
 
 
+def _encoded(bodies: dict[str, tuple[bytes, str]]) -> Callable[[socket.socket, Server], None]:
+    """Answers each path with its body and Content-Encoding, on one kept-alive connection."""
+    def by_path(conn: socket.socket, server: Server) -> None:
+        while (line := server.read_head(conn)) is not None:
+            body, encoding = bodies[line.split(" ")[1]]
+            _answer(conn, body, f"Content-Encoding: {encoding}")
+    return by_path
+
+
 def _one_answer_then_hang_up(conn: socket.socket, server: Server) -> None:
     """Answers as if the connection stayed open (HTTP/1.1, no Connection: close), then closes it."""
     if server.read_head(conn):
@@ -177,34 +186,30 @@ def test_an_https_proxy_url_is_refused_in_one_line(monkeypatch: pytest.MonkeyPat
         client._send("GET", "/api/v1/bots", {})
 
 
-def test_a_tls_handshake_dripped_byte_by_byte_is_cut_at_the_budget() -> None:
-    def drip_a_handshake(conn: socket.socket, server: Server) -> None:
-        conn.recv(4096)  # the ClientHello
-        for byte in b"\x16\x03\x03\x40\x00" + b"\x02" * 200:  # a 16 KB handshake record, one byte at a time
-            conn.sendall(bytes([byte]))
+def _drip_a_handshake(conn: socket.socket, server: Server) -> None:
+    conn.recv(4096)  # the ClientHello
+    for byte in b"\x16\x03\x03\x40\x00" + b"\x02" * 200:  # a 16 KB handshake record, one byte at a time
+        conn.sendall(bytes([byte]))
+        time.sleep(0.2)
+
+
+def _drip_a_body_after_connection_close(conn: socket.socket, server: Server) -> None:
+    """http.client hands a `Connection: close` answer's socket to the response: it must stay reachable."""
+    if server.read_head(conn):
+        conn.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 5000\r\n\r\n{")
+        for _ in range(150):
+            conn.sendall(b" ")
             time.sleep(0.2)
 
-    with serving(drip_a_handshake) as server:
-        client = ReadOnlyClient(f"https://127.0.0.1:{server.port}", budget=1.5)
+
+@pytest.mark.parametrize(("scheme", "drip"),
+                         [("https", _drip_a_handshake), ("http", _drip_a_body_after_connection_close)],
+                         ids=["tls-handshake", "body-after-connection-close"])
+def test_a_drip_is_cut_at_the_budget(scheme: str, drip: Callable[[socket.socket, Server], None]) -> None:
+    with serving(drip) as server:
+        client = ReadOnlyClient(f"{scheme}://127.0.0.1:{server.port}", budget=1.5)
         with pytest.raises(CollectionError) as caught:
             client._send("GET", "/api/v1/system/version", {})
-        client.close()
-    assert "answered too slowly; stopped when the target's time budget ran out" in str(caught.value)
-
-
-def test_a_body_dripped_after_connection_close_is_cut_at_the_budget() -> None:
-    """http.client hands a `Connection: close` answer's socket to the response: it must stay reachable."""
-    def drip_a_body(conn: socket.socket, server: Server) -> None:
-        if server.read_head(conn):
-            conn.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 5000\r\n\r\n{")
-            for _ in range(150):
-                conn.sendall(b" ")
-                time.sleep(0.2)
-
-    with serving(drip_a_body) as server:
-        client = ReadOnlyClient(f"http://127.0.0.1:{server.port}", budget=1.5)
-        with pytest.raises(CollectionError) as caught:
-            client._send("GET", "/api/v1/bots", {})
         client.close()
     assert "answered too slowly; stopped when the target's time budget ran out" in str(caught.value)
 
@@ -233,14 +238,7 @@ def test_gzip_in_several_members_and_raw_deflate_are_read_whole() -> None:
     raw = zlib.compressobj(wbits=-zlib.MAX_WBITS)
     raw_deflate = raw.compress(payload) + raw.flush()
 
-    def by_path(conn: socket.socket, server: Server) -> None:
-        while (line := server.read_head(conn)) is not None:
-            if "gzip" in line:
-                _answer(conn, members, "Content-Encoding: gzip")
-            else:
-                _answer(conn, raw_deflate, "Content-Encoding: deflate")
-
-    with serving(by_path) as server:
+    with serving(_encoded({"/gzip": (members, "gzip"), "/deflate": (raw_deflate, "deflate")})) as server:
         client = ReadOnlyClient(f"http://127.0.0.1:{server.port}")
         assert client.get("/gzip").body == payload
         assert client.get("/deflate").body == payload
@@ -286,14 +284,7 @@ def test_stacked_gzip_is_undone_and_a_truncated_stream_is_refused() -> None:
     twice = gzip.compress(gzip.compress(OK))
     cut = gzip.compress(b'{"data": [' + b'{"name": "bot"},' * 500 + b'{}]}')[:-30]
 
-    def by_path(conn: socket.socket, server: Server) -> None:
-        while (line := server.read_head(conn)) is not None:
-            if "twice" in line:
-                _answer(conn, twice, "Content-Encoding: gzip, gzip")
-            else:
-                _answer(conn, cut, "Content-Encoding: gzip")
-
-    with serving(by_path) as server:
+    with serving(_encoded({"/twice": (twice, "gzip, gzip"), "/cut": (cut, "gzip")})) as server:
         client = ReadOnlyClient(f"http://127.0.0.1:{server.port}")
         assert client.get("/twice").body == OK
         with pytest.raises(CollectionError, match="GET /cut failed: DecodeError"):
