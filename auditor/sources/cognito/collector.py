@@ -167,8 +167,7 @@ def read_client(options: AwsOptions, service: str = "cognito-idp") -> ReadClient
         client = cognito_client(options, service)
         with _clients_lock:
             session = _session(options.profile)
-            ca_bundle = session.get_config_variable("ca_bundle")
-            verify: bool | str = ca_bundle or os.environ.get("REQUESTS_CA_BUNDLE") or True
+            verify = aws_transport.tls_verify(session.get_config_variable("ca_bundle"))
             reads = _reads.setdefault(key, ReadClient(client, session.get_credentials(), verify))
     return reads
 

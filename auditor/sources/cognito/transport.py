@@ -1,11 +1,11 @@
-"""The HTTP transport under omaudit's boto3 clients: one wall-clock deadline per request, a body cap.
+"""The HTTP transport under omaudit's AWS reads: one wall-clock deadline per request, a body cap.
 
-botocore sends with urllib3 and per-socket timeouts, so a Cognito endpoint (or a proxy in front of
-it) that drips one byte every few seconds holds a call for ever, and a 300 MB answer is read whole.
-botocore's documented `before-send` event lets a handler answer a request itself: this one sends the
-signed request through the same deadline-guarded connections as OpenMetadata's client
-(auditor.sources.wire, http.client underneath: half urllib3's CPU per call), reads at most
-MAX_BODY_BYTES, and checks that a JSON body is sane (size, depth, numbers) before botocore parses it.
+Socket timeouts apply per operation, so a Cognito endpoint (or a proxy in front of it) that drips one
+byte every few seconds would hold a call for ever, and a 300 MB answer would be read whole. `exchange`
+sends omaudit's signed reads (auditor.sources.cognito.reads) through the same deadline-guarded
+connections as OpenMetadata's client (auditor.sources.wire) and reads at most MAX_BODY_BYTES. The
+botocore clients get the same path through botocore's documented `before-send` event (`handler`),
+should anything call them directly, with a sanity check of JSON answers before botocore parses them.
 
 The deadline comes from the calling thread (`budget()`), so one shared client serves many targets,
 each with its own time budget.
@@ -75,10 +75,16 @@ class _Body:
         yield self._data
 
 
+def tls_verify(ca_bundle: str | None) -> bool | str:
+    """What AWS's answers are verified against: `ca_bundle` as botocore resolved it (AWS_CA_BUNDLE or
+    `ca_bundle` in the shared config), else REQUESTS_CA_BUNDLE, else certifi's bundle."""
+    return ca_bundle or os.environ.get("REQUESTS_CA_BUNDLE") or True
+
+
 def handler(ca_bundle: str | None) -> Callable[..., botocore.awsrequest.AWSResponse]:
     """The `before-send` handler for one client; `ca_bundle` as botocore resolved it (AWS_CA_BUNDLE or
     `ca_bundle` in the shared config), so a corporate CA keeps working."""
-    verify: bool | str = ca_bundle or os.environ.get("REQUESTS_CA_BUNDLE") or True
+    verify = tls_verify(ca_bundle)
 
     def before_send(request: botocore.awsrequest.AWSPreparedRequest, **_: Any) -> botocore.awsrequest.AWSResponse:
         return send(request, verify)
