@@ -8,13 +8,13 @@ No field holds a secret: collectors drop tokens, passwords and client secrets be
 from __future__ import annotations
 
 import dataclasses
-import json
 import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from auditor.common.encode import indented_json
 from auditor.common.inputs import MAX_INPUT_BYTES
 from auditor.common.redact import SECRETS, redact_values
 from auditor.common.untrusted import MalformedInput, load_json
@@ -621,7 +621,7 @@ SNAPSHOT_SCHEMA = 1
 def dump_snapshots(snaps: typing.Sequence[Snapshot]) -> str:
     """The snapshots as JSON, every string redacted before it is encoded (the text stays JSON)."""
     tree = redact_values({"omaudit_snapshot": SNAPSHOT_SCHEMA, "snapshots": to_json(list(snaps))})
-    return SECRETS.whole(json.dumps(tree, indent=2))
+    return SECRETS.whole(indented_json(tree))
 
 
 def load_snapshots(text: str) -> tuple[Snapshot, ...]:

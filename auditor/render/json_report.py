@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from auditor.common.encode import indented_json
 from auditor.render.base import Renderer
 from auditor.report.model import Report
 from auditor.report.paths import attack_paths
@@ -15,7 +14,7 @@ def render(report: Report) -> str:
     paths = attack_paths(report.findings)
     if paths:
         out["attack_paths"] = [p.to_json() for p in paths]
-    return json.dumps(out, indent=2, sort_keys=False) + "\n"
+    return indented_json(out) + "\n"
 
 
 RENDERER = Renderer(name="json", filename="report.json", render=render)

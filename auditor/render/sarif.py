@@ -10,11 +10,11 @@ location.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import quote
 
 from auditor import __version__
+from auditor.common.encode import indented_json
 from auditor.common.redact import cut
 from auditor.render.base import Renderer
 from auditor.report.model import Finding, Location, Report, Severity, Status
@@ -158,7 +158,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report) -> str:
-    return json.dumps(to_sarif(report), indent=2) + "\n"
+    return indented_json(to_sarif(report)) + "\n"
 
 
 RENDERER = Renderer(name="sarif", filename="report.sarif", render=render)
