@@ -5,15 +5,19 @@ characters leak from no format."""
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import json
 import random
 import re
 import string
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
-from auditor.common.redact import Redactor, _merge
+from auditor.common.redact import Redactor, _merge, redact_values
 from tests.conftest import DATA
 
 ALPHABET = string.ascii_letters + string.digits + "-_"
@@ -132,3 +136,105 @@ def test_the_whole_secret_check_finds_what_the_case_blind_pattern_finds() -> Non
         assert redactor.whole(text) == expected, text
         masked += expected != text
     assert masked > 1000  # the corpus holds secrets in every spelling, not only clean text
+
+
+# --- redact_values: a report redacted value by value, before any format encodes it ---------------
+
+
+def _masked_everywhere(value: object, redactor: Redactor) -> object:
+    """The oracle: every string masked, every container rebuilt (dataclasses as dicts of their fields)."""
+    if isinstance(value, enum.Enum):
+        return value
+    if isinstance(value, str):
+        return redactor(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _masked_everywhere(getattr(value, f.name), redactor) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {_masked_everywhere(k, redactor): _masked_everywhere(v, redactor) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_masked_everywhere(v, redactor) for v in value]
+    return value
+
+
+def _plain(value: object) -> object:
+    """The oracle's shape of a redacted value, for comparing the two."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        assert type(value) is dict  # a mapping of another type is rebuilt as a dict, which every encoder takes
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+class _Level(enum.Enum):
+    LOW = "low"
+
+
+@dataclasses.dataclass(frozen=True)
+class _Row:
+    name: str
+    level: _Level
+    evidence: Mapping[str, object]
+    tags: tuple[str, ...]
+    count: int | None
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_redact_values_masks_every_string_and_keeps_what_did_not_change(seed: int) -> None:
+    rng = random.Random(seed)
+    secret = _secret(rng, 40)
+    redactor = Redactor([secret])
+
+    def text() -> str:
+        words = [rng.choice(["plain", "callback", "http://u:p@h/", secret, secret[5:17].upper(), "a\u00e9b", "eyJ"])
+                 for _ in range(rng.randint(0, 3))]
+        return " ".join(words)
+
+    def leaf() -> object:
+        return rng.choice([None, True, 3, 2.5, _Level.LOW, text()])
+
+    def tree(depth: int) -> object:
+        if depth == 0:
+            return leaf()
+        kind = rng.randrange(5)
+        if kind == 0:
+            return {text(): tree(depth - 1) for _ in range(rng.randint(0, 3))}
+        if kind == 1:
+            return [tree(depth - 1) for _ in range(rng.randint(0, 3))]
+        if kind == 2:
+            return MappingProxyType({text(): tree(depth - 1)})
+        if kind == 3:
+            return _Row(text(), _Level.LOW, {"k": tree(depth - 1)}, (text(), text()), rng.choice([None, 1]))
+        return leaf()
+
+    value = [tree(4) for _ in range(5)]
+    redacted = redact_values(value, redactor)
+    assert _plain(redacted) == _masked_everywhere(value, redactor)
+    assert secret.lower() not in json.dumps(_plain(redacted), default=str).lower()
+    clean = Redactor(["an-unused-secret-of-forty-characters-xyz"])
+    if not any(isinstance(v, MappingProxyType) for v in _walk(value)) and "http://u:p@h/" not in repr(value) \
+            and "eyJ" not in repr(value):
+        assert redact_values(value, clean) is value  # nothing to mask: not one container rebuilt
+
+
+def _walk(value: object) -> list[object]:
+    found = [value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        found += [x for f in dataclasses.fields(value) for x in _walk(getattr(value, f.name))]
+    elif isinstance(value, Mapping):
+        found += [x for k, v in value.items() for x in (*_walk(k), *_walk(v))]
+    elif isinstance(value, tuple | list):
+        found += [x for v in value for x in _walk(v)]
+    return found
+
+
+def test_redact_values_keeps_a_str_enum_and_rebuilds_a_frozen_dataclass() -> None:
+    secret = "Zq8-secret-value-of-forty-characters-Kp3"
+    redactor = Redactor([secret])
+    row = _Row(f"token {secret}", _Level.LOW, MappingProxyType({"k": "v"}), ("a",), None)
+    redacted = redact_values(row, redactor)
+    assert redacted.name == "token [REDACTED]"
+    assert redacted.level is _Level.LOW and redacted.tags is row.tags
+    assert type(redacted.evidence) is dict and redacted.evidence == {"k": "v"}

@@ -342,34 +342,84 @@ def redact_values(value: Any, redact: Redactor = SECRETS) -> Any:
     so a mask never lands inside an escape sequence (`\\u00e[REDACTED]` is not JSON).
 
     A container in which nothing changed is returned as it is, not rebuilt: a report of 10,000
-    findings holds a secret almost nowhere, and rebuilding every finding was most of the cost."""
-    if isinstance(value, enum.Enum):  # before str: a str enum stays itself
-        return value
-    if isinstance(value, str):
+    findings holds a secret almost nowhere, and rebuilding every finding was most of the cost. What a
+    value is, is decided once per type, and a string or a number inside a container is handled there,
+    without a call: a report holds a million values, most of them None, flags and short texts."""
+    kind = _KINDS.get(type(value)) or _kind_of(type(value))
+    if kind is _Kind.STR:
         text = redact(value)
         return value if text == value else text  # the same object: its container is not rebuilt
-    if value is None or isinstance(value, int | float):
+    if kind is _Kind.KEPT:
         return value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    kinds, kept, text_kind = _KINDS, _Kind.KEPT, _Kind.STR
+    if kind is _Kind.DATACLASS:
         changes: dict[str, Any] = {}
         for name in _init_fields(type(value)):
             field = getattr(value, name)
-            new = redact_values(field, redact)
-            if new is not field:
+            member = kinds.get(type(field))
+            if member is kept:
+                continue
+            new = redact(field) if member is text_kind else redact_values(field, redact)
+            if (new != field) if member is text_kind else (new is not field):
                 changes[name] = new
         return dataclasses.replace(value, **changes) if changes else value
-    if isinstance(value, Mapping):
-        items = [(redact_values(k, redact), redact_values(v, redact)) for k, v in value.items()]
-        same = all(k is a and v is b for (k, v), (a, b) in zip(items, value.items(), strict=True))
-        if same and isinstance(value, dict):
+    if kind is _Kind.MAPPING:
+        changed = False
+        items = []
+        for key, item in value.items():
+            member = kinds.get(type(item))
+            new = item if member is kept else redact(item) if member is text_kind else redact_values(item, redact)
+            new_key = redact(key) if type(key) is str else redact_values(key, redact)
+            if new_key != key or ((new != item) if member is text_kind else (new is not item)):
+                changed = True
+            items.append((new_key, new))
+        if not changed and isinstance(value, dict):
             return value
         return dict(items)
-    if isinstance(value, tuple | list):
-        redacted = [redact_values(v, redact) for v in value]
-        if all(a is b for a, b in zip(redacted, value, strict=True)):
-            return value
-        return tuple(redacted) if isinstance(value, tuple) else redacted
-    return value
+    redacted = []  # a tuple or a list
+    changed = False
+    for item in value:
+        member = kinds.get(type(item))
+        new = item if member is kept else redact(item) if member is text_kind else redact_values(item, redact)
+        if (new != item) if member is text_kind else (new is not item):
+            changed = True
+            redacted.append(new)
+        else:
+            redacted.append(item)
+    if not changed:
+        return value
+    return tuple(redacted) if isinstance(value, tuple) else redacted
+
+
+class _Kind(enum.Enum):
+    STR = "str"
+    KEPT = "kept"  # None, numbers, enums, and anything not a container of strings
+    DATACLASS = "dataclass"
+    MAPPING = "mapping"
+    SEQUENCE = "sequence"
+
+
+_KINDS: dict[type, _Kind] = {str: _Kind.STR, type(None): _Kind.KEPT, bool: _Kind.KEPT, int: _Kind.KEPT,
+                              float: _Kind.KEPT}
+
+
+def _kind_of(cls: type) -> _Kind:
+    """How redact_values treats values of `cls`, in the order it checks them (an enum before str: a str
+    enum stays itself; a dataclass before a mapping)."""
+    if issubclass(cls, enum.Enum):
+        kind = _Kind.KEPT
+    elif issubclass(cls, str):
+        kind = _Kind.STR
+    elif dataclasses.is_dataclass(cls):
+        kind = _Kind.DATACLASS
+    elif issubclass(cls, Mapping):
+        kind = _Kind.MAPPING
+    elif issubclass(cls, tuple | list):
+        kind = _Kind.SEQUENCE
+    else:
+        kind = _Kind.KEPT
+    _KINDS[cls] = kind
+    return kind
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
