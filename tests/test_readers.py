@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from auditor.common.errors import CollectionError, InputError
 from auditor.common.inputs import read_secret
-from auditor.common.untrusted import MAX_DEPTH, MalformedInput, load_json
+from auditor.common.redact import SECRETS
+from auditor.common.untrusted import MAX_DEPTH, MalformedInput, clean_text, load_json
 from auditor.facts.snapshot import SnapshotFormatError, load_snapshots
 from auditor.plan.inventory import parse_inventory
 from auditor.report.merge import load_report
@@ -56,6 +57,37 @@ def test_load_json_bounds_depth_digits_and_surrogates() -> None:
         else:
             raise AssertionError(f"{data[:20]!r} was accepted")
     assert load_json(b'{"v": "a\\ud800b"}', "x") == {"v": "a\ufffdb"}
+
+
+def _every_string_cleaned(value: object) -> object:
+    """The oracle: json.loads's tree with clean_text applied to every string, keys included."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(k): _every_string_cleaned(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_every_string_cleaned(v) for v in value]
+    return value
+
+
+SECRET = "Qw3-canary-secret-value-Zx9"
+texts = st.text(max_size=12) | st.sampled_from([SECRET, f"say {SECRET[2:14]}", "a\ud800b", "x://u:p@h",
+                                                "AKIA" + "A" * 16])
+
+
+@SETTINGS
+@given(st.recursive(st.none() | st.booleans() | st.integers() | texts,
+                    lambda children: st.lists(children, max_size=4) | st.dictionaries(texts, children, max_size=5),
+                    max_leaves=30))
+def test_load_json_cleans_every_string_where_it_enters(value: object) -> None:
+    state = SECRETS.state()
+    SECRETS.add(SECRET)
+    try:
+        loaded = load_json(json.dumps(value).encode(), "x")
+        assert loaded == _every_string_cleaned(json.loads(json.dumps(value)))
+        assert SECRET[:10].lower() not in json.dumps(loaded).lower()
+    finally:
+        SECRETS.restore(state)
 
 
 @SETTINGS

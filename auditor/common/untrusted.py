@@ -90,32 +90,32 @@ def check_depth(value: Any, what: str) -> None:
         stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
 
 
-def clean_tree(value: Any, what: str, *, clean: bool = True) -> Any:
-    """The same tree with every string cleaned (unless not `clean`), refused past MAX_DEPTH.
-    Iterative: no recursion to exhaust."""
-    root: list[Any] = [None]
-    stack: list[tuple[Any, Any, Any, int]] = [(value, root, 0, 0)]  # (node, parent, key in parent, depth)
-    while stack:
-        node, parent, key, depth = stack.pop()
-        if isinstance(node, str):
-            parent[key] = clean_text(node) if clean else node
-        elif isinstance(node, dict | list | tuple):
-            if depth >= MAX_DEPTH:
-                raise MalformedInput(f"{what} is nested more than {MAX_DEPTH} deep")
-            if isinstance(node, dict):
-                copy: Any = {}
-                parent[key] = copy
-                for k, v in node.items():
-                    name = clean_text(k) if clean and isinstance(k, str) else k
-                    copy[name] = None
-                    stack.append((v, copy, name, depth + 1))
-            else:
-                copy = [None] * len(node)
-                parent[key] = copy
-                stack.extend((v, copy, i, depth + 1) for i, v in enumerate(node))
-        else:
-            parent[key] = node
-    return root[0]
+def clean_tree(value: Any, what: str) -> Any:
+    """json.loads's tree with every string cleaned (keys too), refused past MAX_DEPTH.
+
+    Recursive, one call per container: the depth is checked before each descent, so it never goes
+    past MAX_DEPTH frames. A string or a number inside a container is handled there, without a call
+    (an answer holds hundreds of them). Where two keys clean to the same text, the last one's value
+    is kept, as json.loads keeps the last of two equal keys."""
+    if type(value) is str:
+        return clean_text(value)
+    return _clean_container(value, what, 0) if type(value) in (dict, list) else value
+
+
+def _clean_container(node: dict[str, Any] | list[Any], what: str, depth: int) -> Any:
+    if depth >= MAX_DEPTH:
+        raise MalformedInput(f"{what} is nested more than {MAX_DEPTH} deep")
+    deeper = depth + 1
+    if type(node) is dict:
+        cleaned: dict[str, Any] = {}
+        for key, item in node.items():
+            kind = type(item)
+            cleaned[clean_text(key)] = (clean_text(item) if kind is str else
+                                        _clean_container(item, what, deeper) if kind is dict or kind is list else item)
+        return cleaned
+    return [clean_text(item) if type(item) is str else
+            _clean_container(item, what, deeper) if type(item) is dict or type(item) is list else item
+            for item in node]
 
 
 def load_json_object(data: bytes | str, what: str, *, max_bytes: int = MAX_JSON_BYTES) -> dict[str, Any]:
