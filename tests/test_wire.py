@@ -177,6 +177,24 @@ def test_no_proxy_sends_the_request_straight_to_the_target(monkeypatch: pytest.M
     assert proxy.requests == []
 
 
+def test_the_route_follows_the_proxy_environment_within_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Routes are worked out once per origin and proxy settings: a changed setting is a new route.
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    with serving(_proxy) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
+        for _ in range(2):
+            client = ReadOnlyClient("http://om.invalid:8586")
+            assert client.get("/api/v1/bots").status == 200
+            client.close()
+        monkeypatch.delenv("HTTP_PROXY")
+        client = ReadOnlyClient("http://om.invalid:8586")
+        with pytest.raises(TargetError, match=r"cannot connect to http://om\.invalid:8586"):
+            client._send("GET", "/api/v1/bots", {})
+        client.close()
+    assert proxy.requests == ["GET http://om.invalid:8586/api/v1/bots HTTP/1.1"] * 2
+
+
 def test_an_https_proxy_url_is_refused_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HTTPS_PROXY", "https://proxy.invalid:3128")
     monkeypatch.delenv("NO_PROXY", raising=False)
