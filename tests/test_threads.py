@@ -8,7 +8,7 @@ import time
 import pytest
 
 from auditor.sources import threads
-from auditor.sources.threads import Pool
+from auditor.sources.threads import Pool, side_by_side
 
 
 def test_at_most_max_workers_tasks_run_at_once_and_the_rest_wait_in_order() -> None:
@@ -88,3 +88,26 @@ def test_threads_are_reused_across_pools_and_end_when_idle(monkeypatch: pytest.M
     assert len(names) <= 4  # twenty pools, not forty threads
     time.sleep(0.6)
     assert not [t for t in threading.enumerate() if t.name == "omaudit-reads" and t.ident in names and t.is_alive()]
+
+
+def test_side_by_side_reads_one_item_on_this_thread_and_more_on_the_pool_in_order() -> None:
+    here = threading.get_ident()
+
+    def where(item: int) -> tuple[int, bool]:
+        time.sleep(0.01 * max(0, 3 - item))  # the first finishes last: the result keeps the items' order
+        return item, threading.get_ident() == here
+
+    assert side_by_side(where, [7], 4) == [(7, True)]
+    assert side_by_side(where, [], 4) == []
+    assert side_by_side(where, [0, 1, 2], 4) == [(0, False), (1, False), (2, False)]
+
+
+def test_side_by_side_raises_what_a_read_raises() -> None:
+    def read(item: int) -> int:
+        if item == 2:
+            raise ValueError("the second read failed")
+        return item
+
+    for items in ([2], [1, 2, 3]):
+        with pytest.raises(ValueError, match="the second read failed"):
+            side_by_side(read, items, 4)

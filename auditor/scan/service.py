@@ -129,7 +129,8 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
     # (the model warm-up, the collector, and its four reads).
     with Pool(max_workers=COGNITO_THREADS) as side:
         started: list[Future[tuple[CognitoFacts, dict[str, Problem], list[str]]]] = []
-        side.submit(_warm_up_cognito, target.cognito.profile)
+        if target.cognito.profile not in _WARM:  # once per profile and process (a fleet's workers inherit it)
+            side.submit(_warm_up_cognito, target.cognito.profile)
 
         def start_cognito(auth: AuthConfig | None) -> None:
             if not target.no_cognito:
@@ -227,10 +228,14 @@ def _import_http_stack() -> None:
     import auditor.sources.wire  # noqa: F401  # lazy for file scans: requests and urllib3
 
 
+_WARM: set[str | None] = set()  # profiles whose Cognito model this process has loaded
+
+
 def _warm_up_cognito(profile: str | None) -> None:
     from auditor.sources.cognito.collector import warm_up  # lazy: boto3
 
     warm_up(profile)
+    _WARM.add(profile)
 
 
 def _collect_cognito(target: ScanTarget, auth: AuthConfig | None, calls: Executor | None = None

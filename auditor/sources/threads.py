@@ -14,12 +14,13 @@ from __future__ import annotations
 import collections
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future
 from typing import Any, ParamSpec, TypeVar
 
 P = ParamSpec("P")
 T = TypeVar("T")
+R = TypeVar("R")
 IDLE_SECONDS = 5.0
 
 
@@ -139,3 +140,12 @@ class Pool(Executor):
             if wait:
                 while self._running or self._waiting:
                     self._all_done.wait()
+
+
+def side_by_side(fn: Callable[[T], R], items: Sequence[T], max_workers: int) -> list[R]:
+    """`fn` over `items`, in order, up to `max_workers` at once; a single item (or none) is read on this
+    thread, without a hand-off to another (a pool with one app client, or no identity pool)."""
+    if len(items) <= 1:
+        return [fn(item) for item in items]
+    with Pool(max_workers=max_workers) as pool:
+        return list(pool.map(fn, items))

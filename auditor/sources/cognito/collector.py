@@ -63,7 +63,7 @@ from auditor.sources.cognito.parsers import (
 )
 from auditor.sources.cognito.reads import MAX_ATTEMPTS, THROTTLING, ReadClient, WriteRefused, refuse
 from auditor.sources.guard import guarded
-from auditor.sources.threads import Pool
+from auditor.sources.threads import Pool, side_by_side
 
 T = TypeVar("T")
 
@@ -364,8 +364,7 @@ class CognitoCollector:
         if self.ref.client_id in ids:
             ids.remove(self.ref.client_id)
             ids.insert(0, self.ref.client_id)
-        with Pool(max_workers=PARALLEL_CALLS) as calls:
-            return tuple(calls.map(self._client, ids))
+        return tuple(side_by_side(self._client, ids, PARALLEL_CALLS))
 
     def _risks(self, pool: UserPool | None, clients: tuple[AppClient, ...] | None) -> tuple[RiskConfig, ...] | None:
         """The pool's and each client's risk configuration, read only where threat protection is ENFORCED:
@@ -379,8 +378,7 @@ class CognitoCollector:
 
         def read() -> tuple[RiskConfig, ...]:
             asked: list[str | None] = [None, *(c.client_id for c in clients)]
-            with Pool(max_workers=PARALLEL_CALLS) as calls:
-                return tuple(calls.map(self._risk, asked))
+            return tuple(side_by_side(self._risk, asked, PARALLEL_CALLS))
         return self._guard(COGNITO_RISK, read)
 
     def _risk(self, client_id: str | None) -> RiskConfig:
@@ -413,8 +411,7 @@ class CognitoCollector:
             raise CollectionError(f"ListIdentityPools: more than {MAX_IDENTITY_POOLS} identity pools; not all "
                                   "were read", Cause.BAD_ANSWER)
         trusted = provider_name(self.aws.region, self.ref.pool_id)
-        with Pool(max_workers=PARALLEL_CALLS) as calls:
-            found = list(calls.map(lambda i: self._identity_pool(i, trusted), ids))
+        found = side_by_side(lambda i: self._identity_pool(i, trusted), ids, PARALLEL_CALLS)
         return tuple(p for p in found if p is not None)
 
     def _identity_pool(self, identity_pool_id: str, trusted: str) -> IdentityPool | None:

@@ -93,14 +93,18 @@ class OpenMetadataCollector:
                 admin_users = pool.submit(self._with_token, OM_ADMIN_USERS, self._admin_users)
                 bots = pool.submit(self._with_token, OM_BOTS, self._bots)
                 security = pool.submit(self._with_token, OM_SECURITY_CONFIG, self._security_config)
-                token_probe = pool.submit(self._active, OM_TOKEN_PROBE, self._token_probe)
+                # Without --active the probe is only SKIPPED: said here, not handed to another thread.
+                token_probe = (pool.submit(self._active, OM_TOKEN_PROBE, self._token_probe) if self.options.active
+                               else None)
                 login_probe = self._active(OM_LOGIN_PROBE, lambda: self._login_probe(authorizer.result(),
                                                                                     admin_user.result()))
                 facts = OMFacts(
                     endpoint=self.endpoint, version=version, auth_config=auth.result(),
                     authorizer=authorizer.result(), jwks=jwks.result(), anonymous_access=anonymous.result(),
                     admin_user=admin_user.result(), admin_users=admin_users.result(), bots=bots.result(),
-                    login_probe=login_probe, token_probe=token_probe.result(), security_config=security.result(),
+                    login_probe=login_probe, security_config=security.result(),
+                    token_probe=(token_probe.result() if token_probe is not None
+                                 else self._active(OM_TOKEN_PROBE, self._token_probe)),
                 )
         finally:
             self.client.close()
