@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.message
 import http.client
 import io
 
@@ -22,9 +23,10 @@ def _message_of(block: bytes) -> tuple[object, ...]:
     return _shape(http.client.parse_headers(io.BytesIO(block)))
 
 
-def _shape(message: http.client.HTTPMessage) -> tuple[object, ...]:
+def _shape(message: email.message.Message) -> tuple[object, ...]:
     payload = message.get_payload()
-    parts = [_shape(part) for part in payload] if isinstance(payload, list) else payload
+    parts = ([_shape(p) if isinstance(p, email.message.Message) else p for p in payload] if isinstance(payload, list)
+             else payload)
     return (message.items(), parts, [type(d) for d in message.defects], message.get_unixfrom(),
             message.get_content_type(), message.get("content-length"), message.get_all("Set-Cookie"))
 
@@ -55,3 +57,14 @@ def test_http_clients_bounds_hold(block: bytes, error: type[Exception]) -> None:
         parse_headers(io.BytesIO(block))
     with pytest.raises(error):
         http.client.parse_headers(io.BytesIO(block))
+
+
+def test_a_changed_message_answers_from_its_headers_not_a_stale_index() -> None:
+    message = parse_headers(io.BytesIO(b"Content-Type: text/plain\r\nX-A: 1\r\nx-a: 2\r\n\r\n"))
+    assert message.get("x-a") == "1" and message.get_all("X-A") == ["1", "2"] and message.get("nope", 0) == 0
+    del message["x-a"]
+    message["X-A"] = "3"
+    message.replace_header("Content-Type", "application/json")
+    message.add_header("X-B", "4")
+    assert message.get_all("x-a") == ["3"] and message["content-type"] == "application/json"
+    assert message.get("x-b") == "4"

@@ -106,14 +106,16 @@ def _clean_container(node: dict[str, Any] | list[Any], what: str, depth: int) ->
     if depth >= MAX_DEPTH:
         raise MalformedInput(f"{what} is nested more than {MAX_DEPTH} deep")
     deeper = depth + 1
+    redact = SECRETS  # clean_text, inlined for ASCII text: most of an answer's strings
     if type(node) is dict:
         cleaned: dict[str, Any] = {}
         for key, item in node.items():
             kind = type(item)
-            cleaned[clean_text(key)] = (clean_text(item) if kind is str else
-                                        _clean_container(item, what, deeper) if kind is dict or kind is list else item)
+            cleaned[redact(key) if key.isascii() else clean_text(key)] = (
+                (redact(item) if item.isascii() else clean_text(item)) if kind is str else
+                _clean_container(item, what, deeper) if kind is dict or kind is list else item)
         return cleaned
-    return [clean_text(item) if type(item) is str else
+    return [(redact(item) if item.isascii() else clean_text(item)) if type(item) is str else
             _clean_container(item, what, deeper) if type(item) is dict or type(item) is list else item
             for item in node]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import email.parser
 import http.client
 import re
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 MAX_LINE = 65536
 MAX_HEADERS = 100
@@ -51,9 +51,60 @@ def parse_header_lines(lines: list[bytes]) -> http.client.HTTPMessage:
     if lines[-1] != b"\r\n" or not all(map(_PLAIN_LINE.fullmatch, fields)) or any(map(_NESTED_TYPE.match, fields)):
         text = b"".join(lines).decode("iso-8859-1")
         return email.parser.Parser(_class=http.client.HTTPMessage).parsestr(text)
-    message = http.client.HTTPMessage()
+    pairs = []
+    index: dict[str, list[str]] = {}
     for line in fields:
         name, _, value = line.decode("iso-8859-1").partition(":")
-        message.set_raw(name, value.lstrip(" \t")[:-2])  # [:-2]: the CRLF, the line's only CR or LF
+        value = value.lstrip(" \t")[:-2]  # [:-2]: the CRLF, the line's only CR or LF
+        pairs.append((name, value))
+        index.setdefault(name.lower(), []).append(value)
+    message = _IndexedMessage()
+    message.set_raw_headers(pairs, index)
     message.set_payload("")
     return message
+
+
+class _IndexedMessage(http.client.HTTPMessage):
+    """The message the plain path builds, its lookups by name through an index (an answer's headers are
+    looked up about a dozen times, each a walk of them all). Any change drops the index.
+
+    The values are what compat32's `header_fetch_parse` returns: text decoded from ISO-8859-1 has no
+    surrogates, so none becomes a Header object."""
+
+    _index: dict[str, list[str]] | None = None
+
+    def set_raw_headers(self, pairs: list[tuple[str, str]], index: dict[str, list[str]]) -> None:
+        self._headers = pairs
+        self._index = index
+
+    def get(self, name: str, failobj: Any = None) -> Any:
+        if self._index is None:
+            return super().get(name, failobj)
+        values = self._index.get(name.lower())
+        return values[0] if values else failobj
+
+    def get_all(self, name: str, failobj: Any = None) -> Any:
+        if self._index is None:
+            return super().get_all(name, failobj)
+        values = self._index.get(name.lower())
+        return list(values) if values else failobj
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self._index = None
+        super().__setitem__(name, value)
+
+    def __delitem__(self, name: str) -> None:
+        self._index = None
+        super().__delitem__(name)
+
+    def set_raw(self, name: str, value: Any) -> None:
+        self._index = None
+        super().set_raw(name, value)
+
+    def add_header(self, _name: str, _value: str, **_params: Any) -> None:
+        self._index = None
+        super().add_header(_name, _value, **_params)
+
+    def replace_header(self, _name: str, _value: Any) -> None:
+        self._index = None
+        super().replace_header(_name, _value)
