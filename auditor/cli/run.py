@@ -73,6 +73,16 @@ def emit(report: Report, formats: Sequence[str], output_dir: Path | None, secret
 def execute_scan(scan_plan: plan.ScanPlan, output_dir: Path | None) -> int:
     """The main job, shared by `scan` (one target or an inventory) and `demo`: collect, audit, emit."""
     # lazy: --version and --help start without the modules only this command needs
+    from auditor.scan.workers import collecting_gc
+
+    # The collector's thresholds for the whole scan, not only its collection: a fleet's report is
+    # built from every snapshot and finding at once, and each default-threshold collection walked them
+    # (a third of writing a 200-target report, issue 19).
+    with collecting_gc():
+        return _execute(scan_plan, output_dir)
+
+
+def _execute(scan_plan: plan.ScanPlan, output_dir: Path | None) -> int:
     from auditor.scan.registry import utc_now
     from auditor.scan.service import audit, collect_many, collect_target
     from auditor.scan.workers import default_concurrency

@@ -67,8 +67,9 @@ def process_count(targets: int, concurrency: int) -> int:
 
 # Collection allocates millions of short-lived objects that form no cycles (parsed answers, botocore's
 # dictionaries): at Python's default gen-0 threshold (700) the cyclic collector ran every 700 of them,
-# 7 to 12% of a fleet scan's CPU (perf, issue 19). During collection it runs every 50,000 instead:
-# cycles are still collected, later, and a worker's garbage stays under a few MB.
+# 7 to 12% of a fleet scan's CPU (perf, issue 19). During a scan (collection, and the report, which a
+# fleet's parent builds from every snapshot at once) it runs every 50,000 instead: cycles are still
+# collected, later, and a worker's garbage stays under a few MB.
 COLLECTING_GC_THRESHOLD = (50_000, 20, 20)
 
 
