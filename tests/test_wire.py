@@ -355,3 +355,20 @@ def test_bytes_a_server_sends_after_its_answer_never_answer_the_next_request() -
         client.close()
     assert (first.body, second.body) == (b"/api/v1/users?limit=1", b"/api/v1/bots")
     assert server.connections == 2
+
+
+def test_the_watchdog_expires_a_running_request_and_drops_finished_ones_without_waking_for_them() -> None:
+    from auditor.sources.deadline import Deadline, _Watchdog
+
+    watchdog = _Watchdog()
+    watchdog._thread = threading.current_thread()  # no thread of its own: due() is called here
+    finished = [Deadline(100.0 + i) for i in range(50)]
+    running = Deadline(105.5)
+    for d in [*finished, running]:
+        watchdog.add(d)
+    for d in finished:
+        d.release()
+    assert watchdog.due(now=0.0) == []  # nothing has passed; the finished ones on top are dropped
+    assert watchdog._heap[0][2] is running and len(watchdog._heap) == 45  # it sleeps until the running one
+    assert watchdog.due(now=105.6) == [running]
+    assert watchdog._heap == []
