@@ -94,7 +94,7 @@ def check_token(text: str, where: str) -> str:
         raise InputError(f"{where} is too short to be an OpenMetadata token (under {MIN_TOKEN_CHARS} characters)")
     if text.lower().startswith("bearer "):
         raise InputError(f"{where} starts with 'Bearer ': give only the token itself")
-    if any(c.isspace() or not c.isprintable() for c in text):
+    if not text.isprintable() or text.split() != [text]:  # a control character; white space anywhere
         raise InputError(f"{where} holds white space or control characters inside the token")
     return text
 
