@@ -26,6 +26,7 @@ def test_the_same_text_as_json_dumps(value: Any) -> None:
 
 @pytest.mark.parametrize("value", [
     {"name": "caf\u00e9 \u202e"},  # not ASCII: json.dumps escapes it, orjson would not
+    {"controls": "\x00\x01\x1f\x7f \" \\ / \b\f\n\r\t", "html": "</script><!--"},  # ASCII that is escaped
     {"a": "\ud800"},  # a lone surrogate: orjson refuses it
     {1: "x", None: "y"},  # keys json.dumps turns into strings
     {"big": 2**64},
@@ -46,3 +47,9 @@ def test_a_value_json_cannot_hold_is_refused_as_json_dumps_refuses_it() -> None:
 
 def test_a_nan_is_written_as_json() -> None:
     assert json.loads(indented_json({"ratio": float("nan")})) == {"ratio": None}  # json.dumps writes NaN
+
+
+def test_every_ascii_character_is_written_as_json_dumps_writes_it() -> None:
+    for code in range(128):
+        value = {f"k{chr(code)}": [chr(code), f"a{chr(code)}b"]}
+        assert indented_json(value) == json.dumps(value, indent=2), hex(code)

@@ -15,7 +15,9 @@ from auditor.sources.headers import MAX_HEADERS, parse_headers
 NAMES = st.sampled_from(["Content-Type", "content-length", "Set-Cookie", "X-Amz-Target", "Location", "a", "",
                          "From ", "Bad Name", "Na\x7fme", "Ümlaut"])
 VALUES = st.sampled_from(["application/json", "  padded ", "", "\t tab", "multipart/mixed; boundary=x",
-                          "message/rfc822", "a:b:c", "caf\u00e9", "x\ry", "x\ny", "x\r\n folded"]) | st.text(max_size=8)
+                          "message/rfc822", "a:b:c", "caf\u00e9", "x\ry", "x\ny", "x\r\n folded",
+                          # what str.splitlines would split at, and the feed parser does not
+                          "x\x0by\x0cz", "\x1c\x1d\x1e", "n\x85el", "\u2028", "nul\x00", "\x7f"]) | st.text(max_size=8)
 ENDS = st.sampled_from(["\r\n", "\r\n", "\r\n", "\n", "\r"])
 
 

@@ -4,7 +4,8 @@ twenty times faster.
 A fleet report is megabytes: the standard library indents it in pure Python (its C encoder cannot
 indent), 150 ms for 200 targets, the largest single cost of writing the report (issue 19). orjson
 writes the same text in 7-18 ms. Anything it would write differently goes to `json.dumps` instead:
-- text that is not ASCII (`json.dumps` escapes it as `\\uXXXX`; orjson would write UTF-8);
+- text that is not ASCII (`json.dumps` escapes it as `\\uXXXX`; orjson would write UTF-8), and DEL
+  (`\\u007f`), the one ASCII character of the 128 that the two write differently;
 - whatever orjson refuses: a lone surrogate, a key that is not a string, an integer past 64 bits;
 - dataclasses, datetimes and subclasses of the JSON types, which orjson would encode by its own rules
   and `json.dumps` refuses or encodes by theirs (the PASSTHROUGH options hand them back).
@@ -30,5 +31,7 @@ def indented_json(value: Any) -> str:
     try:
         text = orjson.dumps(value, option=_OPTIONS).decode("ascii")
     except (TypeError, UnicodeDecodeError):  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(value, indent=2)
+    if "\x7f" in text:  # the one ASCII character json.dumps escapes and orjson does not
         return json.dumps(value, indent=2)
     return text
