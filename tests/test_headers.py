@@ -17,7 +17,9 @@ NAMES = st.sampled_from(["Content-Type", "content-length", "Set-Cookie", "X-Amz-
 VALUES = st.sampled_from(["application/json", "  padded ", "", "\t tab", "multipart/mixed; boundary=x",
                           "message/rfc822", "a:b:c", "caf\u00e9", "x\ry", "x\ny", "x\r\n folded",
                           # what str.splitlines would split at, and the feed parser does not
-                          "x\x0by\x0cz", "\x1c\x1d\x1e", "n\x85el", "\u2028", "nul\x00", "\x7f"]) | st.text(max_size=8)
+                          "x\x0by\x0cz", "\x1c\x1d\x1e", "n\x85el", "\u2028", "nul\x00", "\x7f",
+                          # a content type the feed parser reads a body for, behind what it strips (an attack)
+                          "\x0bmessage/rfc822", "\x1cmultipart/mixed; boundary=b"]) | st.text(max_size=8)
 ENDS = st.sampled_from(["\r\n", "\r\n", "\r\n", "\n", "\r"])
 
 

@@ -8,7 +8,9 @@ exception escaping a reader fails the property.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
+import sys
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -68,6 +70,26 @@ def _every_string_cleaned(value: object) -> object:
     if isinstance(value, list):
         return [_every_string_cleaned(v) for v in value]
     return value
+
+
+def test_load_json_on_a_deep_stack_refuses_or_reads_never_raises_recursion_error() -> None:
+    # A 64-deep array is allowed; cleaning it must not need more frames than its depth (found by an attack:
+    # a comprehension per level doubled them), and running out of stack is MalformedInput, never RecursionError.
+    data = b"[" * MAX_DEPTH + b'"x"' + b"]" * MAX_DEPTH
+    depth = len(inspect.stack())
+    limit = sys.getrecursionlimit()
+    outcomes = set()
+    try:
+        for room in range(20, 300, 7):
+            sys.setrecursionlimit(depth + room)
+            try:
+                load_json(data, "x")
+                outcomes.add("read")
+            except MalformedInput:
+                outcomes.add("refused")
+    finally:
+        sys.setrecursionlimit(limit)
+    assert outcomes == {"read", "refused"}
 
 
 SECRET = "Qw3-canary-secret-value-Zx9"

@@ -83,6 +83,7 @@ def execute_scan(scan_plan: plan.ScanPlan, output_dir: Path | None) -> int:
 
 
 def _execute(scan_plan: plan.ScanPlan, output_dir: Path | None) -> int:
+    # lazy: --version and --help start without the modules only this command needs
     from auditor.scan.registry import utc_now
     from auditor.scan.service import audit, collect_many, collect_target
     from auditor.scan.workers import default_concurrency

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any
+from typing import Any, cast
 
 from auditor.common.errors import OmauditError
 from auditor.common.redact import SECRETS
@@ -76,7 +76,10 @@ def load_json(data: bytes | str, what: str, *, max_bytes: int = MAX_JSON_BYTES, 
     if not clean:  # the same bound on depth, without a copy of the tree (issue 19: no throwaway work)
         check_depth(value, what)
         return value
-    return clean_tree(value, what)
+    try:
+        return clean_tree(value, what)
+    except RecursionError:  # MAX_DEPTH frames, on a caller's stack already near Python's limit
+        raise MalformedInput(f"{what} is nested too deeply") from None
 
 
 def check_depth(value: Any, what: str) -> None:
@@ -115,9 +118,12 @@ def _clean_container(node: dict[str, Any] | list[Any], what: str, depth: int) ->
                 (redact(item) if item.isascii() else clean_text(item)) if kind is str else
                 _clean_container(item, what, deeper) if kind is dict or kind is list else item)
         return cleaned
-    return [(redact(item) if item.isascii() else clean_text(item)) if type(item) is str else
-            _clean_container(item, what, deeper) if type(item) is dict or type(item) is list else item
-            for item in node]
+    items: list[Any] = []  # a loop, not a comprehension: one frame per level of nesting, not two
+    for item in cast(list[Any], node):
+        kind = type(item)
+        items.append((redact(item) if item.isascii() else clean_text(item)) if kind is str else
+                     _clean_container(item, what, deeper) if kind is dict or kind is list else item)
+    return items
 
 
 def load_json_object(data: bytes | str, what: str, *, max_bytes: int = MAX_JSON_BYTES) -> dict[str, Any]:

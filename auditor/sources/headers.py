@@ -23,7 +23,9 @@ MAX_LINE = 65536
 MAX_HEADERS = 100
 # A header line as servers send it: a name of visible characters but `:`, then anything but CR and LF.
 _PLAIN_LINE = re.compile(rb"[\x21-\x39\x3b-\x7e]+:[^\r\n]*\r\n")
-_NESTED_TYPE = re.compile(rb"(?i)content-type:[ \t]*(multipart|message)/")
+# A content type the feed parser reads a body for (it strips more than blanks before the type: \x0b,
+# \x1c-\x1f, \x85, \xa0 ... found by an attack): any Content-Type naming one goes to http.client's parser.
+_NESTED_TYPE = re.compile(rb"(?i)content-type:[^\r\n]*(multipart|message)")
 
 
 def header_lines(fp: BinaryIO) -> list[bytes]:
