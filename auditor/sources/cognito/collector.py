@@ -61,7 +61,7 @@ from auditor.sources.cognito.parsers import (
     provider_name,
     str_of,
 )
-from auditor.sources.cognito.reads import MAX_ATTEMPTS, THROTTLING, ReadClient, WriteRefused, refuse
+from auditor.sources.cognito.reads import MAX_ATTEMPTS, SERVICE_READS, THROTTLING, ReadClient, WriteRefused, refuse
 from auditor.sources.guard import guarded
 from auditor.sources.threads import Pool, side_by_side
 
@@ -173,22 +173,26 @@ def read_client(options: AwsOptions, service: str = "cognito-idp") -> ReadClient
 
 
 def warm_up(profile: str | None) -> None:
-    """Load botocore's cognito-idp model and endpoint rules before they are needed.
+    """Load botocore's models and endpoint rules of the three services read (cognito-idp, wafv2,
+    cognito-identity) before they are needed.
 
     Run in the background while OpenMetadata answers: the first client otherwise costs ~100 ms of
-    model loading on the target's critical path. Sends nothing, and resolves no credentials (the
-    throw-away client gets placeholder keys, so a target without Cognito never waits on the
-    credential chain or instance metadata); any problem is left for the real call to report.
+    model loading on the target's critical path. A fleet runs it once, before its workers are forked:
+    they share the loaded models (each loaded wafv2's and cognito-identity's for itself, about 40 ms).
+    Sends nothing, and resolves no credentials (the throw-away clients get placeholder keys, so a
+    target without Cognito never waits on the credential chain or instance metadata); any problem is
+    left for the real call to report.
     """
     with _clients_lock:
         if profile in _warmed:
             return
         _warmed.add(profile)
-        try:
-            _session(profile).create_client("cognito-idp", region_name="us-east-1", config=_config(),
-                                     aws_access_key_id="warm-up", aws_secret_access_key="warm-up")
-        except (OmauditError, botocore.exceptions.BotoCoreError, ValueError):
-            return
+        for service in SERVICE_READS:
+            try:
+                _session(profile).create_client(service, region_name="us-east-1", config=_config(),
+                                                aws_access_key_id="warm-up", aws_secret_access_key="warm-up")
+            except (OmauditError, botocore.exceptions.BotoCoreError, ValueError):
+                return
 
 
 def _register_credentials(session: Any) -> None:
