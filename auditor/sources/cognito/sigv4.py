@@ -13,6 +13,10 @@ Each step follows botocore 1.44.8, botocore/auth.py, SigV4Auth: `_set_necessary_
 `_header_value` (whitespace collapsed), `payload` (SHA-256 of the body, also over https),
 `string_to_sign`, `credential_scope`, `signature` and `_inject_signature_to_request`. AWS documents
 the same steps: "Create a signed AWS API request", AWS Identity and Access Management User Guide.
+
+Only for the headers the reads send, each name once: SigV4Auth also handles a `Date` header (signed in
+place of X-Amz-Date) and a name given twice in different cases, which no read sends (an outside
+attack compared the two on 20 odd endpoint URLs: the same headers).
 """
 
 from __future__ import annotations
