@@ -129,7 +129,7 @@ def collect_target(target: ScanTarget, *, strict: bool = True) -> tuple[Snapshot
     # (the model warm-up, the collector, and its four reads).
     with Pool(max_workers=COGNITO_THREADS) as side:
         started: list[Future[tuple[CognitoFacts, dict[str, Problem], list[str]]]] = []
-        if target.cognito.profile not in _WARM:  # once per profile and process (a fleet's workers inherit it)
+        if not target.no_cognito and target.cognito.profile not in _WARM:
             side.submit(_warm_up_cognito, target.cognito.profile)
 
         def start_cognito(auth: AuthConfig | None) -> None:
@@ -228,7 +228,10 @@ def _import_http_stack() -> None:
     import auditor.sources.wire  # noqa: F401  # lazy for file scans: requests and urllib3
 
 
-_WARM: set[str | None] = set()  # profiles whose Cognito model this process has loaded
+# Profiles whose models this process has loaded (a fleet's workers inherit them from the parent): their
+# targets hand no warm-up task to another thread. collector.warm_up itself keeps two targets starting at
+# once from loading the models twice.
+_WARM: set[str | None] = set()
 
 
 def _warm_up_cognito(profile: str | None) -> None:

@@ -2,9 +2,10 @@
 
 A target costs about 15 ms of CPU on the 2-core benchmark machine, most of it in its 27 requests, the
 threads that send them and the system calls under them (benchmarks/README.md, issue 19); at 1,000
-targets that is 15 seconds on one core while the network waits are only about eight. Each worker is forked with
-its share of the targets and collects them on its own thread pool; every finished target comes back
-to the parent at once (for the progress bar), in any order, and is put back in target order there.
+targets that is 15 seconds on one core while the network waits are only about eight. Each worker is
+forked with its share of the targets and collects them on its own thread pool; every finished target
+comes back to the parent at once (for the progress bar), in any order, and is put back in target order
+there.
 Workers are forked before any collection thread exists in the parent, and never write to the
 terminal. A worker that dies turns its unfinished targets into ERROR findings, not a hang.
 """
@@ -50,9 +51,9 @@ def default_concurrency() -> int:
     """Targets in flight: enough to keep every CPU busy, and no more.
 
     A target spends 15-20 ms on the CPU and ~200 ms waiting (four dependent round trips at 50 ms), so
-    one core stays busy with about 1 + 200/20 = 11 to 1 + 200/15 = 14 targets in flight (Little's law). Beyond that,
-    more concurrency adds load on the targets and on Cognito's per-account request quotas but no
-    speed: on 2 cores, 200 targets take 3.7 s at 16, 3.2 s at 24 and 3.0-3.3 s at 32 and 48
+    one core stays busy with about 1 + 200/20 = 11 to 1 + 200/15 = 14 targets in flight (Little's
+    law). Beyond that, more concurrency adds load on the targets and on Cognito's per-account request
+    quotas but no speed: on 2 cores, 200 targets take 3.7 s at 16, 3.2 s at 24 and 3.0-3.3 s at 32 and 48
     (benchmarks/README.md).
     """
     return min(PER_CPU * usable_cpus(), MAX_DEFAULT_CONCURRENCY)

@@ -45,10 +45,6 @@ def header_lines(fp: BinaryIO) -> list[bytes]:
 def parse_headers(fp: BinaryIO) -> http.client.HTTPMessage:
     """http.client.parse_headers(fp), the same message."""
     lines = header_lines(fp)
-    return parse_header_lines(lines)
-
-
-def parse_header_lines(lines: list[bytes]) -> http.client.HTTPMessage:
     fields = lines[:-1]
     if lines[-1] != b"\r\n" or not all(map(_PLAIN_LINE.fullmatch, fields)) or any(map(_NESTED_TYPE.match, fields)):
         text = b"".join(lines).decode("iso-8859-1")
