@@ -13,6 +13,10 @@ x ceil(N / concurrency); the same scan at --concurrency 1; CPU seconds of the sc
 the peak memory of the scan's processes. Results go to stdout as a Markdown table for
 benchmarks/README.md. Tests never assert timings; this is where speed is measured.
 
+--front puts benchmarks/front.py between the scan and the lab: the lab answers without latency, and
+the front replays its answers after L ms on one event loop, at a fraction of the lab's CPU (a real
+fleet's servers cost the scanning machine none). Lab CPU is then the lab's and the front's together.
+
 --session-token adds realistic secrets: each N is also scanned with an assumed role's credentials
 (AWS_SESSION_TOKEN of 800 base64 characters, a 40-character AWS_SECRET_ACCESS_KEY; moto accepts any)
 next to the lab's admin token, and CPU per target is reported for both secret sets side by side.
@@ -51,13 +55,16 @@ class Lab:
     om_url: str
     aws_endpoint_url: str
     admin_token: str
+    front: subprocess.Popen[str] | None = None
 
     def cpu_seconds(self) -> float:
-        return _proc_cpu(self.process.pid)
+        return sum(_proc_cpu(p.pid) for p in (self.process, self.front) if p is not None)
 
     def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
+        for process in (self.front, self.process):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=10)
 
 
 @dataclass
@@ -69,13 +76,21 @@ class Run:
     lab_cpu: float
 
 
-def start_lab(latency_ms: int) -> Lab:
+def start_lab(latency_ms: int, front: bool = False) -> Lab:
     process = subprocess.Popen(  # noqa: S603 - our own CLI
-        [PYTHON, "-m", "auditor", "lab", "serve", "--scenario", SCENARIO, "--latency-ms", str(latency_ms)],
+        [PYTHON, "-m", "auditor", "lab", "serve", "--scenario", SCENARIO,
+         "--latency-ms", str(0 if front else latency_ms)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert process.stdout is not None
     ready = json.loads(process.stdout.readline())
-    return Lab(process, ready["om_url"], ready["aws_endpoint_url"], ready["admin_token"])
+    lab = Lab(process, ready["om_url"], ready["aws_endpoint_url"], ready["admin_token"])
+    if front:
+        lab.front = subprocess.Popen(  # noqa: S603 - our own benchmark helper
+            [PYTHON, str(ROOT / "benchmarks" / "front.py"), "--latency-ms", str(latency_ms), lab.om_url,
+             lab.aws_endpoint_url], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert lab.front.stdout is not None
+        lab.om_url, lab.aws_endpoint_url = json.loads(lab.front.stdout.readline())["urls"]
+    return lab
 
 
 def write_inventory(path: Path, lab: Lab, n: int) -> Path:
@@ -120,7 +135,7 @@ def scan(lab: Lab, inventory: Path, out: Path, concurrency: int | None,
                peak_rss_mb=peak.peak_kb / 1024, lab_cpu=lab.cpu_seconds() - lab_before)
 
 
-def measure_chain(work: Path) -> float:
+def measure_chain(work: Path, front: bool = False) -> float:
     """Dependent round trips per target: one target scanned at 100 ms and at 400 ms latency.
 
     Start-up, imports and CPU cancel out in the difference; what is left, over 300 ms, is how many
@@ -128,7 +143,7 @@ def measure_chain(work: Path) -> float:
     """
     walls = []
     for latency_ms in (100, 400):
-        lab = start_lab(latency_ms)
+        lab = start_lab(latency_ms, front)
         try:
             inventory = write_inventory(work / f"chain{latency_ms}.toml", lab, 1)
             walls.append(min(scan(lab, inventory, work / "out", 1).wall for _ in range(3)))
@@ -168,6 +183,9 @@ def main() -> None:
     parser.add_argument("--session-token", action="store_true",
                         help="also scan each N with an assumed role's session token (800 characters) and a "
                              "40-character secret key; CPU per target side by side")
+    parser.add_argument("--front", action="store_true",
+                        help="answer through benchmarks/front.py (replayed answers, one event loop), not the lab's "
+                             "threaded servers: the lab's CPU off the cores the scan is measured on")
     args = parser.parse_args()
     sizes = [int(n) for n in args.sizes.split(",")]
     latency = args.latency_ms / 1000
@@ -177,12 +195,13 @@ def main() -> None:
     concurrency = default_concurrency()
     work = Path(tempfile.mkdtemp(prefix="omaudit-fleet-"))
     print(f"machine: {usable_cpus()} usable CPUs; default --concurrency {concurrency}; latency {args.latency_ms} ms "
-          f"per request on both sides; scenario {SCENARIO}")
+          f"per request on both sides; scenario {SCENARIO}"
+          + ("; answered through benchmarks/front.py" if args.front else ""))
     print(f"omaudit --version: median {startup(7) * 1000:.0f} ms over 7 runs")
-    chain = measure_chain(work)
+    chain = measure_chain(work, args.front)
     chain_used = max(1, round(chain))
     print(f"longest chain of dependent calls per target: measured {chain:.2f} round trips -> {chain_used}")
-    lab = start_lab(args.latency_ms)
+    lab = start_lab(args.latency_ms, args.front)
     rows = []
     session_rows = []
     try:
