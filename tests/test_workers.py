@@ -85,5 +85,5 @@ def test_small_or_serial_scans_stay_in_one_process(targets: int, concurrency: in
     assert 1 <= process_count(targets, concurrency) <= most
 
 
-def test_default_concurrency_is_twelve_per_cpu() -> None:
-    assert default_concurrency() == min(12 * len(os.sched_getaffinity(0)), 64)
+def test_default_concurrency_is_twenty_per_cpu() -> None:
+    assert default_concurrency() == min(20 * len(os.sched_getaffinity(0)), 64)

@@ -39,7 +39,7 @@ Tags = Annotated[list[str] | None, typer.Option("--tag", metavar="<tag>",
                                                 help="Only inventory targets with this tag; repeatable.")]
 Shard = Annotated[str | None, typer.Option("--shard", help="K/N: scan shard K (0-based) of N, by target name hash.")]
 Concurrency = Annotated[int | None, typer.Option(
-    "--concurrency", help="Targets scanned at once (default: 12 per usable CPU, at most 64).", show_default=False)]
+    "--concurrency", help="Targets scanned at once (default: 20 per usable CPU, at most 64).", show_default=False)]
 NoCognito = Annotated[bool, typer.Option("--no-cognito", help="Audit OpenMetadata only: no Cognito call, every "
                                          "Cognito rule SKIPPED.")]
 LockoutWindow = Annotated[float, typer.Option("--lockout-window", help="Seconds after a login probe during which "

@@ -1,8 +1,8 @@
 """Fleet collection across worker processes, so a large scan is not held to one core by the GIL.
 
-A target costs about 15 ms of CPU on the 2-core benchmark machine, most of it in its 27 requests, the
+A target costs about 12-14 ms of CPU on the 2-core benchmark machine, most of it in its 27 requests, the
 threads that send them and the system calls under them (benchmarks/README.md, issue 19); at 1,000
-targets that is 15 seconds on one core while the network waits are only about eight. Each worker is
+targets that is 12 seconds on one core while the network waits are only about eight. Each worker is
 forked with its share of the targets and collects them on its own thread pool; every finished target
 comes back to the parent at once (for the progress bar), in any order, and is put back in target order
 there.
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 MAX_PROCESSES = 4  # each worker holds its own interpreter (~60 MB); more rarely pays on a scan box
 TARGETS_PER_PROCESS = 25  # below this a fork costs more than it saves
 POLL = 0.5
-PER_CPU = 12
+PER_CPU = 20
 MAX_DEFAULT_CONCURRENCY = 64
 
 Collected = tuple["Snapshot", list[str]]
@@ -50,11 +50,13 @@ def usable_cpus() -> int:
 def default_concurrency() -> int:
     """Targets in flight: enough to keep every CPU busy, and no more.
 
-    A target spends 15-20 ms on the CPU and ~200 ms waiting (four dependent round trips at 50 ms), so
-    one core stays busy with about 1 + 200/20 = 11 to 1 + 200/15 = 14 targets in flight (Little's
-    law). Beyond that, more concurrency adds load on the targets and on Cognito's per-account request
-    quotas but no speed: on 2 cores, 200 targets take 3.7 s at 16, 3.2 s at 24 and 3.0-3.3 s at 32 and 48
-    (benchmarks/README.md).
+    A target spends about 12 ms on the CPU and ~200 ms waiting (four dependent round trips at 50 ms), so
+    one core stays busy with about 1 + 200/12 = 18 targets in flight (Little's law). Beyond that, more
+    concurrency costs CPU (a worker's threads wait on one GIL: 11.6 ms a target at 24 in flight on 2
+    cores, 13.8 at 48, 18.7 at 96) and adds load on Cognito's per-account request quotas. On 2 cores,
+    1,000 targets at 50 ms took 11.9-12.3 s at 24, 10.4 s at 32, 9.4-9.9 s at 40 and 10.6 s at 48
+    (benchmarks/README.md, "Sixth pass", with the lab's answers replayed by benchmarks/front.py so that the
+    lab's own CPU is not on the cores measured).
     """
     return min(PER_CPU * usable_cpus(), MAX_DEFAULT_CONCURRENCY)
 
