@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -123,3 +124,34 @@ def test_resource_names_keep_an_empty_pool_id_apart_from_an_unknown_one() -> Non
     assert pool_name("") == "cognito:user-pool/"
     assert pool_name("eu-west-1_abc") == "cognito:user-pool/eu-west-1_abc"
     assert client_name(None, "c1") == "cognito:user-pool/?/client/c1"
+
+
+def test_findings_evaluated_as_targets_arrive_give_the_same_report() -> None:
+    """A fleet evaluates each snapshot as it arrives (auditor.cli.run): the report must be the one
+    evaluating them all at the end gives, whichever were evaluated early and in whatever order."""
+    from auditor.engine.evaluate import evaluate_snapshot
+    from auditor.facts.snapshot import load_snapshots
+    from auditor.scan.service import audit
+
+    data = Path(__file__).parent / "data" / "snapshots"
+    snapshots = [s for name in ("insecure-defaults", "seed-walkthrough", "hardened", "legacy-1.2")
+                 for s in load_snapshots((data / f"{name}.json").read_text())]
+    rules = load_rules()
+    whole = audit(snapshots, rules, "2026-01-01T00:00:00Z")
+    early: list[list[Finding] | None] = [None] * len(snapshots)
+    for i in (3, 0):  # the last target arrived first; the two between are left to audit
+        early[i] = evaluate_snapshot(snapshots[i], rules)
+    streamed = audit(snapshots, rules, "2026-01-01T00:00:00Z", evaluated=early)
+    assert len(snapshots) == 4
+    assert len(whole.findings) > 100
+    assert streamed.findings == whole.findings
+
+    # What was evaluated early is what the report holds: not evaluated again.
+    given = early[0]
+    assert given is not None
+    marker = dataclasses.replace(given[0], message="evaluated as it arrived")
+    early[0] = [marker]
+    kept = audit(snapshots, rules, "2026-01-01T00:00:00Z", evaluated=early).findings
+    first = snapshots[0].target.name
+    assert [f.message for f in kept if f.target == first] == ["evaluated as it arrived"]
+    assert [f for f in kept if f.target != first] == [f for f in whole.findings if f.target != first]

@@ -15,7 +15,7 @@ from auditor import plan
 from auditor.cli.console import FLAGS, QUIET, inform, say, tell
 from auditor.common.redact import SECRETS, redact_values, register
 from auditor.plan import DEFAULT_REPORTS, Gate
-from auditor.report.model import Report
+from auditor.report.model import Finding, Report
 
 if TYPE_CHECKING:
     from auditor.facts.snapshot import Snapshot
@@ -84,19 +84,31 @@ def execute_scan(scan_plan: plan.ScanPlan, output_dir: Path | None) -> int:
 
 def _execute(scan_plan: plan.ScanPlan, output_dir: Path | None) -> int:
     # lazy: --version and --help start without the modules only this command needs
+    from auditor.engine.evaluate import evaluate_snapshot
     from auditor.scan.registry import utc_now
     from auditor.scan.service import audit, collect_many, collect_target
     from auditor.scan.workers import default_concurrency
 
     started = utc_now()
     targets = list(scan_plan.targets)
+    evaluated: list[Sequence[Finding] | None] | None = None
     if not scan_plan.fleet:
         [target] = targets
         snapshot, notes = collect_target(target)
         snapshots = [snapshot]
     else:
-        with progress(len(targets), QUIET.is_set()) as on_done:
-            snapshots, notes = collect_many(targets, scan_plan.concurrency or default_concurrency(), on_done)
+        # Rules see one snapshot at a time: each target is evaluated as it arrives, while the others are
+        # still being read and this process mostly waits, not all of them after the last (about 1 ms a
+        # target, a second of the wall at 1,000 targets).
+        found: list[Sequence[Finding] | None] = [None] * len(targets)
+        evaluated = found
+        with progress(len(targets), QUIET.is_set()) as bar:
+            def arrived(index: int, snapshot: Snapshot) -> None:
+                found[index] = evaluate_snapshot(snapshot, scan_plan.rules)
+                if bar is not None:
+                    bar(snapshot)
+
+            snapshots, notes = collect_many(targets, scan_plan.concurrency or default_concurrency(), arrived)
     for note in notes:
         tell(note)
     # What the files' readers noted (a module not read, a pool not audited) is part of the verdict: in
@@ -106,7 +118,7 @@ def _execute(scan_plan: plan.ScanPlan, output_dir: Path | None) -> int:
     files = targets[0].files if targets else None
     if files is not None and options is not None:  # inline suppressions are read from the scanned files
         options = dataclasses.replace(options, root=files.root)
-    audited = audit(snapshots, scan_plan.rules, started, options=options)
+    audited = audit(snapshots, scan_plan.rules, started, options=options, evaluated=evaluated)
     report = dataclasses.replace(audited, shard=scan_plan.shard,
                                  notes=tuple(dict.fromkeys([*(n for t in targets for n in t.report_notes),
                                                             *read_notes, *audited.notes])))

@@ -130,27 +130,34 @@ def _no_unknown(value: object) -> None:
 def evaluate(snapshots: Iterable[Snapshot], rules: Sequence[Rule],
              params: Mapping[str, Params] | None = None) -> tuple[Finding, ...]:
     """Every (rule, resource) finding, PASS included, sorted deterministically."""
+    findings = [f for snap in snapshots for f in evaluate_snapshot(snap, rules, params)]
+    return tuple(sorted(findings, key=Finding.sort_key))
+
+
+def evaluate_snapshot(snap: Snapshot, rules: Sequence[Rule],
+                      params: Mapping[str, Params] | None = None) -> list[Finding]:
+    """One snapshot's findings, unsorted: rules see one snapshot at a time, so a fleet can evaluate each
+    target as it arrives (auditor.cli.run) and sort them all once."""
     params = params or {}
     findings: list[Finding] = []
-    for snap in snapshots:
-        for rule in rules:
-            outcomes, ran = _evaluated(snap, rule, params.get(rule.meta.id, {}))
-            for outcome in outcomes:
-                where = snap.locate(outcome.fields or rule.meta.about, rule.meta.needs, outcome.resource,
-                                    outcome.evidence) if ran and (snap.locations or snap.reviewed) else None
-                resource = snap.locate((), rule.meta.needs, outcome.resource, {}) if where is not None else None
-                placeholder = where.via if where is not None else None
-                if where is not None and where.via is not None:
-                    where = dataclasses.replace(where, via=None)
-                if resource is not None and resource.via is not None:
-                    resource = dataclasses.replace(resource, via=None)
-                findings.append(Finding(
-                    rule_id=rule.meta.id, name=rule.meta.name, status=outcome.status,
-                    severity=outcome.severity or rule.meta.severity, target=snap.target.name, resource=outcome.resource,
-                    message=outcome.message, evidence=dict(outcome.evidence), remediation=rule.remediation,
-                    location=where, related=resource if resource is not None and resource != where else None,
-                    placeholder=placeholder if placeholder != where else None, undecided=outcome.undecided))
-    return tuple(sorted(findings, key=Finding.sort_key))
+    for rule in rules:
+        outcomes, ran = _evaluated(snap, rule, params.get(rule.meta.id, {}))
+        for outcome in outcomes:
+            where = snap.locate(outcome.fields or rule.meta.about, rule.meta.needs, outcome.resource,
+                                outcome.evidence) if ran and (snap.locations or snap.reviewed) else None
+            resource = snap.locate((), rule.meta.needs, outcome.resource, {}) if where is not None else None
+            placeholder = where.via if where is not None else None
+            if where is not None and where.via is not None:
+                where = dataclasses.replace(where, via=None)
+            if resource is not None and resource.via is not None:
+                resource = dataclasses.replace(resource, via=None)
+            findings.append(Finding(
+                rule_id=rule.meta.id, name=rule.meta.name, status=outcome.status,
+                severity=outcome.severity or rule.meta.severity, target=snap.target.name, resource=outcome.resource,
+                message=outcome.message, evidence=dict(outcome.evidence), remediation=rule.remediation,
+                location=where, related=resource if resource is not None and resource != where else None,
+                placeholder=placeholder if placeholder != where else None, undecided=outcome.undecided))
+    return findings
 
 
 def build_report(version: str, started_at: str, finished_at: str, targets: Sequence[TargetInfo],

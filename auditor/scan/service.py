@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from auditor import __version__
 from auditor.common.errors import WARNING, Cause, OmauditError, TargetError
 from auditor.engine.catalogue import Params, Rule
-from auditor.engine.evaluate import build_report, evaluate
+from auditor.engine.evaluate import build_report, evaluate, evaluate_snapshot
 from auditor.facts.snapshot import (
     COGNITO_KEYS,
     COGNITO_POOL,
@@ -54,8 +54,9 @@ FATAL_COGNITO = (Cause.NOT_FOUND, Cause.CREDENTIALS, Cause.UNREACHABLE)
 
 
 def collect_many(targets: Sequence[ScanTarget], concurrency: int,
-                 on_done: Callable[[Snapshot], None] | None = None) -> tuple[list[Snapshot], list[str]]:
+                 on_done: Callable[[int, Snapshot], None] | None = None) -> tuple[list[Snapshot], list[str]]:
     """Collect every target, `concurrency` at a time; one target's failure never stops the others.
+    `on_done(index, snapshot)` runs on this thread as each target arrives, in any order.
 
     Large fleets are spread over worker processes (see auditor.scan.workers), small ones over threads.
     The result is in target order whatever the concurrency, so reports do not depend on it.
@@ -66,7 +67,7 @@ def collect_many(targets: Sequence[ScanTarget], concurrency: int,
         snapshot, notes = result
         results[index] = (snapshot, [n if n.startswith(WARNING) else f"{snapshot.target.name}: {n}" for n in notes])
         if on_done is not None:
-            on_done(snapshot)
+            on_done(index, snapshot)
 
     processes = process_count(len(targets), concurrency)
     with collecting_gc():
@@ -263,10 +264,19 @@ def _collect_cognito(target: ScanTarget, auth: AuthConfig | None, calls: Executo
 
 
 def audit(snapshots: Sequence[Snapshot], rules: Sequence[Rule], started_at: str,
-          params: dict[str, Params] | None = None, options: AuditOptions | None = None) -> Report:
-    """Evaluate, then mute by suppressions, then compare with the baseline."""
+          params: dict[str, Params] | None = None, options: AuditOptions | None = None,
+          evaluated: Sequence[Sequence[Finding] | None] | None = None) -> Report:
+    """Evaluate, then mute by suppressions, then compare with the baseline.
+
+    `evaluated[i]`, where given, is snapshot i's findings already evaluated with the same rules and
+    params (evaluate_snapshot); the others are evaluated here."""
     options = options or AuditOptions()
-    findings = list(evaluate(snapshots, rules, params))
+    if evaluated is None:
+        findings = list(evaluate(snapshots, rules, params))
+    else:
+        done = [evaluate_snapshot(snap, rules, params) if given is None else given
+                for snap, given in zip(snapshots, evaluated, strict=True)]
+        findings = sorted((f for found in done for f in found), key=Finding.sort_key)
     today = options.today or dt.datetime.now(dt.UTC).date()
     findings, expired = apply_suppressions(findings, options.suppressions, today)
     inline_notes: list[str] = []
