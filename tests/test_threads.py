@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +112,32 @@ def test_side_by_side_raises_what_a_read_raises() -> None:
     for items in ([2], [1, 2, 3]):
         with pytest.raises(ValueError, match="the second read failed"):
             side_by_side(read, items, 4)
+
+
+def test_a_tree_is_walked_once_for_templates_read_side_by_side(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                                 ) -> None:
+    """A fleet's threads read CloudFormation templates of one tree at once: one walk of it, not one a thread
+    (a file fleet at 40 in flight walked the working folder 35 times)."""
+    from auditor.sources.files.cloudformation import nested
+
+    walks: list[Path] = []
+    real_walk = nested._walk
+
+    def slow_walk(root: Path) -> nested.Stacks:
+        walks.append(root)
+        time.sleep(0.05)  # the other threads arrive while the walk runs
+        return real_walk(root)
+
+    (tmp_path / "main.yaml").write_text("Resources: {}\n")
+    monkeypatch.setattr(nested, "_walk", slow_walk)
+    nested.forget()
+    found: list[nested.Stacks] = []
+    readers = [threading.Thread(target=lambda: found.append(nested.stack_map(tmp_path))) for _ in range(8)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    nested.forget()
+    assert len(walks) == 1
+    assert len(found) == 8
+    assert all(f is found[0] for f in found)

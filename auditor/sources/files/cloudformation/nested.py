@@ -18,6 +18,7 @@ the deployment decides, or a parent that cannot be read, leaves every parameter 
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ class ParentStack:
 Stacks = dict[Path, list[ParentStack]]
 
 
+_maps_lock = threading.Lock()
 _maps: dict[Path, Stacks] = {}  # by scanned root, for one scan: the plan and each template read share a walk
 
 
@@ -57,11 +59,14 @@ def forget() -> None:
 
 def stack_map(root: Path) -> Stacks:
     """Child template (resolved path) -> the resources of the tree that deploy it: one walk of the tree
-    per scan."""
+    per scan. Under a lock: a fleet's threads read templates of one tree at once, and each of them
+    walked it (35 walks of the working folder for a 52-target file fleet at 40 in flight)."""
     key = root.resolve()
-    if key not in _maps:
-        _maps[key] = _walk(root)
-    return _maps[key]
+    with _maps_lock:
+        found = _maps.get(key)
+        if found is None:
+            found = _maps[key] = _walk(root)
+        return found
 
 
 def _walk(root: Path) -> Stacks:
