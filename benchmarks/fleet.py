@@ -85,11 +85,15 @@ def start_lab(latency_ms: int, front: bool = False) -> Lab:
     ready = json.loads(process.stdout.readline())
     lab = Lab(process, ready["om_url"], ready["aws_endpoint_url"], ready["admin_token"])
     if front:
-        lab.front = subprocess.Popen(  # noqa: S603 - our own benchmark helper
-            [PYTHON, str(ROOT / "benchmarks" / "front.py"), "--latency-ms", str(latency_ms), lab.om_url,
-             lab.aws_endpoint_url], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        assert lab.front.stdout is not None
-        lab.om_url, lab.aws_endpoint_url = json.loads(lab.front.stdout.readline())["urls"]
+        try:
+            lab.front = subprocess.Popen(  # noqa: S603 - our own benchmark helper
+                [PYTHON, str(ROOT / "benchmarks" / "front.py"), "--latency-ms", str(latency_ms), lab.om_url,
+                 lab.aws_endpoint_url], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            assert lab.front.stdout is not None
+            lab.om_url, lab.aws_endpoint_url = json.loads(lab.front.stdout.readline())["urls"]
+        except BaseException:
+            lab.stop()
+            raise
     return lab
 
 

@@ -7,15 +7,19 @@ The lab (`omaudit lab serve`) answers with http.server: a thread per connection,
 header parser, and for Cognito a proxy in front of moto. That is about 0.37 ms of CPU per request,
 10 CPU-seconds for a 1,000-target fleet, spent on the same two cores as the scanner under test and
 under one GIL. A real fleet's servers cost the scanning machine nothing. This front stands where the
-network would: the first request of each kind goes on to the lab (started without latency), and
-every identical request after it is answered from memory, `latency` seconds later, by one asyncio
-event loop. Requests are identical when their method, path, X-Amz-Target, body and bearer token are.
-An AWS signature, which changes with every call, is left out, as the lab's own replaying proxy in
-front of moto leaves it out (auditor/lab/delay.py).
+network would: a request goes on to the lab (started without latency) until an answer to an identical
+request is kept, and is then answered from memory, `latency` seconds later, by one asyncio event
+loop. Requests are identical when their method, path, X-Amz-Target, body and credentials are: the
+bearer token, or an AWS signature's credential scope (access key, region, service; the signature
+itself changes with every call, and the lab's replaying proxy in front of moto leaves it out too).
+Identical requests that arrive while the first is on its way go on to the lab as well.
 
-Only for a lab whose answers do not change while it is read: a scan without --active (no login
-probe, no lockout counter). The answer is replayed byte for byte but for hop-by-hop headers, which
-this front writes itself (Content-Length; keep-alive unless the request asked to close).
+Only for a lab whose answers do not change while it is read: a scan without --active (no login probe,
+no lockout counter). Server errors, 408 and 429 are never kept. It speaks as much HTTP/1.1 as
+omaudit's requests need (GET, and POST with a Content-Length): no chunked request bodies, no
+`Expect: 100-continue`, a request header given twice is forwarded once, and a HEAD answer is not
+told apart. Answers keep their status, reason and headers but hop-by-hop ones (RFC 9110, 7.6.1),
+which this front writes itself: Content-Length, and keep-alive unless the request asked to close.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "te", "
                         "proxy-authorization", "proxy-authenticate", "content-length"})
 MAX_HEAD = 64 * 1024
 MAX_BODY = 1024 * 1024
+NOT_KEPT = frozenset({408, 429})  # a timeout or a throttle: the next ask may be answered
 
 Key = tuple[str, str, str, bytes, str]
 Answer = tuple[bytes, bytes]  # the status line and headers, without the blank line; the body
@@ -46,7 +51,6 @@ class Front:
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.latency = latency
         self.answers: dict[Key, Answer] = {}
-        self.forwarded = 0
         self._local = threading.local()
 
     async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -69,8 +73,7 @@ class Front:
         if not 0 <= length <= MAX_BODY:
             raise ValueError("body length")
         body = await reader.readexactly(length) if length else b""
-        auth = named.get("authorization", "")
-        key = (method, path, named.get("x-amz-target", ""), body, "" if auth.startswith("AWS4-") else auth)
+        key = (method, path, named.get("x-amz-target", ""), body, _credentials(named.get("authorization", "")))
         answer = self.answers.get(key)
         if answer is None:
             fresh, keep = await asyncio.get_running_loop().run_in_executor(None, self._forward, method, path,
@@ -86,8 +89,8 @@ class Front:
         return not closing
 
     def _forward(self, method: str, path: str, headers: list[tuple[str, str]], body: bytes) -> tuple[Answer, bool]:
-        """The upstream's answer, and whether it may be replayed (not a server error)."""
-        self.forwarded += 1
+        """The upstream's answer, and whether it may be replayed (not a server error, a timeout or a
+        throttle, which a second ask may not get)."""
         conn: http.client.HTTPConnection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = http.client.HTTPConnection(*self.upstream, timeout=60)
@@ -102,7 +105,16 @@ class Front:
             return (b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n", b""), False
         kept = "".join(f"{k}: {v}\r\n" for k, v in answer.getheaders() if k.lower() not in HOP_BY_HOP)
         head = f"HTTP/1.1 {answer.status} {answer.reason}\r\n{kept}Content-Length: {len(data)}\r\n"
-        return (head.encode("latin-1"), data), answer.status < 500
+        return (head.encode("latin-1"), data), answer.status < 500 and answer.status not in NOT_KEPT
+
+
+def _credentials(authorization: str) -> str:
+    """What of an Authorization header names who asks: a bearer token whole; of a SigV4 signature the
+    credential scope without its date (moto answers by access key and region)."""
+    if not authorization.startswith("AWS4-"):
+        return authorization
+    scope = authorization.partition("Credential=")[2].partition(",")[0].split("/")
+    return "AWS4 " + "/".join(scope[:1] + scope[2:])
 
 
 async def _main(upstreams: list[str], latency: float) -> None:

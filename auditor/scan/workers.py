@@ -2,7 +2,7 @@
 
 A target costs about 12-14 ms of CPU on the 2-core benchmark machine, most of it in its 27 requests, the
 threads that send them and the system calls under them (benchmarks/README.md, issue 19); at 1,000
-targets that is 12 seconds on one core while the network waits are only about eight. Each worker is
+targets that is 12 seconds on one core while the network waits are 5 to 8 (at 40 to 24 in flight). Each worker is
 forked with its share of the targets and collects them on its own thread pool; every finished target
 comes back to the parent at once (for the progress bar), in any order, and is put back in target order
 there.
@@ -54,7 +54,7 @@ def default_concurrency() -> int:
     one core stays busy with about 1 + 200/12 = 18 targets in flight (Little's law). Beyond that, more
     concurrency costs CPU (a worker's threads wait on one GIL: 11.6 ms a target at 24 in flight on 2
     cores, 13.8 at 48, 18.7 at 96) and adds load on Cognito's per-account request quotas. On 2 cores,
-    1,000 targets at 50 ms took 11.9-12.3 s at 24, 10.4 s at 32, 9.4-9.9 s at 40 and 10.6 s at 48
+    1,000 targets at 50 ms took 11.9-12.3 s at 24, 10.4 s at 32, 8.9-10.8 s at 40 and 10.6 s at 48
     (benchmarks/README.md, "Sixth pass", with the lab's answers replayed by benchmarks/front.py so that the
     lab's own CPU is not on the cores measured).
     """
