@@ -91,20 +91,18 @@ def _execute(scan_plan: plan.ScanPlan, output_dir: Path | None) -> int:
 
     started = utc_now()
     targets = list(scan_plan.targets)
-    evaluated: list[Sequence[Finding] | None] | None = None
+    # Rules see one snapshot at a time: a fleet's targets are evaluated as they arrive, while the others
+    # are still being read and this process mostly waits, not all of them after the last (about 1 ms a
+    # target, a second of the wall at 1,000 targets). What is left None, audit() evaluates.
+    evaluated: list[Sequence[Finding] | None] = [None] * len(targets)
     if not scan_plan.fleet:
         [target] = targets
         snapshot, notes = collect_target(target)
         snapshots = [snapshot]
     else:
-        # Rules see one snapshot at a time: each target is evaluated as it arrives, while the others are
-        # still being read and this process mostly waits, not all of them after the last (about 1 ms a
-        # target, a second of the wall at 1,000 targets).
-        found: list[Sequence[Finding] | None] = [None] * len(targets)
-        evaluated = found
         with progress(len(targets), QUIET.is_set()) as bar:
             def arrived(index: int, snapshot: Snapshot) -> None:
-                found[index] = evaluate_snapshot(snapshot, scan_plan.rules)
+                evaluated[index] = evaluate_snapshot(snapshot, scan_plan.rules)
                 if bar is not None:
                     bar(snapshot)
 

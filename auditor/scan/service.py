@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from auditor import __version__
 from auditor.common.errors import WARNING, Cause, OmauditError, TargetError
 from auditor.engine.catalogue import Params, Rule
-from auditor.engine.evaluate import build_report, evaluate, evaluate_snapshot
+from auditor.engine.evaluate import build_report, evaluate_snapshot
 from auditor.facts.snapshot import (
     COGNITO_KEYS,
     COGNITO_POOL,
@@ -271,12 +271,10 @@ def audit(snapshots: Sequence[Snapshot], rules: Sequence[Rule], started_at: str,
     `evaluated[i]`, where given, is snapshot i's findings already evaluated with the same rules and
     params (evaluate_snapshot); the others are evaluated here."""
     options = options or AuditOptions()
-    if evaluated is None:
-        findings = list(evaluate(snapshots, rules, params))
-    else:
-        done = [evaluate_snapshot(snap, rules, params) if given is None else given
-                for snap, given in zip(snapshots, evaluated, strict=True)]
-        findings = sorted((f for found in done for f in found), key=Finding.sort_key)
+    given = evaluated if evaluated is not None else [None] * len(snapshots)
+    done = [evaluate_snapshot(snap, rules, params) if found is None else found
+            for snap, found in zip(snapshots, given, strict=True)]
+    findings = sorted((f for found in done for f in found), key=Finding.sort_key)
     today = options.today or dt.datetime.now(dt.UTC).date()
     findings, expired = apply_suppressions(findings, options.suppressions, today)
     inline_notes: list[str] = []

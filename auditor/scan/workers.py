@@ -2,10 +2,10 @@
 
 A target costs about 12-14 ms of CPU on the 2-core benchmark machine, most of it in its 27 requests, the
 threads that send them and the system calls under them (benchmarks/README.md, issue 19); at 1,000
-targets that is 12 seconds on one core while the network waits are 5 to 8 (at 40 to 24 in flight). Each worker is
-forked with its share of the targets and collects them on its own thread pool; every finished target
-comes back to the parent at once (for the progress bar), in any order, and is put back in target order
-there.
+targets that is 12 seconds on one core while the network waits are 5 to 8 (at 40 to 24 in flight).
+Each worker is forked with its share of the targets and collects them on its own thread pool; every
+finished target comes back to the parent at once (for the progress bar), in any order, and is put back
+in target order there.
 Workers are forked before any collection thread exists in the parent, and never write to the
 terminal. A worker that dies turns its unfinished targets into ERROR findings, not a hang.
 """
